@@ -1,0 +1,46 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Everything else is here for them.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+export CCACHE_DIR ?= $(HOME)/.cache/ccache
+
+.PHONY: setup build build-sanitize demo test test-unit test-integration test-api test-e2e test-sanitize bench clean
+
+setup:
+	./scripts/setup.sh
+
+build: setup
+	cmake --preset dev >/dev/null
+	cmake --build --preset dev -j $(JOBS)
+
+build-sanitize: setup
+	cmake --preset sanitize >/dev/null
+	cmake --build --preset sanitize -j $(JOBS) --target unit_tests integration_tests
+
+# A fresh dummy city on SQLite at var/demo.db, served on http://127.0.0.1:8080 (Ctrl-C stops it).
+demo: build
+	rm -f var/demo.db var/demo.db-wal var/demo.db-shm
+	TADAIMA_DB=var/demo.db ./build/tadaima migrate
+	TADAIMA_DB=var/demo.db ./build/tadaima seed-demo --sites 3 --children 150
+	@echo "demo: open http://127.0.0.1:8080 and sign in as admin / tadaima-demo (see README.md)"
+	TADAIMA_DB=var/demo.db exec ./build/tadaima serve
+
+test: build build-sanitize
+	./scripts/run-tests.sh
+
+test-unit: build
+	./build/unit_tests
+
+test-integration: build
+	./build/integration_tests
+
+test-api: build
+	node --test tests/api/
+
+test-e2e: build
+	node --test tests/e2e/
+
+bench: build
+	./bench/run.sh
+
+clean:
+	rm -rf build build-sanitize build-release

@@ -1,0 +1,184 @@
+#include "app/app.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "common/log.hpp"
+#include "common/random.hpp"
+
+namespace app {
+
+App::App(const Services& services, Metrics& metrics)
+    : svc_(services), metrics_(metrics), router_(BuildRoutes(services)) {
+    svc_.templates.Get("layout");
+    svc_.templates.Get("error");
+}
+
+namespace {
+
+bool WantsJson(const http::Request& req) {
+    return req.path.starts_with("/api/") || req.path == "/healthz" ||
+           req.Header("accept").find("application/json") != std::string::npos;
+}
+
+bool IsHex(std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+}  // namespace
+
+void App::Prepare(Ctx& ctx) {
+    auto& req = ctx.req;
+    std::optional<std::string> lang_cookie = req.Cookie(kLangCookie);
+    if (lang_cookie && svc_.catalogue.HasLanguage(*lang_cookie)) ctx.lang = *lang_cookie;
+
+    if (auto token = req.Cookie(auth::kSessionCookie)) {
+        auto found = svc_.db.Read([&](db::ReadTx& tx) { return auth::FindSession(tx, *token, svc_.clock, svc_.session_policy); });
+        if (found.actor) {
+            if (found.needs_touch) {
+                svc_.db.Write([&](db::WriteTx& tx) { auth::TouchSession(tx, found.actor->session_id, svc_.clock); });
+            }
+            ctx.actor = std::move(found.actor);
+            if (!lang_cookie && svc_.catalogue.HasLanguage(ctx.actor->language)) ctx.lang = ctx.actor->language;
+        }
+    }
+    // Forms shown before sign-in carry a double-submit token from this cookie.
+    auto csrf = req.Cookie(kCsrfCookie);
+    if (csrf && csrf->size() == 32 && IsHex(*csrf)) {
+        ctx.anon_csrf = *csrf;
+    } else {
+        ctx.anon_csrf = common::RandomHex(16);
+        ctx.cookies.push_back({std::string(kCsrfCookie), ctx.anon_csrf, -1, true, svc_.config.secure_cookies, "Strict"});
+    }
+
+    if (req.method == "POST") {
+        std::string type = req.Header("content-type");
+        if (type.starts_with("application/x-www-form-urlencoded")) {
+            auto form = http::ParseUrlEncoded(req.body);
+            if (!form) throw http::BadRequest("error_malformed_form");
+            ctx.form = std::move(*form);
+        } else if (!req.path.starts_with("/api/")) {
+            throw http::BadRequest("error_malformed_form");
+        }
+        // One check for every state-changing form: the token must match the session's (or, before sign-in, the
+        // cookie's). A request without it is refused before any handler runs.
+        if (!req.path.starts_with("/api/")) {
+            std::string sent = ctx.form.GetOr("_csrf");
+            std::string expected = ctx.actor ? ctx.actor->csrf_token : (csrf ? *csrf : std::string());
+            if (expected.empty() || !common::ConstantTimeEquals(sent, expected)) {
+                throw http::HttpError(403, "error_csrf");
+            }
+        }
+    }
+}
+
+http::Response App::Handle(http::Request& req) {
+    Ctx ctx(req, svc_);
+    http::Response res;
+    try {
+        auto match = router_.Find(req.method, req.path);
+        if (!match.route) {
+            req.route = "unmatched";
+            Prepare(ctx);
+            throw match.other_method ? http::HttpError(405, "error_method_not_allowed") : http::NotFound();
+        }
+        req.route = match.route->pattern;
+        req.path_params = std::move(match.params);
+        Prepare(ctx);
+        res = match.route->handler(ctx);
+    } catch (const http::HttpError& e) {
+        if (e.status() == 401 && !WantsJson(req) && req.method == "GET") {
+            res = http::Response::Redirect("/login?next=" + http::UrlEncode(req.path), 303);
+        } else {
+            res = ErrorResponse(ctx, e.status(), e.message_key());
+        }
+        if (e.status() == 403 && ctx.actor) {
+            try {
+                svc_.db.Write([&](db::WriteTx& tx) {
+                    auto ev = ctx.Audit("denied:" + req.route, "", std::nullopt);
+                    ev.outcome = "denied";
+                    auth::WriteAudit(tx, ev, svc_.clock);
+                });
+            } catch (const std::exception& ex) {
+                common::LogError("audit of a denial failed", {{"request_id", req.request_id}, {"error", ex.what()}});
+            }
+        }
+    } catch (const db::Unavailable& e) {
+        common::LogError("database unavailable", {{"request_id", req.request_id}, {"error", e.what()}});
+        res = ErrorResponse(ctx, 503, "error_unavailable");
+    } catch (const db::ConstraintViolation& e) {
+        common::LogWarn("constraint violation", {{"request_id", req.request_id}, {"error", e.what()}});
+        res = ErrorResponse(ctx, 409, "error_conflict");
+    } catch (const std::exception& e) {
+        common::LogError("unhandled error", {{"request_id", req.request_id}, {"error", e.what()}});
+        res = ErrorResponse(ctx, 500, "error_internal");
+    }
+    for (auto& c : ctx.cookies) res.cookies.push_back(std::move(c));
+    if (ctx.actor) res.SetHeader("X-Tadaima-User", ctx.actor->user_id.ToString());  // removed in Finish, for logs
+    return res;
+}
+
+http::Response App::ErrorResponse(Ctx& ctx, int status, const std::string& message_key) {
+    const std::string& message = ctx.T(message_key);
+    if (WantsJson(ctx.req)) {
+        boost::json::object err{{"status", status}, {"code", message_key}, {"message", message}};
+        return http::Response::Json(boost::json::serialize(boost::json::object{{"error", err}}), status);
+    }
+    try {
+        kainjow::mustache::data body;
+        body.set("status", std::to_string(status));
+        body.set("message", message);
+        body.set("signed_in", ctx.actor.has_value());
+        return RenderPage(ctx, svc_.templates.Get("error"), "error_title", body, status);
+    } catch (const std::exception&) {
+        return http::Response::Text(message, status);
+    }
+}
+
+http::Response App::HandleRefused(int status, http::Request& req) {
+    req.route = "refused";
+    Ctx ctx(req, svc_);
+    if (auto lang = req.Cookie(kLangCookie); lang && svc_.catalogue.HasLanguage(*lang)) ctx.lang = *lang;
+    ctx.anon_csrf = "";
+    const char* key = status == 413 ? "error_payload_too_large"
+                      : status == 431 ? "error_headers_too_large"
+                                      : "error_bad_request";
+    return ErrorResponse(ctx, status, key);
+}
+
+void App::Finish(const http::Request& req, http::Response& res, std::chrono::nanoseconds elapsed) {
+    std::string user;
+    for (auto it = res.headers.begin(); it != res.headers.end(); ++it) {
+        if (it->first == "X-Tadaima-User") {
+            user = it->second;
+            res.headers.erase(it);
+            break;
+        }
+    }
+    res.SetHeader("Content-Security-Policy",
+                  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                  "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    res.SetHeader("X-Content-Type-Options", "nosniff");
+    res.SetHeader("Referrer-Policy", "same-origin");
+    res.SetHeader("X-Frame-Options", "DENY");
+    res.SetHeader("Cross-Origin-Opener-Policy", "same-origin");
+    res.SetHeader("Permissions-Policy", "geolocation=(), microphone=(), camera=()");
+    if (svc_.config.secure_cookies) res.SetHeader("Strict-Transport-Security", "max-age=31536000");
+    bool has_cache = false;
+    for (const auto& [k, _] : res.headers) has_cache = has_cache || k == "Cache-Control";
+    if (!has_cache) res.SetHeader("Cache-Control", "no-store");
+    res.SetHeader("X-Request-Id", req.request_id);
+
+    double seconds = std::chrono::duration<double>(elapsed).count();
+    std::string route = req.route.empty() ? "unmatched" : req.route;
+    metrics_.ObserveRequest(route, req.method.empty() ? "-" : req.method, res.status, seconds);
+    boost::json::object line{{"request_id", req.request_id},
+                             {"method", req.method},
+                             {"route", route},
+                             {"path", req.path},
+                             {"status", res.status},
+                             {"ms", seconds * 1000.0}};
+    if (!user.empty()) line["user_id"] = user;
+    common::Log(res.status >= 500 ? common::LogLevel::kError : common::LogLevel::kInfo, "request", std::move(line));
+}
+
+}  // namespace app

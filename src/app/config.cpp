@@ -1,0 +1,89 @@
+#include "app/config.hpp"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "common/random.hpp"
+
+namespace app {
+namespace {
+
+std::string Env(const char* name, std::string fallback) {
+    const char* v = std::getenv(name);
+    return (v && *v) ? std::string(v) : std::move(fallback);
+}
+
+long EnvInt(const char* name, long fallback, long min, long max) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return fallback;
+    char* end = nullptr;
+    long n = std::strtol(v, &end, 10);
+    if (*end != '\0' || n < min || n > max) {
+        throw std::runtime_error(std::string(name) + " must be a whole number from " + std::to_string(min) + " to " +
+                                 std::to_string(max));
+    }
+    return n;
+}
+
+}  // namespace
+
+Config ConfigFromEnvironment() {
+    Config c;
+    std::string listen = Env("TADAIMA_LISTEN", "127.0.0.1:8080");
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos) throw std::runtime_error("TADAIMA_LISTEN must be HOST:PORT, e.g. 127.0.0.1:8080");
+    c.listen_address = listen.substr(0, colon);
+    if (c.listen_address.size() > 2 && c.listen_address.front() == '[') {
+        c.listen_address = c.listen_address.substr(1, c.listen_address.size() - 2);
+    }
+    try {
+        int port = std::stoi(listen.substr(colon + 1));
+        if (port < 0 || port > 65535) throw std::out_of_range("port");
+        c.listen_port = static_cast<unsigned short>(port);
+    } catch (const std::exception&) {
+        throw std::runtime_error("TADAIMA_LISTEN has a bad port: " + listen);
+    }
+    c.database = Env("TADAIMA_DB", c.database);
+    c.secret_file = Env("TADAIMA_SECRET_FILE", c.secret_file);
+    c.secure_cookies = Env("TADAIMA_SECURE_COOKIES", "0") == "1";
+    c.worker_threads = static_cast<int>(EnvInt("TADAIMA_WORKERS", c.worker_threads, 1, 256));
+    c.db_pool_size = static_cast<int>(EnvInt("TADAIMA_DB_POOL", c.db_pool_size, 1, 256));
+    c.limits.max_body_bytes = static_cast<std::size_t>(EnvInt("TADAIMA_MAX_BODY_BYTES", 1 << 20, 1024, 1 << 30));
+    c.limits.max_connections = static_cast<int>(EnvInt("TADAIMA_MAX_CONNECTIONS", 2048, 1, 1000000));
+    c.log_level = Env("TADAIMA_LOG_LEVEL", "info");
+    return c;
+}
+
+std::string LoadOrCreateSecret(const std::string& path) {
+    if (!std::filesystem::exists(path)) {
+        auto parent = std::filesystem::path(path).parent_path();
+        if (!parent.empty()) std::filesystem::create_directories(parent);
+        std::string secret = common::RandomHex(32);
+        mode_t old = umask(077);
+        {
+            std::ofstream out(path, std::ios::trunc);
+            out << secret << "\n";
+            if (!out) {
+                umask(old);
+                throw std::runtime_error("cannot write the secret file " + path);
+            }
+        }
+        umask(old);
+    }
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string secret = ss.str();
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) {
+        secret.pop_back();
+    }
+    if (secret.size() < 32) throw std::runtime_error("the secret file " + path + " must hold at least 32 characters");
+    return secret;
+}
+
+}  // namespace app

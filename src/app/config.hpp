@@ -1,0 +1,27 @@
+#pragma once
+// Configuration comes from the environment (documented in README.md), never from the repository.
+#include <string>
+
+#include "http/limits.hpp"
+
+namespace app {
+
+struct Config {
+    std::string listen_address = "127.0.0.1";
+    unsigned short listen_port = 8080;
+    std::string database = "var/tadaima.db";   // a SQLite path or a postgresql:// URL
+    std::string secret_file = "var/secret.key";
+    bool secure_cookies = false;              // set when served over TLS (directly or behind a proxy)
+    int worker_threads = 8;
+    int db_pool_size = 8;
+    http::Limits limits;
+    std::string log_level = "info";
+};
+
+// Reads TADAIMA_* variables; throws std::runtime_error with a clear message on a bad value.
+Config ConfigFromEnvironment();
+
+// The server secret (for signing), read from the secret file; created with mode 0600 when absent.
+std::string LoadOrCreateSecret(const std::string& path);
+
+}  // namespace app

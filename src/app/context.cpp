@@ -1,0 +1,185 @@
+#include "app/context.hpp"
+
+#include <charconv>
+
+namespace app {
+
+using kainjow::mustache::data;
+
+const auth::Actor& Ctx::RequireActor() const {
+    if (!actor) throw http::Unauthorized();
+    return *actor;
+}
+
+const auth::Actor& Ctx::Require(auth::Action action, std::optional<common::SiteId> site) const {
+    const auto& a = RequireActor();
+    if (!auth::Can(a, action, site)) {
+        throw http::HttpError(403, "error_forbidden");
+    }
+    return a;
+}
+
+auth::AuditEvent Ctx::Audit(std::string action, std::string target_kind, std::optional<std::int64_t> target_id,
+                            std::optional<common::SiteId> site) const {
+    auth::AuditEvent e;
+    if (actor) {
+        e.actor = actor->user_id;
+        e.actor_role = std::string(auth::RoleName(actor->PrimaryRole()));
+    }
+    e.site = site;
+    e.action = std::move(action);
+    e.target_kind = std::move(target_kind);
+    e.target_id = target_id;
+    e.address = req.remote_address;
+    e.outcome = "ok";
+    e.request_id = req.request_id;
+    return e;
+}
+
+namespace {
+
+struct NavItem {
+    const char* path;
+    const char* key;
+    auth::Action action;
+};
+constexpr NavItem kNav[] = {
+    {"/", "nav_home", auth::Action::kSiteView},
+    {"/sites", "nav_sites", auth::Action::kSiteView},
+    {"/children", "nav_children", auth::Action::kChildView},
+    {"/guardians", "nav_guardians", auth::Action::kGuardianView},
+    {"/staff", "nav_staff", auth::Action::kStaffView},
+};
+
+}  // namespace
+
+http::Response RenderPage(Ctx& ctx, const web::TemplateRef& tmpl, std::string_view title_key, data body, int status) {
+    const auto& t = ctx.svc.catalogue.Data(ctx.lang);
+    body.set("t", t);
+    body.set("csrf", ctx.CsrfToken());
+    data page;
+    page.set("t", t);
+    page.set("lang", ctx.lang);
+    page.set("title", ctx.T(title_key));
+    page.set("css_url", ctx.svc.assets.Url("app.css"));
+    page.set("csrf", ctx.CsrfToken());
+    if (ctx.actor) {
+        data user;
+        user.set("display_name", ctx.actor->display_name);
+        user.set("login_id", ctx.actor->login_id);
+        user.set("role", ctx.T("role_" + std::string(auth::RoleName(ctx.actor->PrimaryRole()))));
+        page.set("user", user);
+        data nav{data::type::list};
+        for (const auto& item : kNav) {
+            if (!auth::Can(*ctx.actor, item.action)) continue;
+            data d;
+            d.set("href", item.path);
+            d.set("label", ctx.T(item.key));
+            std::string_view p = ctx.req.path;
+            bool current = item.path == std::string_view("/") ? p == "/" : p.starts_with(item.path);
+            if (current) d.set("current", true);
+            nav.push_back(d);
+        }
+        page.set("nav", nav);
+    }
+    // The language switch keeps the user on the same page.
+    std::string other = ctx.lang == "ja" ? "en" : "ja";
+    page.set("switch_lang_url", "/lang/" + other + "?next=" + http::UrlEncode(ctx.req.path));
+    page.set("switch_lang_label", ctx.svc.catalogue.Get(other, "language_name"));
+    page.set("switch_lang_code", other);
+    if (auto notice = ctx.req.query.Get("notice"); notice && ctx.svc.catalogue.Has("notice_" + *notice)) {
+        page.set("notice", ctx.T("notice_" + *notice));
+    }
+    page.set("body", tmpl.Render(body));
+    return http::Response::Html(ctx.svc.templates.Get("layout").Render(page), status);
+}
+
+data FormErrors::ToData(const Ctx& ctx) const {
+    data errors;
+    for (const auto& [field, key] : errors_) errors.set(field, ctx.T(key));
+    data out;
+    out.set("errors", errors);
+    if (!errors_.empty()) out.set("has_errors", true);
+    return out;
+}
+
+data FormValues(const http::Params& params) {
+    data form;
+    for (const auto& [k, v] : params.items()) {
+        if (k == "_csrf" || k.find('.') != std::string::npos) continue;
+        form.set(k, v);
+    }
+    return form;
+}
+
+Paging ParsePaging(const http::Request& req) {
+    Paging p;
+    if (auto v = req.query.Get("page")) {
+        int n = 0;
+        auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+        if (ec != std::errc{} || ptr != v->data() + v->size() || n < 1 || n > 100000) throw http::BadRequest("error_bad_page");
+        p.page = n;
+    }
+    return p;
+}
+
+data PagerData(const Ctx& ctx, const Paging& p, std::int64_t total) {
+    auto url_for = [&](int page) {
+        std::string url = ctx.req.path + "?";
+        for (const auto& [k, v] : ctx.req.query.items()) {
+            if (k == "page" || k == "notice") continue;
+            url += http::UrlEncode(k) + "=" + http::UrlEncode(v) + "&";
+        }
+        return url + "page=" + std::to_string(page);
+    };
+    data d;
+    d.set("total", std::to_string(total));
+    std::int64_t from = total == 0 ? 0 : p.Offset() + 1;
+    std::int64_t to = std::min<std::int64_t>(total, p.Offset() + p.per_page);
+    d.set("from", std::to_string(from));
+    d.set("to", std::to_string(to));
+    if (p.page > 1) d.set("prev_url", url_for(p.page - 1));
+    if (to < total) d.set("next_url", url_for(p.page + 1));
+    return d;
+}
+
+std::string Trimmed(std::string_view s) {
+    auto is_space = [](std::string_view v, std::size_t i) -> std::size_t {
+        if (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n') return 1;
+        if (v.substr(i, 3) == "\xE3\x80\x80") return 3;  // U+3000 ideographic space
+        return 0;
+    };
+    std::size_t b = 0, e = s.size();
+    while (b < e) {
+        auto n = is_space(s, b);
+        if (!n) break;
+        b += n;
+    }
+    while (e > b) {
+        if (e >= b + 3 && s.substr(e - 3, 3) == "\xE3\x80\x80") {
+            e -= 3;
+        } else if (is_space(s, e - 1) == 1) {
+            --e;
+        } else {
+            break;
+        }
+    }
+    return std::string(s.substr(b, e - b));
+}
+
+std::optional<std::int64_t> ParseId(std::string_view s) {
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || p != s.data() + s.size() || v <= 0) return std::nullopt;
+    return v;
+}
+
+std::int64_t IdParam(const Ctx& ctx, const std::string& name) {
+    auto id = ParseId(ctx.req.PathParam(name));
+    if (!id) throw http::NotFound();
+    return *id;
+}
+
+common::SiteId SiteIdParam(const Ctx& ctx, const std::string& name) { return common::SiteId(IdParam(ctx, name)); }
+
+}  // namespace app

@@ -1,0 +1,99 @@
+#pragma once
+// What a handler gets: the request, the shared services, the signed-in actor (if any) and the user's language.
+#include <kainjow/mustache.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "app/config.hpp"
+#include "auth/audit.hpp"
+#include "auth/permissions.hpp"
+#include "auth/sessions.hpp"
+#include "common/clock.hpp"
+#include "db/database.hpp"
+#include "http/errors.hpp"
+#include "http/message.hpp"
+#include "web/assets.hpp"
+#include "web/catalogue.hpp"
+#include "web/templates.hpp"
+
+namespace app {
+
+class Metrics;
+
+struct Services {
+    db::Database& db;
+    const common::Clock& clock;
+    const web::Catalogue& catalogue;
+    const web::Templates& templates;
+    const web::Assets& assets;
+    const Config& config;
+    Metrics& metrics;
+    auth::SessionPolicy session_policy;
+};
+
+class Ctx {
+public:
+    Ctx(http::Request& request, const Services& services) : req(request), svc(services) {}
+
+    http::Request& req;
+    const Services& svc;
+    std::string lang{web::kDefaultLanguage};
+    std::optional<auth::Actor> actor;
+    http::Params form;        // the parsed url-encoded body of a POST
+    std::string anon_csrf;    // double-submit token for forms shown before sign-in
+    std::vector<http::SetCookie> cookies;  // added to whatever response the handler returns
+
+    // The signed-in staff member, or Unauthorized (→ the sign-in page for browsers).
+    const auth::Actor& RequireActor() const;
+    // Forbidden unless the actor may do the action (at the site, if given). Denials are audited centrally.
+    const auth::Actor& Require(auth::Action action, std::optional<common::SiteId> site = std::nullopt) const;
+    const std::string& T(std::string_view key) const { return svc.catalogue.Get(lang, key); }
+    // An audit event with actor, role, address and request id filled in.
+    auth::AuditEvent Audit(std::string action, std::string target_kind, std::optional<std::int64_t> target_id,
+                           std::optional<common::SiteId> site = std::nullopt) const;
+    std::string CsrfToken() const { return actor ? actor->csrf_token : anon_csrf; }
+};
+
+// Rendering of full pages inside the layout.
+http::Response RenderPage(Ctx& ctx, const web::TemplateRef& tmpl, std::string_view title_key,
+                          kainjow::mustache::data body, int status = 200);
+
+// A field-by-field validation result: field → catalogue key.
+class FormErrors {
+public:
+    void Add(const std::string& field, std::string key) {
+        if (!errors_.count(field)) errors_[field] = std::move(key);
+    }
+    bool empty() const { return errors_.empty(); }
+    bool Has(const std::string& field) const { return errors_.count(field) > 0; }
+    using Map = std::map<std::string, std::string>;
+    const Map& map() const { return errors_; }
+    // {errors: {field: text}, has_errors: bool} in the user's language.
+    kainjow::mustache::data ToData(const Ctx& ctx) const;
+
+private:
+    std::map<std::string, std::string> errors_;
+};
+
+// {form: {name: value}} from the posted form, to show the user's input again beside the errors.
+kainjow::mustache::data FormValues(const http::Params& params);
+
+// Paging for lists: ?page=N, 50 rows a page.
+struct Paging {
+    int page = 1;
+    int per_page = 50;
+    int Offset() const { return (page - 1) * per_page; }
+};
+Paging ParsePaging(const http::Request& req);
+// {pager: {total, from, to, prev_url, next_url}} keeping the other query parameters.
+kainjow::mustache::data PagerData(const Ctx& ctx, const Paging& p, std::int64_t total);
+
+// Small helpers for forms.
+std::string Trimmed(std::string_view s);
+std::optional<std::int64_t> ParseId(std::string_view s);
+common::SiteId SiteIdParam(const Ctx& ctx, const std::string& name = "id");
+std::int64_t IdParam(const Ctx& ctx, const std::string& name = "id");
+
+}  // namespace app

@@ -1,0 +1,152 @@
+#include "app/core_handlers.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "app/app.hpp"
+#include "app/metrics.hpp"
+#include "db/migrate.hpp"
+#include "sites/sites.hpp"
+
+namespace app {
+
+using kainjow::mustache::data;
+
+namespace {
+
+// Only local paths: never redirect a user to another site after sign-in.
+std::string SafeNext(const std::string& next) {
+    if (next.empty() || next[0] != '/' || (next.size() > 1 && (next[1] == '/' || next[1] == '\\'))) return "/";
+    for (char c : next) {
+        if (static_cast<unsigned char>(c) < 0x20) return "/";
+    }
+    return next;
+}
+
+http::Response RenderLogin(Ctx& ctx, const web::TemplateRef& tmpl, const std::string& error_key, int status) {
+    data body;
+    body.set("next", SafeNext(ctx.req.method == "POST" ? ctx.form.GetOr("next") : ctx.req.query.GetOr("next")));
+    body.set("login_id", ctx.form.GetOr("login_id"));
+    if (!error_key.empty()) body.set("error", ctx.T(error_key));
+    return RenderPage(ctx, tmpl, "login_title", body, status);
+}
+
+}  // namespace
+
+http::Response CoreHandlers::LoginForm(Ctx& ctx) const {
+    if (ctx.actor) return http::Response::Redirect(SafeNext(ctx.req.query.GetOr("next")));
+    return RenderLogin(ctx, login_, "", 200);
+}
+
+http::Response CoreHandlers::Login(Ctx& ctx) const {
+    std::string login_id = Trimmed(ctx.form.GetOr("login_id"));
+    std::string password = ctx.form.GetOr("password");
+    if (login_id.empty() || password.empty() || login_id.size() > 64 || password.size() > 1024) {
+        return RenderLogin(ctx, login_, "error_signin_failed", 401);
+    }
+    auto user = ctx.svc.db.Read([&](db::ReadTx& tx) { return auth::Authenticate(tx, login_id, password); });
+    if (!user) {
+        ctx.svc.db.Write([&](db::WriteTx& tx) {
+            auto ev = ctx.Audit("signin", "staff_user", std::nullopt);
+            ev.outcome = "failed";
+            auth::WriteAudit(tx, ev, ctx.svc.clock);
+        });
+        return RenderLogin(ctx, login_, "error_signin_failed", 401);
+    }
+    auto session = ctx.svc.db.Write([&](db::WriteTx& tx) -> std::optional<auth::NewSession> {
+        auto actor = auth::LoadActor(tx, *user);
+        auto ev = ctx.Audit("signin", "staff_user", user->value);
+        ev.actor = *user;
+        if (!actor) {
+            ev.outcome = "failed";  // an account without any role cannot sign in
+            auth::WriteAudit(tx, ev, ctx.svc.clock);
+            return std::nullopt;
+        }
+        ev.actor_role = std::string(auth::RoleName(actor->PrimaryRole()));
+        auth::WriteAudit(tx, ev, ctx.svc.clock);
+        return auth::CreateSession(tx, *user, ctx.svc.clock, ctx.svc.session_policy);
+    });
+    if (!session) return RenderLogin(ctx, login_, "error_signin_failed", 401);
+    auto res = http::Response::Redirect(SafeNext(ctx.form.GetOr("next")));
+    res.cookies.push_back({std::string(auth::kSessionCookie), session->token, -1, true, ctx.svc.config.secure_cookies,
+                           "Lax"});
+    return res;
+}
+
+http::Response CoreHandlers::Logout(Ctx& ctx) const {
+    if (ctx.actor) {
+        ctx.svc.db.Write([&](db::WriteTx& tx) {
+            auth::EndSession(tx, ctx.actor->session_id, ctx.svc.clock);
+            auth::WriteAudit(tx, ctx.Audit("signout", "staff_user", ctx.actor->user_id.value), ctx.svc.clock);
+        });
+    }
+    auto res = http::Response::Redirect("/login?notice=signed_out");
+    res.cookies.push_back({std::string(auth::kSessionCookie), "", 0, true, ctx.svc.config.secure_cookies, "Lax"});
+    return res;
+}
+
+http::Response CoreHandlers::Home(Ctx& ctx) const {
+    const auto& actor = ctx.Require(auth::Action::kSiteView);
+    sites::SiteFilter filter{actor.municipal ? common::SiteScope{} : common::SiteScope{actor.user_id}, "", false};
+    auto [rows, total] = ctx.svc.db.Read([&](db::ReadTx& tx) {
+        return std::make_pair(sites::ListSites(tx, filter, 12, 0), sites::CountSites(tx, filter));
+    });
+    data body;
+    body.set("display_name", actor.display_name);
+    data list{data::type::list};
+    for (const auto& s : rows) {
+        data d;
+        d.set("id", s.id.ToString());
+        d.set("name", s.fields.name);
+        d.set("kind_label", ctx.T("site_kind_" + s.fields.kind));
+        d.set("child_count", std::to_string(s.child_count));
+        list.push_back(d);
+    }
+    body.set("sites", list);
+    body.set("site_total", std::to_string(total));
+    if (total > static_cast<std::int64_t>(rows.size())) body.set("more_sites", true);
+    if (auth::Can(actor, auth::Action::kChildEdit)) body.set("can_add_child", true);
+    return RenderPage(ctx, home_, "home_title", body);
+}
+
+http::Response CoreHandlers::Health(Ctx& ctx) {
+    boost::json::object out{{"database", std::string(db::KindName(ctx.svc.db.kind()))}};
+    int status = 200;
+    try {
+        if (!ctx.svc.db.Ping()) throw db::Unavailable("ping failed");
+        auto schema = db::GetSchemaStatus(ctx.svc.db);
+        out["schema_version"] = schema.current;
+        out["status"] = schema.UpToDate() ? "ok" : "schema_mismatch";
+        if (!schema.UpToDate()) status = 503;
+    } catch (const std::exception&) {
+        out["status"] = "unavailable";
+        status = 503;
+    }
+    auto res = http::Response::Json(boost::json::serialize(out), status);
+    return res;
+}
+
+http::Response CoreHandlers::MetricsText(Ctx& ctx) {
+    auto res = http::Response::Text(ctx.svc.metrics.Render());
+    res.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return res;
+}
+
+http::Response CoreHandlers::Static(Ctx& ctx) {
+    const auto* asset = ctx.svc.assets.FindByHashedName(ctx.req.PathParam("file"));
+    if (!asset) throw http::NotFound();
+    http::Response res;
+    res.content_type = asset->content_type;
+    res.body = std::string(asset->data);
+    res.SetHeader("Cache-Control", "public, max-age=31536000, immutable");
+    return res;
+}
+
+http::Response CoreHandlers::SwitchLanguage(Ctx& ctx) {
+    std::string lang = ctx.req.PathParam("lang");
+    if (!ctx.svc.catalogue.HasLanguage(lang)) throw http::NotFound();
+    auto res = http::Response::Redirect(SafeNext(ctx.req.query.GetOr("next")), 303);
+    res.cookies.push_back({std::string(kLangCookie), lang, 365 * 24 * 3600, true, ctx.svc.config.secure_cookies, "Lax"});
+    return res;
+}
+
+}  // namespace app

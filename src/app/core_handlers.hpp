@@ -1,0 +1,24 @@
+#pragma once
+// Sign-in, sign-out, the home page, health, metrics, static assets and the language switch.
+#include "app/context.hpp"
+
+namespace app {
+
+class CoreHandlers {
+public:
+    explicit CoreHandlers(const web::Templates& t) : login_(t.Get("login")), home_(t.Get("home")) {}
+    http::Response LoginForm(Ctx& ctx) const;
+    http::Response Login(Ctx& ctx) const;
+    http::Response Logout(Ctx& ctx) const;
+    http::Response Home(Ctx& ctx) const;
+    static http::Response Health(Ctx& ctx);
+    static http::Response MetricsText(Ctx& ctx);
+    static http::Response Static(Ctx& ctx);
+    static http::Response SwitchLanguage(Ctx& ctx);
+
+private:
+    const web::TemplateRef& login_;
+    const web::TemplateRef& home_;
+};
+
+}  // namespace app

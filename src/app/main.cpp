@@ -1,0 +1,140 @@
+// The command line: serve, migrate, seed-demo.
+#include <csignal>
+#include <cstring>
+#include <iostream>
+
+#include "app/app.hpp"
+#include "common/log.hpp"
+#include "db/migrate.hpp"
+#include "demo/seed.hpp"
+
+namespace app {
+namespace {
+
+constexpr const char* kUsage = R"(tadaima — attendance, plans and messages for children's facilities
+
+Usage:
+  tadaima serve                 start the web server (TADAIMA_LISTEN, default 127.0.0.1:8080)
+  tadaima migrate               bring the database schema up to date (running it twice changes nothing)
+  tadaima seed-demo [--sites N] [--children M]
+                                fill an empty database with a generated dummy city (default 3 sites, 150 children)
+  tadaima --help                this text
+
+Environment:
+  TADAIMA_DB              SQLite file path (default var/tadaima.db) or postgresql://user@host:port/dbname
+  TADAIMA_LISTEN          address:port to listen on (default 127.0.0.1:8080)
+  TADAIMA_SECRET_FILE     server secret, created on first start (default var/secret.key)
+  TADAIMA_SECURE_COOKIES  1 when users reach the server over HTTPS
+  TADAIMA_WORKERS         request worker threads (default 8)
+  TADAIMA_DB_POOL         database connections (default 8)
+  TADAIMA_MAX_BODY_BYTES  largest request body accepted (default 1048576)
+  TADAIMA_MAX_CONNECTIONS open connections accepted at once (default 2048)
+  TADAIMA_LOG_LEVEL       debug, info, warn or error (default info)
+)";
+
+std::unique_ptr<db::Database> OpenDatabase(const Config& config) {
+    return db::Database::Open({config.database, config.db_pool_size});
+}
+
+int Serve(const Config& config) {
+    auto database = OpenDatabase(config);
+    auto schema = db::GetSchemaStatus(*database);
+    if (schema.unknown) {
+        std::cerr << "tadaima: the database schema is newer than this program knows (version " << schema.current
+                  << "+); use a newer tadaima.\n";
+        return 2;
+    }
+    if (schema.current != schema.latest) {
+        std::cerr << "tadaima: the database schema is at version " << schema.current << " but this program needs "
+                  << schema.latest << ". Run `tadaima migrate` first.\n";
+        return 2;
+    }
+    LoadOrCreateSecret(config.secret_file);
+    common::SystemClock clock;
+    web::Catalogue catalogue;
+    web::Templates templates;
+    web::Assets assets;
+    Metrics metrics;
+    Services services{*database, clock, catalogue, templates, assets, config, metrics, {}};
+    App application(services, metrics);
+    http::ServerOptions options;
+    options.address = config.listen_address;
+    options.port = config.listen_port;
+    options.limits = config.limits;
+    options.worker_threads = config.worker_threads;
+    http::Server server(options, application);
+    common::LogInfo("listening", {{"address", config.listen_address},
+                                  {"port", server.port()},
+                                  {"database", std::string(db::KindName(database->kind()))},
+                                  {"schema_version", schema.current}});
+    server.Run();
+    common::LogInfo("stopped");
+    return 0;
+}
+
+int Migrate(const Config& config) {
+    auto database = OpenDatabase(config);
+    int ran = db::Migrate(*database);
+    auto schema = db::GetSchemaStatus(*database);
+    std::cout << "migrate: applied " << ran << " migration(s); schema version " << schema.current << "\n";
+    return 0;
+}
+
+int SeedDemo(const Config& config, int argc, char** argv) {
+    demo::SeedOptions options;
+    for (int i = 2; i < argc; ++i) {
+        std::string arg = argv[i];
+        auto number = [&](int& out) {
+            if (i + 1 >= argc) throw std::runtime_error(arg + " needs a number");
+            try {
+                std::size_t used = 0;
+                out = std::stoi(argv[++i], &used);
+                if (argv[i][used] != '\0' || out < 0) throw std::invalid_argument("");
+            } catch (const std::logic_error&) {
+                throw std::runtime_error(arg + " needs a whole number, not " + std::string(argv[i]));
+            }
+        };
+        if (arg == "--sites") {
+            number(options.sites);
+        } else if (arg == "--children") {
+            number(options.children);
+        } else {
+            throw std::runtime_error("unknown option " + arg);
+        }
+    }
+    auto database = OpenDatabase(config);
+    if (!db::GetSchemaStatus(*database).UpToDate()) {
+        throw std::runtime_error("the schema is not up to date; run `tadaima migrate` first");
+    }
+    common::SystemClock clock;
+    auto r = demo::SeedDemo(*database, options, clock);
+    std::cout << "seed-demo: " << r.sites << " sites, " << r.groups << " groups, " << r.children << " children, "
+              << r.guardians << " guardians, " << r.staff << " staff accounts\n";
+    return 0;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+    std::string command = argc > 1 ? argv[1] : "";
+    if (command.empty() || command == "--help" || command == "-h" || command == "help") {
+        std::cout << kUsage;
+        return command.empty() ? 2 : 0;
+    }
+    try {
+        Config config = ConfigFromEnvironment();
+        if (config.log_level == "debug") common::SetLogLevel(common::LogLevel::kDebug);
+        if (config.log_level == "warn") common::SetLogLevel(common::LogLevel::kWarn);
+        if (config.log_level == "error") common::SetLogLevel(common::LogLevel::kError);
+        if (command == "serve") return Serve(config);
+        if (command == "migrate") return Migrate(config);
+        if (command == "seed-demo") return SeedDemo(config, argc, argv);
+        std::cerr << "tadaima: unknown command '" << command << "'\n\n" << kUsage;
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "tadaima: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace app

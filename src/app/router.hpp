@@ -1,0 +1,42 @@
+#pragma once
+// The route table: method + pattern ("/children/{id}/edit") → handler. Filled in one readable list (routes.cpp).
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "app/context.hpp"
+
+namespace app {
+
+using Handler = std::function<http::Response(Ctx&)>;
+
+struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    Handler handler;
+};
+
+class Router {
+public:
+    void Get(std::string pattern, Handler h) { Add("GET", std::move(pattern), std::move(h)); }
+    void Post(std::string pattern, Handler h) { Add("POST", std::move(pattern), std::move(h)); }
+    void Add(std::string method, std::string pattern, Handler h);
+
+    struct Match {
+        const Route* route = nullptr;
+        std::map<std::string, std::string> params;
+        bool other_method = false;  // the path exists with another method: 405, not 404
+    };
+    Match Find(std::string_view method, std::string_view path) const;
+    const std::vector<Route>& routes() const { return routes_; }
+
+private:
+    std::vector<Route> routes_;
+};
+
+// Builds the whole route list; fetching each handler's templates here makes a missing one fail at start.
+Router BuildRoutes(const Services& services);
+
+}  // namespace app

@@ -1,0 +1,82 @@
+// Every route of the server, in one list.
+#include <memory>
+
+#include "app/core_handlers.hpp"
+#include "app/router.hpp"
+#include "children/handlers.hpp"
+#include "guardians/handlers.hpp"
+#include "sites/handlers.hpp"
+#include "staff/handlers.hpp"
+
+namespace app {
+
+Router BuildRoutes(const Services& s) {
+    auto core = std::make_shared<CoreHandlers>(s.templates);
+    auto site = std::make_shared<sites::Handlers>(s.templates);
+    auto child = std::make_shared<children::Handlers>(s.templates);
+    auto guardian = std::make_shared<guardians::Handlers>(s.templates);
+    auto staff = std::make_shared<staff::Handlers>(s.templates);
+    Router r;
+
+    // Operations
+    r.Get("/healthz", &CoreHandlers::Health);
+    r.Get("/metrics", &CoreHandlers::MetricsText);
+    r.Get("/static/{file}", &CoreHandlers::Static);
+    r.Get("/lang/{lang}", &CoreHandlers::SwitchLanguage);
+
+    // Staff sign-in
+    r.Get("/login", [core](Ctx& c) { return core->LoginForm(c); });
+    r.Post("/login", [core](Ctx& c) { return core->Login(c); });
+    r.Post("/logout", [core](Ctx& c) { return core->Logout(c); });
+    r.Get("/", [core](Ctx& c) { return core->Home(c); });
+
+    // Sites and their groups
+    r.Get("/sites", [site](Ctx& c) { return site->List(c); });
+    r.Get("/sites/new", [site](Ctx& c) { return site->NewForm(c); });
+    r.Post("/sites", [site](Ctx& c) { return site->Create(c); });
+    r.Get("/sites/{id}", [site](Ctx& c) { return site->View(c); });
+    r.Get("/sites/{id}/edit", [site](Ctx& c) { return site->EditForm(c); });
+    r.Post("/sites/{id}", [site](Ctx& c) { return site->Update(c); });
+    r.Post("/sites/{id}/deactivate", [site](Ctx& c) { return site->SetActive(c, false); });
+    r.Post("/sites/{id}/reactivate", [site](Ctx& c) { return site->SetActive(c, true); });
+    r.Get("/sites/{id}/groups/new", [site](Ctx& c) { return site->NewGroupForm(c); });
+    r.Post("/sites/{id}/groups", [site](Ctx& c) { return site->CreateGroup(c); });
+    r.Get("/groups/{id}/edit", [site](Ctx& c) { return site->EditGroupForm(c); });
+    r.Post("/groups/{id}", [site](Ctx& c) { return site->UpdateGroup(c); });
+    r.Post("/groups/{id}/deactivate", [site](Ctx& c) { return site->SetGroupActive(c, false); });
+    r.Post("/groups/{id}/reactivate", [site](Ctx& c) { return site->SetGroupActive(c, true); });
+
+    // Children
+    r.Get("/children", [child](Ctx& c) { return child->List(c); });
+    r.Get("/children/new", [child](Ctx& c) { return child->NewForm(c); });
+    r.Post("/children", [child](Ctx& c) { return child->Create(c); });
+    r.Get("/children/{id}", [child](Ctx& c) { return child->View(c); });
+    r.Get("/children/{id}/edit", [child](Ctx& c) { return child->EditForm(c); });
+    r.Post("/children/{id}", [child](Ctx& c) { return child->Update(c); });
+    r.Post("/children/{id}/deactivate", [child](Ctx& c) { return child->SetActive(c, false); });
+    r.Post("/children/{id}/reactivate", [child](Ctx& c) { return child->SetActive(c, true); });
+    r.Post("/children/{id}/guardians", [child](Ctx& c) { return child->LinkGuardian(c); });
+    r.Post("/children/{id}/guardians/{guardian_id}/unlink", [child](Ctx& c) { return child->UnlinkGuardian(c); });
+
+    // Guardians
+    r.Get("/guardians", [guardian](Ctx& c) { return guardian->List(c); });
+    r.Get("/guardians/new", [guardian](Ctx& c) { return guardian->NewForm(c); });
+    r.Post("/guardians", [guardian](Ctx& c) { return guardian->Create(c); });
+    r.Get("/guardians/{id}", [guardian](Ctx& c) { return guardian->View(c); });
+    r.Get("/guardians/{id}/edit", [guardian](Ctx& c) { return guardian->EditForm(c); });
+    r.Post("/guardians/{id}", [guardian](Ctx& c) { return guardian->Update(c); });
+    r.Post("/guardians/{id}/deactivate", [guardian](Ctx& c) { return guardian->SetActive(c, false); });
+    r.Post("/guardians/{id}/reactivate", [guardian](Ctx& c) { return guardian->SetActive(c, true); });
+
+    // Staff accounts and roles
+    r.Get("/staff", [staff](Ctx& c) { return staff->List(c); });
+    r.Get("/staff/new", [staff](Ctx& c) { return staff->NewForm(c); });
+    r.Post("/staff", [staff](Ctx& c) { return staff->Create(c); });
+    r.Get("/staff/{id}/edit", [staff](Ctx& c) { return staff->EditForm(c); });
+    r.Post("/staff/{id}", [staff](Ctx& c) { return staff->Update(c); });
+    r.Post("/staff/{id}/deactivate", [staff](Ctx& c) { return staff->SetActive(c, false); });
+    r.Post("/staff/{id}/reactivate", [staff](Ctx& c) { return staff->SetActive(c, true); });
+    return r;
+}
+
+}  // namespace app

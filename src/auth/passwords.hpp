@@ -1,0 +1,17 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace auth {
+
+inline constexpr std::size_t kMinPasswordLength = 8;
+inline constexpr std::size_t kMaxPasswordLength = 1024;  // long passphrases welcome; bounded hashing input
+
+// argon2id (libsodium) with OWASP's minimum: 19 MiB, 2 passes. Concurrent hashing is capped to bound memory.
+std::string HashPassword(std::string_view password);
+bool VerifyPassword(std::string_view hash, std::string_view password);
+// A catalogue key when the password is not acceptable, else nullopt.
+std::optional<std::string> CheckPasswordPolicy(std::string_view password);
+
+}  // namespace auth

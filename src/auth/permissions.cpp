@@ -1,0 +1,114 @@
+#include "auth/permissions.hpp"
+
+#include <array>
+
+namespace auth {
+namespace {
+
+struct Rule {
+    Action action;
+    bool municipal_admin;
+    bool site_manager;
+    bool staff;
+};
+
+// Actions × roles. Staff see the people of their own sites; managers also change them and their staff accounts.
+constexpr std::array kMatrix = {
+    //    action                    admin  manager staff
+    Rule{Action::kSiteView,         true,  true,   true},
+    Rule{Action::kSiteCreate,       true,  false,  false},
+    Rule{Action::kSiteEdit,         true,  true,   false},
+    Rule{Action::kGroupView,        true,  true,   true},
+    Rule{Action::kGroupEdit,        true,  true,   false},
+    Rule{Action::kChildView,        true,  true,   true},
+    Rule{Action::kChildEdit,        true,  true,   false},
+    Rule{Action::kGuardianView,     true,  true,   true},
+    Rule{Action::kGuardianEdit,     true,  true,   false},
+    Rule{Action::kStaffView,        true,  true,   false},
+    Rule{Action::kStaffEdit,        true,  true,   false},
+    Rule{Action::kGrantMunicipal,   true,  false,  false},
+};
+
+}  // namespace
+
+std::string_view RoleName(Role role) {
+    switch (role) {
+        case Role::kMunicipalAdmin: return "municipal_admin";
+        case Role::kSiteManager: return "site_manager";
+        case Role::kStaff: return "staff";
+    }
+    return "staff";
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+    for (Role r : {Role::kMunicipalAdmin, Role::kSiteManager, Role::kStaff}) {
+        if (RoleName(r) == name) return r;
+    }
+    return std::nullopt;
+}
+
+std::string_view ActionName(Action action) {
+    switch (action) {
+        case Action::kSiteView: return "site.view";
+        case Action::kSiteCreate: return "site.create";
+        case Action::kSiteEdit: return "site.edit";
+        case Action::kGroupView: return "group.view";
+        case Action::kGroupEdit: return "group.edit";
+        case Action::kChildView: return "child.view";
+        case Action::kChildEdit: return "child.edit";
+        case Action::kGuardianView: return "guardian.view";
+        case Action::kGuardianEdit: return "guardian.edit";
+        case Action::kStaffView: return "staff.view";
+        case Action::kStaffEdit: return "staff.edit";
+        case Action::kGrantMunicipal: return "staff.grant_municipal";
+    }
+    return "unknown";
+}
+
+bool RoleAllows(Role role, Action action) {
+    for (const Rule& r : kMatrix) {
+        if (r.action != action) continue;
+        switch (role) {
+            case Role::kMunicipalAdmin: return r.municipal_admin;
+            case Role::kSiteManager: return r.site_manager;
+            case Role::kStaff: return r.staff;
+        }
+    }
+    return false;
+}
+
+std::optional<Role> Actor::RoleAt(common::SiteId site) const {
+    if (municipal) return Role::kMunicipalAdmin;
+    auto it = site_roles.find(site);
+    if (it == site_roles.end()) return std::nullopt;
+    return it->second;
+}
+
+std::vector<common::SiteId> Actor::Sites() const {
+    std::vector<common::SiteId> out;
+    for (const auto& [site, _] : site_roles) out.push_back(site);
+    return out;
+}
+
+Role Actor::PrimaryRole() const {
+    if (municipal) return Role::kMunicipalAdmin;
+    for (const auto& [_, role] : site_roles) {
+        if (role == Role::kSiteManager) return Role::kSiteManager;
+    }
+    return Role::kStaff;
+}
+
+bool Can(const Actor& actor, Action action, std::optional<common::SiteId> site) {
+    if (actor.municipal) return RoleAllows(Role::kMunicipalAdmin, action);
+    if (action == Action::kSiteCreate || action == Action::kGrantMunicipal) return false;
+    if (site) {
+        auto role = actor.RoleAt(*site);
+        return role && RoleAllows(*role, action);
+    }
+    for (const auto& [_, role] : actor.site_roles) {
+        if (RoleAllows(role, action)) return true;
+    }
+    return false;
+}
+
+}  // namespace auth

@@ -1,0 +1,59 @@
+#pragma once
+// The one table of who may do what. Every handler asks Can()/Require before it touches data; deny by default.
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/ids.hpp"
+
+namespace auth {
+
+enum class Role { kMunicipalAdmin, kSiteManager, kStaff };
+std::string_view RoleName(Role role);
+std::optional<Role> ParseRole(std::string_view name);
+
+enum class Action {
+    kSiteView,
+    kSiteCreate,    // municipal only: a site is created for the city, not within a site
+    kSiteEdit,
+    kGroupView,
+    kGroupEdit,
+    kChildView,
+    kChildEdit,
+    kGuardianView,
+    kGuardianEdit,
+    kStaffView,
+    kStaffEdit,
+    kGrantMunicipal,  // make someone a municipal admin
+};
+std::string_view ActionName(Action action);
+
+// Whether this role, where it applies, allows the action. The whole matrix is in permissions.cpp.
+bool RoleAllows(Role role, Action action);
+
+// A signed-in staff member.
+struct Actor {
+    common::UserId user_id;
+    std::string login_id;
+    std::string display_name;
+    std::string language;
+    bool municipal = false;                       // municipal admin: every site
+    std::map<common::SiteId, Role> site_roles;    // site manager or staff, per site
+    common::SessionId session_id;
+    std::string csrf_token;
+
+    // The role this actor holds at a site (municipal admins hold it everywhere).
+    std::optional<Role> RoleAt(common::SiteId site) const;
+    // Sites the actor works at; empty with municipal == true means every site.
+    std::vector<common::SiteId> Sites() const;
+    // "municipal_admin", else the strongest site role.
+    Role PrimaryRole() const;
+};
+
+// May the actor do the action at this site? Without a site: may they do it somewhere (for menus and lists,
+// which then filter by Sites()). Municipal-level actions (kSiteCreate, kGrantMunicipal) need a municipal admin.
+bool Can(const Actor& actor, Action action, std::optional<common::SiteId> site = std::nullopt);
+
+}  // namespace auth

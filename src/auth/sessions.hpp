@@ -1,0 +1,47 @@
+#pragma once
+// Server-side sessions. The browser holds a random 256-bit token; the database holds only its SHA-256.
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "auth/permissions.hpp"
+#include "common/clock.hpp"
+#include "db/database.hpp"
+
+namespace auth {
+
+inline constexpr std::string_view kSessionCookie = "tadaima_session";
+
+struct SessionPolicy {
+    std::chrono::minutes idle{30};
+    std::chrono::hours absolute{12};
+    // last_seen_at is written at most this often, so most signed-in requests stay read-only.
+    std::chrono::seconds touch_interval{60};
+};
+
+struct NewSession {
+    std::string token;  // goes to the cookie, never to a log or the database
+    std::string csrf_token;
+};
+
+NewSession CreateSession(db::WriteTx& tx, common::UserId user, const common::Clock& clock,
+                         const SessionPolicy& policy);
+
+struct SessionLookup {
+    std::optional<Actor> actor;
+    bool needs_touch = false;  // last_seen_at is older than the touch interval
+};
+// The signed-in actor for a token, if the session is live and the account active.
+SessionLookup FindSession(db::ReadTx& tx, std::string_view token, const common::Clock& clock,
+                          const SessionPolicy& policy);
+void TouchSession(db::WriteTx& tx, common::SessionId id, const common::Clock& clock);
+void EndSession(db::WriteTx& tx, common::SessionId id, const common::Clock& clock);
+void EndAllSessions(db::WriteTx& tx, common::UserId user, const common::Clock& clock);
+
+// Checks a login id and password. Unknown ids cost the same hashing time as wrong passwords.
+std::optional<common::UserId> Authenticate(db::ReadTx& tx, std::string_view login_id, std::string_view password);
+
+// The actor's identity and roles, for an active user.
+std::optional<Actor> LoadActor(db::ReadTx& tx, common::UserId user);
+
+}  // namespace auth

@@ -1,0 +1,188 @@
+#include "children/children.hpp"
+
+#include <algorithm>
+
+#include "common/kana.hpp"
+#include "db/sql.hpp"
+
+namespace children {
+
+using common::FormatInstant;
+
+namespace {
+
+constexpr const char* kFrom =
+    " FROM child c"
+    " LEFT JOIN child_placement p ON p.id = (SELECT MAX(p2.id) FROM child_placement p2 WHERE p2.child_id = c.id)"
+    " LEFT JOIN site s ON s.id = p.site_id"
+    " WHERE (? = 1 OR EXISTS (SELECT 1 FROM child_placement p3 WHERE p3.child_id = c.id AND p3.site_id IN"
+    "   (SELECT site_id FROM staff_role WHERE user_id = ?)))"
+    " AND (? = 0 OR EXISTS (SELECT 1 FROM child_placement p4 WHERE p4.child_id = c.id AND p4.site_id = ?))"
+    " AND (? = 1 OR c.deactivated_at IS NULL)"
+    " AND c.search_key LIKE ? ESCAPE '\\'";
+
+constexpr const char* kColumns =
+    "SELECT c.id, c.family_name, c.given_name, c.family_kana, c.given_kana, c.birth_date, c.grade, c.deactivated_at,"
+    " p.site_id, s.name, p.start_date, p.end_date";
+
+std::vector<db::Value> FilterParams(const ChildFilter& f) {
+    return {f.scope.AllFlag(), f.scope.UserValue(), f.site ? 1 : 0, f.site ? f.site->value : 0,
+            f.include_inactive ? 1 : 0, db::ContainsPattern(f.query)};
+}
+
+Child FromRow(const db::Row& r) {
+    Child c;
+    c.id = r.Id<common::ChildId>(0);
+    c.fields.family_name = r.Text(1);
+    c.fields.given_name = r.Text(2);
+    c.fields.family_kana = r.Text(3);
+    c.fields.given_kana = r.Text(4);
+    c.fields.birth_date = r.Text(5);
+    if (auto g = r.OptInt(6)) c.fields.grade = static_cast<int>(*g);
+    c.active = r.IsNull(7);
+    if (!r.IsNull(8)) {
+        c.fields.site_id = r.Id<common::SiteId>(8);
+        c.site_name = r.Text(9);
+        c.fields.start_date = r.Text(10);
+        c.fields.end_date = r.OptText(11);
+    }
+    return c;
+}
+
+std::string DayBefore(const std::string& date) {
+    auto d = common::ParseDate(date);
+    return common::FormatDate(std::chrono::year_month_day{std::chrono::sys_days{*d} - std::chrono::days{1}});
+}
+
+void StartMembership(db::WriteTx& tx, common::ChildId child, common::GroupId group, const std::string& start,
+                     const std::optional<std::string>& end, const std::string& now) {
+    tx.Exec(
+        "INSERT INTO child_group_membership (child_id, group_id, start_date, end_date, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        child, group, start, end, now);
+}
+
+// Ends a placement or membership row as of `from` (the first day it no longer applies): a row that had not
+// started by then never applied and is removed; otherwise its end date becomes the day before.
+void EndPeriod(db::WriteTx& tx, const char* table, std::int64_t id, const std::string& start, const std::string& from) {
+    if (start >= from) {
+        tx.Exec(std::string("DELETE FROM ") + table + " WHERE id = ?", id);
+    } else {
+        tx.Exec(std::string("UPDATE ") + table + " SET end_date = ? WHERE id = ?", DayBefore(from), id);
+    }
+}
+
+}  // namespace
+
+std::string ChildSearchKey(const ChildInput& in) {
+    return common::FoldForSearch(in.family_name + in.given_name + "|" + in.family_kana + in.given_kana + "|" +
+                                 in.given_name + in.family_name);
+}
+
+std::vector<Child> ListChildren(db::ReadTx& tx, const ChildFilter& f, int limit, int offset) {
+    auto params = FilterParams(f);
+    params.emplace_back(limit);
+    params.emplace_back(offset);
+    std::vector<Child> out;
+    for (const auto& r : tx.QueryParams(std::string(kColumns) + kFrom +
+                                            " ORDER BY c.family_kana, c.given_kana, c.id LIMIT ? OFFSET ?",
+                                        params)) {
+        out.push_back(FromRow(r));
+    }
+    return out;
+}
+
+std::int64_t CountChildren(db::ReadTx& tx, const ChildFilter& f) {
+    return tx.QueryParams(std::string("SELECT COUNT(*)") + kFrom, FilterParams(f)).at(0).Int(0);
+}
+
+std::optional<Child> GetChild(db::ReadTx& tx, common::ChildId id, const common::Date& today) {
+    ChildFilter all;
+    auto params = FilterParams(all);
+    params.emplace_back(id);
+    auto rows = tx.QueryParams(std::string(kColumns) + kFrom + " AND c.id = ?", params);
+    if (rows.empty()) return std::nullopt;
+    Child c = FromRow(rows.front());
+    for (const auto& r : tx.Query(
+             "SELECT g.id, g.name FROM child_group_membership m JOIN child_group g ON g.id = m.group_id "
+             "WHERE m.child_id = ? AND (m.end_date IS NULL OR m.end_date >= ?) ORDER BY g.grade, g.name, g.id",
+             id, common::FormatDate(today))) {
+        c.groups.push_back({r.Id<common::GroupId>(0), r.Text(1)});
+        c.fields.group_ids.push_back(r.Id<common::GroupId>(0));
+    }
+    return c;
+}
+
+std::vector<common::SiteId> ChildSites(db::ReadTx& tx, common::ChildId id) {
+    std::vector<common::SiteId> out;
+    for (const auto& r : tx.Query("SELECT DISTINCT site_id FROM child_placement WHERE child_id = ?", id)) {
+        out.push_back(r.Id<common::SiteId>(0));
+    }
+    return out;
+}
+
+common::ChildId InsertChild(db::WriteTx& tx, const ChildInput& in, const common::Clock& clock) {
+    auto now = FormatInstant(clock.Now());
+    auto id = tx.QueryOne(
+                    "INSERT INTO child (family_name, given_name, family_kana, given_kana, birth_date, grade, "
+                    "search_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    in.family_name, in.given_name, in.family_kana, in.given_kana, in.birth_date, in.grade,
+                    ChildSearchKey(in), now, now)
+                  .Id<common::ChildId>(0);
+    tx.Exec(
+        "INSERT INTO child_placement (child_id, site_id, start_date, end_date, created_at) VALUES (?, ?, ?, ?, ?)", id,
+        in.site_id, in.start_date, in.end_date, now);
+    for (auto g : in.group_ids) StartMembership(tx, id, g, in.start_date, in.end_date, now);
+    return id;
+}
+
+void UpdateChild(db::WriteTx& tx, common::ChildId id, const ChildInput& in, const common::Clock& clock) {
+    auto now = FormatInstant(clock.Now());
+    const std::string today = common::FormatDate(common::TokyoDate(clock.Now()));
+    tx.Exec(
+        "UPDATE child SET family_name = ?, given_name = ?, family_kana = ?, given_kana = ?, birth_date = ?, grade = ?, "
+        "search_key = ?, updated_at = ? WHERE id = ?",
+        in.family_name, in.given_name, in.family_kana, in.given_kana, in.birth_date, in.grade, ChildSearchKey(in), now,
+        id);
+
+    auto latest = tx.QueryOptional(
+        "SELECT id, site_id, start_date FROM child_placement WHERE child_id = ? ORDER BY id DESC LIMIT 1", id);
+    bool moved = !latest || latest->Id<common::SiteId>(1) != in.site_id;
+    if (!moved) {
+        tx.Exec("UPDATE child_placement SET start_date = ?, end_date = ? WHERE id = ?", in.start_date, in.end_date,
+                latest->Int(0));
+    } else {
+        if (latest) EndPeriod(tx, "child_placement", latest->Int(0), latest->Text(2), in.start_date);
+        tx.Exec(
+            "INSERT INTO child_placement (child_id, site_id, start_date, end_date, created_at) VALUES (?, ?, ?, ?, ?)",
+            id, in.site_id, in.start_date, in.end_date, now);
+    }
+
+    // Memberships that still apply today or later; the change takes effect from today (or the placement start).
+    const std::string from = std::max(today, in.start_date);
+    std::vector<common::GroupId> kept;
+    for (const auto& r : tx.Query(
+             "SELECT id, group_id, start_date FROM child_group_membership "
+             "WHERE child_id = ? AND (end_date IS NULL OR end_date >= ?)",
+             id, from)) {
+        auto group = r.Id<common::GroupId>(1);
+        bool selected = std::find(in.group_ids.begin(), in.group_ids.end(), group) != in.group_ids.end();
+        if (selected && !moved) {
+            kept.push_back(group);
+            tx.Exec("UPDATE child_group_membership SET end_date = ? WHERE id = ?", in.end_date, r.Int(0));
+        } else {
+            EndPeriod(tx, "child_group_membership", r.Int(0), r.Text(2), from);
+        }
+    }
+    for (auto g : in.group_ids) {
+        if (std::find(kept.begin(), kept.end(), g) == kept.end()) StartMembership(tx, id, g, from, in.end_date, now);
+    }
+}
+
+void SetChildActive(db::WriteTx& tx, common::ChildId id, bool active, const common::Clock& clock) {
+    auto now = FormatInstant(clock.Now());
+    tx.Exec("UPDATE child SET deactivated_at = ?, updated_at = ? WHERE id = ?",
+            active ? std::optional<std::string>() : std::optional<std::string>(now), now, id);
+}
+
+}  // namespace children

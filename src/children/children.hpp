@@ -1,0 +1,62 @@
+#pragma once
+// Children, their placements at sites over time and their group memberships over time.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/dates.hpp"
+#include "common/ids.hpp"
+#include "common/scope.hpp"
+#include "db/database.hpp"
+
+namespace children {
+
+struct ChildInput {
+    std::string family_name;
+    std::string given_name;
+    std::string family_kana;
+    std::string given_kana;
+    std::string birth_date;        // YYYY-MM-DD
+    std::optional<int> grade;      // school grade 1–6; none for nursery children
+    common::SiteId site_id;
+    std::vector<common::GroupId> group_ids;
+    std::string start_date;        // placement period at the site
+    std::optional<std::string> end_date;
+};
+
+struct GroupRef {
+    common::GroupId id;
+    std::string name;
+};
+
+struct Child {
+    common::ChildId id;
+    ChildInput fields;             // site and period of the latest placement
+    std::string site_name;
+    std::vector<GroupRef> groups;  // current group memberships
+    bool active = true;
+};
+
+struct ChildFilter {
+    common::SiteScope scope;
+    std::optional<common::SiteId> site;
+    std::string query;             // folded; matches names and kana in any kana form
+    bool include_inactive = false;
+};
+
+std::vector<Child> ListChildren(db::ReadTx& tx, const ChildFilter& f, int limit, int offset);
+std::int64_t CountChildren(db::ReadTx& tx, const ChildFilter& f);
+std::optional<Child> GetChild(db::ReadTx& tx, common::ChildId id, const common::Date& today);
+// Sites where the child has ever been placed: who may see this child.
+std::vector<common::SiteId> ChildSites(db::ReadTx& tx, common::ChildId id);
+
+common::ChildId InsertChild(db::WriteTx& tx, const ChildInput& in, const common::Clock& clock);
+// Updates the child's details; a changed site ends the current placement the day before the new start and opens a
+// new one; group changes end or start memberships from today, so history stays.
+void UpdateChild(db::WriteTx& tx, common::ChildId id, const ChildInput& in, const common::Clock& clock);
+void SetChildActive(db::WriteTx& tx, common::ChildId id, bool active, const common::Clock& clock);
+
+std::string ChildSearchKey(const ChildInput& in);
+
+}  // namespace children

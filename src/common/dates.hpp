@@ -1,0 +1,36 @@
+#pragma once
+// Facility life happens in Asia/Tokyo; instants are stored in UTC.
+// Japan has observed no daylight saving time since 1951, so Asia/Tokyo is UTC+9 for every date we handle;
+// libstdc++ 12 has no tz database, and a fixed offset is exact here.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/clock.hpp"
+
+namespace common {
+
+inline constexpr std::chrono::hours kTokyoOffset{9};
+
+using Date = std::chrono::year_month_day;
+
+// "2026-11-22" → date; nullopt for anything that is not a real calendar date.
+std::optional<Date> ParseDate(std::string_view text);
+std::string FormatDate(const Date& d);
+
+// Instants as ISO 8601 UTC with milliseconds: "2026-11-22T01:02:03.456Z".
+std::string FormatInstant(Instant t);
+// Accepts our own format, and PostgreSQL's "2026-11-22 01:02:03.456+00".
+std::optional<Instant> ParseInstant(std::string_view text);
+
+// The Tokyo calendar date of an instant.
+Date TokyoDate(Instant t);
+// Minutes since midnight, "08:30" → 510; nullopt when not HH:MM within a day.
+std::optional<int> ParseTimeOfDay(std::string_view text);
+std::string FormatTimeOfDay(int minutes);
+
+// Completed years between birth and the given date (age on that date).
+int AgeOn(const Date& birth, const Date& on);
+
+}  // namespace common

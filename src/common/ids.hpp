@@ -1,0 +1,40 @@
+#pragma once
+// Typed ids: a ChildId cannot be passed where a GuardianId is expected.
+#include <compare>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace common {
+
+template <class Tag>
+struct Id {
+    std::int64_t value = 0;
+    constexpr Id() = default;
+    constexpr explicit Id(std::int64_t v) : value(v) {}
+    auto operator<=>(const Id&) const = default;
+    std::string ToString() const { return std::to_string(value); }
+};
+
+struct CityTag {};
+struct SiteTag {};
+struct GroupTag {};
+struct ChildTag {};
+struct GuardianTag {};
+struct UserTag {};
+struct SessionTag {};
+
+using CityId = Id<CityTag>;
+using SiteId = Id<SiteTag>;
+using GroupId = Id<GroupTag>;
+using ChildId = Id<ChildTag>;
+using GuardianId = Id<GuardianTag>;
+using UserId = Id<UserTag>;
+using SessionId = Id<SessionTag>;
+
+}  // namespace common
+
+template <class Tag>
+struct std::hash<common::Id<Tag>> {
+    std::size_t operator()(const common::Id<Tag>& id) const noexcept { return std::hash<std::int64_t>{}(id.value); }
+};

@@ -1,0 +1,48 @@
+#include "common/random.hpp"
+
+#include <sodium.h>
+
+#include <stdexcept>
+#include <vector>
+
+namespace common {
+namespace {
+
+std::string ToHex(const unsigned char* data, std::size_t size) {
+    std::string out(size * 2 + 1, '\0');
+    sodium_bin2hex(out.data(), out.size(), data, size);
+    out.pop_back();
+    return out;
+}
+
+struct SodiumInit {
+    SodiumInit() {
+        if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
+    }
+};
+
+void EnsureSodium() { static SodiumInit init; }
+
+}  // namespace
+
+std::string RandomHex(std::size_t bytes) {
+    EnsureSodium();
+    std::vector<unsigned char> buf(bytes);
+    randombytes_buf(buf.data(), buf.size());
+    return ToHex(buf.data(), buf.size());
+}
+
+std::string Sha256Hex(std::string_view data) {
+    EnsureSodium();
+    unsigned char out[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    return ToHex(out, sizeof out);
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    if (a.empty()) return true;
+    return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace common

@@ -1,0 +1,65 @@
+#include "db/database.hpp"
+
+#include <charconv>
+
+namespace db {
+
+std::string_view KindName(Kind kind) { return kind == Kind::kSqlite ? "sqlite" : "postgresql"; }
+
+std::string Value::ToText() const {
+    if (auto* i = Int()) return std::to_string(*i);
+    if (auto* s = Text()) return *s;
+    return {};
+}
+
+const std::string& Row::Text(std::size_t i) const {
+    const auto& c = cols_.at(i);
+    if (!c) throw std::logic_error("Row::Text: column " + std::to_string(i) + " is NULL");
+    return *c;
+}
+
+std::int64_t Row::Int(std::size_t i) const {
+    const std::string& s = Text(i);
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || p != s.data() + s.size()) {
+        throw std::logic_error("Row::Int: column " + std::to_string(i) + " is not an integer");
+    }
+    return v;
+}
+
+std::optional<std::int64_t> Row::OptInt(std::size_t i) const {
+    if (IsNull(i)) return std::nullopt;
+    return Int(i);
+}
+
+std::unique_ptr<Database> Database::Open(const Options& options) {
+    if (options.url.starts_with("postgresql://") || options.url.starts_with("postgres://")) {
+        return OpenPostgresql(options);
+    }
+    return OpenSqlite(options);
+}
+
+std::string ToPostgresPlaceholders(std::string_view sql) {
+    std::string out;
+    out.reserve(sql.size() + 16);
+    int n = 0;
+    char quote = 0;
+    for (char c : sql) {
+        if (quote) {
+            if (c == quote) quote = 0;
+            out.push_back(c);
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+            out.push_back(c);
+        } else if (c == '?') {
+            out.push_back('$');
+            out += std::to_string(++n);
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+}  // namespace db

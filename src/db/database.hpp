@@ -1,0 +1,180 @@
+#pragma once
+// The database seam. Raw SQL with `?` placeholders, written once for both dialects where they agree;
+// PostgreSQL placeholders are rewritten to $n here. Functions that may write take WriteTx&, readers ReadTx&.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "common/ids.hpp"
+
+namespace db {
+
+enum class Kind { kSqlite, kPostgresql };
+std::string_view KindName(Kind kind);
+
+// The database cannot be reached or answered with an error that is not the caller's fault. → 503.
+class Unavailable : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+// A unique or foreign-key constraint refused the change; `constraint` names it where the driver says.
+class ConstraintViolation : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class Value {
+public:
+    Value() = default;
+    Value(std::nullptr_t) {}
+    Value(std::int64_t v) : v_(v) {}
+    Value(int v) : v_(static_cast<std::int64_t>(v)) {}
+    Value(std::string v) : v_(std::move(v)) {}
+    Value(std::string_view v) : v_(std::string(v)) {}
+    Value(const char* v) : v_(std::string(v)) {}
+    template <class Tag>
+    Value(common::Id<Tag> id) : v_(id.value) {}
+    template <class T>
+    Value(const std::optional<T>& o) {
+        if (o) *this = Value(*o);
+    }
+    bool IsNull() const { return std::holds_alternative<std::monostate>(v_); }
+    const std::int64_t* Int() const { return std::get_if<std::int64_t>(&v_); }
+    const std::string* Text() const { return std::get_if<std::string>(&v_); }
+    std::string ToText() const;
+
+private:
+    std::variant<std::monostate, std::int64_t, std::string> v_;
+};
+
+class Row {
+public:
+    explicit Row(std::vector<std::optional<std::string>> cols) : cols_(std::move(cols)) {}
+    std::size_t size() const { return cols_.size(); }
+    bool IsNull(std::size_t i) const { return !cols_.at(i).has_value(); }
+    const std::string& Text(std::size_t i) const;  // throws on NULL
+    std::optional<std::string> OptText(std::size_t i) const { return cols_.at(i); }
+    std::int64_t Int(std::size_t i) const;  // throws on NULL or non-integer
+    std::optional<std::int64_t> OptInt(std::size_t i) const;
+    template <class IdT>
+    IdT Id(std::size_t i) const {
+        return IdT(Int(i));
+    }
+
+private:
+    std::vector<std::optional<std::string>> cols_;
+};
+
+class Connection {
+public:
+    virtual ~Connection() = default;
+    virtual std::vector<Row> Query(std::string_view sql, std::span<const Value> params) = 0;
+    virtual std::int64_t Exec(std::string_view sql, std::span<const Value> params) = 0;
+    virtual void ExecScript(std::string_view sql) = 0;
+    virtual bool Healthy() = 0;
+};
+
+class ReadTx {
+public:
+    ReadTx(Connection& c, Kind kind) : conn_(c), kind_(kind) {}
+    ReadTx(const ReadTx&) = delete;
+    ReadTx& operator=(const ReadTx&) = delete;
+    Kind kind() const { return kind_; }
+
+    template <class... A>
+    std::vector<Row> Query(std::string_view sql, const A&... args) {
+        const Value params[] = {Value(args)..., Value()};
+        return conn_.Query(sql, std::span<const Value>(params, sizeof...(A)));
+    }
+    std::vector<Row> QueryParams(std::string_view sql, std::span<const Value> params) {
+        return conn_.Query(sql, params);
+    }
+    // Exactly one row, or a logic error: for queries whose shape guarantees one row.
+    template <class... A>
+    Row QueryOne(std::string_view sql, const A&... args) {
+        auto rows = Query(sql, args...);
+        if (rows.size() != 1) throw std::logic_error("QueryOne: expected exactly one row, got " + std::to_string(rows.size()));
+        return std::move(rows.front());
+    }
+    template <class... A>
+    std::optional<Row> QueryOptional(std::string_view sql, const A&... args) {
+        auto rows = Query(sql, args...);
+        if (rows.size() > 1) throw std::logic_error("QueryOptional: more than one row");
+        if (rows.empty()) return std::nullopt;
+        return std::move(rows.front());
+    }
+
+protected:
+    Connection& conn_;
+    Kind kind_;
+};
+
+class WriteTx : public ReadTx {
+public:
+    using ReadTx::ReadTx;
+    template <class... A>
+    std::int64_t Exec(std::string_view sql, const A&... args) {
+        const Value params[] = {Value(args)..., Value()};
+        return conn_.Exec(sql, std::span<const Value>(params, sizeof...(A)));
+    }
+    std::int64_t ExecParams(std::string_view sql, std::span<const Value> params) { return conn_.Exec(sql, params); }
+    void ExecScript(std::string_view sql) { conn_.ExecScript(sql); }
+};
+
+struct Options {
+    std::string url;        // a SQLite file path, or postgresql://…
+    int pool_size = 8;      // connections for readers (SQLite) or for everything (PostgreSQL)
+};
+
+class Database {
+public:
+    virtual ~Database() = default;
+    static std::unique_ptr<Database> Open(const Options& options);
+
+    virtual Kind kind() const = 0;
+    // Runs f in a read transaction (a consistent snapshot) and returns what it returns.
+    template <class F>
+    auto Read(F&& f) {
+        using R = std::invoke_result_t<F, ReadTx&>;
+        if constexpr (std::is_void_v<R>) {
+            RunRead([&](ReadTx& tx) { f(tx); });
+        } else {
+            std::optional<R> out;
+            RunRead([&](ReadTx& tx) { out.emplace(f(tx)); });
+            return std::move(*out);
+        }
+    }
+    // Runs f in a write transaction; commits when f returns, rolls back when it throws. Nothing half-written.
+    template <class F>
+    auto Write(F&& f) {
+        using R = std::invoke_result_t<F, WriteTx&>;
+        if constexpr (std::is_void_v<R>) {
+            RunWrite([&](WriteTx& tx) { f(tx); });
+        } else {
+            std::optional<R> out;
+            RunWrite([&](WriteTx& tx) { out.emplace(f(tx)); });
+            return std::move(*out);
+        }
+    }
+    // True when a trivial query succeeds now.
+    virtual bool Ping() = 0;
+
+protected:
+    virtual void RunRead(const std::function<void(ReadTx&)>& f) = 0;
+    virtual void RunWrite(const std::function<void(WriteTx&)>& f) = 0;
+};
+
+std::unique_ptr<Database> OpenSqlite(const Options& options);
+std::unique_ptr<Database> OpenPostgresql(const Options& options);
+
+// `?` → `$1, $2 …`, leaving quoted literals and identifiers alone.
+std::string ToPostgresPlaceholders(std::string_view sql);
+
+}  // namespace db

@@ -1,0 +1,167 @@
+// PostgreSQL through libpq: synchronous commit, UTC session time zone, text parameters typed by the server.
+#include <libpq-fe.h>
+
+#include "db/database.hpp"
+#include "db/pool.hpp"
+
+namespace db {
+namespace {
+
+class PgConnection final : public Connection {
+public:
+    explicit PgConnection(const std::string& url) {
+        conn_ = PQconnectdb(url.c_str());
+        if (PQstatus(conn_) != CONNECTION_OK) {
+            std::string msg = PQerrorMessage(conn_);
+            PQfinish(conn_);
+            conn_ = nullptr;
+            throw Unavailable("cannot connect to PostgreSQL: " + msg);
+        }
+        ExecScript("SET TimeZone = 'UTC'; SET synchronous_commit = on; SET DateStyle = 'ISO, YMD';"
+                   "SET client_min_messages = warning;");
+    }
+    ~PgConnection() override { PQfinish(conn_); }
+
+    std::vector<Row> Query(std::string_view sql, std::span<const Value> params) override {
+        PGresult* res = Run(sql, params);
+        std::vector<Row> rows;
+        const int n = PQntuples(res), ncol = PQnfields(res);
+        rows.reserve(n);
+        for (int r = 0; r < n; ++r) {
+            std::vector<std::optional<std::string>> cols;
+            cols.reserve(ncol);
+            for (int c = 0; c < ncol; ++c) {
+                if (PQgetisnull(res, r, c)) {
+                    cols.emplace_back();
+                } else {
+                    cols.emplace_back(std::string(PQgetvalue(res, r, c), PQgetlength(res, r, c)));
+                }
+            }
+            rows.emplace_back(std::move(cols));
+        }
+        PQclear(res);
+        return rows;
+    }
+
+    std::int64_t Exec(std::string_view sql, std::span<const Value> params) override {
+        PGresult* res = Run(sql, params);
+        const char* affected = PQcmdTuples(res);
+        std::int64_t n = (affected && *affected) ? std::stoll(affected) : 0;
+        PQclear(res);
+        return n;
+    }
+
+    void ExecScript(std::string_view sql) override {
+        std::string text(sql);
+        PGresult* res = PQexec(conn_, text.c_str());
+        Check(res, sql);
+        PQclear(res);
+    }
+
+    bool Healthy() override { return PQstatus(conn_) == CONNECTION_OK; }
+
+private:
+    PGresult* Run(std::string_view sql, std::span<const Value> params) {
+        std::string text = ToPostgresPlaceholders(sql);
+        std::vector<std::string> storage;
+        storage.reserve(params.size());
+        std::vector<const char*> values;
+        values.reserve(params.size());
+        for (const Value& v : params) {
+            if (v.IsNull()) {
+                values.push_back(nullptr);
+            } else {
+                storage.push_back(v.ToText());
+                values.push_back(storage.back().c_str());
+            }
+        }
+        PGresult* res = PQexecParams(conn_, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                                     nullptr, nullptr, 0);
+        Check(res, sql);
+        return res;
+    }
+
+    void Check(PGresult* res, std::string_view sql) {
+        auto status = PQresultStatus(res);
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
+        std::string msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn_);
+        const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+        std::string sqlstate = state ? state : "";
+        PQclear(res);
+        msg += " in: " + std::string(sql.substr(0, 120));
+        if (sqlstate.starts_with("23")) throw ConstraintViolation(msg);
+        // Syntax errors, undefined columns and the like are programmer errors.
+        if (sqlstate.starts_with("42")) throw std::logic_error("PostgreSQL: " + msg);
+        throw Unavailable("PostgreSQL: " + msg);
+    }
+
+    PGconn* conn_ = nullptr;
+};
+
+class PgDatabase final : public Database {
+public:
+    explicit PgDatabase(const Options& o)
+        : url_(o.url), pool_([this] { return std::make_unique<PgConnection>(url_); }, o.pool_size) {}
+    Kind kind() const override { return Kind::kPostgresql; }
+
+    bool Ping() override {
+        try {
+            auto lease = pool_.Acquire();
+            try {
+                lease->Query("SELECT 1", {});
+            } catch (...) {
+                lease.Discard();
+                throw;
+            }
+            return true;
+        } catch (const std::exception&) {
+            return false;
+        }
+    }
+
+protected:
+    void RunRead(const std::function<void(ReadTx&)>& f) override {
+        Run("BEGIN READ ONLY", [&](Connection& c) {
+            ReadTx tx(c, Kind::kPostgresql);
+            f(tx);
+        });
+    }
+    void RunWrite(const std::function<void(WriteTx&)>& f) override {
+        Run("BEGIN", [&](Connection& c) {
+            WriteTx tx(c, Kind::kPostgresql);
+            f(tx);
+        });
+    }
+
+private:
+    void Run(const char* begin, const std::function<void(Connection&)>& body) {
+        auto lease = pool_.Acquire();
+        try {
+            lease->ExecScript(begin);
+            try {
+                body(*lease);
+                lease->ExecScript("COMMIT");
+            } catch (...) {
+                if (lease->Healthy()) {
+                    try {
+                        lease->ExecScript("ROLLBACK");
+                    } catch (const std::exception&) {
+                    }
+                }
+                throw;
+            }
+        } catch (...) {
+            if (!lease->Healthy()) lease.Discard();
+            throw;
+        }
+    }
+
+    std::string url_;
+    Pool pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<Database> OpenPostgresql(const Options& options) { return std::make_unique<PgDatabase>(options); }
+
+}  // namespace db

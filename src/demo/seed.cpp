@@ -1,0 +1,203 @@
+#include "demo/seed.hpp"
+
+#include <array>
+#include <stdexcept>
+
+#include "auth/passwords.hpp"
+#include "children/children.hpp"
+#include "common/dates.hpp"
+#include "guardians/guardians.hpp"
+#include "sites/groups.hpp"
+#include "sites/sites.hpp"
+#include "staff/staff.hpp"
+
+namespace demo {
+namespace {
+
+// splitmix64: tiny, fast and the same on every platform (std distributions are not).
+class Rng {
+public:
+    explicit Rng(std::uint64_t seed) : state_(seed) {}
+    std::uint64_t Next() {
+        std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        return z ^ (z >> 31);
+    }
+    int Below(int n) { return static_cast<int>(Next() % static_cast<std::uint64_t>(n)); }
+    template <class T, std::size_t N>
+    const T& Pick(const std::array<T, N>& a) {
+        return a[static_cast<std::size_t>(Below(static_cast<int>(N)))];
+    }
+
+private:
+    std::uint64_t state_;
+};
+
+struct Name {
+    const char* kanji;
+    const char* kana;
+};
+
+constexpr std::array<Name, 30> kFamily = {{
+    {"佐藤", "さとう"}, {"鈴木", "すずき"}, {"高橋", "たかはし"}, {"田中", "たなか"}, {"伊藤", "いとう"},
+    {"渡辺", "わたなべ"}, {"山本", "やまもと"}, {"中村", "なかむら"}, {"小林", "こばやし"}, {"加藤", "かとう"},
+    {"吉田", "よしだ"}, {"山田", "やまだ"}, {"佐々木", "ささき"}, {"山口", "やまぐち"}, {"松本", "まつもと"},
+    {"井上", "いのうえ"}, {"木村", "きむら"}, {"林", "はやし"}, {"斎藤", "さいとう"}, {"清水", "しみず"},
+    {"山崎", "やまざき"}, {"森", "もり"}, {"池田", "いけだ"}, {"橋本", "はしもと"}, {"阿部", "あべ"},
+    {"石川", "いしかわ"}, {"髙橋", "たかはし"}, {"前田", "まえだ"}, {"藤田", "ふじた"}, {"岡田", "おかだ"},
+}};
+constexpr std::array<Name, 20> kChildGiven = {{
+    {"陽翔", "はると"}, {"蓮", "れん"}, {"湊", "みなと"}, {"大和", "やまと"}, {"悠真", "ゆうま"},
+    {"結翔", "ゆいと"}, {"律", "りつ"}, {"朝陽", "あさひ"}, {"颯真", "そうま"}, {"樹", "いつき"},
+    {"陽葵", "ひまり"}, {"凛", "りん"}, {"詩", "うた"}, {"結菜", "ゆいな"}, {"葵", "あおい"},
+    {"紬", "つむぎ"}, {"芽依", "めい"}, {"澪", "みお"}, {"莉子", "りこ"}, {"さくら", "さくら"},
+}};
+constexpr std::array<Name, 10> kMotherGiven = {{
+    {"美咲", "みさき"}, {"愛", "あい"}, {"彩", "あや"}, {"由美", "ゆみ"}, {"恵", "めぐみ"},
+    {"麻衣", "まい"}, {"智子", "ともこ"}, {"舞", "まい"}, {"香織", "かおり"}, {"真由美", "まゆみ"},
+}};
+constexpr std::array<Name, 10> kFatherGiven = {{
+    {"大輔", "だいすけ"}, {"健太", "けんた"}, {"翔太", "しょうた"}, {"拓也", "たくや"}, {"直樹", "なおき"},
+    {"誠", "まこと"}, {"亮", "りょう"}, {"剛", "つよし"}, {"浩二", "こうじ"}, {"和也", "かずや"},
+}};
+constexpr std::array<const char*, 20> kPlaceNames = {
+    "さくら", "みどり", "ひまわり", "あおば", "わかば", "すみれ", "つばさ", "かえで", "ひかり", "こすもす",
+    "たんぽぽ", "なのはな", "けやき", "しらかば", "もみじ", "いちょう", "あじさい", "れんげ", "すずらん", "つくし",
+};
+constexpr std::array<const char*, 3> kKinds = {"gakudo", "hiroba", "nursery"};
+
+std::string KindSuffix(const std::string& kind) {
+    if (kind == "gakudo") return "学童クラブ";
+    if (kind == "hiroba") return "放課後子どもひろば";
+    return "保育園";
+}
+std::string KindSuffixKana(const std::string& kind) {
+    if (kind == "gakudo") return "がくどうくらぶ";
+    if (kind == "hiroba") return "ほうかごこどもひろば";
+    return "ほいくえん";
+}
+
+std::vector<sites::OpeningHours> HoursFor(const std::string& kind) {
+    std::vector<sites::OpeningHours> h;
+    for (int wd = 1; wd <= 5; ++wd) {
+        if (kind == "gakudo") h.push_back({wd, 13 * 60, 19 * 60});
+        if (kind == "hiroba") h.push_back({wd, 13 * 60, 17 * 60});
+        if (kind == "nursery") h.push_back({wd, 7 * 60, 19 * 60});
+    }
+    if (kind != "hiroba") h.push_back({6, 8 * 60, 18 * 60});
+    return h;
+}
+
+std::string Date(int y, int m, int d) {
+    return common::FormatDate(
+        common::Date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)}, std::chrono::day{static_cast<unsigned>(d)}});
+}
+
+}  // namespace
+
+SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock& clock) {
+    if (o.sites < 1 || o.children < 0) throw std::runtime_error("seed-demo needs at least one site");
+    // The school year starts on 1 April; ages and grades are counted from it.
+    auto today = common::TokyoDate(clock.Now());
+    int school_year = static_cast<int>(today.year()) - (today.month() < std::chrono::April ? 1 : 0);
+    const std::string year_start = Date(school_year, 4, 1);
+    const std::string password_hash = auth::HashPassword(o.password);  // one hash for all dummy accounts
+
+    return db.Write([&](db::WriteTx& tx) {
+        if (!tx.Query("SELECT 1 FROM site LIMIT 1").empty()) {
+            throw std::runtime_error("the database already holds sites; seed-demo needs an empty one");
+        }
+        Rng rng(20261122);
+        SeedResult r;
+        auto city = sites::EnsureCity(tx, "ただいま市", clock);
+        struct SiteInfo {
+            common::SiteId id;
+            std::string kind;
+            std::vector<common::GroupId> groups;  // index = grade - 1, or age for nurseries
+        };
+        std::vector<SiteInfo> made;
+        auto admin = staff::InsertStaff(tx, "admin", "市 管理者", password_hash, "ja", clock);
+        staff::ReplaceRoles(tx, admin, {}, {}, true, clock);
+        ++r.staff;
+        for (int i = 0; i < o.sites; ++i) {
+            std::string kind = kKinds[static_cast<std::size_t>(i % 3)];
+            std::string place = kPlaceNames[static_cast<std::size_t>((i / 3) % kPlaceNames.size())];
+            std::string number = i >= 60 ? std::to_string(i / 60 + 1) : "";
+            sites::SiteInput in{kind,
+                                place + number + KindSuffix(kind),
+                                place + number + KindSuffixKana(kind),
+                                "ただいま市中央" + std::to_string(i + 1) + "丁目1-1",
+                                "03-0000-" + std::to_string(1000 + i),
+                                HoursFor(kind)};
+            SiteInfo info{sites::InsertSite(tx, city, in, clock), kind, {}};
+            for (int g = 0; g < 6; ++g) {
+                sites::GroupInput gi;
+                if (kind == "nursery") {
+                    static const char* kClasses[] = {"ひよこ組", "りす組", "うさぎ組", "きりん組", "ぞう組", "くじら組"};
+                    gi = {"class", std::to_string(g) + "歳児 " + kClasses[g], g};
+                } else {
+                    gi = {"grade", std::to_string(g + 1) + "年生", g + 1};
+                }
+                info.groups.push_back(sites::InsertGroup(tx, info.id, gi, clock));
+                ++r.groups;
+            }
+            std::string n = std::to_string(i + 1);
+            auto manager = staff::InsertStaff(tx, "manager" + n, place + "施設長" + n, password_hash, "ja", clock);
+            staff::ReplaceRoles(tx, manager, {info.id}, {{info.id, auth::Role::kSiteManager}}, std::nullopt, clock);
+            auto carer = staff::InsertStaff(tx, "staff" + n, place + "職員" + n, password_hash, "ja", clock);
+            staff::ReplaceRoles(tx, carer, {info.id}, {{info.id, auth::Role::kStaff}}, std::nullopt, clock);
+            r.staff += 2;
+            made.push_back(std::move(info));
+            ++r.sites;
+        }
+
+        // Families: a child is sometimes the younger sibling of the previous one at the same site.
+        std::vector<common::GuardianId> family;
+        const Name* family_name = nullptr;
+        for (int c = 0; c < o.children; ++c) {
+            const SiteInfo& site = made[static_cast<std::size_t>(c % o.sites)];
+            bool sibling = !family.empty() && c >= o.sites && rng.Below(5) == 0;
+            if (!sibling) {
+                family.clear();
+                family_name = &rng.Pick(kFamily);
+                const Name& mother = rng.Pick(kMotherGiven);
+                const Name& father = rng.Pick(kFatherGiven);
+                int parents = rng.Below(3) == 0 ? 1 : 2;
+                for (int p = 0; p < parents; ++p) {
+                    const Name& given = p == 0 ? mother : father;
+                    guardians::GuardianInput g{family_name->kanji, given.kanji, family_name->kana, given.kana,
+                                               "hogosha" + std::to_string(r.guardians + 1) + "@example.com",
+                                               "090-0000-" + std::to_string(1000 + r.guardians % 9000),
+                                               rng.Below(10) == 0 ? "en" : "ja"};
+                    family.push_back(guardians::InsertGuardian(tx, g, clock));
+                    ++r.guardians;
+                }
+            }
+            const Name& given = rng.Pick(kChildGiven);
+            int slot = rng.Below(6);  // grade 1–6, or nursery age 0–5
+            int age = site.kind == "nursery" ? slot : slot + 6;
+            children::ChildInput in;
+            in.family_name = family_name->kanji;
+            in.given_name = given.kanji;
+            in.family_kana = family_name->kana;
+            in.given_kana = given.kana;
+            // Born between 2 April and 1 April so that the age on 1 April of the school year is `age`.
+            int birth_year = school_year - age - 1;
+            in.birth_date = Date(birth_year, 4 + rng.Below(9), 2 + rng.Below(27));
+            if (site.kind != "nursery") in.grade = slot + 1;
+            in.site_id = site.id;
+            in.group_ids = {site.groups[static_cast<std::size_t>(slot)]};
+            in.start_date = year_start;
+            auto child = children::InsertChild(tx, in, clock);
+            ++r.children;
+            static const char* kParentRel[] = {"mother", "father"};
+            for (std::size_t p = 0; p < family.size(); ++p) {
+                guardians::LinkGuardian(tx, family[p], child, kParentRel[p % 2], clock);
+            }
+        }
+        return r;
+    });
+}
+
+}  // namespace demo

@@ -1,0 +1,28 @@
+#pragma once
+// A deterministic dummy city for demos, tests and benchmarks: generated people only, never real ones.
+#include <string>
+
+#include "common/clock.hpp"
+#include "db/database.hpp"
+
+namespace demo {
+
+struct SeedOptions {
+    int sites = 3;
+    int children = 150;
+    std::string password = "tadaima-demo";  // every demo account's password (documented in README.md)
+};
+
+struct SeedResult {
+    int sites = 0;
+    int groups = 0;
+    int children = 0;
+    int guardians = 0;
+    int staff = 0;
+};
+
+// Fills an empty, migrated database. Throws std::runtime_error when it already holds sites.
+// The same options and the same school year give the same city.
+SeedResult SeedDemo(db::Database& db, const SeedOptions& options, const common::Clock& clock);
+
+}  // namespace demo

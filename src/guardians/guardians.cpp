@@ -1,0 +1,143 @@
+#include "guardians/guardians.hpp"
+
+#include "common/dates.hpp"
+#include "common/kana.hpp"
+#include "db/sql.hpp"
+
+namespace guardians {
+
+using common::FormatInstant;
+
+bool IsRelationship(std::string_view r) {
+    for (const char* k : kRelationships) {
+        if (r == k) return true;
+    }
+    return false;
+}
+
+namespace {
+
+constexpr const char* kFrom =
+    " FROM guardian g"
+    " WHERE (? = 1 OR EXISTS (SELECT 1 FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id"
+    "   WHERE gc.guardian_id = g.id AND p.site_id IN (SELECT site_id FROM staff_role WHERE user_id = ?)))"
+    " AND (? = 1 OR g.deactivated_at IS NULL)"
+    " AND g.search_key LIKE ? ESCAPE '\\'";
+constexpr const char* kColumns =
+    "SELECT g.id, g.family_name, g.given_name, g.family_kana, g.given_kana, g.email, g.phone, g.language, "
+    "g.deactivated_at";
+
+std::vector<db::Value> FilterParams(const GuardianFilter& f) {
+    return {f.scope.AllFlag(), f.scope.UserValue(), f.include_inactive ? 1 : 0, db::ContainsPattern(f.query)};
+}
+
+Guardian FromRow(const db::Row& r) {
+    Guardian g;
+    g.id = r.Id<common::GuardianId>(0);
+    g.fields = {r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Text(6), r.Text(7)};
+    g.active = r.IsNull(8);
+    return g;
+}
+
+std::string SearchKey(const GuardianInput& in) {
+    // Email and phone digits are searchable too: staff often have only those at hand.
+    return common::FoldForSearch(in.family_name + in.given_name + "|" + in.family_kana + in.given_kana + "|" +
+                                 in.email + "|" + in.phone);
+}
+
+}  // namespace
+
+std::vector<Guardian> ListGuardians(db::ReadTx& tx, const GuardianFilter& f, int limit, int offset) {
+    auto params = FilterParams(f);
+    params.emplace_back(limit);
+    params.emplace_back(offset);
+    std::vector<Guardian> out;
+    for (const auto& r : tx.QueryParams(std::string(kColumns) + kFrom +
+                                            " ORDER BY g.family_kana, g.given_kana, g.id LIMIT ? OFFSET ?",
+                                        params)) {
+        out.push_back(FromRow(r));
+    }
+    return out;
+}
+
+std::int64_t CountGuardians(db::ReadTx& tx, const GuardianFilter& f) {
+    return tx.QueryParams(std::string("SELECT COUNT(*)") + kFrom, FilterParams(f)).at(0).Int(0);
+}
+
+std::optional<Guardian> GetGuardian(db::ReadTx& tx, common::GuardianId id) {
+    auto r = tx.QueryOptional(std::string(kColumns) + " FROM guardian g WHERE g.id = ?", id);
+    if (!r) return std::nullopt;
+    return FromRow(*r);
+}
+
+std::vector<common::SiteId> GuardianSites(db::ReadTx& tx, common::GuardianId id) {
+    std::vector<common::SiteId> out;
+    for (const auto& r : tx.Query("SELECT DISTINCT p.site_id FROM guardian_child gc JOIN child_placement p "
+                                  "ON p.child_id = gc.child_id WHERE gc.guardian_id = ?",
+                                  id)) {
+        out.push_back(r.Id<common::SiteId>(0));
+    }
+    return out;
+}
+
+common::GuardianId InsertGuardian(db::WriteTx& tx, const GuardianInput& in, const common::Clock& clock) {
+    auto now = FormatInstant(clock.Now());
+    return tx.QueryOne(
+                 "INSERT INTO guardian (family_name, given_name, family_kana, given_kana, email, phone, language, "
+                 "search_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 in.family_name, in.given_name, in.family_kana, in.given_kana, in.email, in.phone, in.language,
+                 SearchKey(in), now, now)
+        .Id<common::GuardianId>(0);
+}
+
+void UpdateGuardian(db::WriteTx& tx, common::GuardianId id, const GuardianInput& in, const common::Clock& clock) {
+    tx.Exec(
+        "UPDATE guardian SET family_name = ?, given_name = ?, family_kana = ?, given_kana = ?, email = ?, phone = ?, "
+        "language = ?, search_key = ?, updated_at = ? WHERE id = ?",
+        in.family_name, in.given_name, in.family_kana, in.given_kana, in.email, in.phone, in.language, SearchKey(in),
+        FormatInstant(clock.Now()), id);
+}
+
+void SetGuardianActive(db::WriteTx& tx, common::GuardianId id, bool active, const common::Clock& clock) {
+    auto now = FormatInstant(clock.Now());
+    tx.Exec("UPDATE guardian SET deactivated_at = ?, updated_at = ? WHERE id = ?",
+            active ? std::optional<std::string>() : std::optional<std::string>(now), now, id);
+}
+
+void LinkGuardian(db::WriteTx& tx, common::GuardianId g, common::ChildId c, const std::string& relationship,
+                  const common::Clock& clock) {
+    tx.Exec(
+        "INSERT INTO guardian_child (guardian_id, child_id, relationship, created_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (guardian_id, child_id) DO UPDATE SET relationship = excluded.relationship",
+        g, c, relationship, FormatInstant(clock.Now()));
+}
+
+void UnlinkGuardian(db::WriteTx& tx, common::GuardianId g, common::ChildId c) {
+    tx.Exec("DELETE FROM guardian_child WHERE guardian_id = ? AND child_id = ?", g, c);
+}
+
+std::vector<Link> GuardiansOfChild(db::ReadTx& tx, common::ChildId child) {
+    std::vector<Link> out;
+    for (const auto& r : tx.Query(
+             "SELECT g.id, gc.relationship, g.family_name || ' ' || g.given_name, "
+             "g.family_kana || ' ' || g.given_kana, g.deactivated_at FROM guardian_child gc "
+             "JOIN guardian g ON g.id = gc.guardian_id WHERE gc.child_id = ? ORDER BY gc.id",
+             child)) {
+        out.push_back({r.Id<common::GuardianId>(0), child, r.Text(1), r.Text(2), r.Text(3), r.IsNull(4)});
+    }
+    return out;
+}
+
+std::vector<Link> ChildrenOfGuardian(db::ReadTx& tx, common::GuardianId guardian) {
+    std::vector<Link> out;
+    for (const auto& r : tx.Query(
+             "SELECT c.id, gc.relationship, c.family_name || ' ' || c.given_name, "
+             "c.family_kana || ' ' || c.given_kana, c.deactivated_at FROM guardian_child gc "
+             "JOIN child c ON c.id = gc.child_id WHERE gc.guardian_id = ? ORDER BY c.birth_date, c.id",
+             guardian)) {
+        out.push_back({guardian, r.Id<common::ChildId>(0), r.Text(1), r.Text(2), r.Text(3), r.IsNull(4)});
+    }
+    return out;
+}
+
+}  // namespace guardians

@@ -1,0 +1,254 @@
+#include "http/server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+
+#include <atomic>
+#include <list>
+#include <mutex>
+#include <thread>
+
+#include "common/log.hpp"
+#include "common/random.hpp"
+
+namespace http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+struct Server::Impl {
+    Impl(ServerOptions o, Application& a)
+        : options(std::move(o)), app(a), ioc(options.io_threads), acceptor(ioc), signals(ioc, SIGINT, SIGTERM),
+          workers(static_cast<std::size_t>(options.worker_threads)), grace_timer(ioc) {
+        tcp::endpoint ep(asio::ip::make_address(options.address), options.port);
+        acceptor.open(ep.protocol());
+        acceptor.set_option(asio::socket_base::reuse_address(true));
+        acceptor.bind(ep);
+        acceptor.listen(asio::socket_base::max_listen_connections);
+    }
+
+    // One open connection; `idle` while it waits for the next request, when shutdown may close it at once.
+    struct Conn {
+        beast::tcp_stream* stream = nullptr;
+        bool idle = true;
+    };
+
+    ServerOptions options;
+    Application& app;
+    asio::io_context ioc;
+    tcp::acceptor acceptor;
+    asio::signal_set signals;
+    asio::thread_pool workers;
+    asio::steady_timer grace_timer;
+    std::atomic<bool> stopping{false};
+    std::atomic<int> open_connections{0};
+    std::mutex conns_mutex;
+    std::list<Conn> conns;
+
+    static std::string NewRequestId() { return common::RandomHex(8); }
+
+    static void FillHeaders(const bhttp::request_parser<bhttp::string_body>& parser, Request& req) {
+        const auto& msg = parser.get();
+        req.method = std::string(msg.method_string());
+        for (const auto& f : msg) {
+            std::string name(f.name_string());
+            for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            auto& slot = req.headers[name];
+            if (!slot.empty()) slot += name == "cookie" ? "; " : ", ";
+            slot += std::string(f.value());
+        }
+    }
+
+    // Splits and decodes the target; false when it is not a valid origin-form target.
+    static bool FillTarget(std::string_view target, Request& req) {
+        auto url = boost::urls::parse_origin_form(target);
+        if (url.has_error()) return false;
+        req.path = std::string(url->path());
+        if (!IsValidUtf8(req.path)) return false;
+        if (url->has_query()) {
+            auto q = ParseUrlEncoded(url->encoded_query());
+            if (!q) return false;
+            req.query = std::move(*q);
+        }
+        return true;
+    }
+
+    asio::awaitable<void> Write(beast::tcp_stream& stream, const Request& req, Response res, bool keep_alive,
+                                std::chrono::steady_clock::time_point started) {
+        app.Finish(req, res, std::chrono::steady_clock::now() - started);
+        bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), 11};
+        out.set(bhttp::field::server, "tadaima");
+        out.set(bhttp::field::content_type, res.content_type);
+        for (auto& [k, v] : res.headers) out.insert(k, v);
+        for (auto& c : res.cookies) out.insert(bhttp::field::set_cookie, c.ToHeader());
+        out.keep_alive(keep_alive);
+        if (req.method != "HEAD") out.body() = std::move(res.body);
+        out.prepare_payload();
+        if (req.method == "HEAD") out.content_length(res.body.size());
+        stream.expires_after(options.limits.write_timeout);
+        bhttp::serializer<false, bhttp::string_body> sr(out);
+        if (req.method == "HEAD") {
+            co_await bhttp::async_write_header(stream, sr, kTuple);
+        } else {
+            co_await bhttp::async_write(stream, sr, kTuple);
+        }
+    }
+
+    asio::awaitable<void> Session(tcp::socket socket) {
+        std::string remote;
+        {
+            boost::system::error_code ec;
+            auto ep = socket.remote_endpoint(ec);
+            if (!ec) remote = ep.address().to_string();
+        }
+        beast::tcp_stream stream(std::move(socket));
+        std::list<Conn>::iterator self;
+        {
+            std::lock_guard lock(conns_mutex);
+            self = conns.insert(conns.end(), Conn{&stream, true});
+        }
+        beast::flat_buffer buffer;
+        const auto& limits = options.limits;
+        for (bool first = true; !stopping; first = false) {
+            bhttp::request_parser<bhttp::string_body> parser;
+            parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+            parser.body_limit(limits.max_body_bytes);
+            stream.expires_after(first ? limits.read_timeout : limits.keep_alive_timeout);
+            auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+            auto started = std::chrono::steady_clock::now();
+            {
+                std::lock_guard lock(conns_mutex);
+                self->idle = false;
+            }
+            Request req;
+            req.remote_address = remote;
+            req.request_id = NewRequestId();
+            if (ec) {
+                if (ec == bhttp::error::header_limit) {
+                    co_await Write(stream, req, app.HandleRefused(431, req), false, started);
+                } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
+                           ec != asio::error::operation_aborted && ec != asio::error::connection_reset &&
+                           ec != asio::error::eof && n > 0) {
+                    co_await Write(stream, req, app.HandleRefused(400, req), false, started);
+                }
+                break;
+            }
+            FillHeaders(parser, req);
+            auto declared = parser.content_length();
+            if (declared && *declared > limits.max_body_bytes) {
+                co_await Write(stream, req, app.HandleRefused(413, req), false, started);
+                break;
+            }
+            if (bhttp::token_list{parser.get()[bhttp::field::expect]}.exists("100-continue")) {
+                bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+                co_await bhttp::async_write(stream, cont, kTuple);
+            }
+            stream.expires_after(limits.read_timeout);
+            std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+            if (ec == bhttp::error::body_limit) {
+                co_await Write(stream, req, app.HandleRefused(413, req), false, started);
+                break;
+            }
+            if (ec) {
+                if (ec != beast::error::timeout && ec != asio::error::eof && ec != bhttp::error::end_of_stream &&
+                    ec != asio::error::connection_reset && ec != asio::error::operation_aborted) {
+                    co_await Write(stream, req, app.HandleRefused(400, req), false, started);
+                }
+                break;
+            }
+            auto msg = parser.release();
+            if (!FillTarget(msg.target(), req)) {
+                co_await Write(stream, req, app.HandleRefused(400, req), false, started);
+                break;
+            }
+            req.body = std::move(msg.body());
+            bool keep_alive = msg.keep_alive();
+            // Handlers block on the database: run them on the worker pool, then come back to this connection.
+            Response res = co_await asio::co_spawn(
+                workers.get_executor(), [&]() -> asio::awaitable<Response> { co_return app.Handle(req); },
+                asio::use_awaitable);
+            keep_alive = keep_alive && !stopping;
+            co_await Write(stream, req, std::move(res), keep_alive, started);
+            if (!keep_alive) break;
+            std::lock_guard lock(conns_mutex);
+            self->idle = true;
+        }
+        boost::system::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        {
+            std::lock_guard lock(conns_mutex);
+            conns.erase(self);
+        }
+        // The last connection to close after shutdown began ends the grace period early.
+        if (--open_connections == 0 && stopping) asio::post(ioc, [this] { grace_timer.cancel(); });
+    }
+
+    asio::awaitable<void> Accept() {
+        for (;;) {
+            auto [ec, socket] = co_await acceptor.async_accept(kTuple);
+            if (ec) {
+                if (ec == asio::error::operation_aborted || stopping) co_return;
+                common::LogWarn("accept failed", {{"error", ec.message()}});
+                continue;
+            }
+            if (open_connections.load() >= options.limits.max_connections) {
+                boost::system::error_code ignored;
+                socket.close(ignored);  // over the limit: refuse rather than degrade everyone
+                continue;
+            }
+            ++open_connections;
+            socket.set_option(tcp::no_delay(true));
+            asio::co_spawn(ioc, Session(std::move(socket)), asio::detached);
+        }
+    }
+
+    void BeginShutdown() {
+        if (stopping.exchange(true)) return;
+        common::LogInfo("shutting down", {{"open_connections", open_connections.load()}});
+        boost::system::error_code ignored;
+        acceptor.close(ignored);
+        signals.cancel(ignored);
+        {
+            std::lock_guard lock(conns_mutex);
+            for (auto& c : conns) {
+                if (c.idle) c.stream->socket().cancel(ignored);  // busy ones close after their response
+            }
+        }
+        if (open_connections.load() == 0) return;
+        grace_timer.expires_after(options.limits.shutdown_grace);
+        grace_timer.async_wait([this](boost::system::error_code ec) {
+            if (!ec) {
+                common::LogWarn("shutdown grace period over; closing remaining connections");
+                ioc.stop();
+            }
+        });
+    }
+
+    void Run() {
+        signals.async_wait([this](boost::system::error_code ec, int) {
+            if (!ec) BeginShutdown();
+        });
+        asio::co_spawn(ioc, Accept(), asio::detached);
+        std::vector<std::thread> threads;
+        for (int i = 1; i < options.io_threads; ++i) threads.emplace_back([this] { ioc.run(); });
+        ioc.run();
+        for (auto& t : threads) t.join();
+        workers.join();
+    }
+};
+
+Server::Server(ServerOptions options, Application& app) : impl_(std::make_unique<Impl>(std::move(options), app)) {}
+Server::~Server() = default;
+unsigned short Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+void Server::Run() { impl_->Run(); }
+void Server::Stop() {
+    asio::post(impl_->ioc, [this] { impl_->BeginShutdown(); });
+}
+
+}  // namespace http

@@ -1,0 +1,127 @@
+#include "sites/sites.hpp"
+
+#include "common/dates.hpp"
+#include "common/kana.hpp"
+#include "db/sql.hpp"
+
+namespace sites {
+
+using common::FormatInstant;
+
+bool IsKind(std::string_view kind) {
+    for (const char* k : kKinds) {
+        if (kind == k) return true;
+    }
+    return false;
+}
+
+namespace {
+
+constexpr const char* kFilter =
+    " WHERE (? = 1 OR s.id IN (SELECT site_id FROM staff_role WHERE user_id = ?))"
+    " AND (? = 1 OR s.deactivated_at IS NULL) AND s.search_key LIKE ? ESCAPE '\\'";
+
+std::vector<db::Value> FilterParams(const SiteFilter& f) {
+    return {f.scope.AllFlag(), f.scope.UserValue(), f.include_inactive ? 1 : 0, db::ContainsPattern(f.query)};
+}
+
+std::string SearchKey(const SiteInput& in) { return common::FoldForSearch(in.name + "|" + in.name_kana); }
+
+void LoadHours(db::ReadTx& tx, Site& site) {
+    for (const auto& r :
+         tx.Query("SELECT weekday, opens_at, closes_at FROM site_opening_hours WHERE site_id = ? ORDER BY weekday",
+                  site.id)) {
+        site.fields.hours.push_back({static_cast<int>(r.Int(0)), common::ParseTimeOfDay(r.Text(1)).value_or(0),
+                                     common::ParseTimeOfDay(r.Text(2)).value_or(0)});
+    }
+}
+
+void WriteHours(db::WriteTx& tx, common::SiteId id, const std::vector<OpeningHours>& hours,
+                const common::Clock& clock) {
+    tx.Exec("DELETE FROM site_opening_hours WHERE site_id = ?", id);
+    for (const auto& h : hours) {
+        tx.Exec(
+            "INSERT INTO site_opening_hours (site_id, weekday, opens_at, closes_at, created_at) VALUES (?, ?, ?, ?, ?)",
+            id, h.weekday, common::FormatTimeOfDay(h.opens), common::FormatTimeOfDay(h.closes),
+            FormatInstant(clock.Now()));
+    }
+}
+
+Site FromRow(const db::Row& r) {
+    Site s;
+    s.id = r.Id<common::SiteId>(0);
+    s.fields.kind = r.Text(1);
+    s.fields.name = r.Text(2);
+    s.fields.name_kana = r.Text(3);
+    s.fields.address = r.Text(4);
+    s.fields.phone = r.Text(5);
+    s.active = r.IsNull(6);
+    return s;
+}
+
+}  // namespace
+
+common::CityId EnsureCity(db::WriteTx& tx, const std::string& name, const common::Clock& clock) {
+    if (auto r = tx.QueryOptional("SELECT id FROM city ORDER BY id LIMIT 1")) return r->Id<common::CityId>(0);
+    return tx.QueryOne("INSERT INTO city (name, created_at) VALUES (?, ?) RETURNING id", name,
+                       FormatInstant(clock.Now()))
+        .Id<common::CityId>(0);
+}
+
+std::vector<Site> ListSites(db::ReadTx& tx, const SiteFilter& filter, int limit, int offset) {
+    auto params = FilterParams(filter);
+    params.emplace_back(limit);
+    params.emplace_back(offset);
+    std::vector<Site> out;
+    for (const auto& r : tx.QueryParams(
+             std::string("SELECT s.id, s.kind, s.name, s.name_kana, s.address, s.phone, s.deactivated_at, "
+                         "(SELECT COUNT(DISTINCT p.child_id) FROM child_placement p JOIN child c ON c.id = p.child_id "
+                         "WHERE p.site_id = s.id AND c.deactivated_at IS NULL) FROM site s") +
+                 kFilter + " ORDER BY s.name_kana, s.id LIMIT ? OFFSET ?",
+             params)) {
+        Site s = FromRow(r);
+        s.child_count = r.Int(7);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::int64_t CountSites(db::ReadTx& tx, const SiteFilter& filter) {
+    return tx.QueryParams(std::string("SELECT COUNT(*) FROM site s") + kFilter, FilterParams(filter)).at(0).Int(0);
+}
+
+std::optional<Site> GetSite(db::ReadTx& tx, common::SiteId id) {
+    auto r = tx.QueryOptional(
+        "SELECT id, kind, name, name_kana, address, phone, deactivated_at FROM site WHERE id = ?", id);
+    if (!r) return std::nullopt;
+    Site s = FromRow(*r);
+    LoadHours(tx, s);
+    return s;
+}
+
+common::SiteId InsertSite(db::WriteTx& tx, common::CityId city, const SiteInput& in, const common::Clock& clock) {
+    auto now = FormatInstant(clock.Now());
+    auto id = tx.QueryOne(
+                    "INSERT INTO site (city_id, kind, name, name_kana, address, phone, search_key, created_at, "
+                    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    city, in.kind, in.name, in.name_kana, in.address, in.phone, SearchKey(in), now, now)
+                  .Id<common::SiteId>(0);
+    WriteHours(tx, id, in.hours, clock);
+    return id;
+}
+
+void UpdateSite(db::WriteTx& tx, common::SiteId id, const SiteInput& in, const common::Clock& clock) {
+    tx.Exec(
+        "UPDATE site SET kind = ?, name = ?, name_kana = ?, address = ?, phone = ?, search_key = ?, updated_at = ? "
+        "WHERE id = ?",
+        in.kind, in.name, in.name_kana, in.address, in.phone, SearchKey(in), FormatInstant(clock.Now()), id);
+    WriteHours(tx, id, in.hours, clock);
+}
+
+void SetSiteActive(db::WriteTx& tx, common::SiteId id, bool active, const common::Clock& clock) {
+    auto now = FormatInstant(clock.Now());
+    tx.Exec("UPDATE site SET deactivated_at = ?, updated_at = ? WHERE id = ?",
+            active ? std::optional<std::string>() : std::optional<std::string>(now), now, id);
+}
+
+}  // namespace sites

@@ -1,0 +1,53 @@
+#pragma once
+// Sites of the city: 学童クラブ, 放課後子どもひろば, 保育園, schools. Their groups live in sites/groups.hpp.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/ids.hpp"
+#include "common/scope.hpp"
+#include "db/database.hpp"
+
+namespace sites {
+
+inline constexpr const char* kKinds[] = {"gakudo", "hiroba", "nursery", "school"};
+bool IsKind(std::string_view kind);
+
+struct OpeningHours {
+    int weekday;  // 0 = Sunday … 6 = Saturday
+    int opens;    // minutes after midnight, Tokyo time
+    int closes;
+};
+
+struct SiteInput {
+    std::string kind;
+    std::string name;
+    std::string name_kana;
+    std::string address;
+    std::string phone;
+    std::vector<OpeningHours> hours;
+};
+
+struct Site {
+    common::SiteId id;
+    SiteInput fields;
+    bool active = true;
+    std::int64_t child_count = 0;  // children with a placement here (in lists)
+};
+
+struct SiteFilter {
+    common::SiteScope scope;
+    std::string query;             // folded search text; empty: everything
+    bool include_inactive = false;
+};
+
+common::CityId EnsureCity(db::WriteTx& tx, const std::string& name, const common::Clock& clock);
+std::vector<Site> ListSites(db::ReadTx& tx, const SiteFilter& filter, int limit, int offset);
+std::int64_t CountSites(db::ReadTx& tx, const SiteFilter& filter);
+std::optional<Site> GetSite(db::ReadTx& tx, common::SiteId id);
+common::SiteId InsertSite(db::WriteTx& tx, common::CityId city, const SiteInput& in, const common::Clock& clock);
+void UpdateSite(db::WriteTx& tx, common::SiteId id, const SiteInput& in, const common::Clock& clock);
+void SetSiteActive(db::WriteTx& tx, common::SiteId id, bool active, const common::Clock& clock);
+
+}  // namespace sites

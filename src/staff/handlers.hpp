@@ -1,0 +1,21 @@
+#pragma once
+#include "app/context.hpp"
+
+namespace staff {
+
+class Handlers {
+public:
+    explicit Handlers(const web::Templates& t) : list_(t.Get("staff_list")), form_(t.Get("staff_form")) {}
+    http::Response List(app::Ctx& ctx) const;
+    http::Response NewForm(app::Ctx& ctx) const;
+    http::Response Create(app::Ctx& ctx) const;
+    http::Response EditForm(app::Ctx& ctx) const;
+    http::Response Update(app::Ctx& ctx) const;
+    http::Response SetActive(app::Ctx& ctx, bool active) const;
+
+private:
+    const web::TemplateRef& list_;
+    const web::TemplateRef& form_;
+};
+
+}  // namespace staff

@@ -1,0 +1,32 @@
+#pragma once
+// The message catalogue: i18n/<lang>.json, one flat object of key → text per language. A new language is a new file.
+#include <kainjow/mustache.hpp>
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace web {
+
+inline constexpr std::string_view kDefaultLanguage = "ja";
+
+class Catalogue {
+public:
+    // Loads the embedded catalogue files; throws when a language lacks a key the default language has.
+    Catalogue();
+    bool HasLanguage(std::string_view lang) const;
+    const std::vector<std::string>& languages() const { return languages_; }
+    // The text for key in lang, else in Japanese; the key itself when neither has it (and a test fails on that).
+    const std::string& Get(std::string_view lang, std::string_view key) const;
+    bool Has(std::string_view key) const;
+    // All texts of one language, for templates as {{t.key}}.
+    const kainjow::mustache::data& Data(std::string_view lang) const;
+
+private:
+    std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> texts_;
+    std::map<std::string, kainjow::mustache::data, std::less<>> data_;
+    std::vector<std::string> languages_;
+};
+
+}  // namespace web

@@ -1,0 +1,206 @@
+#include "harness.hpp"
+
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <regex>
+
+#include "db/migrate.hpp"
+#include "demo/seed.hpp"
+
+namespace testing_support {
+namespace fs = std::filesystem;
+
+fs::path MakeTempDir(const std::string& prefix) {
+    std::string templ = (fs::temp_directory_path() / (prefix + "XXXXXX")).string();
+    char* made = mkdtemp(templ.data());
+    if (!made) throw std::runtime_error("mkdtemp failed");
+    return fs::path(made);
+}
+
+namespace {
+
+fs::path PostgresBin() {
+    fs::path best;
+    for (const auto& e : fs::directory_iterator("/usr/lib/postgresql")) {
+        if (fs::exists(e.path() / "bin" / "initdb") && e.path() > best) best = e.path();
+    }
+    if (best.empty()) throw std::runtime_error("PostgreSQL server binaries are not installed (apt-get install postgresql)");
+    return best / "bin";
+}
+
+// Runs a command, as the postgres user when we are root (initdb and postgres refuse to run as root).
+int RunAsPostgres(const std::string& command) {
+    std::string full = geteuid() == 0 ? "runuser -u postgres -- " + command : command;
+    return std::system(full.c_str());
+}
+
+void ExecAdmin(const std::string& url, const std::string& sql) {
+    PGconn* c = PQconnectdb(url.c_str());
+    if (PQstatus(c) != CONNECTION_OK) {
+        std::string msg = PQerrorMessage(c);
+        PQfinish(c);
+        throw std::runtime_error("cannot connect to the test cluster: " + msg);
+    }
+    PGresult* r = PQexec(c, sql.c_str());
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    std::string msg = PQresultErrorMessage(r);
+    PQclear(r);
+    PQfinish(c);
+    if (!ok) throw std::runtime_error("test cluster: " + msg);
+}
+
+}  // namespace
+
+PostgresCluster& PostgresCluster::Instance() {
+    static PostgresCluster cluster;
+    return cluster;
+}
+
+PostgresCluster::PostgresCluster() {
+    auto bin = PostgresBin();
+    dir_ = MakeTempDir("tadaima-pg-");
+    fs::permissions(dir_, fs::perms::all);
+    if (geteuid() == 0) std::system(("chown postgres:postgres " + dir_.string()).c_str());
+    auto data = dir_ / "data";
+    if (RunAsPostgres(bin.string() + "/initdb -D " + data.string() + " -U postgres --auth=trust -E UTF8 --no-locale >" +
+                      (dir_ / "initdb.log").string() + " 2>&1") != 0) {
+        throw std::runtime_error("initdb failed; see " + (dir_ / "initdb.log").string());
+    }
+    std::mt19937 rng(static_cast<unsigned>(getpid()) ^ static_cast<unsigned>(std::random_device{}()));
+    for (int attempt = 0; attempt < 8 && !running_; ++attempt) {
+        port_ = 20000 + static_cast<int>(rng() % 12000);  // below the ephemeral range
+        std::string cmd = bin.string() + "/pg_ctl -D " + data.string() + " -l " + (dir_ / "server.log").string() +
+                          " -w -t 30 -o \"-p " + std::to_string(port_) + " -k " + dir_.string() +
+                          " -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+                          " -c max_connections=200\" start >/dev/null 2>&1";
+        running_ = RunAsPostgres(cmd) == 0;
+    }
+    if (!running_) throw std::runtime_error("could not start PostgreSQL; see " + (dir_ / "server.log").string());
+}
+
+PostgresCluster::~PostgresCluster() {
+    Stop();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+}
+
+void PostgresCluster::Stop() {
+    if (!running_) return;
+    RunAsPostgres(PostgresBin().string() + "/pg_ctl -D " + (dir_ / "data").string() + " -m immediate -w stop >/dev/null 2>&1");
+    running_ = false;
+}
+
+std::string PostgresCluster::AdminUrl() const {
+    return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/postgres";
+}
+
+std::string PostgresCluster::CreateDatabase() {
+    std::string name = "t" + std::to_string(getpid()) + "_" + std::to_string(++counter_);
+    ExecAdmin(AdminUrl(), "CREATE DATABASE " + name);
+    return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + name;
+}
+
+void DbTest::SetUp() {
+    if (GetParam() == db::Kind::kSqlite) {
+        dir_ = MakeTempDir("tadaima-test-");
+        db_ = db::Database::Open({(dir_ / "test.db").string(), 4});
+    } else {
+        db_ = db::Database::Open({PostgresCluster::Instance().CreateDatabase(), 4});
+    }
+    db::Migrate(*db_);
+}
+
+void DbTest::TearDown() {
+    db_.reset();
+    if (!dir_.empty()) {
+        std::error_code ec;
+        fs::remove_all(dir_, ec);
+    }
+}
+
+std::string KindName(const ::testing::TestParamInfo<db::Kind>& info) {
+    return info.param == db::Kind::kSqlite ? "sqlite" : "postgresql";
+}
+
+void AppTest::SetUp() {
+    DbTest::SetUp();
+    catalogue_ = std::make_unique<web::Catalogue>();
+    templates_ = std::make_unique<web::Templates>();
+    assets_ = std::make_unique<web::Assets>();
+    metrics_ = std::make_unique<app::Metrics>();
+    services_ = std::make_unique<app::Services>(app::Services{*db_, clock_, *catalogue_, *templates_, *assets_,
+                                                               config_, *metrics_, {}});
+    app_ = std::make_unique<app::App>(*services_, *metrics_);
+}
+
+void AppTest::TearDown() {
+    app_.reset();
+    services_.reset();
+    DbTest::TearDown();
+}
+
+AppTest::Result AppTest::Run(http::Request req) {
+    req.remote_address = "127.0.0.1";
+    req.request_id = "test";
+    std::string cookie;
+    for (const auto& [k, v] : cookies_) cookie += (cookie.empty() ? "" : "; ") + k + "=" + v;
+    if (!cookie.empty()) req.headers["cookie"] = cookie;
+    auto res = app_->Handle(req);
+    app_->Finish(req, res, std::chrono::nanoseconds(1000));
+    for (const auto& c : res.cookies) {
+        if (c.max_age_seconds == 0) {
+            cookies_.erase(c.name);
+        } else {
+            cookies_[c.name] = c.value;
+        }
+    }
+    static const std::regex kCsrf(R"re(name="_csrf" value="([0-9a-f]+)")re");
+    std::smatch m;
+    if (std::regex_search(res.body, m, kCsrf)) csrf_ = m[1];
+    Result r{res.status, res.body, "", res};
+    for (const auto& [k, v] : res.headers) {
+        if (k == "Location") r.location = v;
+    }
+    return r;
+}
+
+AppTest::Result AppTest::Get(const std::string& target) {
+    http::Request req;
+    req.method = "GET";
+    auto q = target.find('?');
+    req.path = target.substr(0, q);
+    if (q != std::string::npos) req.query = *http::ParseUrlEncoded(target.substr(q + 1));
+    return Run(std::move(req));
+}
+
+AppTest::Result AppTest::Post(const std::string& path, std::vector<std::pair<std::string, std::string>> form,
+                              bool with_csrf) {
+    http::Request req;
+    req.method = "POST";
+    req.path = path;
+    req.headers["content-type"] = "application/x-www-form-urlencoded";
+    if (with_csrf) form.emplace_back("_csrf", csrf_);
+    for (const auto& [k, v] : form) req.body += http::UrlEncode(k) + "=" + http::UrlEncode(v) + "&";
+    return Run(std::move(req));
+}
+
+AppTest::Result AppTest::SignIn(const std::string& login, const std::string& password) {
+    Get("/login");
+    return Post("/login", {{"login_id", login}, {"password", password}});
+}
+
+void AppTest::SeedSmallCity(int sites, int children) {
+    demo::SeedDemo(*db_, {sites, children, "tadaima-demo"}, clock_);
+}
+
+std::int64_t AppTest::AuditCount(const std::string& action) {
+    return db_->Read([&](db::ReadTx& tx) {
+        return tx.QueryOne("SELECT COUNT(*) FROM audit_event WHERE action = ?", action).Int(0);
+    });
+}
+
+}  // namespace testing_support

@@ -1,0 +1,85 @@
+#pragma once
+// Integration tests run every case twice: on a temporary SQLite file and on a throwaway PostgreSQL cluster that
+// this harness starts itself (initdb in a temporary directory as the postgres user, a port below 32768).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "app/app.hpp"
+#include "app/metrics.hpp"
+#include "common/clock.hpp"
+#include "common/dates.hpp"
+#include "db/database.hpp"
+
+namespace testing_support {
+
+// One PostgreSQL server for the whole test binary; each test gets a new database in it.
+class PostgresCluster {
+public:
+    static PostgresCluster& Instance();
+    // A new, empty database; returns its URL.
+    std::string CreateDatabase();
+    std::string AdminUrl() const;
+    void Stop();
+    ~PostgresCluster();
+
+private:
+    PostgresCluster();
+    std::filesystem::path dir_;
+    int port_ = 0;
+    int counter_ = 0;
+    bool running_ = false;
+};
+
+std::filesystem::path MakeTempDir(const std::string& prefix);
+
+// A fresh, migrated database of the given kind, with a fixed clock at 2026-11-22 10:00 Tokyo.
+class DbTest : public ::testing::TestWithParam<db::Kind> {
+protected:
+    void SetUp() override;
+    void TearDown() override;
+    db::Database& database() { return *db_; }
+    common::FixedClock clock_{*common::ParseInstant("2026-11-22T01:00:00.000Z")};
+    std::unique_ptr<db::Database> db_;
+    std::filesystem::path dir_;
+};
+
+std::string KindName(const ::testing::TestParamInfo<db::Kind>& info);
+
+// The whole application over a DbTest database, driven through its router without sockets.
+class AppTest : public DbTest {
+protected:
+    void SetUp() override;
+    void TearDown() override;
+
+    struct Result {
+        int status;
+        std::string body;
+        std::string location;
+        http::Response raw;
+    };
+    // A browser-like client: keeps cookies, and fills in the CSRF token of the last page for forms.
+    Result Get(const std::string& target);
+    Result Post(const std::string& path, std::vector<std::pair<std::string, std::string>> form, bool with_csrf = true);
+    Result SignIn(const std::string& login, const std::string& password);
+    // Demo city with the standard accounts (password "tadaima-demo").
+    void SeedSmallCity(int sites = 3, int children = 30);
+    std::int64_t AuditCount(const std::string& action);
+
+    std::unique_ptr<web::Catalogue> catalogue_;
+    std::unique_ptr<web::Templates> templates_;
+    std::unique_ptr<web::Assets> assets_;
+    std::unique_ptr<app::Metrics> metrics_;
+    app::Config config_;
+    std::unique_ptr<app::Services> services_;
+    std::unique_ptr<app::App> app_;
+    std::map<std::string, std::string> cookies_;
+    std::string csrf_;
+
+private:
+    Result Run(http::Request req);
+};
+
+}  // namespace testing_support

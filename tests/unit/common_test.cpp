@@ -1,0 +1,72 @@
+#include <gtest/gtest.h>
+
+#include "common/dates.hpp"
+#include "common/kana.hpp"
+#include "common/random.hpp"
+
+using namespace std::chrono;
+
+TEST(KanaSearch, HiraganaKatakanaAndHalfWidthFoldToTheSameKey) {
+    EXPECT_EQ(common::FoldForSearch("ヤマダ タロウ"), "やまだたろう");
+    EXPECT_EQ(common::FoldForSearch("ﾔﾏﾀﾞ ﾀﾛｳ"), "やまだたろう");
+    EXPECT_EQ(common::FoldForSearch("やまだ　たろう"), "やまだたろう");
+    EXPECT_EQ(common::FoldForSearch("ＡＢＣ abc"), "abcabc");
+}
+
+TEST(KanaSearch, KanjiIsKeptAsItIs) { EXPECT_EQ(common::FoldForSearch("髙橋 﨑"), "髙橋﨑"); }
+
+TEST(KanaSearch, KanaCheckAcceptsOnlyKana) {
+    EXPECT_TRUE(common::IsKana("やまだ たろう"));
+    EXPECT_TRUE(common::IsKana("スミス・ジョン"));  // katakana names of foreign origin use the middle dot
+    EXPECT_TRUE(common::IsKana("ﾔﾏﾀﾞ"));
+    EXPECT_FALSE(common::IsKana("山田"));
+    EXPECT_FALSE(common::IsKana("yamada"));
+}
+
+TEST(Dates, ParsesOnlyRealCalendarDates) {
+    EXPECT_TRUE(common::ParseDate("2024-02-29"));
+    EXPECT_FALSE(common::ParseDate("2026-02-29"));
+    EXPECT_FALSE(common::ParseDate("2026-13-01"));
+    EXPECT_FALSE(common::ParseDate("2026-1-01"));
+    EXPECT_FALSE(common::ParseDate("２０２６-01-01"));
+    EXPECT_EQ(common::FormatDate(*common::ParseDate("2026-04-01")), "2026-04-01");
+}
+
+TEST(Dates, TheTokyoDateTurnsAtFifteenUtc) {
+    auto before = *common::ParseInstant("2026-03-31T14:59:59.999Z");
+    auto after = *common::ParseInstant("2026-03-31T15:00:00.000Z");
+    EXPECT_EQ(common::FormatDate(common::TokyoDate(before)), "2026-03-31");
+    EXPECT_EQ(common::FormatDate(common::TokyoDate(after)), "2026-04-01");
+}
+
+TEST(Dates, InstantsRoundTripInBothDatabaseFormats) {
+    auto t = *common::ParseInstant("2026-11-22T01:02:03.456Z");
+    EXPECT_EQ(common::FormatInstant(t), "2026-11-22T01:02:03.456Z");
+    auto pg = common::ParseInstant("2026-11-22 01:02:03.456+00");
+    ASSERT_TRUE(pg);
+    EXPECT_EQ(*pg, t);
+    EXPECT_FALSE(common::ParseInstant("2026-11-22 01:02:03+09"));
+}
+
+TEST(Dates, TimeOfDay) {
+    EXPECT_EQ(common::ParseTimeOfDay("08:30"), 510);
+    EXPECT_FALSE(common::ParseTimeOfDay("24:00"));
+    EXPECT_FALSE(common::ParseTimeOfDay("8:30"));
+    EXPECT_EQ(common::FormatTimeOfDay(1140), "19:00");
+}
+
+TEST(Dates, AgeCountsCompletedYears) {
+    auto birth = *common::ParseDate("2019-04-02");
+    EXPECT_EQ(common::AgeOn(birth, *common::ParseDate("2026-04-01")), 6);
+    EXPECT_EQ(common::AgeOn(birth, *common::ParseDate("2026-04-02")), 7);
+}
+
+TEST(Random, TokensAreHexOfTheAskedLengthAndDiffer) {
+    auto a = common::RandomHex(32), b = common::RandomHex(32);
+    EXPECT_EQ(a.size(), 64u);
+    EXPECT_NE(a, b);
+    EXPECT_EQ(common::Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_TRUE(common::ConstantTimeEquals("same", "same"));
+    EXPECT_FALSE(common::ConstantTimeEquals("same", "sane"));
+    EXPECT_FALSE(common::ConstantTimeEquals("same", "same-but-longer"));
+}
