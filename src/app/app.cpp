@@ -26,12 +26,13 @@ bool IsHex(std::string_view s) {
 
 }  // namespace
 
-void App::Prepare(Ctx& ctx) {
+void App::Prepare(Ctx& ctx, Session session) {
     auto& req = ctx.req;
     std::optional<std::string> lang_cookie = req.Cookie(kLangCookie);
     if (lang_cookie && svc_.catalogue.HasLanguage(*lang_cookie)) ctx.lang = *lang_cookie;
 
-    if (auto token = req.Cookie(auth::kSessionCookie)) {
+    auto token = session == Session::kLoad ? req.Cookie(auth::kSessionCookie) : std::nullopt;
+    if (token) {
         auto found = svc_.db.Read([&](db::ReadTx& tx) { return auth::FindSession(tx, *token, svc_.clock, svc_.session_policy); });
         if (found.actor) {
             if (found.needs_touch) {
@@ -78,12 +79,12 @@ http::Response App::Handle(http::Request& req) {
         auto match = router_.Find(req.method, req.path);
         if (!match.route) {
             req.route = "unmatched";
-            Prepare(ctx);
+            Prepare(ctx, Session::kLoad);
             throw match.other_method ? http::HttpError(405, "error_method_not_allowed") : http::NotFound();
         }
         req.route = match.route->pattern;
         req.path_params = std::move(match.params);
-        Prepare(ctx);
+        Prepare(ctx, match.route->session);
         res = match.route->handler(ctx);
     } catch (const http::HttpError& e) {
         if (e.status() == 401 && !WantsJson(req) && req.method == "GET") {

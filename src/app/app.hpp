@@ -23,7 +23,7 @@ public:
     const Router& router() const { return router_; }
 
 private:
-    void Prepare(Ctx& ctx);
+    void Prepare(Ctx& ctx, Session session);
     http::Response ErrorResponse(Ctx& ctx, int status, const std::string& message_key);
 
     const Services& svc_;

@@ -11,18 +11,25 @@ namespace app {
 
 using Handler = std::function<http::Response(Ctx&)>;
 
+// Whether a route reads the session cookie. Health, metrics and assets must answer without the database's
+// session table (a health check must report the database, not fail on it).
+enum class Session { kLoad, kSkip };
+
 struct Route {
     std::string method;
     std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
+    Session session = Session::kLoad;
 };
 
 class Router {
 public:
-    void Get(std::string pattern, Handler h) { Add("GET", std::move(pattern), std::move(h)); }
-    void Post(std::string pattern, Handler h) { Add("POST", std::move(pattern), std::move(h)); }
-    void Add(std::string method, std::string pattern, Handler h);
+    void Get(std::string pattern, Handler h, Session s = Session::kLoad) {
+        Add("GET", std::move(pattern), std::move(h), s);
+    }
+    void Post(std::string pattern, Handler h) { Add("POST", std::move(pattern), std::move(h), Session::kLoad); }
+    void Add(std::string method, std::string pattern, Handler h, Session s);
 
     struct Match {
         const Route* route = nullptr;

@@ -19,9 +19,9 @@ Router BuildRoutes(const Services& s) {
     Router r;
 
     // Operations
-    r.Get("/healthz", &CoreHandlers::Health);
-    r.Get("/metrics", &CoreHandlers::MetricsText);
-    r.Get("/static/{file}", &CoreHandlers::Static);
+    r.Get("/healthz", &CoreHandlers::Health, Session::kSkip);
+    r.Get("/metrics", &CoreHandlers::MetricsText, Session::kSkip);
+    r.Get("/static/{file}", &CoreHandlers::Static, Session::kSkip);
     r.Get("/lang/{lang}", &CoreHandlers::SwitchLanguage);
 
     // Staff sign-in

@@ -53,6 +53,12 @@ struct Server::Impl {
 
     static std::string NewRequestId() { return common::RandomHex(8); }
 
+    // A request the peer sent but Beast could not parse (as opposed to a closed or timed-out connection).
+    static bool IsParseError(const boost::system::error_code& ec) {
+        return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+               ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+    }
+
     static void FillHeaders(const bhttp::request_parser<bhttp::string_body>& parser, Request& req) {
         const auto& msg = parser.get();
         req.method = std::string(msg.method_string());
@@ -130,14 +136,16 @@ struct Server::Impl {
             req.remote_address = remote;
             req.request_id = NewRequestId();
             if (ec) {
+                // Beast checks a declared Content-Length against the body limit while reading the header.
                 if (ec == bhttp::error::header_limit) {
                     co_await Write(stream, req, app.HandleRefused(431, req), false, started);
-                } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
-                           ec != asio::error::operation_aborted && ec != asio::error::connection_reset &&
-                           ec != asio::error::eof && n > 0) {
+                } else if (ec == bhttp::error::body_limit) {
+                    FillHeaders(parser, req);
+                    co_await Write(stream, req, app.HandleRefused(413, req), false, started);
+                } else if (IsParseError(ec)) {
                     co_await Write(stream, req, app.HandleRefused(400, req), false, started);
                 }
-                break;
+                break;  // end of stream, timeout, reset or shutdown: nothing to answer
             }
             FillHeaders(parser, req);
             auto declared = parser.content_length();
@@ -156,10 +164,7 @@ struct Server::Impl {
                 break;
             }
             if (ec) {
-                if (ec != beast::error::timeout && ec != asio::error::eof && ec != bhttp::error::end_of_stream &&
-                    ec != asio::error::connection_reset && ec != asio::error::operation_aborted) {
-                    co_await Write(stream, req, app.HandleRefused(400, req), false, started);
-                }
+                if (IsParseError(ec)) co_await Write(stream, req, app.HandleRefused(400, req), false, started);
                 break;
             }
             auto msg = parser.release();

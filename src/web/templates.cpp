@@ -29,9 +29,10 @@ const TemplateRef& Templates::Get(std::string_view name) const {
 }
 
 std::string TemplateRef::Render(const kainjow::mustache::data& data) const {
-    // kainjow's render is not const; each worker thread keeps its own parsed copy.
-    thread_local std::unordered_map<const TemplateRef*, std::unique_ptr<kainjow::mustache::mustache>> parsed;
-    auto& slot = parsed[this];
+    // kainjow's render is not const; each worker thread keeps its own parsed copy, keyed by the embedded source
+    // (static for the life of the process, unlike this object's address).
+    thread_local std::unordered_map<const char*, std::unique_ptr<kainjow::mustache::mustache>> parsed;
+    auto& slot = parsed[source_.data()];
     if (!slot) slot = std::make_unique<kainjow::mustache::mustache>(std::string(source_));
     return slot->render(data);
 }

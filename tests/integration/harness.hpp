@@ -19,6 +19,7 @@ namespace testing_support {
 class PostgresCluster {
 public:
     static PostgresCluster& Instance();
+    PostgresCluster();  // a private cluster, for tests that stop it
     // A new, empty database; returns its URL.
     std::string CreateDatabase();
     std::string AdminUrl() const;
@@ -26,7 +27,6 @@ public:
     ~PostgresCluster();
 
 private:
-    PostgresCluster();
     std::filesystem::path dir_;
     int port_ = 0;
     int counter_ = 0;

@@ -1,0 +1,194 @@
+// API tests: the built binary over real HTTP on loopback.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, Client, run } from '../support/server.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(async () => { await server.stop(); });
+
+// Sends raw bytes and collects what comes back until the server closes the connection.
+async function raw(bytes) {
+  const socket = net.connect(server.port, '127.0.0.1');
+  await once(socket, 'connect');
+  const chunks = [];
+  socket.on('data', (c) => chunks.push(c));
+  socket.on('error', () => {});
+  socket.write(bytes);
+  await once(socket, 'close');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+test('health reports ok, the database kind and the schema version', async () => {
+  const res = await fetch(`${server.url}/healthz`);
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { database: 'sqlite', schema_version: 1, status: 'ok' });
+});
+
+test('every response carries the security headers and a request id', async () => {
+  for (const path of ['/healthz', '/login', '/no-such-page']) {
+    const res = await fetch(server.url + path, { redirect: 'manual' });
+    const csp = res.headers.get('content-security-policy');
+    assert.match(csp, /script-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.doesNotMatch(csp, /unsafe-inline/);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(res.headers.get('referrer-policy'), 'same-origin');
+    assert.match(res.headers.get('x-request-id'), /^[0-9a-f]{16}$/);
+  }
+});
+
+test('metrics are Prometheus text with counts and latency histograms per route', async () => {
+  await fetch(`${server.url}/healthz`);
+  const res = await fetch(`${server.url}/metrics`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
+  const text = await res.text();
+  assert.match(text, /tadaima_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
+  assert.match(text, /tadaima_http_request_duration_seconds_count\{route="\/healthz"\} \d+/);
+});
+
+test('an unknown route is a 404 page in Japanese, or in English after the switch', async () => {
+  const c = new Client(server.url);
+  let res = await c.get('/no-such-page');
+  assert.equal(res.status, 404);
+  assert.match(res.text, /ページが見つかりません。/);
+  res = await c.get('/lang/en?next=/login');
+  assert.equal(res.status, 303);
+  res = await c.get('/no-such-page');
+  assert.match(res.text, /Page not found\./);
+  assert.match(res.text, /<html lang="en">/);
+});
+
+test('static assets have content-hashed URLs and a long cache', async () => {
+  const page = await (await fetch(`${server.url}/login`)).text();
+  const href = page.match(/href="(\/static\/app\.[0-9a-f]{16}\.css)"/)[1];
+  const res = await fetch(server.url + href);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  assert.match(res.headers.get('content-type'), /^text\/css/);
+  assert.equal((await fetch(`${server.url}/static/app.css`)).status, 404);
+});
+
+test('a signed-in manager creates, edits and finds a child by kana', async () => {
+  const c = new Client(server.url);
+  let res = await c.signIn('manager1');
+  assert.equal(res.status, 303);
+  await c.get('/children/new?site_id=1');
+  res = await c.post('/children', {
+    family_name: '髙﨑', given_name: '①子', family_kana: 'たかさき', given_kana: 'いちこ',
+    birth_date: '2019-07-07', grade: '1', site_id: '1', group_id: '1', start_date: '2026-04-01', end_date: '',
+  });
+  assert.equal(res.status, 303, res.text);
+  const path = res.headers.get('location').split('?')[0];
+  assert.match(path, /^\/children\/\d+$/);
+  await c.get(`${path}/edit`);
+  res = await c.post(path, {
+    family_name: '髙﨑', given_name: '一子', family_kana: 'タカサキ', given_kana: 'イチコ',
+    birth_date: '2019-07-07', grade: '1', site_id: '1', group_id: '2', start_date: '2026-04-01', end_date: '',
+  });
+  assert.equal(res.status, 303, res.text);
+  res = await c.get(`/children?q=${encodeURIComponent('ﾀｶｻｷ')}`);
+  assert.equal(res.status, 200);
+  assert.match(res.text, /髙﨑 一子/);
+  res = await c.get(path);
+  assert.match(res.text, /タカサキ イチコ/);
+  assert.match(res.text, /2年生/);
+});
+
+test('a form post without the CSRF token is refused with 403', async () => {
+  const c = new Client(server.url);
+  await c.signIn('admin');
+  const res = await c.post('/sites', { kind: 'gakudo', name: 'CSRFなし' }, { csrf: false });
+  assert.equal(res.status, 403);
+  const list = await c.get(`/sites?q=${encodeURIComponent('CSRFなし')}`);
+  assert.doesNotMatch(list.text, /CSRFなし<\/a>/);
+});
+
+test('a malformed form body is a 400 with a message', async () => {
+  const c = new Client(server.url);
+  await c.signIn('admin');
+  const res = await c.request('POST', '/sites', {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${c.csrf}&name=%ZZ`,
+  });
+  assert.equal(res.status, 400);
+  assert.match(res.text, /送信された内容を読み取れませんでした/);
+});
+
+test('a malformed request line is a 400', async () => {
+  const reply = await raw('THIS IS NOT HTTP\r\n\r\n');
+  assert.match(reply, /^HTTP\/1\.1 400 /);
+});
+
+test('an oversized body is refused with 413 before it is read', async () => {
+  const c = new Client(server.url);
+  await c.get('/login');
+  const big = 'x'.repeat(1024 * 1024 + 1);
+  const res = await c.request('POST', '/login', {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `login_id=${big}`,
+  });
+  assert.equal(res.status, 413);
+  assert.match(res.text, /送信された内容が大きすぎます/);
+});
+
+test('oversized headers are refused with 431', async () => {
+  const reply = await raw(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20000)}\r\n\r\n`);
+  assert.match(reply, /^HTTP\/1\.1 431 /);
+});
+
+test('a connection is kept alive for several requests', async () => {
+  const reply = await raw(
+    'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.equal(reply.match(/HTTP\/1\.1 200 OK/g).length, 2);
+});
+
+test('serve refuses a database whose schema is behind and says to migrate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tadaima-empty-'));
+  try {
+    const r = run(['serve'], { TADAIMA_DB: join(dir, 'empty.db'), TADAIMA_LISTEN: '127.0.0.1:0' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /Run `tadaima migrate` first/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--help lists the subcommands and the configuration', () => {
+  const r = run(['--help'], {});
+  assert.equal(r.status, 0);
+  for (const word of ['serve', 'migrate', 'seed-demo', 'TADAIMA_DB', 'TADAIMA_LISTEN', 'TADAIMA_SECRET_FILE']) {
+    assert.ok(r.stdout.includes(word), word);
+  }
+});
+
+test('log lines are JSON with a request id and never a name or token', async () => {
+  const c = new Client(server.url);
+  await c.signIn('manager1');
+  await c.get(`/children?q=${encodeURIComponent('やまだ')}`);
+  const requestLines = server.lines.filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l));
+  assert.ok(requestLines.length > 0);
+  for (const l of requestLines) assert.match(l.request_id, /^[0-9a-f]{16}$/);
+  const all = server.lines.join('\n');
+  assert.doesNotMatch(all, /やまだ|manager1|tadaima-demo/);
+  assert.ok(!all.includes(c.cookies.get('tadaima_session')));
+});
+
+test('SIGTERM stops the server cleanly with exit code 0, closing idle connections', async () => {
+  const own = await startServer({ sites: 1, children: 1 });
+  const socket = net.connect(own.port, '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+  await once(socket, 'data');  // the connection is now idle and kept alive
+  const closed = once(socket, 'close');
+  own.proc.kill('SIGTERM');
+  const [code] = await once(own.proc, 'exit');
+  await closed;
+  assert.equal(code, 0);
+  assert.ok(own.lines.some((l) => l.includes('"msg":"stopped"')));
+  await own.stop();
+});

@@ -1,0 +1,219 @@
+// Domain queries against real SQLite and PostgreSQL.
+#include "auth/passwords.hpp"
+#include "auth/sessions.hpp"
+#include "children/children.hpp"
+#include "guardians/guardians.hpp"
+#include "harness.hpp"
+#include "common/kana.hpp"
+#include "sites/groups.hpp"
+#include "sites/sites.hpp"
+#include "staff/staff.hpp"
+
+namespace {
+
+using testing_support::DbTest;
+using common::SiteId;
+
+class Queries : public DbTest {
+protected:
+    SiteId AddSite(const std::string& name, const std::string& kana) {
+        return database().Write([&](db::WriteTx& tx) {
+            auto city = sites::EnsureCity(tx, "test city", clock_);
+            return sites::InsertSite(tx, city, {"gakudo", name, kana, "1-1", "", {{1, 780, 1140}}}, clock_);
+        });
+    }
+    common::GroupId AddGroup(SiteId site, const std::string& name, int grade) {
+        return database().Write(
+            [&](db::WriteTx& tx) { return sites::InsertGroup(tx, site, {"grade", name, grade}, clock_); });
+    }
+    common::ChildId AddChild(SiteId site, const std::string& family, const std::string& family_kana,
+                             std::vector<common::GroupId> groups = {}) {
+        children::ChildInput in{family, "太郎", family_kana, "たろう", "2018-05-05", 2, site, std::move(groups),
+                                "2026-04-01", std::nullopt};
+        return database().Write([&](db::WriteTx& tx) { return children::InsertChild(tx, in, clock_); });
+    }
+    common::UserId AddStaff(const std::string& login, SiteId site, auth::Role role) {
+        return database().Write([&](db::WriteTx& tx) {
+            auto id = staff::InsertStaff(tx, login, login, "hash", "ja", clock_);
+            staff::ReplaceRoles(tx, id, {site}, {{site, role}}, std::nullopt, clock_);
+            return id;
+        });
+    }
+    std::vector<children::Child> Search(const std::string& q, common::SiteScope scope = {}) {
+        children::ChildFilter f{scope, std::nullopt, common::FoldForSearch(q), false};
+        return database().Read([&](db::ReadTx& tx) { return children::ListChildren(tx, f, 50, 0); });
+    }
+};
+
+TEST_P(Queries, ASiteKeepsItsKindAddressAndOpeningHours) {
+    auto id = AddSite("さくら学童クラブ", "さくらがくどうくらぶ");
+    auto s = database().Read([&](db::ReadTx& tx) { return sites::GetSite(tx, id); });
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->fields.kind, "gakudo");
+    ASSERT_EQ(s->fields.hours.size(), 1u);
+    EXPECT_EQ(s->fields.hours[0].weekday, 1);
+    EXPECT_EQ(s->fields.hours[0].opens, 780);
+    database().Write([&](db::WriteTx& tx) {
+        sites::UpdateSite(tx, id, {"nursery", "さくら保育園", "さくらほいくえん", "2-2", "03-0000-0000", {}}, clock_);
+    });
+    s = database().Read([&](db::ReadTx& tx) { return sites::GetSite(tx, id); });
+    EXPECT_EQ(s->fields.kind, "nursery");
+    EXPECT_TRUE(s->fields.hours.empty());
+}
+
+TEST_P(Queries, ASiteSearchInKatakanaFindsAHiraganaReading) {
+    AddSite("さくら学童クラブ", "さくらがくどうくらぶ");
+    AddSite("みどり学童クラブ", "みどりがくどうくらぶ");
+    sites::SiteFilter f{{}, common::FoldForSearch("サクラ"), false};
+    auto found = database().Read([&](db::ReadTx& tx) { return sites::ListSites(tx, f, 50, 0); });
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].fields.name, "さくら学童クラブ");
+}
+
+TEST_P(Queries, ADeactivatedSiteLeavesTheListUnlessAskedFor) {
+    auto id = AddSite("閉所予定", "へいしょよてい");
+    database().Write([&](db::WriteTx& tx) { sites::SetSiteActive(tx, id, false, clock_); });
+    auto count = [&](bool inactive) {
+        return database().Read([&](db::ReadTx& tx) { return sites::CountSites(tx, {{}, "", inactive}); });
+    };
+    EXPECT_EQ(count(false), 0);
+    EXPECT_EQ(count(true), 1);
+}
+
+TEST_P(Queries, AChildIsFoundByAnyFormOfKana) {
+    auto site = AddSite("A", "えー");
+    AddChild(site, "山田", "やまだ");
+    AddChild(site, "田中", "たなか");
+    EXPECT_EQ(Search("やまだ").size(), 1u);
+    EXPECT_EQ(Search("ヤマダ").size(), 1u);
+    EXPECT_EQ(Search("ﾔﾏﾀﾞ").size(), 1u);
+    EXPECT_EQ(Search("山田 太郎").size(), 1u);
+    EXPECT_EQ(Search("やまだ たろう").size(), 1u);
+    EXPECT_EQ(Search("たろう").size(), 2u);
+    EXPECT_EQ(Search("%").size(), 0u);  // LIKE wildcards in the query are plain characters
+}
+
+TEST_P(Queries, StaffSeeOnlyTheChildrenOfTheirSites) {
+    auto a = AddSite("A", "えー"), b = AddSite("B", "びー");
+    AddChild(a, "山田", "やまだ");
+    AddChild(b, "田中", "たなか");
+    auto carer = AddStaff("carer", a, auth::Role::kStaff);
+    auto seen = Search("", common::SiteScope{carer});
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].fields.family_name, "山田");
+    EXPECT_EQ(Search("").size(), 2u);
+}
+
+TEST_P(Queries, MovingAChildToAnotherSiteEndsTheOldPlacementAndKeepsIt) {
+    auto a = AddSite("A", "えー"), b = AddSite("B", "びー");
+    auto ga = AddGroup(a, "1年生", 1), gb = AddGroup(b, "1年生", 1);
+    auto child = AddChild(a, "山田", "やまだ", {ga});
+    children::ChildInput moved{"山田", "太郎", "やまだ", "たろう", "2018-05-05", 2, b, {gb}, "2026-12-01", std::nullopt};
+    database().Write([&](db::WriteTx& tx) { children::UpdateChild(tx, child, moved, clock_); });
+    auto placements = database().Read([&](db::ReadTx& tx) {
+        return tx.Query("SELECT site_id, start_date, end_date FROM child_placement WHERE child_id = ? ORDER BY id", child);
+    });
+    ASSERT_EQ(placements.size(), 2u);
+    EXPECT_EQ(placements[0].Int(0), a.value);
+    EXPECT_EQ(placements[0].Text(2), "2026-11-30");
+    EXPECT_EQ(placements[1].Int(0), b.value);
+    EXPECT_TRUE(placements[1].IsNull(2));
+    auto c = database().Read([&](db::ReadTx& tx) { return children::GetChild(tx, child, *common::ParseDate("2026-12-01")); });
+    EXPECT_EQ(c->fields.site_id, b);
+    auto sites_of_child = database().Read([&](db::ReadTx& tx) { return children::ChildSites(tx, child); });
+    EXPECT_EQ(sites_of_child.size(), 2u);
+}
+
+TEST_P(Queries, ChangingGroupsEndsTheOldMembershipFromToday) {
+    auto a = AddSite("A", "えー");
+    auto g1 = AddGroup(a, "1年生", 1), g2 = AddGroup(a, "2年生", 2);
+    auto child = AddChild(a, "山田", "やまだ", {g1});
+    children::ChildInput in{"山田", "太郎", "やまだ", "たろう", "2018-05-05", 2, a, {g2}, "2026-04-01", std::nullopt};
+    database().Write([&](db::WriteTx& tx) { children::UpdateChild(tx, child, in, clock_); });
+    auto rows = database().Read([&](db::ReadTx& tx) {
+        return tx.Query("SELECT group_id, start_date, end_date FROM child_group_membership WHERE child_id = ? ORDER BY id", child);
+    });
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].Int(0), g1.value);
+    EXPECT_EQ(rows[0].Text(2), "2026-11-21");  // the clock says 2026-11-22 in Tokyo
+    EXPECT_EQ(rows[1].Int(0), g2.value);
+    EXPECT_EQ(rows[1].Text(1), "2026-11-22");
+}
+
+TEST_P(Queries, AGuardianLinksToSiblingsAndIsSeenThroughThem) {
+    auto a = AddSite("A", "えー"), b = AddSite("B", "びー");
+    auto c1 = AddChild(a, "山田", "やまだ"), c2 = AddChild(a, "山田", "やまだ");
+    auto g = database().Write([&](db::WriteTx& tx) {
+        auto g = guardians::InsertGuardian(tx, {"山田", "花子", "やまだ", "はなこ", "hanako@example.com", "090-0000-0000", "ja"}, clock_);
+        guardians::LinkGuardian(tx, g, c1, "mother", clock_);
+        guardians::LinkGuardian(tx, g, c2, "mother", clock_);
+        guardians::LinkGuardian(tx, g, c2, "guardian", clock_);  // linking again changes the relationship
+        return g;
+    });
+    auto kids = database().Read([&](db::ReadTx& tx) { return guardians::ChildrenOfGuardian(tx, g); });
+    ASSERT_EQ(kids.size(), 2u);
+    EXPECT_EQ(kids[1].relationship, "guardian");
+    auto other_site = AddStaff("other", b, auth::Role::kStaff);
+    guardians::GuardianFilter f{common::SiteScope{other_site}, "", false};
+    EXPECT_EQ(database().Read([&](db::ReadTx& tx) { return guardians::CountGuardians(tx, f); }), 0);
+    guardians::GuardianFilter by_email{{}, common::FoldForSearch("HANAKO@"), false};
+    EXPECT_EQ(database().Read([&](db::ReadTx& tx) { return guardians::CountGuardians(tx, by_email); }), 1);
+    database().Write([&](db::WriteTx& tx) { guardians::UnlinkGuardian(tx, g, c1); });
+    EXPECT_EQ(database().Read([&](db::ReadTx& tx) { return guardians::GuardiansOfChild(tx, c1); }).size(), 0u);
+}
+
+TEST_P(Queries, RolesAreReplacedOnlyAtTheSitesBeingEdited) {
+    auto a = AddSite("A", "えー"), b = AddSite("B", "びー");
+    auto u = AddStaff("u", a, auth::Role::kStaff);
+    database().Write([&](db::WriteTx& tx) {
+        staff::ReplaceRoles(tx, u, {b}, {{b, auth::Role::kSiteManager}}, std::nullopt, clock_);
+    });
+    auto actor = database().Read([&](db::ReadTx& tx) { return auth::LoadActor(tx, u); });
+    ASSERT_TRUE(actor);
+    EXPECT_EQ(actor->RoleAt(a), auth::Role::kStaff);
+    EXPECT_EQ(actor->RoleAt(b), auth::Role::kSiteManager);
+    EXPECT_FALSE(actor->municipal);
+}
+
+TEST_P(Queries, SessionsEndWhenIdleWhenTooOldAndWhenEnded) {
+    auto a = AddSite("A", "えー");
+    auto u = AddStaff("u", a, auth::Role::kStaff);
+    auth::SessionPolicy policy;
+    auto find = [&](const std::string& token) {
+        return database().Read([&](db::ReadTx& tx) { return auth::FindSession(tx, token, clock_, policy); });
+    };
+    auto s = database().Write([&](db::WriteTx& tx) { return auth::CreateSession(tx, u, clock_, policy); });
+    EXPECT_TRUE(find(s.token).actor);
+    EXPECT_FALSE(find(std::string(64, '0')).actor);
+    clock_.Advance(std::chrono::minutes(31));
+    EXPECT_FALSE(find(s.token).actor) << "idle for more than 30 minutes";
+
+    auto s2 = database().Write([&](db::WriteTx& tx) { return auth::CreateSession(tx, u, clock_, policy); });
+    for (int i = 0; i < 25; ++i) {  // active every 29 minutes, but for more than 12 hours in all
+        clock_.Advance(std::chrono::minutes(29));
+        auto found = find(s2.token);
+        if (!found.actor) break;
+        database().Write([&](db::WriteTx& tx) { auth::TouchSession(tx, found.actor->session_id, clock_); });
+    }
+    EXPECT_FALSE(find(s2.token).actor) << "older than 12 hours";
+
+    auto s3 = database().Write([&](db::WriteTx& tx) { return auth::CreateSession(tx, u, clock_, policy); });
+    database().Write([&](db::WriteTx& tx) { auth::EndAllSessions(tx, u, clock_); });
+    EXPECT_FALSE(find(s3.token).actor);
+}
+
+TEST_P(Queries, AWrongPasswordAndAnUnknownLoginAreBothRefused) {
+    auto hash = auth::HashPassword("correct horse battery");
+    database().Write([&](db::WriteTx& tx) { staff::InsertStaff(tx, "known", "k", hash, "ja", clock_); });
+    auto check = [&](const std::string& login, const std::string& pw) {
+        return database().Read([&](db::ReadTx& tx) { return auth::Authenticate(tx, login, pw); });
+    };
+    EXPECT_TRUE(check("known", "correct horse battery"));
+    EXPECT_FALSE(check("known", "wrong password"));
+    EXPECT_FALSE(check("unknown", "correct horse battery"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Both, Queries, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
+
+}  // namespace

@@ -1,0 +1,84 @@
+// Starts the built binary on a free loopback port with a fresh SQLite demo city, for API and browser tests.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+
+export const BINARY = new URL('../../build/tadaima', import.meta.url).pathname;
+
+export function run(args, env) {
+  return spawnSync(BINARY, args, { env: { ...process.env, ...env }, encoding: 'utf8' });
+}
+
+export async function startServer({ sites = 3, children = 40, env = {} } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'tadaima-api-'));
+  const base = { TADAIMA_DB: join(dir, 'test.db'), TADAIMA_SECRET_FILE: join(dir, 'secret'), ...env };
+  for (const args of [['migrate'], ['seed-demo', '--sites', String(sites), '--children', String(children)]]) {
+    const r = run(args, base);
+    if (r.status !== 0) throw new Error(`tadaima ${args.join(' ')} failed: ${r.stderr}`);
+  }
+  const proc = spawn(BINARY, ['serve'], { env: { ...process.env, ...base, TADAIMA_LISTEN: '127.0.0.1:0' } });
+  const lines = [];
+  let buffer = '';
+  const port = await new Promise((resolve, reject) => {
+    proc.stderr.on('data', (chunk) => {
+      buffer += chunk;
+      let i;
+      while ((i = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 1);
+        lines.push(line);
+        try {
+          const j = JSON.parse(line);
+          if (j.msg === 'listening') resolve(j.port);
+        } catch { /* not JSON */ }
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited early with ${code}: ${lines.join('\n')}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url, port, proc, dir, lines, env: base,
+    async stop() {
+      if (proc.exitCode === null) {
+        proc.kill('SIGTERM');
+        await once(proc, 'exit');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// A tiny browser: keeps cookies and the last form's CSRF token.
+export class Client {
+  constructor(base) { this.base = base; this.cookies = new Map(); this.csrf = ''; }
+  cookieHeader() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
+  async request(method, path, { form, headers = {}, body } = {}) {
+    const h = { ...headers };
+    if (this.cookies.size) h.cookie = this.cookieHeader();
+    let payload = body;
+    if (form) {
+      h['content-type'] = 'application/x-www-form-urlencoded';
+      payload = new URLSearchParams(form).toString();
+    }
+    const res = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = c.split(';');
+      const [k, v] = pair.split('=');
+      if (attrs.some((a) => a.trim() === 'Max-Age=0')) this.cookies.delete(k); else this.cookies.set(k, v);
+    }
+    const text = await res.text();
+    const m = text.match(/name="_csrf" value="([0-9a-f]+)"/);
+    if (m) this.csrf = m[1];
+    return { status: res.status, headers: res.headers, text };
+  }
+  get(path, opts) { return this.request('GET', path, opts); }
+  post(path, form, { csrf = true } = {}) {
+    return this.request('POST', path, { form: csrf ? { ...form, _csrf: this.csrf } : form });
+  }
+  async signIn(login, password = 'tadaima-demo') {
+    await this.get('/login');
+    return this.post('/login', { login_id: login, password, next: '/' });
+  }
+}

@@ -1,0 +1,131 @@
+#include <gtest/gtest.h>
+
+using namespace std::string_literals;
+
+#include "app/router.hpp"
+#include "auth/passwords.hpp"
+#include "auth/permissions.hpp"
+#include "db/database.hpp"
+#include "http/message.hpp"
+#include "web/assets.hpp"
+#include "web/catalogue.hpp"
+#include "web/templates.hpp"
+
+TEST(Catalogue, EveryLanguageHasEveryKeyAndTheTextsDiffer) {
+    web::Catalogue c;  // throws on a missing key
+    EXPECT_TRUE(c.HasLanguage("ja"));
+    EXPECT_TRUE(c.HasLanguage("en"));
+    EXPECT_EQ(c.Get("ja", "error_not_found"), "ページが見つかりません。");
+    EXPECT_EQ(c.Get("en", "error_not_found"), "Page not found.");
+    EXPECT_EQ(c.Get("fr", "error_not_found"), "ページが見つかりません。") << "unknown languages fall back to Japanese";
+}
+
+TEST(Templates, EveryTemplateParsesAndAMissingOneIsAnErrorAtStart) {
+    web::Templates t;
+    EXPECT_NO_THROW(t.Get("layout"));
+    EXPECT_THROW(t.Get("no_such_template"), std::runtime_error);
+}
+
+TEST(Templates, ValuesAreHtmlEscaped) {
+    web::Templates t;
+    kainjow::mustache::data d;
+    d.set("message", "<script>alert(1)</script>");
+    d.set("status", "400");
+    auto html = t.Get("error").Render(d);
+    EXPECT_EQ(html.find("<script>"), std::string::npos);
+    EXPECT_NE(html.find("&lt;script&gt;"), std::string::npos);
+}
+
+TEST(Assets, AssetsAreServedUnderContentHashedNames) {
+    web::Assets a;
+    const auto& url = a.Url("app.css");
+    EXPECT_TRUE(url.starts_with("/static/app."));
+    EXPECT_TRUE(url.ends_with(".css"));
+    const auto* asset = a.FindByHashedName(url.substr(8));
+    ASSERT_NE(asset, nullptr);
+    EXPECT_EQ(asset->content_type, "text/css; charset=utf-8");
+    EXPECT_EQ(a.FindByHashedName("app.css"), nullptr) << "only the hashed name is served";
+}
+
+TEST(Forms, UrlEncodedFormsDecodeRepeatedFieldsAndRejectBadInput) {
+    auto p = http::ParseUrlEncoded("a=1&group_id=2&group_id=3&name=%E5%B1%B1%E7%94%B0+%E5%A4%AA%E9%83%8E&empty=");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->GetAll("group_id"), (std::vector<std::string>{"2", "3"}));
+    EXPECT_EQ(p->Get("name"), "山田 太郎");
+    EXPECT_EQ(p->Get("empty"), "");
+    EXPECT_FALSE(p->Get("missing"));
+    EXPECT_FALSE(http::ParseUrlEncoded("a=%zz"));
+    EXPECT_FALSE(http::ParseUrlEncoded("a=%ff%fe")) << "invalid UTF-8";
+}
+
+TEST(Forms, Utf8Validation) {
+    EXPECT_TRUE(http::IsValidUtf8("髙﨑①"));
+    EXPECT_FALSE(http::IsValidUtf8("\xE3\x81"));      // truncated
+    EXPECT_FALSE(http::IsValidUtf8("\xC0\xAF"));      // overlong
+    EXPECT_FALSE(http::IsValidUtf8("\xED\xA0\x80"));  // surrogate
+}
+
+TEST(Cookies, CookiesAreReadFromTheHeader) {
+    http::Request r;
+    r.headers["cookie"] = "a=1; tadaima_session=abc; b=2";
+    EXPECT_EQ(r.Cookie("tadaima_session"), "abc");
+    EXPECT_FALSE(r.Cookie("tadaima"));
+    http::SetCookie c{"s", "v", -1, true, true, "Lax"};
+    EXPECT_EQ(c.ToHeader(), "s=v; Path=/; HttpOnly; Secure; SameSite=Lax");
+}
+
+TEST(Router, MatchesPatternsAndTellsA405FromA404) {
+    app::Router r;
+    r.Get("/children/{id}", [](app::Ctx&) { return http::Response{}; });
+    r.Post("/children/{id}/deactivate", [](app::Ctx&) { return http::Response{}; });
+    auto m = r.Find("GET", "/children/42");
+    ASSERT_TRUE(m.route);
+    EXPECT_EQ(m.params["id"], "42");
+    EXPECT_TRUE(r.Find("HEAD", "/children/42").route);
+    auto wrong = r.Find("GET", "/children/42/deactivate");
+    EXPECT_FALSE(wrong.route);
+    EXPECT_TRUE(wrong.other_method);
+    EXPECT_FALSE(r.Find("GET", "/children/42/").route);
+    EXPECT_FALSE(r.Find("GET", "/nothing").other_method);
+}
+
+TEST(Permissions, TheTableGivesStaffReadAndManagersWriteAtTheirSitesOnly) {
+    auth::Actor carer;
+    carer.site_roles[common::SiteId(1)] = auth::Role::kStaff;
+    EXPECT_TRUE(auth::Can(carer, auth::Action::kChildView, common::SiteId(1)));
+    EXPECT_FALSE(auth::Can(carer, auth::Action::kChildEdit, common::SiteId(1)));
+    EXPECT_FALSE(auth::Can(carer, auth::Action::kChildView, common::SiteId(2)));
+    EXPECT_FALSE(auth::Can(carer, auth::Action::kStaffView));
+
+    auth::Actor manager;
+    manager.site_roles[common::SiteId(1)] = auth::Role::kSiteManager;
+    EXPECT_TRUE(auth::Can(manager, auth::Action::kChildEdit, common::SiteId(1)));
+    EXPECT_FALSE(auth::Can(manager, auth::Action::kChildEdit, common::SiteId(2)));
+    EXPECT_FALSE(auth::Can(manager, auth::Action::kSiteCreate));
+    EXPECT_FALSE(auth::Can(manager, auth::Action::kGrantMunicipal));
+
+    auth::Actor admin;
+    admin.municipal = true;
+    EXPECT_TRUE(auth::Can(admin, auth::Action::kSiteCreate));
+    EXPECT_TRUE(auth::Can(admin, auth::Action::kChildEdit, common::SiteId(99)));
+
+    auth::Actor nobody;  // no role: nothing at all
+    for (auto a : {auth::Action::kSiteView, auth::Action::kChildView, auth::Action::kGuardianView}) {
+        EXPECT_FALSE(auth::Can(nobody, a));
+    }
+}
+
+TEST(Passwords, Argon2idHashesVerifyAndThePolicyCountsCharacters) {
+    auto h = auth::HashPassword("とても長いひらがなのパスフレーズ");
+    EXPECT_TRUE(h.starts_with("$argon2id$"));
+    EXPECT_NE(h.find("m=19456"), std::string::npos);
+    EXPECT_TRUE(auth::VerifyPassword(h, "とても長いひらがなのパスフレーズ"));
+    EXPECT_FALSE(auth::VerifyPassword(h, "とても長いひらがなのパスフレーズ!"));
+    EXPECT_EQ(auth::CheckPasswordPolicy("short"), "error_password_too_short");
+    EXPECT_FALSE(auth::CheckPasswordPolicy("ながいぱすわーど"));  // 8 characters, 24 bytes
+    EXPECT_FALSE(auth::CheckPasswordPolicy("1234567"s + "8"));
+}
+
+TEST(Sql, PostgresPlaceholdersSkipQuotedText) {
+    EXPECT_EQ(db::ToPostgresPlaceholders("SELECT ? , '?' , \"a?\" WHERE x = ?"), "SELECT $1 , '?' , \"a?\" WHERE x = $2");
+}
