@@ -1,0 +1,132 @@
+// Browser tests: Debian's Chromium driven by playwright-core through real flows, with axe-core on every page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from '../support/server.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let server;
+let context;
+let profile;
+const checked = new Set();
+
+before(async () => {
+  server = await startServer({ sites: 3, children: 60 });
+  profile = mkdtempSync(join(tmpdir(), 'tadaima-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium', args: FLAGS, headless: true,
+    viewport: { width: 360, height: 740 }, locale: 'ja-JP',
+  });
+});
+
+after(async () => {
+  await context?.close();
+  await server?.stop();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+// Runs axe-core (WCAG 2.x A and AA rules) in the page; any violation fails the test with its details.
+async function assertAccessible(page) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return r.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(result, [], `axe violations on ${page.url()}`);
+  checked.add(new URL(page.url()).pathname);
+}
+
+test('a manager signs in, registers a child, finds it by a kana search, on a small phone', async () => {
+  const page = await context.newPage();
+  const errors = [];
+  // Console errors other than the expected 401 and 422 answers (a CSP violation would be one).
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of (401|422)/.test(m.text())) errors.push(m.text());
+  });
+
+  await page.goto(`${server.url}/children`);
+  assert.match(page.url(), /\/login\?next=%2Fchildren$/);
+  await assertAccessible(page);
+  await page.fill('#login_id', 'manager1');
+  await page.fill('#password', 'wrong password');
+  await page.click('[data-qa=login-submit]');
+  assert.match(await page.textContent('[data-qa=login-error]'), /ログインIDまたはパスワードが正しくありません/);
+  await assertAccessible(page);
+  await page.fill('#password', 'tadaima-demo');
+  await page.click('[data-qa=login-submit]');
+  await page.waitForURL(/\/children$/);
+  await assertAccessible(page);
+
+  await page.click('[data-qa=new-child]');
+  await page.waitForURL(/\/children\/new/);
+  await assertAccessible(page);
+  // A first try with a kana mistake: the error appears beside the field, and the input is kept.
+  await page.fill('#family_name', '渡邉');
+  await page.fill('#given_name', 'さくら');
+  await page.fill('#family_kana', 'watanabe');
+  await page.fill('#given_kana', 'さくら');
+  await page.fill('#birth_date', '2018-10-10');
+  await page.selectOption('#grade', '2');
+  await page.click('[data-qa=save]');
+  assert.match(await page.textContent('#family_kana-error'), /ひらがなかカタカナで入力してください/);
+  assert.equal(await page.getAttribute('#family_kana', 'aria-invalid'), 'true');
+  assert.equal(await page.inputValue('#family_name'), '渡邉');
+  await assertAccessible(page);
+  await page.fill('#family_kana', 'わたなべ');
+  await page.check('input[name=group_id] >> nth=1');
+  await page.click('[data-qa=save]');
+  await page.waitForURL(/\/children\/\d+\?notice=saved$/);
+  assert.equal(await page.textContent('[data-qa=child-name]'), '渡邉 さくら');
+  assert.match(await page.textContent('[data-qa=notice]'), /保存しました/);
+  await assertAccessible(page);
+
+  // The search is typed in half-width katakana, as some keyboards and older systems produce it.
+  await page.goto(`${server.url}/children`);
+  await page.fill('[data-qa=child-search]', 'ﾜﾀﾅﾍﾞ ｻｸﾗ');
+  await page.click('[data-qa=child-search-submit]');
+  await page.waitForURL(/q=/);
+  const table = await page.textContent('[data-qa=children-table]');
+  assert.match(table, /渡邉 さくら/);
+  assert.match(await page.textContent('[data-qa=result-count]'), /件数 1/);
+  await assertAccessible(page);
+  assert.deepEqual(errors, [], 'no console errors');
+  await page.close();
+});
+
+test('the staff pages are accessible in English too, by keyboard', async () => {
+  await context.clearCookies();  // a new visitor, not the manager of the previous test
+  const page = await context.newPage();
+  await page.goto(`${server.url}/login`);
+  await page.click('[data-qa=switch-language]');
+  await page.waitForSelector('html[lang=en]');
+  assert.match(page.url(), /\/login$/);
+  // Sign in with the keyboard only.
+  await page.focus('#login_id');
+  await page.keyboard.type('admin');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('tadaima-demo');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${server.url}/`);
+  for (const path of ['/', '/sites', '/sites/1', '/sites/1/edit', '/sites/1/groups/new', '/children',
+    '/children/1', '/children/1/edit', '/guardians', '/guardians/1', '/guardians/1/edit',
+    '/guardians/new?child_id=1', '/staff', '/staff/new', '/staff/2/edit', '/sites/new', '/children/new',
+    '/no-such-page']) {
+    await page.goto(server.url + path);
+    await assertAccessible(page);
+  }
+  assert.match(await page.textContent('h1'), /We could not complete that/);
+  await page.close();
+});
+
+test('axe ran on every kind of page', () => {
+  assert.ok(checked.size >= 15, `only ${checked.size} pages checked`);
+});
