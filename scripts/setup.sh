@@ -15,7 +15,7 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev postgresql postgresql-client
   chromium fonts-noto-cjk nodejs npm curl
   # benchmarks
-  nginx-light wrk
+  nginx-light wrk bc python3
 )
 
 SUDO=""

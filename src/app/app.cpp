@@ -114,7 +114,7 @@ http::Response App::Handle(http::Request& req) {
         res = ErrorResponse(ctx, 500, "error_internal");
     }
     for (auto& c : ctx.cookies) res.cookies.push_back(std::move(c));
-    if (ctx.actor) res.SetHeader("X-Tadaima-User", ctx.actor->user_id.ToString());  // removed in Finish, for logs
+    if (ctx.actor) req.user_id = ctx.actor->user_id.ToString();
     return res;
 }
 
@@ -147,14 +147,6 @@ http::Response App::HandleRefused(int status, http::Request& req) {
 }
 
 void App::Finish(const http::Request& req, http::Response& res, std::chrono::nanoseconds elapsed) {
-    std::string user;
-    for (auto it = res.headers.begin(); it != res.headers.end(); ++it) {
-        if (it->first == "X-Tadaima-User") {
-            user = it->second;
-            res.headers.erase(it);
-            break;
-        }
-    }
     res.SetHeader("Content-Security-Policy",
                   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                   "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
@@ -178,7 +170,7 @@ void App::Finish(const http::Request& req, http::Response& res, std::chrono::nan
                              {"path", req.path},
                              {"status", res.status},
                              {"ms", seconds * 1000.0}};
-    if (!user.empty()) line["user_id"] = user;
+    if (!req.user_id.empty()) line["user_id"] = req.user_id;
     common::Log(res.status >= 500 ? common::LogLevel::kError : common::LogLevel::kInfo, "request", std::move(line));
 }
 

@@ -4,6 +4,7 @@
 
 #include "app/app.hpp"
 #include "app/metrics.hpp"
+#include "common/dates.hpp"
 #include "db/migrate.hpp"
 #include "sites/sites.hpp"
 
@@ -87,8 +88,9 @@ http::Response CoreHandlers::Logout(Ctx& ctx) const {
 http::Response CoreHandlers::Home(Ctx& ctx) const {
     const auto& actor = ctx.Require(auth::Action::kSiteView);
     sites::SiteFilter filter{actor.municipal ? common::SiteScope{} : common::SiteScope{actor.user_id}, "", false};
+    const auto today = common::FormatDate(common::TokyoDate(ctx.svc.clock.Now()));
     auto [rows, total] = ctx.svc.db.Read([&](db::ReadTx& tx) {
-        return std::make_pair(sites::ListSites(tx, filter, 12, 0), sites::CountSites(tx, filter));
+        return std::make_pair(sites::ListSites(tx, filter, 12, 0, today), sites::CountSites(tx, filter));
     });
     data body;
     body.set("display_name", actor.display_name);

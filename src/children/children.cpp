@@ -11,19 +11,21 @@ using common::FormatInstant;
 
 namespace {
 
-constexpr const char* kFrom =
-    " FROM child c"
-    " LEFT JOIN child_placement p ON p.id = (SELECT MAX(p2.id) FROM child_placement p2 WHERE p2.child_id = c.id)"
-    " LEFT JOIN site s ON s.id = p.site_id"
+// Filters on the child alone, so that a page can be chosen (and counted) before any join.
+constexpr const char* kWhere =
     " WHERE (? = 1 OR EXISTS (SELECT 1 FROM child_placement p3 WHERE p3.child_id = c.id AND p3.site_id IN"
     "   (SELECT site_id FROM staff_role WHERE user_id = ?)))"
     " AND (? = 0 OR EXISTS (SELECT 1 FROM child_placement p4 WHERE p4.child_id = c.id AND p4.site_id = ?))"
     " AND (? = 1 OR c.deactivated_at IS NULL)"
     " AND c.search_key LIKE ? ESCAPE '\\'";
 
-constexpr const char* kColumns =
+// The latest placement and its site, joined to an already chosen set of children `c`.
+constexpr const char* kSelectWithPlacement =
     "SELECT c.id, c.family_name, c.given_name, c.family_kana, c.given_kana, c.birth_date, c.grade, c.deactivated_at,"
-    " p.site_id, s.name, p.start_date, p.end_date";
+    " p.site_id, s.name, p.start_date, p.end_date FROM ";
+constexpr const char* kJoinPlacement =
+    " LEFT JOIN child_placement p ON p.id = (SELECT MAX(p2.id) FROM child_placement p2 WHERE p2.child_id = c.id)"
+    " LEFT JOIN site s ON s.id = p.site_id";
 
 std::vector<db::Value> FilterParams(const ChildFilter& f) {
     return {f.scope.AllFlag(), f.scope.UserValue(), f.site ? 1 : 0, f.site ? f.site->value : 0,
@@ -84,8 +86,9 @@ std::vector<Child> ListChildren(db::ReadTx& tx, const ChildFilter& f, int limit,
     params.emplace_back(limit);
     params.emplace_back(offset);
     std::vector<Child> out;
-    for (const auto& r : tx.QueryParams(std::string(kColumns) + kFrom +
-                                            " ORDER BY c.family_kana, c.given_kana, c.id LIMIT ? OFFSET ?",
+    for (const auto& r : tx.QueryParams(std::string(kSelectWithPlacement) + "(SELECT c.* FROM child c" + kWhere +
+                                            " ORDER BY c.family_kana, c.given_kana, c.id LIMIT ? OFFSET ?) c" +
+                                            kJoinPlacement + " ORDER BY c.family_kana, c.given_kana, c.id",
                                         params)) {
         out.push_back(FromRow(r));
     }
@@ -93,14 +96,11 @@ std::vector<Child> ListChildren(db::ReadTx& tx, const ChildFilter& f, int limit,
 }
 
 std::int64_t CountChildren(db::ReadTx& tx, const ChildFilter& f) {
-    return tx.QueryParams(std::string("SELECT COUNT(*)") + kFrom, FilterParams(f)).at(0).Int(0);
+    return tx.QueryParams(std::string("SELECT COUNT(*) FROM child c") + kWhere, FilterParams(f)).at(0).Int(0);
 }
 
 std::optional<Child> GetChild(db::ReadTx& tx, common::ChildId id, const common::Date& today) {
-    ChildFilter all;
-    auto params = FilterParams(all);
-    params.emplace_back(id);
-    auto rows = tx.QueryParams(std::string(kColumns) + kFrom + " AND c.id = ?", params);
+    auto rows = tx.Query(std::string(kSelectWithPlacement) + "child c" + kJoinPlacement + " WHERE c.id = ?", id);
     if (rows.empty()) return std::nullopt;
     Child c = FromRow(rows.front());
     for (const auto& r : tx.Query(

@@ -22,21 +22,19 @@ common::SiteScope ScopeOf(const auth::Actor& a) {
     return a.municipal ? common::SiteScope{} : common::SiteScope{a.user_id};
 }
 
-// Sites in the actor's scope, for filters and forms; with `action`, only those where it is allowed.
-std::vector<sites::Site> SitesFor(const Ctx& ctx, const auth::Actor& actor, Action action) {
-    auto all = ctx.svc.db.Read([&](db::ReadTx& tx) {
-        return sites::ListSites(tx, sites::SiteFilter{ScopeOf(actor), "", false}, 10000, 0);
-    });
-    std::erase_if(all, [&](const sites::Site& s) { return !auth::Can(actor, action, s.id); });
+// Active sites in the actor's scope where `action` is allowed, for filters and forms.
+std::vector<sites::SiteOption> SitesFor(const Ctx& ctx, const auth::Actor& actor, Action action) {
+    auto all = ctx.svc.db.Read([&](db::ReadTx& tx) { return sites::ListSiteOptions(tx, ScopeOf(actor)); });
+    std::erase_if(all, [&](const sites::SiteOption& s) { return !auth::Can(actor, action, s.id); });
     return all;
 }
 
-data SiteOptions(const std::vector<sites::Site>& sites, std::optional<common::SiteId> selected) {
+data SiteOptions(const std::vector<sites::SiteOption>& sites, std::optional<common::SiteId> selected) {
     data list{data::type::list};
     for (const auto& s : sites) {
         data d;
         d.set("value", s.id.ToString());
-        d.set("label", s.fields.name);
+        d.set("label", s.name);
         if (selected && *selected == s.id) d.set("selected", true);
         list.push_back(d);
     }

@@ -38,6 +38,7 @@ struct Request {
     std::string request_id;
     std::map<std::string, std::string> path_params;  // filled by the router
     std::string route;               // the matched route pattern, for logs and metrics
+    std::string user_id;             // the signed-in user, for the log line
 
     std::string Header(std::string_view name) const;
     std::optional<std::string> Cookie(std::string_view name) const;

@@ -144,8 +144,9 @@ http::Response Handlers::List(Ctx& ctx) const {
     auto paging = app::ParsePaging(ctx.req);
     SiteFilter filter{ScopeOf(actor), common::FoldForSearch(ctx.req.query.GetOr("q")),
                       ctx.req.query.GetOr("inactive") == "1"};
+    const auto today = common::FormatDate(common::TokyoDate(ctx.svc.clock.Now()));
     auto [rows, total] = ctx.svc.db.Read([&](db::ReadTx& tx) {
-        return std::make_pair(ListSites(tx, filter, paging.per_page, paging.Offset()), CountSites(tx, filter));
+        return std::make_pair(ListSites(tx, filter, paging.per_page, paging.Offset(), today), CountSites(tx, filter));
     });
     data body;
     data list{data::type::list};

@@ -68,20 +68,40 @@ common::CityId EnsureCity(db::WriteTx& tx, const std::string& name, const common
         .Id<common::CityId>(0);
 }
 
-std::vector<Site> ListSites(db::ReadTx& tx, const SiteFilter& filter, int limit, int offset) {
-    auto params = FilterParams(filter);
+std::vector<Site> ListSites(db::ReadTx& tx, const SiteFilter& filter, int limit, int offset, const std::string& today) {
+    // Parameters in the order they appear in the text: the counts' dates, the filter, the paging.
+    std::vector<db::Value> params{today, today, today, today};
+    for (auto& v : FilterParams(filter)) params.push_back(std::move(v));
     params.emplace_back(limit);
     params.emplace_back(offset);
     std::vector<Site> out;
+    // The page is chosen first; children are counted only for the sites on it.
     for (const auto& r : tx.QueryParams(
              std::string("SELECT s.id, s.kind, s.name, s.name_kana, s.address, s.phone, s.deactivated_at, "
-                         "(SELECT COUNT(DISTINCT p.child_id) FROM child_placement p JOIN child c ON c.id = p.child_id "
-                         "WHERE p.site_id = s.id AND c.deactivated_at IS NULL) FROM site s") +
-                 kFilter + " ORDER BY s.name_kana, s.id LIMIT ? OFFSET ?",
+                         // Placements on the date (from the covering index), less those of the few
+                         // deactivated children: no visit to every child row.
+                         "(SELECT COUNT(*) FROM child_placement p WHERE p.site_id = s.id AND p.start_date <= ? "
+                         "AND (p.end_date IS NULL OR p.end_date >= ?)) - "
+                         "(SELECT COUNT(*) FROM child_placement p WHERE p.site_id = s.id AND p.start_date <= ? "
+                         "AND (p.end_date IS NULL OR p.end_date >= ?) "
+                         "AND p.child_id IN (SELECT id FROM child WHERE deactivated_at IS NOT NULL)) "
+                         "FROM (SELECT s.* FROM site s") +
+                 kFilter + " ORDER BY s.name_kana, s.id LIMIT ? OFFSET ?) s ORDER BY s.name_kana, s.id",
              params)) {
         Site s = FromRow(r);
         s.child_count = r.Int(7);
         out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::vector<SiteOption> ListSiteOptions(db::ReadTx& tx, const common::SiteScope& scope, bool include_inactive) {
+    std::vector<SiteOption> out;
+    for (const auto& r : tx.Query(
+             "SELECT s.id, s.name FROM site s WHERE (? = 1 OR s.id IN (SELECT site_id FROM staff_role WHERE user_id = ?)) "
+             "AND (? = 1 OR s.deactivated_at IS NULL) ORDER BY s.name_kana, s.id",
+             scope.AllFlag(), scope.UserValue(), include_inactive ? 1 : 0)) {
+        out.push_back({r.Id<common::SiteId>(0), r.Text(1)});
     }
     return out;
 }

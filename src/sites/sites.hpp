@@ -33,7 +33,13 @@ struct Site {
     common::SiteId id;
     SiteInput fields;
     bool active = true;
-    std::int64_t child_count = 0;  // children with a placement here (in lists)
+    std::int64_t child_count = 0;  // children enrolled here on the list's date (lists only)
+};
+
+// Just enough of a site for a picker or a label.
+struct SiteOption {
+    common::SiteId id;
+    std::string name;
 };
 
 struct SiteFilter {
@@ -43,7 +49,10 @@ struct SiteFilter {
 };
 
 common::CityId EnsureCity(db::WriteTx& tx, const std::string& name, const common::Clock& clock);
-std::vector<Site> ListSites(db::ReadTx& tx, const SiteFilter& filter, int limit, int offset);
+// A page of sites in name order, each with the number of active children enrolled on `today` (YYYY-MM-DD).
+std::vector<Site> ListSites(db::ReadTx& tx, const SiteFilter& filter, int limit, int offset, const std::string& today);
+// Every site in scope, in name order, without counts.
+std::vector<SiteOption> ListSiteOptions(db::ReadTx& tx, const common::SiteScope& scope, bool include_inactive = false);
 std::int64_t CountSites(db::ReadTx& tx, const SiteFilter& filter);
 std::optional<Site> GetSite(db::ReadTx& tx, common::SiteId id);
 common::SiteId InsertSite(db::WriteTx& tx, common::CityId city, const SiteInput& in, const common::Clock& clock);

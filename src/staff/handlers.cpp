@@ -22,11 +22,9 @@ common::SiteScope ScopeOf(const auth::Actor& a) {
 }
 
 // Sites whose staff roles this actor may assign.
-std::vector<sites::Site> EditableSites(const Ctx& ctx, const auth::Actor& actor) {
-    auto all = ctx.svc.db.Read([&](db::ReadTx& tx) {
-        return sites::ListSites(tx, sites::SiteFilter{ScopeOf(actor), "", false}, 10000, 0);
-    });
-    std::erase_if(all, [&](const sites::Site& s) { return !auth::Can(actor, Action::kStaffEdit, s.id); });
+std::vector<sites::SiteOption> EditableSites(const Ctx& ctx, const auth::Actor& actor) {
+    auto all = ctx.svc.db.Read([&](db::ReadTx& tx) { return sites::ListSiteOptions(tx, ScopeOf(actor)); });
+    std::erase_if(all, [&](const sites::SiteOption& s) { return !auth::Can(actor, Action::kStaffEdit, s.id); });
     return all;
 }
 
@@ -39,7 +37,7 @@ struct Input {
     std::optional<bool> municipal;  // only when the actor may grant it
 };
 
-Input Validate(const Ctx& ctx, const auth::Actor& actor, const std::vector<sites::Site>& editable,
+Input Validate(const Ctx& ctx, const auth::Actor& actor, const std::vector<sites::SiteOption>& editable,
                const std::optional<StaffUser>& existing, FormErrors& errors) {
     const auto& form = ctx.form;
     Input in;
@@ -119,7 +117,7 @@ http::Response RenderForm(Ctx& ctx, const web::TemplateRef& tmpl, const auth::Ac
         }
         data d;
         d.set("site_id", s.id.ToString());
-        d.set("site_name", s.fields.name);
+        d.set("site_name", s.name);
         data opts{data::type::list};
         for (const char* r : {"", "site_manager", "staff"}) {
             data o;
@@ -167,7 +165,7 @@ StaffUser LoadForEdit(Ctx& ctx, const auth::Actor& actor) {
     return *u;
 }
 
-std::vector<common::SiteId> Ids(const std::vector<sites::Site>& sites) {
+std::vector<common::SiteId> Ids(const std::vector<sites::SiteOption>& sites) {
     std::vector<common::SiteId> out;
     for (const auto& s : sites) out.push_back(s.id);
     return out;
@@ -184,7 +182,7 @@ http::Response Handlers::List(Ctx& ctx) const {
     });
     auto site_names = ctx.svc.db.Read([&](db::ReadTx& tx) {
         std::map<common::SiteId, std::string> names;
-        for (const auto& s : sites::ListSites(tx, sites::SiteFilter{{}, "", true}, 100000, 0)) names[s.id] = s.fields.name;
+        for (const auto& s : sites::ListSiteOptions(tx, {}, true)) names[s.id] = s.name;
         return names;
     });
     data list{data::type::list};

@@ -65,9 +65,27 @@ TEST_P(Queries, ASiteSearchInKatakanaFindsAHiraganaReading) {
     AddSite("さくら学童クラブ", "さくらがくどうくらぶ");
     AddSite("みどり学童クラブ", "みどりがくどうくらぶ");
     sites::SiteFilter f{{}, common::FoldForSearch("サクラ"), false};
-    auto found = database().Read([&](db::ReadTx& tx) { return sites::ListSites(tx, f, 50, 0); });
+    auto found = database().Read([&](db::ReadTx& tx) { return sites::ListSites(tx, f, 50, 0, "2026-11-22"); });
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0].fields.name, "さくら学童クラブ");
+}
+
+TEST_P(Queries, ASitesChildCountIsTheActiveChildrenEnrolledOnTheDate) {
+    auto a = AddSite("A", "えー");
+    AddChild(a, "山田", "やまだ");
+    auto leaving = AddChild(a, "田中", "たなか");
+    auto deactivated = AddChild(a, "佐藤", "さとう");
+    database().Write([&](db::WriteTx& tx) {
+        tx.Exec("UPDATE child_placement SET end_date = '2026-11-30' WHERE child_id = ?", leaving);
+        children::SetChildActive(tx, deactivated, false, clock_);
+    });
+    auto count_on = [&](const std::string& date) {
+        auto rows = database().Read([&](db::ReadTx& tx) { return sites::ListSites(tx, {}, 50, 0, date); });
+        return rows.at(0).child_count;
+    };
+    EXPECT_EQ(count_on("2026-11-22"), 2);
+    EXPECT_EQ(count_on("2026-12-01"), 1);
+    EXPECT_EQ(count_on("2026-03-31"), 0) << "before the placements start";
 }
 
 TEST_P(Queries, ADeactivatedSiteLeavesTheListUnlessAskedFor) {
