@@ -54,11 +54,9 @@ constexpr NavItem kNav[] = {
 }  // namespace
 
 http::Response RenderPage(Ctx& ctx, const web::TemplateRef& tmpl, std::string_view title_key, data body, int status) {
-    const auto& t = ctx.svc.catalogue.Data(ctx.lang);
-    body.set("t", t);
+    const auto& globals = ctx.svc.catalogue.Globals(ctx.lang);
     body.set("csrf", ctx.CsrfToken());
     data page;
-    page.set("t", t);
     page.set("lang", ctx.lang);
     page.set("title", ctx.T(title_key));
     page.set("css_url", ctx.svc.assets.Url("app.css"));
@@ -90,8 +88,8 @@ http::Response RenderPage(Ctx& ctx, const web::TemplateRef& tmpl, std::string_vi
     if (auto notice = ctx.req.query.Get("notice"); notice && ctx.svc.catalogue.Has("notice_" + *notice)) {
         page.set("notice", ctx.T("notice_" + *notice));
     }
-    page.set("body", tmpl.Render(body));
-    return http::Response::Html(ctx.svc.templates.Get("layout").Render(page), status);
+    page.set("body", tmpl.Render(body, &globals));
+    return http::Response::Html(ctx.svc.templates.Get("layout").Render(page, &globals), status);
 }
 
 data FormErrors::ToData(const Ctx& ctx) const {

@@ -17,7 +17,7 @@ constexpr const char* kWhere =
     "   (SELECT site_id FROM staff_role WHERE user_id = ?)))"
     " AND (? = 0 OR EXISTS (SELECT 1 FROM child_placement p4 WHERE p4.child_id = c.id AND p4.site_id = ?))"
     " AND (? = 1 OR c.deactivated_at IS NULL)"
-    " AND c.search_key LIKE ? ESCAPE '\\'";
+    " AND (? = '' OR c.search_key LIKE ? ESCAPE '\\')";
 
 // The latest placement and its site, joined to an already chosen set of children `c`.
 constexpr const char* kSelectWithPlacement =
@@ -29,7 +29,7 @@ constexpr const char* kJoinPlacement =
 
 std::vector<db::Value> FilterParams(const ChildFilter& f) {
     return {f.scope.AllFlag(), f.scope.UserValue(), f.site ? 1 : 0, f.site ? f.site->value : 0,
-            f.include_inactive ? 1 : 0, db::ContainsPattern(f.query)};
+            f.include_inactive ? 1 : 0, f.query, db::ContainsPattern(f.query)};
 }
 
 Child FromRow(const db::Row& r) {

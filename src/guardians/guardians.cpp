@@ -22,13 +22,13 @@ constexpr const char* kFrom =
     " WHERE (? = 1 OR EXISTS (SELECT 1 FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id"
     "   WHERE gc.guardian_id = g.id AND p.site_id IN (SELECT site_id FROM staff_role WHERE user_id = ?)))"
     " AND (? = 1 OR g.deactivated_at IS NULL)"
-    " AND g.search_key LIKE ? ESCAPE '\\'";
+    " AND (? = '' OR g.search_key LIKE ? ESCAPE '\\')";
 constexpr const char* kColumns =
     "SELECT g.id, g.family_name, g.given_name, g.family_kana, g.given_kana, g.email, g.phone, g.language, "
     "g.deactivated_at";
 
 std::vector<db::Value> FilterParams(const GuardianFilter& f) {
-    return {f.scope.AllFlag(), f.scope.UserValue(), f.include_inactive ? 1 : 0, db::ContainsPattern(f.query)};
+    return {f.scope.AllFlag(), f.scope.UserValue(), f.include_inactive ? 1 : 0, f.query, db::ContainsPattern(f.query)};
 }
 
 Guardian FromRow(const db::Row& r) {

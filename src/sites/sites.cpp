@@ -19,10 +19,10 @@ namespace {
 
 constexpr const char* kFilter =
     " WHERE (? = 1 OR s.id IN (SELECT site_id FROM staff_role WHERE user_id = ?))"
-    " AND (? = 1 OR s.deactivated_at IS NULL) AND s.search_key LIKE ? ESCAPE '\\'";
+    " AND (? = 1 OR s.deactivated_at IS NULL) AND (? = '' OR s.search_key LIKE ? ESCAPE '\\')";
 
 std::vector<db::Value> FilterParams(const SiteFilter& f) {
-    return {f.scope.AllFlag(), f.scope.UserValue(), f.include_inactive ? 1 : 0, db::ContainsPattern(f.query)};
+    return {f.scope.AllFlag(), f.scope.UserValue(), f.include_inactive ? 1 : 0, f.query, db::ContainsPattern(f.query)};
 }
 
 std::string SearchKey(const SiteInput& in) { return common::FoldForSearch(in.name + "|" + in.name_kana); }

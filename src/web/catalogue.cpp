@@ -20,7 +20,9 @@ Catalogue::Catalogue() {
             texts[std::string(kv.key())] = value;
             d.set(std::string(kv.key()), value);
         }
-        data_[lang] = std::move(d);
+        kainjow::mustache::data root;
+        root.set("t", std::move(d));
+        data_[lang] = std::move(root);
         languages_.push_back(lang);
     }
     auto base = texts_.find(kDefaultLanguage);
@@ -54,7 +56,7 @@ const std::string& Catalogue::Get(std::string_view lang, std::string_view key) c
     return missing;
 }
 
-const kainjow::mustache::data& Catalogue::Data(std::string_view lang) const {
+const kainjow::mustache::data& Catalogue::Globals(std::string_view lang) const {
     auto it = data_.find(lang);
     if (it == data_.end()) it = data_.find(kDefaultLanguage);
     return it->second;

@@ -20,8 +20,8 @@ public:
     // The text for key in lang, else in Japanese; the key itself when neither has it (and a test fails on that).
     const std::string& Get(std::string_view lang, std::string_view key) const;
     bool Has(std::string_view key) const;
-    // All texts of one language, for templates as {{t.key}}.
-    const kainjow::mustache::data& Data(std::string_view lang) const;
+    // {t: {key: text}} for one language: templates read it as {{t.key}} through a render context, never copied.
+    const kainjow::mustache::data& Globals(std::string_view lang) const;
 
 private:
     std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> texts_;

@@ -28,13 +28,16 @@ const TemplateRef& Templates::Get(std::string_view name) const {
     return it->second;
 }
 
-std::string TemplateRef::Render(const kainjow::mustache::data& data) const {
+std::string TemplateRef::Render(const kainjow::mustache::data& data, const kainjow::mustache::data* globals) const {
     // kainjow's render is not const; each worker thread keeps its own parsed copy, keyed by the embedded source
     // (static for the life of the process, unlike this object's address).
     thread_local std::unordered_map<const char*, std::unique_ptr<kainjow::mustache::mustache>> parsed;
     auto& slot = parsed[source_.data()];
     if (!slot) slot = std::make_unique<kainjow::mustache::mustache>(std::string(source_));
-    return slot->render(data);
+    kainjow::mustache::context<std::string> ctx;
+    if (globals) ctx.push(globals);
+    ctx.push(&data);  // searched first
+    return slot->render(ctx);
 }
 
 }  // namespace web

@@ -12,7 +12,8 @@ namespace web {
 
 class TemplateRef {
 public:
-    std::string Render(const kainjow::mustache::data& data) const;
+    // Renders with `data`; names not found there are looked up in `globals` (the catalogue's {t: …}).
+    std::string Render(const kainjow::mustache::data& data, const kainjow::mustache::data* globals = nullptr) const;
     const std::string& name() const { return name_; }
 
 private:
