@@ -33,7 +33,8 @@ void App::Prepare(Ctx& ctx, Session session) {
 
     auto token = session == Session::kLoad ? req.Cookie(auth::kSessionCookie) : std::nullopt;
     if (token) {
-        auto found = svc_.db.Read([&](db::ReadTx& tx) { return auth::FindSession(tx, *token, svc_.clock, svc_.session_policy); });
+        auto found = svc_.db.Read(
+            [&](db::ReadTx& tx) { return auth::FindSession(tx, *token, svc_.clock, svc_.session_policy); });
         if (found.actor) {
             if (found.needs_touch) {
                 svc_.db.Write([&](db::WriteTx& tx) { auth::TouchSession(tx, found.actor->session_id, svc_.clock); });
@@ -48,7 +49,8 @@ void App::Prepare(Ctx& ctx, Session session) {
         ctx.anon_csrf = *csrf;
     } else {
         ctx.anon_csrf = common::RandomHex(16);
-        ctx.cookies.push_back({std::string(kCsrfCookie), ctx.anon_csrf, -1, true, svc_.config.secure_cookies, "Strict"});
+        ctx.cookies.push_back(
+            {std::string(kCsrfCookie), ctx.anon_csrf, -1, true, svc_.config.secure_cookies, "Strict"});
     }
 
     if (req.method == "POST") {
@@ -140,7 +142,7 @@ http::Response App::HandleRefused(int status, http::Request& req) {
     Ctx ctx(req, svc_);
     if (auto lang = req.Cookie(kLangCookie); lang && svc_.catalogue.HasLanguage(*lang)) ctx.lang = *lang;
     ctx.anon_csrf = "";
-    const char* key = status == 413 ? "error_payload_too_large"
+    const char* key = status == 413   ? "error_payload_too_large"
                       : status == 431 ? "error_headers_too_large"
                                       : "error_bad_request";
     return ErrorResponse(ctx, status, key);
@@ -164,12 +166,9 @@ void App::Finish(const http::Request& req, http::Response& res, std::chrono::nan
     double seconds = std::chrono::duration<double>(elapsed).count();
     std::string route = req.route.empty() ? "unmatched" : req.route;
     metrics_.ObserveRequest(route, req.method.empty() ? "-" : req.method, res.status, seconds);
-    boost::json::object line{{"request_id", req.request_id},
-                             {"method", req.method},
-                             {"route", route},
-                             {"path", req.path},
-                             {"status", res.status},
-                             {"ms", seconds * 1000.0}};
+    boost::json::object line{
+        {"request_id", req.request_id}, {"method", req.method},  {"route", route}, {"path", req.path},
+        {"status", res.status},         {"ms", seconds * 1000.0}};
     if (!req.user_id.empty()) line["user_id"] = req.user_id;
     common::Log(res.status >= 500 ? common::LogLevel::kError : common::LogLevel::kInfo, "request", std::move(line));
 }

@@ -14,7 +14,7 @@ inline constexpr std::string_view kCsrfCookie = "tadaima_csrf";
 inline constexpr std::string_view kLangCookie = "tadaima_lang";
 
 class App final : public http::Application {
-public:
+ public:
     App(const Services& services, Metrics& metrics);
     http::Response Handle(http::Request& request) override;
     http::Response HandleRefused(int status, http::Request& request) override;
@@ -22,7 +22,7 @@ public:
 
     const Router& router() const { return router_; }
 
-private:
+ private:
     void Prepare(Ctx& ctx, Session session);
     http::Response ErrorResponse(Ctx& ctx, int status, const std::string& message_key);
 

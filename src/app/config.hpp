@@ -9,9 +9,9 @@ namespace app {
 struct Config {
     std::string listen_address = "127.0.0.1";
     unsigned short listen_port = 8080;
-    std::string database = "var/tadaima.db";   // a SQLite path or a postgresql:// URL
+    std::string database = "var/tadaima.db";  // a SQLite path or a postgresql:// URL
     std::string secret_file = "var/secret.key";
-    bool secure_cookies = false;              // set when served over TLS (directly or behind a proxy)
+    bool secure_cookies = false;  // set when served over TLS (directly or behind a proxy)
     int worker_threads = 8;
     int db_pool_size = 8;
     http::Limits limits;

@@ -115,7 +115,8 @@ Paging ParsePaging(const http::Request& req) {
     if (auto v = req.query.Get("page")) {
         int n = 0;
         auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-        if (ec != std::errc{} || ptr != v->data() + v->size() || n < 1 || n > 100000) throw http::BadRequest("error_bad_page");
+        if (ec != std::errc{} || ptr != v->data() + v->size() || n < 1 || n > 100000)
+            throw http::BadRequest("error_bad_page");
         p.page = n;
     }
     return p;

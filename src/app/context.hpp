@@ -34,15 +34,15 @@ struct Services {
 };
 
 class Ctx {
-public:
+ public:
     Ctx(http::Request& request, const Services& services) : req(request), svc(services) {}
 
     http::Request& req;
     const Services& svc;
     std::string lang{web::kDefaultLanguage};
     std::optional<auth::Actor> actor;
-    http::Params form;        // the parsed url-encoded body of a POST
-    std::string anon_csrf;    // double-submit token for forms shown before sign-in
+    http::Params form;                     // the parsed url-encoded body of a POST
+    std::string anon_csrf;                 // double-submit token for forms shown before sign-in
     std::vector<http::SetCookie> cookies;  // added to whatever response the handler returns
 
     // The signed-in staff member, or Unauthorized (→ the sign-in page for browsers).
@@ -62,7 +62,7 @@ http::Response RenderPage(Ctx& ctx, const web::TemplateRef& tmpl, std::string_vi
 
 // A field-by-field validation result: field → catalogue key.
 class FormErrors {
-public:
+ public:
     void Add(const std::string& field, std::string key) {
         if (!errors_.count(field)) errors_[field] = std::move(key);
     }
@@ -73,7 +73,7 @@ public:
     // {errors: {field: text}, has_errors: bool} in the user's language.
     kainjow::mustache::data ToData(const Ctx& ctx) const;
 
-private:
+ private:
     std::map<std::string, std::string> errors_;
 };
 

@@ -68,8 +68,8 @@ http::Response CoreHandlers::Login(Ctx& ctx) const {
     });
     if (!session) return RenderLogin(ctx, login_, "error_signin_failed", 401);
     auto res = http::Response::Redirect(SafeNext(ctx.form.GetOr("next")));
-    res.cookies.push_back({std::string(auth::kSessionCookie), session->token, -1, true, ctx.svc.config.secure_cookies,
-                           "Lax"});
+    res.cookies.push_back(
+        {std::string(auth::kSessionCookie), session->token, -1, true, ctx.svc.config.secure_cookies, "Lax"});
     return res;
 }
 
@@ -147,7 +147,8 @@ http::Response CoreHandlers::SwitchLanguage(Ctx& ctx) {
     std::string lang = ctx.req.PathParam("lang");
     if (!ctx.svc.catalogue.HasLanguage(lang)) throw http::NotFound();
     auto res = http::Response::Redirect(SafeNext(ctx.req.query.GetOr("next")), 303);
-    res.cookies.push_back({std::string(kLangCookie), lang, 365 * 24 * 3600, true, ctx.svc.config.secure_cookies, "Lax"});
+    res.cookies.push_back(
+        {std::string(kLangCookie), lang, 365 * 24 * 3600, true, ctx.svc.config.secure_cookies, "Lax"});
     return res;
 }
 

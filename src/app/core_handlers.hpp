@@ -5,7 +5,7 @@
 namespace app {
 
 class CoreHandlers {
-public:
+ public:
     explicit CoreHandlers(const web::Templates& t) : login_(t.Get("login")), home_(t.Get("home")) {}
     http::Response LoginForm(Ctx& ctx) const;
     http::Response Login(Ctx& ctx) const;
@@ -16,7 +16,7 @@ public:
     static http::Response Static(Ctx& ctx);
     static http::Response SwitchLanguage(Ctx& ctx);
 
-private:
+ private:
     const web::TemplateRef& login_;
     const web::TemplateRef& home_;
 };

@@ -29,8 +29,6 @@ void Metrics::ObserveRequest(const std::string& route, const std::string& method
     impl_->latency.Add({{"route", route}}, kBuckets).Observe(seconds);
 }
 
-std::string Metrics::Render() const {
-    return prometheus::TextSerializer().Serialize(impl_->registry->Collect());
-}
+std::string Metrics::Render() const { return prometheus::TextSerializer().Serialize(impl_->registry->Collect()); }
 
 }  // namespace app

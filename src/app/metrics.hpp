@@ -6,13 +6,13 @@
 namespace app {
 
 class Metrics {
-public:
+ public:
     Metrics();
     ~Metrics();
     void ObserveRequest(const std::string& route, const std::string& method, int status, double seconds);
     std::string Render() const;
 
-private:
+ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -24,7 +24,7 @@ struct Route {
 };
 
 class Router {
-public:
+ public:
     void Get(std::string pattern, Handler h, Session s = Session::kLoad) {
         Add("GET", std::move(pattern), std::move(h), s);
     }
@@ -39,7 +39,7 @@ public:
     Match Find(std::string_view method, std::string_view path) const;
     const std::vector<Route>& routes() const { return routes_; }
 
-private:
+ private:
     std::vector<Route> routes_;
 };
 

@@ -14,11 +14,11 @@ struct AuditEvent {
     std::optional<common::UserId> actor;
     std::string actor_role;
     std::optional<common::SiteId> site;
-    std::string action;        // e.g. "child.view", "signin", "denied:child.edit"
-    std::string target_kind;   // "child", "guardian", "site", "staff_user", …
+    std::string action;       // e.g. "child.view", "signin", "denied:child.edit"
+    std::string target_kind;  // "child", "guardian", "site", "staff_user", …
     std::optional<std::int64_t> target_id;
     std::string address;
-    std::string outcome;       // "ok", "denied", "failed"
+    std::string outcome;  // "ok", "denied", "failed"
     std::string request_id;
 };
 

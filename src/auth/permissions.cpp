@@ -13,6 +13,7 @@ struct Rule {
 };
 
 // Actions × roles. Staff see the people of their own sites; managers also change them and their staff accounts.
+// clang-format off
 constexpr std::array kMatrix = {
     //    action                    admin  manager staff
     Rule{Action::kSiteView,         true,  true,   true},
@@ -28,14 +29,18 @@ constexpr std::array kMatrix = {
     Rule{Action::kStaffEdit,        true,  true,   false},
     Rule{Action::kGrantMunicipal,   true,  false,  false},
 };
+// clang-format on
 
 }  // namespace
 
 std::string_view RoleName(Role role) {
     switch (role) {
-        case Role::kMunicipalAdmin: return "municipal_admin";
-        case Role::kSiteManager: return "site_manager";
-        case Role::kStaff: return "staff";
+        case Role::kMunicipalAdmin:
+            return "municipal_admin";
+        case Role::kSiteManager:
+            return "site_manager";
+        case Role::kStaff:
+            return "staff";
     }
     return "staff";
 }
@@ -49,18 +54,30 @@ std::optional<Role> ParseRole(std::string_view name) {
 
 std::string_view ActionName(Action action) {
     switch (action) {
-        case Action::kSiteView: return "site.view";
-        case Action::kSiteCreate: return "site.create";
-        case Action::kSiteEdit: return "site.edit";
-        case Action::kGroupView: return "group.view";
-        case Action::kGroupEdit: return "group.edit";
-        case Action::kChildView: return "child.view";
-        case Action::kChildEdit: return "child.edit";
-        case Action::kGuardianView: return "guardian.view";
-        case Action::kGuardianEdit: return "guardian.edit";
-        case Action::kStaffView: return "staff.view";
-        case Action::kStaffEdit: return "staff.edit";
-        case Action::kGrantMunicipal: return "staff.grant_municipal";
+        case Action::kSiteView:
+            return "site.view";
+        case Action::kSiteCreate:
+            return "site.create";
+        case Action::kSiteEdit:
+            return "site.edit";
+        case Action::kGroupView:
+            return "group.view";
+        case Action::kGroupEdit:
+            return "group.edit";
+        case Action::kChildView:
+            return "child.view";
+        case Action::kChildEdit:
+            return "child.edit";
+        case Action::kGuardianView:
+            return "guardian.view";
+        case Action::kGuardianEdit:
+            return "guardian.edit";
+        case Action::kStaffView:
+            return "staff.view";
+        case Action::kStaffEdit:
+            return "staff.edit";
+        case Action::kGrantMunicipal:
+            return "staff.grant_municipal";
     }
     return "unknown";
 }
@@ -69,9 +86,12 @@ bool RoleAllows(Role role, Action action) {
     for (const Rule& r : kMatrix) {
         if (r.action != action) continue;
         switch (role) {
-            case Role::kMunicipalAdmin: return r.municipal_admin;
-            case Role::kSiteManager: return r.site_manager;
-            case Role::kStaff: return r.staff;
+            case Role::kMunicipalAdmin:
+                return r.municipal_admin;
+            case Role::kSiteManager:
+                return r.site_manager;
+            case Role::kStaff:
+                return r.staff;
         }
     }
     return false;
@@ -107,6 +127,14 @@ bool Can(const Actor& actor, Action action, std::optional<common::SiteId> site) 
     }
     for (const auto& [_, role] : actor.site_roles) {
         if (RoleAllows(role, action)) return true;
+    }
+    return false;
+}
+
+bool CanAtAny(const Actor& actor, Action action, const std::vector<common::SiteId>& sites) {
+    if (actor.municipal) return RoleAllows(Role::kMunicipalAdmin, action);
+    for (auto site : sites) {
+        if (Can(actor, action, site)) return true;
     }
     return false;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/ids.hpp"
+#include "common/scope.hpp"
 
 namespace auth {
 
@@ -16,7 +17,7 @@ std::optional<Role> ParseRole(std::string_view name);
 
 enum class Action {
     kSiteView,
-    kSiteCreate,    // municipal only: a site is created for the city, not within a site
+    kSiteCreate,  // municipal only: a site is created for the city, not within a site
     kSiteEdit,
     kGroupView,
     kGroupEdit,
@@ -39,8 +40,8 @@ struct Actor {
     std::string login_id;
     std::string display_name;
     std::string language;
-    bool municipal = false;                       // municipal admin: every site
-    std::map<common::SiteId, Role> site_roles;    // site manager or staff, per site
+    bool municipal = false;                     // municipal admin: every site
+    std::map<common::SiteId, Role> site_roles;  // site manager or staff, per site
     common::SessionId session_id;
     std::string csrf_token;
 
@@ -50,10 +51,15 @@ struct Actor {
     std::vector<common::SiteId> Sites() const;
     // "municipal_admin", else the strongest site role.
     Role PrimaryRole() const;
+    // The sites this actor's queries may see.
+    common::SiteScope Scope() const { return municipal ? common::SiteScope{} : common::SiteScope{user_id}; }
 };
 
 // May the actor do the action at this site? Without a site: may they do it somewhere (for menus and lists,
 // which then filter by Sites()). Municipal-level actions (kSiteCreate, kGrantMunicipal) need a municipal admin.
 bool Can(const Actor& actor, Action action, std::optional<common::SiteId> site = std::nullopt);
+// May the actor do the action at one or more of these sites (a child's or guardian's sites)? Municipal admins
+// may wherever their role allows it, even for a record with no site yet.
+bool CanAtAny(const Actor& actor, Action action, const std::vector<common::SiteId>& sites);
 
 }  // namespace auth

@@ -24,8 +24,7 @@ struct NewSession {
     std::string csrf_token;
 };
 
-NewSession CreateSession(db::WriteTx& tx, common::UserId user, const common::Clock& clock,
-                         const SessionPolicy& policy);
+NewSession CreateSession(db::WriteTx& tx, common::UserId user, const common::Clock& clock, const SessionPolicy& policy);
 
 struct SessionLookup {
     std::optional<Actor> actor;

@@ -28,8 +28,9 @@ constexpr const char* kJoinPlacement =
     " LEFT JOIN site s ON s.id = p.site_id";
 
 std::vector<db::Value> FilterParams(const ChildFilter& f) {
-    return {f.scope.AllFlag(), f.scope.UserValue(), f.site ? 1 : 0, f.site ? f.site->value : 0,
-            f.include_inactive ? 1 : 0, f.query, db::ContainsPattern(f.query)};
+    return {f.scope.AllFlag(),           f.scope.UserValue(),        f.site ? 1 : 0,
+            f.site ? f.site->value : 0,  f.include_inactive ? 1 : 0, f.query,
+            db::ContainsPattern(f.query)};
 }
 
 Child FromRow(const db::Row& r) {
@@ -103,10 +104,10 @@ std::optional<Child> GetChild(db::ReadTx& tx, common::ChildId id, const common::
     auto rows = tx.Query(std::string(kSelectWithPlacement) + "child c" + kJoinPlacement + " WHERE c.id = ?", id);
     if (rows.empty()) return std::nullopt;
     Child c = FromRow(rows.front());
-    for (const auto& r : tx.Query(
-             "SELECT g.id, g.name FROM child_group_membership m JOIN child_group g ON g.id = m.group_id "
-             "WHERE m.child_id = ? AND (m.end_date IS NULL OR m.end_date >= ?) ORDER BY g.grade, g.name, g.id",
-             id, common::FormatDate(today))) {
+    for (const auto& r :
+         tx.Query("SELECT g.id, g.name FROM child_group_membership m JOIN child_group g ON g.id = m.group_id "
+                  "WHERE m.child_id = ? AND (m.end_date IS NULL OR m.end_date >= ?) ORDER BY g.grade, g.name, g.id",
+                  id, common::FormatDate(today))) {
         c.groups.push_back({r.Id<common::GroupId>(0), r.Text(1)});
         c.fields.group_ids.push_back(r.Id<common::GroupId>(0));
     }
@@ -129,9 +130,8 @@ common::ChildId InsertChild(db::WriteTx& tx, const ChildInput& in, const common:
                     in.family_name, in.given_name, in.family_kana, in.given_kana, in.birth_date, in.grade,
                     ChildSearchKey(in), now, now)
                   .Id<common::ChildId>(0);
-    tx.Exec(
-        "INSERT INTO child_placement (child_id, site_id, start_date, end_date, created_at) VALUES (?, ?, ?, ?, ?)", id,
-        in.site_id, in.start_date, in.end_date, now);
+    tx.Exec("INSERT INTO child_placement (child_id, site_id, start_date, end_date, created_at) VALUES (?, ?, ?, ?, ?)",
+            id, in.site_id, in.start_date, in.end_date, now);
     for (auto g : in.group_ids) StartMembership(tx, id, g, in.start_date, in.end_date, now);
     return id;
 }
@@ -161,10 +161,9 @@ void UpdateChild(db::WriteTx& tx, common::ChildId id, const ChildInput& in, cons
     // Memberships that still apply today or later; the change takes effect from today (or the placement start).
     const std::string from = std::max(today, in.start_date);
     std::vector<common::GroupId> kept;
-    for (const auto& r : tx.Query(
-             "SELECT id, group_id, start_date FROM child_group_membership "
-             "WHERE child_id = ? AND (end_date IS NULL OR end_date >= ?)",
-             id, from)) {
+    for (const auto& r : tx.Query("SELECT id, group_id, start_date FROM child_group_membership "
+                                  "WHERE child_id = ? AND (end_date IS NULL OR end_date >= ?)",
+                                  id, from)) {
         auto group = r.Id<common::GroupId>(1);
         bool selected = std::find(in.group_ids.begin(), in.group_ids.end(), group) != in.group_ids.end();
         if (selected && !moved) {

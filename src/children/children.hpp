@@ -17,11 +17,11 @@ struct ChildInput {
     std::string given_name;
     std::string family_kana;
     std::string given_kana;
-    std::string birth_date;        // YYYY-MM-DD
-    std::optional<int> grade;      // school grade 1–6; none for nursery children
+    std::string birth_date;    // YYYY-MM-DD
+    std::optional<int> grade;  // school grade 1–6; none for nursery children
     common::SiteId site_id;
     std::vector<common::GroupId> group_ids;
-    std::string start_date;        // placement period at the site
+    std::string start_date;  // placement period at the site
     std::optional<std::string> end_date;
 };
 
@@ -32,7 +32,7 @@ struct GroupRef {
 
 struct Child {
     common::ChildId id;
-    ChildInput fields;             // site and period of the latest placement
+    ChildInput fields;  // site and period of the latest placement
     std::string site_name;
     std::vector<GroupRef> groups;  // current group memberships
     bool active = true;
@@ -41,7 +41,7 @@ struct Child {
 struct ChildFilter {
     common::SiteScope scope;
     std::optional<common::SiteId> site;
-    std::string query;             // folded; matches names and kana in any kana form
+    std::string query;  // folded; matches names and kana in any kana form
     bool include_inactive = false;
 };
 

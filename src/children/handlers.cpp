@@ -18,13 +18,9 @@ using kainjow::mustache::data;
 
 namespace {
 
-common::SiteScope ScopeOf(const auth::Actor& a) {
-    return a.municipal ? common::SiteScope{} : common::SiteScope{a.user_id};
-}
-
 // Active sites in the actor's scope where `action` is allowed, for filters and forms.
 std::vector<sites::SiteOption> SitesFor(const Ctx& ctx, const auth::Actor& actor, Action action) {
-    auto all = ctx.svc.db.Read([&](db::ReadTx& tx) { return sites::ListSiteOptions(tx, ScopeOf(actor)); });
+    auto all = ctx.svc.db.Read([&](db::ReadTx& tx) { return sites::ListSiteOptions(tx, actor.Scope()); });
     std::erase_if(all, [&](const sites::SiteOption& s) { return !auth::Can(actor, action, s.id); });
     return all;
 }
@@ -146,7 +142,9 @@ http::Response RenderForm(Ctx& ctx, const web::TemplateRef& tmpl, const auth::Ac
     body.set("groups", glist);
     if (groups.empty()) body.set("no_groups", true);
     data grades{data::type::list};
-    std::string grade = posted ? posted->GetOr("grade") : child && child->fields.grade ? std::to_string(*child->fields.grade) : "";
+    std::string grade = posted                         ? posted->GetOr("grade")
+                        : child && child->fields.grade ? std::to_string(*child->fields.grade)
+                                                       : "";
     for (int g = 1; g <= 6; ++g) {
         data d;
         d.set("value", std::to_string(g));
@@ -174,13 +172,8 @@ Child LoadChildForActor(Ctx& ctx, common::ChildId id, Action action, const char*
         auto child = GetChild(tx, id, today);
         if (!child) return std::nullopt;
         auto child_sites = ChildSites(tx, id);
-        bool visible = actor.municipal || std::any_of(child_sites.begin(), child_sites.end(), [&](auto s) {
-                           return auth::Can(actor, Action::kChildView, s);
-                       });
-        if (!visible) return std::nullopt;
-        bool allowed = actor.municipal || std::any_of(child_sites.begin(), child_sites.end(),
-                                                      [&](auto s) { return auth::Can(actor, action, s); });
-        if (!allowed) throw http::Forbidden();
+        if (!auth::CanAtAny(actor, Action::kChildView, child_sites)) return std::nullopt;
+        if (!auth::CanAtAny(actor, action, child_sites)) throw http::Forbidden();
         if (audit_action) {
             auth::WriteAudit(tx, ctx.Audit(audit_action, "child", id.value, child->fields.site_id), ctx.svc.clock);
         }
@@ -195,7 +188,7 @@ Child LoadChildForActor(Ctx& ctx, common::ChildId id, Action action, const char*
 http::Response Handlers::List(Ctx& ctx) const {
     const auto& actor = ctx.Require(Action::kChildView);
     auto paging = app::ParsePaging(ctx.req);
-    ChildFilter filter{ScopeOf(actor), std::nullopt, common::FoldForSearch(ctx.req.query.GetOr("q")),
+    ChildFilter filter{actor.Scope(), std::nullopt, common::FoldForSearch(ctx.req.query.GetOr("q")),
                        ctx.req.query.GetOr("inactive") == "1"};
     if (auto s = app::ParseId(ctx.req.query.GetOr("site_id"))) filter.site = common::SiteId(*s);
     auto [rows, total] = ctx.svc.db.Write([&](db::WriteTx& tx) {
@@ -256,7 +249,7 @@ http::Response Handlers::View(Ctx& ctx) const {
     // Linking an existing guardian (a sibling's parent): search within the actor's scope.
     if (auto q = ctx.req.query.Get("guardian_q"); q && can_edit && !app::Trimmed(*q).empty()) {
         body.set("guardian_q", *q);
-        guardians::GuardianFilter f{ScopeOf(actor), common::FoldForSearch(*q), false};
+        guardians::GuardianFilter f{actor.Scope(), common::FoldForSearch(*q), false};
         auto found = ctx.svc.db.Read([&](db::ReadTx& tx) { return guardians::ListGuardians(tx, f, 10, 0); });
         data matches{data::type::list};
         for (const auto& g : found) {
@@ -347,13 +340,13 @@ http::Response Handlers::SetActive(Ctx& ctx, bool active) const {
     auto child = LoadChildForActor(ctx, common::ChildId(app::IdParam(ctx)), Action::kChildEdit, nullptr);
     ctx.svc.db.Write([&](db::WriteTx& tx) {
         SetChildActive(tx, child.id, active, ctx.svc.clock);
-        auth::WriteAudit(tx,
-                         ctx.Audit(active ? "child.reactivate" : "child.deactivate", "child", child.id.value,
-                                   child.fields.site_id),
-                         ctx.svc.clock);
+        auth::WriteAudit(
+            tx,
+            ctx.Audit(active ? "child.reactivate" : "child.deactivate", "child", child.id.value, child.fields.site_id),
+            ctx.svc.clock);
     });
-    return http::Response::Redirect("/children/" + child.id.ToString() + "?notice=" +
-                                    (active ? "reactivated" : "deactivated"));
+    return http::Response::Redirect("/children/" + child.id.ToString() +
+                                    "?notice=" + (active ? "reactivated" : "deactivated"));
 }
 
 http::Response Handlers::LinkGuardian(Ctx& ctx) const {
@@ -366,11 +359,9 @@ http::Response Handlers::LinkGuardian(Ctx& ctx) const {
     ctx.svc.db.Write([&](db::WriteTx& tx) {
         if (!guardians::GetGuardian(tx, guardian)) throw http::NotFound();
         // A guardian outside the actor's sites may not be linked by guessing an id.
-        auto gsites = guardians::GuardianSites(tx, guardian);
-        bool visible = actor.municipal || std::any_of(gsites.begin(), gsites.end(), [&](auto s) {
-                           return auth::Can(actor, Action::kGuardianView, s);
-                       });
-        if (!visible) throw http::NotFound();
+        if (!auth::CanAtAny(actor, Action::kGuardianView, guardians::GuardianSites(tx, guardian))) {
+            throw http::NotFound();
+        }
         guardians::LinkGuardian(tx, guardian, child.id, rel, ctx.svc.clock);
         auto ev = ctx.Audit("guardian.link", "guardian", guardian.value, child.fields.site_id);
         auth::WriteAudit(tx, ev, ctx.svc.clock);

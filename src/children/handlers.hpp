@@ -4,9 +4,11 @@
 namespace children {
 
 class Handlers {
-public:
+ public:
     explicit Handlers(const web::Templates& t)
-        : list_(t.Get("children_list")), view_(t.Get("child_view")), form_(t.Get("child_form")),
+        : list_(t.Get("children_list")),
+          view_(t.Get("child_view")),
+          form_(t.Get("child_form")),
           choose_site_(t.Get("choose_site")) {}
     http::Response List(app::Ctx& ctx) const;
     http::Response View(app::Ctx& ctx) const;
@@ -18,7 +20,7 @@ public:
     http::Response LinkGuardian(app::Ctx& ctx) const;
     http::Response UnlinkGuardian(app::Ctx& ctx) const;
 
-private:
+ private:
     const web::TemplateRef& list_;
     const web::TemplateRef& view_;
     const web::TemplateRef& form_;

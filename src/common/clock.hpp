@@ -8,26 +8,24 @@ namespace common {
 using Instant = std::chrono::system_clock::time_point;
 
 class Clock {
-public:
+ public:
     virtual ~Clock() = default;
     virtual Instant Now() const = 0;
 };
 
 class SystemClock final : public Clock {
-public:
+ public:
     Instant Now() const override { return std::chrono::system_clock::now(); }
 };
 
 class FixedClock final : public Clock {
-public:
+ public:
     explicit FixedClock(Instant now) : now_(now.time_since_epoch().count()) {}
     Instant Now() const override { return Instant(Instant::duration(now_.load())); }
     void Set(Instant now) { now_ = now.time_since_epoch().count(); }
-    void Advance(std::chrono::seconds s) {
-        now_ += std::chrono::duration_cast<Instant::duration>(s).count();
-    }
+    void Advance(std::chrono::seconds s) { now_ += std::chrono::duration_cast<Instant::duration>(s).count(); }
 
-private:
+ private:
     std::atomic<Instant::rep> now_;
 };
 

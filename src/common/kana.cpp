@@ -12,7 +12,8 @@ std::string FoldForSearch(std::string_view text) {
     UErrorCode status = U_ZERO_ERROR;
     const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
     if (U_FAILURE(status)) throw std::runtime_error("ICU NFKC normaliser is unavailable");
-    icu::UnicodeString in = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    icu::UnicodeString in =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
     icu::UnicodeString normal = nfkc->normalize(in, status);
     if (U_FAILURE(status)) return {};
     icu::UnicodeString out;
@@ -29,7 +30,8 @@ std::string FoldForSearch(std::string_view text) {
 }
 
 bool IsKana(std::string_view text) {
-    icu::UnicodeString s = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    icu::UnicodeString s =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
     for (int32_t i = 0; i < s.length();) {
         UChar32 c = s.char32At(i);
         i += U16_LENGTH(c);

@@ -21,17 +21,17 @@ std::string_view KindName(Kind kind);
 
 // The database cannot be reached or answered with an error that is not the caller's fault. → 503.
 class Unavailable : public std::runtime_error {
-public:
+ public:
     using std::runtime_error::runtime_error;
 };
 // A unique or foreign-key constraint refused the change; `constraint` names it where the driver says.
 class ConstraintViolation : public std::runtime_error {
-public:
+ public:
     using std::runtime_error::runtime_error;
 };
 
 class Value {
-public:
+ public:
     Value() = default;
     Value(std::nullptr_t) {}
     Value(std::int64_t v) : v_(v) {}
@@ -50,12 +50,12 @@ public:
     const std::string* Text() const { return std::get_if<std::string>(&v_); }
     std::string ToText() const;
 
-private:
+ private:
     std::variant<std::monostate, std::int64_t, std::string> v_;
 };
 
 class Row {
-public:
+ public:
     explicit Row(std::vector<std::optional<std::string>> cols) : cols_(std::move(cols)) {}
     std::size_t size() const { return cols_.size(); }
     bool IsNull(std::size_t i) const { return !cols_.at(i).has_value(); }
@@ -68,12 +68,12 @@ public:
         return IdT(Int(i));
     }
 
-private:
+ private:
     std::vector<std::optional<std::string>> cols_;
 };
 
 class Connection {
-public:
+ public:
     virtual ~Connection() = default;
     virtual std::vector<Row> Query(std::string_view sql, std::span<const Value> params) = 0;
     virtual std::int64_t Exec(std::string_view sql, std::span<const Value> params) = 0;
@@ -82,7 +82,7 @@ public:
 };
 
 class ReadTx {
-public:
+ public:
     ReadTx(Connection& c, Kind kind) : conn_(c), kind_(kind) {}
     ReadTx(const ReadTx&) = delete;
     ReadTx& operator=(const ReadTx&) = delete;
@@ -100,7 +100,8 @@ public:
     template <class... A>
     Row QueryOne(std::string_view sql, const A&... args) {
         auto rows = Query(sql, args...);
-        if (rows.size() != 1) throw std::logic_error("QueryOne: expected exactly one row, got " + std::to_string(rows.size()));
+        if (rows.size() != 1)
+            throw std::logic_error("QueryOne: expected exactly one row, got " + std::to_string(rows.size()));
         return std::move(rows.front());
     }
     template <class... A>
@@ -111,13 +112,13 @@ public:
         return std::move(rows.front());
     }
 
-protected:
+ protected:
     Connection& conn_;
     Kind kind_;
 };
 
 class WriteTx : public ReadTx {
-public:
+ public:
     using ReadTx::ReadTx;
     template <class... A>
     std::int64_t Exec(std::string_view sql, const A&... args) {
@@ -129,12 +130,12 @@ public:
 };
 
 struct Options {
-    std::string url;        // a SQLite file path, or postgresql://…
-    int pool_size = 8;      // connections for readers (SQLite) or for everything (PostgreSQL)
+    std::string url;    // a SQLite file path, or postgresql://…
+    int pool_size = 8;  // connections for readers (SQLite) or for everything (PostgreSQL)
 };
 
 class Database {
-public:
+ public:
     virtual ~Database() = default;
     static std::unique_ptr<Database> Open(const Options& options);
 
@@ -166,7 +167,7 @@ public:
     // True when a trivial query succeeds now.
     virtual bool Ping() = 0;
 
-protected:
+ protected:
     virtual void RunRead(const std::function<void(ReadTx&)>& f) = 0;
     virtual void RunWrite(const std::function<void(WriteTx&)>& f) = 0;
 };

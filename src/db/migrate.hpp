@@ -17,9 +17,9 @@ struct Migration {
 std::vector<Migration> EmbeddedMigrations(Kind kind);
 
 struct SchemaStatus {
-    int current = 0;          // highest applied version (0: empty database)
-    int latest = 0;           // highest version this binary knows
-    bool unknown = false;     // the database holds a version this binary does not know
+    int current = 0;       // highest applied version (0: empty database)
+    int latest = 0;        // highest version this binary knows
+    bool unknown = false;  // the database holds a version this binary does not know
     bool UpToDate() const { return !unknown && current == latest; }
 };
 

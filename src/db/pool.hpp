@@ -11,12 +11,12 @@
 namespace db {
 
 class Pool {
-public:
+ public:
     using Factory = std::function<std::unique_ptr<Connection>()>;
     Pool(Factory factory, int size) : factory_(std::move(factory)), capacity_(size) {}
 
     class Lease {
-    public:
+     public:
         Lease(Pool& p, std::unique_ptr<Connection> c) : pool_(p), conn_(std::move(c)) {}
         Lease(const Lease&) = delete;
         Lease& operator=(const Lease&) = delete;
@@ -26,7 +26,7 @@ public:
         // A broken connection is dropped instead of returned; the pool opens a new one when needed.
         void Discard() { conn_.reset(); }
 
-    private:
+     private:
         Pool& pool_;
         std::unique_ptr<Connection> conn_;
     };
@@ -51,7 +51,7 @@ public:
         }
     }
 
-private:
+ private:
     void Return(std::unique_ptr<Connection> c) {
         std::lock_guard lock(mutex_);
         if (c) {

@@ -8,7 +8,7 @@ namespace db {
 namespace {
 
 class PgConnection final : public Connection {
-public:
+ public:
     explicit PgConnection(const std::string& url) {
         conn_ = PQconnectdb(url.c_str());
         if (PQstatus(conn_) != CONNECTION_OK) {
@@ -17,8 +17,9 @@ public:
             conn_ = nullptr;
             throw Unavailable("cannot connect to PostgreSQL: " + msg);
         }
-        ExecScript("SET TimeZone = 'UTC'; SET synchronous_commit = on; SET DateStyle = 'ISO, YMD';"
-                   "SET client_min_messages = warning;");
+        ExecScript(
+            "SET TimeZone = 'UTC'; SET synchronous_commit = on; SET DateStyle = 'ISO, YMD';"
+            "SET client_min_messages = warning;");
     }
     ~PgConnection() override { PQfinish(conn_); }
 
@@ -60,7 +61,7 @@ public:
 
     bool Healthy() override { return PQstatus(conn_) == CONNECTION_OK; }
 
-private:
+ private:
     PGresult* Run(std::string_view sql, std::span<const Value> params) {
         std::string text = ToPostgresPlaceholders(sql);
         std::vector<std::string> storage;
@@ -99,7 +100,7 @@ private:
 };
 
 class PgDatabase final : public Database {
-public:
+ public:
     explicit PgDatabase(const Options& o)
         : url_(o.url), pool_([this] { return std::make_unique<PgConnection>(url_); }, o.pool_size) {}
     Kind kind() const override { return Kind::kPostgresql; }
@@ -119,7 +120,7 @@ public:
         }
     }
 
-protected:
+ protected:
     void RunRead(const std::function<void(ReadTx&)>& f) override {
         Run("BEGIN READ ONLY", [&](Connection& c) {
             ReadTx tx(c, Kind::kPostgresql);
@@ -133,7 +134,7 @@ protected:
         });
     }
 
-private:
+ private:
     void Run(const char* begin, const std::function<void(Connection&)>& body) {
         auto lease = pool_.Acquire();
         try {

@@ -12,7 +12,7 @@ namespace db {
 namespace {
 
 class SqliteConnection final : public Connection {
-public:
+ public:
     explicit SqliteConnection(const std::string& path) {
         int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                  nullptr);
@@ -80,7 +80,7 @@ public:
 
     bool Healthy() override { return true; }
 
-private:
+ private:
     // A prepared statement from the per-connection cache, bound and reset for one use.
     struct Statement {
         Statement(SqliteConnection& c, std::string_view sql, std::span<const Value> params) {
@@ -126,7 +126,7 @@ private:
 };
 
 class SqliteDatabase final : public Database {
-public:
+ public:
     explicit SqliteDatabase(const Options& o)
         : path_(o.url), readers_([this] { return std::make_unique<SqliteConnection>(path_); }, o.pool_size) {
         auto parent = std::filesystem::path(path_).parent_path();
@@ -145,7 +145,7 @@ public:
         }
     }
 
-protected:
+ protected:
     void RunRead(const std::function<void(ReadTx&)>& f) override {
         auto lease = readers_.Acquire();
         lease->ExecScript("BEGIN");
@@ -172,7 +172,7 @@ protected:
         }
     }
 
-private:
+ private:
     // Some SQLite errors end the transaction themselves; a failed ROLLBACK must not hide the first error.
     static void RollbackQuietly(Connection& c) {
         try {

@@ -16,7 +16,7 @@ namespace {
 
 // splitmix64: tiny, fast and the same on every platform (std distributions are not).
 class Rng {
-public:
+ public:
     explicit Rng(std::uint64_t seed) : state_(seed) {}
     std::uint64_t Next() {
         std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
@@ -30,7 +30,7 @@ public:
         return a[static_cast<std::size_t>(Below(static_cast<int>(N)))];
     }
 
-private:
+ private:
     std::uint64_t state_;
 };
 
@@ -40,30 +40,46 @@ struct Name {
 };
 
 constexpr std::array<Name, 30> kFamily = {{
-    {"佐藤", "さとう"}, {"鈴木", "すずき"}, {"高橋", "たかはし"}, {"田中", "たなか"}, {"伊藤", "いとう"},
+    {"佐藤", "さとう"},   {"鈴木", "すずき"},   {"高橋", "たかはし"}, {"田中", "たなか"},   {"伊藤", "いとう"},
     {"渡辺", "わたなべ"}, {"山本", "やまもと"}, {"中村", "なかむら"}, {"小林", "こばやし"}, {"加藤", "かとう"},
-    {"吉田", "よしだ"}, {"山田", "やまだ"}, {"佐々木", "ささき"}, {"山口", "やまぐち"}, {"松本", "まつもと"},
-    {"井上", "いのうえ"}, {"木村", "きむら"}, {"林", "はやし"}, {"斎藤", "さいとう"}, {"清水", "しみず"},
-    {"山崎", "やまざき"}, {"森", "もり"}, {"池田", "いけだ"}, {"橋本", "はしもと"}, {"阿部", "あべ"},
-    {"石川", "いしかわ"}, {"髙橋", "たかはし"}, {"前田", "まえだ"}, {"藤田", "ふじた"}, {"岡田", "おかだ"},
+    {"吉田", "よしだ"},   {"山田", "やまだ"},   {"佐々木", "ささき"}, {"山口", "やまぐち"}, {"松本", "まつもと"},
+    {"井上", "いのうえ"}, {"木村", "きむら"},   {"林", "はやし"},     {"斎藤", "さいとう"}, {"清水", "しみず"},
+    {"山崎", "やまざき"}, {"森", "もり"},       {"池田", "いけだ"},   {"橋本", "はしもと"}, {"阿部", "あべ"},
+    {"石川", "いしかわ"}, {"髙橋", "たかはし"}, {"前田", "まえだ"},   {"藤田", "ふじた"},   {"岡田", "おかだ"},
 }};
 constexpr std::array<Name, 20> kChildGiven = {{
-    {"陽翔", "はると"}, {"蓮", "れん"}, {"湊", "みなと"}, {"大和", "やまと"}, {"悠真", "ゆうま"},
-    {"結翔", "ゆいと"}, {"律", "りつ"}, {"朝陽", "あさひ"}, {"颯真", "そうま"}, {"樹", "いつき"},
-    {"陽葵", "ひまり"}, {"凛", "りん"}, {"詩", "うた"}, {"結菜", "ゆいな"}, {"葵", "あおい"},
-    {"紬", "つむぎ"}, {"芽依", "めい"}, {"澪", "みお"}, {"莉子", "りこ"}, {"さくら", "さくら"},
+    {"陽翔", "はると"}, {"蓮", "れん"},   {"湊", "みなと"},   {"大和", "やまと"}, {"悠真", "ゆうま"},
+    {"結翔", "ゆいと"}, {"律", "りつ"},   {"朝陽", "あさひ"}, {"颯真", "そうま"}, {"樹", "いつき"},
+    {"陽葵", "ひまり"}, {"凛", "りん"},   {"詩", "うた"},     {"結菜", "ゆいな"}, {"葵", "あおい"},
+    {"紬", "つむぎ"},   {"芽依", "めい"}, {"澪", "みお"},     {"莉子", "りこ"},   {"さくら", "さくら"},
 }};
 constexpr std::array<Name, 10> kMotherGiven = {{
-    {"美咲", "みさき"}, {"愛", "あい"}, {"彩", "あや"}, {"由美", "ゆみ"}, {"恵", "めぐみ"},
-    {"麻衣", "まい"}, {"智子", "ともこ"}, {"舞", "まい"}, {"香織", "かおり"}, {"真由美", "まゆみ"},
+    {"美咲", "みさき"},
+    {"愛", "あい"},
+    {"彩", "あや"},
+    {"由美", "ゆみ"},
+    {"恵", "めぐみ"},
+    {"麻衣", "まい"},
+    {"智子", "ともこ"},
+    {"舞", "まい"},
+    {"香織", "かおり"},
+    {"真由美", "まゆみ"},
 }};
 constexpr std::array<Name, 10> kFatherGiven = {{
-    {"大輔", "だいすけ"}, {"健太", "けんた"}, {"翔太", "しょうた"}, {"拓也", "たくや"}, {"直樹", "なおき"},
-    {"誠", "まこと"}, {"亮", "りょう"}, {"剛", "つよし"}, {"浩二", "こうじ"}, {"和也", "かずや"},
+    {"大輔", "だいすけ"},
+    {"健太", "けんた"},
+    {"翔太", "しょうた"},
+    {"拓也", "たくや"},
+    {"直樹", "なおき"},
+    {"誠", "まこと"},
+    {"亮", "りょう"},
+    {"剛", "つよし"},
+    {"浩二", "こうじ"},
+    {"和也", "かずや"},
 }};
 constexpr std::array<const char*, 20> kPlaceNames = {
-    "さくら", "みどり", "ひまわり", "あおば", "わかば", "すみれ", "つばさ", "かえで", "ひかり", "こすもす",
-    "たんぽぽ", "なのはな", "けやき", "しらかば", "もみじ", "いちょう", "あじさい", "れんげ", "すずらん", "つくし",
+    "さくら",   "みどり",   "ひまわり", "あおば",   "わかば", "すみれ",   "つばさ",   "かえで", "ひかり",   "こすもす",
+    "たんぽぽ", "なのはな", "けやき",   "しらかば", "もみじ", "いちょう", "あじさい", "れんげ", "すずらん", "つくし",
 };
 constexpr std::array<const char*, 3> kKinds = {"gakudo", "hiroba", "nursery"};
 
@@ -90,8 +106,8 @@ std::vector<sites::OpeningHours> HoursFor(const std::string& kind) {
 }
 
 std::string Date(int y, int m, int d) {
-    return common::FormatDate(
-        common::Date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)}, std::chrono::day{static_cast<unsigned>(d)}});
+    return common::FormatDate(common::Date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
+                                           std::chrono::day{static_cast<unsigned>(d)}});
 }
 
 }  // namespace
@@ -134,7 +150,8 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
             for (int g = 0; g < 6; ++g) {
                 sites::GroupInput gi;
                 if (kind == "nursery") {
-                    static const char* kClasses[] = {"ひよこ組", "りす組", "うさぎ組", "きりん組", "ぞう組", "くじら組"};
+                    static const char* kClasses[] = {"ひよこ組", "りす組", "うさぎ組",
+                                                     "きりん組", "ぞう組", "くじら組"};
                     gi = {"class", std::to_string(g) + "歳児 " + kClasses[g], g};
                 } else {
                     gi = {"grade", std::to_string(g + 1) + "年生", g + 1};
@@ -166,7 +183,10 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
                 int parents = rng.Below(3) == 0 ? 1 : 2;
                 for (int p = 0; p < parents; ++p) {
                     const Name& given = p == 0 ? mother : father;
-                    guardians::GuardianInput g{family_name->kanji, given.kanji, family_name->kana, given.kana,
+                    guardians::GuardianInput g{family_name->kanji,
+                                               given.kanji,
+                                               family_name->kana,
+                                               given.kana,
                                                "hogosha" + std::to_string(r.guardians + 1) + "@example.com",
                                                "090-0000-" + std::to_string(1000 + r.guardians % 9000),
                                                rng.Below(10) == 0 ? "en" : "ja"};

@@ -52,9 +52,8 @@ std::vector<Guardian> ListGuardians(db::ReadTx& tx, const GuardianFilter& f, int
     params.emplace_back(limit);
     params.emplace_back(offset);
     std::vector<Guardian> out;
-    for (const auto& r : tx.QueryParams(std::string(kColumns) + kFrom +
-                                            " ORDER BY g.family_kana, g.given_kana, g.id LIMIT ? OFFSET ?",
-                                        params)) {
+    for (const auto& r : tx.QueryParams(
+             std::string(kColumns) + kFrom + " ORDER BY g.family_kana, g.given_kana, g.id LIMIT ? OFFSET ?", params)) {
         out.push_back(FromRow(r));
     }
     return out;
@@ -82,11 +81,12 @@ std::vector<common::SiteId> GuardianSites(db::ReadTx& tx, common::GuardianId id)
 
 common::GuardianId InsertGuardian(db::WriteTx& tx, const GuardianInput& in, const common::Clock& clock) {
     auto now = FormatInstant(clock.Now());
-    return tx.QueryOne(
-                 "INSERT INTO guardian (family_name, given_name, family_kana, given_kana, email, phone, language, "
-                 "search_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                 in.family_name, in.given_name, in.family_kana, in.given_kana, in.email, in.phone, in.language,
-                 SearchKey(in), now, now)
+    return tx
+        .QueryOne(
+            "INSERT INTO guardian (family_name, given_name, family_kana, given_kana, email, phone, language, "
+            "search_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            in.family_name, in.given_name, in.family_kana, in.given_kana, in.email, in.phone, in.language,
+            SearchKey(in), now, now)
         .Id<common::GuardianId>(0);
 }
 
@@ -118,11 +118,10 @@ void UnlinkGuardian(db::WriteTx& tx, common::GuardianId g, common::ChildId c) {
 
 std::vector<Link> GuardiansOfChild(db::ReadTx& tx, common::ChildId child) {
     std::vector<Link> out;
-    for (const auto& r : tx.Query(
-             "SELECT g.id, gc.relationship, g.family_name || ' ' || g.given_name, "
-             "g.family_kana || ' ' || g.given_kana, g.deactivated_at FROM guardian_child gc "
-             "JOIN guardian g ON g.id = gc.guardian_id WHERE gc.child_id = ? ORDER BY gc.id",
-             child)) {
+    for (const auto& r : tx.Query("SELECT g.id, gc.relationship, g.family_name || ' ' || g.given_name, "
+                                  "g.family_kana || ' ' || g.given_kana, g.deactivated_at FROM guardian_child gc "
+                                  "JOIN guardian g ON g.id = gc.guardian_id WHERE gc.child_id = ? ORDER BY gc.id",
+                                  child)) {
         out.push_back({r.Id<common::GuardianId>(0), child, r.Text(1), r.Text(2), r.Text(3), r.IsNull(4)});
     }
     return out;
@@ -130,11 +129,11 @@ std::vector<Link> GuardiansOfChild(db::ReadTx& tx, common::ChildId child) {
 
 std::vector<Link> ChildrenOfGuardian(db::ReadTx& tx, common::GuardianId guardian) {
     std::vector<Link> out;
-    for (const auto& r : tx.Query(
-             "SELECT c.id, gc.relationship, c.family_name || ' ' || c.given_name, "
-             "c.family_kana || ' ' || c.given_kana, c.deactivated_at FROM guardian_child gc "
-             "JOIN child c ON c.id = gc.child_id WHERE gc.guardian_id = ? ORDER BY c.birth_date, c.id",
-             guardian)) {
+    for (const auto& r :
+         tx.Query("SELECT c.id, gc.relationship, c.family_name || ' ' || c.given_name, "
+                  "c.family_kana || ' ' || c.given_kana, c.deactivated_at FROM guardian_child gc "
+                  "JOIN child c ON c.id = gc.child_id WHERE gc.guardian_id = ? ORDER BY c.birth_date, c.id",
+                  guardian)) {
         out.push_back({guardian, r.Id<common::ChildId>(0), r.Text(1), r.Text(2), r.Text(3), r.IsNull(4)});
     }
     return out;

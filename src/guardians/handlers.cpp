@@ -16,10 +16,6 @@ using kainjow::mustache::data;
 
 namespace {
 
-common::SiteScope ScopeOf(const auth::Actor& a) {
-    return a.municipal ? common::SiteScope{} : common::SiteScope{a.user_id};
-}
-
 std::pair<GuardianInput, FormErrors> ValidateGuardian(const http::Params& form) {
     FormErrors errors;
     GuardianInput in;
@@ -66,13 +62,8 @@ Guardian LoadGuardianForActor(Ctx& ctx, common::GuardianId id, Action action, co
         auto g = GetGuardian(tx, id);
         if (!g) return std::nullopt;
         auto gsites = GuardianSites(tx, id);
-        bool visible = actor.municipal || std::any_of(gsites.begin(), gsites.end(), [&](auto s) {
-                           return auth::Can(actor, Action::kGuardianView, s);
-                       });
-        if (!visible) return std::nullopt;
-        bool allowed = actor.municipal ||
-                       std::any_of(gsites.begin(), gsites.end(), [&](auto s) { return auth::Can(actor, action, s); });
-        if (!allowed) throw http::Forbidden();
+        if (!auth::CanAtAny(actor, Action::kGuardianView, gsites)) return std::nullopt;
+        if (!auth::CanAtAny(actor, action, gsites)) throw http::Forbidden();
         std::optional<common::SiteId> site = gsites.empty() ? std::nullopt : std::optional(gsites.front());
         if (audit_action) auth::WriteAudit(tx, ctx.Audit(audit_action, "guardian", id.value, site), ctx.svc.clock);
         return g;
@@ -121,10 +112,9 @@ common::ChildId ChildForNewGuardian(Ctx& ctx, const std::string& raw) {
     if (!id) throw http::BadRequest("error_bad_request");
     common::ChildId child(*id);
     auto child_sites = ctx.svc.db.Read([&](db::ReadTx& tx) { return children::ChildSites(tx, child); });
-    bool allowed = std::any_of(child_sites.begin(), child_sites.end(),
-                               [&](auto s) { return auth::Can(actor, Action::kGuardianEdit, s); });
-    if (child_sites.empty()) throw http::NotFound();
-    if (!allowed) throw http::Forbidden();
+    // A child outside the actor's sites is "not found", so that ids cannot be probed.
+    if (child_sites.empty() || !auth::CanAtAny(actor, Action::kChildView, child_sites)) throw http::NotFound();
+    if (!auth::CanAtAny(actor, Action::kGuardianEdit, child_sites)) throw http::Forbidden();
     return child;
 }
 
@@ -133,7 +123,7 @@ common::ChildId ChildForNewGuardian(Ctx& ctx, const std::string& raw) {
 http::Response Handlers::List(Ctx& ctx) const {
     const auto& actor = ctx.Require(Action::kGuardianView);
     auto paging = app::ParsePaging(ctx.req);
-    GuardianFilter filter{ScopeOf(actor), common::FoldForSearch(ctx.req.query.GetOr("q")),
+    GuardianFilter filter{actor.Scope(), common::FoldForSearch(ctx.req.query.GetOr("q")),
                           ctx.req.query.GetOr("inactive") == "1"};
     auto [rows, total] = ctx.svc.db.Write([&](db::WriteTx& tx) {
         auto rows = ListGuardians(tx, filter, paging.per_page, paging.Offset());
@@ -169,9 +159,7 @@ http::Response Handlers::View(Ctx& ctx) const {
     }
     body.set("children", clist);
     auto gsites = ctx.svc.db.Read([&](db::ReadTx& tx) { return GuardianSites(tx, id); });
-    bool can_edit = ctx.actor->municipal || std::any_of(gsites.begin(), gsites.end(), [&](auto s) {
-                        return auth::Can(*ctx.actor, Action::kGuardianEdit, s);
-                    });
+    bool can_edit = auth::CanAtAny(*ctx.actor, Action::kGuardianEdit, gsites);
     if (can_edit) body.set("can_edit", true);
     return app::RenderPage(ctx, view_, "guardian_title", body);
 }
@@ -218,8 +206,8 @@ http::Response Handlers::SetActive(Ctx& ctx, bool active) const {
         auth::WriteAudit(tx, ctx.Audit(active ? "guardian.reactivate" : "guardian.deactivate", "guardian", g.id.value),
                          ctx.svc.clock);
     });
-    return http::Response::Redirect("/guardians/" + g.id.ToString() + "?notice=" +
-                                    (active ? "reactivated" : "deactivated"));
+    return http::Response::Redirect("/guardians/" + g.id.ToString() +
+                                    "?notice=" + (active ? "reactivated" : "deactivated"));
 }
 
 }  // namespace guardians

@@ -7,13 +7,13 @@
 namespace http {
 
 class HttpError : public std::runtime_error {
-public:
+ public:
     HttpError(int status, std::string message_key)
         : std::runtime_error(message_key), status_(status), message_key_(std::move(message_key)) {}
     int status() const { return status_; }
     const std::string& message_key() const { return message_key_; }
 
-private:
+ private:
     int status_;
     std::string message_key_;
 };

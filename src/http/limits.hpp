@@ -6,13 +6,13 @@
 namespace http {
 
 struct Limits {
-    std::size_t max_body_bytes = 1 << 20;            // 1 MiB: forms and JSON; uploads get their own limit later
-    std::size_t max_header_bytes = 16 * 1024;        // request line + headers
-    std::chrono::seconds read_timeout{30};           // to receive one whole request
-    std::chrono::seconds keep_alive_timeout{75};     // idle between requests on one connection
+    std::size_t max_body_bytes = 1 << 20;         // 1 MiB: forms and JSON; uploads get their own limit later
+    std::size_t max_header_bytes = 16 * 1024;     // request line + headers
+    std::chrono::seconds read_timeout{30};        // to receive one whole request
+    std::chrono::seconds keep_alive_timeout{75};  // idle between requests on one connection
     std::chrono::seconds write_timeout{30};
-    int max_connections = 2048;                      // beyond this new connections are closed at once
-    std::chrono::seconds shutdown_grace{20};         // in-flight requests get this long after SIGTERM
+    int max_connections = 2048;               // beyond this new connections are closed at once
+    std::chrono::seconds shutdown_grace{20};  // in-flight requests get this long after SIGTERM
 };
 
 }  // namespace http

@@ -2,9 +2,9 @@
 
 #include <boost/url/decode_view.hpp>
 #include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
-#include <boost/url/rfc/pchars.hpp>
 #include <boost/url/pct_string_view.hpp>
+#include <boost/url/rfc/pchars.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <algorithm>
 
@@ -95,9 +95,7 @@ std::optional<Params> ParseUrlEncoded(std::string_view text) {
     return p;
 }
 
-std::string UrlEncode(std::string_view text) {
-    return boost::urls::encode(text, boost::urls::unreserved_chars);
-}
+std::string UrlEncode(std::string_view text) { return boost::urls::encode(text, boost::urls::unreserved_chars); }
 
 std::string Request::Header(std::string_view name) const {
     auto it = headers.find(std::string(name));

@@ -11,7 +11,7 @@ namespace http {
 
 // Ordered name → values, for query strings and url-encoded forms (a checkbox list repeats its name).
 class Params {
-public:
+ public:
     void Add(std::string name, std::string value) { items_.emplace_back(std::move(name), std::move(value)); }
     std::optional<std::string> Get(std::string_view name) const;
     std::string GetOr(std::string_view name, std::string_view fallback = "") const;
@@ -19,7 +19,7 @@ public:
     bool Has(std::string_view name) const { return Get(name).has_value(); }
     const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
 
-private:
+ private:
     std::vector<std::pair<std::string, std::string>> items_;
 };
 
@@ -30,15 +30,15 @@ bool IsValidUtf8(std::string_view text);
 
 struct Request {
     std::string method;
-    std::string path;                // decoded path, without the query
+    std::string path;  // decoded path, without the query
     Params query;
     std::map<std::string, std::string> headers;  // lower-case names
     std::string body;
     std::string remote_address;
     std::string request_id;
     std::map<std::string, std::string> path_params;  // filled by the router
-    std::string route;               // the matched route pattern, for logs and metrics
-    std::string user_id;             // the signed-in user, for the log line
+    std::string route;                               // the matched route pattern, for logs and metrics
+    std::string user_id;                             // the signed-in user, for the log line
 
     std::string Header(std::string_view name) const;
     std::optional<std::string> Cookie(std::string_view name) const;

@@ -24,8 +24,13 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 struct Server::Impl {
     Impl(ServerOptions o, Application& a)
-        : options(std::move(o)), app(a), ioc(options.io_threads), acceptor(ioc), signals(ioc, SIGINT, SIGTERM),
-          workers(static_cast<std::size_t>(options.worker_threads)), grace_timer(ioc) {
+        : options(std::move(o)),
+          app(a),
+          ioc(options.io_threads),
+          acceptor(ioc),
+          signals(ioc, SIGINT, SIGTERM),
+          workers(static_cast<std::size_t>(options.worker_threads)),
+          grace_timer(ioc) {
         tcp::endpoint ep(asio::ip::make_address(options.address), options.port);
         acceptor.open(ep.protocol());
         acceptor.set_option(asio::socket_base::reuse_address(true));

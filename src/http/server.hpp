@@ -12,7 +12,7 @@
 namespace http {
 
 class Application {
-public:
+ public:
     virtual ~Application() = default;
     // A complete, well-formed request. Runs on a worker thread. Must not throw.
     virtual Response Handle(Request& request) = 0;
@@ -32,7 +32,7 @@ struct ServerOptions {
 };
 
 class Server {
-public:
+ public:
     Server(ServerOptions options, Application& app);
     ~Server();
     // The bound port, after construction.
@@ -42,7 +42,7 @@ public:
     void Run();
     void Stop();
 
-private:
+ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

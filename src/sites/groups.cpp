@@ -27,11 +27,11 @@ constexpr const char* kColumns = "SELECT id, site_id, kind, name, grade, deactiv
 
 std::vector<Group> ListGroups(db::ReadTx& tx, common::SiteId site, bool include_inactive) {
     std::vector<Group> out;
-    for (const auto& r : tx.Query(std::string(kColumns) +
-                                      "WHERE site_id = ? AND (? = 1 OR deactivated_at IS NULL) "
-                                      "ORDER BY CASE kind WHEN 'grade' THEN 0 WHEN 'class' THEN 1 ELSE 2 END, "
-                                      "grade, name, id",
-                                  site, include_inactive ? 1 : 0)) {
+    for (const auto& r :
+         tx.Query(std::string(kColumns) + "WHERE site_id = ? AND (? = 1 OR deactivated_at IS NULL) "
+                                          "ORDER BY CASE kind WHEN 'grade' THEN 0 WHEN 'class' THEN 1 ELSE 2 END, "
+                                          "grade, name, id",
+                  site, include_inactive ? 1 : 0)) {
         out.push_back(FromRow(r));
     }
     return out;
@@ -45,10 +45,11 @@ std::optional<Group> GetGroup(db::ReadTx& tx, common::GroupId id) {
 
 common::GroupId InsertGroup(db::WriteTx& tx, common::SiteId site, const GroupInput& in, const common::Clock& clock) {
     auto now = common::FormatInstant(clock.Now());
-    return tx.QueryOne(
-                 "INSERT INTO child_group (site_id, kind, name, grade, created_at, updated_at) "
-                 "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                 site, in.kind, in.name, in.grade, now, now)
+    return tx
+        .QueryOne(
+            "INSERT INTO child_group (site_id, kind, name, grade, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            site, in.kind, in.name, in.grade, now, now)
         .Id<common::GroupId>(0);
 }
 

@@ -17,10 +17,6 @@ namespace {
 
 constexpr int kWeekdayOrder[] = {1, 2, 3, 4, 5, 6, 0};  // Monday first, as Japanese timetables are
 
-common::SiteScope ScopeOf(const auth::Actor& a) {
-    return a.municipal ? common::SiteScope{} : common::SiteScope{a.user_id};
-}
-
 std::pair<SiteInput, FormErrors> ValidateSite(const http::Params& form) {
     FormErrors errors;
     SiteInput in;
@@ -142,7 +138,7 @@ Site LoadSiteOr404(const Ctx& ctx, common::SiteId id) {
 http::Response Handlers::List(Ctx& ctx) const {
     const auto& actor = ctx.Require(Action::kSiteView);
     auto paging = app::ParsePaging(ctx.req);
-    SiteFilter filter{ScopeOf(actor), common::FoldForSearch(ctx.req.query.GetOr("q")),
+    SiteFilter filter{actor.Scope(), common::FoldForSearch(ctx.req.query.GetOr("q")),
                       ctx.req.query.GetOr("inactive") == "1"};
     const auto today = common::FormatDate(common::TokyoDate(ctx.svc.clock.Now()));
     auto [rows, total] = ctx.svc.db.Read([&](db::ReadTx& tx) {
@@ -163,9 +159,8 @@ http::Response Handlers::List(Ctx& ctx) const {
 http::Response Handlers::View(Ctx& ctx) const {
     auto id = app::SiteIdParam(ctx);
     const auto& actor = ctx.Require(Action::kSiteView, id);
-    auto [site, groups] = ctx.svc.db.Read([&](db::ReadTx& tx) {
-        return std::make_pair(GetSite(tx, id), ListGroups(tx, id, true));
-    });
+    auto [site, groups] =
+        ctx.svc.db.Read([&](db::ReadTx& tx) { return std::make_pair(GetSite(tx, id), ListGroups(tx, id, true)); });
     if (!site) throw http::NotFound();
     data body = SiteData(ctx, *site);
     data hours{data::type::list};
@@ -347,10 +342,9 @@ http::Response Handlers::SetGroupActive(Ctx& ctx, bool active) const {
     ctx.Require(Action::kGroupEdit, group.site_id);
     ctx.svc.db.Write([&](db::WriteTx& tx) {
         sites::SetGroupActive(tx, group.id, active, ctx.svc.clock);
-        auth::WriteAudit(tx,
-                         ctx.Audit(active ? "group.reactivate" : "group.deactivate", "group", group.id.value,
-                                   group.site_id),
-                         ctx.svc.clock);
+        auth::WriteAudit(
+            tx, ctx.Audit(active ? "group.reactivate" : "group.deactivate", "group", group.id.value, group.site_id),
+            ctx.svc.clock);
     });
     return http::Response::Redirect("/sites/" + group.site_id.ToString() + "?notice=saved");
 }

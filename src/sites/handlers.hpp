@@ -4,9 +4,11 @@
 namespace sites {
 
 class Handlers {
-public:
+ public:
     explicit Handlers(const web::Templates& t)
-        : list_(t.Get("sites_list")), view_(t.Get("site_view")), form_(t.Get("site_form")),
+        : list_(t.Get("sites_list")),
+          view_(t.Get("site_view")),
+          form_(t.Get("site_form")),
           group_form_(t.Get("group_form")) {}
     http::Response List(app::Ctx& ctx) const;
     http::Response View(app::Ctx& ctx) const;
@@ -21,7 +23,7 @@ public:
     http::Response UpdateGroup(app::Ctx& ctx) const;
     http::Response SetGroupActive(app::Ctx& ctx, bool active) const;
 
-private:
+ private:
     const web::TemplateRef& list_;
     const web::TemplateRef& view_;
     const web::TemplateRef& form_;

@@ -63,8 +63,8 @@ Site FromRow(const db::Row& r) {
 
 common::CityId EnsureCity(db::WriteTx& tx, const std::string& name, const common::Clock& clock) {
     if (auto r = tx.QueryOptional("SELECT id FROM city ORDER BY id LIMIT 1")) return r->Id<common::CityId>(0);
-    return tx.QueryOne("INSERT INTO city (name, created_at) VALUES (?, ?) RETURNING id", name,
-                       FormatInstant(clock.Now()))
+    return tx
+        .QueryOne("INSERT INTO city (name, created_at) VALUES (?, ?) RETURNING id", name, FormatInstant(clock.Now()))
         .Id<common::CityId>(0);
 }
 
@@ -97,10 +97,10 @@ std::vector<Site> ListSites(db::ReadTx& tx, const SiteFilter& filter, int limit,
 
 std::vector<SiteOption> ListSiteOptions(db::ReadTx& tx, const common::SiteScope& scope, bool include_inactive) {
     std::vector<SiteOption> out;
-    for (const auto& r : tx.Query(
-             "SELECT s.id, s.name FROM site s WHERE (? = 1 OR s.id IN (SELECT site_id FROM staff_role WHERE user_id = ?)) "
-             "AND (? = 1 OR s.deactivated_at IS NULL) ORDER BY s.name_kana, s.id",
-             scope.AllFlag(), scope.UserValue(), include_inactive ? 1 : 0)) {
+    for (const auto& r : tx.Query("SELECT s.id, s.name FROM site s WHERE (? = 1 OR s.id IN (SELECT site_id FROM "
+                                  "staff_role WHERE user_id = ?)) "
+                                  "AND (? = 1 OR s.deactivated_at IS NULL) ORDER BY s.name_kana, s.id",
+                                  scope.AllFlag(), scope.UserValue(), include_inactive ? 1 : 0)) {
         out.push_back({r.Id<common::SiteId>(0), r.Text(1)});
     }
     return out;
@@ -111,8 +111,8 @@ std::int64_t CountSites(db::ReadTx& tx, const SiteFilter& filter) {
 }
 
 std::optional<Site> GetSite(db::ReadTx& tx, common::SiteId id) {
-    auto r = tx.QueryOptional(
-        "SELECT id, kind, name, name_kana, address, phone, deactivated_at FROM site WHERE id = ?", id);
+    auto r =
+        tx.QueryOptional("SELECT id, kind, name, name_kana, address, phone, deactivated_at FROM site WHERE id = ?", id);
     if (!r) return std::nullopt;
     Site s = FromRow(*r);
     LoadHours(tx, s);

@@ -44,7 +44,7 @@ struct SiteOption {
 
 struct SiteFilter {
     common::SiteScope scope;
-    std::string query;             // folded search text; empty: everything
+    std::string query;  // folded search text; empty: everything
     bool include_inactive = false;
 };
 

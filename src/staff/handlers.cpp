@@ -17,13 +17,9 @@ using kainjow::mustache::data;
 
 namespace {
 
-common::SiteScope ScopeOf(const auth::Actor& a) {
-    return a.municipal ? common::SiteScope{} : common::SiteScope{a.user_id};
-}
-
 // Sites whose staff roles this actor may assign.
 std::vector<sites::SiteOption> EditableSites(const Ctx& ctx, const auth::Actor& actor) {
-    auto all = ctx.svc.db.Read([&](db::ReadTx& tx) { return sites::ListSiteOptions(tx, ScopeOf(actor)); });
+    auto all = ctx.svc.db.Read([&](db::ReadTx& tx) { return sites::ListSiteOptions(tx, actor.Scope()); });
     std::erase_if(all, [&](const sites::SiteOption& s) { return !auth::Can(actor, Action::kStaffEdit, s.id); });
     return all;
 }
@@ -74,11 +70,10 @@ Input Validate(const Ctx& ctx, const auth::Actor& actor, const std::vector<sites
     }
     if (auth::Can(actor, Action::kGrantMunicipal)) in.municipal = form.GetOr("municipal") == "1";
     // Roles the actor cannot change still count towards "has some role".
-    bool other_roles = existing && (existing->municipal || std::any_of(existing->site_roles.begin(),
-                                                                        existing->site_roles.end(), [&](const auto& kv) {
-                                                                            return !auth::Can(actor, Action::kStaffEdit,
-                                                                                              kv.first);
-                                                                        }));
+    bool other_roles =
+        existing && (existing->municipal ||
+                     std::any_of(existing->site_roles.begin(), existing->site_roles.end(),
+                                 [&](const auto& kv) { return !auth::Can(actor, Action::kStaffEdit, kv.first); }));
     if (in.roles.empty() && !in.municipal.value_or(false) && !(other_roles && !in.municipal.has_value())) {
         errors.Add("roles", "error_role_required");
     }
@@ -159,8 +154,8 @@ StaffUser LoadForEdit(Ctx& ctx, const auth::Actor& actor) {
                                  [&](const auto& kv) { return auth::Can(actor, Action::kStaffView, kv.first); });
     if (!reachable) throw http::NotFound();
     bool editable = !u->municipal && std::any_of(u->site_roles.begin(), u->site_roles.end(), [&](const auto& kv) {
-                        return auth::Can(actor, Action::kStaffEdit, kv.first);
-                    });
+        return auth::Can(actor, Action::kStaffEdit, kv.first);
+    });
     if (!editable) throw http::Forbidden();
     return *u;
 }
@@ -176,7 +171,7 @@ std::vector<common::SiteId> Ids(const std::vector<sites::SiteOption>& sites) {
 http::Response Handlers::List(Ctx& ctx) const {
     const auto& actor = ctx.Require(Action::kStaffView);
     auto paging = app::ParsePaging(ctx.req);
-    StaffFilter filter{ScopeOf(actor), app::Trimmed(ctx.req.query.GetOr("q")), ctx.req.query.GetOr("inactive") == "1"};
+    StaffFilter filter{actor.Scope(), app::Trimmed(ctx.req.query.GetOr("q")), ctx.req.query.GetOr("inactive") == "1"};
     auto [rows, total] = ctx.svc.db.Read([&](db::ReadTx& tx) {
         return std::make_pair(ListStaff(tx, filter, paging.per_page, paging.Offset()), CountStaff(tx, filter));
     });

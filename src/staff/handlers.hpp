@@ -4,7 +4,7 @@
 namespace staff {
 
 class Handlers {
-public:
+ public:
     explicit Handlers(const web::Templates& t) : list_(t.Get("staff_list")), form_(t.Get("staff_form")) {}
     http::Response List(app::Ctx& ctx) const;
     http::Response NewForm(app::Ctx& ctx) const;
@@ -13,7 +13,7 @@ public:
     http::Response Update(app::Ctx& ctx) const;
     http::Response SetActive(app::Ctx& ctx, bool active) const;
 
-private:
+ private:
     const web::TemplateRef& list_;
     const web::TemplateRef& form_;
 };

@@ -77,10 +77,11 @@ bool LoginIdTaken(db::ReadTx& tx, const std::string& login_id) {
 common::UserId InsertStaff(db::WriteTx& tx, const std::string& login_id, const std::string& display_name,
                            const std::string& password_hash, const std::string& language, const common::Clock& clock) {
     auto now = FormatInstant(clock.Now());
-    return tx.QueryOne(
-                 "INSERT INTO staff_user (login_id, display_name, password_hash, language, created_at, updated_at) "
-                 "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                 login_id, display_name, password_hash, language, now, now)
+    return tx
+        .QueryOne(
+            "INSERT INTO staff_user (login_id, display_name, password_hash, language, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            login_id, display_name, password_hash, language, now, now)
         .Id<common::UserId>(0);
 }
 
@@ -115,8 +116,9 @@ void ReplaceRoles(db::WriteTx& tx, common::UserId id, const std::vector<common::
     if (municipal) {
         tx.Exec("DELETE FROM staff_role WHERE user_id = ? AND role = 'municipal_admin'", id);
         if (*municipal) {
-            tx.Exec("INSERT INTO staff_role (user_id, site_id, role, created_at) VALUES (?, NULL, 'municipal_admin', ?)",
-                    id, now);
+            tx.Exec(
+                "INSERT INTO staff_role (user_id, site_id, role, created_at) VALUES (?, NULL, 'municipal_admin', ?)",
+                id, now);
         }
     }
 }

@@ -9,20 +9,20 @@
 namespace web {
 
 struct Asset {
-    std::string url;           // /static/app.3f2a…c1.css
+    std::string url;  // /static/app.3f2a…c1.css
     std::string content_type;
     std::string_view data;
 };
 
 class Assets {
-public:
+ public:
     Assets();
     // The hashed URL of a source file name such as "app.css"; throws when there is no such asset.
     const std::string& Url(std::string_view file) const;
     // The asset behind a hashed file name such as "app.3f2a…c1.css".
     const Asset* FindByHashedName(std::string_view hashed) const;
 
-private:
+ private:
     std::map<std::string, Asset, std::less<>> by_file_;
     std::map<std::string, const Asset*, std::less<>> by_hashed_;
 };

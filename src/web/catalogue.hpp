@@ -12,7 +12,7 @@ namespace web {
 inline constexpr std::string_view kDefaultLanguage = "ja";
 
 class Catalogue {
-public:
+ public:
     // Loads the embedded catalogue files; throws when a language lacks a key the default language has.
     Catalogue();
     bool HasLanguage(std::string_view lang) const;
@@ -23,7 +23,7 @@ public:
     // {t: {key: text}} for one language: templates read it as {{t.key}} through a render context, never copied.
     const kainjow::mustache::data& Globals(std::string_view lang) const;
 
-private:
+ private:
     std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> texts_;
     std::map<std::string, kainjow::mustache::data, std::less<>> data_;
     std::vector<std::string> languages_;

@@ -11,12 +11,12 @@
 namespace web {
 
 class TemplateRef {
-public:
+ public:
     // Renders with `data`; names not found there are looked up in `globals` (the catalogue's {t: …}).
     std::string Render(const kainjow::mustache::data& data, const kainjow::mustache::data* globals = nullptr) const;
     const std::string& name() const { return name_; }
 
-private:
+ private:
     friend class Templates;
     TemplateRef(std::string name, std::string_view source) : name_(std::move(name)), source_(source) {}
     std::string name_;
@@ -24,12 +24,12 @@ private:
 };
 
 class Templates {
-public:
+ public:
     Templates();  // throws when an embedded template does not parse
     // Throws std::runtime_error when there is no such template.
     const TemplateRef& Get(std::string_view name) const;
 
-private:
+ private:
     std::map<std::string, TemplateRef, std::less<>> templates_;
 };
 

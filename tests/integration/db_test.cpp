@@ -58,7 +58,8 @@ TEST_P(Database, TheAuditTrailIsAppendOnly) {
     });
     EXPECT_ANY_THROW(database().Write([](db::WriteTx& tx) { tx.Exec("UPDATE audit_event SET outcome = 'changed'"); }));
     EXPECT_ANY_THROW(database().Write([](db::WriteTx& tx) { tx.Exec("DELETE FROM audit_event"); }));
-    auto outcome = database().Read([](db::ReadTx& tx) { return tx.QueryOne("SELECT outcome FROM audit_event").Text(0); });
+    auto outcome =
+        database().Read([](db::ReadTx& tx) { return tx.QueryOne("SELECT outcome FROM audit_event").Text(0); });
     EXPECT_EQ(outcome, "ok");
 }
 
@@ -67,7 +68,8 @@ TEST_P(Database, ParametersAreBoundNotSpliced) {
     database().Write([&](db::WriteTx& tx) {
         tx.Exec("INSERT INTO city (name, created_at) VALUES (?, ?)", hostile, "2026-01-01T00:00:00.000Z");
     });
-    auto name = database().Read([](db::ReadTx& tx) { return tx.QueryOne("SELECT name FROM city WHERE name LIKE '%?%'").Text(0); });
+    auto name = database().Read(
+        [](db::ReadTx& tx) { return tx.QueryOne("SELECT name FROM city WHERE name LIKE '%?%'").Text(0); });
     EXPECT_EQ(name, hostile);
 }
 
@@ -90,8 +92,10 @@ TEST_P(Database, TheSchemaFollowsTheConventions) {
                 tables.push_back(t.Text(0));
             }
             for (const auto& t : tables) {
-                for (const auto& r : tx.Query("SELECT \"from\" FROM pragma_foreign_key_list(?)", t)) fks.push_back({t, r.Text(0)});
-                for (const auto& r : tx.Query("SELECT name FROM pragma_table_info(?)", t)) columns.insert({t, r.Text(0)});
+                for (const auto& r : tx.Query("SELECT \"from\" FROM pragma_foreign_key_list(?)", t))
+                    fks.push_back({t, r.Text(0)});
+                for (const auto& r : tx.Query("SELECT name FROM pragma_table_info(?)", t))
+                    columns.insert({t, r.Text(0)});
                 for (const auto& i : tx.Query("SELECT name FROM pragma_index_list(?)", t)) {
                     auto first = tx.Query("SELECT name FROM pragma_index_info(?) WHERE seqno = 0", i.Text(0));
                     if (!first.empty()) indexed.insert({t, first[0].Text(0)});
@@ -101,18 +105,18 @@ TEST_P(Database, TheSchemaFollowsTheConventions) {
             for (const auto& t : tx.Query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) {
                 tables.push_back(t.Text(0));
             }
-            for (const auto& r : tx.Query(
-                     "SELECT c.conrelid::regclass::text, a.attname FROM pg_constraint c "
-                     "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] WHERE c.contype = 'f'")) {
+            for (const auto& r : tx.Query("SELECT c.conrelid::regclass::text, a.attname FROM pg_constraint c "
+                                          "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+                                          "WHERE c.contype = 'f'")) {
                 fks.push_back({r.Text(0), r.Text(1)});
             }
             for (const auto& r : tx.Query(
                      "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'")) {
                 columns.insert({r.Text(0), r.Text(1)});
             }
-            for (const auto& r : tx.Query(
-                     "SELECT i.indrelid::regclass::text, a.attname FROM pg_index i "
-                     "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]")) {
+            for (const auto& r :
+                 tx.Query("SELECT i.indrelid::regclass::text, a.attname FROM pg_index i "
+                          "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]")) {
                 indexed.insert({r.Text(0), r.Text(1)});
             }
         }

@@ -8,7 +8,7 @@ namespace {
 using testing_support::AppTest;
 
 class Handlers : public AppTest {
-protected:
+ protected:
     void SetUp() override {
         AppTest::SetUp();
         SeedSmallCity(3, 30);
@@ -17,9 +17,9 @@ protected:
         return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Int(0); });
     }
     std::vector<std::pair<std::string, std::string>> ChildForm(const std::string& site) {
-        return {{"family_name", "試験"},    {"given_name", "花子"},    {"family_kana", "しけん"},
-                {"given_kana", "はなこ"},   {"birth_date", "2019-06-01"}, {"grade", "1"},
-                {"site_id", site},          {"start_date", "2026-04-01"}, {"end_date", ""}};
+        return {{"family_name", "試験"},  {"given_name", "花子"},       {"family_kana", "しけん"},
+                {"given_kana", "はなこ"}, {"birth_date", "2019-06-01"}, {"grade", "1"},
+                {"site_id", site},        {"start_date", "2026-04-01"}, {"end_date", ""}};
     }
 };
 
@@ -142,12 +142,20 @@ TEST_P(Handlers, OnlyTheCityCreatesSites) {
     EXPECT_EQ(r.status, 403);
     SignIn("admin", "tadaima-demo");
     Get("/sites/new");
-    r = Post("/sites", {{"kind", "gakudo"}, {"name", "新しい学童"}, {"name_kana", "あたらしいがくどう"},
-                        {"open_1", "13:00"}, {"close_1", "19:00"}, {"open_2", "19:00"}, {"close_2", "13:00"}});
+    r = Post("/sites", {{"kind", "gakudo"},
+                        {"name", "新しい学童"},
+                        {"name_kana", "あたらしいがくどう"},
+                        {"open_1", "13:00"},
+                        {"close_1", "19:00"},
+                        {"open_2", "19:00"},
+                        {"close_2", "13:00"}});
     EXPECT_EQ(r.status, 422);
     EXPECT_NE(r.body.find("終了時刻は開始時刻より後にしてください。"), std::string::npos);
-    r = Post("/sites", {{"kind", "gakudo"}, {"name", "新しい学童"}, {"name_kana", "あたらしいがくどう"},
-                        {"open_1", "13:00"}, {"close_1", "19:00"}});
+    r = Post("/sites", {{"kind", "gakudo"},
+                        {"name", "新しい学童"},
+                        {"name_kana", "あたらしいがくどう"},
+                        {"open_1", "13:00"},
+                        {"close_1", "19:00"}});
     EXPECT_EQ(r.status, 303);
     EXPECT_EQ(Count("SELECT COUNT(*) FROM site"), 4);
     EXPECT_EQ(Count("SELECT COUNT(*) FROM site_opening_hours WHERE site_id = 4"), 1);
@@ -156,18 +164,31 @@ TEST_P(Handlers, OnlyTheCityCreatesSites) {
 TEST_P(Handlers, AManagerCreatesAStaffAccountForTheirSiteOnly) {
     SignIn("manager1", "tadaima-demo");
     Get("/staff/new");
-    auto r = Post("/staff", {{"login_id", "newcarer"}, {"display_name", "新人"}, {"password", "short"},
-                             {"language", "ja"}, {"role_1", "staff"}});
+    auto r = Post("/staff", {{"login_id", "newcarer"},
+                             {"display_name", "新人"},
+                             {"password", "short"},
+                             {"language", "ja"},
+                             {"role_1", "staff"}});
     EXPECT_EQ(r.status, 422);
     EXPECT_NE(r.body.find("パスワードは8文字以上にしてください。"), std::string::npos);
-    r = Post("/staff", {{"login_id", "newcarer"}, {"display_name", "新人"}, {"password", "a long enough passphrase"},
-                        {"language", "ja"}, {"role_1", "staff"}, {"role_2", "site_manager"}, {"municipal", "1"}});
+    r = Post("/staff", {{"login_id", "newcarer"},
+                        {"display_name", "新人"},
+                        {"password", "a long enough passphrase"},
+                        {"language", "ja"},
+                        {"role_1", "staff"},
+                        {"role_2", "site_manager"},
+                        {"municipal", "1"}});
     EXPECT_EQ(r.status, 303);
-    EXPECT_EQ(Count("SELECT COUNT(*) FROM staff_role r JOIN staff_user u ON u.id = r.user_id WHERE u.login_id = 'newcarer'"), 1)
+    EXPECT_EQ(
+        Count("SELECT COUNT(*) FROM staff_role r JOIN staff_user u ON u.id = r.user_id WHERE u.login_id = 'newcarer'"),
+        1)
         << "roles at other sites and the municipal role are not the manager's to give";
     Get("/staff/new");
-    r = Post("/staff", {{"login_id", "newcarer"}, {"display_name", "二人目"}, {"password", "a long enough passphrase"},
-                        {"language", "ja"}, {"role_1", "staff"}});
+    r = Post("/staff", {{"login_id", "newcarer"},
+                        {"display_name", "二人目"},
+                        {"password", "a long enough passphrase"},
+                        {"language", "ja"},
+                        {"role_1", "staff"}});
     EXPECT_EQ(r.status, 422);
     EXPECT_NE(r.body.find("このログインIDはすでに使われています。"), std::string::npos);
 }
@@ -188,16 +209,28 @@ TEST_P(Handlers, DeactivatingAnAccountEndsItsSessions) {
 TEST_P(Handlers, AGuardianIsAddedFromTheChildsPageAndLinkedToASibling) {
     SignIn("manager1", "tadaima-demo");
     auto child = Count("SELECT MIN(c.id) FROM child c JOIN child_placement p ON p.child_id = c.id WHERE p.site_id = 1");
-    auto sibling = Count("SELECT MAX(c.id) FROM child c JOIN child_placement p ON p.child_id = c.id WHERE p.site_id = 1");
+    auto sibling =
+        Count("SELECT MAX(c.id) FROM child c JOIN child_placement p ON p.child_id = c.id WHERE p.site_id = 1");
     Get("/guardians/new?child_id=" + std::to_string(child));
-    auto r = Post("/guardians", {{"child_id", std::to_string(child)}, {"family_name", "試験"}, {"given_name", "一郎"},
-                                 {"family_kana", "シケン"}, {"given_kana", "イチロウ"}, {"email", "not-an-email"},
-                                 {"language", "ja"}, {"relationship", "father"}});
+    auto r = Post("/guardians", {{"child_id", std::to_string(child)},
+                                 {"family_name", "試験"},
+                                 {"given_name", "一郎"},
+                                 {"family_kana", "シケン"},
+                                 {"given_kana", "イチロウ"},
+                                 {"email", "not-an-email"},
+                                 {"language", "ja"},
+                                 {"relationship", "father"}});
     EXPECT_EQ(r.status, 422);
     EXPECT_NE(r.body.find("メールアドレスの形式が正しくありません。"), std::string::npos);
-    r = Post("/guardians", {{"child_id", std::to_string(child)}, {"family_name", "試験"}, {"given_name", "一郎"},
-                            {"family_kana", "シケン"}, {"given_kana", "イチロウ"}, {"email", "ichiro@example.com"},
-                            {"phone", "090-1234-5678"}, {"language", "en"}, {"relationship", "father"}});
+    r = Post("/guardians", {{"child_id", std::to_string(child)},
+                            {"family_name", "試験"},
+                            {"given_name", "一郎"},
+                            {"family_kana", "シケン"},
+                            {"given_kana", "イチロウ"},
+                            {"email", "ichiro@example.com"},
+                            {"phone", "090-1234-5678"},
+                            {"language", "en"},
+                            {"relationship", "father"}});
     ASSERT_EQ(r.status, 303);
     auto g = Count("SELECT id FROM guardian WHERE email = 'ichiro@example.com'");
     auto page = Get("/children/" + std::to_string(sibling) + "?guardian_q=%E3%81%97%E3%81%91%E3%82%93");  // しけん
@@ -221,6 +254,10 @@ TEST_P(Handlers, AManagerCannotLinkAGuardianOfAnotherSiteByGuessingAnId) {
                   {{"guardian_id", std::to_string(foreign)}, {"relationship", "mother"}});
     EXPECT_EQ(r.status, 404);
     EXPECT_EQ(Get("/guardians/" + std::to_string(foreign)).status, 404);
+    auto foreign_child =
+        Count("SELECT MIN(c.id) FROM child c JOIN child_placement p ON p.child_id = c.id WHERE p.site_id = 2");
+    EXPECT_EQ(Get("/guardians/new?child_id=" + std::to_string(foreign_child)).status, 404);
+    EXPECT_EQ(Get("/children/" + std::to_string(foreign_child) + "/edit").status, 404);
 }
 
 TEST_P(Handlers, HealthReportsTheDatabaseKindAndSchemaVersion) {
@@ -249,7 +286,8 @@ TEST_P(Handlers, UnknownPagesAre404InTheUsersLanguageWithSecurityHeaders) {
     EXPECT_EQ(r.status, 404);
     EXPECT_NE(r.body.find("ページが見つかりません。"), std::string::npos);
     bool csp = false;
-    for (const auto& [k, v] : r.raw.headers) csp = csp || (k == "Content-Security-Policy" && v.find("script-src 'self'") != std::string::npos);
+    for (const auto& [k, v] : r.raw.headers)
+        csp = csp || (k == "Content-Security-Policy" && v.find("script-src 'self'") != std::string::npos);
     EXPECT_TRUE(csp);
     Get("/lang/en?next=/");
     EXPECT_NE(Get("/no/such/page").body.find("Page not found."), std::string::npos);

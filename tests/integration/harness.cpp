@@ -28,7 +28,8 @@ fs::path PostgresBin() {
     for (const auto& e : fs::directory_iterator("/usr/lib/postgresql")) {
         if (fs::exists(e.path() / "bin" / "initdb") && e.path() > best) best = e.path();
     }
-    if (best.empty()) throw std::runtime_error("PostgreSQL server binaries are not installed (apt-get install postgresql)");
+    if (best.empty())
+        throw std::runtime_error("PostgreSQL server binaries are not installed (apt-get install postgresql)");
     return best / "bin";
 }
 
@@ -90,7 +91,8 @@ PostgresCluster::~PostgresCluster() {
 
 void PostgresCluster::Stop() {
     if (!running_) return;
-    RunAsPostgres(PostgresBin().string() + "/pg_ctl -D " + (dir_ / "data").string() + " -m immediate -w stop >/dev/null 2>&1");
+    RunAsPostgres(PostgresBin().string() + "/pg_ctl -D " + (dir_ / "data").string() +
+                  " -m immediate -w stop >/dev/null 2>&1");
     running_ = false;
 }
 
@@ -132,8 +134,8 @@ void AppTest::SetUp() {
     templates_ = std::make_unique<web::Templates>();
     assets_ = std::make_unique<web::Assets>();
     metrics_ = std::make_unique<app::Metrics>();
-    services_ = std::make_unique<app::Services>(app::Services{*db_, clock_, *catalogue_, *templates_, *assets_,
-                                                               config_, *metrics_, {}});
+    services_ = std::make_unique<app::Services>(
+        app::Services{*db_, clock_, *catalogue_, *templates_, *assets_, config_, *metrics_, {}});
     app_ = std::make_unique<app::App>(*services_, *metrics_);
 }
 

@@ -17,7 +17,7 @@ namespace testing_support {
 
 // One PostgreSQL server for the whole test binary; each test gets a new database in it.
 class PostgresCluster {
-public:
+ public:
     static PostgresCluster& Instance();
     PostgresCluster();  // a private cluster, for tests that stop it
     // A new, empty database; returns its URL.
@@ -26,7 +26,7 @@ public:
     void Stop();
     ~PostgresCluster();
 
-private:
+ private:
     std::filesystem::path dir_;
     int port_ = 0;
     int counter_ = 0;
@@ -37,7 +37,7 @@ std::filesystem::path MakeTempDir(const std::string& prefix);
 
 // A fresh, migrated database of the given kind, with a fixed clock at 2026-11-22 10:00 Tokyo.
 class DbTest : public ::testing::TestWithParam<db::Kind> {
-protected:
+ protected:
     void SetUp() override;
     void TearDown() override;
     db::Database& database() { return *db_; }
@@ -50,7 +50,7 @@ std::string KindName(const ::testing::TestParamInfo<db::Kind>& info);
 
 // The whole application over a DbTest database, driven through its router without sockets.
 class AppTest : public DbTest {
-protected:
+ protected:
     void SetUp() override;
     void TearDown() override;
 
@@ -78,7 +78,7 @@ protected:
     std::map<std::string, std::string> cookies_;
     std::string csrf_;
 
-private:
+ private:
     Result Run(http::Request req);
 };
 

@@ -2,20 +2,20 @@
 #include "auth/passwords.hpp"
 #include "auth/sessions.hpp"
 #include "children/children.hpp"
+#include "common/kana.hpp"
 #include "guardians/guardians.hpp"
 #include "harness.hpp"
-#include "common/kana.hpp"
 #include "sites/groups.hpp"
 #include "sites/sites.hpp"
 #include "staff/staff.hpp"
 
 namespace {
 
-using testing_support::DbTest;
 using common::SiteId;
+using testing_support::DbTest;
 
 class Queries : public DbTest {
-protected:
+ protected:
     SiteId AddSite(const std::string& name, const std::string& kana) {
         return database().Write([&](db::WriteTx& tx) {
             auto city = sites::EnsureCity(tx, "test city", clock_);
@@ -23,13 +23,14 @@ protected:
         });
     }
     common::GroupId AddGroup(SiteId site, const std::string& name, int grade) {
-        return database().Write(
-            [&](db::WriteTx& tx) { return sites::InsertGroup(tx, site, {"grade", name, grade}, clock_); });
+        return database().Write([&](db::WriteTx& tx) {
+            return sites::InsertGroup(tx, site, {"grade", name, grade}, clock_);
+        });
     }
     common::ChildId AddChild(SiteId site, const std::string& family, const std::string& family_kana,
                              std::vector<common::GroupId> groups = {}) {
-        children::ChildInput in{family, "太郎", family_kana, "たろう", "2018-05-05", 2, site, std::move(groups),
-                                "2026-04-01", std::nullopt};
+        children::ChildInput in{family, "太郎", family_kana,       "たろう",     "2018-05-05",
+                                2,      site,   std::move(groups), "2026-04-01", std::nullopt};
         return database().Write([&](db::WriteTx& tx) { return children::InsertChild(tx, in, clock_); });
     }
     common::UserId AddStaff(const std::string& login, SiteId site, auth::Role role) {
@@ -126,17 +127,20 @@ TEST_P(Queries, MovingAChildToAnotherSiteEndsTheOldPlacementAndKeepsIt) {
     auto a = AddSite("A", "えー"), b = AddSite("B", "びー");
     auto ga = AddGroup(a, "1年生", 1), gb = AddGroup(b, "1年生", 1);
     auto child = AddChild(a, "山田", "やまだ", {ga});
-    children::ChildInput moved{"山田", "太郎", "やまだ", "たろう", "2018-05-05", 2, b, {gb}, "2026-12-01", std::nullopt};
+    children::ChildInput moved{"山田", "太郎", "やまだ", "たろう",     "2018-05-05",
+                               2,      b,      {gb},     "2026-12-01", std::nullopt};
     database().Write([&](db::WriteTx& tx) { children::UpdateChild(tx, child, moved, clock_); });
     auto placements = database().Read([&](db::ReadTx& tx) {
-        return tx.Query("SELECT site_id, start_date, end_date FROM child_placement WHERE child_id = ? ORDER BY id", child);
+        return tx.Query("SELECT site_id, start_date, end_date FROM child_placement WHERE child_id = ? ORDER BY id",
+                        child);
     });
     ASSERT_EQ(placements.size(), 2u);
     EXPECT_EQ(placements[0].Int(0), a.value);
     EXPECT_EQ(placements[0].Text(2), "2026-11-30");
     EXPECT_EQ(placements[1].Int(0), b.value);
     EXPECT_TRUE(placements[1].IsNull(2));
-    auto c = database().Read([&](db::ReadTx& tx) { return children::GetChild(tx, child, *common::ParseDate("2026-12-01")); });
+    auto c = database().Read(
+        [&](db::ReadTx& tx) { return children::GetChild(tx, child, *common::ParseDate("2026-12-01")); });
     EXPECT_EQ(c->fields.site_id, b);
     auto sites_of_child = database().Read([&](db::ReadTx& tx) { return children::ChildSites(tx, child); });
     EXPECT_EQ(sites_of_child.size(), 2u);
@@ -149,7 +153,8 @@ TEST_P(Queries, ChangingGroupsEndsTheOldMembershipFromToday) {
     children::ChildInput in{"山田", "太郎", "やまだ", "たろう", "2018-05-05", 2, a, {g2}, "2026-04-01", std::nullopt};
     database().Write([&](db::WriteTx& tx) { children::UpdateChild(tx, child, in, clock_); });
     auto rows = database().Read([&](db::ReadTx& tx) {
-        return tx.Query("SELECT group_id, start_date, end_date FROM child_group_membership WHERE child_id = ? ORDER BY id", child);
+        return tx.Query(
+            "SELECT group_id, start_date, end_date FROM child_group_membership WHERE child_id = ? ORDER BY id", child);
     });
     ASSERT_EQ(rows.size(), 2u);
     EXPECT_EQ(rows[0].Int(0), g1.value);
@@ -162,7 +167,8 @@ TEST_P(Queries, AGuardianLinksToSiblingsAndIsSeenThroughThem) {
     auto a = AddSite("A", "えー"), b = AddSite("B", "びー");
     auto c1 = AddChild(a, "山田", "やまだ"), c2 = AddChild(a, "山田", "やまだ");
     auto g = database().Write([&](db::WriteTx& tx) {
-        auto g = guardians::InsertGuardian(tx, {"山田", "花子", "やまだ", "はなこ", "hanako@example.com", "090-0000-0000", "ja"}, clock_);
+        auto g = guardians::InsertGuardian(
+            tx, {"山田", "花子", "やまだ", "はなこ", "hanako@example.com", "090-0000-0000", "ja"}, clock_);
         guardians::LinkGuardian(tx, g, c1, "mother", clock_);
         guardians::LinkGuardian(tx, g, c2, "mother", clock_);
         guardians::LinkGuardian(tx, g, c2, "guardian", clock_);  // linking again changes the relationship

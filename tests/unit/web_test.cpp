@@ -127,5 +127,6 @@ TEST(Passwords, Argon2idHashesVerifyAndThePolicyCountsCharacters) {
 }
 
 TEST(Sql, PostgresPlaceholdersSkipQuotedText) {
-    EXPECT_EQ(db::ToPostgresPlaceholders("SELECT ? , '?' , \"a?\" WHERE x = ?"), "SELECT $1 , '?' , \"a?\" WHERE x = $2");
+    EXPECT_EQ(db::ToPostgresPlaceholders("SELECT ? , '?' , \"a?\" WHERE x = ?"),
+              "SELECT $1 , '?' , \"a?\" WHERE x = $2");
 }
