@@ -38,8 +38,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  # nginx must not start a system service on install; the benchmark starts its own.
+  # postgresql and nginx would start system services on install; tests and benchmarks start their own on
+  # private ports, so keep the system ones stopped (policy-rc.d is Debian's switch for that).
+  added_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod +x /usr/sbin/policy-rc.d
+    added_policy=1
+  fi
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  [ -n "$added_policy" ] && $SUDO rm -f /usr/sbin/policy-rc.d
 fi
 
 # Front-end and browser-test packages, pinned by package-lock.json.

@@ -3,6 +3,8 @@
 #include "auth/sessions.hpp"
 #include "children/children.hpp"
 #include "common/kana.hpp"
+#include "db/migrate.hpp"
+#include "demo/seed.hpp"
 #include "guardians/guardians.hpp"
 #include "harness.hpp"
 #include "sites/groups.hpp"
@@ -239,5 +241,32 @@ TEST_P(Queries, AWrongPasswordAndAnUnknownLoginAreBothRefused) {
 
 INSTANTIATE_TEST_SUITE_P(Both, Queries, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
                          testing_support::KindName);
+
+}  // namespace
+
+namespace {
+
+// The generator feeds demos, tests and benchmarks: the same options must give the same city on either database.
+TEST_P(Queries, TheDemoCityIsTheSameEveryTime) {
+    demo::SeedDemo(database(), {4, 60, "tadaima-demo"}, clock_);
+    auto dir = testing_support::MakeTempDir("tadaima-seed-");
+    auto other = db::Database::Open({(dir / "other.db").string(), 2});
+    db::Migrate(*other);
+    demo::SeedDemo(*other, {4, 60, "tadaima-demo"}, clock_);
+    const char* kPeople =
+        "SELECT c.family_name || c.given_name || c.family_kana || c.birth_date || COALESCE(c.grade, 0) || p.site_id "
+        "FROM child c JOIN child_placement p ON p.child_id = c.id ORDER BY c.id";
+    const char* kFamilies = "SELECT guardian_id || '-' || child_id || relationship FROM guardian_child ORDER BY id";
+    for (const char* sql : {kPeople, kFamilies}) {
+        auto a = database().Read([&](db::ReadTx& tx) { return tx.Query(sql); });
+        auto b = other->Read([&](db::ReadTx& tx) { return tx.Query(sql); });
+        ASSERT_EQ(a.size(), b.size());
+        ASSERT_FALSE(a.empty());
+        for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].Text(0), b[i].Text(0)) << "row " << i;
+    }
+    EXPECT_THROW(demo::SeedDemo(database(), {1, 1, "x"}, clock_), std::runtime_error) << "only into an empty database";
+    other.reset();
+    std::filesystem::remove_all(dir);
+}
 
 }  // namespace
