@@ -11,8 +11,9 @@ struct Limits {
     std::chrono::seconds read_timeout{30};        // to receive one whole request
     std::chrono::seconds keep_alive_timeout{75};  // idle between requests on one connection
     std::chrono::seconds write_timeout{30};
-    int max_connections = 2048;               // beyond this new connections are closed at once
-    std::chrono::seconds shutdown_grace{20};  // in-flight requests get this long after SIGTERM
+    int max_connections = 2048;                // beyond this new connections are closed at once
+    std::chrono::seconds shutdown_grace{20};   // in-flight requests get this long after SIGTERM
+    std::chrono::seconds event_heartbeat{15};  // a quiet event stream sends a comment this often
 };
 
 }  // namespace http

@@ -1,6 +1,7 @@
 #pragma once
 // Request and response as the application sees them: no Beast types, so handlers and tests compile quickly.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,12 +56,16 @@ struct SetCookie {
     std::string ToHeader() const;
 };
 
+class EventChannel;
+
 struct Response {
     int status = 200;
     std::string content_type = "text/html; charset=utf-8";
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
     std::vector<SetCookie> cookies;
+    // When set, the answer is a text/event-stream that stays open; `body` is ignored (see http/events.hpp).
+    std::shared_ptr<EventChannel> events;
 
     static Response Html(std::string body, int status = 200);
     static Response Json(std::string body, int status = 200);

@@ -13,6 +13,7 @@
 
 #include "common/log.hpp"
 #include "common/random.hpp"
+#include "http/events.hpp"
 
 namespace http {
 
@@ -38,10 +39,12 @@ struct Server::Impl {
         acceptor.listen(asio::socket_base::max_listen_connections);
     }
 
-    // One open connection; `idle` while it waits for the next request, when shutdown may close it at once.
+    // One open connection; `idle` while it waits for the next request, when shutdown may close it at once;
+    // `events` while it streams server-sent events, which shutdown ends.
     struct Conn {
         beast::tcp_stream* stream = nullptr;
         bool idle = true;
+        std::shared_ptr<EventChannel> events;
     };
 
     ServerOptions options;
@@ -111,6 +114,61 @@ struct Server::Impl {
         }
     }
 
+    // Writes the head of a text/event-stream, then each batch of pushed events as a chunk, as it arrives; a
+    // comment line when quiet, so dead clients are found and proxies keep the connection. Ends when the channel
+    // is closed (by the producer or by shutdown) or the client goes away.
+    asio::awaitable<void> StreamEvents(beast::tcp_stream& stream, const Request& req, Response res,
+                                       std::chrono::steady_clock::time_point started, std::list<Conn>::iterator self) {
+        auto channel = res.events;
+        res.content_type = "text/event-stream; charset=utf-8";
+        app.Finish(req, res, std::chrono::steady_clock::now() - started);
+        bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(res.status), 11};
+        head.set(bhttp::field::server, "tadaima");
+        head.set(bhttp::field::content_type, res.content_type);
+        for (auto& [k, v] : res.headers) head.insert(k, v);
+        for (auto& c : res.cookies) head.insert(bhttp::field::set_cookie, c.ToHeader());
+        head.set("X-Accel-Buffering", "no");
+        head.chunked(true);
+        bhttp::response_serializer<bhttp::empty_body> sr(head);
+        stream.expires_after(options.limits.write_timeout);
+        auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, kTuple);
+        if (hec) co_return;
+        {
+            std::lock_guard lock(conns_mutex);
+            self->events = channel;
+        }
+        // The waker runs on the pushing thread; it posts to this coroutine's strand, so it cannot slip in between
+        // taking the queue and starting to wait.
+        auto executor = co_await asio::this_coro::executor;
+        auto wake = std::make_shared<asio::steady_timer>(executor);
+        channel->SetWaker([wake, executor] { asio::post(executor, [wake] { wake->cancel(); }); });
+        if (stopping) channel->Close();
+        static const std::string kPing = ": ping\n\n";
+        for (;;) {
+            auto batch = channel->Take();
+            if (!batch.data.empty()) {
+                stream.expires_after(options.limits.write_timeout);
+                auto [ec, n] = co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(batch.data)), kTuple);
+                if (ec) break;
+                continue;  // more may have come while writing
+            }
+            if (batch.closed) {
+                stream.expires_after(options.limits.write_timeout);
+                co_await asio::async_write(stream, bhttp::make_chunk_last(), kTuple);
+                break;
+            }
+            wake->expires_after(options.limits.event_heartbeat);
+            auto [tec] = co_await wake->async_wait(kTuple);
+            if (!tec) {
+                stream.expires_after(options.limits.write_timeout);
+                auto [ec, n] = co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(kPing)), kTuple);
+                if (ec) break;
+            }
+        }
+        channel->SetWaker(nullptr);
+        channel->Close();  // producers learn that nobody listens any more
+    }
+
     asio::awaitable<void> Session(tcp::socket socket) {
         std::string remote;
         {
@@ -122,7 +180,7 @@ struct Server::Impl {
         std::list<Conn>::iterator self;
         {
             std::lock_guard lock(conns_mutex);
-            self = conns.insert(conns.end(), Conn{&stream, true});
+            self = conns.insert(conns.end(), Conn{&stream, true, nullptr});
         }
         beast::flat_buffer buffer;
         const auto& limits = options.limits;
@@ -183,6 +241,10 @@ struct Server::Impl {
             Response res = co_await asio::co_spawn(
                 workers.get_executor(), [&]() -> asio::awaitable<Response> { co_return app.Handle(req); },
                 asio::use_awaitable);
+            if (res.events) {
+                co_await StreamEvents(stream, req, std::move(res), started, self);
+                break;
+            }
             keep_alive = keep_alive && !stopping;
             co_await Write(stream, req, std::move(res), keep_alive, started);
             if (!keep_alive) break;
@@ -214,7 +276,8 @@ struct Server::Impl {
             }
             ++open_connections;
             socket.set_option(tcp::no_delay(true));
-            asio::co_spawn(ioc, Session(std::move(socket)), asio::detached);
+            // Each connection runs on its own strand, so an event stream's waker is serialised with it.
+            asio::co_spawn(asio::make_strand(ioc), Session(std::move(socket)), asio::detached);
         }
     }
 
@@ -228,6 +291,7 @@ struct Server::Impl {
             std::lock_guard lock(conns_mutex);
             for (auto& c : conns) {
                 if (c.idle) c.stream->socket().cancel(ignored);  // busy ones close after their response
+                if (c.events) c.events->Close();                 // event streams end now
             }
         }
         if (open_connections.load() == 0) return;
