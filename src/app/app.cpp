@@ -43,11 +43,11 @@ void App::Prepare(Ctx& ctx, Session session) {
             if (!lang_cookie && svc_.catalogue.HasLanguage(ctx.actor->language)) ctx.lang = ctx.actor->language;
         }
     }
-    // Forms shown before sign-in carry a double-submit token from this cookie.
+    // Forms shown before sign-in carry a double-submit token from this cookie (pages only, not health or assets).
     auto csrf = req.Cookie(kCsrfCookie);
     if (csrf && csrf->size() == 32 && IsHex(*csrf)) {
         ctx.anon_csrf = *csrf;
-    } else {
+    } else if (session == Session::kLoad) {
         ctx.anon_csrf = common::RandomHex(16);
         ctx.cookies.push_back(
             {std::string(kCsrfCookie), ctx.anon_csrf, -1, true, svc_.config.secure_cookies, "Strict"});

@@ -157,6 +157,7 @@ http::Response RenderForm(Ctx& ctx, const web::TemplateRef& tmpl, const auth::Ac
         body.set("action", "/children/" + child->id.ToString());
         body.set("child_id", child->id.ToString());
         body.set("editing", true);
+        if (!child->active) body.set("inactive", true);
     } else {
         body.set("action", "/children");
     }

@@ -97,6 +97,7 @@ http::Response RenderForm(Ctx& ctx, const web::TemplateRef& tmpl, const std::opt
         body.set("action", "/guardians/" + g->id.ToString());
         body.set("guardian_id", g->id.ToString());
         body.set("editing", true);
+        if (!g->active) body.set("inactive", true);
     } else {
         body.set("action", "/guardians");
         body.set("child_id", child->ToString());

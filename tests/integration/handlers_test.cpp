@@ -135,6 +135,29 @@ TEST_P(Handlers, StaffMayReadButNotChangeAndTheDenialIsAudited) {
     EXPECT_EQ(Get("/sites/new").status, 403);
 }
 
+TEST_P(Handlers, AManagerDeactivatesAndReactivatesAChildFromItsEditPage) {
+    SignIn("manager1", "tadaima-demo");
+    auto child = Count("SELECT MIN(c.id) FROM child c JOIN child_placement p ON p.child_id = c.id WHERE p.site_id = 1");
+    auto path = "/children/" + std::to_string(child);
+    auto form = Get(path + "/edit");
+    EXPECT_NE(form.body.find("action=\"" + path + "/deactivate\""), std::string::npos);
+    EXPECT_EQ(Post(path + "/deactivate", {}).status, 303);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM child WHERE deactivated_at IS NOT NULL"), 1);
+    EXPECT_EQ(Get("/children").body.find("href=\"" + path + "\""), std::string::npos) << "hidden from the list";
+    EXPECT_NE(Get("/children?inactive=1").body.find("href=\"" + path + "\""), std::string::npos);
+    form = Get(path + "/edit");
+    EXPECT_NE(form.body.find("action=\"" + path + "/reactivate\""), std::string::npos);
+    EXPECT_EQ(Post(path + "/reactivate", {}).status, 303);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM child WHERE deactivated_at IS NOT NULL"), 0);
+    EXPECT_EQ(AuditCount("child.deactivate"), 1);
+    EXPECT_EQ(AuditCount("child.reactivate"), 1);
+}
+
+TEST_P(Handlers, HealthAndAssetsSetNoCookies) {
+    EXPECT_TRUE(Get("/healthz").raw.cookies.empty());
+    EXPECT_FALSE(Get("/login").raw.cookies.empty());
+}
+
 TEST_P(Handlers, OnlyTheCityCreatesSites) {
     SignIn("manager1", "tadaima-demo");
     Get("/sites");
