@@ -1,33 +1,36 @@
 #!/usr/bin/env bash
-# make bench: requests/s for /healthz and for signed-in list pages, beside nginx serving a small static file on
-# loopback in the same run, and the ratios. Also how long seed-demo takes for 100 sites and 10,000 children.
-# Loopback only; every load run is bounded in time.
+# make bench: requests/s for /healthz and for signed-in list pages, on SQLite and on PostgreSQL, beside nginx
+# serving a small static file on loopback in the same run, and the ratios. Also how long seed-demo takes for 100
+# sites and 10,000 children on each. Loopback only; every load run is bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${BENCH_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 work=$(mktemp -d /tmp/tadaima-bench-XXXXXX)
+chmod a+rx "$work"  # nginx workers and the postgres user must enter it
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+pgdata="$work/pg/data"
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -f "$pgdata/postmaster.pid" ] && as_postgres "$pgbin/pg_ctl" -D "$pgdata" -m immediate -w stop >/dev/null 2>&1
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_http() { for _ in $(seq 1 100); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done; echo "bench: $1 did not answer" >&2; exit 1; }
 rps() { wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
+ratio() { echo "scale=3; $1 / $2" | bc; }
+row() { printf '%-58s %12s %10s\n' "$1" "$2" "$3"; }
 
-echo "bench: machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; wrk -t2 -c$CONNECTIONS -d${DURATION}s, loopback"
+echo "bench: machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; wrk -t2 -c$CONNECTIONS -d${DURATION}s on loopback"
 
-# The dummy city the benchmarks run against.
-export TADAIMA_DB="$work/bench.db" TADAIMA_SECRET_FILE="$work/secret" TADAIMA_LOG_LEVEL=warn
-./build/tadaima migrate >/dev/null
-start=$(date +%s.%N)
-./build/tadaima seed-demo --sites 100 --children 10000
-end=$(date +%s.%N)
-printf 'bench: seed-demo 100 sites / 10,000 children on SQLite: %.2f s\n' "$(echo "$end - $start" | bc)"
-
-# nginx serving a small static file: the ceiling of an HTTP server on this machine.
+# nginx serving a small static file: the ceiling of an HTTP server on this machine, measured in this run.
 mkdir -p "$work/www" "$work/nginx"
-chmod a+rx "$work" "$work/www"  # nginx workers run as an unprivileged user
+chmod a+rx "$work/www"
 head -c 512 /dev/zero | tr '\0' 'x' > "$work/www/hello.txt"
 nginx_port=$(free_port)
 cat > "$work/nginx/nginx.conf" <<CONF
@@ -44,31 +47,59 @@ http {
 CONF
 nginx -c "$work/nginx/nginx.conf" -g 'daemon off;' &
 pids+=($!)
-
-port=$(free_port)
-TADAIMA_LISTEN="127.0.0.1:$port" ./build/tadaima serve &
-pids+=($!)
-base="http://127.0.0.1:$port"
 wait_http "http://127.0.0.1:$nginx_port/hello.txt"
-wait_http "$base/healthz"
-
-# Sign in as the municipal admin (sees every site) to get a session cookie.
-jar="$work/jar"
-csrf=$(curl -fs -c "$jar" -b "$jar" "$base/login" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
-curl -fs -c "$jar" -b "$jar" -o /dev/null -d "_csrf=$csrf&login_id=admin&password=tadaima-demo&next=/" "$base/login"
-session=$(awk '$6 == "tadaima_session" {print $7}' "$jar")
-[ -n "$session" ] || { echo "bench: sign-in failed" >&2; exit 1; }
-cookie="Cookie: tadaima_session=$session"
-curl -fs -o /dev/null -H "$cookie" "$base/children"
-
 nginx_rps=$(rps "http://127.0.0.1:$nginx_port/hello.txt")
-health_rps=$(rps "$base/healthz")
-sites_rps=$(rps -H "$cookie" "$base/sites")
-children_rps=$(rps -H "$cookie" "$base/children")
 
-ratio() { echo "scale=3; $1 / $2" | bc; }
-printf '\n%-52s %12s %10s\n' "what" "requests/s" "÷ nginx"
-printf '%-52s %12s %10s\n' "nginx static 512-byte file (the machine's ceiling)" "$nginx_rps" "1"
-printf '%-52s %12s %10s\n' "GET /healthz (database ping + schema version)" "$health_rps" "$(ratio "$health_rps" "$nginx_rps")"
-printf '%-52s %12s %10s\n' "GET /sites signed in (100 sites, page of 50)" "$sites_rps" "$(ratio "$sites_rps" "$nginx_rps")"
-printf '%-52s %12s %10s\n' "GET /children signed in (10,000, audited read)" "$children_rps" "$(ratio "$children_rps" "$nginx_rps")"
+# A PostgreSQL cluster of our own (synchronous commit and fsync on, as in production), on a port below 32768.
+mkdir -p "$work/pg"
+[ "$(id -u)" = 0 ] && chown postgres "$work/pg"
+as_postgres "$pgbin/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null
+for _ in 1 2 3 4 5; do
+  pg_port=$((20000 + RANDOM % 12000))
+  as_postgres "$pgbin/pg_ctl" -D "$pgdata" -l "$work/pg/log" -w \
+    -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null && break
+done
+psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE bench" >/dev/null
+
+results=()
+# Seeds a city, serves it, signs in as the municipal admin and measures the pages.
+measure() {
+  local name="$1" db="$2"
+  export TADAIMA_DB="$db" TADAIMA_SECRET_FILE="$work/secret" TADAIMA_LOG_LEVEL=warn
+  ./build/tadaima migrate >/dev/null
+  local start end
+  start=$(date +%s.%N)
+  ./build/tadaima seed-demo --sites 100 --children 10000 >/dev/null
+  end=$(date +%s.%N)
+  printf 'bench: seed-demo 100 sites / 10,000 children on %s: %.2f s\n' "$name" "$(echo "$end - $start" | bc)"
+  local port base jar csrf session cookie
+  port=$(free_port)
+  TADAIMA_LISTEN="127.0.0.1:$port" ./build/tadaima serve &
+  local pid=$!
+  pids+=("$pid")
+  base="http://127.0.0.1:$port"
+  wait_http "$base/healthz"
+  jar="$work/jar-$name"
+  csrf=$(curl -fs -c "$jar" -b "$jar" "$base/login" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+  curl -fs -c "$jar" -b "$jar" -o /dev/null -d "_csrf=$csrf&login_id=admin&password=tadaima-demo&next=/" "$base/login"
+  session=$(awk '$6 == "tadaima_session" {print $7}' "$jar")
+  [ -n "$session" ] || { echo "bench: sign-in failed on $name" >&2; exit 1; }
+  cookie="Cookie: tadaima_session=$session"
+  local h s c
+  h=$(rps "$base/healthz")
+  s=$(rps -H "$cookie" "$base/sites")
+  c=$(rps -H "$cookie" "$base/children")
+  results+=("$(row "GET /healthz on $name (ping + schema version)" "$h" "$(ratio "$h" "$nginx_rps")")")
+  results+=("$(row "GET /sites signed in on $name (page of 50 of 100)" "$s" "$(ratio "$s" "$nginx_rps")")")
+  results+=("$(row "GET /children signed in on $name (10,000; audited)" "$c" "$(ratio "$c" "$nginx_rps")")")
+  kill "$pid"
+  wait "$pid" || true
+}
+
+measure sqlite "$work/bench.db"
+measure postgresql "postgresql://postgres@127.0.0.1:$pg_port/bench"
+
+echo
+row "what" "requests/s" "÷ nginx"
+row "nginx static 512-byte file (the machine's ceiling)" "$nginx_rps" "1"
+for r in "${results[@]}"; do echo "$r"; done

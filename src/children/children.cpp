@@ -1,6 +1,7 @@
 #include "children/children.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "common/kana.hpp"
 #include "db/sql.hpp"
@@ -19,13 +20,9 @@ constexpr const char* kWhere =
     " AND (? = 1 OR c.deactivated_at IS NULL)"
     " AND (? = '' OR c.search_key LIKE ? ESCAPE '\\')";
 
-// The latest placement and its site, joined to an already chosen set of children `c`.
-constexpr const char* kSelectWithPlacement =
-    "SELECT c.id, c.family_name, c.given_name, c.family_kana, c.given_kana, c.birth_date, c.grade, c.deactivated_at,"
-    " p.site_id, s.name, p.start_date, p.end_date FROM ";
-constexpr const char* kJoinPlacement =
-    " LEFT JOIN child_placement p ON p.id = (SELECT MAX(p2.id) FROM child_placement p2 WHERE p2.child_id = c.id)"
-    " LEFT JOIN site s ON s.id = p.site_id";
+constexpr const char* kChildColumns =
+    "SELECT c.id, c.family_name, c.given_name, c.family_kana, c.given_kana, c.birth_date, c.grade, c.deactivated_at "
+    "FROM child c";
 
 std::vector<db::Value> FilterParams(const ChildFilter& f) {
     return {f.scope.AllFlag(),           f.scope.UserValue(),        f.site ? 1 : 0,
@@ -43,13 +40,31 @@ Child FromRow(const db::Row& r) {
     c.fields.birth_date = r.Text(5);
     if (auto g = r.OptInt(6)) c.fields.grade = static_cast<int>(*g);
     c.active = r.IsNull(7);
-    if (!r.IsNull(8)) {
-        c.fields.site_id = r.Id<common::SiteId>(8);
-        c.site_name = r.Text(9);
-        c.fields.start_date = r.Text(10);
-        c.fields.end_date = r.OptText(11);
-    }
     return c;
+}
+
+// Fills in each child's latest placement and its site. A separate query for just these children: joined into
+// the list query, PostgreSQL hashes every placement ever made instead of looking up fifty.
+void AddLatestPlacements(db::ReadTx& tx, std::vector<Child>& children) {
+    if (children.empty()) return;
+    std::string sql =
+        "SELECT p.child_id, p.site_id, s.name, p.start_date, p.end_date FROM child_placement p "
+        "JOIN site s ON s.id = p.site_id WHERE p.child_id IN (";
+    std::vector<db::Value> ids;
+    for (const auto& c : children) {
+        sql += ids.empty() ? "?" : ", ?";
+        ids.emplace_back(c.id);
+    }
+    sql += ") ORDER BY p.child_id, p.id";
+    std::unordered_map<std::int64_t, Child*> by_id;
+    for (auto& c : children) by_id[c.id.value] = &c;
+    for (const auto& r : tx.QueryParams(sql, ids)) {  // ordered by id: the last row per child is the latest
+        Child& c = *by_id.at(r.Int(0));
+        c.fields.site_id = r.Id<common::SiteId>(1);
+        c.site_name = r.Text(2);
+        c.fields.start_date = r.Text(3);
+        c.fields.end_date = r.OptText(4);
+    }
 }
 
 std::string DayBefore(const std::string& date) {
@@ -87,12 +102,12 @@ std::vector<Child> ListChildren(db::ReadTx& tx, const ChildFilter& f, int limit,
     params.emplace_back(limit);
     params.emplace_back(offset);
     std::vector<Child> out;
-    for (const auto& r : tx.QueryParams(std::string(kSelectWithPlacement) + "(SELECT c.* FROM child c" + kWhere +
-                                            " ORDER BY c.family_kana, c.given_kana, c.id LIMIT ? OFFSET ?) c" +
-                                            kJoinPlacement + " ORDER BY c.family_kana, c.given_kana, c.id",
-                                        params)) {
+    for (const auto& r : tx.QueryParams(
+             std::string(kChildColumns) + kWhere + " ORDER BY c.family_kana, c.given_kana, c.id LIMIT ? OFFSET ?",
+             params)) {
         out.push_back(FromRow(r));
     }
+    AddLatestPlacements(tx, out);
     return out;
 }
 
@@ -101,9 +116,11 @@ std::int64_t CountChildren(db::ReadTx& tx, const ChildFilter& f) {
 }
 
 std::optional<Child> GetChild(db::ReadTx& tx, common::ChildId id, const common::Date& today) {
-    auto rows = tx.Query(std::string(kSelectWithPlacement) + "child c" + kJoinPlacement + " WHERE c.id = ?", id);
+    auto rows = tx.Query(std::string(kChildColumns) + " WHERE c.id = ?", id);
     if (rows.empty()) return std::nullopt;
-    Child c = FromRow(rows.front());
+    std::vector<Child> one{FromRow(rows.front())};
+    AddLatestPlacements(tx, one);
+    Child c = std::move(one.front());
     for (const auto& r :
          tx.Query("SELECT g.id, g.name FROM child_group_membership m JOIN child_group g ON g.id = m.group_id "
                   "WHERE m.child_id = ? AND (m.end_date IS NULL OR m.end_date >= ?) ORDER BY g.grade, g.name, g.id",

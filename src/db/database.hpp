@@ -166,6 +166,8 @@ class Database {
     }
     // True when a trivial query succeeds now.
     virtual bool Ping() = 0;
+    // Refreshes planner statistics (and on PostgreSQL the visibility map, for index-only scans) after a bulk load.
+    virtual void Optimize() = 0;
 
  protected:
     virtual void RunRead(const std::function<void(ReadTx&)>& f) = 0;

@@ -135,6 +135,11 @@ class SqliteDatabase final : public Database {
     }
     Kind kind() const override { return Kind::kSqlite; }
 
+    void Optimize() override {
+        std::lock_guard lock(write_mutex_);
+        writer_->ExecScript("ANALYZE; PRAGMA optimize;");
+    }
+
     bool Ping() override {
         try {
             auto lease = readers_.Acquire();

@@ -120,7 +120,7 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
     const std::string year_start = Date(school_year, 4, 1);
     const std::string password_hash = auth::HashPassword(o.password);  // one hash for all dummy accounts
 
-    return db.Write([&](db::WriteTx& tx) {
+    auto result = db.Write([&](db::WriteTx& tx) {
         if (!tx.Query("SELECT 1 FROM site LIMIT 1").empty()) {
             throw std::runtime_error("the database already holds sites; seed-demo needs an empty one");
         }
@@ -218,6 +218,8 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
         }
         return r;
     });
+    db.Optimize();  // fresh tables: give the planner statistics before anyone lists them
+    return result;
 }
 
 }  // namespace demo

@@ -24,15 +24,19 @@ std::vector<db::Value> FilterParams(const StaffFilter& f) {
     return {f.scope.AllFlag(), f.scope.UserValue(), f.include_inactive ? 1 : 0, pattern, pattern};
 }
 
+void AddRole(StaffUser& u, const std::string& name, std::optional<std::int64_t> site) {
+    auto role = auth::ParseRole(name);
+    if (!role) return;
+    if (*role == auth::Role::kMunicipalAdmin) {
+        u.municipal = true;
+    } else if (site) {
+        u.site_roles[common::SiteId(*site)] = *role;
+    }
+}
+
 void LoadRoles(db::ReadTx& tx, StaffUser& u) {
     for (const auto& r : tx.Query("SELECT role, site_id FROM staff_role WHERE user_id = ?", u.id)) {
-        auto role = auth::ParseRole(r.Text(0));
-        if (!role) continue;
-        if (*role == auth::Role::kMunicipalAdmin) {
-            u.municipal = true;
-        } else {
-            u.site_roles[r.Id<common::SiteId>(1)] = *role;
-        }
+        AddRole(u, r.Text(0), r.OptInt(1));
     }
 }
 
@@ -52,8 +56,18 @@ std::vector<StaffUser> ListStaff(db::ReadTx& tx, const StaffFilter& f, int limit
                             " ORDER BY u.login_id LIMIT ? OFFSET ?",
                         params)) {
         out.push_back(FromRow(r));
-        LoadRoles(tx, out.back());
     }
+    if (out.empty()) return out;
+    // The roles of the whole page in one query, not one per user.
+    std::string sql = "SELECT user_id, role, site_id FROM staff_role WHERE user_id IN (";
+    std::vector<db::Value> ids;
+    std::map<std::int64_t, StaffUser*> by_id;
+    for (auto& u : out) {
+        sql += ids.empty() ? "?" : ", ?";
+        ids.emplace_back(u.id);
+        by_id[u.id.value] = &u;
+    }
+    for (const auto& r : tx.QueryParams(sql + ")", ids)) AddRole(*by_id.at(r.Int(0)), r.Text(1), r.OptInt(2));
     return out;
 }
 
