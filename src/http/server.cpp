@@ -93,14 +93,20 @@ struct Server::Impl {
         return true;
     }
 
+    // Status line aside, every answer's head comes from the application's Response.
+    template <class Message>
+    static void SetHead(Message& m, const Response& res) {
+        m.set(bhttp::field::server, "tadaima");
+        m.set(bhttp::field::content_type, res.content_type);
+        for (const auto& [k, v] : res.headers) m.insert(k, v);
+        for (const auto& c : res.cookies) m.insert(bhttp::field::set_cookie, c.ToHeader());
+    }
+
     asio::awaitable<void> Write(beast::tcp_stream& stream, const Request& req, Response res, bool keep_alive,
                                 std::chrono::steady_clock::time_point started) {
         app.Finish(req, res, std::chrono::steady_clock::now() - started);
         bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), 11};
-        out.set(bhttp::field::server, "tadaima");
-        out.set(bhttp::field::content_type, res.content_type);
-        for (auto& [k, v] : res.headers) out.insert(k, v);
-        for (auto& c : res.cookies) out.insert(bhttp::field::set_cookie, c.ToHeader());
+        SetHead(out, res);
         out.keep_alive(keep_alive);
         if (req.method != "HEAD") out.body() = std::move(res.body);
         out.prepare_payload();
@@ -123,10 +129,7 @@ struct Server::Impl {
         res.content_type = "text/event-stream; charset=utf-8";
         app.Finish(req, res, std::chrono::steady_clock::now() - started);
         bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(res.status), 11};
-        head.set(bhttp::field::server, "tadaima");
-        head.set(bhttp::field::content_type, res.content_type);
-        for (auto& [k, v] : res.headers) head.insert(k, v);
-        for (auto& c : res.cookies) head.insert(bhttp::field::set_cookie, c.ToHeader());
+        SetHead(head, res);
         head.set("X-Accel-Buffering", "no");
         head.chunked(true);
         bhttp::response_serializer<bhttp::empty_body> sr(head);
