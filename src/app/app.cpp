@@ -82,7 +82,8 @@ http::Response App::Handle(http::Request& req) {
         if (!match.route) {
             req.route = "unmatched";
             Prepare(ctx, Session::kLoad);
-            throw match.other_method ? http::HttpError(405, "error_method_not_allowed") : http::NotFound();
+            if (match.other_method) throw http::MethodNotAllowed();
+            throw http::NotFound();
         }
         req.route = match.route->pattern;
         req.path_params = std::move(match.params);

@@ -99,10 +99,4 @@ std::string FormatTimeOfDay(int minutes) {
     return buf;
 }
 
-int AgeOn(const Date& birth, const Date& on) {
-    int age = static_cast<int>(on.year()) - static_cast<int>(birth.year());
-    if (on.month() < birth.month() || (on.month() == birth.month() && on.day() < birth.day())) --age;
-    return age;
-}
-
 }  // namespace common

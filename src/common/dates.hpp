@@ -30,7 +30,4 @@ Date TokyoDate(Instant t);
 std::optional<int> ParseTimeOfDay(std::string_view text);
 std::string FormatTimeOfDay(int minutes);
 
-// Completed years between birth and the given date (age on that date).
-int AgeOn(const Date& birth, const Date& on);
-
 }  // namespace common

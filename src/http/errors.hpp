@@ -36,9 +36,6 @@ struct MethodNotAllowed : HttpError {
 struct Conflict : HttpError {
     explicit Conflict(std::string key = "error_conflict") : HttpError(409, std::move(key)) {}
 };
-struct PayloadTooLarge : HttpError {
-    PayloadTooLarge() : HttpError(413, "error_payload_too_large") {}
-};
 struct ServiceUnavailable : HttpError {
     explicit ServiceUnavailable(std::string key = "error_unavailable") : HttpError(503, std::move(key)) {}
 };

@@ -23,7 +23,6 @@ Catalogue::Catalogue() {
         kainjow::mustache::data root;
         root.set("t", std::move(d));
         data_[lang] = std::move(root);
-        languages_.push_back(lang);
     }
     auto base = texts_.find(kDefaultLanguage);
     if (base == texts_.end()) throw std::runtime_error("catalogue: i18n/ja.json is missing");

@@ -16,7 +16,6 @@ class Catalogue {
     // Loads the embedded catalogue files; throws when a language lacks a key the default language has.
     Catalogue();
     bool HasLanguage(std::string_view lang) const;
-    const std::vector<std::string>& languages() const { return languages_; }
     // The text for key in lang, else in Japanese; the key itself when neither has it (and a test fails on that).
     const std::string& Get(std::string_view lang, std::string_view key) const;
     bool Has(std::string_view key) const;
@@ -26,7 +25,6 @@ class Catalogue {
  private:
     std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> texts_;
     std::map<std::string, kainjow::mustache::data, std::less<>> data_;
-    std::vector<std::string> languages_;
 };
 
 }  // namespace web

@@ -55,12 +55,6 @@ TEST(Dates, TimeOfDay) {
     EXPECT_EQ(common::FormatTimeOfDay(1140), "19:00");
 }
 
-TEST(Dates, AgeCountsCompletedYears) {
-    auto birth = *common::ParseDate("2019-04-02");
-    EXPECT_EQ(common::AgeOn(birth, *common::ParseDate("2026-04-01")), 6);
-    EXPECT_EQ(common::AgeOn(birth, *common::ParseDate("2026-04-02")), 7);
-}
-
 TEST(Random, TokensAreHexOfTheAskedLengthAndDiffer) {
     auto a = common::RandomHex(32), b = common::RandomHex(32);
     EXPECT_EQ(a.size(), 64u);
