@@ -49,6 +49,7 @@ constexpr NavItem kNav[] = {
     {"/children", "nav_children", auth::Action::kChildView},
     {"/guardians", "nav_guardians", auth::Action::kGuardianView},
     {"/staff", "nav_staff", auth::Action::kStaffView},
+    {"/audit", "nav_audit", auth::Action::kAuditView},
 };
 
 }  // namespace

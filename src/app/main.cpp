@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/app.hpp"
+#include "auth/audit.hpp"
 #include "common/log.hpp"
 #include "db/migrate.hpp"
 #include "demo/seed.hpp"
@@ -18,6 +19,7 @@ Usage:
   tadaima migrate               bring the database schema up to date (running it twice changes nothing)
   tadaima seed-demo [--sites N] [--children M]
                                 fill an empty database with a generated dummy city (default 3 sites, 150 children)
+  tadaima audit verify          check the audit trail's hash chain; exit 1 at the first altered or missing entry
   tadaima --help                this text
 
 Environment:
@@ -80,6 +82,22 @@ int Migrate(const Config& config) {
     return 0;
 }
 
+int AuditVerify(const Config& config) {
+    auto database = OpenDatabase(config);
+    auto check = database->Read([](db::ReadTx& tx) { return auth::VerifyAuditChain(tx); });
+    if (!check.bad_id) {
+        std::cout << "audit verify: " << check.checked << " entries checked; the chain is intact\n";
+        return 0;
+    }
+    if (check.problem == "altered") {
+        std::cout << "audit verify: entry " << *check.bad_id << " has been altered (its hash does not match)\n";
+    } else {
+        std::cout << "audit verify: the chain breaks at entry " << *check.bad_id
+                  << ": the entry before it was removed, altered or reordered\n";
+    }
+    return 1;
+}
+
 int SeedDemo(const Config& config, int argc, char** argv) {
     demo::SeedOptions options;
     for (int i = 2; i < argc; ++i) {
@@ -129,6 +147,7 @@ int Main(int argc, char** argv) {
         if (command == "serve") return Serve(config);
         if (command == "migrate") return Migrate(config);
         if (command == "seed-demo") return SeedDemo(config, argc, argv);
+        if (command == "audit" && argc > 2 && std::string(argv[2]) == "verify") return AuditVerify(config);
         std::cerr << "tadaima: unknown command '" << command << "'\n\n" << kUsage;
         return 2;
     } catch (const std::exception& e) {

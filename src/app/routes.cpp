@@ -3,6 +3,7 @@
 
 #include "app/core_handlers.hpp"
 #include "app/router.hpp"
+#include "audit/handlers.hpp"
 #include "children/handlers.hpp"
 #include "guardians/handlers.hpp"
 #include "sites/handlers.hpp"
@@ -16,6 +17,7 @@ Router BuildRoutes(const Services& s) {
     auto child = std::make_shared<children::Handlers>(s.templates);
     auto guardian = std::make_shared<guardians::Handlers>(s.templates);
     auto staff = std::make_shared<staff::Handlers>(s.templates);
+    auto audit = std::make_shared<audit::Handlers>(s.templates);
     Router r;
 
     // Operations
@@ -76,6 +78,10 @@ Router BuildRoutes(const Services& s) {
     r.Post("/staff/{id}", [staff](Ctx& c) { return staff->Update(c); });
     r.Post("/staff/{id}/deactivate", [staff](Ctx& c) { return staff->SetActive(c, false); });
     r.Post("/staff/{id}/reactivate", [staff](Ctx& c) { return staff->SetActive(c, true); });
+
+    // The audit trail (municipal admins)
+    r.Get("/audit", [audit](Ctx& c) { return audit->List(c); });
+    r.Get("/audit.csv", [audit](Ctx& c) { return audit->Csv(c); });
     return r;
 }
 

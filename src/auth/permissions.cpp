@@ -28,6 +28,7 @@ constexpr std::array kMatrix = {
     Rule{Action::kStaffView,        true,  true,   false},
     Rule{Action::kStaffEdit,        true,  true,   false},
     Rule{Action::kGrantMunicipal,   true,  false,  false},
+    Rule{Action::kAuditView,        true,  false,  false},
 };
 // clang-format on
 
@@ -78,6 +79,8 @@ std::string_view ActionName(Action action) {
             return "staff.edit";
         case Action::kGrantMunicipal:
             return "staff.grant_municipal";
+        case Action::kAuditView:
+            return "audit.view";
     }
     return "unknown";
 }
@@ -120,7 +123,9 @@ Role Actor::PrimaryRole() const {
 
 bool Can(const Actor& actor, Action action, std::optional<common::SiteId> site) {
     if (actor.municipal) return RoleAllows(Role::kMunicipalAdmin, action);
-    if (action == Action::kSiteCreate || action == Action::kGrantMunicipal) return false;
+    // City-level actions belong to municipal admins alone, whatever site roles someone holds.
+    if (action == Action::kSiteCreate || action == Action::kGrantMunicipal || action == Action::kAuditView)
+        return false;
     if (site) {
         auto role = actor.RoleAt(*site);
         return role && RoleAllows(*role, action);

@@ -28,6 +28,7 @@ enum class Action {
     kStaffView,
     kStaffEdit,
     kGrantMunicipal,  // make someone a municipal admin
+    kAuditView,       // browse and export the audit trail
 };
 std::string_view ActionName(Action action);
 

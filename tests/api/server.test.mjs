@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { startServer, Client, run } from '../support/server.mjs';
 
 let server;
@@ -193,4 +194,26 @@ test('SIGTERM stops the server cleanly with exit code 0, closing idle connection
   assert.equal(code, 0);
   assert.ok(own.lines.some((l) => l.includes('"msg":"stopped"')));
   await own.stop();
+});
+
+test('audit verify passes on an untouched trail and names the entry someone edited', async () => {
+  const own = await startServer({ sites: 1, children: 2 });
+  try {
+    const c = new Client(own.url);
+    await c.signIn('admin', 'wrong password');
+    await c.signIn('admin');
+    await c.get('/children');
+    let r = run(['audit', 'verify'], own.env);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /3 entries checked; the chain is intact/);
+    // What someone with access to the database file might do: remove the guard, turn a failure into a success.
+    const sql = "DROP TRIGGER audit_event_no_update; UPDATE audit_event SET outcome = 'ok' WHERE action = 'signin' AND outcome = 'failed';";
+    const tamper = spawnSync('sqlite3', [own.env.TADAIMA_DB, sql], { encoding: 'utf8' });
+    assert.equal(tamper.status, 0, tamper.stderr);
+    r = run(['audit', 'verify'], own.env);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /entry 1 has been altered/);
+  } finally {
+    await own.stop();
+  }
 });
