@@ -10,6 +10,7 @@
 #include "auth/audit.hpp"
 #include "auth/permissions.hpp"
 #include "auth/sessions.hpp"
+#include "auth/throttle.hpp"
 #include "common/clock.hpp"
 #include "db/database.hpp"
 #include "http/errors.hpp"
@@ -31,6 +32,7 @@ struct Services {
     const Config& config;
     Metrics& metrics;
     auth::SessionPolicy session_policy;
+    auth::ThrottlePolicy throttle_policy;
 };
 
 class Ctx {

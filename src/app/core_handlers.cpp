@@ -39,37 +39,46 @@ http::Response CoreHandlers::LoginForm(Ctx& ctx) const {
 }
 
 http::Response CoreHandlers::Login(Ctx& ctx) const {
+    const auto& svc = ctx.svc;
+    const std::string& address = ctx.req.remote_address;
     std::string login_id = Trimmed(ctx.form.GetOr("login_id"));
     std::string password = ctx.form.GetOr("password");
+    auto audit = [&](std::string outcome, std::optional<common::UserId> user, std::string action = "signin") {
+        auto ev = ctx.Audit(std::move(action), "staff_user", user ? std::optional(user->value) : std::nullopt);
+        ev.actor = user;
+        ev.outcome = std::move(outcome);
+        return ev;
+    };
+    // An address spraying failures across accounts is held back before any password is checked.
+    if (svc.db.Read(
+            [&](db::ReadTx& tx) { return auth::AddressThrottled(tx, address, svc.clock, svc.throttle_policy); })) {
+        svc.db.Write([&](db::WriteTx& tx) { auth::WriteAudit(tx, audit("throttled", std::nullopt), svc.clock); });
+        auto res = RenderLogin(ctx, login_, "error_signin_throttled", 429);
+        res.SetHeader("Retry-After", std::to_string(svc.throttle_policy.address_window.count() * 60));
+        return res;
+    }
     if (login_id.empty() || password.empty() || login_id.size() > 64 || password.size() > 1024) {
         return RenderLogin(ctx, login_, "error_signin_failed", 401);
     }
-    auto user = ctx.svc.db.Read([&](db::ReadTx& tx) { return auth::Authenticate(tx, login_id, password); });
-    if (!user) {
-        ctx.svc.db.Write([&](db::WriteTx& tx) {
-            auto ev = ctx.Audit("signin", "staff_user", std::nullopt);
-            ev.outcome = "failed";
-            auth::WriteAudit(tx, ev, ctx.svc.clock);
-        });
-        return RenderLogin(ctx, login_, "error_signin_failed", 401);
-    }
-    auto session = ctx.svc.db.Write([&](db::WriteTx& tx) -> std::optional<auth::NewSession> {
-        auto actor = auth::LoadActor(tx, *user);
-        auto ev = ctx.Audit("signin", "staff_user", user->value);
-        ev.actor = *user;
-        if (!actor) {
-            ev.outcome = "failed";  // an account without any role cannot sign in
-            auth::WriteAudit(tx, ev, ctx.svc.clock);
-            return std::nullopt;
-        }
-        ev.actor_role = std::string(auth::RoleName(actor->PrimaryRole()));
-        auth::WriteAudit(tx, ev, ctx.svc.clock);
-        return auth::CreateSession(tx, *user, ctx.svc.clock, ctx.svc.session_policy);
+    // Unknown, wrong and locked all get the same answer after the same hashing work.
+    auto check = svc.db.Read([&](db::ReadTx& tx) { return auth::CheckCredentials(tx, login_id, password, svc.clock); });
+    std::optional<auth::NewSession> session;
+    svc.db.Write([&](db::WriteTx& tx) {
+        std::optional<auth::Actor> actor;
+        if (check.user) actor = auth::LoadActor(tx, *check.user);  // an account without any role cannot sign in
+        bool ok = actor.has_value();
+        bool locked_now =
+            auth::RecordSignInAttempt(tx, login_id, check.known, address, ok, svc.clock, svc.throttle_policy);
+        auto ev = audit(ok ? "ok" : (check.locked ? "locked" : "failed"), check.known);
+        if (actor) ev.actor_role = std::string(auth::RoleName(actor->PrimaryRole()));
+        auth::WriteAudit(tx, ev, svc.clock);
+        if (locked_now) auth::WriteAudit(tx, audit("ok", check.known, "account.locked"), svc.clock);
+        if (ok) session = auth::CreateSession(tx, *check.user, svc.clock, svc.session_policy);
     });
     if (!session) return RenderLogin(ctx, login_, "error_signin_failed", 401);
     auto res = http::Response::Redirect(SafeNext(ctx.form.GetOr("next")));
     res.cookies.push_back(
-        {std::string(auth::kSessionCookie), session->token, -1, true, ctx.svc.config.secure_cookies, "Lax"});
+        {std::string(auth::kSessionCookie), session->token, -1, true, svc.config.secure_cookies, "Lax"});
     return res;
 }
 

@@ -57,7 +57,7 @@ int Serve(const Config& config) {
     web::Templates templates;
     web::Assets assets;
     Metrics metrics;
-    Services services{*database, clock, catalogue, templates, assets, config, metrics, {}};
+    Services services{*database, clock, catalogue, templates, assets, config, metrics, {}, {}};
     App application(services, metrics);
     http::ServerOptions options;
     options.address = config.listen_address;

@@ -78,6 +78,7 @@ Router BuildRoutes(const Services& s) {
     r.Post("/staff/{id}", [staff](Ctx& c) { return staff->Update(c); });
     r.Post("/staff/{id}/deactivate", [staff](Ctx& c) { return staff->SetActive(c, false); });
     r.Post("/staff/{id}/reactivate", [staff](Ctx& c) { return staff->SetActive(c, true); });
+    r.Post("/staff/{id}/unlock", [staff](Ctx& c) { return staff->Unlock(c); });
 
     // The audit trail (municipal admins)
     r.Get("/audit", [audit](Ctx& c) { return audit->List(c); });

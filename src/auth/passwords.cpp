@@ -2,10 +2,13 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <semaphore>
 #include <stdexcept>
+#include <unordered_set>
 
 #include "common/random.hpp"
+#include "web/embedded.hpp"
 
 namespace auth {
 namespace {
@@ -39,12 +42,41 @@ bool VerifyPassword(std::string_view hash, std::string_view password) {
     return crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
 }
 
-std::optional<std::string> CheckPasswordPolicy(std::string_view password) {
+namespace {
+const std::unordered_set<std::string>& CommonPasswords() {
+    static const std::unordered_set<std::string> words = [] {
+        std::unordered_set<std::string> out;
+        for (const auto& f : web::EmbeddedFiles()) {
+            if (f.path != "data/common-passwords.txt") continue;
+            std::size_t start = 0;
+            while (start < f.data.size()) {
+                auto nl = f.data.find('\n', start);
+                if (nl == std::string_view::npos) nl = f.data.size();
+                if (nl > start) out.emplace(f.data.substr(start, nl - start));
+                start = nl + 1;
+            }
+        }
+        return out;
+    }();
+    return words;
+}
+
+std::string Lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+}  // namespace
+
+std::optional<std::string> CheckPasswordPolicy(std::string_view password, std::string_view login_id) {
     // Length counts characters, not bytes: a Japanese passphrase of 8 characters is fine.
     std::size_t chars = 0;
     for (unsigned char c : password) chars += (c & 0xC0) != 0x80;
     if (chars < kMinPasswordLength) return "error_password_too_short";
     if (password.size() > kMaxPasswordLength) return "error_password_too_long";
+    std::string lower = Lower(password);
+    if (CommonPasswords().count(lower)) return "error_password_common";
+    if (!login_id.empty() && lower == Lower(login_id)) return "error_password_is_login_id";
     return std::nullopt;
 }
 

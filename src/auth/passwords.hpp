@@ -11,7 +11,8 @@ inline constexpr std::size_t kMaxPasswordLength = 1024;  // long passphrases wel
 // argon2id (libsodium) with OWASP's minimum: 19 MiB, 2 passes. Concurrent hashing is capped to bound memory.
 std::string HashPassword(std::string_view password);
 bool VerifyPassword(std::string_view hash, std::string_view password);
-// A catalogue key when the password is not acceptable, else nullopt.
-std::optional<std::string> CheckPasswordPolicy(std::string_view password);
+// A catalogue key when the password is not acceptable, else nullopt: too short, too long, one of the most
+// common passwords (data/common-passwords.txt), or the login id itself. No composition rules (OWASP ASVS 2.1).
+std::optional<std::string> CheckPasswordPolicy(std::string_view password, std::string_view login_id = {});
 
 }  // namespace auth

@@ -1,6 +1,5 @@
 #include "auth/sessions.hpp"
 
-#include "auth/passwords.hpp"
 #include "common/dates.hpp"
 #include "common/random.hpp"
 
@@ -77,19 +76,6 @@ void EndSession(db::WriteTx& tx, common::SessionId id, const common::Clock& cloc
 void EndAllSessions(db::WriteTx& tx, common::UserId user, const common::Clock& clock) {
     tx.Exec("UPDATE user_session SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL", FormatInstant(clock.Now()),
             user);
-}
-
-std::optional<common::UserId> Authenticate(db::ReadTx& tx, std::string_view login_id, std::string_view password) {
-    // A fixed hash to verify against when the login id is unknown, so both answers take as long.
-    static const std::string kDummyHash = HashPassword("tadaima-timing-equaliser");
-    auto row = tx.QueryOptional(
-        "SELECT id, password_hash FROM staff_user WHERE login_id = ? AND deactivated_at IS NULL", login_id);
-    if (!row) {
-        VerifyPassword(kDummyHash, password);
-        return std::nullopt;
-    }
-    if (!VerifyPassword(row->Text(1), password)) return std::nullopt;
-    return row->Id<common::UserId>(0);
 }
 
 }  // namespace auth

@@ -37,9 +37,6 @@ void TouchSession(db::WriteTx& tx, common::SessionId id, const common::Clock& cl
 void EndSession(db::WriteTx& tx, common::SessionId id, const common::Clock& clock);
 void EndAllSessions(db::WriteTx& tx, common::UserId user, const common::Clock& clock);
 
-// Checks a login id and password. Unknown ids cost the same hashing time as wrong passwords.
-std::optional<common::UserId> Authenticate(db::ReadTx& tx, std::string_view login_id, std::string_view password);
-
 // The actor's identity and roles, for an active user.
 std::optional<Actor> LoadActor(db::ReadTx& tx, common::UserId user);
 

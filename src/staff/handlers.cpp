@@ -4,6 +4,8 @@
 
 #include "app/validate.hpp"
 #include "auth/passwords.hpp"
+#include "auth/throttle.hpp"
+#include "common/dates.hpp"
 #include "sites/sites.hpp"
 #include "staff/staff.hpp"
 
@@ -54,7 +56,9 @@ Input Validate(const Ctx& ctx, const auth::Actor& actor, const std::vector<sites
     in.display_name = app::TextField(form, "display_name", errors, true, 50);
     in.password = form.GetOr("password");
     if (!existing || !in.password.empty()) {
-        if (auto bad = auth::CheckPasswordPolicy(in.password)) errors.Add("password", *bad);
+        if (auto bad = auth::CheckPasswordPolicy(in.password, existing ? existing->login_id : in.login_id)) {
+            errors.Add("password", *bad);
+        }
     }
     in.language = form.GetOr("language", "ja");
     if (in.language != "ja" && in.language != "en") errors.Add("language", "error_choose");
@@ -137,6 +141,15 @@ http::Response RenderForm(Ctx& ctx, const web::TemplateRef& tmpl, const auth::Ac
         body.set("editing", true);
         if (!user->active) body.set("inactive", true);
         if (user->id != actor.user_id) body.set("can_deactivate", true);
+        if (user->locked_until) {
+            auto until = common::ParseInstant(*user->locked_until);
+            if (until && ctx.svc.clock.Now() < *until) {
+                // Shown in Tokyo time, as staff read clocks.
+                auto tokyo = std::chrono::floor<std::chrono::minutes>(*until + common::kTokyoOffset);
+                auto minutes = (tokyo - std::chrono::floor<std::chrono::days>(tokyo)).count();
+                body.set("locked_until", common::FormatTimeOfDay(static_cast<int>(minutes)));
+            }
+        }
     } else {
         body.set("action", "/staff");
     }
@@ -275,6 +288,16 @@ http::Response Handlers::SetActive(Ctx& ctx, bool active) const {
                          ctx.svc.clock);
     });
     return http::Response::Redirect("/staff?notice=" + std::string(active ? "reactivated" : "deactivated"));
+}
+
+http::Response Handlers::Unlock(Ctx& ctx) const {
+    const auto& actor = ctx.Require(Action::kStaffEdit);
+    auto u = LoadForEdit(ctx, actor);
+    ctx.svc.db.Write([&](db::WriteTx& tx) {
+        auth::UnlockAccount(tx, u.id, ctx.svc.clock);
+        auth::WriteAudit(tx, ctx.Audit("staff.unlock", "staff_user", u.id.value), ctx.svc.clock);
+    });
+    return http::Response::Redirect("/staff/" + u.id.ToString() + "/edit?notice=unlocked");
 }
 
 }  // namespace staff

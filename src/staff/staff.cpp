@@ -41,7 +41,7 @@ void LoadRoles(db::ReadTx& tx, StaffUser& u) {
 }
 
 StaffUser FromRow(const db::Row& r) {
-    return {r.Id<common::UserId>(0), r.Text(1), r.Text(2), r.Text(3), r.IsNull(4), false, {}};
+    return {r.Id<common::UserId>(0), r.Text(1), r.Text(2), r.Text(3), r.IsNull(4), false, {}, std::nullopt};
 }
 
 }  // namespace
@@ -77,9 +77,10 @@ std::int64_t CountStaff(db::ReadTx& tx, const StaffFilter& f) {
 
 std::optional<StaffUser> GetStaff(db::ReadTx& tx, common::UserId id) {
     auto r = tx.QueryOptional(
-        "SELECT id, login_id, display_name, language, deactivated_at FROM staff_user WHERE id = ?", id);
+        "SELECT id, login_id, display_name, language, deactivated_at, locked_until FROM staff_user WHERE id = ?", id);
     if (!r) return std::nullopt;
     auto u = FromRow(*r);
+    u.locked_until = r->OptText(5);
     LoadRoles(tx, u);
     return u;
 }

@@ -21,6 +21,7 @@ struct StaffUser {
     bool active = true;
     bool municipal = false;
     std::map<common::SiteId, auth::Role> site_roles;
+    std::optional<std::string> locked_until;  // ISO instant, while sign-in is locked after repeated failures
 };
 
 struct StaffFilter {

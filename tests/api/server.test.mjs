@@ -217,3 +217,23 @@ test('audit verify passes on an untouched trail and names the entry someone edit
     await own.stop();
   }
 });
+
+test('ten failed sign-ins lock an account, and no answer tells whether a login id exists', async () => {
+  const own = await startServer({ sites: 1, children: 1 });
+  try {
+    const c = new Client(own.url);
+    const normalise = (text, login) => text.replaceAll(`value="${login}"`, 'value="LOGIN"');
+    const unknown = await c.signIn('nobody-here', 'wrong password');
+    const wrong = await c.signIn('staff1', 'wrong password');
+    assert.equal(unknown.status, 401);
+    assert.equal(wrong.status, 401);
+    assert.equal(normalise(unknown.text, 'nobody-here'), normalise(wrong.text, 'staff1'));
+    for (let i = 0; i < 9; i++) assert.equal((await c.signIn('staff1', `wrong ${i}`)).status, 401);
+    const locked = await c.signIn('staff1', 'tadaima-demo');
+    assert.equal(locked.status, 401, 'the right password is refused while locked');
+    assert.equal(normalise(locked.text, 'staff1'), normalise(wrong.text, 'staff1'));
+    assert.equal(c.cookies.has('tadaima_session'), false);
+  } finally {
+    await own.stop();
+  }
+});

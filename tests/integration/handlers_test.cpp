@@ -348,7 +348,7 @@ TEST(DatabaseOutage, HealthIs503AndPagesShowAnErrorPageWhilePostgresqlIsDown) {
     web::Assets assets;
     app::Metrics metrics;
     app::Config config;
-    app::Services services{*database, clock, catalogue, templates, assets, config, metrics, {}};
+    app::Services services{*database, clock, catalogue, templates, assets, config, metrics, {}, {}};
     app::App application(services, metrics);
     auto get = [&](const std::string& path) {
         http::Request req;

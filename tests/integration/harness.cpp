@@ -135,7 +135,7 @@ void AppTest::SetUp() {
     assets_ = std::make_unique<web::Assets>();
     metrics_ = std::make_unique<app::Metrics>();
     services_ = std::make_unique<app::Services>(
-        app::Services{*db_, clock_, *catalogue_, *templates_, *assets_, config_, *metrics_, {}});
+        app::Services{*db_, clock_, *catalogue_, *templates_, *assets_, config_, *metrics_, {}, {}});
     app_ = std::make_unique<app::App>(*services_, *metrics_);
 }
 

@@ -1,6 +1,7 @@
 // Domain queries against real SQLite and PostgreSQL.
 #include "auth/passwords.hpp"
 #include "auth/sessions.hpp"
+#include "auth/throttle.hpp"
 #include "children/children.hpp"
 #include "common/kana.hpp"
 #include "db/migrate.hpp"
@@ -232,11 +233,13 @@ TEST_P(Queries, AWrongPasswordAndAnUnknownLoginAreBothRefused) {
     auto hash = auth::HashPassword("correct horse battery");
     database().Write([&](db::WriteTx& tx) { staff::InsertStaff(tx, "known", "k", hash, "ja", clock_); });
     auto check = [&](const std::string& login, const std::string& pw) {
-        return database().Read([&](db::ReadTx& tx) { return auth::Authenticate(tx, login, pw); });
+        return database().Read([&](db::ReadTx& tx) { return auth::CheckCredentials(tx, login, pw, clock_); });
     };
-    EXPECT_TRUE(check("known", "correct horse battery"));
-    EXPECT_FALSE(check("known", "wrong password"));
-    EXPECT_FALSE(check("unknown", "correct horse battery"));
+    EXPECT_TRUE(check("known", "correct horse battery").user);
+    EXPECT_FALSE(check("known", "wrong password").user);
+    EXPECT_TRUE(check("known", "wrong password").known);
+    EXPECT_FALSE(check("unknown", "correct horse battery").user);
+    EXPECT_FALSE(check("unknown", "correct horse battery").known);
 }
 
 INSTANTIATE_TEST_SUITE_P(Both, Queries, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),

@@ -123,7 +123,10 @@ TEST(Passwords, Argon2idHashesVerifyAndThePolicyCountsCharacters) {
     EXPECT_FALSE(auth::VerifyPassword(h, "とても長いひらがなのパスフレーズ!"));
     EXPECT_EQ(auth::CheckPasswordPolicy("short"), "error_password_too_short");
     EXPECT_FALSE(auth::CheckPasswordPolicy("ながいぱすわーど"));  // 8 characters, 24 bytes
-    EXPECT_FALSE(auth::CheckPasswordPolicy("1234567"s + "8"));
+    EXPECT_EQ(auth::CheckPasswordPolicy("12345678"), "error_password_common");
+    EXPECT_EQ(auth::CheckPasswordPolicy("PassWord1"), "error_password_common") << "case does not help";
+    EXPECT_EQ(auth::CheckPasswordPolicy("carer.tanaka", "Carer.Tanaka"), "error_password_is_login_id");
+    EXPECT_FALSE(auth::CheckPasswordPolicy("a long passphrase about the river", "carer.tanaka"));
 }
 
 TEST(Sql, PostgresPlaceholdersSkipQuotedText) {
