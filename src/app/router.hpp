@@ -37,6 +37,8 @@ class Router {
         bool other_method = false;  // the path exists with another method: 405, not 404
     };
     Match Find(std::string_view method, std::string_view path) const;
+    // Every route; the permission-matrix test checks that each one is in its table.
+    const std::vector<Route>& routes() const { return routes_; }
 
  private:
     std::vector<Route> routes_;

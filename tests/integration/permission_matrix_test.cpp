@@ -1,0 +1,246 @@
+// The permission matrix as data: every route × every role × an object at the actor's own site and one at another
+// site. A case that must be refused must also leave the data unchanged, and people at another site must be
+// "not found" (404), not merely forbidden. Every route the server has must appear in the table, so the table
+// grows with every new endpoint.
+#include <regex>
+#include <set>
+
+#include "harness.hpp"
+
+namespace {
+
+using testing_support::AppTest;
+
+enum class Expect { kOk, kNo, kHidden };  // allowed; refused (403/404/422, nothing changed); 404 and unchanged
+struct Case {
+    const char* method;
+    const char* pattern;
+    std::vector<std::pair<std::string, std::string>> form;  // "{site}" is replaced by the object's site
+    // admin own/other, manager own/other, staff own/other
+    Expect expect[3][2];
+};
+constexpr Expect O = Expect::kOk, N = Expect::kNo, H = Expect::kHidden;
+
+std::vector<std::pair<std::string, std::string>> ChildForm() {
+    return {{"family_name", "権限"},  {"given_name", "試験"},       {"family_kana", "けんげん"},
+            {"given_kana", "しけん"}, {"birth_date", "2019-05-05"}, {"grade", "1"},
+            {"site_id", "{site}"},    {"start_date", "2026-04-01"}};
+}
+std::vector<std::pair<std::string, std::string>> GuardianForm() {
+    return {{"family_name", "権限"},    {"given_name", "保護者"}, {"family_kana", "けんげん"},
+            {"given_kana", "ほごしゃ"}, {"language", "ja"},       {"relationship", "mother"},
+            {"child_id", "{child}"}};
+}
+std::vector<std::pair<std::string, std::string>> SiteForm() {
+    return {{"kind", "gakudo"}, {"name", "権限テスト学童"}, {"name_kana", "けんげんてすと"}};
+}
+std::vector<std::pair<std::string, std::string>> StaffForm() {
+    return {{"display_name", "権限 試験"},
+            {"language", "ja"},
+            {"role_{site}", "staff"},
+            {"login_id", "matrix.user"},
+            {"password", "a long matrix passphrase"}};
+}
+
+// GETs first, then changes, with the ones that cut links last, so earlier cases see the city as seeded.
+const std::vector<Case>& Table() {
+    static const std::vector<Case> cases = {
+        {"GET", "/", {}, {{O, O}, {O, O}, {O, O}}},
+        {"GET", "/sites", {}, {{O, O}, {O, O}, {O, O}}},
+        {"GET", "/sites/new", {}, {{O, O}, {N, N}, {N, N}}},
+        {"GET", "/sites/{site}", {}, {{O, O}, {O, N}, {O, N}}},
+        {"GET", "/sites/{site}/edit", {}, {{O, O}, {O, N}, {N, N}}},
+        {"GET", "/sites/{site}/groups/new", {}, {{O, O}, {O, N}, {N, N}}},
+        {"GET", "/groups/{group}/edit", {}, {{O, O}, {O, N}, {N, N}}},
+        {"GET", "/children", {}, {{O, O}, {O, O}, {O, O}}},
+        {"GET", "/children/new", {}, {{O, O}, {O, O}, {N, N}}},
+        {"GET", "/children/{child}", {}, {{O, O}, {O, H}, {O, H}}},
+        {"GET", "/children/{child}/edit", {}, {{O, O}, {O, H}, {N, H}}},
+        {"GET", "/guardians", {}, {{O, O}, {O, O}, {O, O}}},
+        {"GET", "/guardians/new?child_id={child}", {}, {{O, O}, {O, H}, {N, H}}},
+        {"GET", "/guardians/{guardian}", {}, {{O, O}, {O, H}, {O, H}}},
+        {"GET", "/guardians/{guardian}/edit", {}, {{O, O}, {O, H}, {N, H}}},
+        {"GET", "/staff", {}, {{O, O}, {O, O}, {N, N}}},
+        {"GET", "/staff/new", {}, {{O, O}, {O, O}, {N, N}}},
+        {"GET", "/staff/{user}/edit", {}, {{O, O}, {O, H}, {N, N}}},
+        {"GET", "/audit", {}, {{O, O}, {N, N}, {N, N}}},
+        {"GET", "/audit.csv", {}, {{O, O}, {N, N}, {N, N}}},
+        {"POST", "/sites", SiteForm(), {{O, O}, {N, N}, {N, N}}},
+        {"POST", "/sites/{site}", SiteForm(), {{O, O}, {O, N}, {N, N}}},
+        {"POST", "/sites/{site}/groups", {{"kind", "custom"}, {"name", "権限"}}, {{O, O}, {O, N}, {N, N}}},
+        {"POST", "/groups/{group}", {{"kind", "custom"}, {"name", "権限"}}, {{O, O}, {O, N}, {N, N}}},
+        {"POST", "/groups/{group}/deactivate", {}, {{O, O}, {O, N}, {N, N}}},
+        {"POST", "/groups/{group}/reactivate", {}, {{O, O}, {O, N}, {N, N}}},
+        {"POST", "/children", ChildForm(), {{O, O}, {O, N}, {N, N}}},
+        {"POST", "/children/{child}", ChildForm(), {{O, O}, {O, H}, {N, H}}},
+        {"POST", "/children/{child}/deactivate", {}, {{O, O}, {O, H}, {N, H}}},
+        {"POST", "/children/{child}/reactivate", {}, {{O, O}, {O, H}, {N, H}}},
+        {"POST",
+         "/children/{child}/guardians",
+         {{"guardian_id", "{guardian}"}, {"relationship", "other"}},
+         {{O, O}, {O, H}, {N, H}}},
+        {"POST", "/guardians", GuardianForm(), {{O, O}, {O, H}, {N, H}}},
+        {"POST", "/guardians/{guardian}", GuardianForm(), {{O, O}, {O, H}, {N, H}}},
+        {"POST", "/guardians/{guardian}/deactivate", {}, {{O, O}, {O, H}, {N, H}}},
+        {"POST", "/guardians/{guardian}/reactivate", {}, {{O, O}, {O, H}, {N, H}}},
+        {"POST", "/staff", StaffForm(), {{O, O}, {O, N}, {N, N}}},
+        {"POST", "/staff/{user}", StaffForm(), {{O, O}, {O, H}, {N, N}}},
+        {"POST", "/staff/{user}/unlock", {}, {{O, O}, {O, H}, {N, N}}},
+        {"POST", "/staff/{user}/deactivate", {}, {{O, O}, {O, H}, {N, N}}},
+        {"POST", "/staff/{user}/reactivate", {}, {{O, O}, {O, H}, {N, N}}},
+        {"POST", "/sites/{site}/deactivate", {}, {{O, O}, {N, N}, {N, N}}},
+        {"POST", "/sites/{site}/reactivate", {}, {{O, O}, {N, N}, {N, N}}},
+        {"POST", "/children/{child}/guardians/{guardian}/unlink", {}, {{O, O}, {O, H}, {N, H}}},
+    };
+    return cases;
+}
+
+// Routes anyone may use, signed in or not.
+const std::set<std::string> kPublic = {"GET /healthz", "GET /metrics", "GET /static/{file}", "GET /lang/{lang}",
+                                       "GET /login",   "POST /login",  "POST /logout"};
+
+struct Objects {
+    std::int64_t site, group, child, guardian, user;
+};
+
+class PermissionMatrix : public AppTest {
+ protected:
+    void SetUp() override {
+        AppTest::SetUp();
+        SeedSmallCity(2, 24);
+        own_ = Find(1);
+        other_ = Find(2);
+    }
+    std::int64_t One(const std::string& sql) {
+        return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Int(0); });
+    }
+    // Objects that belong to exactly one site: a child with a guardian who has no child elsewhere.
+    Objects Find(int site) {
+        std::string s = std::to_string(site);
+        Objects o{};
+        o.site = site;
+        o.group = One("SELECT MIN(id) FROM child_group WHERE site_id = " + s);
+        o.guardian =
+            One("SELECT MIN(gc.guardian_id) FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id "
+                "WHERE p.site_id = " +
+                s +
+                " AND gc.guardian_id NOT IN (SELECT gc2.guardian_id FROM guardian_child gc2 "
+                "JOIN child_placement p2 ON p2.child_id = gc2.child_id WHERE p2.site_id <> " +
+                s + ")");
+        o.child = One("SELECT MIN(child_id) FROM guardian_child WHERE guardian_id = " + std::to_string(o.guardian));
+        o.user = One("SELECT id FROM staff_user WHERE login_id = 'staff" + s + "'");
+        return o;
+    }
+    static std::string Fill(std::string text, const Objects& o) {
+        for (auto [key, value] :
+             {std::pair{"{site}", o.site}, std::pair{"{group}", o.group}, std::pair{"{child}", o.child},
+              std::pair{"{guardian}", o.guardian}, std::pair{"{user}", o.user}}) {
+            for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key)) {
+                text.replace(pos, std::string(key).size(), std::to_string(value));
+            }
+        }
+        return text;
+    }
+    // Everything a refused request must not have changed (the audit trail and sign-in records may grow).
+    std::string Fingerprint() {
+        std::string out;
+        for (const char* t : {"site", "child_group", "child", "guardian", "staff_user"}) {
+            auto r = database().Read([&](db::ReadTx& tx) {
+                return tx
+                    .QueryOne(
+                        std::string("SELECT COUNT(*) || '/' || COALESCE(CAST(MAX(updated_at) AS TEXT), '') || '/' || "
+                                    "COUNT(deactivated_at) FROM ") +
+                        t)
+                    .Text(0);
+            });
+            out += std::string(t) + "=" + r + ";";
+        }
+        for (const char* t :
+             {"guardian_child", "staff_role", "child_placement", "child_group_membership", "site_opening_hours"}) {
+            out += std::string(t) + "=" + std::to_string(One(std::string("SELECT COUNT(*) FROM ") + t)) + ";";
+        }
+        return out;
+    }
+    void RunAs(int role, const std::string& login) {
+        SignIn(login, "tadaima-demo");
+        ASSERT_EQ(Get("/").status, 200) << login;
+        std::size_t i = 0;
+        for (const auto& c : Table()) {
+            ++i;
+            for (int which = 0; which < 2; ++which) {
+                const Objects& o = which == 0 ? own_ : other_;
+                Expect expect = c.expect[role][which];
+                std::string path = Fill(c.pattern, o);
+                std::string where =
+                    std::string(c.method) + " " + path + " as " + login + (which ? " (other site)" : " (own site)");
+                clock_.Advance(std::chrono::seconds(1));  // distinct updated_at for every change
+                auto before = Fingerprint();
+                AppTest::Result r{};
+                if (std::string(c.method) == "GET") {
+                    r = Get(path);
+                } else {
+                    Get("/");  // a fresh CSRF token from a page
+                    std::vector<std::pair<std::string, std::string>> form;
+                    for (const auto& [k, v] : c.form) {
+                        std::string value = Fill(v, o);
+                        if (k == "login_id") value += std::to_string(role) + std::to_string(which) + std::to_string(i);
+                        form.emplace_back(Fill(k, o), value);
+                    }
+                    r = Post(path, form);
+                }
+                if (expect == Expect::kOk) {
+                    EXPECT_TRUE(r.status == 200 || r.status == 303) << where << " → " << r.status;
+                } else {
+                    if (expect == Expect::kHidden) {
+                        EXPECT_EQ(r.status, 404) << where;
+                    } else {
+                        EXPECT_TRUE(r.status == 403 || r.status == 404 || r.status == 422)
+                            << where << " → " << r.status;
+                    }
+                    EXPECT_EQ(Fingerprint(), before) << where << " changed data";
+                }
+            }
+        }
+    }
+    Objects own_{}, other_{};
+};
+
+TEST_P(PermissionMatrix, EveryRouteIsInTheTable) {
+    std::set<std::string> table;
+    for (const auto& c : Table()) {
+        std::string pattern = std::regex_replace(c.pattern, std::regex(R"(\?.*)"), "");
+        pattern = std::regex_replace(pattern, std::regex(R"(\{(site|group|child|guardian|user)\})"), "{id}");
+        table.insert(std::string(c.method) + " " + pattern);
+    }
+    for (const auto& r : app_->router().routes()) {
+        std::string key = r.method + " " + std::regex_replace(r.pattern, std::regex(R"(\{guardian_id\})"), "{id}");
+        if (kPublic.count(r.method + " " + r.pattern)) continue;
+        EXPECT_TRUE(table.count(key)) << key << " is not in the permission matrix";
+    }
+}
+
+TEST_P(PermissionMatrix, MunicipalAdmin) { RunAs(0, "admin"); }
+TEST_P(PermissionMatrix, SiteManager) { RunAs(1, "manager1"); }
+TEST_P(PermissionMatrix, Staff) { RunAs(2, "staff1"); }
+
+TEST_P(PermissionMatrix, NobodySignedInGetsAnythingButTheSignInPage) {
+    for (const auto& c : Table()) {
+        std::string path = Fill(c.pattern, own_);
+        auto before = Fingerprint();
+        if (std::string(c.method) == "GET") {
+            auto r = Get(path);
+            EXPECT_EQ(r.status, 303) << path;
+            EXPECT_TRUE(r.location.starts_with("/login?next=")) << path;
+        } else {
+            Get("/login");
+            auto r = Post(path, c.form);
+            EXPECT_TRUE(r.status == 401 || r.status == 403) << "POST " << path << " → " << r.status;
+            EXPECT_EQ(Fingerprint(), before) << "POST " << path;
+        }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Both, PermissionMatrix, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
+
+}  // namespace
