@@ -1,13 +1,19 @@
 // The command line: serve, migrate, seed-demo.
+#include <termios.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <map>
 
 #include "app/app.hpp"
 #include "auth/audit.hpp"
+#include "auth/passwords.hpp"
 #include "common/log.hpp"
 #include "db/migrate.hpp"
 #include "demo/seed.hpp"
+#include "staff/staff.hpp"
 
 namespace app {
 namespace {
@@ -19,6 +25,10 @@ Usage:
   tadaima migrate               bring the database schema up to date (running it twice changes nothing)
   tadaima seed-demo [--sites N] [--children M]
                                 fill an empty database with a generated dummy city (default 3 sites, 150 children)
+  tadaima user create --login L --name N --role R [--site S] [--language ja|en]
+                                create a staff account (roles: municipal_admin, site_manager, staff; a site id
+                                for the last two); the password is read from standard input, or asked for twice
+                                without echo on a terminal
   tadaima audit verify          check the audit trail's hash chain; exit 1 at the first altered or missing entry
   tadaima --help                this text
 
@@ -98,6 +108,93 @@ int AuditVerify(const Config& config) {
     return 1;
 }
 
+// A password from standard input: asked for twice without echo on a terminal, else the first line.
+std::string ReadPassword() {
+    auto read_line = [] {
+        std::string line;
+        std::getline(std::cin, line);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        return line;
+    };
+    if (!isatty(STDIN_FILENO)) return read_line();
+    termios old{};
+    tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    std::cerr << "Password: ";
+    std::string first = read_line();
+    std::cerr << "\nAgain: ";
+    std::string second = read_line();
+    std::cerr << "\n";
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    if (first != second) throw std::runtime_error("the two passwords differ");
+    return first;
+}
+
+int UserCreate(const Config& config, int argc, char** argv) {
+    std::map<std::string, std::string> opts;
+    for (int i = 3; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (!arg.starts_with("--") || i + 1 >= argc) throw std::runtime_error("user create: unexpected " + arg);
+        opts[arg.substr(2)] = argv[++i];
+    }
+    for (const char* required : {"login", "name", "role"}) {
+        if (!opts.count(required)) throw std::runtime_error(std::string("user create: --") + required + " is required");
+    }
+    auto role = auth::ParseRole(opts["role"]);
+    if (!role) throw std::runtime_error("user create: --role must be municipal_admin, site_manager or staff");
+    std::optional<common::SiteId> site;
+    if (*role != auth::Role::kMunicipalAdmin) {
+        if (!opts.count("site")) throw std::runtime_error("user create: --site is required for " + opts["role"]);
+        try {
+            site = common::SiteId(std::stoll(opts["site"]));
+        } catch (const std::exception&) {
+            throw std::runtime_error("user create: --site must be a site id");
+        }
+    }
+    std::string language = opts.count("language") ? opts["language"] : "ja";
+    if (language != "ja" && language != "en") throw std::runtime_error("user create: --language must be ja or en");
+    const std::string& login = opts["login"];
+    bool login_ok = login.size() >= 3 && login.size() <= 64;
+    for (char c : login)
+        login_ok = login_ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
+    if (!login_ok) throw std::runtime_error("user create: --login takes 3–64 of a–z, 0–9, '.', '_', '-'");
+
+    auto database = OpenDatabase(config);
+    if (!db::GetSchemaStatus(*database).UpToDate()) throw std::runtime_error("run `tadaima migrate` first");
+    std::string password = ReadPassword();
+    if (auto bad = auth::CheckPasswordPolicy(password, login)) {
+        web::Catalogue catalogue;
+        throw std::runtime_error("user create: " + catalogue.Get("en", *bad));
+    }
+    std::string hash = auth::HashPassword(password);
+    common::SystemClock clock;
+    auto id = database->Write([&](db::WriteTx& tx) {
+        if (site && !tx.QueryOptional("SELECT 1 FROM site WHERE id = ?", *site)) {
+            throw std::runtime_error("user create: there is no site " + site->ToString());
+        }
+        if (staff::LoginIdTaken(tx, login)) throw std::runtime_error("user create: the login id is already taken");
+        auto id = staff::InsertStaff(tx, login, opts["name"], hash, language, clock);
+        if (site) {
+            staff::ReplaceRoles(tx, id, {*site}, {{*site, *role}}, std::nullopt, clock);
+        } else {
+            staff::ReplaceRoles(tx, id, {}, {}, true, clock);
+        }
+        auth::AuditEvent ev;
+        ev.actor_role = "operator";  // the command line: no signed-in actor
+        ev.site = site;
+        ev.action = "staff.create";
+        ev.target_kind = "staff_user";
+        ev.target_id = id.value;
+        ev.outcome = "ok";
+        auth::WriteAudit(tx, ev, clock);
+        return id;
+    });
+    std::cout << "user create: created account " << id.value << " (" << opts["role"] << ")\n";
+    return 0;
+}
+
 int SeedDemo(const Config& config, int argc, char** argv) {
     demo::SeedOptions options;
     for (int i = 2; i < argc; ++i) {
@@ -148,6 +245,7 @@ int Main(int argc, char** argv) {
         if (command == "migrate") return Migrate(config);
         if (command == "seed-demo") return SeedDemo(config, argc, argv);
         if (command == "audit" && argc > 2 && std::string(argv[2]) == "verify") return AuditVerify(config);
+        if (command == "user" && argc > 2 && std::string(argv[2]) == "create") return UserCreate(config, argc, argv);
         std::cerr << "tadaima: unknown command '" << command << "'\n\n" << kUsage;
         return 2;
     } catch (const std::exception& e) {

@@ -237,3 +237,31 @@ test('ten failed sign-ins lock an account, and no answer tells whether a login i
     await own.stop();
   }
 });
+
+test('user create makes a first municipal admin from the command line, who can then sign in', async () => {
+  const own = await startServer({ sites: 1, children: 1 });
+  try {
+    const create = (args, input) => spawnSync(new URL('../../build/tadaima', import.meta.url).pathname,
+      ['user', 'create', ...args], { env: { ...process.env, ...own.env }, input, encoding: 'utf8' });
+    let r = create(['--login', 'city.ops', '--name', '運用 担当', '--role', 'municipal_admin'], 'a long operator passphrase\n');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /created account \d+ \(municipal_admin\)/);
+    const c = new Client(own.url);
+    assert.equal((await c.signIn('city.ops', 'a long operator passphrase')).status, 303);
+    assert.equal((await c.get('/audit')).status, 200);
+
+    r = create(['--login', 'city.ops', '--name', 'x', '--role', 'municipal_admin'], 'another long passphrase\n');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /already taken/);
+    r = create(['--login', 'carer.x', '--name', 'x', '--role', 'staff'], 'another long passphrase\n');
+    assert.match(r.stderr, /--site is required/);
+    r = create(['--login', 'carer.x', '--name', 'x', '--role', 'staff', '--site', '99'], 'another long passphrase\n');
+    assert.match(r.stderr, /no site 99/);
+    r = create(['--login', 'carer.x', '--name', 'x', '--role', 'staff', '--site', '1'], 'password1\n');
+    assert.match(r.stderr, /most common passwords/);
+    r = create(['--login', 'carer.x', '--name', 'x', '--role', 'staff', '--site', '1'], 'a carer passphrase\n');
+    assert.equal(r.status, 0, r.stderr);
+  } finally {
+    await own.stop();
+  }
+});
