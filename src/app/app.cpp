@@ -31,7 +31,7 @@ void App::Prepare(Ctx& ctx, Session session) {
     std::optional<std::string> lang_cookie = req.Cookie(kLangCookie);
     if (lang_cookie && svc_.catalogue.HasLanguage(*lang_cookie)) ctx.lang = *lang_cookie;
 
-    auto token = session == Session::kLoad ? req.Cookie(auth::kSessionCookie) : std::nullopt;
+    auto token = session == Session::kLoad ? req.Cookie(CookieName(svc_.config, auth::kSessionCookie)) : std::nullopt;
     if (token) {
         auto found = svc_.db.Read(
             [&](db::ReadTx& tx) { return auth::FindSession(tx, *token, svc_.clock, svc_.session_policy); });
@@ -44,13 +44,13 @@ void App::Prepare(Ctx& ctx, Session session) {
         }
     }
     // Forms shown before sign-in carry a double-submit token from this cookie (pages only, not health or assets).
-    auto csrf = req.Cookie(kCsrfCookie);
+    auto csrf = req.Cookie(CookieName(svc_.config, kCsrfCookie));
     if (csrf && csrf->size() == 32 && IsHex(*csrf)) {
         ctx.anon_csrf = *csrf;
     } else if (session == Session::kLoad) {
         ctx.anon_csrf = common::RandomHex(16);
         ctx.cookies.push_back(
-            {std::string(kCsrfCookie), ctx.anon_csrf, -1, true, svc_.config.secure_cookies, "Strict"});
+            {CookieName(svc_.config, kCsrfCookie), ctx.anon_csrf, -1, true, svc_.config.secure_cookies, "Strict"});
     }
 
     if (req.method == "POST") {

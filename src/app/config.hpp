@@ -18,6 +18,12 @@ struct Config {
     std::string log_level = "info";
 };
 
+// A cookie's name: with the __Host- prefix whenever cookies are Secure, so that browsers accept it only from this
+// host, over HTTPS, for the whole site (no subdomain can set or shadow it).
+inline std::string CookieName(const Config& c, std::string_view base) {
+    return (c.secure_cookies ? "__Host-" : "") + std::string(base);
+}
+
 // Reads TADAIMA_* variables; throws std::runtime_error with a clear message on a bad value.
 Config ConfigFromEnvironment();
 

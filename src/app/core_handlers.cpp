@@ -73,12 +73,15 @@ http::Response CoreHandlers::Login(Ctx& ctx) const {
         if (actor) ev.actor_role = std::string(auth::RoleName(actor->PrimaryRole()));
         auth::WriteAudit(tx, ev, svc.clock);
         if (locked_now) auth::WriteAudit(tx, audit("ok", check.known, "account.locked"), svc.clock);
-        if (ok) session = auth::CreateSession(tx, *check.user, svc.clock, svc.session_policy);
+        if (ok) {
+            session = auth::CreateSession(tx, *check.user, svc.clock, svc.session_policy, address,
+                                          ctx.req.Header("user-agent"));
+        }
     });
     if (!session) return RenderLogin(ctx, login_, "error_signin_failed", 401);
     auto res = http::Response::Redirect(SafeNext(ctx.form.GetOr("next")));
     res.cookies.push_back(
-        {std::string(auth::kSessionCookie), session->token, -1, true, svc.config.secure_cookies, "Lax"});
+        {CookieName(svc.config, auth::kSessionCookie), session->token, -1, true, svc.config.secure_cookies, "Lax"});
     return res;
 }
 
@@ -90,7 +93,8 @@ http::Response CoreHandlers::Logout(Ctx& ctx) const {
         });
     }
     auto res = http::Response::Redirect("/login?notice=signed_out");
-    res.cookies.push_back({std::string(auth::kSessionCookie), "", 0, true, ctx.svc.config.secure_cookies, "Lax"});
+    res.cookies.push_back(
+        {CookieName(ctx.svc.config, auth::kSessionCookie), "", 0, true, ctx.svc.config.secure_cookies, "Lax"});
     return res;
 }
 

@@ -79,6 +79,7 @@ Router BuildRoutes(const Services& s) {
     r.Post("/staff/{id}/deactivate", [staff](Ctx& c) { return staff->SetActive(c, false); });
     r.Post("/staff/{id}/reactivate", [staff](Ctx& c) { return staff->SetActive(c, true); });
     r.Post("/staff/{id}/unlock", [staff](Ctx& c) { return staff->Unlock(c); });
+    r.Post("/staff/{id}/sessions/end", [staff](Ctx& c) { return staff->EndSessions(c); });
 
     // The audit trail (municipal admins)
     r.Get("/audit", [audit](Ctx& c) { return audit->List(c); });

@@ -7,16 +7,33 @@ namespace auth {
 
 using common::FormatInstant;
 
-NewSession CreateSession(db::WriteTx& tx, common::UserId user, const common::Clock& clock,
-                         const SessionPolicy& policy) {
+NewSession CreateSession(db::WriteTx& tx, common::UserId user, const common::Clock& clock, const SessionPolicy& policy,
+                         const std::string& address, const std::string& user_agent) {
     NewSession s{common::RandomHex(32), common::RandomHex(32)};
     auto now = clock.Now();
     tx.Exec(
-        "INSERT INTO user_session (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO user_session (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, address, "
+        "user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         common::Sha256Hex(s.token), user, s.csrf_token, FormatInstant(now), FormatInstant(now),
-        FormatInstant(now + policy.absolute));
+        FormatInstant(now + policy.absolute), address, user_agent.substr(0, 200));
     return s;
+}
+
+std::vector<SessionInfo> LiveSessions(db::ReadTx& tx, common::UserId user, const common::Clock& clock,
+                                      const SessionPolicy& policy) {
+    auto now = clock.Now();
+    auto canonical = [](const std::string& v) {  // PostgreSQL answers in its own timestamp format
+        auto t = common::ParseInstant(v);
+        return t ? FormatInstant(*t) : v;
+    };
+    std::vector<SessionInfo> out;
+    for (const auto& r :
+         tx.Query("SELECT id, created_at, last_seen_at, address, user_agent FROM user_session "
+                  "WHERE user_id = ? AND ended_at IS NULL AND expires_at > ? AND last_seen_at > ? ORDER BY id DESC",
+                  user, FormatInstant(now), FormatInstant(now - policy.idle))) {
+        out.push_back({r.Id<common::SessionId>(0), canonical(r.Text(1)), canonical(r.Text(2)), r.Text(3), r.Text(4)});
+    }
+    return out;
 }
 
 std::optional<Actor> LoadActor(db::ReadTx& tx, common::UserId user) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "auth/permissions.hpp"
 #include "common/clock.hpp"
@@ -24,7 +25,19 @@ struct NewSession {
     std::string csrf_token;
 };
 
-NewSession CreateSession(db::WriteTx& tx, common::UserId user, const common::Clock& clock, const SessionPolicy& policy);
+NewSession CreateSession(db::WriteTx& tx, common::UserId user, const common::Clock& clock, const SessionPolicy& policy,
+                         const std::string& address = "", const std::string& user_agent = "");
+
+// An account's sessions that are still live, newest first, for an admin to see and end.
+struct SessionInfo {
+    common::SessionId id;
+    std::string created_at;
+    std::string last_seen_at;
+    std::string address;
+    std::string user_agent;
+};
+std::vector<SessionInfo> LiveSessions(db::ReadTx& tx, common::UserId user, const common::Clock& clock,
+                                      const SessionPolicy& policy);
 
 struct SessionLookup {
     std::optional<Actor> actor;

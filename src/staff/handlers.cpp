@@ -141,6 +141,19 @@ http::Response RenderForm(Ctx& ctx, const web::TemplateRef& tmpl, const auth::Ac
         body.set("editing", true);
         if (!user->active) body.set("inactive", true);
         if (user->id != actor.user_id) body.set("can_deactivate", true);
+        auto sessions = ctx.svc.db.Read(
+            [&](db::ReadTx& tx) { return auth::LiveSessions(tx, user->id, ctx.svc.clock, ctx.svc.session_policy); });
+        data list{data::type::list};
+        for (const auto& s : sessions) {
+            data d;
+            d.set("created_at", s.created_at);
+            d.set("last_seen_at", s.last_seen_at);
+            d.set("address", s.address);
+            d.set("user_agent", s.user_agent);
+            list.push_back(d);
+        }
+        body.set("sessions", list);
+        if (!sessions.empty()) body.set("has_sessions", true);
         if (user->locked_until) {
             auto until = common::ParseInstant(*user->locked_until);
             if (until && ctx.svc.clock.Now() < *until) {
@@ -298,6 +311,17 @@ http::Response Handlers::Unlock(Ctx& ctx) const {
         auth::WriteAudit(tx, ctx.Audit("staff.unlock", "staff_user", u.id.value), ctx.svc.clock);
     });
     return http::Response::Redirect("/staff/" + u.id.ToString() + "/edit?notice=unlocked");
+}
+
+http::Response Handlers::EndSessions(Ctx& ctx) const {
+    const auto& actor = ctx.Require(Action::kStaffEdit);
+    auto u = LoadForEdit(ctx, actor);
+    ctx.svc.db.Write([&](db::WriteTx& tx) {
+        auth::EndAllSessions(tx, u.id, ctx.svc.clock);
+        auth::WriteAudit(tx, ctx.Audit("staff.end_sessions", "staff_user", u.id.value), ctx.svc.clock);
+    });
+    if (u.id == actor.user_id) return http::Response::Redirect("/login?notice=signed_out");
+    return http::Response::Redirect("/staff/" + u.id.ToString() + "/edit?notice=sessions_ended");
 }
 
 }  // namespace staff

@@ -13,6 +13,7 @@ class Handlers {
     http::Response Update(app::Ctx& ctx) const;
     http::Response SetActive(app::Ctx& ctx, bool active) const;
     http::Response Unlock(app::Ctx& ctx) const;
+    http::Response EndSessions(app::Ctx& ctx) const;
 
  private:
     const web::TemplateRef& list_;

@@ -118,7 +118,7 @@ test('the staff pages are accessible in English too, by keyboard', async () => {
   await page.waitForURL(`${server.url}/`);
   for (const path of ['/', '/sites', '/sites/1', '/sites/1/edit', '/sites/1/groups/new', '/children',
     '/children/1', '/children/1/edit', '/guardians', '/guardians/1', '/guardians/1/edit',
-    '/guardians/new?child_id=1', '/staff', '/staff/new', '/staff/2/edit', '/sites/new', '/children/new', '/audit',
+    '/guardians/new?child_id=1', '/staff', '/staff/new', '/staff/2/edit', '/staff/1/edit', '/sites/new', '/children/new', '/audit',
     '/no-such-page']) {
     await page.goto(server.url + path);
     await assertAccessible(page);

@@ -216,6 +216,40 @@ TEST_P(Handlers, AManagerCreatesAStaffAccountForTheirSiteOnly) {
     EXPECT_NE(r.body.find("このログインIDはすでに使われています。"), std::string::npos);
 }
 
+TEST_P(Handlers, AnAdminSeesAnAccountsSessionsAndEndsThem) {
+    SignIn("staff1", "tadaima-demo");
+    auto staff_cookies = cookies_;
+    EXPECT_EQ(Get("/children").status, 200);
+    cookies_.clear();
+    SignIn("admin", "tadaima-demo");
+    auto id = std::to_string(Count("SELECT id FROM staff_user WHERE login_id = 'staff1'"));
+    auto page = Get("/staff/" + id + "/edit");
+    EXPECT_NE(page.body.find("data-qa=\"sessions\""), std::string::npos);
+    EXPECT_NE(page.body.find("127.0.0.1"), std::string::npos);
+    EXPECT_EQ(Post("/staff/" + id + "/sessions/end", {}).status, 303);
+    EXPECT_EQ(AuditCount("staff.end_sessions"), 1);
+    EXPECT_NE(Get("/staff/" + id + "/edit").body.find("data-qa=\"no-sessions\""), std::string::npos);
+    cookies_ = staff_cookies;
+    EXPECT_EQ(Get("/children").status, 303) << "the ended session no longer signs anyone in";
+}
+
+TEST_P(Handlers, SecureCookiesCarryTheHostPrefix) {
+    config_.secure_cookies = true;
+    auto login = Get("/login");
+    ASSERT_FALSE(login.raw.cookies.empty());
+    EXPECT_EQ(login.raw.cookies[0].name, "__Host-tadaima_csrf");
+    EXPECT_TRUE(login.raw.cookies[0].secure);
+    auto r = Post("/login", {{"login_id", "admin"}, {"password", "tadaima-demo"}});
+    ASSERT_EQ(r.status, 303);
+    bool host_session = false;
+    for (const auto& c : r.raw.cookies) host_session = host_session || (c.name == "__Host-tadaima_session" && c.secure);
+    EXPECT_TRUE(host_session);
+    EXPECT_EQ(Get("/").status, 200) << "the prefixed cookie is the one read back";
+    bool hsts = false;
+    for (const auto& [k, v] : Get("/").raw.headers) hsts = hsts || k == "Strict-Transport-Security";
+    EXPECT_TRUE(hsts);
+}
+
 TEST_P(Handlers, DeactivatingAnAccountEndsItsSessions) {
     SignIn("staff1", "tadaima-demo");
     auto staff_cookies = cookies_;

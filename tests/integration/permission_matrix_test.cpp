@@ -86,6 +86,7 @@ const std::vector<Case>& Table() {
         {"POST", "/staff", StaffForm(), {{O, O}, {O, N}, {N, N}}},
         {"POST", "/staff/{user}", StaffForm(), {{O, O}, {O, H}, {N, N}}},
         {"POST", "/staff/{user}/unlock", {}, {{O, O}, {O, H}, {N, N}}},
+        {"POST", "/staff/{user}/sessions/end", {}, {{O, O}, {O, H}, {N, N}}},
         {"POST", "/staff/{user}/deactivate", {}, {{O, O}, {O, H}, {N, N}}},
         {"POST", "/staff/{user}/reactivate", {}, {{O, O}, {O, H}, {N, N}}},
         {"POST", "/sites/{site}/deactivate", {}, {{O, O}, {N, N}, {N, N}}},
