@@ -24,6 +24,16 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 wait_http() { for _ in $(seq 1 100); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done; echo "bench: $1 did not answer" >&2; exit 1; }
 rps() { wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
 ratio() { echo "scale=3; $1 / $2" | bc; }
+# RFC 6238 TOTP of a base32 secret, now (what an authenticator app shows).
+totp() {
+  python3 - "$1" <<'PY'
+import base64, hashlib, hmac, struct, sys, time
+s = sys.argv[1]
+mac = hmac.new(base64.b32decode(s + "=" * (-len(s) % 8)), struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+o = mac[-1] & 15
+print("%06d" % ((struct.unpack(">I", mac[o:o + 4])[0] & 0x7FFFFFFF) % 1000000))
+PY
+}
 row() { printf '%-58s %12s %10s\n' "$1" "$2" "$3"; }
 
 echo "bench: machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; wrk -t2 -c$CONNECTIONS -d${DURATION}s on loopback"
@@ -82,6 +92,12 @@ measure() {
   jar="$work/jar-$name"
   csrf=$(curl -fs -c "$jar" -b "$jar" "$base/login" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
   curl -fs -c "$jar" -b "$jar" -o /dev/null -d "_csrf=$csrf&login_id=admin&password=tadaima-demo&next=/" "$base/login"
+  # The admin sets up the second factor as with an authenticator app.
+  local setup secret
+  setup=$(curl -fsL -c "$jar" -b "$jar" "$base/mfa?next=/")
+  secret=$(echo "$setup" | sed -n 's/.*data-qa="totp-secret">\([A-Z2-7 ]*\)<.*/\1/p' | tr -d ' ')
+  csrf=$(echo "$setup" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+  curl -fs -c "$jar" -b "$jar" -o /dev/null -d "_csrf=$csrf&code=$(totp "$secret")&next=/" "$base/mfa/setup"
   session=$(awk '$6 == "tadaima_session" {print $7}' "$jar")
   [ -n "$session" ] || { echo "bench: sign-in failed on $name" >&2; exit 1; }
   cookie="Cookie: tadaima_session=$session"

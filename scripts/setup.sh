@@ -10,7 +10,7 @@ APT_PACKAGES=(
   # libraries
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libpq-dev libsodium-dev libicu-dev
-  libkainjow-mustache-dev prometheus-cpp-dev
+  libkainjow-mustache-dev prometheus-cpp-dev libssl-dev libqrencode-dev
   # tests
   libgtest-dev libgmock-dev postgresql postgresql-client
   chromium fonts-noto-cjk nodejs npm curl

@@ -31,7 +31,7 @@ void App::Prepare(Ctx& ctx, Session session) {
     std::optional<std::string> lang_cookie = req.Cookie(kLangCookie);
     if (lang_cookie && svc_.catalogue.HasLanguage(*lang_cookie)) ctx.lang = *lang_cookie;
 
-    auto token = session == Session::kLoad ? req.Cookie(CookieName(svc_.config, auth::kSessionCookie)) : std::nullopt;
+    auto token = session != Session::kSkip ? req.Cookie(CookieName(svc_.config, auth::kSessionCookie)) : std::nullopt;
     if (token) {
         auto found = svc_.db.Read(
             [&](db::ReadTx& tx) { return auth::FindSession(tx, *token, svc_.clock, svc_.session_policy); });
@@ -39,15 +39,19 @@ void App::Prepare(Ctx& ctx, Session session) {
             if (found.needs_touch) {
                 svc_.db.Write([&](db::WriteTx& tx) { auth::TouchSession(tx, found.actor->session_id, svc_.clock); });
             }
-            ctx.actor = std::move(found.actor);
-            if (!lang_cookie && svc_.catalogue.HasLanguage(ctx.actor->language)) ctx.lang = ctx.actor->language;
+            if (!lang_cookie && svc_.catalogue.HasLanguage(found.actor->language)) ctx.lang = found.actor->language;
+            if (found.second_factor_pending) {
+                ctx.pending = std::move(found.actor);
+            } else {
+                ctx.actor = std::move(found.actor);
+            }
         }
     }
     // Forms shown before sign-in carry a double-submit token from this cookie (pages only, not health or assets).
     auto csrf = req.Cookie(CookieName(svc_.config, kCsrfCookie));
     if (csrf && csrf->size() == 32 && IsHex(*csrf)) {
         ctx.anon_csrf = *csrf;
-    } else if (session == Session::kLoad) {
+    } else if (session != Session::kSkip) {
         ctx.anon_csrf = common::RandomHex(16);
         ctx.cookies.push_back(
             {CookieName(svc_.config, kCsrfCookie), ctx.anon_csrf, -1, true, svc_.config.secure_cookies, "Strict"});
@@ -66,7 +70,9 @@ void App::Prepare(Ctx& ctx, Session session) {
         // cookie's). A request without it is refused before any handler runs.
         if (!req.path.starts_with("/api/")) {
             std::string sent = ctx.form.GetOr("_csrf");
-            std::string expected = ctx.actor ? ctx.actor->csrf_token : (csrf ? *csrf : std::string());
+            std::string expected = ctx.actor     ? ctx.actor->csrf_token
+                                   : ctx.pending ? ctx.pending->csrf_token
+                                                 : (csrf ? *csrf : std::string());
             if (expected.empty() || !common::ConstantTimeEquals(sent, expected)) {
                 throw http::HttpError(403, "error_csrf");
             }
@@ -88,7 +94,13 @@ http::Response App::Handle(http::Request& req) {
         req.route = match.route->pattern;
         req.path_params = std::move(match.params);
         Prepare(ctx, match.route->session);
-        res = match.route->handler(ctx);
+        if (ctx.pending && match.route->session == Session::kLoad) {
+            // Half signed in: only the second-factor pages until the code is entered.
+            if (req.method != "GET") throw http::Unauthorized();
+            res = http::Response::Redirect("/mfa?next=" + http::UrlEncode(req.path));
+        } else {
+            res = match.route->handler(ctx);
+        }
     } catch (const http::HttpError& e) {
         if (e.status() == 401 && !WantsJson(req) && req.method == "GET") {
             res = http::Response::Redirect("/login?next=" + http::UrlEncode(req.path), 303);
@@ -118,6 +130,7 @@ http::Response App::Handle(http::Request& req) {
     }
     for (auto& c : ctx.cookies) res.cookies.push_back(std::move(c));
     if (ctx.actor) req.user_id = ctx.actor->user_id.ToString();
+    if (ctx.pending) req.user_id = ctx.pending->user_id.ToString();
     return res;
 }
 

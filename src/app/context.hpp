@@ -43,6 +43,7 @@ class Ctx {
     const Services& svc;
     std::string lang{web::kDefaultLanguage};
     std::optional<auth::Actor> actor;
+    std::optional<auth::Actor> pending;    // passed the password, not yet the second factor: no access to data
     http::Params form;                     // the parsed url-encoded body of a POST
     std::string anon_csrf;                 // double-submit token for forms shown before sign-in
     std::vector<http::SetCookie> cookies;  // added to whatever response the handler returns
@@ -55,7 +56,7 @@ class Ctx {
     // An audit event with actor, role, address and request id filled in.
     auth::AuditEvent Audit(std::string action, std::string target_kind, std::optional<std::int64_t> target_id,
                            std::optional<common::SiteId> site = std::nullopt) const;
-    std::string CsrfToken() const { return actor ? actor->csrf_token : anon_csrf; }
+    std::string CsrfToken() const { return actor ? actor->csrf_token : pending ? pending->csrf_token : anon_csrf; }
 };
 
 // Rendering of full pages inside the layout.

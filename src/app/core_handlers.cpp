@@ -4,6 +4,7 @@
 
 #include "app/app.hpp"
 #include "app/metrics.hpp"
+#include "auth/mfa.hpp"
 #include "common/dates.hpp"
 #include "db/migrate.hpp"
 #include "sites/sites.hpp"
@@ -63,33 +64,38 @@ http::Response CoreHandlers::Login(Ctx& ctx) const {
     // Unknown, wrong and locked all get the same answer after the same hashing work.
     auto check = svc.db.Read([&](db::ReadTx& tx) { return auth::CheckCredentials(tx, login_id, password, svc.clock); });
     std::optional<auth::NewSession> session;
+    bool second_factor = false;
     svc.db.Write([&](db::WriteTx& tx) {
         std::optional<auth::Actor> actor;
         if (check.user) actor = auth::LoadActor(tx, *check.user);  // an account without any role cannot sign in
         bool ok = actor.has_value();
         bool locked_now =
             auth::RecordSignInAttempt(tx, login_id, check.known, address, ok, svc.clock, svc.throttle_policy);
-        auto ev = audit(ok ? "ok" : (check.locked ? "locked" : "failed"), check.known);
+        // Admins and managers, and anyone who set one up, pass a second factor before the session opens.
+        second_factor = ok && (auth::MfaRequired(*actor) || auth::MfaEnrolled(tx, *check.user));
+        auto ev = audit(ok ? "ok" : (check.locked ? "locked" : "failed"), check.known,
+                        second_factor ? "signin.password" : "signin");
         if (actor) ev.actor_role = std::string(auth::RoleName(actor->PrimaryRole()));
         auth::WriteAudit(tx, ev, svc.clock);
         if (locked_now) auth::WriteAudit(tx, audit("ok", check.known, "account.locked"), svc.clock);
         if (ok) {
             session = auth::CreateSession(tx, *check.user, svc.clock, svc.session_policy, address,
-                                          ctx.req.Header("user-agent"));
+                                          ctx.req.Header("user-agent"), second_factor);
         }
     });
     if (!session) return RenderLogin(ctx, login_, "error_signin_failed", 401);
-    auto res = http::Response::Redirect(SafeNext(ctx.form.GetOr("next")));
+    std::string next = SafeNext(ctx.form.GetOr("next"));
+    auto res = http::Response::Redirect(second_factor ? "/mfa?next=" + http::UrlEncode(next) : next);
     res.cookies.push_back(
         {CookieName(svc.config, auth::kSessionCookie), session->token, -1, true, svc.config.secure_cookies, "Lax"});
     return res;
 }
 
 http::Response CoreHandlers::Logout(Ctx& ctx) const {
-    if (ctx.actor) {
+    if (const auto* who = ctx.actor ? &*ctx.actor : ctx.pending ? &*ctx.pending : nullptr) {
         ctx.svc.db.Write([&](db::WriteTx& tx) {
-            auth::EndSession(tx, ctx.actor->session_id, ctx.svc.clock);
-            auth::WriteAudit(tx, ctx.Audit("signout", "staff_user", ctx.actor->user_id.value), ctx.svc.clock);
+            auth::EndSession(tx, who->session_id, ctx.svc.clock);
+            auth::WriteAudit(tx, ctx.Audit("signout", "staff_user", who->user_id.value), ctx.svc.clock);
         });
     }
     auto res = http::Response::Redirect("/login?notice=signed_out");
@@ -120,6 +126,9 @@ http::Response CoreHandlers::Home(Ctx& ctx) const {
     body.set("site_total", std::to_string(total));
     if (total > static_cast<std::int64_t>(rows.size())) body.set("more_sites", true);
     if (auth::Can(actor, auth::Action::kChildEdit)) body.set("can_add_child", true);
+    if (!ctx.svc.db.Read([&](db::ReadTx& tx) { return auth::MfaEnrolled(tx, actor.user_id); })) {
+        body.set("suggest_mfa", true);
+    }
     return RenderPage(ctx, home_, "home_title", body);
 }
 

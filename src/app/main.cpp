@@ -9,6 +9,7 @@
 
 #include "app/app.hpp"
 #include "auth/audit.hpp"
+#include "auth/mfa.hpp"
 #include "auth/passwords.hpp"
 #include "common/log.hpp"
 #include "db/migrate.hpp"
@@ -29,6 +30,9 @@ Usage:
                                 create a staff account (roles: municipal_admin, site_manager, staff; a site id
                                 for the last two); the password is read from standard input, or asked for twice
                                 without echo on a terminal
+  tadaima user reset-mfa --login L
+                                remove an account's second factor (a lost phone); it sets one up again at its
+                                next sign-in, and its sessions end
   tadaima audit verify          check the audit trail's hash chain; exit 1 at the first altered or missing entry
   tadaima --help                this text
 
@@ -195,6 +199,31 @@ int UserCreate(const Config& config, int argc, char** argv) {
     return 0;
 }
 
+int UserResetMfa(const Config& config, int argc, char** argv) {
+    if (argc != 5 || std::string(argv[3]) != "--login")
+        throw std::runtime_error("usage: tadaima user reset-mfa --login L");
+    std::string login = argv[4];
+    auto database = OpenDatabase(config);
+    common::SystemClock clock;
+    auto id = database->Write([&](db::WriteTx& tx) {
+        auto row = tx.QueryOptional("SELECT id FROM staff_user WHERE login_id = ?", login);
+        if (!row) throw std::runtime_error("user reset-mfa: there is no account with that login id");
+        auto id = row->Id<common::UserId>(0);
+        auth::ResetMfa(tx, id);
+        auth::EndAllSessions(tx, id, clock);
+        auth::AuditEvent ev;
+        ev.actor_role = "operator";
+        ev.action = "mfa.reset";
+        ev.target_kind = "staff_user";
+        ev.target_id = id.value;
+        ev.outcome = "ok";
+        auth::WriteAudit(tx, ev, clock);
+        return id;
+    });
+    std::cout << "user reset-mfa: account " << id.value << " sets up its second factor at its next sign-in\n";
+    return 0;
+}
+
 int SeedDemo(const Config& config, int argc, char** argv) {
     demo::SeedOptions options;
     for (int i = 2; i < argc; ++i) {
@@ -246,6 +275,8 @@ int Main(int argc, char** argv) {
         if (command == "seed-demo") return SeedDemo(config, argc, argv);
         if (command == "audit" && argc > 2 && std::string(argv[2]) == "verify") return AuditVerify(config);
         if (command == "user" && argc > 2 && std::string(argv[2]) == "create") return UserCreate(config, argc, argv);
+        if (command == "user" && argc > 2 && std::string(argv[2]) == "reset-mfa")
+            return UserResetMfa(config, argc, argv);
         std::cerr << "tadaima: unknown command '" << command << "'\n\n" << kUsage;
         return 2;
     } catch (const std::exception& e) {

@@ -13,7 +13,9 @@ using Handler = std::function<http::Response(Ctx&)>;
 
 // Whether a route reads the session cookie. Health, metrics and assets must answer without the database's
 // session table (a health check must report the database, not fail on it).
-enum class Session { kLoad, kSkip };
+// kSecondFactor routes also serve a session that has passed the password but not yet the second factor; every
+// other route sends such a session to the second-factor page.
+enum class Session { kLoad, kSkip, kSecondFactor };
 
 struct Route {
     std::string method;
@@ -28,7 +30,9 @@ class Router {
     void Get(std::string pattern, Handler h, Session s = Session::kLoad) {
         Add("GET", std::move(pattern), std::move(h), s);
     }
-    void Post(std::string pattern, Handler h) { Add("POST", std::move(pattern), std::move(h), Session::kLoad); }
+    void Post(std::string pattern, Handler h, Session s = Session::kLoad) {
+        Add("POST", std::move(pattern), std::move(h), s);
+    }
     void Add(std::string method, std::string pattern, Handler h, Session s);
 
     struct Match {

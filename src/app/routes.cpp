@@ -3,6 +3,7 @@
 
 #include "app/core_handlers.hpp"
 #include "app/router.hpp"
+#include "app/second_factor.hpp"
 #include "audit/handlers.hpp"
 #include "children/handlers.hpp"
 #include "guardians/handlers.hpp"
@@ -18,6 +19,7 @@ Router BuildRoutes(const Services& s) {
     auto guardian = std::make_shared<guardians::Handlers>(s.templates);
     auto staff = std::make_shared<staff::Handlers>(s.templates);
     auto audit = std::make_shared<audit::Handlers>(s.templates);
+    auto mfa = std::make_shared<SecondFactorHandlers>(s.templates);
     Router r;
 
     // Operations
@@ -29,7 +31,16 @@ Router BuildRoutes(const Services& s) {
     // Staff sign-in
     r.Get("/login", [core](Ctx& c) { return core->LoginForm(c); });
     r.Post("/login", [core](Ctx& c) { return core->Login(c); });
-    r.Post("/logout", [core](Ctx& c) { return core->Logout(c); });
+    r.Post(
+        "/logout", [core](Ctx& c) { return core->Logout(c); }, Session::kSecondFactor);
+    r.Get(
+        "/mfa", [mfa](Ctx& c) { return mfa->VerifyForm(c); }, Session::kSecondFactor);
+    r.Post(
+        "/mfa", [mfa](Ctx& c) { return mfa->Verify(c); }, Session::kSecondFactor);
+    r.Get(
+        "/mfa/setup", [mfa](Ctx& c) { return mfa->SetupForm(c); }, Session::kSecondFactor);
+    r.Post(
+        "/mfa/setup", [mfa](Ctx& c) { return mfa->Setup(c); }, Session::kSecondFactor);
     r.Get("/", [core](Ctx& c) { return core->Home(c); });
 
     // Sites and their groups

@@ -8,14 +8,14 @@ namespace auth {
 using common::FormatInstant;
 
 NewSession CreateSession(db::WriteTx& tx, common::UserId user, const common::Clock& clock, const SessionPolicy& policy,
-                         const std::string& address, const std::string& user_agent) {
+                         const std::string& address, const std::string& user_agent, bool second_factor_pending) {
     NewSession s{common::RandomHex(32), common::RandomHex(32)};
     auto now = clock.Now();
     tx.Exec(
         "INSERT INTO user_session (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, address, "
-        "user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "user_agent, mfa_pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         common::Sha256Hex(s.token), user, s.csrf_token, FormatInstant(now), FormatInstant(now),
-        FormatInstant(now + policy.absolute), address, user_agent.substr(0, 200));
+        FormatInstant(now + policy.absolute), address, user_agent.substr(0, 200), second_factor_pending ? 1 : 0);
     return s;
 }
 
@@ -66,7 +66,7 @@ SessionLookup FindSession(db::ReadTx& tx, std::string_view token, const common::
     SessionLookup out;
     if (token.size() != 64) return out;
     auto row = tx.QueryOptional(
-        "SELECT id, user_id, csrf_token, last_seen_at, expires_at FROM user_session "
+        "SELECT id, user_id, csrf_token, last_seen_at, expires_at, mfa_pending FROM user_session "
         "WHERE token_hash = ? AND ended_at IS NULL",
         common::Sha256Hex(token));
     if (!row) return out;
@@ -79,6 +79,7 @@ SessionLookup FindSession(db::ReadTx& tx, std::string_view token, const common::
     out.actor->session_id = row->Id<common::SessionId>(0);
     out.actor->csrf_token = row->Text(2);
     out.needs_touch = now - *last_seen >= policy.touch_interval;
+    out.second_factor_pending = row->Int(5) != 0;
     return out;
 }
 

@@ -25,8 +25,10 @@ struct NewSession {
     std::string csrf_token;
 };
 
+// A session; `second_factor_pending` ones may reach only the second-factor pages until it is passed.
 NewSession CreateSession(db::WriteTx& tx, common::UserId user, const common::Clock& clock, const SessionPolicy& policy,
-                         const std::string& address = "", const std::string& user_agent = "");
+                         const std::string& address = "", const std::string& user_agent = "",
+                         bool second_factor_pending = false);
 
 // An account's sessions that are still live, newest first, for an admin to see and end.
 struct SessionInfo {
@@ -42,6 +44,7 @@ std::vector<SessionInfo> LiveSessions(db::ReadTx& tx, common::UserId user, const
 struct SessionLookup {
     std::optional<Actor> actor;
     bool needs_touch = false;  // last_seen_at is older than the touch interval
+    bool second_factor_pending = false;
 };
 // The signed-in actor for a token, if the session is live and the account active.
 SessionLookup FindSession(db::ReadTx& tx, std::string_view token, const common::Clock& clock,

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer } from '../support/server.mjs';
+import { startServer, totp } from '../support/server.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -63,6 +63,20 @@ test('a manager signs in, registers a child, finds it by a kana search, on a sma
   await assertAccessible(page);
   await page.fill('#password', 'tadaima-demo');
   await page.click('[data-qa=login-submit]');
+  // A site manager sets up the second factor at the first sign-in, with an authenticator app: here, its math.
+  await page.waitForURL(/\/mfa\/setup\?next=%2Fchildren$/);
+  await assertAccessible(page);
+  assert.ok(await page.isVisible('.qr svg'), 'the QR code is shown');
+  const secret = (await page.textContent('[data-qa=totp-secret]')).replace(/ /g, '');
+  await page.fill('#code', '000000');
+  await page.click('[data-qa=mfa-setup-submit]');
+  assert.match(await page.textContent('[data-qa=mfa-error]'), /コードが正しくありません/);
+  await page.fill('#code', totp(secret, Math.floor(Date.now() / 30000)));
+  await page.click('[data-qa=mfa-setup-submit]');
+  await page.waitForSelector('[data-qa=recovery-codes]');
+  assert.equal(await page.locator('[data-qa=recovery-codes] li').count(), 10);
+  await assertAccessible(page);
+  await page.click('[data-qa=mfa-continue]');
   await page.waitForURL(/\/children$/);
   await assertAccessible(page);
 
@@ -114,6 +128,16 @@ test('the staff pages are accessible in English too, by keyboard', async () => {
   await page.keyboard.type('admin');
   await page.keyboard.press('Tab');
   await page.keyboard.type('tadaima-demo');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/mfa\/setup/);
+  await assertAccessible(page);
+  const secret = (await page.textContent('[data-qa=totp-secret]')).replace(/ /g, '');
+  await page.focus('#code');
+  await page.keyboard.type(totp(secret, Math.floor(Date.now() / 30000)));
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-qa=recovery-codes]');
+  await assertAccessible(page);
+  await page.focus('[data-qa=mfa-continue]');
   await page.keyboard.press('Enter');
   await page.waitForURL(`${server.url}/`);
   for (const path of ['/', '/sites', '/sites/1', '/sites/1/edit', '/sites/1/groups/new', '/children',

@@ -52,7 +52,8 @@ TEST_P(Audit, AScriptedSessionLeavesExactlyTheExpectedEntries) {
     Post("/children/" + std::to_string(child) + "/deactivate", {});
     Get("/audit");  // a manager may not read the trail: a denial
     Post("/logout", {});
-    std::vector<std::string> expected{"signin:failed", "signin:ok", "child.list:ok", "child.view:ok"};
+    std::vector<std::string> expected{"signin:failed", "signin.password:ok", "mfa.enrol:ok",
+                                      "signin:ok",     "child.list:ok",      "child.view:ok"};
     for (int i = 0; i < guardians; ++i) expected.push_back("guardian.view:ok");
     for (const char* a : {"child.deactivate:ok", "denied:/audit:denied", "signout:ok"}) expected.push_back(a);
     EXPECT_EQ(Actions(), expected);

@@ -46,7 +46,7 @@ TEST_P(Handlers, AnUnknownLoginGetsTheSameAnswerAsAWrongPassword) {
 }
 
 TEST_P(Handlers, SigningInAndOutStartsAndEndsTheSession) {
-    auto r = SignIn("admin", "tadaima-demo");
+    auto r = SignIn("staff1", "tadaima-demo");  // staff: no second factor unless they set one up
     ASSERT_EQ(r.status, 303);
     EXPECT_EQ(r.location, "/");
     EXPECT_EQ(Get("/").status, 200);
@@ -239,7 +239,7 @@ TEST_P(Handlers, SecureCookiesCarryTheHostPrefix) {
     ASSERT_FALSE(login.raw.cookies.empty());
     EXPECT_EQ(login.raw.cookies[0].name, "__Host-tadaima_csrf");
     EXPECT_TRUE(login.raw.cookies[0].secure);
-    auto r = Post("/login", {{"login_id", "admin"}, {"password", "tadaima-demo"}});
+    auto r = Post("/login", {{"login_id", "staff1"}, {"password", "tadaima-demo"}});
     ASSERT_EQ(r.status, 303);
     bool host_session = false;
     for (const auto& c : r.raw.cookies) host_session = host_session || (c.name == "__Host-tadaima_session" && c.secure);

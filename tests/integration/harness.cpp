@@ -8,6 +8,7 @@
 #include <random>
 #include <regex>
 
+#include "auth/totp.hpp"
 #include "db/migrate.hpp"
 #include "demo/seed.hpp"
 
@@ -192,7 +193,32 @@ AppTest::Result AppTest::Post(const std::string& path, std::vector<std::pair<std
 
 AppTest::Result AppTest::SignIn(const std::string& login, const std::string& password) {
     Get("/login");
-    return Post("/login", {{"login_id", login}, {"password", password}});
+    auto r = Post("/login", {{"login_id", login}, {"password", password}});
+    if (r.status != 303 || !r.location.starts_with("/mfa")) return r;
+    auto page = Get(r.location);
+    if (page.status == 303) page = Get(page.location);
+    static const std::regex kSecret(R"re(data-qa="totp-secret">([A-Z2-7 ]+)<)re");
+    std::smatch m;
+    if (std::regex_search(page.body, m, kSecret)) {
+        std::string secret = m[1];
+        std::erase(secret, ' ');
+        totp_secrets_[login] = secret;
+        Post("/mfa/setup", {{"code", TotpFor(login)}, {"next", "/"}});
+    } else {
+        Post("/mfa", {{"code", TotpFor(login)}, {"next", "/"}});
+    }
+    return r;
+}
+
+std::string AppTest::TotpFor(const std::string& login) {
+    auto key = auth::Base32Decode(totp_secrets_.at(login));
+    auto step = auth::TotpStep(clock_.Now());
+    if (step <= last_steps_[login]) {
+        clock_.Advance(std::chrono::seconds(30));
+        step = auth::TotpStep(clock_.Now());
+    }
+    last_steps_[login] = step;
+    return auth::TotpCode(*key, step);
 }
 
 void AppTest::SeedSmallCity(int sites, int children) {

@@ -63,7 +63,13 @@ class AppTest : public DbTest {
     // A browser-like client: keeps cookies, and fills in the CSRF token of the last page for forms.
     Result Get(const std::string& target);
     Result Post(const std::string& path, std::vector<std::pair<std::string, std::string>> form, bool with_csrf = true);
+    // Signs in; where a second factor is asked for, sets it up or enters a code as an authenticator app would
+    // (one code per 30-second step: the fixed clock moves on when a step's code was used). Returns the answer
+    // to the password.
     Result SignIn(const std::string& login, const std::string& password);
+    std::string TotpFor(const std::string& login);
+    std::map<std::string, std::string> totp_secrets_;
+    std::map<std::string, std::int64_t> last_steps_;
     // Demo city with the standard accounts (password "tadaima-demo").
     void SeedSmallCity(int sites = 3, int children = 30);
     std::int64_t AuditCount(const std::string& action);

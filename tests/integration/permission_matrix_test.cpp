@@ -97,8 +97,9 @@ const std::vector<Case>& Table() {
 }
 
 // Routes anyone may use, signed in or not.
-const std::set<std::string> kPublic = {"GET /healthz", "GET /metrics", "GET /static/{file}", "GET /lang/{lang}",
-                                       "GET /login",   "POST /login",  "POST /logout"};
+const std::set<std::string> kPublic = {"GET /healthz", "GET /metrics",   "GET /static/{file}", "GET /lang/{lang}",
+                                       "GET /login",   "POST /login",    "POST /logout",       "GET /mfa",
+                                       "POST /mfa",    "GET /mfa/setup", "POST /mfa/setup"};  // one's own second factor
 
 struct Objects {
     std::int64_t site, group, child, guardian, user;
