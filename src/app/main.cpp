@@ -112,6 +112,18 @@ int AuditVerify(const Config& config) {
     return 1;
 }
 
+// An audit entry for a change made from the command line, where no one is signed in.
+auth::AuditEvent OperatorEvent(std::string action, common::UserId account, std::optional<common::SiteId> site = {}) {
+    auth::AuditEvent ev;
+    ev.actor_role = "operator";
+    ev.site = site;
+    ev.action = std::move(action);
+    ev.target_kind = "staff_user";
+    ev.target_id = account.value;
+    ev.outcome = "ok";
+    return ev;
+}
+
 // A password from standard input: asked for twice without echo on a terminal, else the first line.
 std::string ReadPassword() {
     auto read_line = [] {
@@ -185,14 +197,7 @@ int UserCreate(const Config& config, int argc, char** argv) {
         } else {
             staff::ReplaceRoles(tx, id, {}, {}, true, clock);
         }
-        auth::AuditEvent ev;
-        ev.actor_role = "operator";  // the command line: no signed-in actor
-        ev.site = site;
-        ev.action = "staff.create";
-        ev.target_kind = "staff_user";
-        ev.target_id = id.value;
-        ev.outcome = "ok";
-        auth::WriteAudit(tx, ev, clock);
+        auth::WriteAudit(tx, OperatorEvent("staff.create", id, site), clock);
         return id;
     });
     std::cout << "user create: created account " << id.value << " (" << opts["role"] << ")\n";
@@ -211,13 +216,7 @@ int UserResetMfa(const Config& config, int argc, char** argv) {
         auto id = row->Id<common::UserId>(0);
         auth::ResetMfa(tx, id);
         auth::EndAllSessions(tx, id, clock);
-        auth::AuditEvent ev;
-        ev.actor_role = "operator";
-        ev.action = "mfa.reset";
-        ev.target_kind = "staff_user";
-        ev.target_id = id.value;
-        ev.outcome = "ok";
-        auth::WriteAudit(tx, ev, clock);
+        auth::WriteAudit(tx, OperatorEvent("mfa.reset", id), clock);
         return id;
     });
     std::cout << "user reset-mfa: account " << id.value << " sets up its second factor at its next sign-in\n";

@@ -86,7 +86,8 @@ http::Response SecondFactorHandlers::SetupForm(Ctx& ctx) const {
         if (auth::MfaEnrolled(tx, who->user_id)) return std::nullopt;
         return auth::PendingMfaSecret(tx, who->user_id, ctx.svc.clock);
     });
-    if (!secret) return http::Response::Redirect(ctx.actor ? "/?notice=mfa_already" : "/mfa?next=" + Next(ctx));
+    if (!secret)
+        return http::Response::Redirect(ctx.actor ? "/?notice=mfa_already" : "/mfa?next=" + http::UrlEncode(Next(ctx)));
     data body;
     body.set("next", Next(ctx));
     // Server-made SVG, no user text in it: safe to place unescaped.
