@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -14,6 +15,7 @@
 #include "common/log.hpp"
 #include "db/migrate.hpp"
 #include "demo/seed.hpp"
+#include "roster/import.hpp"
 #include "staff/staff.hpp"
 
 namespace app {
@@ -33,6 +35,10 @@ Usage:
   tadaima user reset-mfa --login L
                                 remove an account's second factor (a lost phone); it sets one up again at its
                                 next sign-in, and its sessions end
+  tadaima roster import --site S FILE [--apply] [--lang en]
+                                children, guardians and groups for site S from a CSV (UTF-8 or CP932; header:
+                                児童番号,姓,名,せい,めい,生年月日,学年,グループ,保護者番号,保護者姓,保護者名,
+                                保護者せい,保護者めい,続柄,メール,電話); without --apply only reports
   tadaima audit verify          check the audit trail's hash chain; exit 1 at the first altered or missing entry
   tadaima --help                this text
 
@@ -223,6 +229,40 @@ int UserResetMfa(const Config& config, int argc, char** argv) {
     return 0;
 }
 
+int RosterImport(const Config& config, int argc, char** argv) {
+    std::optional<common::SiteId> site;
+    std::string file, lang = "ja";
+    bool apply = false;
+    for (int i = 3; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--apply") {
+            apply = true;
+        } else if (arg == "--site" && i + 1 < argc) {
+            try {
+                site = common::SiteId(std::stoll(argv[++i]));
+            } catch (const std::exception&) {
+                throw std::runtime_error("roster import: --site must be a site id");
+            }
+        } else if (arg == "--lang" && i + 1 < argc) {
+            lang = argv[++i];
+        } else if (!arg.starts_with("--") && file.empty()) {
+            file = arg;
+        } else {
+            throw std::runtime_error("roster import: unexpected " + arg);
+        }
+    }
+    if (!site || file.empty()) throw std::runtime_error("usage: tadaima roster import --site S FILE [--apply]");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw std::runtime_error("roster import: cannot read " + file);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto database = OpenDatabase(config);
+    common::SystemClock clock;
+    auto report = roster::ImportRoster(*database, *site, bytes, apply, clock);
+    web::Catalogue catalogue;
+    std::cout << roster::FormatReport(report, catalogue, catalogue.HasLanguage(lang) ? lang : "ja");
+    return report.errors.empty() ? 0 : 1;
+}
+
 int SeedDemo(const Config& config, int argc, char** argv) {
     demo::SeedOptions options;
     for (int i = 2; i < argc; ++i) {
@@ -274,6 +314,8 @@ int Main(int argc, char** argv) {
         if (command == "seed-demo") return SeedDemo(config, argc, argv);
         if (command == "audit" && argc > 2 && std::string(argv[2]) == "verify") return AuditVerify(config);
         if (command == "user" && argc > 2 && std::string(argv[2]) == "create") return UserCreate(config, argc, argv);
+        if (command == "roster" && argc > 2 && std::string(argv[2]) == "import")
+            return RosterImport(config, argc, argv);
         if (command == "user" && argc > 2 && std::string(argv[2]) == "reset-mfa")
             return UserResetMfa(config, argc, argv);
         std::cerr << "tadaima: unknown command '" << command << "'\n\n" << kUsage;

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -282,6 +282,32 @@ test('user reset-mfa makes an account set up its second factor again and ends it
     const setup = await again.get(login.headers.get('location'));
     assert.equal(setup.headers.get('location'), '/mfa/setup?next=%2F', 'set up again, not asked for the old code');
     assert.equal(run(['user', 'reset-mfa', '--login', 'nobody'], own.env).status, 1);
+  } finally {
+    await own.stop();
+  }
+});
+
+test('roster import reports a dry run in Japanese, applies with --apply, and a second run changes nothing', async () => {
+  const own = await startServer({ sites: 1, children: 0 });
+  try {
+    const file = join(own.dir, 'roster.csv');
+    writeFileSync(file, '\ufeff児童番号,姓,名,せい,めい,生年月日,学年,グループ,保護者番号,保護者姓,保護者名,保護者せい,保護者めい,続柄,メール,電話\r\n'
+      + 'K-1,試験,花子,しけん,はなこ,2019-06-01,1,1年生,H-1,試験,母子,しけん,ははこ,母,haha@example.com,\r\n');
+    let r = run(['roster', 'import', '--site', '1', file], own.env);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /児童: 1 \/ 0 \/ 0/);
+    assert.match(r.stdout, /確認のみです/);
+    r = run(['roster', 'import', '--site', '1', file, '--apply'], own.env);
+    assert.match(r.stdout, /登録しました/);
+    r = run(['roster', 'import', '--site', '1', file, '--apply', '--lang', 'en'], own.env);
+    assert.match(r.stdout, /Children: 0 \/ 0 \/ 1/);
+    const c = new Client(own.url);
+    await c.signIn('manager1');
+    assert.match((await c.get(`/children?q=${encodeURIComponent('シケン')}`)).text, /試験 花子/);
+    writeFileSync(file, 'not,a,roster\r\n');
+    r = run(['roster', 'import', '--site', '1', file, '--apply'], own.env);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /1行目 「名」: 見出しの項目名が違います/);
   } finally {
     await own.stop();
   }
