@@ -63,6 +63,17 @@ void App::Prepare(Ctx& ctx, Session session) {
             auto form = http::ParseUrlEncoded(req.body);
             if (!form) throw http::BadRequest("error_malformed_form");
             ctx.form = std::move(*form);
+        } else if (auto boundary = http::MultipartBoundary(type)) {
+            auto parts = http::ParseMultipart(req.body, *boundary);
+            if (!parts) throw http::BadRequest("error_malformed_form");
+            for (auto& p : *parts) {
+                if (p.filename) {
+                    ctx.files.push_back(std::move(p));
+                } else {
+                    if (!http::IsValidUtf8(p.data)) throw http::BadRequest("error_malformed_form");
+                    ctx.form.Add(std::move(p.name), std::move(p.data));
+                }
+            }
         } else if (!req.path.starts_with("/api/")) {
             throw http::BadRequest("error_malformed_form");
         }

@@ -15,6 +15,7 @@
 #include "db/database.hpp"
 #include "http/errors.hpp"
 #include "http/message.hpp"
+#include "http/multipart.hpp"
 #include "web/assets.hpp"
 #include "web/catalogue.hpp"
 #include "web/templates.hpp"
@@ -44,7 +45,8 @@ class Ctx {
     std::string lang{web::kDefaultLanguage};
     std::optional<auth::Actor> actor;
     std::optional<auth::Actor> pending;    // passed the password, not yet the second factor: no access to data
-    http::Params form;                     // the parsed url-encoded body of a POST
+    http::Params form;                     // a POST's fields (url-encoded, or a multipart form's text parts)
+    std::vector<http::FormPart> files;     // a multipart form's file parts
     std::string anon_csrf;                 // double-submit token for forms shown before sign-in
     std::vector<http::SetCookie> cookies;  // added to whatever response the handler returns
 

@@ -7,6 +7,7 @@
 #include "audit/handlers.hpp"
 #include "children/handlers.hpp"
 #include "guardians/handlers.hpp"
+#include "roster/handlers.hpp"
 #include "sites/handlers.hpp"
 #include "staff/handlers.hpp"
 
@@ -20,6 +21,7 @@ Router BuildRoutes(const Services& s) {
     auto staff = std::make_shared<staff::Handlers>(s.templates);
     auto audit = std::make_shared<audit::Handlers>(s.templates);
     auto mfa = std::make_shared<SecondFactorHandlers>(s.templates);
+    auto roster = std::make_shared<roster::Handlers>(s.templates);
     Router r;
 
     // Operations
@@ -58,6 +60,8 @@ Router BuildRoutes(const Services& s) {
     r.Post("/groups/{id}", [site](Ctx& c) { return site->UpdateGroup(c); });
     r.Post("/groups/{id}/deactivate", [site](Ctx& c) { return site->SetGroupActive(c, false); });
     r.Post("/groups/{id}/reactivate", [site](Ctx& c) { return site->SetGroupActive(c, true); });
+    r.Get("/sites/{id}/import", [roster](Ctx& c) { return roster->Form(c); });
+    r.Post("/sites/{id}/import", [roster](Ctx& c) { return roster->Import(c); });
 
     // Children
     r.Get("/children", [child](Ctx& c) { return child->List(c); });

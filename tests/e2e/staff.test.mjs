@@ -116,6 +116,32 @@ test('a manager signs in, registers a child, finds it by a kana search, on a sma
   await page.close();
 });
 
+test('a manager imports a roster: checks the file, sees the errors by line, fixes it and applies it', async () => {
+  const page = await context.newPage();  // manager1 is still signed in from the first test
+  await page.goto(`${server.url}/sites/1`);
+  await page.click('[data-qa=import-roster]');
+  await page.waitForURL(/\/sites\/1\/import$/);
+  await assertAccessible(page);
+  const header = '児童番号,姓,名,せい,めい,生年月日,学年,グループ,保護者番号,保護者姓,保護者名,保護者せい,保護者めい,続柄,メール,電話\r\n';
+  const upload = async (rows, mode) => {
+    await page.setInputFiles('#file', { name: '名簿.csv', mimeType: 'text/csv', buffer: Buffer.from(header + rows) });
+    await page.check(`input[name=mode][value=${mode}]`);
+    await page.click('[data-qa=import-submit]');
+    await page.waitForSelector('[data-qa=import-report]');
+  };
+  await upload('E-1,取込,太郎,とりこみ,たろう,2019-02-30,1,1年生,,,,,,,,\r\n', 'check');
+  assert.match(await page.textContent('[data-qa=import-errors]'), /2\s*生年月日/);
+  await assertAccessible(page);
+  await upload('E-1,取込,太郎,とりこみ,たろう,2019-02-28,1,1年生,,,,,,,,\r\n', 'check');
+  assert.match(await page.textContent('[data-qa=import-children]'), /新規 1/);
+  assert.equal(await page.isChecked('input[name=mode][value=apply]'), true, 'apply is offered next');
+  await upload('E-1,取込,太郎,とりこみ,たろう,2019-02-28,1,1年生,,,,,,,,\r\n', 'apply');
+  assert.match(await page.textContent('#report-heading'), /登録しました/);
+  await page.goto(`${server.url}/children?q=${encodeURIComponent('とりこみ')}`);
+  assert.match(await page.textContent('[data-qa=children-table]'), /取込 太郎/);
+  await page.close();
+});
+
 test('the staff pages are accessible in English too, by keyboard', async () => {
   await context.clearCookies();  // a new visitor, not the manager of the previous test
   const page = await context.newPage();
@@ -142,7 +168,7 @@ test('the staff pages are accessible in English too, by keyboard', async () => {
   await page.waitForURL(`${server.url}/`);
   for (const path of ['/', '/sites', '/sites/1', '/sites/1/edit', '/sites/1/groups/new', '/children',
     '/children/1', '/children/1/edit', '/guardians', '/guardians/1', '/guardians/1/edit',
-    '/guardians/new?child_id=1', '/staff', '/staff/new', '/staff/2/edit', '/staff/1/edit', '/sites/new', '/children/new', '/audit',
+    '/guardians/new?child_id=1', '/staff', '/staff/new', '/staff/2/edit', '/staff/1/edit', '/sites/1/import', '/sites/new', '/children/new', '/audit',
     '/no-such-page']) {
     await page.goto(server.url + path);
     await assertAccessible(page);

@@ -191,6 +191,22 @@ AppTest::Result AppTest::Post(const std::string& path, std::vector<std::pair<std
     return Run(std::move(req));
 }
 
+AppTest::Result AppTest::PostFile(const std::string& path, std::vector<std::pair<std::string, std::string>> form,
+                                  const std::string& filename, const std::string& data) {
+    const std::string boundary = "----tadaimatestboundary7MA4YWxk";
+    http::Request req;
+    req.method = "POST";
+    req.path = path;
+    req.headers["content-type"] = "multipart/form-data; boundary=" + boundary;
+    form.emplace_back("_csrf", csrf_);
+    for (const auto& [k, v] : form) {
+        req.body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
+    }
+    req.body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename +
+                "\"\r\nContent-Type: text/csv\r\n\r\n" + data + "\r\n--" + boundary + "--\r\n";
+    return Run(std::move(req));
+}
+
 AppTest::Result AppTest::SignIn(const std::string& login, const std::string& password) {
     Get("/login");
     auto r = Post("/login", {{"login_id", login}, {"password", password}});

@@ -63,6 +63,9 @@ class AppTest : public DbTest {
     // A browser-like client: keeps cookies, and fills in the CSRF token of the last page for forms.
     Result Get(const std::string& target);
     Result Post(const std::string& path, std::vector<std::pair<std::string, std::string>> form, bool with_csrf = true);
+    // A multipart form with one file field named "file", as a browser sends an upload.
+    Result PostFile(const std::string& path, std::vector<std::pair<std::string, std::string>> form,
+                    const std::string& filename, const std::string& data);
     // Signs in; where a second factor is asked for, sets it up or enters a code as an authenticator app would
     // (one code per 30-second step: the fixed clock moves on when a step's code was used). Returns the answer
     // to the password.

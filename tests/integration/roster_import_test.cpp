@@ -142,3 +142,63 @@ INSTANTIATE_TEST_SUITE_P(Both, RosterImport, ::testing::Values(db::Kind::kSqlite
                          testing_support::KindName);
 
 }  // namespace
+
+namespace {
+
+using testing_support::AppTest;
+
+class RosterImportPage : public AppTest {
+ protected:
+    void SetUp() override {
+        AppTest::SetUp();
+        SeedSmallCity(2, 4);
+    }
+    std::string Csv(const std::string& birth) {
+        return std::string(kHeader) + "P-1,取込,花子,とりこみ,はなこ," + birth + ",1,1年生,,,,,,,,\r\n";
+    }
+};
+
+TEST_P(RosterImportPage, AManagerChecksThenAppliesAnUpload) {
+    SignIn("manager1", "tadaima-demo");
+    EXPECT_EQ(Get("/sites/1/import").status, 200);
+    auto check = PostFile("/sites/1/import", {{"mode", "check"}}, "名簿.csv", Csv("2019-06-01"));
+    EXPECT_EQ(check.status, 200);
+    EXPECT_NE(check.body.find("data-qa=\"import-children\">新規 1"), std::string::npos) << check.body.substr(0, 3000);
+    EXPECT_NE(check.body.find("value=\"apply\" checked"), std::string::npos) << "apply is offered next";
+    auto children = [&] {
+        return database().Read(
+            [](db::ReadTx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM child WHERE external_id = 'P-1'").Int(0); });
+    };
+    EXPECT_EQ(children(), 0);
+    auto apply = PostFile("/sites/1/import", {{"mode", "apply"}}, "名簿.csv", Csv("2019-06-01"));
+    EXPECT_EQ(apply.status, 200);
+    EXPECT_EQ(children(), 1);
+    EXPECT_EQ(AuditCount("roster.import"), 1);
+}
+
+TEST_P(RosterImportPage, ErrorsAreListedByLineAndColumnAndNothingIsWritten) {
+    SignIn("manager1", "tadaima-demo");
+    Get("/sites/1/import");
+    auto r = PostFile("/sites/1/import", {{"mode", "apply"}}, "名簿.csv", Csv("2019-13-01"));
+    EXPECT_EQ(r.status, 422);
+    EXPECT_NE(r.body.find("<td>2</td><td>生年月日</td>"), std::string::npos) << r.body.substr(0, 4000);
+    EXPECT_NE(r.body.find("エラーがあるため、何も登録していません。"), std::string::npos);
+    auto n = database().Read(
+        [](db::ReadTx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM child WHERE external_id = 'P-1'").Int(0); });
+    EXPECT_EQ(n, 0);
+}
+
+TEST_P(RosterImportPage, StaffAndOtherSitesMayNotImport) {
+    SignIn("staff1", "tadaima-demo");
+    Get("/");
+    EXPECT_EQ(PostFile("/sites/1/import", {{"mode", "apply"}}, "a.csv", Csv("2019-06-01")).status, 403);
+    cookies_.clear();
+    SignIn("manager1", "tadaima-demo");
+    Get("/");
+    EXPECT_EQ(PostFile("/sites/2/import", {{"mode", "apply"}}, "a.csv", Csv("2019-06-01")).status, 403);
+}
+
+INSTANTIATE_TEST_SUITE_P(Both, RosterImportPage, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
+
+}  // namespace

@@ -7,6 +7,7 @@ using namespace std::string_literals;
 #include "auth/permissions.hpp"
 #include "db/database.hpp"
 #include "http/message.hpp"
+#include "http/multipart.hpp"
 #include "web/assets.hpp"
 #include "web/catalogue.hpp"
 #include "web/templates.hpp"
@@ -132,4 +133,23 @@ TEST(Passwords, Argon2idHashesVerifyAndThePolicyCountsCharacters) {
 TEST(Sql, PostgresPlaceholdersSkipQuotedText) {
     EXPECT_EQ(db::ToPostgresPlaceholders("SELECT ? , '?' , \"a?\" WHERE x = ?"),
               "SELECT $1 , '?' , \"a?\" WHERE x = $2");
+}
+
+TEST(Multipart, FileAndTextPartsAreSeparated) {
+    auto boundary = http::MultipartBoundary("multipart/form-data; boundary=----abc123");
+    ASSERT_TRUE(boundary);
+    std::string body =
+        "------abc123\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\ntoken\r\n"
+        "------abc123\r\nContent-Disposition: form-data; name=\"file\"; filename=\"名簿.csv\"\r\n"
+        "Content-Type: text/csv\r\n\r\na,b\r\n1,2\r\n\r\n------abc123--\r\n";
+    auto parts = http::ParseMultipart(body, *boundary);
+    ASSERT_TRUE(parts);
+    ASSERT_EQ(parts->size(), 2u);
+    EXPECT_EQ((*parts)[0].name, "_csrf");
+    EXPECT_EQ((*parts)[0].data, "token");
+    EXPECT_FALSE((*parts)[0].filename);
+    EXPECT_EQ((*parts)[1].filename, "名簿.csv");
+    EXPECT_EQ((*parts)[1].data, "a,b\r\n1,2\r\n") << "the file's own line breaks are kept";
+    EXPECT_FALSE(http::ParseMultipart("------abc123\r\nno headers end", *boundary));
+    EXPECT_FALSE(http::MultipartBoundary("application/x-www-form-urlencoded"));
 }
