@@ -156,11 +156,7 @@ common::ChildId InsertChild(db::WriteTx& tx, const ChildInput& in, const common:
 void UpdateChild(db::WriteTx& tx, common::ChildId id, const ChildInput& in, const common::Clock& clock) {
     auto now = FormatInstant(clock.Now());
     const std::string today = common::FormatDate(common::TokyoDate(clock.Now()));
-    tx.Exec(
-        "UPDATE child SET family_name = ?, given_name = ?, family_kana = ?, given_kana = ?, birth_date = ?, grade = ?, "
-        "search_key = ?, updated_at = ? WHERE id = ?",
-        in.family_name, in.given_name, in.family_kana, in.given_kana, in.birth_date, in.grade, ChildSearchKey(in), now,
-        id);
+    UpdateChildDetails(tx, id, in, clock);
 
     auto latest = tx.QueryOptional(
         "SELECT id, site_id, start_date FROM child_placement WHERE child_id = ? ORDER BY id DESC LIMIT 1", id);
@@ -199,6 +195,49 @@ void SetChildActive(db::WriteTx& tx, common::ChildId id, bool active, const comm
     auto now = FormatInstant(clock.Now());
     tx.Exec("UPDATE child SET deactivated_at = ?, updated_at = ? WHERE id = ?",
             active ? std::optional<std::string>() : std::optional<std::string>(now), now, id);
+}
+
+void UpdateChildDetails(db::WriteTx& tx, common::ChildId id, const ChildInput& in, const common::Clock& clock) {
+    tx.Exec(
+        "UPDATE child SET family_name = ?, given_name = ?, family_kana = ?, given_kana = ?, birth_date = ?, grade = ?, "
+        "search_key = ?, updated_at = ? WHERE id = ?",
+        in.family_name, in.given_name, in.family_kana, in.given_kana, in.birth_date, in.grade, ChildSearchKey(in),
+        FormatInstant(clock.Now()), id);
+}
+
+std::optional<common::ChildId> FindChildByExternalId(db::ReadTx& tx, const std::string& external_id) {
+    auto r = tx.QueryOptional("SELECT id FROM child WHERE external_id = ?", external_id);
+    if (!r) return std::nullopt;
+    return r->Id<common::ChildId>(0);
+}
+
+void SetChildExternalId(db::WriteTx& tx, common::ChildId id, const std::string& external_id) {
+    tx.Exec("UPDATE child SET external_id = ? WHERE id = ?", external_id, id);
+}
+
+bool EnsurePlacement(db::WriteTx& tx, common::ChildId id, common::SiteId site, const std::string& date,
+                     const common::Clock& clock) {
+    bool placed = !tx.Query(
+                         "SELECT 1 FROM child_placement WHERE child_id = ? AND site_id = ? AND start_date <= ? "
+                         "AND (end_date IS NULL OR end_date >= ?)",
+                         id, site, date, date)
+                       .empty();
+    if (placed) return false;
+    tx.Exec("INSERT INTO child_placement (child_id, site_id, start_date, created_at) VALUES (?, ?, ?, ?)", id, site,
+            date, FormatInstant(clock.Now()));
+    return true;
+}
+
+bool EnsureMembership(db::WriteTx& tx, common::ChildId id, common::GroupId group, const std::string& date,
+                      const common::Clock& clock) {
+    bool member = !tx.Query(
+                         "SELECT 1 FROM child_group_membership WHERE child_id = ? AND group_id = ? "
+                         "AND (end_date IS NULL OR end_date >= ?)",
+                         id, group, date)
+                       .empty();
+    if (member) return false;
+    StartMembership(tx, id, group, date, std::nullopt, FormatInstant(clock.Now()));
+    return true;
 }
 
 }  // namespace children

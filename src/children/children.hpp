@@ -57,6 +57,18 @@ common::ChildId InsertChild(db::WriteTx& tx, const ChildInput& in, const common:
 void UpdateChild(db::WriteTx& tx, common::ChildId id, const ChildInput& in, const common::Clock& clock);
 void SetChildActive(db::WriteTx& tx, common::ChildId id, bool active, const common::Clock& clock);
 
+// Names, kana, birth date and grade only; placements and groups stay as they are.
+void UpdateChildDetails(db::WriteTx& tx, common::ChildId id, const ChildInput& in, const common::Clock& clock);
+// The number a city's system gives the child (roster import).
+std::optional<common::ChildId> FindChildByExternalId(db::ReadTx& tx, const std::string& external_id);
+void SetChildExternalId(db::WriteTx& tx, common::ChildId id, const std::string& external_id);
+// Places the child at the site from `date` unless it is placed there on that date; true when it added one.
+bool EnsurePlacement(db::WriteTx& tx, common::ChildId id, common::SiteId site, const std::string& date,
+                     const common::Clock& clock);
+// Adds the child to the group from `date` unless it is a member then or later; true when it added one.
+bool EnsureMembership(db::WriteTx& tx, common::ChildId id, common::GroupId group, const std::string& date,
+                      const common::Clock& clock);
+
 std::string ChildSearchKey(const ChildInput& in);
 
 }  // namespace children

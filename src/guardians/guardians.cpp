@@ -139,4 +139,20 @@ std::vector<Link> ChildrenOfGuardian(db::ReadTx& tx, common::GuardianId guardian
     return out;
 }
 
+std::optional<std::string> LinkRelationship(db::ReadTx& tx, common::GuardianId g, common::ChildId c) {
+    auto r = tx.QueryOptional("SELECT relationship FROM guardian_child WHERE guardian_id = ? AND child_id = ?", g, c);
+    if (!r) return std::nullopt;
+    return r->Text(0);
+}
+
+std::optional<common::GuardianId> FindGuardianByExternalId(db::ReadTx& tx, const std::string& external_id) {
+    auto r = tx.QueryOptional("SELECT id FROM guardian WHERE external_id = ?", external_id);
+    if (!r) return std::nullopt;
+    return r->Id<common::GuardianId>(0);
+}
+
+void SetGuardianExternalId(db::WriteTx& tx, common::GuardianId id, const std::string& external_id) {
+    tx.Exec("UPDATE guardian SET external_id = ? WHERE id = ?", external_id, id);
+}
+
 }  // namespace guardians

@@ -61,6 +61,11 @@ void LinkGuardian(db::WriteTx& tx, common::GuardianId g, common::ChildId c, cons
                   const common::Clock& clock);
 void UnlinkGuardian(db::WriteTx& tx, common::GuardianId g, common::ChildId c);
 std::vector<Link> GuardiansOfChild(db::ReadTx& tx, common::ChildId child);
+// The relationship of a linked guardian and child, if they are linked.
+std::optional<std::string> LinkRelationship(db::ReadTx& tx, common::GuardianId g, common::ChildId c);
+// The number a city's system gives the guardian (roster import).
+std::optional<common::GuardianId> FindGuardianByExternalId(db::ReadTx& tx, const std::string& external_id);
+void SetGuardianExternalId(db::WriteTx& tx, common::GuardianId id, const std::string& external_id);
 std::vector<Link> ChildrenOfGuardian(db::ReadTx& tx, common::GuardianId guardian);
 
 }  // namespace guardians

@@ -11,6 +11,7 @@
 #include "guardians/guardians.hpp"
 #include "roster/csv.hpp"
 #include "sites/groups.hpp"
+#include "sites/sites.hpp"
 
 namespace roster {
 namespace {
@@ -161,7 +162,6 @@ bool SameGuardian(const guardians::GuardianInput& a, const guardians::GuardianIn
 void Apply(db::WriteTx& tx, common::SiteId site, const std::vector<Row>& rows, const common::Clock& clock,
            ImportReport& r) {
     const std::string today = common::FormatDate(common::TokyoDate(clock.Now()));
-    const auto now = common::FormatInstant(clock.Now());
     std::map<std::string, common::GroupId> groups;
     for (const auto& g : sites::ListGroups(tx, site, false)) groups.emplace(g.fields.name, g.id);
     std::map<std::string, common::ChildId> seen_children;
@@ -182,48 +182,23 @@ void Apply(db::WriteTx& tx, common::SiteId site, const std::vector<Row>& rows, c
         if (auto s = seen_children.find(row.child_id); s != seen_children.end()) {
             child = s->second;
         } else {
-            auto existing = tx.QueryOptional("SELECT id FROM child WHERE external_id = ?", row.child_id);
+            auto existing = children::FindChildByExternalId(tx, row.child_id);
             if (!existing) {
                 auto in = row.child;
                 in.site_id = site;
                 in.start_date = today;
                 if (group) in.group_ids = {*group};
                 child = children::InsertChild(tx, in, clock);
-                tx.Exec("UPDATE child SET external_id = ? WHERE id = ?", row.child_id, child);
+                children::SetChildExternalId(tx, child, row.child_id);
                 ++r.children_new;
                 if (group) ++r.memberships_new;
             } else {
-                child = existing->Id<common::ChildId>(0);
+                child = *existing;
                 auto current = children::GetChild(tx, child, common::TokyoDate(clock.Now()));
                 bool changed = !SameChild(current->fields, row.child);
-                if (changed) {
-                    tx.Exec(
-                        "UPDATE child SET family_name = ?, given_name = ?, family_kana = ?, given_kana = ?, "
-                        "birth_date = ?, grade = ?, search_key = ?, updated_at = ? WHERE id = ?",
-                        row.child.family_name, row.child.given_name, row.child.family_kana, row.child.given_kana,
-                        row.child.birth_date, row.child.grade, children::ChildSearchKey(row.child), now, child);
-                }
-                bool placed = !tx.Query(
-                                     "SELECT 1 FROM child_placement WHERE child_id = ? AND site_id = ? AND "
-                                     "start_date <= ? AND (end_date IS NULL OR end_date >= ?)",
-                                     child, site, today, today)
-                                   .empty();
-                if (!placed) {
-                    tx.Exec(
-                        "INSERT INTO child_placement (child_id, site_id, start_date, created_at) VALUES (?, ?, ?, ?)",
-                        child, site, today, now);
-                    changed = true;
-                }
-                if (group && tx.Query("SELECT 1 FROM child_group_membership WHERE child_id = ? AND group_id = ? AND "
-                                      "(end_date IS NULL OR end_date >= ?)",
-                                      child, *group, today)
-                                 .empty()) {
-                    tx.Exec(
-                        "INSERT INTO child_group_membership (child_id, group_id, start_date, created_at) "
-                        "VALUES (?, ?, ?, ?)",
-                        child, *group, today, now);
-                    ++r.memberships_new;
-                }
+                if (changed) children::UpdateChildDetails(tx, child, row.child, clock);
+                if (children::EnsurePlacement(tx, child, site, today, clock)) changed = true;
+                if (group && children::EnsureMembership(tx, child, *group, today, clock)) ++r.memberships_new;
                 changed ? ++r.children_changed : ++r.children_unchanged;
             }
             seen_children.emplace(row.child_id, child);
@@ -233,13 +208,13 @@ void Apply(db::WriteTx& tx, common::SiteId site, const std::vector<Row>& rows, c
         if (auto s = seen_guardians.find(row.guardian_id); s != seen_guardians.end()) {
             guardian = s->second;
         } else {
-            auto existing = tx.QueryOptional("SELECT id FROM guardian WHERE external_id = ?", row.guardian_id);
+            auto existing = guardians::FindGuardianByExternalId(tx, row.guardian_id);
             if (!existing) {
                 guardian = guardians::InsertGuardian(tx, row.guardian, clock);
-                tx.Exec("UPDATE guardian SET external_id = ? WHERE id = ?", row.guardian_id, guardian);
+                guardians::SetGuardianExternalId(tx, guardian, row.guardian_id);
                 ++r.guardians_new;
             } else {
-                guardian = existing->Id<common::GuardianId>(0);
+                guardian = *existing;
                 auto current = guardians::GetGuardian(tx, guardian);
                 auto wanted = row.guardian;
                 wanted.language = current->fields.language;  // the file does not carry a language: keep it
@@ -252,9 +227,7 @@ void Apply(db::WriteTx& tx, common::SiteId site, const std::vector<Row>& rows, c
             }
             seen_guardians.emplace(row.guardian_id, guardian);
         }
-        auto link = tx.QueryOptional("SELECT relationship FROM guardian_child WHERE guardian_id = ? AND child_id = ?",
-                                     guardian, child);
-        if (!link || link->Text(0) != row.relationship) {
+        if (guardians::LinkRelationship(tx, guardian, child) != row.relationship) {
             guardians::LinkGuardian(tx, guardian, child, row.relationship, clock);
             ++r.links_new;
         }
@@ -301,7 +274,8 @@ ImportReport ImportRoster(db::Database& db, common::SiteId site, std::string_vie
     if (!r.errors.empty()) return r;
     try {
         db.Write([&](db::WriteTx& tx) {
-            if (!tx.QueryOptional("SELECT 1 FROM site WHERE id = ? AND deactivated_at IS NULL", site)) {
+            auto target = sites::GetSite(tx, site);
+            if (!target || !target->active) {
                 r.errors.push_back({0, "", "error_import_site"});
                 throw DryRun{};
             }
