@@ -143,6 +143,14 @@ data PagerData(const Ctx& ctx, const Paging& p, std::int64_t total) {
     return d;
 }
 
+std::string SafeLocalPath(const std::string& next) {
+    if (next.empty() || next[0] != '/' || (next.size() > 1 && (next[1] == '/' || next[1] == '\\'))) return "/";
+    for (char c : next) {
+        if (static_cast<unsigned char>(c) < 0x20) return "/";
+    }
+    return next;
+}
+
 std::string Trimmed(std::string_view s) {
     auto is_space = [](std::string_view v, std::size_t i) -> std::size_t {
         if (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n') return 1;

@@ -95,6 +95,10 @@ Paging ParsePaging(const http::Request& req);
 // {pager: {total, from, to, prev_url, next_url}} keeping the other query parameters.
 kainjow::mustache::data PagerData(const Ctx& ctx, const Paging& p, std::int64_t total);
 
+// A `next` target that is a path on this site, else "/": never a redirect to another site (//host, /\host) or a
+// target with control characters in it.
+std::string SafeLocalPath(const std::string& next);
+
 // Small helpers for forms.
 std::string Trimmed(std::string_view s);
 std::optional<std::int64_t> ParseId(std::string_view s);

@@ -15,18 +15,9 @@ using kainjow::mustache::data;
 
 namespace {
 
-// Only local paths: never redirect a user to another site after sign-in.
-std::string SafeNext(const std::string& next) {
-    if (next.empty() || next[0] != '/' || (next.size() > 1 && (next[1] == '/' || next[1] == '\\'))) return "/";
-    for (char c : next) {
-        if (static_cast<unsigned char>(c) < 0x20) return "/";
-    }
-    return next;
-}
-
 http::Response RenderLogin(Ctx& ctx, const web::TemplateRef& tmpl, const std::string& error_key, int status) {
     data body;
-    body.set("next", SafeNext(ctx.req.method == "POST" ? ctx.form.GetOr("next") : ctx.req.query.GetOr("next")));
+    body.set("next", SafeLocalPath(ctx.req.method == "POST" ? ctx.form.GetOr("next") : ctx.req.query.GetOr("next")));
     body.set("login_id", ctx.form.GetOr("login_id"));
     if (!error_key.empty()) body.set("error", ctx.T(error_key));
     return RenderPage(ctx, tmpl, "login_title", body, status);
@@ -35,7 +26,7 @@ http::Response RenderLogin(Ctx& ctx, const web::TemplateRef& tmpl, const std::st
 }  // namespace
 
 http::Response CoreHandlers::LoginForm(Ctx& ctx) const {
-    if (ctx.actor) return http::Response::Redirect(SafeNext(ctx.req.query.GetOr("next")));
+    if (ctx.actor) return http::Response::Redirect(SafeLocalPath(ctx.req.query.GetOr("next")));
     return RenderLogin(ctx, login_, "", 200);
 }
 
@@ -84,7 +75,7 @@ http::Response CoreHandlers::Login(Ctx& ctx) const {
         }
     });
     if (!session) return RenderLogin(ctx, login_, "error_signin_failed", 401);
-    std::string next = SafeNext(ctx.form.GetOr("next"));
+    std::string next = SafeLocalPath(ctx.form.GetOr("next"));
     auto res = http::Response::Redirect(second_factor ? "/mfa?next=" + http::UrlEncode(next) : next);
     res.cookies.push_back(
         {CookieName(svc.config, auth::kSessionCookie), session->token, -1, true, svc.config.secure_cookies, "Lax"});
@@ -168,7 +159,7 @@ http::Response CoreHandlers::Static(Ctx& ctx) {
 http::Response CoreHandlers::SwitchLanguage(Ctx& ctx) {
     std::string lang = ctx.req.PathParam("lang");
     if (!ctx.svc.catalogue.HasLanguage(lang)) throw http::NotFound();
-    auto res = http::Response::Redirect(SafeNext(ctx.req.query.GetOr("next")), 303);
+    auto res = http::Response::Redirect(SafeLocalPath(ctx.req.query.GetOr("next")), 303);
     res.cookies.push_back(
         {std::string(kLangCookie), lang, 365 * 24 * 3600, true, ctx.svc.config.secure_cookies, "Lax"});
     return res;

@@ -11,9 +11,7 @@ using kainjow::mustache::data;
 namespace {
 
 std::string Next(const Ctx& ctx) {
-    std::string next = ctx.req.method == "POST" ? ctx.form.GetOr("next") : ctx.req.query.GetOr("next");
-    if (next.empty() || next[0] != '/' || (next.size() > 1 && (next[1] == '/' || next[1] == '\\'))) return "/";
-    return next;
+    return SafeLocalPath(ctx.req.method == "POST" ? ctx.form.GetOr("next") : ctx.req.query.GetOr("next"));
 }
 
 // The half-signed-in session is replaced by a full one with a new token, so a token seen before the second

@@ -59,6 +59,8 @@ TEST_P(SecondFactor, AManagerSetsItUpAtFirstSignInAndSeesNothingBefore) {
     auto wrong = Post("/mfa/setup", {{"code", "000000"}, {"next", "/"}});
     EXPECT_EQ(wrong.status, 422);
     EXPECT_EQ(SecretOnPage(wrong.body), secret) << "the same secret until it is confirmed";
+    auto elsewhere = Get("/mfa/setup?next=%2F%2Fevil.example%2F");
+    EXPECT_NE(elsewhere.body.find("name=\"next\" value=\"/\""), std::string::npos) << "no way off the site";
     auto done = Post("/mfa/setup", {{"code", Code(secret)}, {"next", "/children"}});
     EXPECT_EQ(done.status, 200);
     EXPECT_EQ(RecoveryCodes(done.body).size(), 10u);

@@ -153,3 +153,12 @@ TEST(Multipart, FileAndTextPartsAreSeparated) {
     EXPECT_FALSE(http::ParseMultipart("------abc123\r\nno headers end", *boundary));
     EXPECT_FALSE(http::MultipartBoundary("application/x-www-form-urlencoded"));
 }
+
+TEST(Redirects, OnlyPathsOnThisSiteAreFollowed) {
+    EXPECT_EQ(app::SafeLocalPath("/children?q=1"), "/children?q=1");
+    EXPECT_EQ(app::SafeLocalPath("//evil.example/"), "/");
+    EXPECT_EQ(app::SafeLocalPath("/\\evil.example/"), "/");
+    EXPECT_EQ(app::SafeLocalPath("https://evil.example/"), "/");
+    EXPECT_EQ(app::SafeLocalPath("/ok\r\nSet-Cookie: x=1"), "/") << "no header splitting through Location";
+    EXPECT_EQ(app::SafeLocalPath(""), "/");
+}
