@@ -11,9 +11,9 @@ namespace {
 // and without the dash.
 std::string NewRecoveryCode() {
     static constexpr char kChars[] = "abcdefghjkmnpqrstuvwxyz23456789";
-    std::string hex = common::RandomHex(8), out;
+    std::string out;
     for (std::size_t i = 0; i < 8; ++i) {
-        out += kChars[std::stoi(hex.substr(i * 2, 2), nullptr, 16) % (sizeof kChars - 1)];
+        out += kChars[common::RandomBelow(sizeof kChars - 1)];
         if (i == 3) out += '-';
     }
     return out;

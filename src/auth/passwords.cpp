@@ -25,7 +25,7 @@ struct HashSlot {
 }  // namespace
 
 std::string HashPassword(std::string_view password) {
-    common::RandomHex(1);  // ensures sodium_init
+    common::InitCrypto();
     HashSlot slot;
     char out[crypto_pwhash_STRBYTES];
     if (crypto_pwhash_str_alg(out, password.data(), password.size(), kOpsLimit, kMemLimit,
@@ -36,7 +36,7 @@ std::string HashPassword(std::string_view password) {
 }
 
 bool VerifyPassword(std::string_view hash, std::string_view password) {
-    common::RandomHex(1);
+    common::InitCrypto();
     std::string h(hash);
     HashSlot slot;
     return crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;

@@ -52,10 +52,7 @@ std::optional<std::string> Base32Decode(std::string_view text) {
 }
 
 std::string NewTotpSecret() {
-    std::string hex = common::RandomHex(20), bytes;
-    for (std::size_t i = 0; i < hex.size(); i += 2)
-        bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
-    auto b32 = Base32Encode(bytes);
+    auto b32 = Base32Encode(common::RandomBytes(20));
     while (!b32.empty() && b32.back() == '=') b32.pop_back();
     return b32;
 }

@@ -3,7 +3,6 @@
 #include <sodium.h>
 
 #include <stdexcept>
-#include <vector>
 
 namespace common {
 namespace {
@@ -21,19 +20,29 @@ struct SodiumInit {
     }
 };
 
-void EnsureSodium() { static SodiumInit init; }
-
 }  // namespace
 
-std::string RandomHex(std::size_t bytes) {
-    EnsureSodium();
-    std::vector<unsigned char> buf(bytes);
+void InitCrypto() { static SodiumInit init; }
+
+std::string RandomBytes(std::size_t bytes) {
+    InitCrypto();
+    std::string buf(bytes, '\0');
     randombytes_buf(buf.data(), buf.size());
-    return ToHex(buf.data(), buf.size());
+    return buf;
+}
+
+std::string RandomHex(std::size_t bytes) {
+    auto raw = RandomBytes(bytes);
+    return ToHex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+}
+
+std::uint32_t RandomBelow(std::uint32_t upper) {
+    InitCrypto();
+    return randombytes_uniform(upper);
 }
 
 std::string Sha256Hex(std::string_view data) {
-    EnsureSodium();
+    InitCrypto();
     unsigned char out[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(data.data()), data.size());
     return ToHex(out, sizeof out);

@@ -1,10 +1,17 @@
 #pragma once
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace common {
 
-// Cryptographically random bytes as lower-case hex (libsodium's randombytes).
+// Initialises libsodium once; every function here calls it, and so must code that uses libsodium directly.
+void InitCrypto();
+// Cryptographically random bytes (libsodium's randombytes), raw or as lower-case hex.
+std::string RandomBytes(std::size_t bytes);
 std::string RandomHex(std::size_t bytes);
+// A uniformly random number below `upper` (no modulo bias).
+std::uint32_t RandomBelow(std::uint32_t upper);
 // SHA-256 of data as lower-case hex.
 std::string Sha256Hex(std::string_view data);
 // Comparison whose time does not depend on where the strings differ.

@@ -64,3 +64,15 @@ TEST(Random, TokensAreHexOfTheAskedLengthAndDiffer) {
     EXPECT_FALSE(common::ConstantTimeEquals("same", "sane"));
     EXPECT_FALSE(common::ConstantTimeEquals("same", "same-but-longer"));
 }
+
+TEST(Random, RawBytesAndUniformNumbersStayInRange) {
+    EXPECT_EQ(common::RandomBytes(20).size(), 20u);
+    EXPECT_NE(common::RandomBytes(20), common::RandomBytes(20));
+    bool seen[31] = {};
+    for (int i = 0; i < 5000; ++i) {
+        auto n = common::RandomBelow(31);
+        ASSERT_LT(n, 31u);
+        seen[n] = true;
+    }
+    for (bool s : seen) EXPECT_TRUE(s) << "every value turns up in 5,000 draws";
+}
