@@ -19,8 +19,7 @@ AuditRow FromRow(const db::Row& r) {
     AuditRow a;
     a.id = r.Int(0);
     // PostgreSQL returns timestamptz in its own format; the hash covers our canonical one.
-    auto at = common::ParseInstant(r.Text(1));
-    a.created_at = at ? common::FormatInstant(*at) : r.Text(1);
+    a.created_at = common::CanonicalInstant(r.Text(1));
     if (auto u = r.OptInt(2)) a.event.actor = common::UserId(*u);
     a.event.actor_role = r.Text(3);
     if (auto s = r.OptInt(4)) a.event.site = common::SiteId(*s);

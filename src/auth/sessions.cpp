@@ -22,16 +22,13 @@ NewSession CreateSession(db::WriteTx& tx, common::UserId user, const common::Clo
 std::vector<SessionInfo> LiveSessions(db::ReadTx& tx, common::UserId user, const common::Clock& clock,
                                       const SessionPolicy& policy) {
     auto now = clock.Now();
-    auto canonical = [](const std::string& v) {  // PostgreSQL answers in its own timestamp format
-        auto t = common::ParseInstant(v);
-        return t ? FormatInstant(*t) : v;
-    };
     std::vector<SessionInfo> out;
     for (const auto& r :
          tx.Query("SELECT id, created_at, last_seen_at, address, user_agent FROM user_session "
                   "WHERE user_id = ? AND ended_at IS NULL AND expires_at > ? AND last_seen_at > ? ORDER BY id DESC",
                   user, FormatInstant(now), FormatInstant(now - policy.idle))) {
-        out.push_back({r.Id<common::SessionId>(0), canonical(r.Text(1)), canonical(r.Text(2)), r.Text(3), r.Text(4)});
+        out.push_back({r.Id<common::SessionId>(0), common::CanonicalInstant(r.Text(1)),
+                       common::CanonicalInstant(r.Text(2)), r.Text(3), r.Text(4)});
     }
     return out;
 }

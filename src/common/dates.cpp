@@ -80,6 +80,11 @@ std::optional<Instant> ParseInstant(std::string_view text) {
     return time_point_cast<Instant::duration>(tp);
 }
 
+std::string CanonicalInstant(const std::string& text) {
+    auto t = ParseInstant(text);
+    return t ? FormatInstant(*t) : text;
+}
+
 Date TokyoDate(Instant t) {
     using namespace std::chrono;
     return year_month_day{floor<days>(t + kTokyoOffset)};

@@ -24,6 +24,10 @@ std::string FormatInstant(Instant t);
 // Accepts our own format, and PostgreSQL's "2026-11-22 01:02:03.456+00".
 std::optional<Instant> ParseInstant(std::string_view text);
 
+// An instant as stored by either database, in our own format (PostgreSQL answers "… 01:02:03.456+00"); text that
+// is not an instant is returned as it is.
+std::string CanonicalInstant(const std::string& text);
+
 // The Tokyo calendar date of an instant.
 Date TokyoDate(Instant t);
 // Minutes since midnight, "08:30" → 510; nullopt when not HH:MM within a day.

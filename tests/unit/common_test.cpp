@@ -46,6 +46,8 @@ TEST(Dates, InstantsRoundTripInBothDatabaseFormats) {
     ASSERT_TRUE(pg);
     EXPECT_EQ(*pg, t);
     EXPECT_FALSE(common::ParseInstant("2026-11-22 01:02:03+09"));
+    EXPECT_EQ(common::CanonicalInstant("2026-11-22 01:02:03.456+00"), "2026-11-22T01:02:03.456Z");
+    EXPECT_EQ(common::CanonicalInstant("not a time"), "not a time");
 }
 
 TEST(Dates, TimeOfDay) {
