@@ -11,9 +11,10 @@ APT_PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libpq-dev libsodium-dev libicu-dev
   libkainjow-mustache-dev prometheus-cpp-dev libssl-dev libqrencode-dev
+  libcurl4-openssl-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk
   # tests
   libgtest-dev libgmock-dev postgresql postgresql-client
-  chromium fonts-noto-cjk nodejs npm curl
+  chromium nodejs npm curl poppler-utils zbar-tools python3-aiosmtpd
   # benchmarks
   nginx-light wrk bc python3
 )

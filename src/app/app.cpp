@@ -4,6 +4,7 @@
 
 #include "common/log.hpp"
 #include "common/random.hpp"
+#include "families/families.hpp"
 
 namespace app {
 
@@ -47,6 +48,32 @@ void App::Prepare(Ctx& ctx, Session session) {
             }
         }
     }
+    // A guardian's session has its own cookie: one phone may hold a staff and a guardian session side by side.
+    auto family_token =
+        session != Session::kSkip ? req.Cookie(CookieName(svc_.config, kFamilySessionCookie)) : std::nullopt;
+    if (family_token) {
+        auto live = svc_.db.Read([&](db::ReadTx& tx) {
+            return auth::FindSessionIn(tx, auth::kGuardianSessions, *family_token, svc_.clock,
+                                       svc_.guardian_session_policy);
+        });
+        if (live) {
+            auto guardian = svc_.db.Read(
+                [&](db::ReadTx& tx) { return families::LoadGuardianActor(tx, common::AccountId(live->owner)); });
+            if (guardian) {
+                if (live->needs_touch) {
+                    svc_.db.Write([&](db::WriteTx& tx) {
+                        auth::TouchSessionIn(tx, auth::kGuardianSessions, live->id, svc_.clock);
+                    });
+                }
+                guardian->session_id = live->id;
+                guardian->csrf_token = live->csrf_token;
+                if (!lang_cookie && !ctx.actor && svc_.catalogue.HasLanguage(guardian->language)) {
+                    ctx.lang = guardian->language;
+                }
+                ctx.guardian = std::move(guardian);
+            }
+        }
+    }
     // Forms shown before sign-in carry a double-submit token from this cookie (pages only, not health or assets).
     auto csrf = req.Cookie(CookieName(svc_.config, kCsrfCookie));
     if (csrf && csrf->size() == 32 && IsHex(*csrf)) {
@@ -80,13 +107,17 @@ void App::Prepare(Ctx& ctx, Session session) {
         // One check for every state-changing form: the token must match the session's (or, before sign-in, the
         // cookie's). A request without it is refused before any handler runs.
         if (!req.path.starts_with("/api/")) {
+            // With a session, its token (a browser holding a staff and a guardian session may send either);
+            // before sign-in, the double-submit cookie's.
             std::string sent = ctx.form.GetOr("_csrf");
-            std::string expected = ctx.actor     ? ctx.actor->csrf_token
-                                   : ctx.pending ? ctx.pending->csrf_token
-                                                 : (csrf ? *csrf : std::string());
-            if (expected.empty() || !common::ConstantTimeEquals(sent, expected)) {
-                throw http::HttpError(403, "error_csrf");
-            }
+            std::vector<std::string> expected;
+            if (ctx.actor) expected.push_back(ctx.actor->csrf_token);
+            if (ctx.pending) expected.push_back(ctx.pending->csrf_token);
+            if (ctx.guardian) expected.push_back(ctx.guardian->csrf_token);
+            if (expected.empty() && csrf) expected.push_back(*csrf);
+            bool ok = false;
+            for (const auto& e : expected) ok = ok || (!e.empty() && common::ConstantTimeEquals(sent, e));
+            if (!ok) throw http::HttpError(403, "error_csrf");
         }
     }
 }
@@ -114,14 +145,28 @@ http::Response App::Handle(http::Request& req) {
         }
     } catch (const http::HttpError& e) {
         if (e.status() == 401 && !WantsJson(req) && req.method == "GET") {
-            res = http::Response::Redirect("/login?next=" + http::UrlEncode(req.path), 303);
+            // Guardians' pages send to the guardians' sign-in, keeping the query (an invitation's token).
+            bool family = req.path == "/family" || req.path.starts_with("/family/");
+            std::string next = req.path;
+            if (family && !req.query.items().empty()) {
+                std::string q;
+                for (const auto& [k, v] : req.query.items())
+                    q += (q.empty() ? "" : "&") + http::UrlEncode(k) + "=" + http::UrlEncode(v);
+                next += "?" + q;
+            }
+            res = http::Response::Redirect((family ? "/family/login?next=" : "/login?next=") + http::UrlEncode(next),
+                                           303);
         } else {
             res = ErrorResponse(ctx, e.status(), e.message_key());
         }
-        if (e.status() == 403 && ctx.actor) {
+        if (e.status() == 403 && (ctx.actor || ctx.guardian)) {
             try {
                 svc_.db.Write([&](db::WriteTx& tx) {
                     auto ev = ctx.Audit("denied:" + req.route, "", std::nullopt);
+                    if (!ctx.actor) {
+                        ev.target_kind = "guardian_account";
+                        ev.target_id = ctx.guardian->account_id.value;
+                    }
                     ev.outcome = "denied";
                     auth::WriteAudit(tx, ev, svc_.clock);
                 });

@@ -56,6 +56,19 @@ Config ConfigFromEnvironment() {
     c.limits.max_body_bytes = static_cast<std::size_t>(EnvInt("TADAIMA_MAX_BODY_BYTES", 1 << 20, 1024, 1 << 30));
     c.limits.max_connections = static_cast<int>(EnvInt("TADAIMA_MAX_CONNECTIONS", 2048, 1, 1000000));
     c.log_level = Env("TADAIMA_LOG_LEVEL", "info");
+    // Empty: http://<listen address>:<bound port>, filled in once the server listens.
+    c.public_url = Env("TADAIMA_PUBLIC_URL", "");
+    while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+    if (!c.public_url.empty() && !c.public_url.starts_with("http://") && !c.public_url.starts_with("https://")) {
+        throw std::runtime_error("TADAIMA_PUBLIC_URL must start with http:// or https://");
+    }
+    c.smtp_url = Env("TADAIMA_SMTP_URL", "");
+    if (!c.smtp_url.empty() && !c.smtp_url.starts_with("smtp://") && !c.smtp_url.starts_with("smtps://")) {
+        throw std::runtime_error("TADAIMA_SMTP_URL must start with smtp:// or smtps://");
+    }
+    c.smtp_starttls = Env("TADAIMA_SMTP_STARTTLS", "0") == "1";
+    c.mail_dir = Env("TADAIMA_MAIL_DIR", "");
+    c.mail_from = Env("TADAIMA_MAIL_FROM", c.mail_from);
     return c;
 }
 

@@ -16,7 +16,17 @@ struct Config {
     int db_pool_size = 8;
     http::Limits limits;
     std::string log_level = "info";
+    // How users reach the server (links in mails and letters), e.g. https://tadaima.city.example.jp
+    std::string public_url = "http://127.0.0.1:8080";
+    std::string smtp_url;  // smtp://host:25, smtps://user:password@host:465; empty: no SMTP
+    bool smtp_starttls = false;
+    std::string mail_dir;  // without SMTP: write mails as files here (demo)
+    std::string mail_from = "tadaima <noreply@tadaima.invalid>";
+    std::string secret;  // loaded from secret_file at start
 };
+
+// Guardians' session cookie (staff sessions use auth::kSessionCookie).
+inline constexpr std::string_view kFamilySessionCookie = "tadaima_family";
 
 // A cookie's name: with the __Host- prefix whenever cookies are Secure, so that browsers accept it only from this
 // host, over HTTPS, for the whole site (no subdomain can set or shadow it).

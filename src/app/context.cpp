@@ -19,12 +19,27 @@ const auth::Actor& Ctx::Require(auth::Action action, std::optional<common::SiteI
     return a;
 }
 
+const auth::GuardianActor& Ctx::RequireGuardian() const {
+    if (!guardian) throw http::Unauthorized();
+    return *guardian;
+}
+
+const auth::GuardianActor& Ctx::RequireFamily(auth::FamilyAction action, common::ChildId child) const {
+    const auto& g = RequireGuardian();
+    // Another family's child is "not found": its existence is not theirs to learn.
+    if (!g.children.count(child)) throw http::NotFound();
+    if (!g.Can(action, child)) throw http::HttpError(403, "error_forbidden");
+    return g;
+}
+
 auth::AuditEvent Ctx::Audit(std::string action, std::string target_kind, std::optional<std::int64_t> target_id,
                             std::optional<common::SiteId> site) const {
     auth::AuditEvent e;
     if (actor) {
         e.actor = actor->user_id;
         e.actor_role = std::string(auth::RoleName(actor->PrimaryRole()));
+    } else if (guardian) {
+        e.actor_role = "guardian";  // the account's id goes in the target when the event is about the guardian
     }
     e.site = site;
     e.action = std::move(action);
@@ -62,7 +77,15 @@ http::Response RenderPage(Ctx& ctx, const web::TemplateRef& tmpl, std::string_vi
     page.set("title", ctx.T(title_key));
     page.set("css_url", ctx.svc.assets.Url("app.css"));
     page.set("csrf", ctx.CsrfToken());
-    if (ctx.actor) {
+    page.set("home_url", "/");
+    if (ctx.family_page) {
+        // Guardians' pages: their own header, no staff menu.
+        data family;
+        if (ctx.guardian) family.set("display_name", ctx.guardian->display_name);
+        if (ctx.guardian) family.set("signed_in", true);
+        page.set("family", family);
+        page.set("home_url", "/family");
+    } else if (ctx.actor) {
         data user;
         user.set("display_name", ctx.actor->display_name);
         user.set("login_id", ctx.actor->login_id);

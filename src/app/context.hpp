@@ -16,6 +16,7 @@
 #include "http/errors.hpp"
 #include "http/message.hpp"
 #include "http/multipart.hpp"
+#include "jobs/jobs.hpp"
 #include "web/assets.hpp"
 #include "web/catalogue.hpp"
 #include "web/templates.hpp"
@@ -34,6 +35,9 @@ struct Services {
     Metrics& metrics;
     auth::SessionPolicy session_policy;
     auth::ThrottlePolicy throttle_policy;
+    // Guardians stay signed in on their own phone for 30 days.
+    auth::SessionPolicy guardian_session_policy{std::chrono::hours(24 * 30), std::chrono::hours(24 * 30)};
+    jobs::Runner* jobs = nullptr;  // woken after a commit that planned jobs (none in tests that run jobs by hand)
 };
 
 class Ctx {
@@ -44,11 +48,13 @@ class Ctx {
     const Services& svc;
     std::string lang{web::kDefaultLanguage};
     std::optional<auth::Actor> actor;
-    std::optional<auth::Actor> pending;    // passed the password, not yet the second factor: no access to data
-    http::Params form;                     // a POST's fields (url-encoded, or a multipart form's text parts)
-    std::vector<http::FormPart> files;     // a multipart form's file parts
-    std::string anon_csrf;                 // double-submit token for forms shown before sign-in
-    std::vector<http::SetCookie> cookies;  // added to whatever response the handler returns
+    std::optional<auth::Actor> pending;           // passed the password, not yet the second factor: no access to data
+    std::optional<auth::GuardianActor> guardian;  // a signed-in guardian (their own cookie, beside any staff one)
+    bool family_page = false;                     // rendered with the guardians' header, not the staff menu
+    http::Params form;                            // a POST's fields (url-encoded, or a multipart form's text parts)
+    std::vector<http::FormPart> files;            // a multipart form's file parts
+    std::string anon_csrf;                        // double-submit token for forms shown before sign-in
+    std::vector<http::SetCookie> cookies;         // added to whatever response the handler returns
 
     // The signed-in staff member, or Unauthorized (→ the sign-in page for browsers).
     const auth::Actor& RequireActor() const;
@@ -58,7 +64,18 @@ class Ctx {
     // An audit event with actor, role, address and request id filled in.
     auth::AuditEvent Audit(std::string action, std::string target_kind, std::optional<std::int64_t> target_id,
                            std::optional<common::SiteId> site = std::nullopt) const;
-    std::string CsrfToken() const { return actor ? actor->csrf_token : pending ? pending->csrf_token : anon_csrf; }
+    // The signed-in guardian, or Unauthorized (→ the guardians' sign-in page for browsers).
+    const auth::GuardianActor& RequireGuardian() const;
+    // Forbidden unless the guardian may do the action for this child (their own children only).
+    const auth::GuardianActor& RequireFamily(auth::FamilyAction action, common::ChildId child) const;
+    // Tells the job runner that a commit planned work.
+    void JobsPlanned() const {
+        if (svc.jobs) svc.jobs->Wake();
+    }
+    std::string CsrfToken() const {
+        if (family_page && guardian) return guardian->csrf_token;
+        return actor ? actor->csrf_token : pending ? pending->csrf_token : guardian ? guardian->csrf_token : anon_csrf;
+    }
 };
 
 // Rendering of full pages inside the layout.

@@ -15,6 +15,9 @@
 #include "common/log.hpp"
 #include "db/migrate.hpp"
 #include "demo/seed.hpp"
+#include "families/mails.hpp"
+#include "jobs/jobs.hpp"
+#include "mail/mail.hpp"
 #include "roster/import.hpp"
 #include "staff/staff.hpp"
 
@@ -47,6 +50,11 @@ Environment:
   TADAIMA_LISTEN          address:port to listen on (default 127.0.0.1:8080)
   TADAIMA_SECRET_FILE     server secret, created on first start (default var/secret.key)
   TADAIMA_SECURE_COOKIES  1 when users reach the server over HTTPS
+  TADAIMA_PUBLIC_URL      how users reach the server, for links in mails and letters (default http://LISTEN)
+  TADAIMA_SMTP_URL        mail server: smtp://host:25 or smtps://user:password@host:465
+  TADAIMA_SMTP_STARTTLS   1 to require STARTTLS on smtp://
+  TADAIMA_MAIL_FROM       sender (default "tadaima <noreply@tadaima.invalid>")
+  TADAIMA_MAIL_DIR        without a mail server: write each mail as a .eml file here (demo)
   TADAIMA_WORKERS         request worker threads (default 8)
   TADAIMA_DB_POOL         database connections (default 8)
   TADAIMA_MAX_BODY_BYTES  largest request body accepted (default 1048576)
@@ -54,11 +62,18 @@ Environment:
   TADAIMA_LOG_LEVEL       debug, info, warn or error (default info)
 )";
 
+// Unique per process, so a job claimed by a process that died is recognisable in the table.
+std::string JobWorkerId() {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    return std::string(host) + ":" + std::to_string(getpid());
+}
+
 std::unique_ptr<db::Database> OpenDatabase(const Config& config) {
     return db::Database::Open({config.database, config.db_pool_size});
 }
 
-int Serve(const Config& config) {
+int Serve(Config config) {
     auto database = OpenDatabase(config);
     auto schema = db::GetSchemaStatus(*database);
     if (schema.unknown) {
@@ -71,13 +86,15 @@ int Serve(const Config& config) {
                   << schema.latest << ". Run `tadaima migrate` first.\n";
         return 2;
     }
-    LoadOrCreateSecret(config.secret_file);
+    config.secret = LoadOrCreateSecret(config.secret_file);
     common::SystemClock clock;
     web::Catalogue catalogue;
     web::Templates templates;
     web::Assets assets;
     Metrics metrics;
+    jobs::Runner runner(*database, clock, JobWorkerId());
     Services services{*database, clock, catalogue, templates, assets, config, metrics, {}, {}};
+    services.jobs = &runner;
     App application(services, metrics);
     http::ServerOptions options;
     options.address = config.listen_address;
@@ -85,11 +102,23 @@ int Serve(const Config& config) {
     options.limits = config.limits;
     options.worker_threads = config.worker_threads;
     http::Server server(options, application);
+    if (config.public_url.empty()) {
+        config.public_url = "http://" + config.listen_address + ":" + std::to_string(server.port());
+    }
+    auto transport =
+        mail::MakeTransport({config.smtp_url, config.smtp_starttls, config.mail_dir, config.mail_from}, clock);
+    if (!transport) {
+        common::LogWarn("no mail transport: set TADAIMA_SMTP_URL (or TADAIMA_MAIL_DIR); mails wait in the job table");
+    }
+    families::RegisterMailJobs(runner, *database, transport.get(), catalogue, {config.public_url, config.secret},
+                               clock);
+    runner.Start();
     common::LogInfo("listening", {{"address", config.listen_address},
                                   {"port", server.port()},
                                   {"database", std::string(db::KindName(database->kind()))},
                                   {"schema_version", schema.current}});
     server.Run();
+    runner.Stop();
     common::LogInfo("stopped");
     return 0;
 }

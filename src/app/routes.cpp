@@ -6,6 +6,7 @@
 #include "app/second_factor.hpp"
 #include "audit/handlers.hpp"
 #include "children/handlers.hpp"
+#include "families/handlers.hpp"
 #include "guardians/handlers.hpp"
 #include "roster/handlers.hpp"
 #include "sites/handlers.hpp"
@@ -22,6 +23,7 @@ Router BuildRoutes(const Services& s) {
     auto audit = std::make_shared<audit::Handlers>(s.templates);
     auto mfa = std::make_shared<SecondFactorHandlers>(s.templates);
     auto roster = std::make_shared<roster::Handlers>(s.templates);
+    auto family = std::make_shared<families::Handlers>(s.templates);
     Router r;
 
     // Operations
@@ -95,6 +97,25 @@ Router BuildRoutes(const Services& s) {
     r.Post("/staff/{id}/reactivate", [staff](Ctx& c) { return staff->SetActive(c, true); });
     r.Post("/staff/{id}/unlock", [staff](Ctx& c) { return staff->Unlock(c); });
     r.Post("/staff/{id}/sessions/end", [staff](Ctx& c) { return staff->EndSessions(c); });
+
+    // Registration letters and guardians' accounts, staff side
+    r.Post("/children/{id}/letter", [family](Ctx& c) { return family->ChildLetter(c); });
+    r.Post("/sites/{id}/letters", [family](Ctx& c) { return family->SiteLetters(c); });
+    r.Post("/children/{id}/accounts/{account_id}/end", [family](Ctx& c) { return family->EndLink(c); });
+
+    // Guardians: registration from a letter, sign-in, their children, family invitations
+    r.Get("/register", [family](Ctx& c) { return family->RegisterForm(c); });
+    r.Post("/register", [family](Ctx& c) { return family->Register(c); });
+    r.Get("/register/confirm", [family](Ctx& c) { return family->ConfirmForm(c); });
+    r.Post("/register/confirm", [family](Ctx& c) { return family->Confirm(c); });
+    r.Get("/family/login", [family](Ctx& c) { return family->LoginForm(c); });
+    r.Post("/family/login", [family](Ctx& c) { return family->Login(c); });
+    r.Post("/family/logout", [family](Ctx& c) { return family->Logout(c); });
+    r.Get("/family", [family](Ctx& c) { return family->Home(c); });
+    r.Get("/family/invite", [family](Ctx& c) { return family->InviteForm(c); });
+    r.Post("/family/invite", [family](Ctx& c) { return family->Invite(c); });
+    r.Get("/family/invitation", [family](Ctx& c) { return family->InvitationPage(c); });
+    r.Post("/family/invitation", [family](Ctx& c) { return family->AcceptInvitation(c); });
 
     // The audit trail (municipal admins)
     r.Get("/audit", [audit](Ctx& c) { return audit->List(c); });

@@ -29,6 +29,21 @@ constexpr std::array kMatrix = {
     Rule{Action::kStaffEdit,        true,  true,   false},
     Rule{Action::kGrantMunicipal,   true,  false,  false},
     Rule{Action::kAuditView,        true,  false,  false},
+    Rule{Action::kLetterIssue,      true,  true,   false},
+};
+
+struct FamilyRule {
+    FamilyAction action;
+    bool full;
+    bool family;
+};
+
+// Guardians' actions × their role for a child. A guardian may act only for children linked to their account.
+constexpr std::array kFamilyMatrix = {
+    //         action                         full   family
+    FamilyRule{FamilyAction::kChildView,      true,  true},
+    FamilyRule{FamilyAction::kPlanEdit,       true,  false},
+    FamilyRule{FamilyAction::kFamilyInvite,   true,  false},
 };
 // clang-format on
 
@@ -81,6 +96,8 @@ std::string_view ActionName(Action action) {
             return "staff.grant_municipal";
         case Action::kAuditView:
             return "audit.view";
+        case Action::kLetterIssue:
+            return "letter.issue";
     }
     return "unknown";
 }
@@ -142,6 +159,38 @@ bool CanAtAny(const Actor& actor, Action action, const std::vector<common::SiteI
         if (Can(actor, action, site)) return true;
     }
     return false;
+}
+
+std::string_view FamilyRoleName(FamilyRole role) { return role == FamilyRole::kFull ? "full" : "family"; }
+
+std::optional<FamilyRole> ParseFamilyRole(std::string_view name) {
+    if (name == "full") return FamilyRole::kFull;
+    if (name == "family") return FamilyRole::kFamily;
+    return std::nullopt;
+}
+
+std::string_view FamilyActionName(FamilyAction action) {
+    switch (action) {
+        case FamilyAction::kChildView:
+            return "family.child_view";
+        case FamilyAction::kPlanEdit:
+            return "family.plan_edit";
+        case FamilyAction::kFamilyInvite:
+            return "family.invite";
+    }
+    return "unknown";
+}
+
+bool FamilyRoleAllows(FamilyRole role, FamilyAction action) {
+    for (const FamilyRule& r : kFamilyMatrix) {
+        if (r.action == action) return role == FamilyRole::kFull ? r.full : r.family;
+    }
+    return false;
+}
+
+bool GuardianActor::Can(FamilyAction action, common::ChildId child) const {
+    auto it = children.find(child);
+    return it != children.end() && FamilyRoleAllows(it->second, action);
 }
 
 }  // namespace auth

@@ -29,6 +29,7 @@ enum class Action {
     kStaffEdit,
     kGrantMunicipal,  // make someone a municipal admin
     kAuditView,       // browse and export the audit trail
+    kLetterIssue,     // print registration letters, end a guardian account's link to a child
 };
 std::string_view ActionName(Action action);
 
@@ -62,5 +63,33 @@ bool Can(const Actor& actor, Action action, std::optional<common::SiteId> site =
 // May the actor do the action at one or more of these sites (a child's or guardian's sites)? Municipal admins
 // may wherever their role allows it, even for a record with no site yet.
 bool CanAtAny(const Actor& actor, Action action, const std::vector<common::SiteId>& sites);
+
+// Guardians: a member of a child's family with their own account. "full" came from the registration letter (or
+// was invited as such) and may change plans and invite; "family" sees and is notified.
+enum class FamilyRole { kFull, kFamily };
+std::string_view FamilyRoleName(FamilyRole role);
+std::optional<FamilyRole> ParseFamilyRole(std::string_view name);
+
+enum class FamilyAction {
+    kChildView,     // the child's day, plans and notices
+    kPlanEdit,      // plans, absences, pick-up persons
+    kFamilyInvite,  // invite another family member to this child
+};
+std::string_view FamilyActionName(FamilyAction action);
+bool FamilyRoleAllows(FamilyRole role, FamilyAction action);
+
+// A signed-in guardian.
+struct GuardianActor {
+    common::AccountId account_id;
+    std::string email;
+    std::string display_name;
+    std::string language;
+    std::map<common::ChildId, FamilyRole> children;  // the children this account is linked to, with its role
+    common::SessionId session_id;
+    std::string csrf_token;
+
+    // Only their own children, and only what their role there allows.
+    bool Can(FamilyAction action, common::ChildId child) const;
+};
 
 }  // namespace auth

@@ -7,16 +7,77 @@ namespace auth {
 
 using common::FormatInstant;
 
-NewSession CreateSession(db::WriteTx& tx, common::UserId user, const common::Clock& clock, const SessionPolicy& policy,
-                         const std::string& address, const std::string& user_agent, bool second_factor_pending) {
+namespace {
+std::string Sql(std::string_view text, const SessionTable& kind) {
+    std::string out(text);
+    for (auto [key, value] :
+         {std::pair{std::string_view("{table}"), kind.table}, std::pair{std::string_view("{owner}"), kind.owner}}) {
+        for (auto pos = out.find(key); pos != std::string::npos; pos = out.find(key)) {
+            out.replace(pos, key.size(), value);
+        }
+    }
+    return out;
+}
+}  // namespace
+
+NewSession CreateSessionIn(db::WriteTx& tx, const SessionTable& kind, std::int64_t owner, const common::Clock& clock,
+                           const SessionPolicy& policy, const std::string& address, const std::string& user_agent,
+                           bool second_factor_pending) {
     NewSession s{common::RandomHex(32), common::RandomHex(32)};
     auto now = clock.Now();
-    tx.Exec(
-        "INSERT INTO user_session (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, address, "
-        "user_agent, mfa_pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        common::Sha256Hex(s.token), user, s.csrf_token, FormatInstant(now), FormatInstant(now),
-        FormatInstant(now + policy.absolute), address, user_agent.substr(0, 200), second_factor_pending ? 1 : 0);
+    tx.Exec(Sql("INSERT INTO {table} (token_hash, {owner}, csrf_token, created_at, last_seen_at, expires_at, address, "
+                "user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                kind),
+            common::Sha256Hex(s.token), owner, s.csrf_token, FormatInstant(now), FormatInstant(now),
+            FormatInstant(now + policy.absolute), address, user_agent.substr(0, 200));
+    if (second_factor_pending && kind.has_second_factor) {
+        tx.Exec(Sql("UPDATE {table} SET mfa_pending = 1 WHERE token_hash = ?", kind), common::Sha256Hex(s.token));
+    }
     return s;
+}
+
+std::optional<LiveSession> FindSessionIn(db::ReadTx& tx, const SessionTable& kind, std::string_view token,
+                                         const common::Clock& clock, const SessionPolicy& policy) {
+    if (token.size() != 64) return std::nullopt;
+    auto row =
+        tx.QueryOptional(Sql(kind.has_second_factor
+                                 ? "SELECT id, {owner}, csrf_token, last_seen_at, expires_at, mfa_pending FROM {table} "
+                                   "WHERE token_hash = ? AND ended_at IS NULL"
+                                 : "SELECT id, {owner}, csrf_token, last_seen_at, expires_at, 0 FROM {table} "
+                                   "WHERE token_hash = ? AND ended_at IS NULL",
+                             kind),
+                         common::Sha256Hex(token));
+    if (!row) return std::nullopt;
+    auto now = clock.Now();
+    auto last_seen = common::ParseInstant(row->Text(3));
+    auto expires = common::ParseInstant(row->Text(4));
+    if (!last_seen || !expires || now >= *expires || now - *last_seen >= policy.idle) return std::nullopt;
+    LiveSession out;
+    out.id = row->Id<common::SessionId>(0);
+    out.owner = row->Int(1);
+    out.csrf_token = row->Text(2);
+    out.needs_touch = now - *last_seen >= policy.touch_interval;
+    out.second_factor_pending = row->Int(5) != 0;
+    return out;
+}
+
+void TouchSessionIn(db::WriteTx& tx, const SessionTable& kind, common::SessionId id, const common::Clock& clock) {
+    tx.Exec(Sql("UPDATE {table} SET last_seen_at = ? WHERE id = ?", kind), FormatInstant(clock.Now()), id);
+}
+
+void EndSessionIn(db::WriteTx& tx, const SessionTable& kind, common::SessionId id, const common::Clock& clock) {
+    tx.Exec(Sql("UPDATE {table} SET ended_at = ? WHERE id = ? AND ended_at IS NULL", kind), FormatInstant(clock.Now()),
+            id);
+}
+
+void EndAllSessionsIn(db::WriteTx& tx, const SessionTable& kind, std::int64_t owner, const common::Clock& clock) {
+    tx.Exec(Sql("UPDATE {table} SET ended_at = ? WHERE {owner} = ? AND ended_at IS NULL", kind),
+            FormatInstant(clock.Now()), owner);
+}
+
+NewSession CreateSession(db::WriteTx& tx, common::UserId user, const common::Clock& clock, const SessionPolicy& policy,
+                         const std::string& address, const std::string& user_agent, bool second_factor_pending) {
+    return CreateSessionIn(tx, kStaffSessions, user.value, clock, policy, address, user_agent, second_factor_pending);
 }
 
 std::vector<SessionInfo> LiveSessions(db::ReadTx& tx, common::UserId user, const common::Clock& clock,
@@ -61,36 +122,27 @@ std::optional<Actor> LoadActor(db::ReadTx& tx, common::UserId user) {
 SessionLookup FindSession(db::ReadTx& tx, std::string_view token, const common::Clock& clock,
                           const SessionPolicy& policy) {
     SessionLookup out;
-    if (token.size() != 64) return out;
-    auto row = tx.QueryOptional(
-        "SELECT id, user_id, csrf_token, last_seen_at, expires_at, mfa_pending FROM user_session "
-        "WHERE token_hash = ? AND ended_at IS NULL",
-        common::Sha256Hex(token));
-    if (!row) return out;
-    auto now = clock.Now();
-    auto last_seen = common::ParseInstant(row->Text(3));
-    auto expires = common::ParseInstant(row->Text(4));
-    if (!last_seen || !expires || now >= *expires || now - *last_seen >= policy.idle) return out;
-    out.actor = LoadActor(tx, row->Id<common::UserId>(1));
+    auto live = FindSessionIn(tx, kStaffSessions, token, clock, policy);
+    if (!live) return out;
+    out.actor = LoadActor(tx, common::UserId(live->owner));
     if (!out.actor) return out;
-    out.actor->session_id = row->Id<common::SessionId>(0);
-    out.actor->csrf_token = row->Text(2);
-    out.needs_touch = now - *last_seen >= policy.touch_interval;
-    out.second_factor_pending = row->Int(5) != 0;
+    out.actor->session_id = live->id;
+    out.actor->csrf_token = live->csrf_token;
+    out.needs_touch = live->needs_touch;
+    out.second_factor_pending = live->second_factor_pending;
     return out;
 }
 
 void TouchSession(db::WriteTx& tx, common::SessionId id, const common::Clock& clock) {
-    tx.Exec("UPDATE user_session SET last_seen_at = ? WHERE id = ?", FormatInstant(clock.Now()), id);
+    TouchSessionIn(tx, kStaffSessions, id, clock);
 }
 
 void EndSession(db::WriteTx& tx, common::SessionId id, const common::Clock& clock) {
-    tx.Exec("UPDATE user_session SET ended_at = ? WHERE id = ? AND ended_at IS NULL", FormatInstant(clock.Now()), id);
+    EndSessionIn(tx, kStaffSessions, id, clock);
 }
 
 void EndAllSessions(db::WriteTx& tx, common::UserId user, const common::Clock& clock) {
-    tx.Exec("UPDATE user_session SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL", FormatInstant(clock.Now()),
-            user);
+    EndAllSessionsIn(tx, kStaffSessions, user.value, clock);
 }
 
 }  // namespace auth

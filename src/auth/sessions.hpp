@@ -30,6 +30,33 @@ NewSession CreateSession(db::WriteTx& tx, common::UserId user, const common::Clo
                          const std::string& address = "", const std::string& user_agent = "",
                          bool second_factor_pending = false);
 
+// Where sessions of one kind live: staff sessions (with the second-factor flag) and guardians' sessions share
+// the token, timeout and ending rules. Table and column names are constants, never user text.
+struct SessionTable {
+    std::string_view table;
+    std::string_view owner;  // the account column
+    bool has_second_factor;
+};
+inline constexpr SessionTable kStaffSessions{"user_session", "user_id", true};
+inline constexpr SessionTable kGuardianSessions{"guardian_session", "account_id", false};
+
+NewSession CreateSessionIn(db::WriteTx& tx, const SessionTable& kind, std::int64_t owner, const common::Clock& clock,
+                           const SessionPolicy& policy, const std::string& address, const std::string& user_agent,
+                           bool second_factor_pending = false);
+struct LiveSession {
+    common::SessionId id;
+    std::int64_t owner = 0;
+    std::string csrf_token;
+    bool needs_touch = false;
+    bool second_factor_pending = false;
+};
+// The live session for a token (not ended, within the idle and absolute limits), if any.
+std::optional<LiveSession> FindSessionIn(db::ReadTx& tx, const SessionTable& kind, std::string_view token,
+                                         const common::Clock& clock, const SessionPolicy& policy);
+void TouchSessionIn(db::WriteTx& tx, const SessionTable& kind, common::SessionId id, const common::Clock& clock);
+void EndSessionIn(db::WriteTx& tx, const SessionTable& kind, common::SessionId id, const common::Clock& clock);
+void EndAllSessionsIn(db::WriteTx& tx, const SessionTable& kind, std::int64_t owner, const common::Clock& clock);
+
 // An account's sessions that are still live, newest first, for an admin to see and end.
 struct SessionInfo {
     common::SessionId id;

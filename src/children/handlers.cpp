@@ -5,6 +5,7 @@
 #include "app/validate.hpp"
 #include "children/children.hpp"
 #include "common/kana.hpp"
+#include "families/families.hpp"
 #include "guardians/guardians.hpp"
 #include "sites/groups.hpp"
 #include "sites/sites.hpp"
@@ -272,6 +273,35 @@ http::Response Handlers::View(Ctx& ctx) const {
         rels.push_back(d);
     }
     body.set("relationships", rels);
+    // Guardians' own accounts (the app) and the registration letter.
+    auto [accounts, letter] = ctx.svc.db.Read([&](db::ReadTx& tx) {
+        return std::pair{families::AccountsOfChild(tx, id), families::LatestLetter(tx, id, ctx.svc.clock)};
+    });
+    bool can_letter = auth::Can(actor, Action::kLetterIssue, child.fields.site_id);
+    data alist{data::type::list};
+    for (const auto& a : accounts) {
+        data d;
+        d.set("id", a.id.ToString());
+        d.set("name", a.display_name);
+        d.set("role", ctx.T("family_role_" + std::string(auth::FamilyRoleName(a.role))));
+        d.set("since", a.since.substr(0, 10));
+        if (can_letter) d.set("can_end", true);
+        alist.push_back(d);
+    }
+    body.set("accounts", alist);
+    if (accounts.empty()) body.set("no_accounts", true);
+    if (letter) {
+        data l;
+        l.set("created_at", letter->created_at.substr(0, 10));
+        l.set("expires_at", letter->expires_at.substr(0, 10));
+        l.set("state", ctx.T(letter->used      ? "letter_state_used"
+                             : letter->revoked ? "letter_state_revoked"
+                             : letter->expired ? "letter_state_expired"
+                                               : "letter_state_open"));
+        body.set("letter", l);
+    }
+    if (can_letter) body.set("can_letter", true);
+    body.set("letter_days_default", std::to_string(families::kDefaultLetterDays));
     return app::RenderPage(ctx, view_, "child_title", body);
 }
 

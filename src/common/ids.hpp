@@ -23,6 +23,7 @@ struct ChildTag {};
 struct GuardianTag {};
 struct UserTag {};
 struct SessionTag {};
+struct AccountTag {};
 
 using CityId = Id<CityTag>;
 using SiteId = Id<SiteTag>;
@@ -31,6 +32,7 @@ using ChildId = Id<ChildTag>;
 using GuardianId = Id<GuardianTag>;
 using UserId = Id<UserTag>;
 using SessionId = Id<SessionTag>;
+using AccountId = Id<AccountTag>;  // a guardian's own account (not the roster's guardian record)
 
 }  // namespace common
 

@@ -190,6 +190,7 @@ http::Response Handlers::View(Ctx& ctx) const {
     if (groups.empty()) body.set("no_groups", true);
     if (auth::Can(actor, Action::kSiteEdit, id)) body.set("can_edit", true);
     if (auth::Can(actor, Action::kGroupEdit, id)) body.set("can_edit_groups", true);
+    if (auth::Can(actor, Action::kLetterIssue, id)) body.set("can_letters", true);
     return app::RenderPage(ctx, view_, "site_title", body);
 }
 

@@ -1,5 +1,14 @@
 #include "harness.hpp"
 
+#include <sodium.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "families/mails.hpp"
+#include "jobs/jobs.hpp"
+#include "mail/mail.hpp"
+
 #include <libpq-fe.h>
 #include <unistd.h>
 
@@ -108,8 +117,8 @@ std::string PostgresCluster::CreateDatabase() {
 }
 
 void DbTest::SetUp() {
+    dir_ = MakeTempDir("tadaima-test-");  // per test, on both databases (files the test writes: mails, PDFs)
     if (GetParam() == db::Kind::kSqlite) {
-        dir_ = MakeTempDir("tadaima-test-");
         db_ = db::Database::Open({(dir_ / "test.db").string(), 4});
     } else {
         db_ = db::Database::Open({PostgresCluster::Instance().CreateDatabase(), 4});
@@ -135,6 +144,8 @@ void AppTest::SetUp() {
     templates_ = std::make_unique<web::Templates>();
     assets_ = std::make_unique<web::Assets>();
     metrics_ = std::make_unique<app::Metrics>();
+    config_.secret = "integration-test-secret-0123456789abcdef";
+    config_.public_url = "http://tadaima.test";
     services_ = std::make_unique<app::Services>(
         app::Services{*db_, clock_, *catalogue_, *templates_, *assets_, config_, *metrics_, {}, {}});
     app_ = std::make_unique<app::App>(*services_, *metrics_);
@@ -245,6 +256,74 @@ std::int64_t AppTest::AuditCount(const std::string& action) {
     return db_->Read([&](db::ReadTx& tx) {
         return tx.QueryOne("SELECT COUNT(*) FROM audit_event WHERE action = ?", action).Int(0);
     });
+}
+
+namespace {
+std::string DecodeBase64(std::string_view text) {
+    std::string out(text.size(), '\0');
+    std::size_t len = 0;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), "\r\n ",
+                          &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
+        return "";
+    }
+    out.resize(len);
+    return out;
+}
+
+std::string DecodeHeader(const std::string& value) {
+    static const std::regex kWord(R"(=\?UTF-8\?B\?([A-Za-z0-9+/=]+)\?=)");
+    std::string out;
+    for (auto it = std::sregex_iterator(value.begin(), value.end(), kWord); it != std::sregex_iterator(); ++it) {
+        out += DecodeBase64((*it)[1].str());
+    }
+    return out.empty() ? value : out;
+}
+}  // namespace
+
+int AppTest::RunJobs() {
+    mail::TransportConfig mc;
+    mc.mail_dir = (dir_ / "mail").string();
+    auto transport = mail::MakeTransport(mc, clock_);
+    jobs::Runner runner(*db_, clock_, "test-worker");
+    families::RegisterMailJobs(runner, *db_, transport.get(), *catalogue_, {config_.public_url, config_.secret},
+                               clock_);
+    return runner.RunDue();
+}
+
+std::vector<AppTest::Mail> AppTest::Mails() {
+    std::vector<std::pair<std::filesystem::file_time_type, std::filesystem::path>> files;
+    if (std::filesystem::exists(dir_ / "mail")) {
+        for (const auto& e : std::filesystem::directory_iterator(dir_ / "mail")) {
+            if (e.path().extension() == ".eml") files.emplace_back(e.last_write_time(), e.path());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    std::vector<Mail> out;
+    for (const auto& [_, path] : files) {
+        std::ifstream in(path, std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        Mail m;
+        m.raw = ss.str();
+        auto split = m.raw.find("\r\n\r\n");
+        std::string head = m.raw.substr(0, split);
+        // Unfold continued header lines.
+        head = std::regex_replace(head, std::regex("\r\n "), " ");
+        std::smatch match;
+        if (std::regex_search(head, match, std::regex("(^|\r\n)To: ([^\r\n]*)"))) m.to = match[2];
+        if (std::regex_search(head, match, std::regex("(^|\r\n)Subject: ([^\r\n]*)"))) {
+            m.subject = DecodeHeader(match[2]);
+        }
+        m.body = DecodeBase64(m.raw.substr(split + 4));
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+std::string AppTest::LocalLink(const std::string& text) {
+    std::smatch m;
+    if (!std::regex_search(text, m, std::regex(R"(https?://[^/\s]+(/[^\s]*))"))) return "";
+    return m[1];
 }
 
 }  // namespace testing_support

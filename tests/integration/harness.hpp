@@ -76,6 +76,19 @@ class AppTest : public DbTest {
     // Demo city with the standard accounts (password "tadaima-demo").
     void SeedSmallCity(int sites = 3, int children = 30);
     std::int64_t AuditCount(const std::string& action);
+    // Runs the due jobs as the server's worker would, with mail written as files (the SMTP transport itself is
+    // tested against a real SMTP server in mail_test.cpp). Returns how many ran.
+    int RunJobs();
+    struct Mail {
+        std::string to;
+        std::string subject;  // decoded
+        std::string body;     // decoded
+        std::string raw;
+    };
+    // Mails sent so far, oldest first.
+    std::vector<Mail> Mails();
+    // The first http URL in a text, made local ("/register/confirm?t=…").
+    static std::string LocalLink(const std::string& text);
 
     std::unique_ptr<web::Catalogue> catalogue_;
     std::unique_ptr<web::Templates> templates_;

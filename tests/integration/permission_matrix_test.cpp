@@ -5,6 +5,8 @@
 #include <regex>
 #include <set>
 
+#include "auth/passwords.hpp"
+#include "families/families.hpp"
 #include "harness.hpp"
 
 namespace {
@@ -95,7 +97,10 @@ const std::vector<Case>& Table() {
         {"POST", "/staff/{user}/reactivate", {}, {{O, O}, {O, H}, {N, N}}},
         {"POST", "/sites/{site}/deactivate", {}, {{O, O}, {N, N}, {N, N}}},
         {"POST", "/sites/{site}/reactivate", {}, {{O, O}, {N, N}, {N, N}}},
+        {"POST", "/children/{child}/letter", {{"days", "30"}}, {{O, O}, {O, H}, {N, H}}},
+        {"POST", "/sites/{site}/letters", {{"days", "30"}}, {{O, O}, {O, N}, {N, N}}},
         {"POST", "/children/{child}/guardians/{guardian}/unlink", {}, {{O, O}, {O, H}, {N, H}}},
+        {"POST", "/children/{child}/accounts/{account}/end", {}, {{O, O}, {O, H}, {N, H}}},
     };
     return cases;
 }
@@ -105,8 +110,15 @@ const std::set<std::string> kPublic = {"GET /healthz", "GET /metrics",   "GET /s
                                        "GET /login",   "POST /login",    "POST /logout",       "GET /mfa",
                                        "POST /mfa",    "GET /mfa/setup", "POST /mfa/setup"};  // one's own second factor
 
+// Guardians' routes: public ones that work by a code or a link, and those of a signed-in guardian (in the
+// guardian matrix below).
+const std::set<std::string> kFamilyRoutes = {
+    "GET /register",      "POST /register",      "GET /register/confirm",  "POST /register/confirm",
+    "GET /family/login",  "POST /family/login",  "POST /family/logout",    "GET /family",
+    "GET /family/invite", "POST /family/invite", "GET /family/invitation", "POST /family/invitation"};
+
 struct Objects {
-    std::int64_t site, group, child, guardian, user;
+    std::int64_t site, group, child, guardian, user, account;
 };
 
 class PermissionMatrix : public AppTest {
@@ -135,12 +147,20 @@ class PermissionMatrix : public AppTest {
                 s + ")");
         o.child = One("SELECT MIN(child_id) FROM guardian_child WHERE guardian_id = " + std::to_string(o.guardian));
         o.user = One("SELECT id FROM staff_user WHERE login_id = 'staff" + s + "'");
+        // A guardian's account linked to the child with the full role.
+        o.account = database().Write([&](db::WriteTx& tx) {
+            auto account =
+                families::CreateConfirmedAccount(tx, "matrix" + s + "@example.test", "行列 " + s,
+                                                 auth::HashPassword("a matrix family passphrase"), "ja", clock_);
+            families::LinkChild(tx, account, common::ChildId(o.child), auth::FamilyRole::kFull, clock_);
+            return account.value;
+        });
         return o;
     }
     static std::string Fill(std::string text, const Objects& o) {
         for (auto [key, value] :
              {std::pair{"{site}", o.site}, std::pair{"{group}", o.group}, std::pair{"{child}", o.child},
-              std::pair{"{guardian}", o.guardian}, std::pair{"{user}", o.user}}) {
+              std::pair{"{guardian}", o.guardian}, std::pair{"{user}", o.user}, std::pair{"{account}", o.account}}) {
             for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key)) {
                 text.replace(pos, std::string(key).size(), std::to_string(value));
             }
@@ -161,10 +181,11 @@ class PermissionMatrix : public AppTest {
             });
             out += std::string(t) + "=" + r + ";";
         }
-        for (const char* t :
-             {"guardian_child", "staff_role", "child_placement", "child_group_membership", "site_opening_hours"}) {
+        for (const char* t : {"guardian_child", "staff_role", "child_placement", "child_group_membership",
+                              "site_opening_hours", "registration_letter", "family_invitation", "job"}) {
             out += std::string(t) + "=" + std::to_string(One(std::string("SELECT COUNT(*) FROM ") + t)) + ";";
         }
+        out += "links=" + std::to_string(One("SELECT COUNT(*) FROM guardian_account_child WHERE ended_at IS NULL"));
         return out;
     }
     void RunAs(int role, const std::string& login) {
@@ -218,12 +239,13 @@ TEST_P(PermissionMatrix, EveryRouteIsInTheTable) {
     std::set<std::string> table;
     for (const auto& c : Table()) {
         std::string pattern = std::regex_replace(c.pattern, std::regex(R"(\?.*)"), "");
-        pattern = std::regex_replace(pattern, std::regex(R"(\{(site|group|child|guardian|user)\})"), "{id}");
+        pattern = std::regex_replace(pattern, std::regex(R"(\{(site|group|child|guardian|user|account)\})"), "{id}");
         table.insert(std::string(c.method) + " " + pattern);
     }
     for (const auto& r : app_->router().routes()) {
-        std::string key = r.method + " " + std::regex_replace(r.pattern, std::regex(R"(\{guardian_id\})"), "{id}");
-        if (kPublic.count(r.method + " " + r.pattern)) continue;
+        std::string key =
+            r.method + " " + std::regex_replace(r.pattern, std::regex(R"(\{(guardian_id|account_id)\})"), "{id}");
+        if (kPublic.count(r.method + " " + r.pattern) || kFamilyRoutes.count(r.method + " " + r.pattern)) continue;
         EXPECT_TRUE(table.count(key)) << key << " is not in the permission matrix";
     }
 }
@@ -246,6 +268,100 @@ TEST_P(PermissionMatrix, NobodySignedInGetsAnythingButTheSignInPage) {
             EXPECT_TRUE(r.status == 401 || r.status == 403) << "POST " << path << " → " << r.status;
             EXPECT_EQ(Fingerprint(), before) << "POST " << path;
         }
+    }
+}
+
+// Guardians: a full guardian and a family member of the own-site child, each against their own child and another
+// family's. Another family's child is "not found"; what the role does not allow is refused; nothing changes.
+struct FamilyCase {
+    const char* method;
+    const char* pattern;
+    std::vector<std::pair<std::string, std::string>> form;
+    Expect expect[2][2];  // full own/other, family own/other
+};
+
+const std::vector<FamilyCase>& FamilyTable() {
+    static const std::vector<FamilyCase> cases = {
+        {"GET", "/family", {}, {{O, O}, {O, O}}},
+        {"GET", "/family/invite", {}, {{O, O}, {N, N}}},
+        {"POST",
+         "/family/invite",
+         {{"email", "invited@example.test"}, {"role", "family"}, {"child_id", "{child}"}},
+         {{O, H}, {N, H}}},
+        {"POST",
+         "/family/invite",
+         {{"email", "invited@example.test"}, {"role", "full"}, {"child_id", "{child}"}},
+         {{O, H}, {N, H}}},
+    };
+    return cases;
+}
+
+TEST_P(PermissionMatrix, EveryGuardianRouteIsPublicByDesignOrInTheGuardianTable) {
+    std::set<std::string> table;
+    for (const auto& c : FamilyTable()) table.insert(std::string(c.method) + " " + c.pattern);
+    for (const auto& r : app_->router().routes()) {
+        std::string key = r.method + " " + r.pattern;
+        if (!kFamilyRoutes.count(key)) continue;
+        // Registration, confirmation, sign-in and invitations work before sign-in, by a code or a signed link.
+        bool by_code_or_link = r.pattern.starts_with("/register") || r.pattern.starts_with("/family/log") ||
+                               r.pattern == "/family/invitation";
+        EXPECT_TRUE(by_code_or_link || table.count(key)) << key << " is not in the guardian matrix";
+    }
+}
+
+TEST_P(PermissionMatrix, GuardiansActOnlyForTheirOwnChildrenAndWithinTheirRole) {
+    // A family member of the own-site child.
+    database().Write([&](db::WriteTx& tx) {
+        auto member = families::CreateConfirmedAccount(tx, "member@example.test", "行列 家族",
+                                                       auth::HashPassword("a matrix family passphrase"), "ja", clock_);
+        families::LinkChild(tx, member, common::ChildId(own_.child), auth::FamilyRole::kFamily, clock_);
+    });
+    const char* logins[] = {"matrix1@example.test", "member@example.test"};
+    for (int role = 0; role < 2; ++role) {
+        cookies_.clear();
+        Get("/family/login");
+        ASSERT_EQ(Post("/family/login", {{"email", logins[role]}, {"password", "a matrix family passphrase"}}).status,
+                  303);
+        for (const auto& c : FamilyTable()) {
+            for (int which = 0; which < 2; ++which) {
+                const Objects& o = which == 0 ? own_ : other_;
+                Expect expect = c.expect[role][which];
+                std::string where = std::string(c.method) + " " + c.pattern + " as " + logins[role] +
+                                    (which ? " (other family)" : " (own child)");
+                auto before = Fingerprint();
+                AppTest::Result r{};
+                if (std::string(c.method) == "GET") {
+                    r = Get(Fill(c.pattern, o));
+                } else {
+                    Get("/family");
+                    std::vector<std::pair<std::string, std::string>> form;
+                    for (const auto& [k, v] : c.form) form.emplace_back(k, Fill(v, o));
+                    r = Post(c.pattern, form);
+                }
+                if (expect == Expect::kOk) {
+                    EXPECT_TRUE(r.status == 200 || r.status == 303) << where << " → " << r.status;
+                } else {
+                    if (expect == Expect::kHidden) EXPECT_EQ(r.status, 404) << where;
+                    if (expect == Expect::kNo) EXPECT_EQ(r.status, 403) << where;
+                    EXPECT_EQ(Fingerprint(), before) << where << " changed data";
+                }
+            }
+        }
+    }
+    // Signed out, the guardian pages send to the guardians' sign-in and change nothing.
+    cookies_.clear();
+    for (const auto& c : FamilyTable()) {
+        auto before = Fingerprint();
+        if (std::string(c.method) == "GET") {
+            auto r = Get(c.pattern);
+            EXPECT_EQ(r.status, 303) << c.pattern;
+            EXPECT_TRUE(r.location.starts_with("/family/login?next=")) << c.pattern;
+        } else {
+            Get("/family/login");
+            auto r = Post(c.pattern, c.form);
+            EXPECT_TRUE(r.status == 401 || r.status == 403) << c.pattern << " → " << r.status;
+        }
+        EXPECT_EQ(Fingerprint(), before) << c.pattern;
     }
 }
 

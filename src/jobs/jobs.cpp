@@ -1,0 +1,177 @@
+#include "jobs/jobs.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "common/dates.hpp"
+#include "common/log.hpp"
+
+namespace jobs {
+
+using common::FormatInstant;
+
+JobId Plan(db::WriteTx& tx, std::string_view kind, const boost::json::object& payload, const common::Clock& clock,
+           const PlanOptions& options) {
+    auto now = clock.Now();
+    return tx
+        .QueryOne(
+            "INSERT INTO job (kind, payload, run_at, max_attempts, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            std::string(kind), boost::json::serialize(payload), FormatInstant(options.run_at.value_or(now)),
+            options.max_attempts, FormatInstant(now))
+        .Id<JobId>(0);
+}
+
+std::chrono::seconds Backoff(int failures) {
+    std::int64_t s = 10;
+    for (int i = 1; i < failures && s < 3600; ++i) s *= 2;
+    return std::chrono::seconds(std::min<std::int64_t>(s, 3600));
+}
+
+std::vector<Job> ClaimDue(db::Database& db, const std::string& worker, int limit, const common::Clock& clock,
+                          std::chrono::seconds lease) {
+    return db.Write([&](db::WriteTx& tx) {
+        auto now = FormatInstant(clock.Now());
+        std::string sql =
+            "SELECT id, kind, payload, attempts, max_attempts FROM job "
+            "WHERE (state = 'queued' AND run_at <= ?) OR (state = 'running' AND claimed_until < ?) "
+            "ORDER BY run_at, id LIMIT ?";
+        // SQLite has one writer, so a claim is already exclusive; PostgreSQL skips rows another process holds.
+        if (tx.kind() == db::Kind::kPostgresql) sql += " FOR UPDATE SKIP LOCKED";
+        std::vector<Job> out;
+        for (const auto& r : tx.Query(sql, now, now, limit)) {
+            Job j;
+            j.id = r.Id<JobId>(0);
+            j.kind = r.Text(1);
+            auto parsed = boost::json::parse(r.Text(2));
+            if (parsed.is_object()) j.payload = parsed.as_object();
+            j.attempt = static_cast<int>(r.Int(3)) + 1;
+            j.max_attempts = static_cast<int>(r.Int(4));
+            out.push_back(std::move(j));
+        }
+        auto until = FormatInstant(clock.Now() + lease);
+        for (const auto& j : out) {
+            tx.Exec(
+                "UPDATE job SET state = 'running', attempts = attempts + 1, claimed_by = ?, claimed_until = ? "
+                "WHERE id = ?",
+                worker, until, j.id);
+        }
+        return out;
+    });
+}
+
+void Complete(db::Database& db, const Job& job, const std::string& worker, const common::Clock& clock) {
+    db.Write([&](db::WriteTx& tx) {
+        tx.Exec(
+            "UPDATE job SET state = 'done', finished_at = ?, claimed_until = NULL WHERE id = ? AND claimed_by = ? "
+            "AND state = 'running'",
+            FormatInstant(clock.Now()), job.id, worker);
+    });
+}
+
+void Fail(db::Database& db, const Job& job, const std::string& worker, const std::string& error, bool permanent,
+          const common::Clock& clock) {
+    bool dead = permanent || job.attempt >= job.max_attempts;
+    auto now = clock.Now();
+    db.Write([&](db::WriteTx& tx) {
+        if (dead) {
+            tx.Exec(
+                "UPDATE job SET state = 'dead', last_error = ?, finished_at = ?, claimed_until = NULL "
+                "WHERE id = ? AND claimed_by = ? AND state = 'running'",
+                error.substr(0, 500), FormatInstant(now), job.id, worker);
+        } else {
+            tx.Exec(
+                "UPDATE job SET state = 'queued', last_error = ?, run_at = ?, claimed_until = NULL "
+                "WHERE id = ? AND claimed_by = ? AND state = 'running'",
+                error.substr(0, 500), FormatInstant(now + Backoff(job.attempt)), job.id, worker);
+        }
+    });
+}
+
+JobCounts CountJobs(db::ReadTx& tx) {
+    JobCounts c;
+    for (const auto& r : tx.Query("SELECT state, COUNT(*) FROM job GROUP BY state")) {
+        auto state = r.Text(0);
+        auto n = r.Int(1);
+        if (state == "queued") c.queued = n;
+        if (state == "running") c.running = n;
+        if (state == "done") c.done = n;
+        if (state == "dead") c.dead = n;
+    }
+    return c;
+}
+
+Runner::Runner(db::Database& db, const common::Clock& clock, std::string worker_id)
+    : db_(db), clock_(clock), worker_(std::move(worker_id)) {}
+
+Runner::~Runner() { Stop(); }
+
+void Runner::Register(std::string kind, Handler handler) { handlers_[std::move(kind)] = std::move(handler); }
+
+void Runner::Run(const Job& job) {
+    auto h = handlers_.find(job.kind);
+    if (h == handlers_.end()) {
+        Fail(db_, job, worker_, "no handler for this kind", true, clock_);
+        common::LogError("job without handler", {{"job_id", job.id.value}, {"kind", job.kind}});
+        return;
+    }
+    try {
+        h->second(job);
+        Complete(db_, job, worker_, clock_);
+    } catch (const PermanentError& e) {
+        Fail(db_, job, worker_, e.what(), true, clock_);
+        common::LogError("job failed permanently", {{"job_id", job.id.value}, {"kind", job.kind}, {"error", e.what()}});
+    } catch (const std::exception& e) {
+        Fail(db_, job, worker_, e.what(), false, clock_);
+        common::LogWarn("job attempt failed",
+                        {{"job_id", job.id.value}, {"kind", job.kind}, {"attempt", job.attempt}, {"error", e.what()}});
+    }
+}
+
+int Runner::RunDue() {
+    int ran = 0;
+    for (;;) {
+        auto batch = ClaimDue(db_, worker_, 50, clock_);
+        if (batch.empty()) return ran;
+        for (const auto& job : batch) {
+            Run(job);
+            ++ran;
+        }
+    }
+}
+
+void Runner::Start(std::chrono::milliseconds poll) {
+    thread_ = std::thread([this, poll] {
+        for (;;) {
+            {
+                std::unique_lock lock(mutex_);
+                wake_.wait_for(lock, poll, [this] { return woken_ || stopping_; });
+                if (stopping_) return;
+                woken_ = false;
+            }
+            try {
+                RunDue();
+            } catch (const std::exception& e) {
+                common::LogError("job runner", {{"error", e.what()}});
+            }
+        }
+    });
+}
+
+void Runner::Wake() {
+    {
+        std::lock_guard lock(mutex_);
+        woken_ = true;
+    }
+    wake_.notify_one();
+}
+
+void Runner::Stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace jobs

@@ -1,0 +1,97 @@
+#pragma once
+// The job table: every side effect (a mail now; push and more later) is planned as a row in the same transaction
+// as the change that causes it, then run by a worker with retries. A job exists if and only if its cause
+// committed; a handler may run more than once (after a crash between sending and recording), so handlers are
+// idempotent or at least recognisable (a mail's Message-ID is stable per job).
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/ids.hpp"
+#include "db/database.hpp"
+
+namespace jobs {
+
+struct JobTag {};
+using JobId = common::Id<JobTag>;
+
+struct PlanOptions {
+    std::optional<common::Instant> run_at;  // default: now
+    int max_attempts = 10;
+};
+
+// Plans a job of `kind` with a payload of ids (never names, addresses or tokens).
+JobId Plan(db::WriteTx& tx, std::string_view kind, const boost::json::object& payload, const common::Clock& clock,
+           const PlanOptions& options = {});
+
+struct Job {
+    JobId id;
+    std::string kind;
+    boost::json::object payload;
+    int attempt = 0;  // 1 for the first run
+    int max_attempts = 0;
+};
+
+// A handler throws to fail the attempt; PermanentError makes the job dead at once (nothing a retry could mend).
+class PermanentError : public std::runtime_error {
+ public:
+    using std::runtime_error::runtime_error;
+};
+
+// The wait before attempt n+1 after n failures: 10 s, 20 s, 40 s … at most an hour.
+std::chrono::seconds Backoff(int failures);
+
+// Claims up to `limit` due jobs for this worker, each for `lease` (a crashed worker's jobs come back after it).
+// On PostgreSQL several server processes claim from one table without taking the same job (SKIP LOCKED).
+std::vector<Job> ClaimDue(db::Database& db, const std::string& worker, int limit, const common::Clock& clock,
+                          std::chrono::seconds lease = std::chrono::seconds(300));
+void Complete(db::Database& db, const Job& job, const std::string& worker, const common::Clock& clock);
+// Records a failed attempt: queued again after the backoff, or dead after the last attempt (or when permanent).
+void Fail(db::Database& db, const Job& job, const std::string& worker, const std::string& error, bool permanent,
+          const common::Clock& clock);
+
+struct JobCounts {
+    std::int64_t queued = 0, running = 0, done = 0, dead = 0;
+};
+JobCounts CountJobs(db::ReadTx& tx);
+
+// Runs jobs by kind. Start() runs them on a thread that wakes when told (Wake(), after a commit that planned
+// jobs) and polls every `poll` otherwise (jobs planned by another process, retries coming due). RunDue() runs
+// what is due now on the calling thread (the thread and the tests use it).
+class Runner {
+ public:
+    using Handler = std::function<void(const Job&)>;
+    Runner(db::Database& db, const common::Clock& clock, std::string worker_id);
+    ~Runner();
+    void Register(std::string kind, Handler handler);
+    // Runs due jobs until none is left; returns how many attempts ran.
+    int RunDue();
+    void Start(std::chrono::milliseconds poll = std::chrono::milliseconds(1000));
+    void Wake();
+    void Stop();
+
+ private:
+    void Run(const Job& job);
+
+    db::Database& db_;
+    const common::Clock& clock_;
+    std::string worker_;
+    std::map<std::string, Handler, std::less<>> handlers_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool woken_ = false;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace jobs

@@ -1,0 +1,43 @@
+#pragma once
+// Printed documents (registration letters now; card sheets later): A4 PDF pages drawn with cairo, Japanese text
+// laid out by pango in Noto Sans CJK, QR codes from libqrencode. Positions and sizes are in millimetres from the
+// top left of the page.
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace print {
+
+inline constexpr double kA4WidthMm = 210.0;
+inline constexpr double kA4HeightMm = 297.0;
+
+struct TextStyle {
+    double size_pt = 11;
+    bool bold = false;
+    double width_mm = 0;  // wrap at this width (0: no wrapping)
+    bool centre = false;
+};
+
+class PdfDocument {
+ public:
+    explicit PdfDocument(const std::string& title);
+    ~PdfDocument();
+    PdfDocument(const PdfDocument&) = delete;
+    PdfDocument& operator=(const PdfDocument&) = delete;
+
+    // Draws UTF-8 text; returns its height in millimetres.
+    double Text(double x_mm, double y_mm, std::string_view text, const TextStyle& style = {});
+    // A QR code (error correction M, with its quiet zone inside the square).
+    void Qr(double x_mm, double y_mm, double size_mm, std::string_view data);
+    void Box(double x_mm, double y_mm, double w_mm, double h_mm, double line_pt = 0.8);
+    void Line(double x1_mm, double y1_mm, double x2_mm, double y2_mm, double line_pt = 0.5, bool dashed = false);
+    void NextPage();
+    // Ends the document and returns the PDF bytes.
+    std::string Finish();
+
+ private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace print
