@@ -18,11 +18,11 @@ build-sanitize: setup
 
 # A fresh dummy city on SQLite at var/demo.db, served on http://127.0.0.1:8080 (Ctrl-C stops it).
 demo: build
-	rm -f var/demo.db var/demo.db-wal var/demo.db-shm
+	rm -rf var/demo.db var/demo.db-wal var/demo.db-shm var/demo-mail
 	TADAIMA_DB=var/demo.db ./build/tadaima migrate
 	TADAIMA_DB=var/demo.db ./build/tadaima seed-demo --sites 3 --children 150
 	@echo "demo: open http://127.0.0.1:8080 and sign in as admin / tadaima-demo (see README.md)"
-	TADAIMA_DB=var/demo.db exec ./build/tadaima serve
+	TADAIMA_DB=var/demo.db TADAIMA_MAIL_DIR=var/demo-mail exec ./build/tadaima serve
 
 test: build build-sanitize
 	./scripts/run-tests.sh

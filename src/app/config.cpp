@@ -69,6 +69,9 @@ Config ConfigFromEnvironment() {
     c.smtp_starttls = Env("TADAIMA_SMTP_STARTTLS", "0") == "1";
     c.mail_dir = Env("TADAIMA_MAIL_DIR", "");
     c.mail_from = Env("TADAIMA_MAIL_FROM", c.mail_from);
+    c.address_failure_limit =
+        static_cast<int>(EnvInt("TADAIMA_ADDRESS_FAILURE_LIMIT", c.address_failure_limit, 1, 1000000));
+    c.code_failure_limit = static_cast<int>(EnvInt("TADAIMA_CODE_FAILURE_LIMIT", c.code_failure_limit, 1, 1000000));
     return c;
 }
 

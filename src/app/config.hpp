@@ -23,6 +23,10 @@ struct Config {
     std::string mail_dir;  // without SMTP: write mails as files here (demo)
     std::string mail_from = "tadaima <noreply@tadaima.invalid>";
     std::string secret;  // loaded from secret_file at start
+    // Failed sign-ins per address in 10 minutes, and wrong registration codes per address in an hour, before the
+    // address is held back. Raise them where many families share one address (a carrier's NAT).
+    int address_failure_limit = 30;
+    int code_failure_limit = 10;
 };
 
 // Guardians' session cookie (staff sessions use auth::kSessionCookie).

@@ -55,6 +55,8 @@ Environment:
   TADAIMA_SMTP_STARTTLS   1 to require STARTTLS on smtp://
   TADAIMA_MAIL_FROM       sender (default "tadaima <noreply@tadaima.invalid>")
   TADAIMA_MAIL_DIR        without a mail server: write each mail as a .eml file here (demo)
+  TADAIMA_ADDRESS_FAILURE_LIMIT  failed sign-ins per address in 10 minutes before it is held back (default 30)
+  TADAIMA_CODE_FAILURE_LIMIT     wrong registration codes per address in an hour (default 10)
   TADAIMA_WORKERS         request worker threads (default 8)
   TADAIMA_DB_POOL         database connections (default 8)
   TADAIMA_MAX_BODY_BYTES  largest request body accepted (default 1048576)
@@ -95,6 +97,8 @@ int Serve(Config config) {
     jobs::Runner runner(*database, clock, JobWorkerId());
     Services services{*database, clock, catalogue, templates, assets, config, metrics, {}, {}};
     services.jobs = &runner;
+    services.throttle_policy.address_failures = config.address_failure_limit;
+    services.throttle_policy.code_failures = config.code_failure_limit;
     App application(services, metrics);
     http::ServerOptions options;
     options.address = config.listen_address;

@@ -18,6 +18,7 @@ struct ThrottlePolicy {
     std::chrono::minutes lock_for{30};
     int address_failures = 30;  // failures from one address within its window
     std::chrono::minutes address_window{10};
+    int code_failures = 10;  // wrong registration codes from one address within an hour
 };
 
 // True when this address has failed too often lately; its attempts are refused before any password is checked.

@@ -6,6 +6,7 @@
 #include "auth/passwords.hpp"
 #include "children/children.hpp"
 #include "common/dates.hpp"
+#include "families/families.hpp"
 #include "guardians/guardians.hpp"
 #include "sites/groups.hpp"
 #include "sites/sites.hpp"
@@ -172,6 +173,8 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
         // Families: a child is sometimes the younger sibling of the previous one at the same site.
         std::vector<common::GuardianId> family;
         const Name* family_name = nullptr;
+        std::optional<common::AccountId> demo_guardian, demo_family;
+        bool first_family = false;
         for (int c = 0; c < o.children; ++c) {
             const SiteInfo& site = made[static_cast<std::size_t>(c % o.sites)];
             bool sibling = !family.empty() && c >= o.sites && rng.Below(5) == 0;
@@ -211,6 +214,22 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
             in.start_date = year_start;
             auto child = children::InsertChild(tx, in, clock);
             ++r.children;
+            // The first family has registered in the app: a guardian (full) and a grandparent (family role).
+            if (c == 0 || (sibling && first_family)) {
+                first_family = true;
+                if (!demo_guardian) {
+                    demo_guardian = families::CreateConfirmedAccount(tx, "guardian1@example.com",
+                                                                     std::string(family_name->kanji) + " 保護者",
+                                                                     password_hash, "ja", clock);
+                    demo_family = families::CreateConfirmedAccount(tx, "family1@example.com",
+                                                                   std::string(family_name->kanji) + " 祖母",
+                                                                   password_hash, "ja", clock);
+                }
+                families::LinkChild(tx, *demo_guardian, child, auth::FamilyRole::kFull, clock);
+                families::LinkChild(tx, *demo_family, child, auth::FamilyRole::kFamily, clock);
+            } else if (!sibling) {
+                first_family = false;
+            }
             static const char* kParentRel[] = {"mother", "father"};
             for (std::size_t p = 0; p < family.size(); ++p) {
                 guardians::LinkGuardian(tx, family[p], child, kParentRel[p % 2], clock);

@@ -89,11 +89,11 @@ LetterLookup FindLetter(db::ReadTx& tx, std::string_view typed_code, const commo
     return out;
 }
 
-bool CodeAttemptsThrottled(db::ReadTx& tx, const std::string& address, const common::Clock& clock) {
+bool CodeAttemptsThrottled(db::ReadTx& tx, const std::string& address, const common::Clock& clock, int limit) {
     auto since = FormatInstant(clock.Now() - std::chrono::hours(1));
     return tx.QueryOne("SELECT COUNT(*) FROM code_attempt WHERE address = ? AND succeeded = 0 AND created_at >= ?",
                        address, since)
-               .Int(0) >= kCodeFailuresPerHour;
+               .Int(0) >= limit;
 }
 
 void RecordCodeAttempt(db::WriteTx& tx, const std::string& address, bool succeeded, const common::Clock& clock) {

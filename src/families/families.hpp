@@ -18,7 +18,6 @@ inline constexpr int kDefaultLetterDays = 30;
 inline constexpr int kMaxLetterDays = 90;
 inline constexpr std::chrono::hours kConfirmationValid{48};
 inline constexpr std::chrono::hours kInvitationValid{24 * 7};
-inline constexpr int kCodeFailuresPerHour = 10;  // wrong codes from one address before it must wait
 
 // ---- Registration letters -------------------------------------------------------------------------------------
 
@@ -46,7 +45,8 @@ struct LetterLookup {
 };
 LetterLookup FindLetter(db::ReadTx& tx, std::string_view typed_code, const common::Clock& clock);
 
-bool CodeAttemptsThrottled(db::ReadTx& tx, const std::string& address, const common::Clock& clock);
+// True when the address entered `limit` wrong codes within the last hour.
+bool CodeAttemptsThrottled(db::ReadTx& tx, const std::string& address, const common::Clock& clock, int limit);
 void RecordCodeAttempt(db::WriteTx& tx, const std::string& address, bool succeeded, const common::Clock& clock);
 
 struct LetterStatus {

@@ -77,7 +77,7 @@ http::Response Pdf(std::string bytes, const std::string& filename) {
     http::Response res;
     res.status = 200;
     res.body = std::move(bytes);
-    res.SetHeader("Content-Type", "application/pdf");
+    res.content_type = "application/pdf";
     res.SetHeader("Content-Disposition", "attachment; filename=\"" + filename + "\"");
     return res;
 }
@@ -112,7 +112,9 @@ http::Response Handlers::Register(Ctx& ctx) const {
     app::FormErrors errors;
     std::string code = ctx.form.GetOr("code");
     // Guessing codes is held back per address before any lookup.
-    if (svc.db.Read([&](db::ReadTx& tx) { return CodeAttemptsThrottled(tx, address, svc.clock); })) {
+    if (svc.db.Read([&](db::ReadTx& tx) {
+            return CodeAttemptsThrottled(tx, address, svc.clock, svc.throttle_policy.code_failures);
+        })) {
         svc.db.Write([&](db::WriteTx& tx) {
             auth::WriteAudit(tx, GuardianAudit(ctx, "register.code", std::nullopt, "throttled"), svc.clock);
         });

@@ -43,11 +43,12 @@ std::string NoLineBreaks(std::string_view s) {
 std::string EncodeHeader(std::string_view text) {
     std::string clean = NoLineBreaks(text);
     if (IsPlainAscii(clean)) return clean;
-    // Each encoded-word at most 75 characters: "=?UTF-8?B?" + base64 of up to 45 bytes + "?=" is 72.
+    // "=?UTF-8?B?" + base64 of up to 39 bytes + "?=" is 64 characters, so even the first line with its field name
+    // ("Subject: ") stays within the 76 that RFC 2047 allows.
     std::string out;
     std::size_t i = 0;
     while (i < clean.size()) {
-        std::size_t end = std::min(clean.size(), i + 45);
+        std::size_t end = std::min(clean.size(), i + 39);
         // Back off to a character boundary (a UTF-8 continuation byte is 10xxxxxx).
         while (end < clean.size() && end > i && (static_cast<unsigned char>(clean[end]) & 0xC0) == 0x80) --end;
         if (!out.empty()) out += "\r\n ";

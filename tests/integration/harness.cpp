@@ -290,7 +290,29 @@ int AppTest::RunJobs() {
     return runner.RunDue();
 }
 
-std::vector<AppTest::Mail> AppTest::Mails() {
+Mail ParseMail(const std::string& raw) {
+    Mail m;
+    m.raw = raw;
+    // Files written by other tools may use LF alone.
+    std::string text = std::regex_replace(raw, std::regex("\r?\n"), "\r\n");
+    auto split = text.find("\r\n\r\n");
+    std::string head = text.substr(0, split);
+    head = std::regex_replace(head, std::regex("\r\n[ \t]"), " ");  // unfold continued header lines
+    auto field = [&](const char* name) {
+        std::smatch match;
+        if (!std::regex_search(head, match, std::regex(std::string("(^|\r\n)") + name + ": ([^\r\n]*)")))
+            return std::string();
+        return match[2].str();
+    };
+    m.to = field("To");
+    m.subject = DecodeHeader(field("Subject"));
+    m.message_id = field("Message-ID");
+    m.date = field("Date");
+    if (split != std::string::npos) m.body = DecodeBase64(text.substr(split + 4));
+    return m;
+}
+
+std::vector<Mail> AppTest::Mails() {
     std::vector<std::pair<std::filesystem::file_time_type, std::filesystem::path>> files;
     if (std::filesystem::exists(dir_ / "mail")) {
         for (const auto& e : std::filesystem::directory_iterator(dir_ / "mail")) {
@@ -303,19 +325,7 @@ std::vector<AppTest::Mail> AppTest::Mails() {
         std::ifstream in(path, std::ios::binary);
         std::stringstream ss;
         ss << in.rdbuf();
-        Mail m;
-        m.raw = ss.str();
-        auto split = m.raw.find("\r\n\r\n");
-        std::string head = m.raw.substr(0, split);
-        // Unfold continued header lines.
-        head = std::regex_replace(head, std::regex("\r\n "), " ");
-        std::smatch match;
-        if (std::regex_search(head, match, std::regex("(^|\r\n)To: ([^\r\n]*)"))) m.to = match[2];
-        if (std::regex_search(head, match, std::regex("(^|\r\n)Subject: ([^\r\n]*)"))) {
-            m.subject = DecodeHeader(match[2]);
-        }
-        m.body = DecodeBase64(m.raw.substr(split + 4));
-        out.push_back(std::move(m));
+        out.push_back(ParseMail(ss.str()));
     }
     return out;
 }

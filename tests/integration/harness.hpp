@@ -35,6 +35,17 @@ class PostgresCluster {
 
 std::filesystem::path MakeTempDir(const std::string& prefix);
 
+// A mail as a test reads it: the header fields we check, decoded.
+struct Mail {
+    std::string to;
+    std::string subject;  // RFC 2047 decoded
+    std::string message_id;
+    std::string date;
+    std::string body;  // base64 decoded
+    std::string raw;
+};
+Mail ParseMail(const std::string& raw);
+
 // A fresh, migrated database of the given kind, with a fixed clock at 2026-11-22 10:00 Tokyo.
 class DbTest : public ::testing::TestWithParam<db::Kind> {
  protected:
@@ -79,12 +90,6 @@ class AppTest : public DbTest {
     // Runs the due jobs as the server's worker would, with mail written as files (the SMTP transport itself is
     // tested against a real SMTP server in mail_test.cpp). Returns how many ran.
     int RunJobs();
-    struct Mail {
-        std::string to;
-        std::string subject;  // decoded
-        std::string body;     // decoded
-        std::string raw;
-    };
     // Mails sent so far, oldest first.
     std::vector<Mail> Mails();
     // The first http URL in a text, made local ("/register/confirm?t=…").

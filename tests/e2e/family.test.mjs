@@ -1,0 +1,124 @@
+// A guardian's first day with tadaima, in Debian's Chromium on a small phone: the registration letter's QR code
+// (decoded from the printed PDF's page image) opens the registration page; the confirmation mail arrives at a
+// real SMTP server on loopback; the child appears; a grandparent is invited and joins. axe-core on every page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer, Client } from '../support/server.mjs';
+import { startSmtp, linkIn, pdfText, qrInPdf } from '../support/mail.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let server;
+let smtp;
+let context;
+let profile;
+
+before(async () => {
+  smtp = await startSmtp();
+  server = await startServer({ sites: 2, children: 20, env: { TADAIMA_SMTP_URL: smtp.url } });
+  profile = mkdtempSync(join(tmpdir(), 'tadaima-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium', args: FLAGS, headless: true,
+    viewport: { width: 360, height: 740 }, locale: 'ja-JP',
+  });
+});
+
+after(async () => {
+  await context?.close();
+  await server?.stop();
+  await smtp?.stop();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+async function assertAccessible(page) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return r.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(result, [], `axe violations on ${page.url()}`);
+  // Nothing wider than the phone: no sideways scrolling.
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 360, `${page.url()} is ${wide}px wide`);
+}
+
+test('a guardian registers from the letter\'s QR code on a phone, confirms by mail, sees the child and invites family', async () => {
+  // The site prints a letter (the staff side of printing is covered by the API and integration tests).
+  const staff = new Client(server.url);
+  await staff.signIn('manager1');
+  const list = await staff.get('/children?site_id=1');
+  const child = list.text.match(/href="\/children\/(\d+)"/)[1];
+  const childPage = await staff.get(`/children/${child}`);
+  const childName = childPage.text.match(/data-qa="child-name">([^<]+)</)[1].trim();
+  const res = await fetch(`${server.url}/children/${child}/letter`, {
+    method: 'POST',
+    headers: { cookie: staff.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ days: '30', _csrf: staff.csrf }).toString(),
+  });
+  const pdf = Buffer.from(await res.arrayBuffer());
+  assert.ok(pdfText(pdf).includes(`${childName} さんの保護者様`));
+  const url = qrInPdf(pdf);
+  assert.match(url, /\/register\?code=[A-Z2-9-]{14}$/);
+
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text()); });
+  await page.goto(url);
+  await assertAccessible(page);
+  assert.equal(await page.inputValue('#code'), new URL(url).searchParams.get('code'));
+  // A too-short password first: the error is beside the field, in Japanese, and what was typed stays.
+  await page.fill('#display_name', '試験 花子');
+  await page.fill('#email', 'hanako@example.test');
+  await page.fill('#password', 'short');
+  await page.click('[data-qa="register-submit"]');
+  assert.match(await page.textContent('#password-error'), /8文字/);
+  assert.equal(await page.inputValue('#email'), 'hanako@example.test');
+  await assertAccessible(page);
+  await page.fill('#password', 'a long family passphrase');
+  await page.click('[data-qa="register-submit"]');
+  await page.waitForSelector('[data-qa="register-sent"]');
+  await assertAccessible(page);
+
+  const mail = await smtp.waitFor('hanako@example.test');
+  await page.goto(linkIn(mail.body));
+  await assertAccessible(page);
+  await page.click('[data-qa="confirm-submit"]');
+  await page.waitForSelector('[data-qa="family-child-name"]');
+  assert.equal((await page.textContent('[data-qa="family-child-name"]')).trim(), childName);
+  assert.equal(await page.textContent('[data-qa="notice"]'), '登録が完了しました。');
+  await assertAccessible(page);
+
+  // Invite a grandparent with the family role.
+  await page.click('[data-qa="invite-family"]');
+  await assertAccessible(page);
+  await page.fill('#email', 'grandpa@example.test');
+  await page.click('[data-qa="invite-submit"]');
+  await page.waitForSelector('[data-qa="notice"]');
+  const invite = await smtp.waitFor('grandpa@example.test');
+  assert.equal(invite.subject, '【tadaima】試験 花子 さんからの招待');
+
+  // The grandparent opens the link on his own phone (no session), creates his account and sees the child.
+  await page.click('[data-qa="family-sign-out"]');
+  await page.waitForURL(/\/family\/login/);
+  await page.goto(linkIn(invite.body));
+  await assertAccessible(page);
+  await page.fill('#display_name', '試験 一郎');
+  await page.fill('#password', 'grandpa long passphrase');
+  await page.click('[data-qa="invitation-submit"]');
+  await page.waitForSelector('[data-qa="family-child-name"]');
+  assert.equal((await page.textContent('[data-qa="family-role"]')).trim(), '家族');
+  assert.equal(await page.$('[data-qa="invite-family"]'), null, 'the family role does not invite');
+  assert.match(await page.textContent('[data-qa="family-children"]'), /試験 花子/);
+  await assertAccessible(page);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,145 @@
+// Mail through a real SMTP server on loopback (Debian's python3-aiosmtpd, writing a Maildir): the headers and
+// encodings a phone's mail app needs, and an outage: mails due while the server is down are all delivered once it
+// is back, none twice.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "harness.hpp"
+#include "jobs/jobs.hpp"
+#include "mail/mail.hpp"
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using testing_support::DbTest;
+using testing_support::Mail;
+
+bool Accepts(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    close(fd);
+    return ok;
+}
+
+// aiosmtpd on a loopback port, delivering into a Maildir.
+class SmtpServer {
+ public:
+    explicit SmtpServer(fs::path maildir) : maildir_(std::move(maildir)) {
+        for (const char* sub : {"cur", "new", "tmp"}) fs::create_directories(maildir_ / sub);
+        std::mt19937 rng(static_cast<unsigned>(getpid()) ^ static_cast<unsigned>(std::random_device{}()));
+        port_ = 20000 + static_cast<int>(rng() % 12000);
+    }
+    ~SmtpServer() { Stop(); }
+    void Start() {
+        std::string listen = "127.0.0.1:" + std::to_string(port_);
+        std::string dir = maildir_.string();
+        const char* argv[] = {"/usr/bin/python3",          "-m",        "aiosmtpd", "-n", "-l", listen.c_str(), "-c",
+                              "aiosmtpd.handlers.Mailbox", dir.c_str(), nullptr};
+        ASSERT_EQ(posix_spawn(&pid_, argv[0], nullptr, nullptr, const_cast<char**>(argv), environ), 0);
+        // Bounded: ready when it accepts connections, or the test fails.
+        for (int i = 0; i < 400 && !Accepts(port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        ASSERT_TRUE(Accepts(port_)) << "aiosmtpd did not start";
+    }
+    void Stop() {
+        if (pid_ <= 0) return;
+        kill(pid_, SIGTERM);
+        int status = 0;
+        waitpid(pid_, &status, 0);
+        pid_ = 0;
+    }
+    std::string Url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+    std::vector<Mail> Received() const {
+        std::vector<Mail> out;
+        for (const auto& e : fs::directory_iterator(maildir_ / "new")) {
+            std::ifstream in(e.path(), std::ios::binary);
+            std::stringstream ss;
+            ss << in.rdbuf();
+            out.push_back(testing_support::ParseMail(ss.str()));
+        }
+        return out;
+    }
+
+ private:
+    fs::path maildir_;
+    int port_ = 0;
+    pid_t pid_ = 0;
+};
+
+class SmtpMail : public DbTest {};
+
+TEST_P(SmtpMail, AMailArrivesWithDateMessageIdAnEncodedSubjectAndAUtf8Body) {
+    SmtpServer server(dir_ / "maildir");
+    server.Start();
+    auto transport = mail::MakeTransport({server.Url(), false, "", "ただいま <noreply@tadaima.test>"}, clock_);
+    mail::Message m{"parent@example.test", "【tadaima】メールアドレスの確認 — 髙﨑①",
+                    "山田 様\n\n次のリンクを開いてください。\nhttps://tadaima.test/register/confirm?t=1.x\n",
+                    "mail.confirm_email.1@tadaima.test"};
+    transport->Send(m);
+    auto got = server.Received();
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].to, "parent@example.test");
+    EXPECT_EQ(got[0].subject, m.subject);
+    EXPECT_EQ(got[0].message_id, "<mail.confirm_email.1@tadaima.test>");
+    EXPECT_EQ(got[0].date, "Sun, 22 Nov 2026 10:00:00 +0900");
+    EXPECT_NE(got[0].raw.find("Content-Type: text/plain; charset=UTF-8"), std::string::npos);
+    EXPECT_EQ(got[0].body,
+              "山田 様\r\n\r\n次のリンクを開いてください。\r\nhttps://tadaima.test/register/confirm?t=1.x\r\n");
+    // Every line of the message stays within the 78 characters RFC 5322 asks for.
+    std::istringstream lines(got[0].raw);
+    for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 78u) << line;
+}
+
+TEST_P(SmtpMail, MailsDueDuringAnOutageAreAllDeliveredOnceTheServerIsBackAndNoneTwice) {
+    SmtpServer server(dir_ / "maildir");
+    const int n = 60;
+    database().Write([&](db::WriteTx& tx) {
+        for (int i = 0; i < n; ++i) jobs::Plan(tx, "test.mail", {{"n", i}}, clock_);
+    });
+    auto transport = mail::MakeTransport({server.Url(), false, "", "tadaima <noreply@tadaima.test>"}, clock_);
+    jobs::Runner runner(database(), clock_, "w1");
+    runner.Register("test.mail", [&](const jobs::Job& job) {
+        transport->Send({"family" + std::to_string(job.payload.at("n").as_int64()) + "@example.test", "お知らせ",
+                         "本文", "test.mail." + job.id.ToString() + "@tadaima.test"});
+    });
+    EXPECT_EQ(runner.RunDue(), n);  // every attempt fails: nobody listens
+    auto counts = database().Read([](db::ReadTx& tx) { return jobs::CountJobs(tx); });
+    EXPECT_EQ(counts.queued, n);
+    server.Start();
+    EXPECT_EQ(runner.RunDue(), 0) << "retries wait for their backoff";
+    clock_.Advance(jobs::Backoff(1));
+    EXPECT_EQ(runner.RunDue(), n);
+    auto got = server.Received();
+    ASSERT_EQ(got.size(), static_cast<std::size_t>(n));
+    std::set<std::string> ids, recipients;
+    for (const auto& m : got) {
+        ids.insert(m.message_id);
+        recipients.insert(m.to);
+    }
+    EXPECT_EQ(ids.size(), static_cast<std::size_t>(n));
+    EXPECT_EQ(recipients.size(), static_cast<std::size_t>(n));
+    clock_.Advance(std::chrono::hours(2));
+    EXPECT_EQ(runner.RunDue(), 0);
+    EXPECT_EQ(server.Received().size(), static_cast<std::size_t>(n));
+}
+
+INSTANTIATE_TEST_SUITE_P(Both, SmtpMail, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
+
+}  // namespace
