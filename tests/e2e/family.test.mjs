@@ -3,49 +3,30 @@
 // real SMTP server on loopback; the child appears; a grandparent is invited and joins. axe-core on every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { startServer, Client } from '../support/server.mjs';
 import { startSmtp, linkIn, pdfText, qrInPdf } from '../support/mail.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { launchPhone, assertAccessible as axeCheck } from '../support/browser.mjs';
 
 let server;
 let smtp;
+let phone;
 let context;
-let profile;
 
 before(async () => {
   smtp = await startSmtp();
   server = await startServer({ sites: 2, children: 20, env: { TADAIMA_SMTP_URL: smtp.url } });
-  profile = mkdtempSync(join(tmpdir(), 'tadaima-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium', args: FLAGS, headless: true,
-    viewport: { width: 360, height: 740 }, locale: 'ja-JP',
-  });
+  phone = await launchPhone();
+  ({ context } = phone);
 });
 
 after(async () => {
-  await context?.close();
+  await phone?.close();
   await server?.stop();
   await smtp?.stop();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 async function assertAccessible(page) {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return r.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  assert.deepEqual(result, [], `axe violations on ${page.url()}`);
+  await axeCheck(page);
   // Nothing wider than the phone: no sideways scrolling.
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(wide <= 360, `${page.url()} is ${wide}px wide`);

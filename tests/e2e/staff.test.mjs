@@ -1,48 +1,27 @@
 // Browser tests: Debian's Chromium driven by playwright-core through real flows, with axe-core on every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { startServer, totp } from '../support/server.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { launchPhone, assertAccessible as axeCheck } from '../support/browser.mjs';
 
 let server;
+let phone;
 let context;
-let profile;
 const checked = new Set();
 
 before(async () => {
   server = await startServer({ sites: 3, children: 60 });
-  profile = mkdtempSync(join(tmpdir(), 'tadaima-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium', args: FLAGS, headless: true,
-    viewport: { width: 360, height: 740 }, locale: 'ja-JP',
-  });
+  phone = await launchPhone();
+  ({ context } = phone);
 });
 
 after(async () => {
-  await context?.close();
+  await phone?.close();
   await server?.stop();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-// Runs axe-core (WCAG 2.x A and AA rules) in the page; any violation fails the test with its details.
 async function assertAccessible(page) {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return r.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  assert.deepEqual(result, [], `axe violations on ${page.url()}`);
-  checked.add(new URL(page.url()).pathname);
+  checked.add(await axeCheck(page));
 }
 
 test('a manager signs in, registers a child, finds it by a kana search, on a small phone', async () => {
