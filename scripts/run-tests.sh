@@ -13,6 +13,7 @@ step() {
 }
 export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 step "unit" ./build/unit_tests --gtest_brief=1
 step "integration (SQLite and PostgreSQL)" ./build/integration_tests --gtest_brief=1
 step "unit, sanitized" ./build-sanitize/unit_tests --gtest_brief=1
