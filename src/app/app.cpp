@@ -145,15 +145,10 @@ http::Response App::Handle(http::Request& req) {
         }
     } catch (const http::HttpError& e) {
         if (e.status() == 401 && !WantsJson(req) && req.method == "GET") {
-            // Guardians' pages send to the guardians' sign-in, keeping the query (an invitation's token).
+            // Back to the same page and query after signing in; guardians' pages send to the guardians' sign-in.
             bool family = req.path == "/family" || req.path.starts_with("/family/");
             std::string next = req.path;
-            if (family && !req.query.items().empty()) {
-                std::string q;
-                for (const auto& [k, v] : req.query.items())
-                    q += (q.empty() ? "" : "&") + http::UrlEncode(k) + "=" + http::UrlEncode(v);
-                next += "?" + q;
-            }
+            if (auto query = http::EncodeQuery(req.query); !query.empty()) next += "?" + query;
             res = http::Response::Redirect((family ? "/family/login?next=" : "/login?next=") + http::UrlEncode(next),
                                            303);
         } else {

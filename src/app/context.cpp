@@ -148,12 +148,8 @@ Paging ParsePaging(const http::Request& req) {
 
 data PagerData(const Ctx& ctx, const Paging& p, std::int64_t total) {
     auto url_for = [&](int page) {
-        std::string url = ctx.req.path + "?";
-        for (const auto& [k, v] : ctx.req.query.items()) {
-            if (k == "page" || k == "notice") continue;
-            url += http::UrlEncode(k) + "=" + http::UrlEncode(v) + "&";
-        }
-        return url + "page=" + std::to_string(page);
+        std::string query = http::EncodeQuery(ctx.req.query, {"page", "notice"});
+        return ctx.req.path + "?" + query + (query.empty() ? "" : "&") + "page=" + std::to_string(page);
     };
     data d;
     d.set("total", std::to_string(total));

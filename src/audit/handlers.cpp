@@ -94,11 +94,7 @@ http::Response Handlers::List(Ctx& ctx) const {
         form.set(k, ctx.req.query.GetOr(k));
     }
     body.set("form", form);
-    std::string csv = "/audit.csv?";
-    for (const auto& [k, v] : ctx.req.query.items()) {
-        if (k != "page") csv += http::UrlEncode(k) + "=" + http::UrlEncode(v) + "&";
-    }
-    body.set("csv_url", csv);
+    body.set("csv_url", "/audit.csv?" + http::EncodeQuery(ctx.req.query, {"page"}));
     body.set("pager", app::PagerData(ctx, paging, total));
     return app::RenderPage(ctx, list_, "audit_title", body);
 }

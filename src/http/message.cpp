@@ -97,6 +97,16 @@ std::optional<Params> ParseUrlEncoded(std::string_view text) {
 
 std::string UrlEncode(std::string_view text) { return boost::urls::encode(text, boost::urls::unreserved_chars); }
 
+std::string EncodeQuery(const Params& params, std::initializer_list<std::string_view> skip) {
+    std::string out;
+    for (const auto& [k, v] : params.items()) {
+        if (std::find(skip.begin(), skip.end(), k) != skip.end()) continue;
+        if (!out.empty()) out += '&';
+        out += UrlEncode(k) + "=" + UrlEncode(v);
+    }
+    return out;
+}
+
 std::string Request::Header(std::string_view name) const {
     auto it = headers.find(std::string(name));
     return it == headers.end() ? std::string{} : it->second;

@@ -1,5 +1,6 @@
 #pragma once
 // Request and response as the application sees them: no Beast types, so handlers and tests compile quickly.
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -27,6 +28,8 @@ class Params {
 // Parses application/x-www-form-urlencoded text; nullopt when it is malformed (bad % escapes, invalid UTF-8).
 std::optional<Params> ParseUrlEncoded(std::string_view text);
 std::string UrlEncode(std::string_view text);
+// "k=v&k2=v2", percent-encoded, in order, leaving out the names in `skip`.
+std::string EncodeQuery(const Params& params, std::initializer_list<std::string_view> skip = {});
 bool IsValidUtf8(std::string_view text);
 
 struct Request {

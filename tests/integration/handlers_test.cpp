@@ -27,6 +27,9 @@ TEST_P(Handlers, PagesNeedASignInAndSendBrowsersToIt) {
     auto r = Get("/children");
     EXPECT_EQ(r.status, 303);
     EXPECT_EQ(r.location, "/login?next=%2Fchildren");
+    // The query comes back too, so a shared link to a filtered list still works after signing in.
+    EXPECT_EQ(Get("/children?site_id=1&q=%E3%82%84").location,
+              "/login?next=%2Fchildren%3Fsite_id%3D1%26q%3D%25E3%2582%2584");
 }
 
 TEST_P(Handlers, AWrongPasswordIsRefusedAndAudited) {

@@ -59,6 +59,13 @@ TEST(Forms, UrlEncodedFormsDecodeRepeatedFieldsAndRejectBadInput) {
     EXPECT_FALSE(http::ParseUrlEncoded("a=%ff%fe")) << "invalid UTF-8";
 }
 
+TEST(Forms, AQueryIsEncodedBackInOrderWithoutTheSkippedNames) {
+    auto p = *http::ParseUrlEncoded("q=%E5%B1%B1%E7%94%B0+a&site_id=1&page=3&site_id=2");
+    EXPECT_EQ(http::EncodeQuery(p), "q=%E5%B1%B1%E7%94%B0%20a&site_id=1&page=3&site_id=2");
+    EXPECT_EQ(http::EncodeQuery(p, {"page", "q"}), "site_id=1&site_id=2");
+    EXPECT_EQ(http::EncodeQuery(http::Params{}), "");
+}
+
 TEST(Forms, Utf8Validation) {
     EXPECT_TRUE(http::IsValidUtf8("髙﨑①"));
     EXPECT_FALSE(http::IsValidUtf8("\xE3\x81"));      // truncated
