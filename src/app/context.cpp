@@ -128,7 +128,8 @@ data FormErrors::ToData(const Ctx& ctx) const {
 data FormValues(const http::Params& params) {
     data form;
     for (const auto& [k, v] : params.items()) {
-        if (k == "_csrf" || k.find('.') != std::string::npos) continue;
+        // A password is never written back into a page, not even beside its own error.
+        if (k == "_csrf" || k == "password" || k.find('.') != std::string::npos) continue;
         form.set(k, v);
     }
     return form;

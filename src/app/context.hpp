@@ -99,7 +99,8 @@ class FormErrors {
     std::map<std::string, std::string> errors_;
 };
 
-// {form: {name: value}} from the posted form, to show the user's input again beside the errors.
+// {form: {name: value}} from the posted form, to show the user's input again beside the errors (never a
+// password).
 kainjow::mustache::data FormValues(const http::Params& params);
 
 // Paging for lists: ?page=N, 50 rows a page.

@@ -62,14 +62,10 @@ AccountFields ValidateAccount(const Ctx& ctx, app::FormErrors& errors, bool with
     return f;
 }
 
-// {errors, has_errors, form}: the errors beside each field and what the user typed (never the password).
+// {errors, has_errors, form}: the errors beside each field and what the user typed.
 data WithValues(const Ctx& ctx, const app::FormErrors& errors) {
     data body = errors.ToData(ctx);
-    http::Params shown;
-    for (const auto& [k, v] : ctx.form.items()) {
-        if (k != "password") shown.Add(k, v);
-    }
-    body.set("form", app::FormValues(shown));
+    body.set("form", app::FormValues(ctx.form));
     return body;
 }
 

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "app/context.hpp"
+
 using namespace std::string_literals;
 
 #include "app/router.hpp"
@@ -64,6 +66,15 @@ TEST(Forms, AQueryIsEncodedBackInOrderWithoutTheSkippedNames) {
     EXPECT_EQ(http::EncodeQuery(p), "q=%E5%B1%B1%E7%94%B0%20a&site_id=1&page=3&site_id=2");
     EXPECT_EQ(http::EncodeQuery(p, {"page", "q"}), "site_id=1&site_id=2");
     EXPECT_EQ(http::EncodeQuery(http::Params{}), "");
+}
+
+TEST(Forms, TheValuesShownAgainBesideErrorsNeverIncludeAPassword) {
+    auto p = *http::ParseUrlEncoded("email=a%40example.test&password=secret+words&_csrf=abc");
+    auto shown = app::FormValues(p);
+    ASSERT_NE(shown.get("email"), nullptr);
+    EXPECT_EQ(shown.get("email")->string_value(), "a@example.test");
+    EXPECT_EQ(shown.get("password"), nullptr);
+    EXPECT_EQ(shown.get("_csrf"), nullptr);
 }
 
 TEST(Forms, Utf8Validation) {
