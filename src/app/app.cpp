@@ -52,26 +52,19 @@ void App::Prepare(Ctx& ctx, Session session) {
     auto family_token =
         session != Session::kSkip ? req.Cookie(CookieName(svc_.config, kFamilySessionCookie)) : std::nullopt;
     if (family_token) {
-        auto live = svc_.db.Read([&](db::ReadTx& tx) {
-            return auth::FindSessionIn(tx, auth::kGuardianSessions, *family_token, svc_.clock,
-                                       svc_.guardian_session_policy);
+        auto found = svc_.db.Read([&](db::ReadTx& tx) {
+            return families::FindGuardianSession(tx, *family_token, svc_.clock, svc_.guardian_session_policy);
         });
-        if (live) {
-            auto guardian = svc_.db.Read(
-                [&](db::ReadTx& tx) { return families::LoadGuardianActor(tx, common::AccountId(live->owner)); });
-            if (guardian) {
-                if (live->needs_touch) {
-                    svc_.db.Write([&](db::WriteTx& tx) {
-                        auth::TouchSessionIn(tx, auth::kGuardianSessions, live->id, svc_.clock);
-                    });
-                }
-                guardian->session_id = live->id;
-                guardian->csrf_token = live->csrf_token;
-                if (!lang_cookie && !ctx.actor && svc_.catalogue.HasLanguage(guardian->language)) {
-                    ctx.lang = guardian->language;
-                }
-                ctx.guardian = std::move(guardian);
+        if (found.guardian) {
+            if (found.needs_touch) {
+                svc_.db.Write([&](db::WriteTx& tx) {
+                    auth::TouchSessionIn(tx, auth::kGuardianSessions, found.guardian->session_id, svc_.clock);
+                });
             }
+            if (!lang_cookie && !ctx.actor && svc_.catalogue.HasLanguage(found.guardian->language)) {
+                ctx.lang = found.guardian->language;
+            }
+            ctx.guardian = std::move(found.guardian);
         }
     }
     // Forms shown before sign-in carry a double-submit token from this cookie (pages only, not health or assets).

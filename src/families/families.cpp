@@ -279,6 +279,19 @@ std::optional<auth::GuardianActor> LoadGuardianActor(db::ReadTx& tx, common::Acc
     return g;
 }
 
+GuardianSessionLookup FindGuardianSession(db::ReadTx& tx, std::string_view token, const common::Clock& clock,
+                                          const auth::SessionPolicy& policy) {
+    GuardianSessionLookup out;
+    auto live = auth::FindSessionIn(tx, auth::kGuardianSessions, token, clock, policy);
+    if (!live) return out;
+    out.guardian = LoadGuardianActor(tx, common::AccountId(live->owner));
+    if (!out.guardian) return out;
+    out.guardian->session_id = live->id;
+    out.guardian->csrf_token = live->csrf_token;
+    out.needs_touch = live->needs_touch;
+    return out;
+}
+
 std::vector<FamilyChild> ChildrenOfAccount(db::ReadTx& tx, common::AccountId account, const std::string& today) {
     std::vector<FamilyChild> out;
     for (const auto& r : tx.Query(

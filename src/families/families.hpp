@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "auth/permissions.hpp"
+#include "auth/sessions.hpp"
 #include "common/clock.hpp"
 #include "common/ids.hpp"
 #include "db/database.hpp"
@@ -108,6 +109,14 @@ bool EndChildLink(db::WriteTx& tx, common::AccountId account, common::ChildId ch
 
 // The signed-in guardian for an account that is confirmed and active.
 std::optional<auth::GuardianActor> LoadGuardianActor(db::ReadTx& tx, common::AccountId account);
+
+struct GuardianSessionLookup {
+    std::optional<auth::GuardianActor> guardian;  // with its session id and CSRF token
+    bool needs_touch = false;
+};
+// The guardian behind a session token, in one read (as auth::FindSession does for staff).
+GuardianSessionLookup FindGuardianSession(db::ReadTx& tx, std::string_view token, const common::Clock& clock,
+                                          const auth::SessionPolicy& policy);
 
 struct FamilyChild {
     common::ChildId id;
