@@ -328,7 +328,6 @@ std::vector<LinkedAccount> AccountsOfChild(db::ReadTx& tx, common::ChildId child
 }
 
 SignInCheck CheckSignIn(db::ReadTx& tx, std::string_view email, std::string_view password, const common::Clock& clock) {
-    static const std::string kDummyHash = auth::HashPassword("tadaima-timing-equaliser");
     SignInCheck out;
     auto row = tx.QueryOptional(
         "SELECT id, password_hash FROM guardian_account WHERE email = ? AND confirmed_at IS NOT NULL "
@@ -339,7 +338,7 @@ SignInCheck CheckSignIn(db::ReadTx& tx, std::string_view email, std::string_view
                     SignInKey(email), FormatInstant(clock.Now() - std::chrono::hours(1)))
             .Int(0);
     out.locked = failures >= 10;
-    bool ok = auth::VerifyPassword(row ? row->Text(1) : kDummyHash, password);
+    bool ok = auth::VerifyPasswordOrDummy(row ? row->OptText(1) : std::nullopt, password);
     if (row && ok && !out.locked) out.account = row->Id<common::AccountId>(0);
     return out;
 }

@@ -134,6 +134,14 @@ TEST(Permissions, TheTableGivesStaffReadAndManagersWriteAtTheirSitesOnly) {
     }
 }
 
+TEST(Passwords, AnUnknownAccountNeverVerifiesNotEvenWithTheTimingHashsOwnPassword) {
+    EXPECT_FALSE(auth::VerifyPasswordOrDummy(std::nullopt, "tadaima-timing-equaliser"));
+    EXPECT_FALSE(auth::VerifyPasswordOrDummy(std::nullopt, "anything at all"));
+    auto hash = auth::HashPassword("a long enough passphrase");
+    EXPECT_TRUE(auth::VerifyPasswordOrDummy(hash, "a long enough passphrase"));
+    EXPECT_FALSE(auth::VerifyPasswordOrDummy(hash, "another passphrase"));
+}
+
 TEST(Passwords, Argon2idHashesVerifyAndThePolicyCountsCharacters) {
     auto h = auth::HashPassword("とても長いひらがなのパスフレーズ");
     EXPECT_TRUE(h.starts_with("$argon2id$"));
