@@ -388,13 +388,14 @@ std::optional<Invitation> GetInvitation(db::ReadTx& tx, std::int64_t id, const c
     return inv;
 }
 
-std::vector<common::ChildId> AcceptInvitation(db::WriteTx& tx, const Invitation& invitation, common::AccountId account,
-                                              const common::Clock& clock) {
+std::optional<std::vector<common::ChildId>> AcceptInvitation(db::WriteTx& tx, const Invitation& invitation,
+                                                             common::AccountId account, const common::Clock& clock) {
     auto now = FormatInstant(clock.Now());
+    // Only while it is open, decided by the row itself: two people racing with one link cannot both accept.
     if (tx.Exec("UPDATE family_invitation SET accepted_at = ?, accepted_account_id = ? WHERE id = ? "
-                "AND accepted_at IS NULL AND revoked_at IS NULL",
-                now, account, invitation.id) != 1) {
-        return {};
+                "AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?",
+                now, account, invitation.id, now) != 1) {
+        return std::nullopt;
     }
     // The inviter's own access may have ended since: only children they still hold with the full role.
     auto inviter = LoadGuardianActor(tx, invitation.inviter);

@@ -163,9 +163,10 @@ struct Invitation {
 std::int64_t CreateInvitation(db::WriteTx& tx, common::AccountId inviter, std::string_view email, auth::FamilyRole role,
                               const std::vector<common::ChildId>& children, const common::Clock& clock);
 std::optional<Invitation> GetInvitation(db::ReadTx& tx, std::int64_t id, const common::Clock& clock);
-// Links the account to the invitation's children the inviter still holds with the full role; marks it accepted.
-std::vector<common::ChildId> AcceptInvitation(db::WriteTx& tx, const Invitation& invitation, common::AccountId account,
-                                              const common::Clock& clock);
+// Links the account to the invitation's children the inviter still holds with the full role and marks it
+// accepted; nullopt (and nothing written) when it is no longer open: accepted, revoked or expired meanwhile.
+std::optional<std::vector<common::ChildId>> AcceptInvitation(db::WriteTx& tx, const Invitation& invitation,
+                                                             common::AccountId account, const common::Clock& clock);
 // A new account whose address is proven by the invitation link.
 common::AccountId CreateConfirmedAccount(db::WriteTx& tx, std::string_view email, const std::string& display_name,
                                          const std::string& password_hash, const std::string& language,

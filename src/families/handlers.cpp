@@ -428,10 +428,12 @@ http::Response Handlers::AcceptInvitation(Ctx& ctx) const {
     if (!inv || !inv->Usable()) return RenderInvitation(ctx, token, {}, 410);
     if (ctx.guardian) {
         if (ctx.guardian->email != inv->email) return RenderInvitation(ctx, token, {}, 403);
-        svc.db.Write([&](db::WriteTx& tx) {
-            families::AcceptInvitation(tx, *inv, ctx.guardian->account_id, svc.clock);
+        bool accepted = svc.db.Write([&](db::WriteTx& tx) {
+            if (!families::AcceptInvitation(tx, *inv, ctx.guardian->account_id, svc.clock)) return false;
             auth::WriteAudit(tx, GuardianAudit(ctx, "family.accept", ctx.guardian->account_id), svc.clock);
+            return true;
         });
+        if (!accepted) return RenderInvitation(ctx, token, {}, 410);
         return http::Response::Redirect("/family?notice=invitation_accepted");
     }
     if (svc.db.Read([&](db::ReadTx& tx) { return FindAccountByEmail(tx, inv->email); })) {
@@ -444,18 +446,21 @@ http::Response Handlers::AcceptInvitation(Ctx& ctx) const {
     }
     if (!errors.empty()) return RenderInvitation(ctx, token, errors, 422);
     std::string hash = auth::HashPassword(fields.password);
-    auto account = svc.db.Write([&](db::WriteTx& tx) -> std::optional<common::AccountId> {
-        // The link proves the address: the account is confirmed at once.
-        auto account = CreateConfirmedAccount(tx, inv->email, fields.display_name, hash, fields.language, svc.clock);
-        if (families::AcceptInvitation(tx, *inv, account, svc.clock).empty() &&
-            !GetInvitation(tx, inv->id, svc.clock)->accepted) {
-            return std::nullopt;
-        }
-        auth::WriteAudit(tx, GuardianAudit(ctx, "family.accept", account), svc.clock);
-        return account;
-    });
-    if (!account) return RenderInvitation(ctx, token, {}, 410);
-    return SignedIn(ctx, *account, "/family?notice=invitation_accepted");
+    // The link proves the address: the account is confirmed at once. If the invitation closed meanwhile, the new
+    // account is rolled back with it.
+    struct Closed {};
+    try {
+        auto account = svc.db.Write([&](db::WriteTx& tx) {
+            auto account =
+                CreateConfirmedAccount(tx, inv->email, fields.display_name, hash, fields.language, svc.clock);
+            if (!families::AcceptInvitation(tx, *inv, account, svc.clock)) throw Closed{};
+            auth::WriteAudit(tx, GuardianAudit(ctx, "family.accept", account), svc.clock);
+            return account;
+        });
+        return SignedIn(ctx, account, "/family?notice=invitation_accepted");
+    } catch (const Closed&) {
+        return RenderInvitation(ctx, token, {}, 410);
+    }
 }
 
 // ---- Staff: letters and links --------------------------------------------------------------------------------------

@@ -296,6 +296,39 @@ TEST_P(Families, AGuardianInvitesAFamilyMemberWhoJoinsWithTheFamilyRole) {
     EXPECT_EQ(Get(link).status, 410);
 }
 
+TEST_P(Families, AnInvitationThatClosedMeanwhileLinksNothing) {
+    auto [invitation, first, second] = database().Write([&](db::WriteTx& tx) {
+        auto inviter = families::CreateConfirmedAccount(tx, "inviter@example.test", "招待 者", "x", "ja", clock_);
+        families::LinkChild(tx, inviter, common::ChildId(child_a_), auth::FamilyRole::kFull, clock_);
+        auto id = families::CreateInvitation(tx, inviter, "both@example.test", auth::FamilyRole::kFamily,
+                                             {common::ChildId(child_a_)}, clock_);
+        auto a = families::CreateConfirmedAccount(tx, "first@example.test", "一人目", "x", "ja", clock_);
+        auto b = families::CreateConfirmedAccount(tx, "second@example.test", "二人目", "x", "ja", clock_);
+        return std::tuple{*families::GetInvitation(tx, id, clock_), a, b};
+    });
+    // Both read the invitation while it was open; the first to write wins.
+    auto won =
+        database().Write([&](db::WriteTx& tx) { return families::AcceptInvitation(tx, invitation, first, clock_); });
+    ASSERT_TRUE(won);
+    EXPECT_EQ(won->size(), 1u);
+    auto lost =
+        database().Write([&](db::WriteTx& tx) { return families::AcceptInvitation(tx, invitation, second, clock_); });
+    EXPECT_FALSE(lost);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM guardian_account_child WHERE account_id = " + std::to_string(second.value)), 0);
+    // An expired one, likewise.
+    auto late = database().Write([&](db::WriteTx& tx) {
+        auto inviter = families::FindAccountByEmail(tx, "inviter@example.test")->id;
+        return *families::GetInvitation(
+            tx,
+            families::CreateInvitation(tx, inviter, "late@example.test", auth::FamilyRole::kFamily,
+                                       {common::ChildId(child_a_)}, clock_),
+            clock_);
+    });
+    clock_.Advance(families::kInvitationValid + std::chrono::seconds(1));
+    EXPECT_FALSE(
+        database().Write([&](db::WriteTx& tx) { return families::AcceptInvitation(tx, late, second, clock_); }));
+}
+
 TEST_P(Families, AGuardianCannotInviteToAnotherFamilysChild) {
     RegisterAndConfirm(PrintLetter(child_a_), "nosy@example.test");
     Get("/family/invite");
