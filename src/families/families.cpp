@@ -378,7 +378,8 @@ std::optional<Invitation> GetInvitation(db::ReadTx& tx, std::int64_t id, const c
     inv.inviter_name = row->Text(1);
     inv.email = row->Text(2);
     inv.role = auth::ParseFamilyRole(row->Text(3)).value_or(auth::FamilyRole::kFamily);
-    inv.expired = Expired(row->Text(4), clock);
+    inv.expires_at = common::ParseInstant(row->Text(4)).value_or(common::Instant{});
+    inv.expired = clock.Now() >= inv.expires_at;
     inv.accepted = row->OptText(5).has_value();
     inv.revoked = row->OptText(6).has_value();
     for (const auto& r :

@@ -154,6 +154,7 @@ struct Invitation {
     std::string email;
     auth::FamilyRole role = auth::FamilyRole::kFamily;
     std::vector<common::ChildId> children;
+    common::Instant expires_at;
     bool expired = false;
     bool accepted = false;
     bool revoked = false;

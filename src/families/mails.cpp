@@ -87,9 +87,6 @@ void RegisterMailJobs(jobs::Runner& runner, db::Database& db, mail::Transport* t
         });
         if (!found || !found->first.Usable()) return;
         const auto& [inv, lang] = *found;
-        auto expires = db.Read([&](db::ReadTx& tx) {
-            return tx.QueryOne("SELECT expires_at FROM family_invitation WHERE id = ?", id).Text(0);
-        });
         std::string url =
             settings.public_url + "/family/invitation?t=" + auth::SignToken(settings.secret, "invite", id);
         send(job, {inv.email, Fill(catalogue.Get(lang, "mail_invite_subject"), {{"inviter", inv.inviter_name}}),
@@ -97,7 +94,7 @@ void RegisterMailJobs(jobs::Runner& runner, db::Database& db, mail::Transport* t
                         {{"inviter", inv.inviter_name},
                          {"role", catalogue.Get(lang, "family_role_" + std::string(auth::FamilyRoleName(inv.role)))},
                          {"url", url},
-                         {"date", TokyoDay(common::ParseInstant(expires).value_or(clock.Now()))}}),
+                         {"date", TokyoDay(inv.expires_at)}}),
                    ""});
     });
 }

@@ -265,6 +265,7 @@ TEST_P(Families, AGuardianInvitesAFamilyMemberWhoJoinsWithTheFamilyRole) {
     ASSERT_EQ(mails.size(), 2u);
     EXPECT_EQ(mails[1].to, "grandma@example.test");
     EXPECT_EQ(mails[1].subject, "【tadaima】試験 保護者 さんからの招待");
+    EXPECT_NE(mails[1].body.find("2026-11-29 まで有効"), std::string::npos) << mails[1].body;
     auto link = LocalLink(mails[1].body);
     ASSERT_TRUE(link.starts_with("/family/invitation?t=")) << mails[1].body;
 
