@@ -217,13 +217,21 @@ http::Response Handlers::View(Ctx& ctx) const {
     auto id = common::ChildId(app::IdParam(ctx));
     auto child = LoadChildForActor(ctx, id, Action::kChildView, "child.view");
     const auto& actor = *ctx.actor;
-    auto links = ctx.svc.db.Write([&](db::WriteTx& tx) {
+    // The guardians on the roster, their own accounts (the app) and the registration letter, each guardian's data
+    // read audited, in one transaction.
+    auto [links, accounts, letter] = ctx.svc.db.Write([&](db::WriteTx& tx) {
         auto links = guardians::GuardiansOfChild(tx, id);
         for (const auto& l : links) {
             auth::WriteAudit(tx, ctx.Audit("guardian.view", "guardian", l.guardian_id.value, child.fields.site_id),
                              ctx.svc.clock);
         }
-        return links;
+        auto accounts = families::AccountsOfChild(tx, id);
+        for (const auto& a : accounts) {
+            auth::WriteAudit(tx,
+                             ctx.Audit("guardian_account.view", "guardian_account", a.id.value, child.fields.site_id),
+                             ctx.svc.clock);
+        }
+        return std::tuple{links, accounts, families::LatestLetter(tx, id, ctx.svc.clock)};
     });
     data body = ChildData(ctx, child);
     body.set("child_id", child.id.ToString());
@@ -273,10 +281,6 @@ http::Response Handlers::View(Ctx& ctx) const {
         rels.push_back(d);
     }
     body.set("relationships", rels);
-    // Guardians' own accounts (the app) and the registration letter.
-    auto [accounts, letter] = ctx.svc.db.Read([&](db::ReadTx& tx) {
-        return std::pair{families::AccountsOfChild(tx, id), families::LatestLetter(tx, id, ctx.svc.clock)};
-    });
     bool can_letter = auth::Can(actor, Action::kLetterIssue, child.fields.site_id);
     data alist{data::type::list};
     for (const auto& a : accounts) {
