@@ -244,7 +244,7 @@ TEST_P(Families, GuardianSignInAnswersAlikeForUnknownAndWrongAndSignOutEndsTheSe
     EXPECT_EQ(Get("/family").status, 303);
 }
 
-TEST_P(Families, AGuardiansSessionLastsThirtyDaysOfQuiet) {
+TEST_P(Families, AGuardiansSessionLastsThirtyDaysFromSignInThenAsksAgain) {
     RegisterAndConfirm(PrintLetter(child_a_), "phone@example.test");
     clock_.Advance(std::chrono::hours(24 * 29));
     EXPECT_EQ(Get("/family").status, 200);
