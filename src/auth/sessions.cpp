@@ -1,5 +1,7 @@
 #include "auth/sessions.hpp"
 
+#include <cassert>
+
 #include "common/dates.hpp"
 #include "common/random.hpp"
 
@@ -8,7 +10,7 @@ namespace auth {
 using common::FormatInstant;
 
 namespace {
-std::string Sql(std::string_view text, const SessionTable& kind) {
+std::string Fill(std::string_view text, const SessionTable& kind) {
     std::string out(text);
     for (auto [key, value] :
          {std::pair{std::string_view("{table}"), kind.table}, std::pair{std::string_view("{owner}"), kind.owner}}) {
@@ -18,20 +20,49 @@ std::string Sql(std::string_view text, const SessionTable& kind) {
     }
     return out;
 }
+
+// Each kind's statements, written out once at start rather than on every request.
+struct Statements {
+    std::string insert, find, touch, end, end_all;
+    explicit Statements(const SessionTable& k)
+        : insert(
+              Fill(k.has_second_factor
+                       ? "INSERT INTO {table} (token_hash, {owner}, csrf_token, created_at, last_seen_at, expires_at, "
+                         "address, user_agent, mfa_pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                       : "INSERT INTO {table} (token_hash, {owner}, csrf_token, created_at, last_seen_at, expires_at, "
+                         "address, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   k)),
+          find(Fill(k.has_second_factor
+                        ? "SELECT id, {owner}, csrf_token, last_seen_at, expires_at, mfa_pending FROM {table} "
+                          "WHERE token_hash = ? AND ended_at IS NULL"
+                        : "SELECT id, {owner}, csrf_token, last_seen_at, expires_at, 0 FROM {table} "
+                          "WHERE token_hash = ? AND ended_at IS NULL",
+                    k)),
+          touch(Fill("UPDATE {table} SET last_seen_at = ? WHERE id = ?", k)),
+          end(Fill("UPDATE {table} SET ended_at = ? WHERE id = ? AND ended_at IS NULL", k)),
+          end_all(Fill("UPDATE {table} SET ended_at = ? WHERE {owner} = ? AND ended_at IS NULL", k)) {}
+};
+
+const Statements& Sql(const SessionTable& kind) {
+    static const Statements staff(kStaffSessions);
+    static const Statements guardian(kGuardianSessions);
+    assert(kind.table == kStaffSessions.table || kind.table == kGuardianSessions.table);
+    return kind.table == kStaffSessions.table ? staff : guardian;
+}
 }  // namespace
 
 NewSession CreateSessionIn(db::WriteTx& tx, const SessionTable& kind, std::int64_t owner, const common::Clock& clock,
                            const SessionPolicy& policy, const std::string& address, const std::string& user_agent,
                            bool second_factor_pending) {
     NewSession s{common::RandomHex(32), common::RandomHex(32)};
-    auto now = clock.Now();
-    tx.Exec(Sql("INSERT INTO {table} (token_hash, {owner}, csrf_token, created_at, last_seen_at, expires_at, address, "
-                "user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                kind),
-            common::Sha256Hex(s.token), owner, s.csrf_token, FormatInstant(now), FormatInstant(now),
-            FormatInstant(now + policy.absolute), address, user_agent.substr(0, 200));
-    if (second_factor_pending && kind.has_second_factor) {
-        tx.Exec(Sql("UPDATE {table} SET mfa_pending = 1 WHERE token_hash = ?", kind), common::Sha256Hex(s.token));
+    auto now = FormatInstant(clock.Now());
+    auto expires = FormatInstant(clock.Now() + policy.absolute);
+    auto hash = common::Sha256Hex(s.token);
+    if (kind.has_second_factor) {
+        tx.Exec(Sql(kind).insert, hash, owner, s.csrf_token, now, now, expires, address, user_agent.substr(0, 200),
+                second_factor_pending ? 1 : 0);
+    } else {
+        tx.Exec(Sql(kind).insert, hash, owner, s.csrf_token, now, now, expires, address, user_agent.substr(0, 200));
     }
     return s;
 }
@@ -39,14 +70,7 @@ NewSession CreateSessionIn(db::WriteTx& tx, const SessionTable& kind, std::int64
 std::optional<LiveSession> FindSessionIn(db::ReadTx& tx, const SessionTable& kind, std::string_view token,
                                          const common::Clock& clock, const SessionPolicy& policy) {
     if (token.size() != 64) return std::nullopt;
-    auto row =
-        tx.QueryOptional(Sql(kind.has_second_factor
-                                 ? "SELECT id, {owner}, csrf_token, last_seen_at, expires_at, mfa_pending FROM {table} "
-                                   "WHERE token_hash = ? AND ended_at IS NULL"
-                                 : "SELECT id, {owner}, csrf_token, last_seen_at, expires_at, 0 FROM {table} "
-                                   "WHERE token_hash = ? AND ended_at IS NULL",
-                             kind),
-                         common::Sha256Hex(token));
+    auto row = tx.QueryOptional(Sql(kind).find, common::Sha256Hex(token));
     if (!row) return std::nullopt;
     auto now = clock.Now();
     auto last_seen = common::ParseInstant(row->Text(3));
@@ -62,17 +86,15 @@ std::optional<LiveSession> FindSessionIn(db::ReadTx& tx, const SessionTable& kin
 }
 
 void TouchSessionIn(db::WriteTx& tx, const SessionTable& kind, common::SessionId id, const common::Clock& clock) {
-    tx.Exec(Sql("UPDATE {table} SET last_seen_at = ? WHERE id = ?", kind), FormatInstant(clock.Now()), id);
+    tx.Exec(Sql(kind).touch, FormatInstant(clock.Now()), id);
 }
 
 void EndSessionIn(db::WriteTx& tx, const SessionTable& kind, common::SessionId id, const common::Clock& clock) {
-    tx.Exec(Sql("UPDATE {table} SET ended_at = ? WHERE id = ? AND ended_at IS NULL", kind), FormatInstant(clock.Now()),
-            id);
+    tx.Exec(Sql(kind).end, FormatInstant(clock.Now()), id);
 }
 
 void EndAllSessionsIn(db::WriteTx& tx, const SessionTable& kind, std::int64_t owner, const common::Clock& clock) {
-    tx.Exec(Sql("UPDATE {table} SET ended_at = ? WHERE {owner} = ? AND ended_at IS NULL", kind),
-            FormatInstant(clock.Now()), owner);
+    tx.Exec(Sql(kind).end_all, FormatInstant(clock.Now()), owner);
 }
 
 NewSession CreateSession(db::WriteTx& tx, common::UserId user, const common::Clock& clock, const SessionPolicy& policy,
