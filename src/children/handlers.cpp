@@ -165,17 +165,28 @@ http::Response RenderForm(Ctx& ctx, const web::TemplateRef& tmpl, const auth::Ac
     return app::RenderPage(ctx, tmpl, child ? "child_edit_title" : "child_new_title", body, status);
 }
 
+}  // namespace
+
+std::optional<Child> ChildForActor(db::ReadTx& tx, const auth::Actor& actor, common::ChildId id, auth::Action action,
+                                   const common::Date& today) {
+    auto child = GetChild(tx, id, today);
+    if (!child) return std::nullopt;
+    auto child_sites = ChildSites(tx, id);
+    if (!auth::CanAtAny(actor, Action::kChildView, child_sites)) return std::nullopt;
+    if (!auth::CanAtAny(actor, action, child_sites)) throw http::Forbidden();
+    return child;
+}
+
+namespace {
+
 // Loads a child the actor may see at some site, auditing the read; 404 for children outside their sites,
 // so that existence does not leak.
 Child LoadChildForActor(Ctx& ctx, common::ChildId id, Action action, const char* audit_action) {
     const auto& actor = ctx.RequireActor();
     auto today = common::TokyoDate(ctx.svc.clock.Now());
     auto found = ctx.svc.db.Write([&](db::WriteTx& tx) -> std::optional<Child> {
-        auto child = GetChild(tx, id, today);
+        auto child = ChildForActor(tx, actor, id, action, today);
         if (!child) return std::nullopt;
-        auto child_sites = ChildSites(tx, id);
-        if (!auth::CanAtAny(actor, Action::kChildView, child_sites)) return std::nullopt;
-        if (!auth::CanAtAny(actor, action, child_sites)) throw http::Forbidden();
         if (audit_action) {
             auth::WriteAudit(tx, ctx.Audit(audit_action, "child", id.value, child->fields.site_id), ctx.svc.clock);
         }

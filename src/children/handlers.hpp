@@ -1,7 +1,14 @@
 #pragma once
 #include "app/context.hpp"
+#include "children/children.hpp"
 
 namespace children {
+
+// The child, when the actor may see it at one of its sites (else nullopt: "not found", so existence does not
+// leak); Forbidden when they may see it but not do `action`. For handlers that act on a child in their own
+// transaction.
+std::optional<Child> ChildForActor(db::ReadTx& tx, const auth::Actor& actor, common::ChildId id, auth::Action action,
+                                   const common::Date& today);
 
 class Handlers {
  public:

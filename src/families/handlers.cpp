@@ -5,6 +5,7 @@
 #include "auth/passwords.hpp"
 #include "auth/tokens.hpp"
 #include "children/children.hpp"
+#include "children/handlers.hpp"
 #include "common/dates.hpp"
 #include "families/families.hpp"
 #include "families/letter.hpp"
@@ -498,10 +499,8 @@ http::Response Handlers::ChildLetter(Ctx& ctx) const {
     int days = LetterDays(ctx);
     auto today = common::TokyoDate(ctx.svc.clock.Now());
     auto content = ctx.svc.db.Write([&](db::WriteTx& tx) -> std::optional<LetterContent> {
-        auto child = children::GetChild(tx, id, today);
+        auto child = children::ChildForActor(tx, actor, id, auth::Action::kLetterIssue, today);
         if (!child || !child->active) return std::nullopt;
-        if (!auth::CanAtAny(actor, auth::Action::kChildView, children::ChildSites(tx, id))) return std::nullopt;
-        if (!auth::Can(actor, auth::Action::kLetterIssue, child->fields.site_id)) throw http::Forbidden();
         auto site = sites::GetSite(tx, child->fields.site_id);
         if (!site) throw http::HttpError(422, "error_child_without_site");
         auto issued = IssueLetter(tx, id, site->id, actor.user_id, days, ctx.svc.clock);
@@ -545,11 +544,8 @@ http::Response Handlers::EndLink(Ctx& ctx) const {
     auto account = common::AccountId(app::IdParam(ctx, "account_id"));
     auto today = common::TokyoDate(ctx.svc.clock.Now());
     bool found = ctx.svc.db.Write([&](db::WriteTx& tx) {
-        auto c = children::GetChild(tx, child, today);
+        auto c = children::ChildForActor(tx, actor, child, auth::Action::kLetterIssue, today);
         if (!c) return false;
-        auto child_sites = children::ChildSites(tx, child);
-        if (!auth::CanAtAny(actor, auth::Action::kChildView, child_sites)) return false;
-        if (!auth::CanAtAny(actor, auth::Action::kLetterIssue, child_sites)) throw http::Forbidden();
         if (!EndChildLink(tx, account, child, ctx.svc.clock)) return false;
         auto ev = ctx.Audit("family.link_end", "child", child.value, c->fields.site_id);
         auth::WriteAudit(tx, ev, ctx.svc.clock);
