@@ -207,18 +207,25 @@ http::Response App::HandleRefused(int status, http::Request& req) {
 }
 
 void App::Finish(const http::Request& req, http::Response& res, std::chrono::nanoseconds elapsed) {
-    res.SetHeader("Content-Security-Policy",
-                  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                  "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    // A page that needs more (the kiosk: camera, WebAssembly) sets its own policy; every other gets the strict one.
+    auto has = [&](std::string_view name) {
+        for (const auto& [k, _] : res.headers) {
+            if (k == name) return true;
+        }
+        return false;
+    };
+    if (!has("Content-Security-Policy")) {
+        res.SetHeader("Content-Security-Policy",
+                      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                      "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    }
+    if (!has("Permissions-Policy")) res.SetHeader("Permissions-Policy", "geolocation=(), microphone=(), camera=()");
+    if (!has("Cache-Control")) res.SetHeader("Cache-Control", "no-store");
     res.SetHeader("X-Content-Type-Options", "nosniff");
     res.SetHeader("Referrer-Policy", "same-origin");
     res.SetHeader("X-Frame-Options", "DENY");
     res.SetHeader("Cross-Origin-Opener-Policy", "same-origin");
-    res.SetHeader("Permissions-Policy", "geolocation=(), microphone=(), camera=()");
     if (svc_.config.secure_cookies) res.SetHeader("Strict-Transport-Security", "max-age=31536000");
-    bool has_cache = false;
-    for (const auto& [k, _] : res.headers) has_cache = has_cache || k == "Cache-Control";
-    if (!has_cache) res.SetHeader("Cache-Control", "no-store");
     res.SetHeader("X-Request-Id", req.request_id);
 
     double seconds = std::chrono::duration<double>(elapsed).count();

@@ -76,6 +76,9 @@ http::Response RenderPage(Ctx& ctx, const web::TemplateRef& tmpl, std::string_vi
     page.set("lang", ctx.lang);
     page.set("title", ctx.T(title_key));
     page.set("css_url", ctx.svc.assets.Url("app.css"));
+    data scripts{data::type::list};
+    for (const auto& url : ctx.scripts) scripts.push_back(data("url", url));
+    page.set("scripts", scripts);
     page.set("csrf", ctx.CsrfToken());
     page.set("home_url", "/");
     if (ctx.family_page) {

@@ -21,6 +21,10 @@
 #include "web/catalogue.hpp"
 #include "web/templates.hpp"
 
+namespace attendance {
+class LiveFeed;
+}
+
 namespace app {
 
 class Metrics;
@@ -38,6 +42,7 @@ struct Services {
     // Guardians stay signed in on their own phone for 30 days.
     auth::SessionPolicy guardian_session_policy{std::chrono::hours(24 * 30), std::chrono::hours(24 * 30)};
     jobs::Runner* jobs = nullptr;  // woken after a commit that planned jobs (none in tests that run jobs by hand)
+    attendance::LiveFeed* live = nullptr;  // the live rosters' open event streams
 };
 
 class Ctx {
@@ -55,6 +60,7 @@ class Ctx {
     std::vector<http::FormPart> files;            // a multipart form's file parts
     std::string anon_csrf;                        // double-submit token for forms shown before sign-in
     std::vector<http::SetCookie> cookies;         // added to whatever response the handler returns
+    std::vector<std::string> scripts;             // asset URLs the page loads (deferred), for the few that need one
 
     // The signed-in staff member, or Unauthorized (→ the sign-in page for browsers).
     const auth::Actor& RequireActor() const;

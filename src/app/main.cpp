@@ -9,6 +9,9 @@
 #include <map>
 
 #include "app/app.hpp"
+#include "attendance/cards.hpp"
+#include "attendance/kiosks.hpp"
+#include "attendance/live.hpp"
 #include "auth/audit.hpp"
 #include "auth/mfa.hpp"
 #include "auth/passwords.hpp"
@@ -42,6 +45,10 @@ Usage:
                                 children, guardians and groups for site S from a CSV (UTF-8 or CP932; header:
                                 児童番号,姓,名,せい,めい,生年月日,学年,グループ,保護者番号,保護者姓,保護者名,
                                 保護者せい,保護者めい,続柄,メール,電話); without --apply only reports
+  tadaima kiosk create --site S [--name N]
+                                a kiosk for site S without pairing; prints its device credential (for the
+                                Authorization: Bearer header of the scan API, or the kiosk page's pairing)
+  tadaima card show --child C   prints the payload of child C's card (made if the child has none)
   tadaima audit verify          check the audit trail's hash chain; exit 1 at the first altered or missing entry
   tadaima --help                this text
 
@@ -97,6 +104,8 @@ int Serve(Config config) {
     jobs::Runner runner(*database, clock, JobWorkerId());
     Services services{*database, clock, catalogue, templates, assets, config, metrics, {}, {}};
     services.jobs = &runner;
+    attendance::LiveFeed live;
+    services.live = &live;
     services.throttle_policy.address_failures = config.address_failure_limit;
     services.throttle_policy.code_failures = config.code_failure_limit;
     App application(services, metrics);
@@ -296,6 +305,80 @@ int RosterImport(const Config& config, int argc, char** argv) {
     return report.errors.empty() ? 0 : 1;
 }
 
+// --name value pairs after the subcommand's two words.
+std::map<std::string, std::string> Options(int argc, char** argv, const std::string& usage) {
+    std::map<std::string, std::string> opts;
+    for (int i = 3; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (!arg.starts_with("--") || i + 1 >= argc) throw std::runtime_error(usage);
+        opts[arg.substr(2)] = argv[++i];
+    }
+    return opts;
+}
+
+std::int64_t IdOption(const std::map<std::string, std::string>& opts, const std::string& name,
+                      const std::string& usage) {
+    auto it = opts.find(name);
+    if (it == opts.end()) throw std::runtime_error(usage);
+    std::size_t used = 0;
+    std::int64_t id = 0;
+    try {
+        id = std::stoll(it->second, &used);
+    } catch (const std::exception&) {
+    }
+    if (used != it->second.size() || id <= 0) throw std::runtime_error("--" + name + " must be an id: " + usage);
+    return id;
+}
+
+int KioskCreate(const Config& config, int argc, char** argv) {
+    const std::string usage = "usage: tadaima kiosk create --site S [--name N]";
+    auto opts = Options(argc, argv, usage);
+    auto site = common::SiteId(IdOption(opts, "site", usage));
+    std::string name = opts.count("name") ? opts["name"] : "kiosk";
+    auto database = OpenDatabase(config);
+    common::SystemClock clock;
+    auto kiosk = database->Write([&](db::WriteTx& tx) {
+        if (tx.Query("SELECT 1 FROM site WHERE id = ? AND deactivated_at IS NULL", site).empty()) {
+            throw std::runtime_error("kiosk create: there is no active site " + site.ToString());
+        }
+        auto k = attendance::CreateKiosk(tx, site, name, clock);
+        auto ev = OperatorEvent("kiosk.create", common::UserId(0), site);
+        ev.target_kind = "kiosk";
+        ev.target_id = k.id.value;
+        auth::WriteAudit(tx, ev, clock);
+        return k;
+    });
+    std::cerr << "kiosk create: kiosk " << kiosk.id.value << " at site " << site.value
+              << "; its credential follows (keep it secret)\n";
+    std::cout << kiosk.credential << "\n";
+    return 0;
+}
+
+int CardShow(const Config& config, int argc, char** argv) {
+    const std::string usage = "usage: tadaima card show --child C";
+    auto opts = Options(argc, argv, usage);
+    auto child = common::ChildId(IdOption(opts, "child", usage));
+    std::string secret = LoadOrCreateSecret(config.secret_file);
+    auto database = OpenDatabase(config);
+    common::SystemClock clock;
+    auto card = database->Write([&](db::WriteTx& tx) {
+        if (tx.Query("SELECT 1 FROM child WHERE id = ?", child).empty()) {
+            throw std::runtime_error("card show: there is no child " + child.ToString());
+        }
+        auto existing = attendance::ActiveCard(tx, child);
+        auto id = attendance::EnsureCard(tx, child, clock);
+        if (!existing) {
+            auto ev = OperatorEvent("card.issue", common::UserId(0));
+            ev.target_kind = "child";
+            ev.target_id = child.value;
+            auth::WriteAudit(tx, ev, clock);
+        }
+        return id;
+    });
+    std::cout << attendance::CardPayload(secret, card) << "\n";
+    return 0;
+}
+
 int SeedDemo(const Config& config, int argc, char** argv) {
     demo::SeedOptions options;
     for (int i = 2; i < argc; ++i) {
@@ -349,6 +432,8 @@ int Main(int argc, char** argv) {
         if (command == "user" && argc > 2 && std::string(argv[2]) == "create") return UserCreate(config, argc, argv);
         if (command == "roster" && argc > 2 && std::string(argv[2]) == "import")
             return RosterImport(config, argc, argv);
+        if (command == "kiosk" && argc > 2 && std::string(argv[2]) == "create") return KioskCreate(config, argc, argv);
+        if (command == "card" && argc > 2 && std::string(argv[2]) == "show") return CardShow(config, argc, argv);
         if (command == "user" && argc > 2 && std::string(argv[2]) == "reset-mfa")
             return UserResetMfa(config, argc, argv);
         std::cerr << "tadaima: unknown command '" << command << "'\n\n" << kUsage;

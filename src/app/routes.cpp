@@ -4,6 +4,7 @@
 #include "app/core_handlers.hpp"
 #include "app/router.hpp"
 #include "app/second_factor.hpp"
+#include "attendance/handlers.hpp"
 #include "audit/handlers.hpp"
 #include "children/handlers.hpp"
 #include "families/handlers.hpp"
@@ -24,6 +25,7 @@ Router BuildRoutes(const Services& s) {
     auto mfa = std::make_shared<SecondFactorHandlers>(s.templates);
     auto roster = std::make_shared<roster::Handlers>(s.templates);
     auto family = std::make_shared<families::Handlers>(s.templates);
+    auto att = std::make_shared<attendance::Handlers>(s.templates);
     Router r;
 
     // Operations
@@ -116,6 +118,29 @@ Router BuildRoutes(const Services& s) {
     r.Post("/family/invite", [family](Ctx& c) { return family->Invite(c); });
     r.Get("/family/invitation", [family](Ctx& c) { return family->InvitationPage(c); });
     r.Post("/family/invitation", [family](Ctx& c) { return family->AcceptInvitation(c); });
+
+    // Kiosks by the door: pairing and scanning (the scan API takes the kiosk's credential, no session)
+    r.Get("/kiosk", [att](Ctx& c) { return att->KioskPage(c); });
+    r.Post("/kiosk/pair", [att](Ctx& c) { return att->KioskPair(c); });
+    r.Post(
+        "/api/v1/kiosk/scans", [att](Ctx& c) { return att->Scan(c); }, Session::kSkip);
+
+    // Kiosks and QR cards, for managers
+    r.Get("/sites/{id}/kiosks", [att](Ctx& c) { return att->Kiosks(c); });
+    r.Post("/sites/{id}/kiosks", [att](Ctx& c) { return att->CreatePairing(c); });
+    r.Post("/kiosks/{id}/revoke", [att](Ctx& c) { return att->RevokeKiosk(c); });
+    r.Get("/sites/{id}/cards.pdf", [att](Ctx& c) { return att->SiteCards(c); });
+    r.Get("/children/{id}/card.pdf", [att](Ctx& c) { return att->ChildCard(c, print::Format::kPdf); });
+    r.Get("/children/{id}/card.png", [att](Ctx& c) { return att->ChildCard(c, print::Format::kPng); });
+    r.Get("/children/{id}/card.svg", [att](Ctx& c) { return att->ChildCard(c, print::Format::kSvg); });
+    r.Post("/children/{id}/card/reissue", [att](Ctx& c) { return att->ReissueCard(c); });
+
+    // The live roster, a child's day, entries by hand and corrections
+    r.Get("/sites/{id}/roster", [att](Ctx& c) { return att->Roster(c); });
+    r.Get("/sites/{id}/roster/events", [att](Ctx& c) { return att->RosterEvents(c); });
+    r.Get("/children/{id}/attendance", [att](Ctx& c) { return att->ChildDay(c); });
+    r.Post("/children/{id}/attendance", [att](Ctx& c) { return att->RecordByHand(c); });
+    r.Post("/attendance/{id}/correct", [att](Ctx& c) { return att->Correct(c); });
 
     // The audit trail (municipal admins)
     r.Get("/audit", [audit](Ctx& c) { return audit->List(c); });

@@ -30,6 +30,10 @@ constexpr std::array kMatrix = {
     Rule{Action::kGrantMunicipal,   true,  false,  false},
     Rule{Action::kAuditView,        true,  false,  false},
     Rule{Action::kLetterIssue,      true,  true,   false},
+    Rule{Action::kAttendanceView,   true,  true,   true},
+    Rule{Action::kAttendanceEdit,   true,  true,   true},
+    Rule{Action::kCardIssue,        true,  true,   false},
+    Rule{Action::kKioskManage,      true,  true,   false},
 };
 
 struct FamilyRule {
@@ -98,6 +102,14 @@ std::string_view ActionName(Action action) {
             return "audit.view";
         case Action::kLetterIssue:
             return "letter.issue";
+        case Action::kAttendanceView:
+            return "attendance.view";
+        case Action::kAttendanceEdit:
+            return "attendance.edit";
+        case Action::kCardIssue:
+            return "card.issue";
+        case Action::kKioskManage:
+            return "kiosk.manage";
     }
     return "unknown";
 }

@@ -30,6 +30,10 @@ enum class Action {
     kGrantMunicipal,  // make someone a municipal admin
     kAuditView,       // browse and export the audit trail
     kLetterIssue,     // print registration letters, end a guardian account's link to a child
+    kAttendanceView,  // the live roster, a child's day record
+    kAttendanceEdit,  // check a child in or out by hand, correct a mistaken record (with a reason)
+    kCardIssue,       // print children's QR cards, reissue a lost one
+    kKioskManage,     // pair kiosks with a site, list and revoke them
 };
 std::string_view ActionName(Action action);
 

@@ -10,18 +10,23 @@ namespace auth {
 
 namespace {
 std::string Mac(std::string_view secret, std::string_view purpose, std::int64_t id) {
-    common::InitCrypto();
-    std::string message = std::string(purpose) + ":" + std::to_string(id);
-    crypto_auth_hmacsha256_state st;
-    crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
-    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(message.data()), message.size());
-    unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256_final(&st, mac);
+    std::string mac = HmacSha256(secret, std::string(purpose) + ":" + std::to_string(id));
     char out[64];
-    sodium_bin2base64(out, sizeof out, mac, 16, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_bin2base64(out, sizeof out, reinterpret_cast<const unsigned char*>(mac.data()), 16,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     return out;
 }
 }  // namespace
+
+std::string HmacSha256(std::string_view key, std::string_view message) {
+    common::InitCrypto();
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_final(&st, mac);
+    return std::string(reinterpret_cast<const char*>(mac), sizeof mac);
+}
 
 std::string SignToken(std::string_view secret, std::string_view purpose, std::int64_t id) {
     return std::to_string(id) + "." + Mac(secret, purpose, id);

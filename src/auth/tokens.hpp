@@ -9,6 +9,9 @@
 
 namespace auth {
 
+// HMAC-SHA256 of message under key: 32 raw bytes.
+std::string HmacSha256(std::string_view key, std::string_view message);
+
 // "<id>.<128-bit HMAC-SHA256 of purpose and id, base64url>"
 std::string SignToken(std::string_view secret, std::string_view purpose, std::int64_t id);
 // The id, when the token is well-formed and its HMAC matches (compared in constant time).

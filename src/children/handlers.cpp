@@ -292,6 +292,8 @@ http::Response Handlers::View(Ctx& ctx) const {
         rels.push_back(d);
     }
     body.set("relationships", rels);
+    if (child.active && auth::Can(actor, Action::kCardIssue, child.fields.site_id)) body.set("can_card", true);
+    if (auth::Can(actor, Action::kAttendanceView, child.fields.site_id)) body.set("can_attendance", true);
     bool can_letter = auth::Can(actor, Action::kLetterIssue, child.fields.site_id);
     data alist{data::type::list};
     for (const auto& a : accounts) {

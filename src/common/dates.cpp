@@ -90,6 +90,18 @@ Date TokyoDate(Instant t) {
     return year_month_day{floor<days>(t + kTokyoOffset)};
 }
 
+std::string FormatTokyoTime(Instant t) {
+    using namespace std::chrono;
+    auto local = t + kTokyoOffset;
+    auto minutes = duration_cast<std::chrono::minutes>(local - floor<days>(local)).count();
+    return FormatTimeOfDay(static_cast<int>(minutes));
+}
+
+Instant TokyoInstant(const Date& d, int minutes) {
+    using namespace std::chrono;
+    return Instant(sys_days(d).time_since_epoch()) + std::chrono::minutes(minutes) - kTokyoOffset;
+}
+
 std::optional<int> ParseTimeOfDay(std::string_view text) {
     if (text.size() != 5 || text[2] != ':') return std::nullopt;
     int h = 0, m = 0;

@@ -30,6 +30,10 @@ std::string CanonicalInstant(const std::string& text);
 
 // The Tokyo calendar date of an instant.
 Date TokyoDate(Instant t);
+// The Tokyo wall-clock time of an instant, "15:02" (seconds dropped).
+std::string FormatTokyoTime(Instant t);
+// The instant of a Tokyo date and a time of day in minutes (may be 24:00 or later: the next day).
+Instant TokyoInstant(const Date& d, int minutes);
 // Minutes since midnight, "08:30" → 510; nullopt when not HH:MM within a day.
 std::optional<int> ParseTimeOfDay(std::string_view text);
 std::string FormatTimeOfDay(int minutes);

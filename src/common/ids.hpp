@@ -24,6 +24,9 @@ struct GuardianTag {};
 struct UserTag {};
 struct SessionTag {};
 struct AccountTag {};
+struct CardTag {};
+struct KioskTag {};
+struct EventTag {};
 
 using CityId = Id<CityTag>;
 using SiteId = Id<SiteTag>;
@@ -33,6 +36,9 @@ using GuardianId = Id<GuardianTag>;
 using UserId = Id<UserTag>;
 using SessionId = Id<SessionTag>;
 using AccountId = Id<AccountTag>;  // a guardian's own account (not the roster's guardian record)
+using CardId = Id<CardTag>;
+using KioskId = Id<KioskTag>;
+using EventId = Id<EventTag>;  // an attendance event (entry, exit or correction)
 
 }  // namespace common
 

@@ -54,4 +54,12 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
     return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+std::string RandomCode(std::size_t length) {
+    constexpr std::string_view kAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    std::string out;
+    for (std::size_t i = 0; i < length; ++i)
+        out += kAlphabet[RandomBelow(static_cast<std::uint32_t>(kAlphabet.size()))];
+    return out;
+}
+
 }  // namespace common

@@ -12,6 +12,9 @@ std::string RandomBytes(std::size_t bytes);
 std::string RandomHex(std::size_t bytes);
 // A uniformly random number below `upper` (no modulo bias).
 std::uint32_t RandomBelow(std::uint32_t upper);
+// A code of `length` characters a person can read out and type: upper-case letters and digits without the
+// look-alikes 0 O 1 I L.
+std::string RandomCode(std::size_t length);
 // SHA-256 of data as lower-case hex.
 std::string Sha256Hex(std::string_view data);
 // Comparison whose time does not depend on where the strings differ.

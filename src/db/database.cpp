@@ -62,4 +62,52 @@ std::string ToPostgresPlaceholders(std::string_view sql) {
     return out;
 }
 
+// The first caller to find no transaction being written leads: it takes every caller queued so far, runs each in
+// a savepoint of one transaction, commits, and wakes them. Callers arriving meanwhile queue for the next one.
+void Database::RunGrouped(const std::function<void(WriteTx&)>& f) {
+    GroupedWrite self{&f, nullptr, false};
+    std::unique_lock lock(group_mutex_);
+    group_queue_.push_back(&self);
+    while (!self.done) {
+        if (group_leader_) {
+            group_done_.wait(lock);
+            continue;
+        }
+        group_leader_ = true;
+        std::deque<GroupedWrite*> batch;
+        batch.swap(group_queue_);
+        lock.unlock();
+        try {
+            RunWrite([&](WriteTx& tx) {
+                if (batch.size() == 1) {
+                    (*batch.front()->f)(tx);  // alone: the transaction itself undoes a failure
+                    return;
+                }
+                for (GroupedWrite* w : batch) {
+                    tx.Exec("SAVEPOINT grouped");
+                    try {
+                        (*w->f)(tx);
+                        tx.Exec("RELEASE SAVEPOINT grouped");
+                    } catch (...) {
+                        w->error = std::current_exception();
+                        tx.Exec("ROLLBACK TO SAVEPOINT grouped");
+                        tx.Exec("RELEASE SAVEPOINT grouped");
+                    }
+                }
+            });
+        } catch (...) {
+            // Nothing of the batch was committed: every caller hears of it (a lone caller, its own exception).
+            for (GroupedWrite* w : batch) {
+                if (!w->error) w->error = std::current_exception();
+            }
+        }
+        lock.lock();
+        for (GroupedWrite* w : batch) w->done = true;
+        group_leader_ = false;
+        group_done_.notify_all();
+    }
+    lock.unlock();
+    if (self.error) std::rethrow_exception(self.error);
+}
+
 }  // namespace db

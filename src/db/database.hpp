@@ -1,9 +1,13 @@
 #pragma once
 // The database seam. Raw SQL with `?` placeholders, written once for both dialects where they agree;
 // PostgreSQL placeholders are rewritten to $n here. Functions that may write take WriteTx&, readers ReadTx&.
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -164,6 +168,21 @@ class Database {
             return std::move(*out);
         }
     }
+    // Like Write, but callers that arrive while a transaction is being written share the next one (group commit):
+    // each f runs in its own savepoint, so one that throws undoes only its own changes and gets its exception back;
+    // all the others commit together with one sync to disk. Returns once the commit is durable. For many small
+    // independent writes at once (kiosk scans); f must not depend on another caller's changes.
+    template <class F>
+    auto WriteGrouped(F&& f) {
+        using R = std::invoke_result_t<F, WriteTx&>;
+        if constexpr (std::is_void_v<R>) {
+            RunGrouped([&](WriteTx& tx) { f(tx); });
+        } else {
+            std::optional<R> out;
+            RunGrouped([&](WriteTx& tx) { out.emplace(f(tx)); });
+            return std::move(*out);
+        }
+    }
     // True when a trivial query succeeds now.
     virtual bool Ping() = 0;
     // Refreshes planner statistics (and on PostgreSQL the visibility map, for index-only scans) after a bulk load.
@@ -172,6 +191,18 @@ class Database {
  protected:
     virtual void RunRead(const std::function<void(ReadTx&)>& f) = 0;
     virtual void RunWrite(const std::function<void(WriteTx&)>& f) = 0;
+
+ private:
+    struct GroupedWrite {
+        const std::function<void(WriteTx&)>* f;
+        std::exception_ptr error;
+        bool done = false;
+    };
+    void RunGrouped(const std::function<void(WriteTx&)>& f);
+    std::mutex group_mutex_;
+    std::condition_variable group_done_;
+    std::deque<GroupedWrite*> group_queue_;
+    bool group_leader_ = false;
 };
 
 std::unique_ptr<Database> OpenSqlite(const Options& options);

@@ -13,8 +13,6 @@ namespace families {
 using common::FormatInstant;
 
 namespace {
-constexpr std::string_view kCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";  // no 0 O 1 I L
-
 bool Expired(const std::string& instant, const common::Clock& clock) {
     auto t = common::ParseInstant(instant);
     return !t || clock.Now() >= *t;
@@ -24,9 +22,7 @@ std::string SignInKey(std::string_view email) { return common::Sha256Hex("guardi
 }  // namespace
 
 std::string NewLetterCode() {
-    std::string raw;
-    for (int i = 0; i < 12; ++i) raw += kCodeAlphabet[common::RandomBelow(kCodeAlphabet.size())];
-    return FormatCode(raw);
+    return FormatCode(common::RandomCode(12));
 }
 
 std::string NormaliseCode(std::string_view typed) {

@@ -1,6 +1,7 @@
 #include "print/pdf.hpp"
 
 #include <cairo-pdf.h>
+#include <cairo-svg.h>
 #include <pango/pangocairo.h>
 #include <qrencode.h>
 
@@ -10,28 +11,55 @@ namespace print {
 
 namespace {
 constexpr double kPtPerMm = 72.0 / 25.4;
+constexpr double kPxPerMm = 12.0;  // PNG
 constexpr const char* kFontFamily = "Noto Sans CJK JP";
 }  // namespace
 
 struct PdfDocument::State {
+    Format format = Format::kPdf;
     std::string bytes;
     cairo_surface_t* surface = nullptr;
     cairo_t* cr = nullptr;
     bool finished = false;
+    double unit = kPtPerMm;  // device units per millimetre
 };
 
-PdfDocument::PdfDocument(const std::string& title) : state_(std::make_unique<State>()) {
-    auto write = +[](void* closure, const unsigned char* data, unsigned int length) -> cairo_status_t {
-        static_cast<State*>(closure)->bytes.append(reinterpret_cast<const char*>(data), length);
-        return CAIRO_STATUS_SUCCESS;
-    };
-    state_->surface =
-        cairo_pdf_surface_create_for_stream(write, state_.get(), kA4WidthMm * kPtPerMm, kA4HeightMm * kPtPerMm);
-    if (cairo_surface_status(state_->surface) != CAIRO_STATUS_SUCCESS) throw std::runtime_error("cairo pdf surface");
-    cairo_pdf_surface_set_metadata(state_->surface, CAIRO_PDF_METADATA_TITLE, title.c_str());
-    cairo_pdf_surface_set_metadata(state_->surface, CAIRO_PDF_METADATA_CREATOR, "tadaima");
-    state_->cr = cairo_create(state_->surface);
-    cairo_scale(state_->cr, kPtPerMm, kPtPerMm);  // draw in millimetres
+namespace {
+cairo_status_t Append(void* closure, const unsigned char* data, unsigned int length) {
+    static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+    return CAIRO_STATUS_SUCCESS;
+}
+}  // namespace
+
+PdfDocument::PdfDocument(const std::string& title, Format format, double width_mm, double height_mm)
+    : state_(std::make_unique<State>()) {
+    auto& st = *state_;
+    st.format = format;
+    switch (format) {
+        case Format::kPdf:
+            st.surface =
+                cairo_pdf_surface_create_for_stream(Append, &st.bytes, width_mm * kPtPerMm, height_mm * kPtPerMm);
+            cairo_pdf_surface_set_metadata(st.surface, CAIRO_PDF_METADATA_TITLE, title.c_str());
+            cairo_pdf_surface_set_metadata(st.surface, CAIRO_PDF_METADATA_CREATOR, "tadaima");
+            break;
+        case Format::kSvg:
+            st.surface =
+                cairo_svg_surface_create_for_stream(Append, &st.bytes, width_mm * kPtPerMm, height_mm * kPtPerMm);
+            break;
+        case Format::kPng:
+            st.unit = kPxPerMm;
+            st.surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, static_cast<int>(width_mm * kPxPerMm),
+                                                    static_cast<int>(height_mm * kPxPerMm));
+            break;
+    }
+    if (cairo_surface_status(st.surface) != CAIRO_STATUS_SUCCESS) throw std::runtime_error("cairo surface");
+    st.cr = cairo_create(st.surface);
+    if (format == Format::kPng) {
+        cairo_set_source_rgb(st.cr, 1, 1, 1);
+        cairo_paint(st.cr);
+        cairo_set_source_rgb(st.cr, 0, 0, 0);
+    }
+    cairo_scale(st.cr, st.unit, st.unit);  // draw in millimetres
 }
 
 PdfDocument::~PdfDocument() {
@@ -42,7 +70,7 @@ PdfDocument::~PdfDocument() {
 double PdfDocument::Text(double x_mm, double y_mm, std::string_view text, const TextStyle& style) {
     cairo_t* cr = state_->cr;
     cairo_save(cr);
-    // Pango lays out in points; undo the millimetre scale for the layout and restore it for its extent.
+    // Pango lays out in points; scale millimetres to points for the layout and back for its extent.
     cairo_translate(cr, x_mm, y_mm);
     cairo_scale(cr, 1.0 / kPtPerMm, 1.0 / kPtPerMm);
     PangoLayout* layout = pango_cairo_create_layout(cr);
@@ -118,15 +146,23 @@ void PdfDocument::Line(double x1_mm, double y1_mm, double x2_mm, double y2_mm, d
 void PdfDocument::NextPage() { cairo_show_page(state_->cr); }
 
 std::string PdfDocument::Finish() {
-    if (!state_->finished) {
-        cairo_show_page(state_->cr);
-        cairo_destroy(state_->cr);
-        state_->cr = nullptr;
-        cairo_surface_finish(state_->surface);
-        if (cairo_surface_status(state_->surface) != CAIRO_STATUS_SUCCESS) throw std::runtime_error("cairo pdf");
-        state_->finished = true;
+    auto& st = *state_;
+    if (!st.finished) {
+        if (st.format == Format::kPng) {
+            cairo_surface_flush(st.surface);
+            if (cairo_surface_write_to_png_stream(st.surface, Append, &st.bytes) != CAIRO_STATUS_SUCCESS) {
+                throw std::runtime_error("cairo png");
+            }
+        } else {
+            cairo_show_page(st.cr);
+        }
+        cairo_destroy(st.cr);
+        st.cr = nullptr;
+        cairo_surface_finish(st.surface);
+        if (cairo_surface_status(st.surface) != CAIRO_STATUS_SUCCESS) throw std::runtime_error("cairo surface");
+        st.finished = true;
     }
-    return state_->bytes;
+    return st.bytes;
 }
 
 }  // namespace print

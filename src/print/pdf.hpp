@@ -1,5 +1,5 @@
 #pragma once
-// Printed documents (registration letters now; card sheets later): A4 PDF pages drawn with cairo, Japanese text
+// Printed documents (registration letters, QR card sheets): A4 PDF pages drawn with cairo, Japanese text
 // laid out by pango in Noto Sans CJK, QR codes from libqrencode. Positions and sizes are in millimetres from the
 // top left of the page.
 #include <memory>
@@ -18,9 +18,13 @@ struct TextStyle {
     bool centre = false;
 };
 
+// PDF pages (A4 unless told), or one PNG image (12 pixels a millimetre, about 300 dpi) or one SVG drawing.
+enum class Format { kPdf, kPng, kSvg };
+
 class PdfDocument {
  public:
-    explicit PdfDocument(const std::string& title);
+    explicit PdfDocument(const std::string& title, Format format = Format::kPdf, double width_mm = kA4WidthMm,
+                         double height_mm = kA4HeightMm);
     ~PdfDocument();
     PdfDocument(const PdfDocument&) = delete;
     PdfDocument& operator=(const PdfDocument&) = delete;
@@ -32,7 +36,7 @@ class PdfDocument {
     void Box(double x_mm, double y_mm, double w_mm, double h_mm, double line_pt = 0.8);
     void Line(double x1_mm, double y1_mm, double x2_mm, double y2_mm, double line_pt = 0.5, bool dashed = false);
     void NextPage();
-    // Ends the document and returns the PDF bytes.
+    // Ends the document and returns its bytes (PDF, PNG or SVG).
     std::string Finish();
 
  private:

@@ -1,0 +1,367 @@
+#include "attendance/attendance.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "attendance/cards.hpp"
+#include "attendance/kiosks.hpp"
+#include "common/dates.hpp"
+
+namespace attendance {
+namespace {
+
+std::string DisplayName(const std::string& family, const std::string& given) { return family + " " + given; }
+
+common::Instant InstantOf(const std::string& stored) {
+    auto t = common::ParseInstant(stored);
+    if (!t) throw std::logic_error("attendance: stored instant is not an instant");
+    return *t;
+}
+
+// A child's effective marks: in/out rows that no later row corrects.
+constexpr std::string_view kEffective =
+    "e.kind <> 'void' AND NOT EXISTS (SELECT 1 FROM attendance_event c WHERE c.corrects_id = e.id)";
+
+struct LastMark {
+    common::EventId id;
+    Mark mark;
+    std::string occurred_at;
+};
+
+std::optional<LastMark> LastMarkBefore(db::ReadTx& tx, common::ChildId child, const std::string& date,
+                                       const std::string& at) {
+    static const std::string sql =
+        "SELECT e.id, e.kind, e.occurred_at FROM attendance_event e WHERE e.child_id = ? AND e.facility_date = ? "
+        "AND e.occurred_at <= ? AND " +
+        std::string(kEffective) + " ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1";
+    auto r = tx.QueryOptional(sql, child, date, at);
+    if (!r) return std::nullopt;
+    std::string occurred = common::CanonicalInstant(r->Text(2));
+    return LastMark{r->Id<common::EventId>(0), Mark{*ParseDirection(r->Text(1)), InstantOf(occurred)}, occurred};
+}
+
+}  // namespace
+
+std::string_view DirectionName(Direction d) { return d == Direction::kIn ? "in" : "out"; }
+
+std::optional<Direction> ParseDirection(std::string_view s) {
+    if (s == "in") return Direction::kIn;
+    if (s == "out") return Direction::kOut;
+    return std::nullopt;
+}
+
+ScanDecision DecideScan(const std::optional<Mark>& last, common::Instant at, std::chrono::seconds repeat) {
+    if (last && at >= last->at && at - last->at < repeat) return {last->direction, true};
+    return {last && last->direction == Direction::kIn ? Direction::kOut : Direction::kIn, false};
+}
+
+std::string_view StateName(State s) {
+    switch (s) {
+        case State::kIn:
+            return "in";
+        case State::kLeft:
+            return "left";
+        case State::kNotArrived:
+            return "not_arrived";
+    }
+    return "not_arrived";
+}
+
+DayState FoldDay(std::vector<Mark> marks) {
+    std::stable_sort(marks.begin(), marks.end(), [](const Mark& a, const Mark& b) { return a.at < b.at; });
+    DayState d;
+    for (const Mark& m : marks) {
+        if (m.direction == Direction::kIn) {
+            d.state = State::kIn;
+            d.in_at = m.at;
+            d.out_at.reset();
+        } else {
+            d.state = State::kLeft;
+            d.out_at = m.at;
+        }
+    }
+    return d;
+}
+
+std::string_view ScanStatusName(ScanStatus s) {
+    switch (s) {
+        case ScanStatus::kRecorded:
+            return "recorded";
+        case ScanStatus::kAlreadyRecorded:
+            return "already_recorded";
+        case ScanStatus::kUnknownKiosk:
+            return "kiosk_unknown";
+        case ScanStatus::kKioskRevoked:
+            return "kiosk_revoked";
+        case ScanStatus::kUnreadable:
+            return "card_unreadable";
+        case ScanStatus::kUnsupportedVersion:
+            return "card_version";
+        case ScanStatus::kCardRevoked:
+            return "card_revoked";
+        case ScanStatus::kOtherSite:
+            return "card_other_site";
+    }
+    return "card_unreadable";
+}
+
+ScanResult RecordScan(db::WriteTx& tx, std::string_view credential, const ScanRequest& scan, std::string_view secret,
+                      const common::Clock& clock) {
+    ScanResult out;
+    auto kiosk = FindKiosk(tx, credential);
+    if (!kiosk) {
+        out.status = ScanStatus::kUnknownKiosk;
+        return out;
+    }
+    out.kiosk = kiosk->id;
+    out.site = kiosk->site_id;
+    if (kiosk->revoked_at) {
+        out.status = ScanStatus::kKioskRevoked;
+        return out;
+    }
+    // The same scan again (a retry after a lost answer): the first answer, nothing new.
+    if (auto r = tx.QueryOptional(
+            "SELECT e.id, e.kind, e.occurred_at, e.created_at, e.child_id, e.facility_date, ch.family_name, "
+            "ch.given_name, ch.family_kana, ch.given_kana FROM attendance_event e JOIN child ch ON ch.id = e.child_id "
+            "WHERE e.kiosk_id = ? AND e.scan_id = ?",
+            kiosk->id, scan.scan_id)) {
+        out.status = ScanStatus::kAlreadyRecorded;
+        out.replay = true;
+        out.event_id = r->Id<common::EventId>(0);
+        out.direction = *ParseDirection(r->Text(1));
+        out.occurred_at = common::CanonicalInstant(r->Text(2));
+        out.recorded_at = common::CanonicalInstant(r->Text(3));
+        out.child = r->Id<common::ChildId>(4);
+        out.facility_date = r->Text(5);
+        out.display_name = DisplayName(r->Text(6), r->Text(7));
+        out.kana = DisplayName(r->Text(8), r->Text(9));
+        return out;
+    }
+    auto parsed = ParseCardPayload(secret, scan.card);
+    if (auto* problem = std::get_if<CardProblem>(&parsed)) {
+        out.status =
+            *problem == CardProblem::kUnsupportedVersion ? ScanStatus::kUnsupportedVersion : ScanStatus::kUnreadable;
+        return out;
+    }
+    out.facility_date = common::FormatDate(common::TokyoDate(scan.scanned_at));
+    auto card = tx.QueryOptional(
+        "SELECT c.child_id, c.revoked_at, ch.family_name, ch.given_name, ch.family_kana, ch.given_kana, "
+        "ch.deactivated_at, EXISTS (SELECT 1 FROM child_placement p WHERE p.child_id = c.child_id AND p.site_id = ? "
+        "AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?)) FROM card c JOIN child ch ON "
+        "ch.id = c.child_id WHERE c.id = ?",
+        kiosk->site_id, out.facility_date, out.facility_date, std::get<common::CardId>(parsed));
+    if (!card) {
+        out.status = ScanStatus::kUnreadable;  // signed, but no such card here
+        return out;
+    }
+    if (!card->IsNull(1)) {
+        out.status = ScanStatus::kCardRevoked;
+        return out;
+    }
+    // PostgreSQL answers EXISTS as "t"/"f", SQLite as 1/0.
+    bool placed = card->Text(7) == "1" || card->Text(7) == "t";
+    if (!card->IsNull(6) || !placed) {
+        out.status = ScanStatus::kOtherSite;
+        return out;
+    }
+    out.child = card->Id<common::ChildId>(0);
+    out.display_name = DisplayName(card->Text(2), card->Text(3));
+    out.kana = DisplayName(card->Text(4), card->Text(5));
+
+    std::string at = common::FormatInstant(scan.scanned_at);
+    auto last = LastMarkBefore(tx, out.child, out.facility_date, at);
+    auto decision = DecideScan(last ? std::optional(last->mark) : std::nullopt, scan.scanned_at,
+                               std::chrono::seconds(kiosk->repeat_scan_seconds));
+    out.direction = decision.direction;
+    if (decision.repeat) {
+        out.status = ScanStatus::kAlreadyRecorded;
+        out.event_id = last->id;
+        out.occurred_at = last->occurred_at;
+        return out;
+    }
+    std::string now = common::FormatInstant(clock.Now());
+    out.event_id = tx.QueryOne(
+                         "INSERT INTO attendance_event (child_id, site_id, facility_date, kind, occurred_at, source, "
+                         "kiosk_id, scan_id, card_id, created_at) VALUES (?, ?, ?, ?, ?, 'kiosk', ?, ?, ?, ?) "
+                         "RETURNING id",
+                         out.child, kiosk->site_id, out.facility_date, DirectionName(decision.direction), at, kiosk->id,
+                         scan.scan_id, std::get<common::CardId>(parsed), now)
+                       .Id<common::EventId>(0);
+    out.status = ScanStatus::kRecorded;
+    out.occurred_at = at;
+    out.recorded_at = now;
+    TouchKiosk(tx, *kiosk, clock);
+    return out;
+}
+
+common::EventId RecordByStaff(db::WriteTx& tx, const StaffMark& mark, const common::Clock& clock) {
+    return tx
+        .QueryOne(
+            "INSERT INTO attendance_event (child_id, site_id, facility_date, kind, occurred_at, source, "
+            "staff_user_id, reason, created_at) VALUES (?, ?, ?, ?, ?, 'staff', ?, ?, ?) RETURNING id",
+            mark.child, mark.site, common::FormatDate(common::TokyoDate(mark.at)), DirectionName(mark.direction),
+            common::FormatInstant(mark.at), mark.staff, mark.reason, common::FormatInstant(clock.Now()))
+        .Id<common::EventId>(0);
+}
+
+namespace {
+constexpr std::string_view kEventColumns =
+    "SELECT e.id, e.child_id, e.site_id, e.facility_date, e.kind, e.occurred_at, e.source, k.name, u.display_name, "
+    "e.corrects_id, (SELECT c.id FROM attendance_event c WHERE c.corrects_id = e.id), e.reason, e.created_at "
+    "FROM attendance_event e LEFT JOIN kiosk k ON k.id = e.kiosk_id LEFT JOIN staff_user u ON u.id = e.staff_user_id ";
+
+Event EventFromRow(const db::Row& r) {
+    Event e;
+    e.id = r.Id<common::EventId>(0);
+    e.child = r.Id<common::ChildId>(1);
+    e.site = r.Id<common::SiteId>(2);
+    e.facility_date = r.Text(3);
+    e.kind = r.Text(4);
+    e.occurred_at = common::CanonicalInstant(r.Text(5));
+    e.source = r.Text(6);
+    e.kiosk_name = r.OptText(7);
+    e.staff_name = r.OptText(8);
+    if (!r.IsNull(9)) e.corrects = r.Id<common::EventId>(9);
+    if (!r.IsNull(10)) e.corrected_by = r.Id<common::EventId>(10);
+    e.reason = r.Text(11);
+    e.created_at = common::CanonicalInstant(r.Text(12));
+    return e;
+}
+}  // namespace
+
+std::optional<Event> GetEvent(db::ReadTx& tx, common::EventId id) {
+    auto r = tx.QueryOptional(std::string(kEventColumns) + "WHERE e.id = ?", id);
+    if (!r) return std::nullopt;
+    return EventFromRow(*r);
+}
+
+std::vector<Event> DayHistory(db::ReadTx& tx, common::ChildId child, const std::string& date) {
+    std::vector<Event> out;
+    for (const auto& r : tx.Query(
+             std::string(kEventColumns) + "WHERE e.child_id = ? AND e.facility_date = ? ORDER BY e.id", child, date)) {
+        out.push_back(EventFromRow(r));
+    }
+    return out;
+}
+
+std::variant<common::EventId, CorrectionProblem> Correct(db::WriteTx& tx, const Event& event,
+                                                         const Correction& correction, const common::Clock& clock) {
+    if (event.kind == "void") return CorrectionProblem::kNotAMark;
+    if (event.corrected_by) return CorrectionProblem::kAlreadyCorrected;
+    std::string kind = correction.new_time ? event.kind : "void";
+    std::string at = correction.new_time ? common::FormatInstant(*correction.new_time) : event.occurred_at;
+    if (correction.new_time && common::FormatDate(common::TokyoDate(*correction.new_time)) != event.facility_date) {
+        return CorrectionProblem::kOtherDay;
+    }
+    return tx
+        .QueryOne(
+            "INSERT INTO attendance_event (child_id, site_id, facility_date, kind, occurred_at, source, "
+            "staff_user_id, corrects_id, reason, created_at) VALUES (?, ?, ?, ?, ?, 'staff', ?, ?, ?, ?) RETURNING id",
+            event.child, event.site, event.facility_date, kind, at, correction.staff, event.id, correction.reason,
+            common::FormatInstant(clock.Now()))
+        .Id<common::EventId>(0);
+}
+
+namespace {
+
+// Effective marks at the site that day, per child.
+std::map<common::ChildId, std::vector<Mark>> SiteMarks(db::ReadTx& tx, common::SiteId site, const std::string& date) {
+    static const std::string sql =
+        "SELECT e.child_id, e.kind, e.occurred_at FROM attendance_event e WHERE e.site_id = ? AND e.facility_date = ? "
+        "AND " +
+        std::string(kEffective);
+    std::map<common::ChildId, std::vector<Mark>> out;
+    for (const auto& r : tx.Query(sql, site, date)) {
+        out[r.Id<common::ChildId>(0)].push_back(
+            Mark{*ParseDirection(r.Text(1)), InstantOf(common::CanonicalInstant(r.Text(2)))});
+    }
+    return out;
+}
+
+std::int64_t LastEventId(db::ReadTx& tx, common::SiteId site, const std::string& date) {
+    auto r = tx.QueryOne("SELECT MAX(id) FROM attendance_event WHERE site_id = ? AND facility_date = ?", site, date);
+    return r.IsNull(0) ? 0 : r.Int(0);
+}
+
+}  // namespace
+
+Roster SiteRoster(db::ReadTx& tx, common::SiteId site, const std::string& date, std::optional<common::GroupId> group) {
+    Roster roster;
+    roster.last_event_id = LastEventId(tx, site, date);
+    std::string sql =
+        "SELECT ch.id, ch.family_name, ch.given_name, ch.family_kana, ch.given_kana, ch.grade FROM child ch "
+        "WHERE ch.deactivated_at IS NULL AND EXISTS (SELECT 1 FROM child_placement p WHERE p.child_id = ch.id AND "
+        "p.site_id = ? AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?))";
+    std::vector<db::Value> params{site, date, date};
+    if (group) {
+        sql +=
+            " AND EXISTS (SELECT 1 FROM child_group_membership m WHERE m.child_id = ch.id AND m.group_id = ? AND "
+            "m.start_date <= ? AND (m.end_date IS NULL OR m.end_date >= ?))";
+        params.insert(params.end(), {*group, date, date});
+    }
+    sql += " ORDER BY ch.family_kana, ch.given_kana, ch.id";
+    auto marks = SiteMarks(tx, site, date);
+    std::map<common::ChildId, std::vector<common::GroupId>> groups;
+    for (const auto& r :
+         tx.Query("SELECT m.child_id, m.group_id FROM child_group_membership m JOIN child_group g ON g.id = m.group_id "
+                  "WHERE g.site_id = ? AND m.start_date <= ? AND (m.end_date IS NULL OR m.end_date >= ?)",
+                  site, date, date)) {
+        groups[r.Id<common::ChildId>(0)].push_back(r.Id<common::GroupId>(1));
+    }
+    for (const auto& r : tx.QueryParams(sql, params)) {
+        RosterRow row;
+        row.child = r.Id<common::ChildId>(0);
+        row.display_name = DisplayName(r.Text(1), r.Text(2));
+        row.kana = DisplayName(r.Text(3), r.Text(4));
+        if (auto g = r.OptInt(5)) row.grade = static_cast<int>(*g);
+        if (auto it = groups.find(row.child); it != groups.end()) row.groups = it->second;
+        if (auto it = marks.find(row.child); it != marks.end()) row.day = FoldDay(it->second);
+        switch (row.day.state) {
+            case State::kIn:
+                ++roster.in;
+                break;
+            case State::kLeft:
+                ++roster.left;
+                break;
+            case State::kNotArrived:
+                ++roster.not_arrived;
+                break;
+        }
+        roster.rows.push_back(std::move(row));
+    }
+    return roster;
+}
+
+std::pair<std::vector<Change>, std::int64_t> ChangesSince(db::ReadTx& tx, common::SiteId site, const std::string& date,
+                                                          std::int64_t after) {
+    std::set<common::ChildId> changed;
+    std::int64_t last = after;
+    for (const auto& r : tx.Query(
+             "SELECT child_id, id FROM attendance_event WHERE site_id = ? AND facility_date = ? AND id > ? ORDER BY id",
+             site, date, after)) {
+        changed.insert(r.Id<common::ChildId>(0));
+        last = std::max(last, r.Int(1));
+    }
+    std::vector<Change> out;
+    if (changed.empty()) return {out, last};
+    auto marks = SiteMarks(tx, site, date);
+    for (common::ChildId c : changed) {
+        auto it = marks.find(c);
+        out.push_back(Change{c, it == marks.end() ? DayState{} : FoldDay(it->second)});
+    }
+    return {out, last};
+}
+
+DayState ChildDay(db::ReadTx& tx, common::ChildId child, const std::string& date) {
+    static const std::string sql =
+        "SELECT e.kind, e.occurred_at FROM attendance_event e WHERE e.child_id = ? AND e.facility_date = ? AND " +
+        std::string(kEffective);
+    std::vector<Mark> marks;
+    for (const auto& r : tx.Query(sql, child, date)) {
+        marks.push_back(Mark{*ParseDirection(r.Text(0)), InstantOf(common::CanonicalInstant(r.Text(1)))});
+    }
+    return FoldDay(std::move(marks));
+}
+
+}  // namespace attendance

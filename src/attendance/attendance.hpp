@@ -1,0 +1,153 @@
+#pragma once
+// The attendance record: entries and exits from kiosk scans and from staff, corrections that point at what they
+// correct (nothing is ever changed or removed), and what follows from them — each child's state on a day, and a
+// site's live roster.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/ids.hpp"
+#include "db/database.hpp"
+
+namespace attendance {
+
+enum class Direction { kIn, kOut };
+std::string_view DirectionName(Direction d);  // "in", "out"
+std::optional<Direction> ParseDirection(std::string_view s);
+
+// The rules, without a database.
+
+// An effective (uncorrected) entry or exit of a child on a day.
+struct Mark {
+    Direction direction;
+    common::Instant at;
+};
+struct ScanDecision {
+    Direction direction;
+    bool repeat = false;  // within the repeat interval of the last mark: "already recorded", nothing recorded
+};
+// A scan at `at` after `last` (the child's last effective mark that day at or before `at`): the direction follows
+// the child's state — out if inside, else in — and a scan within `repeat` of the last mark repeats it.
+ScanDecision DecideScan(const std::optional<Mark>& last, common::Instant at, std::chrono::seconds repeat);
+
+enum class State { kNotArrived, kIn, kLeft };
+std::string_view StateName(State s);  // "not_arrived", "in", "left"
+struct DayState {
+    State state = State::kNotArrived;
+    std::optional<common::Instant> in_at;   // the latest entry
+    std::optional<common::Instant> out_at;  // the latest exit, once left
+};
+// A child's state from the day's effective marks (any order).
+DayState FoldDay(std::vector<Mark> marks);
+
+// Scans from a kiosk.
+
+enum class ScanStatus {
+    kRecorded,
+    kAlreadyRecorded,     // a repeat within the site's interval, or the same scan_id again: nothing new recorded
+    kUnknownKiosk,        // no kiosk has this credential
+    kKioskRevoked,        // the kiosk was revoked: it stops at once
+    kUnreadable,          // not one of our cards (or forged, or damaged)
+    kUnsupportedVersion,  // a card format this server does not know
+    kCardRevoked,         // replaced by a reissued card
+    kOtherSite,           // the child is not placed at this kiosk's site that day (or is no longer enrolled)
+};
+std::string_view ScanStatusName(ScanStatus s);
+
+struct ScanRequest {
+    std::string card;     // the payload as read
+    std::string scan_id;  // made by the kiosk; a retry sends the same one
+    common::Instant scanned_at;
+};
+struct ScanResult {
+    ScanStatus status = ScanStatus::kUnreadable;
+    bool replay = false;  // this scan_id was recorded before: the first answer again
+    Direction direction = Direction::kIn;
+    common::ChildId child;
+    common::SiteId site;
+    common::KioskId kiosk;
+    std::string display_name;  // "山田 太郎"
+    std::string kana;          // "やまだ たろう"
+    common::EventId event_id;  // the recorded (or repeated) mark
+    std::string occurred_at;   // the scan time it is recorded at
+    std::string recorded_at;   // when the server recorded it
+    std::string facility_date;
+};
+// Checks the credential, the card and the rules, and records the scan (one row, or none for a repeat) in tx.
+ScanResult RecordScan(db::WriteTx& tx, std::string_view credential, const ScanRequest& scan, std::string_view secret,
+                      const common::Clock& clock);
+
+// Staff: by hand, and corrections.
+
+struct StaffMark {
+    common::ChildId child;
+    common::SiteId site;
+    Direction direction;
+    common::Instant at;
+    common::UserId staff;
+    std::string reason;
+};
+common::EventId RecordByStaff(db::WriteTx& tx, const StaffMark& mark, const common::Clock& clock);
+
+struct Event {
+    common::EventId id;
+    common::ChildId child;
+    common::SiteId site;
+    std::string facility_date;
+    std::string kind;  // in, out, void
+    std::string occurred_at;
+    std::string source;  // kiosk, staff
+    std::optional<std::string> kiosk_name;
+    std::optional<std::string> staff_name;
+    std::optional<common::EventId> corrects;
+    std::optional<common::EventId> corrected_by;
+    std::string reason;
+    std::string created_at;
+};
+std::optional<Event> GetEvent(db::ReadTx& tx, common::EventId id);
+// Everything recorded for the child that day, corrections included, in the order it happened.
+std::vector<Event> DayHistory(db::ReadTx& tx, common::ChildId child, const std::string& date);
+
+enum class CorrectionProblem { kAlreadyCorrected, kNotAMark, kOtherDay };
+struct Correction {
+    common::EventId event;
+    std::optional<common::Instant> new_time;  // none: undo
+    common::UserId staff;
+    std::string reason;
+};
+// A new row that replaces the event: the same entry or exit at another time of the same day, or a void (undo).
+std::variant<common::EventId, CorrectionProblem> Correct(db::WriteTx& tx, const Event& event,
+                                                         const Correction& correction, const common::Clock& clock);
+
+// The roster.
+
+struct RosterRow {
+    common::ChildId child;
+    std::string display_name;
+    std::string kana;
+    std::optional<int> grade;
+    std::vector<common::GroupId> groups;
+    DayState day;
+};
+struct Roster {
+    std::vector<RosterRow> rows;  // in kana order
+    int in = 0, left = 0, not_arrived = 0;
+    std::int64_t last_event_id = 0;  // a live feed continues after this
+};
+// The children placed at the site on the date (in one group, if given) with their state.
+Roster SiteRoster(db::ReadTx& tx, common::SiteId site, const std::string& date, std::optional<common::GroupId> group);
+// The state of each child whose record at the site that day changed after event `after`, and the newest id.
+struct Change {
+    common::ChildId child;
+    DayState day;
+};
+std::pair<std::vector<Change>, std::int64_t> ChangesSince(db::ReadTx& tx, common::SiteId site, const std::string& date,
+                                                          std::int64_t after);
+// One child's state that day (all sites).
+DayState ChildDay(db::ReadTx& tx, common::ChildId child, const std::string& date);
+
+}  // namespace attendance

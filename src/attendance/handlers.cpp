@@ -1,0 +1,619 @@
+#include "attendance/handlers.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "app/validate.hpp"
+#include "attendance/attendance.hpp"
+#include "attendance/card_print.hpp"
+#include "attendance/cards.hpp"
+#include "attendance/kiosks.hpp"
+#include "attendance/live.hpp"
+#include "auth/audit.hpp"
+#include "children/children.hpp"
+#include "children/handlers.hpp"
+#include "common/dates.hpp"
+#include "families/families.hpp"
+#include "sites/groups.hpp"
+#include "sites/sites.hpp"
+
+namespace attendance {
+
+using app::Ctx;
+using auth::Action;
+using kainjow::mustache::data;
+
+namespace {
+
+constexpr auto kFutureSkew = std::chrono::minutes(5);        // a kiosk clock slightly ahead is still believed
+constexpr auto kOldestScan = std::chrono::hours(24 * 14);    // an offline kiosk's queue older than this is refused
+constexpr auto kDelayed = std::chrono::minutes(2);           // recorded this long after the scan: sent late
+constexpr int kKioskCookieSeconds = 60 * 60 * 24 * 365 * 5;  // a kiosk stays paired until revoked
+
+std::string Today(const Ctx& ctx) { return common::FormatDate(common::TokyoDate(ctx.svc.clock.Now())); }
+
+// The kiosk's credential: the Authorization header (devices and scripts) or the cookie set at pairing (the page).
+std::string KioskCredential(const Ctx& ctx, bool* bearer = nullptr) {
+    std::string auth = ctx.req.Header("authorization");
+    if (auth.starts_with("Bearer ")) {
+        if (bearer) *bearer = true;
+        return auth.substr(7);
+    }
+    return ctx.req.Cookie(app::CookieName(ctx.svc.config, kKioskCookie)).value_or("");
+}
+
+std::string JsonString(const boost::json::object& o, std::string_view key) {
+    auto* v = o.if_contains(key);
+    if (!v || !v->is_string()) throw http::BadRequest("error_scan_malformed");
+    return std::string(v->as_string().data(), v->as_string().size());
+}
+
+bool ValidScanId(std::string_view s) {
+    if (s.empty() || s.size() > 64) return false;
+    for (char c : s) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+void Publish(const Ctx& ctx, common::SiteId site, common::ChildId child, const std::string& date,
+             std::int64_t event_id) {
+    auto* live = ctx.svc.live;
+    if (!live || live->Subscribers(site) == 0) return;
+    auto day = ctx.svc.db.Read([&](db::ReadTx& tx) { return ChildDay(tx, child, date); });
+    live->Publish(site, date, StateEvent(child, day, event_id));
+}
+
+http::Response Download(std::string bytes, std::string content_type, const std::string& filename) {
+    http::Response res;
+    res.body = std::move(bytes);
+    res.content_type = std::move(content_type);
+    res.SetHeader("Content-Disposition", "inline; filename=\"" + filename + "\"");
+    return res;
+}
+
+// A site the actor may see (else 404) and act on (else 403).
+void RequireAtSite(const Ctx& ctx, common::SiteId site, Action action) {
+    const auto& actor = ctx.RequireActor();
+    if (!auth::Can(actor, Action::kSiteView, site)) throw http::NotFound();
+    ctx.Require(action, site);
+}
+
+std::string StateLabel(const Ctx& ctx, const DayState& d) {
+    switch (d.state) {
+        case State::kIn:
+            return ctx.T("state_in");
+        case State::kLeft:
+            return ctx.T("state_left");
+        case State::kNotArrived:
+            return ctx.T("state_not_arrived");
+    }
+    return "";
+}
+
+std::string OptTime(const std::optional<common::Instant>& t) { return t ? common::FormatTokyoTime(*t) : ""; }
+
+CardFace FaceFor(const Ctx& ctx, const children::Child& child, common::CardId card) {
+    const auto& f = child.fields;
+    return CardFace{CardPayload(ctx.svc.config.secret, card), f.family_name + " " + f.given_name,
+                    f.family_kana + " " + f.given_kana, child.site_name, ctx.T("card_caption")};
+}
+
+}  // namespace
+
+// --- The kiosk device ---------------------------------------------------------------------------------------
+
+http::Response Handlers::KioskPage(Ctx& ctx) const {
+    std::string credential = KioskCredential(ctx);
+    std::optional<Kiosk> kiosk;
+    if (!credential.empty()) kiosk = ctx.svc.db.Read([&](db::ReadTx& tx) { return FindKiosk(tx, credential); });
+    if (!kiosk || kiosk->revoked_at) {
+        data body;
+        if (kiosk) body.set("revoked", true);
+        return app::RenderPage(ctx, kiosk_pair_, "kiosk_pair_title", body);
+    }
+    data page;
+    page.set("lang", ctx.lang);
+    page.set("css_url", ctx.svc.assets.Url("app.css"));
+    page.set("script_url", ctx.svc.assets.Url("kiosk.js"));
+    page.set("site_name", kiosk->site_name);
+    page.set("kiosk_name", kiosk->name);
+    // The page's messages, in its language, for the script to show.
+    data messages{data::type::list};
+    for (const char* key :
+         {"kiosk_in", "kiosk_out", "kiosk_already", "kiosk_waiting", "kiosk_offline", "kiosk_ready", "kiosk_sending",
+          "error_card_unreadable", "error_card_version", "error_card_revoked", "error_card_other_site",
+          "error_kiosk_revoked", "error_kiosk_unknown", "error_scan_future", "error_scan_too_old", "kiosk_camera_on",
+          "kiosk_camera_off", "kiosk_camera_none", "kiosk_delayed"}) {
+        data d;
+        d.set("key", key);
+        d.set("text", ctx.T(key));
+        messages.push_back(d);
+    }
+    page.set("messages", messages);
+    auto res = http::Response::Html(kiosk_.Render(page, &ctx.svc.catalogue.Globals(ctx.lang)));
+    // The camera for scanning, and WebAssembly for the QR decoder (no other script source).
+    res.SetHeader("Permissions-Policy", "geolocation=(), microphone=(), camera=(self)");
+    res.SetHeader("Content-Security-Policy",
+                  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+                  "media-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                  "frame-ancestors 'none'");
+    return res;
+}
+
+http::Response Handlers::KioskPair(Ctx& ctx) const {
+    const auto& svc = ctx.svc;
+    const std::string& address = ctx.req.remote_address;
+    auto render = [&](const std::string& key, int status) {
+        data body;
+        body.set("error", ctx.T(key));
+        body.set("code", ctx.form.GetOr("code"));
+        return app::RenderPage(ctx, kiosk_pair_, "kiosk_pair_title", body, status);
+    };
+    if (svc.db.Read([&](db::ReadTx& tx) {
+            return families::CodeAttemptsThrottled(tx, address, svc.clock, svc.throttle_policy.code_failures);
+        })) {
+        auto res = render("error_code_throttled", 429);
+        res.SetHeader("Retry-After", "3600");
+        return res;
+    }
+    auto outcome = svc.db.Write([&](db::WriteTx& tx) {
+        auto r = Pair(tx, ctx.form.GetOr("code"), svc.clock);
+        if (auto* k = std::get_if<NewKiosk>(&r)) {
+            auth::WriteAudit(tx, ctx.Audit("kiosk.pair", "kiosk", k->id.value, k->site_id), svc.clock);
+        }
+        return r;
+    });
+    if (auto* problem = std::get_if<PairingProblem>(&outcome)) {
+        svc.db.Write([&](db::WriteTx& tx) { families::RecordCodeAttempt(tx, address, false, svc.clock); });
+        const char* key = *problem == PairingProblem::kExpired ? "error_pairing_expired"
+                          : *problem == PairingProblem::kUsed  ? "error_pairing_used"
+                                                               : "error_pairing_unknown";
+        return render(key, 422);
+    }
+    const auto& kiosk = std::get<NewKiosk>(outcome);
+    auto res = http::Response::Redirect("/kiosk");
+    res.cookies.push_back({app::CookieName(svc.config, kKioskCookie), kiosk.credential, kKioskCookieSeconds, true,
+                           svc.config.secure_cookies, "Strict"});
+    return res;
+}
+
+http::Response Handlers::Scan(Ctx& ctx) const {
+    const auto& svc = ctx.svc;
+    bool bearer = false;
+    std::string credential = KioskCredential(ctx, &bearer);
+    if (credential.empty()) throw http::Unauthorized("error_kiosk_unknown");
+    // The page's cookie is sent only with JSON, which another site cannot post without our (absent) CORS consent.
+    if (!bearer && !ctx.req.Header("content-type").starts_with("application/json")) {
+        throw http::HttpError(415, "error_scan_malformed");
+    }
+    boost::system::error_code ec;
+    auto value = boost::json::parse(ctx.req.body, ec);
+    if (ec || !value.is_object()) throw http::BadRequest("error_scan_malformed");
+    const auto& o = value.as_object();
+    ScanRequest scan;
+    scan.card = JsonString(o, "card");
+    scan.scan_id = JsonString(o, "scan_id");
+    auto at = common::ParseInstant(JsonString(o, "scanned_at"));
+    if (!at || !ValidScanId(scan.scan_id) || scan.card.size() > 256) throw http::BadRequest("error_scan_malformed");
+    scan.scanned_at = *at;
+    auto now = svc.clock.Now();
+    if (scan.scanned_at > now + kFutureSkew) throw http::HttpError(422, "error_scan_future");
+    if (scan.scanned_at < now - kOldestScan) throw http::HttpError(422, "error_scan_too_old");
+
+    // Acknowledged only once committed; scans arriving together share one commit.
+    auto r = svc.db.WriteGrouped(
+        [&](db::WriteTx& tx) { return RecordScan(tx, credential, scan, svc.config.secret, svc.clock); });
+    switch (r.status) {
+        case ScanStatus::kUnknownKiosk:
+            throw http::Unauthorized("error_kiosk_unknown");
+        case ScanStatus::kKioskRevoked:
+            throw http::HttpError(403, "error_kiosk_revoked");
+        case ScanStatus::kUnreadable:
+            throw http::HttpError(422, "error_card_unreadable");
+        case ScanStatus::kUnsupportedVersion:
+            throw http::HttpError(422, "error_card_version");
+        case ScanStatus::kCardRevoked:
+            throw http::HttpError(422, "error_card_revoked");
+        case ScanStatus::kOtherSite:
+            throw http::HttpError(422, "error_card_other_site");
+        case ScanStatus::kRecorded:
+        case ScanStatus::kAlreadyRecorded:
+            break;
+    }
+    bool recorded = r.status == ScanStatus::kRecorded;
+    if (recorded) Publish(ctx, r.site, r.child, r.facility_date, r.event_id.value);
+    bool delayed = false;
+    if (!r.recorded_at.empty()) {
+        auto rec = common::ParseInstant(r.recorded_at);
+        auto occ = common::ParseInstant(r.occurred_at);
+        delayed = rec && occ && *rec - *occ > kDelayed;
+    }
+    boost::json::object child{{"id", r.child.value}, {"display_name", r.display_name}, {"kana", r.kana}};
+    boost::json::object body{{"status", std::string(ScanStatusName(r.status))},
+                             {"duplicate", !recorded},
+                             {"direction", std::string(DirectionName(r.direction))},
+                             {"child", std::move(child)},
+                             {"scan_id", scan.scan_id},
+                             {"event_id", r.event_id.value},
+                             {"scanned_at", r.occurred_at},
+                             {"time", common::FormatTokyoTime(*common::ParseInstant(r.occurred_at))},
+                             {"delayed", delayed}};
+    if (!r.recorded_at.empty()) body["recorded_at"] = r.recorded_at;
+    return http::Response::Json(boost::json::serialize(body), recorded ? 201 : 200);
+}
+
+// --- Kiosks and cards, for managers ----------------------------------------------------------------------------
+
+http::Response Handlers::Kiosks(Ctx& ctx) const {
+    auto site_id = app::SiteIdParam(ctx);
+    RequireAtSite(ctx, site_id, Action::kKioskManage);
+    auto [site, kiosks] = ctx.svc.db.Read([&](db::ReadTx& tx) {
+        auto site = sites::GetSite(tx, site_id);
+        if (!site) throw http::NotFound();
+        return std::pair{*site, ListKiosks(tx, site_id)};
+    });
+    data body;
+    body.set("site_id", site_id.ToString());
+    body.set("site_name", site.fields.name);
+    data list{data::type::list};
+    for (const auto& k : kiosks) {
+        data d;
+        d.set("id", k.id.ToString());
+        d.set("name", k.name);
+        d.set("created", k.created_at.substr(0, 10));
+        d.set("last_seen", k.last_seen_at
+                               ? common::FormatDate(common::TokyoDate(*common::ParseInstant(*k.last_seen_at))) + " " +
+                                     common::FormatTokyoTime(*common::ParseInstant(*k.last_seen_at))
+                               : ctx.T("kiosk_never_seen"));
+        if (k.revoked_at) d.set("revoked", true);
+        list.push_back(d);
+    }
+    body.set("kiosks", list);
+    if (kiosks.empty()) body.set("no_kiosks", true);
+    return app::RenderPage(ctx, kiosks_, "kiosks_title", body);
+}
+
+http::Response Handlers::CreatePairing(Ctx& ctx) const {
+    auto site_id = app::SiteIdParam(ctx);
+    RequireAtSite(ctx, site_id, Action::kKioskManage);
+    app::FormErrors errors;
+    std::string name = app::TextField(ctx.form, "name", errors, true, 50);
+    if (!errors.empty()) throw http::HttpError(422, "error_kiosk_name");
+    auto [site, pairing] = ctx.svc.db.Write([&](db::WriteTx& tx) {
+        auto site = sites::GetSite(tx, site_id);
+        if (!site || !site->active) throw http::NotFound();
+        auto p = attendance::CreatePairing(tx, site_id, name, ctx.svc.clock);
+        auth::WriteAudit(tx, ctx.Audit("kiosk.pairing", "site", site_id.value, site_id), ctx.svc.clock);
+        return std::pair{*site, p};
+    });
+    data body;
+    body.set("site_id", site_id.ToString());
+    body.set("site_name", site.fields.name);
+    body.set("name", name);
+    body.set("code", pairing.code);
+    body.set("expires", common::FormatTokyoTime(*common::ParseInstant(pairing.expires_at)));
+    return app::RenderPage(ctx, pairing_, "kiosk_pairing_title", body, 201);
+}
+
+http::Response Handlers::RevokeKiosk(Ctx& ctx) const {
+    auto id = common::KioskId(app::IdParam(ctx));
+    const auto& actor = ctx.RequireActor();
+    auto kiosk = ctx.svc.db.Read([&](db::ReadTx& tx) { return GetKiosk(tx, id); });
+    if (!kiosk || !auth::Can(actor, Action::kSiteView, kiosk->site_id)) throw http::NotFound();
+    ctx.Require(Action::kKioskManage, kiosk->site_id);
+    ctx.svc.db.Write([&](db::WriteTx& tx) {
+        attendance::RevokeKiosk(tx, id, ctx.svc.clock);
+        auth::WriteAudit(tx, ctx.Audit("kiosk.revoke", "kiosk", id.value, kiosk->site_id), ctx.svc.clock);
+    });
+    return http::Response::Redirect("/sites/" + kiosk->site_id.ToString() + "/kiosks?notice=kiosk_revoked");
+}
+
+http::Response Handlers::SiteCards(Ctx& ctx) const {
+    auto site_id = app::SiteIdParam(ctx);
+    RequireAtSite(ctx, site_id, Action::kCardIssue);
+    const auto& actor = *ctx.actor;
+    auto today = common::TokyoDate(ctx.svc.clock.Now());
+    auto faces = ctx.svc.db.Write([&](db::WriteTx& tx) {
+        if (!sites::GetSite(tx, site_id)) throw http::NotFound();
+        children::ChildFilter filter{actor.Scope(), site_id, "", false};
+        std::vector<CardFace> out;
+        for (const auto& c : children::ListChildren(tx, filter, 5000, 0)) {
+            auto child = children::GetChild(tx, c.id, today);
+            if (!child) continue;
+            auto card = EnsureCard(tx, c.id, ctx.svc.clock);
+            auth::WriteAudit(tx, ctx.Audit("card.print", "child", c.id.value, site_id), ctx.svc.clock);
+            out.push_back(FaceFor(ctx, *child, card));
+        }
+        return out;
+    });
+    if (faces.empty()) return http::Response::Redirect("/sites/" + site_id.ToString() + "?notice=no_cards");
+    return Download(RenderCardSheet(faces), "application/pdf", "cards-site-" + site_id.ToString() + ".pdf");
+}
+
+http::Response Handlers::ChildCard(Ctx& ctx, print::Format format) const {
+    const auto& actor = ctx.RequireActor();
+    auto id = common::ChildId(app::IdParam(ctx));
+    auto today = common::TokyoDate(ctx.svc.clock.Now());
+    auto face = ctx.svc.db.Write([&](db::WriteTx& tx) -> std::optional<CardFace> {
+        auto child = children::ChildForActor(tx, actor, id, Action::kCardIssue, today);
+        if (!child || !child->active) return std::nullopt;
+        auto card = EnsureCard(tx, id, ctx.svc.clock);
+        auth::WriteAudit(tx, ctx.Audit("card.print", "child", id.value, child->fields.site_id), ctx.svc.clock);
+        return FaceFor(ctx, *child, card);
+    });
+    if (!face) throw http::NotFound();
+    const char* type = format == print::Format::kPng   ? "image/png"
+                       : format == print::Format::kSvg ? "image/svg+xml"
+                                                       : "application/pdf";
+    const char* ext = format == print::Format::kPng ? "png" : format == print::Format::kSvg ? "svg" : "pdf";
+    return Download(RenderCard(*face, format), type, "card-" + id.ToString() + "." + ext);
+}
+
+http::Response Handlers::ReissueCard(Ctx& ctx) const {
+    const auto& actor = ctx.RequireActor();
+    auto id = common::ChildId(app::IdParam(ctx));
+    auto today = common::TokyoDate(ctx.svc.clock.Now());
+    bool done = ctx.svc.db.Write([&](db::WriteTx& tx) {
+        auto child = children::ChildForActor(tx, actor, id, Action::kCardIssue, today);
+        if (!child || !child->active) return false;
+        IssueCard(tx, id, ctx.svc.clock);
+        auth::WriteAudit(tx, ctx.Audit("card.reissue", "child", id.value, child->fields.site_id), ctx.svc.clock);
+        return true;
+    });
+    if (!done) throw http::NotFound();
+    return http::Response::Redirect("/children/" + id.ToString() + "?notice=card_reissued");
+}
+
+// --- Staff: the roster, a child's day ----------------------------------------------------------------------------
+
+http::Response Handlers::Roster(Ctx& ctx) const {
+    auto site_id = app::SiteIdParam(ctx);
+    RequireAtSite(ctx, site_id, Action::kAttendanceView);
+    std::optional<common::GroupId> group;
+    if (auto g = app::ParseId(ctx.req.query.GetOr("group"))) group = common::GroupId(*g);
+    std::string today = Today(ctx);
+    auto [site, groups, roster] = ctx.svc.db.Write([&](db::WriteTx& tx) {
+        auto site = sites::GetSite(tx, site_id);
+        if (!site) throw http::NotFound();
+        auto groups = sites::ListGroups(tx, site_id, false);
+        auto roster = SiteRoster(tx, site_id, today, group);
+        auth::WriteAudit(tx, ctx.Audit("roster.view", "site", site_id.value, site_id), ctx.svc.clock);
+        return std::tuple{*site, groups, roster};
+    });
+    std::map<common::GroupId, std::string> group_names;
+    for (const auto& g : groups) group_names[g.id] = g.fields.name;
+    data body;
+    body.set("site_id", site_id.ToString());
+    body.set("site_name", site.fields.name);
+    body.set("date", today);
+    body.set("count_in", std::to_string(roster.in));
+    body.set("count_left", std::to_string(roster.left));
+    body.set("count_not_arrived", std::to_string(roster.not_arrived));
+    body.set("count_total", std::to_string(roster.rows.size()));
+    body.set("events_url",
+             "/sites/" + site_id.ToString() + "/roster/events?after=" + std::to_string(roster.last_event_id));
+    bool can_edit = auth::Can(*ctx.actor, Action::kAttendanceEdit, site_id);
+    data glist{data::type::list};
+    for (const auto& g : groups) {
+        data d;
+        d.set("id", g.id.ToString());
+        d.set("name", g.fields.name);
+        if (group && *group == g.id) d.set("selected", true);
+        glist.push_back(d);
+    }
+    body.set("groups", glist);
+    data rows{data::type::list};
+    std::string next = "/sites/" + site_id.ToString() + "/roster" + (group ? "?group=" + group->ToString() : "");
+    for (const auto& r : roster.rows) {
+        data d;
+        d.set("id", r.child.ToString());
+        d.set("name", r.display_name);
+        d.set("kana", r.kana);
+        std::string names;
+        for (auto g : r.groups) {
+            if (auto it = group_names.find(g); it != group_names.end())
+                names += (names.empty() ? "" : "・") + it->second;
+        }
+        d.set("groups", names);
+        d.set("state", std::string(StateName(r.day.state)));
+        d.set("state_label", StateLabel(ctx, r.day));
+        d.set("in_at", OptTime(r.day.in_at));
+        d.set("out_at", OptTime(r.day.out_at));
+        if (can_edit) {
+            bool inside = r.day.state == State::kIn;
+            d.set("can_edit", true);
+            d.set("direction", inside ? "out" : "in");
+            d.set("direction_label", ctx.T(inside ? "check_out" : "check_in"));
+            d.set("next", next);
+        }
+        rows.push_back(d);
+    }
+    body.set("rows", rows);
+    if (roster.rows.empty()) body.set("no_children", true);
+    body.set("label_in", ctx.T("state_in"));
+    body.set("label_left", ctx.T("state_left"));
+    body.set("label_not_arrived", ctx.T("state_not_arrived"));
+    body.set("label_check_in", ctx.T("check_in"));
+    body.set("label_check_out", ctx.T("check_out"));
+    ctx.scripts.push_back(ctx.svc.assets.Url("roster.js"));
+    return app::RenderPage(ctx, roster_, "roster_title", body);
+}
+
+http::Response Handlers::RosterEvents(Ctx& ctx) const {
+    auto site_id = app::SiteIdParam(ctx);
+    RequireAtSite(ctx, site_id, Action::kAttendanceView);
+    if (!ctx.svc.live) throw http::HttpError(503, "error_unavailable");
+    std::int64_t after = 0;
+    std::string last = ctx.req.Header("last-event-id");
+    if (auto id = app::ParseId(last.empty() ? ctx.req.query.GetOr("after") : last)) after = *id;
+    std::string today = Today(ctx);
+    auto channel = std::make_shared<http::EventChannel>();
+    channel->Push("retry: 2000\n\n");
+    // Listen first, then catch up: a scan committed in between is sent twice, which changes nothing.
+    ctx.svc.live->Subscribe(site_id, today, channel);
+    auto [changes, newest] = ctx.svc.db.Write([&](db::WriteTx& tx) {
+        if (!sites::GetSite(tx, site_id)) throw http::NotFound();
+        auth::WriteAudit(tx, ctx.Audit("roster.watch", "site", site_id.value, site_id), ctx.svc.clock);
+        return ChangesSince(tx, site_id, today, after);
+    });
+    for (const auto& c : changes) channel->Push(StateEvent(c.child, c.day, newest));
+    http::Response res;
+    res.events = channel;
+    return res;
+}
+
+http::Response Handlers::RenderDay(Ctx& ctx, common::ChildId id, const std::string& date, const app::FormErrors& errors,
+                                   int status) const {
+    const auto& actor = ctx.RequireActor();
+    auto today = common::TokyoDate(ctx.svc.clock.Now());
+    auto found =
+        ctx.svc.db.Write([&](db::WriteTx& tx) -> std::optional<std::pair<children::Child, std::vector<Event>>> {
+            auto child = children::ChildForActor(tx, actor, id, Action::kAttendanceView, today);
+            if (!child) return std::nullopt;
+            auth::WriteAudit(tx, ctx.Audit("attendance.view", "child", id.value, child->fields.site_id), ctx.svc.clock);
+            return std::pair{*child, DayHistory(tx, id, date)};
+        });
+    if (!found) throw http::NotFound();
+    const auto& [child, events] = *found;
+    data body = errors.ToData(ctx);
+    body.set("form", app::FormValues(ctx.form));
+    body.set("child_id", id.ToString());
+    body.set("name", child.fields.family_name + " " + child.fields.given_name);
+    body.set("kana", child.fields.family_kana + " " + child.fields.given_kana);
+    body.set("site_id", child.fields.site_id.ToString());
+    body.set("date", date);
+    auto d = common::ParseDate(date);
+    using std::chrono::days;
+    body.set("prev_date", common::FormatDate(std::chrono::sys_days(*d) - days(1)));
+    if (date < common::FormatDate(today))
+        body.set("next_date", common::FormatDate(std::chrono::sys_days(*d) + days(1)));
+    bool is_today = date == common::FormatDate(today);
+    bool can_edit = auth::CanAtAny(actor, Action::kAttendanceEdit, {child.fields.site_id});
+    if (can_edit && is_today) body.set("can_record", true);
+    std::vector<Mark> marks;
+    data list{data::type::list};
+    for (const auto& e : events) {
+        data row;
+        row.set("id", e.id.ToString());
+        row.set("time", common::FormatTokyoTime(*common::ParseInstant(e.occurred_at)));
+        row.set("recorded", common::FormatTokyoTime(*common::ParseInstant(e.created_at)));
+        row.set("kind_label", ctx.T("event_" + e.kind));
+        row.set("kind", e.kind);
+        row.set("source", e.source == "kiosk"
+                              ? ctx.T("source_kiosk") + (e.kiosk_name ? "（" + *e.kiosk_name + "）" : "")
+                              : ctx.T("source_staff") + (e.staff_name ? "（" + *e.staff_name + "）" : ""));
+        row.set("reason", e.reason);
+        if (e.corrects) row.set("corrects", e.corrects->ToString());
+        if (e.corrected_by) row.set("corrected_by", e.corrected_by->ToString());
+        bool effective = e.kind != "void" && !e.corrected_by;
+        if (effective) {
+            marks.push_back(Mark{*ParseDirection(e.kind), *common::ParseInstant(e.occurred_at)});
+            if (can_edit) row.set("can_correct", true);
+        }
+        list.push_back(row);
+    }
+    body.set("events", list);
+    if (events.empty()) body.set("no_events", true);
+    DayState day = FoldDay(marks);
+    body.set("state_label", StateLabel(ctx, day));
+    body.set("in_at", OptTime(day.in_at));
+    body.set("out_at", OptTime(day.out_at));
+    body.set("suggest", day.state == State::kIn ? "out" : "in");
+    if (day.state == State::kIn) body.set("suggest_out", true);
+    return app::RenderPage(ctx, day_, "day_title", body, status);
+}
+
+http::Response Handlers::ChildDay(Ctx& ctx) const {
+    auto id = common::ChildId(app::IdParam(ctx));
+    std::string date = ctx.req.query.GetOr("date", Today(ctx));
+    if (!common::ParseDate(date) || date > Today(ctx)) date = Today(ctx);
+    return RenderDay(ctx, id, date, {}, 200);
+}
+
+http::Response Handlers::RecordByHand(Ctx& ctx) const {
+    const auto& actor = ctx.RequireActor();
+    auto id = common::ChildId(app::IdParam(ctx));
+    auto now = ctx.svc.clock.Now();
+    auto today = common::TokyoDate(now);
+    std::string today_text = common::FormatDate(today);
+    app::FormErrors errors;
+    auto direction = ParseDirection(ctx.form.GetOr("direction"));
+    if (!direction) errors.Add("direction", "error_choose");
+    common::Instant at = now;
+    std::string time = app::Trimmed(ctx.form.GetOr("time"));
+    if (!time.empty()) {
+        auto minutes = common::ParseTimeOfDay(time);
+        if (!minutes) {
+            errors.Add("time", "error_time_of_day");
+        } else {
+            at = common::TokyoInstant(today, *minutes);
+            if (at > now + kFutureSkew) errors.Add("time", "error_time_future");
+        }
+    }
+    std::string reason = app::TextField(ctx.form, "reason", errors, false, 200);
+    // Visibility and permission before anything else is said about the child.
+    auto child = ctx.svc.db.Read(
+        [&](db::ReadTx& tx) { return children::ChildForActor(tx, actor, id, Action::kAttendanceEdit, today); });
+    if (!child) throw http::NotFound();
+    if (!child->active) throw http::HttpError(422, "error_child_inactive");
+    if (!errors.empty()) return RenderDay(ctx, id, today_text, errors, 422);
+    auto event = ctx.svc.db.Write([&](db::WriteTx& tx) {
+        auto e = RecordByStaff(tx, {id, child->fields.site_id, *direction, at, actor.user_id, reason}, ctx.svc.clock);
+        auth::WriteAudit(tx, ctx.Audit("attendance.record", "child", id.value, child->fields.site_id), ctx.svc.clock);
+        return e;
+    });
+    Publish(ctx, child->fields.site_id, id, today_text, event.value);
+    std::string next = ctx.form.GetOr("next");
+    if (!next.empty()) {
+        std::string path = app::SafeLocalPath(next);
+        return http::Response::Redirect(path + (path.find('?') == std::string::npos ? "?" : "&") + "notice=recorded");
+    }
+    return http::Response::Redirect("/children/" + id.ToString() + "/attendance?notice=recorded");
+}
+
+http::Response Handlers::Correct(Ctx& ctx) const {
+    const auto& actor = ctx.RequireActor();
+    auto event_id = common::EventId(app::IdParam(ctx));
+    auto today = common::TokyoDate(ctx.svc.clock.Now());
+    auto event = ctx.svc.db.Read([&](db::ReadTx& tx) { return GetEvent(tx, event_id); });
+    if (!event) throw http::NotFound();
+    auto child = ctx.svc.db.Read([&](db::ReadTx& tx) {
+        return children::ChildForActor(tx, actor, event->child, Action::kAttendanceEdit, today);
+    });
+    if (!child) throw http::NotFound();
+    app::FormErrors errors;
+    std::string action = ctx.form.GetOr("action");
+    std::optional<common::Instant> new_time;
+    if (action == "retime") {
+        auto minutes = common::ParseTimeOfDay(app::Trimmed(ctx.form.GetOr("time")));
+        if (!minutes) {
+            errors.Add("time", "error_time_of_day");
+        } else {
+            new_time = common::TokyoInstant(*common::ParseDate(event->facility_date), *minutes);
+            if (*new_time > ctx.svc.clock.Now() + kFutureSkew) errors.Add("time", "error_time_future");
+        }
+    } else if (action != "undo") {
+        errors.Add("action", "error_choose");
+    }
+    std::string reason = app::TextField(ctx.form, "reason", errors, true, 200);
+    if (!errors.empty()) return RenderDay(ctx, event->child, event->facility_date, errors, 422);
+    auto outcome = ctx.svc.db.Write([&](db::WriteTx& tx) {
+        auto r = attendance::Correct(tx, *event, {event_id, new_time, actor.user_id, reason}, ctx.svc.clock);
+        if (std::holds_alternative<common::EventId>(r)) {
+            auth::WriteAudit(tx, ctx.Audit("attendance.correct", "child", event->child.value, event->site),
+                             ctx.svc.clock);
+        }
+        return r;
+    });
+    if (auto* problem = std::get_if<CorrectionProblem>(&outcome)) {
+        if (*problem == CorrectionProblem::kAlreadyCorrected) throw http::HttpError(409, "error_already_corrected");
+        throw http::HttpError(422, *problem == CorrectionProblem::kOtherDay ? "error_time_of_day" : "error_not_a_mark");
+    }
+    Publish(ctx, event->site, event->child, event->facility_date, std::get<common::EventId>(outcome).value);
+    return http::Response::Redirect("/children/" + event->child.ToString() +
+                                    "/attendance?date=" + event->facility_date + "&notice=corrected");
+}
+
+}  // namespace attendance

@@ -1,0 +1,40 @@
+#include "attendance/live.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+
+#include "common/dates.hpp"
+
+namespace attendance {
+
+std::string StateEvent(common::ChildId child, const DayState& day, std::int64_t event_id) {
+    boost::json::object o{{"child", child.value},
+                          {"state", std::string(StateName(day.state))},
+                          {"in_at", day.in_at ? common::FormatTokyoTime(*day.in_at) : ""},
+                          {"out_at", day.out_at ? common::FormatTokyoTime(*day.out_at) : ""}};
+    return http::FormatEvent("state", boost::json::serialize(o), std::to_string(event_id));
+}
+
+void LiveFeed::Subscribe(common::SiteId site, const std::string& date, std::shared_ptr<http::EventChannel> channel) {
+    std::lock_guard lock(mutex_);
+    listeners_[site].push_back(Listener{date, std::move(channel)});
+}
+
+void LiveFeed::Publish(common::SiteId site, const std::string& date, const std::string& formatted) {
+    std::lock_guard lock(mutex_);
+    auto it = listeners_.find(site);
+    if (it == listeners_.end()) return;
+    auto& list = it->second;
+    std::erase_if(
+        list, [&](const Listener& l) { return l.date == date ? !l.channel->Push(formatted) : l.channel->closed(); });
+    if (list.empty()) listeners_.erase(it);
+}
+
+std::size_t LiveFeed::Subscribers(common::SiteId site) {
+    std::lock_guard lock(mutex_);
+    auto it = listeners_.find(site);
+    return it == listeners_.end() ? 0 : it->second.size();
+}
+
+}  // namespace attendance

@@ -1,0 +1,35 @@
+#pragma once
+// The live roster's feed: open event streams per site, and what a committed entry or exit sends to them. Events
+// carry the child's id, state and times, never a name (the page already shows it). Within one server process; with
+// several nodes a roster shows the scans of other nodes on reconnect or reload (a shared feed is future work).
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "attendance/attendance.hpp"
+#include "http/events.hpp"
+
+namespace attendance {
+
+// {"child": 12, "state": "in", "in_at": "15:02", "out_at": ""} as an SSE "state" event with the event id.
+std::string StateEvent(common::ChildId child, const DayState& day, std::int64_t event_id);
+
+class LiveFeed {
+ public:
+    void Subscribe(common::SiteId site, const std::string& date, std::shared_ptr<http::EventChannel> channel);
+    // Sends to every open stream of the site that shows this date; forgets streams whose reader has gone.
+    void Publish(common::SiteId site, const std::string& date, const std::string& formatted);
+    std::size_t Subscribers(common::SiteId site);
+
+ private:
+    struct Listener {
+        std::string date;
+        std::shared_ptr<http::EventChannel> channel;
+    };
+    std::mutex mutex_;
+    std::map<common::SiteId, std::vector<Listener>> listeners_;
+};
+
+}  // namespace attendance

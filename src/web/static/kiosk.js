@@ -1,0 +1,235 @@
+// The kiosk by the door. A USB barcode reader types the card's payload and Enter anywhere on the page (no field to
+// focus); the camera reads it with the browser's BarcodeDetector where there is one, else with zxing-wasm served
+// from this server. Every scan is first kept in IndexedDB with its real time and an id made here, then sent; what
+// cannot be sent (offline, server down) waits and is sent in scan order when the network returns. The server
+// records each id once, so sending twice is harmless.
+(function () {
+  'use strict';
+  var root = document.getElementById('kiosk');
+  if (!root) return;
+  var scanUrl = root.dataset.scanUrl;
+  var result = root.querySelector('.kiosk-result');
+  var queueInfo = root.querySelector('.kiosk-queue');
+  var text = {};
+  document.querySelectorAll('#kiosk-messages li').forEach(function (li) { text[li.dataset.key] = li.textContent; });
+
+  // --- the queue, in IndexedDB ---------------------------------------------------------------------------------
+  var dbPromise = new Promise(function (resolve, reject) {
+    var req = indexedDB.open('tadaima-kiosk', 1);
+    req.onupgradeneeded = function () { req.result.createObjectStore('scans', { keyPath: 'scan_id' }); };
+    req.onsuccess = function () { resolve(req.result); };
+    req.onerror = function () { reject(req.error); };
+  });
+  function store(mode, fn) {
+    return dbPromise.then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction('scans', mode);
+        var out = fn(tx.objectStore('scans'));
+        tx.oncomplete = function () { resolve(out && out.result); };
+        tx.onerror = function () { reject(tx.error); };
+      });
+    });
+  }
+  function keep(scan) { return store('readwrite', function (s) { s.put(scan); }); }
+  function drop(id) { return store('readwrite', function (s) { s.delete(id); }); }
+  function waiting() { return store('readonly', function (s) { return s.getAll(); }); }
+
+  function newId() {
+    var b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
+  }
+
+  // --- what the screen and the speaker say -------------------------------------------------------------------------
+  var audio = null;
+  function beep(kind) {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      var notes = kind === 'in' ? [660, 880] : kind === 'out' ? [880, 660] : kind === 'queued' ? [520, 520] : [220, 180];
+      notes.forEach(function (f, i) {
+        var o = audio.createOscillator();
+        var g = audio.createGain();
+        o.frequency.value = f;
+        g.gain.value = 0.2;
+        o.connect(g);
+        g.connect(audio.destination);
+        o.start(audio.currentTime + i * 0.15);
+        o.stop(audio.currentTime + i * 0.15 + 0.13);
+      });
+    } catch (e) { /* no sound on this device: the screen still says it */ }
+  }
+  function show(state, headline, name, kana, time) {
+    result.dataset.state = state;
+    result.querySelector('.kiosk-direction').textContent = headline;
+    result.querySelector('.kiosk-name').textContent = name || '';
+    result.querySelector('.kiosk-kana').textContent = kana || '';
+    result.querySelector('.kiosk-time').textContent = time || '';
+  }
+  function showAnswer(body) {
+    var dir = body.direction === 'in' ? text.kiosk_in : text.kiosk_out;
+    var headline = body.duplicate ? text.kiosk_already : dir;
+    show(body.duplicate ? 'already' : body.direction, headline, body.child.display_name, body.child.kana,
+      body.time + (body.delayed ? ' ' + text.kiosk_delayed : ''));
+    beep(body.duplicate ? 'already' : body.direction);
+  }
+  function updateQueueInfo() {
+    return waiting().then(function (all) {
+      queueInfo.hidden = all.length === 0;
+      queueInfo.dataset.count = String(all.length);
+      queueInfo.textContent = all.length ? text.kiosk_waiting.replace('{n}', String(all.length)) : '';
+    });
+  }
+
+  // --- sending -----------------------------------------------------------------------------------------------------
+  // Resolves to 'sent', 'refused' (the server said no: do not send again) or 'waiting' (try again later).
+  function send(scan, live) {
+    return fetch(scanUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
+      credentials: 'same-origin',
+      body: JSON.stringify({ card: scan.card, scan_id: scan.scan_id, scanned_at: scan.scanned_at })
+    }).then(function (res) {
+      return res.json().catch(function () { return null; }).then(function (body) {
+        if (res.ok && body) {
+          if (live) showAnswer(body);
+          return 'sent';
+        }
+        if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429 && body && body.error) {
+          if (live) { show('error', text[body.error.code] || body.error.message); beep('error'); }
+          if (body.error.code === 'error_kiosk_revoked' || body.error.code === 'error_kiosk_unknown') {
+            root.dataset.revoked = 'true';
+            return 'waiting';  // keep them: a re-paired kiosk can still send them
+          }
+          return 'refused';
+        }
+        return 'waiting';
+      });
+    }, function () { return 'waiting'; });
+  }
+
+  // One pass at a time, in scan order, so that a scan made after an outage is never recorded before the older
+  // scans still waiting (the direction of each follows the ones before it). liveId: the scan just made, whose
+  // answer the screen shows.
+  var running = Promise.resolve();
+  function flush(liveId) {
+    running = running.then(function () {
+      return waiting().then(function (all) {
+        all.sort(function (a, b) { return a.scanned_at < b.scanned_at ? -1 : a.scanned_at > b.scanned_at ? 1 : 0; });
+        var liveDone = false;
+        var chain = Promise.resolve(true);
+        all.forEach(function (scan) {
+          chain = chain.then(function (go) {
+            if (!go) return false;
+            var live = scan.scan_id === liveId;
+            return send(scan, live).then(function (outcome) {
+              if (outcome === 'waiting') return false;  // still offline: keep the order, try later
+              if (live) liveDone = true;
+              return drop(scan.scan_id).then(function () { return true; });
+            });
+          });
+        });
+        return chain.then(function () {
+          if (liveId && !liveDone && root.dataset.revoked !== 'true') { show('queued', text.kiosk_offline); beep('queued'); }
+          return updateQueueInfo();
+        });
+      });
+    }).catch(function () {});
+    return running;
+  }
+
+  var lastCard = '';
+  var lastAt = 0;
+  function scanned(card) {
+    card = card.trim();
+    if (!card) return;
+    var now = Date.now();
+    if (card === lastCard && now - lastAt < 3000) return;  // the camera sees one card many times a second
+    lastCard = card;
+    lastAt = now;
+    var scan = { card: card, scan_id: newId(), scanned_at: new Date(now).toISOString() };
+    show('sending', text.kiosk_sending);
+    keep(scan).then(function () { return flush(scan.scan_id); });
+  }
+
+  // --- a USB reader: keys typed quickly, then Enter ------------------------------------------------------------
+  var buffer = '';
+  var lastKey = 0;
+  document.addEventListener('keydown', function (e) {
+    if (e.ctrlKey || e.altKey || e.metaKey) return;
+    var now = Date.now();
+    if (now - lastKey > 1000) buffer = '';
+    lastKey = now;
+    if (e.key === 'Enter') {
+      var card = buffer;
+      buffer = '';
+      if (card) { e.preventDefault(); scanned(card); }
+    } else if (e.key.length === 1) {
+      buffer += e.key;
+    }
+  });
+
+  // --- the camera ------------------------------------------------------------------------------------------------
+  var camButton = root.querySelector('[data-qa="kiosk-camera"]');
+  var video = root.querySelector('video');
+  var stream = null;
+  function decoder() {
+    if ('BarcodeDetector' in window) {
+      return window.BarcodeDetector.getSupportedFormats().then(function (formats) {
+        if (formats.indexOf('qr_code') < 0) return zxingDecoder();
+        var d = new window.BarcodeDetector({ formats: ['qr_code'] });
+        return function (source) {
+          return d.detect(source).then(function (codes) { return codes.length ? codes[0].rawValue : ''; });
+        };
+      });
+    }
+    return zxingDecoder();
+  }
+  function zxingDecoder() {
+    var url = root.dataset.zxing;
+    if (!url) return Promise.resolve(null);
+    return import(url).then(function (m) { return m.decoder(root.dataset.zxingWasm); });
+  }
+  function startCamera() {
+    return navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false })
+      .then(function (s) {
+        stream = s;
+        video.srcObject = s;
+        video.hidden = false;
+        camButton.textContent = text.kiosk_camera_off;
+        return video.play().then(decoder);
+      }).then(function (decode) {
+        if (!decode) { show('error', text.kiosk_camera_none); return; }
+        var canvas = document.createElement('canvas');
+        function tick() {
+          if (!stream) return;
+          var source = video;
+          if (!('BarcodeDetector' in window) && video.videoWidth) {
+            canvas.width = video.videoWidth;
+            canvas.height = video.videoHeight;
+            var c = canvas.getContext('2d', { willReadFrequently: true });
+            c.drawImage(video, 0, 0);
+            source = c.getImageData(0, 0, canvas.width, canvas.height);
+          }
+          decode(source).then(function (value) {
+            if (value) scanned(value);
+          }, function () {}).then(function () { setTimeout(tick, 200); });
+        }
+        tick();
+      }, function () { show('error', text.kiosk_camera_none); });
+  }
+  function stopCamera() {
+    if (stream) stream.getTracks().forEach(function (t) { t.stop(); });
+    stream = null;
+    video.hidden = true;
+    camButton.textContent = text.kiosk_camera_on;
+  }
+  if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+    camButton.hidden = false;
+    camButton.addEventListener('click', function () { if (stream) stopCamera(); else startCamera(); });
+  }
+
+  window.addEventListener('online', function () { flush(); });
+  setInterval(function () { flush(); }, 5000);
+  updateQueueInfo().then(function () { flush(); });
+  root.dataset.ready = 'true';
+})();
