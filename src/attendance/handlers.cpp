@@ -294,7 +294,7 @@ http::Response Handlers::CreatePairing(Ctx& ctx) const {
     body.set("name", name);
     body.set("code", pairing.code);
     body.set("expires", common::FormatTokyoTime(*common::ParseInstant(pairing.expires_at)));
-    return app::RenderPage(ctx, pairing_, "kiosk_pairing_title", body, 201);
+    return app::RenderPage(ctx, pairing_, "kiosk_pairing_title", body);
 }
 
 http::Response Handlers::RevokeKiosk(Ctx& ctx) const {

@@ -148,6 +148,7 @@ void AppTest::SetUp() {
     config_.public_url = "http://tadaima.test";
     services_ = std::make_unique<app::Services>(
         app::Services{*db_, clock_, *catalogue_, *templates_, *assets_, config_, *metrics_, {}, {}});
+    services_->live = &live_;
     app_ = std::make_unique<app::App>(*services_, *metrics_);
 }
 
@@ -199,6 +200,18 @@ AppTest::Result AppTest::Post(const std::string& path, std::vector<std::pair<std
     req.headers["content-type"] = "application/x-www-form-urlencoded";
     if (with_csrf) form.emplace_back("_csrf", csrf_);
     for (const auto& [k, v] : form) req.body += http::UrlEncode(k) + "=" + http::UrlEncode(v) + "&";
+    return Run(std::move(req));
+}
+
+AppTest::Result AppTest::PostJson(const std::string& path, const std::string& body,
+                                  const std::map<std::string, std::string>& headers) {
+    http::Request req;
+    req.method = "POST";
+    req.path = path;
+    req.headers["content-type"] = "application/json";
+    req.headers["accept"] = "application/json";
+    for (const auto& [k, v] : headers) req.headers[k] = v;
+    req.body = body;
     return Run(std::move(req));
 }
 

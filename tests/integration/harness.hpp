@@ -9,6 +9,7 @@
 
 #include "app/app.hpp"
 #include "app/metrics.hpp"
+#include "attendance/live.hpp"
 #include "common/clock.hpp"
 #include "common/dates.hpp"
 #include "db/database.hpp"
@@ -74,6 +75,9 @@ class AppTest : public DbTest {
     // A browser-like client: keeps cookies, and fills in the CSRF token of the last page for forms.
     Result Get(const std::string& target);
     Result Post(const std::string& path, std::vector<std::pair<std::string, std::string>> form, bool with_csrf = true);
+    // A JSON POST (an API call), with extra headers such as Authorization.
+    Result PostJson(const std::string& path, const std::string& body,
+                    const std::map<std::string, std::string>& headers = {});
     // A multipart form with one file field named "file", as a browser sends an upload.
     Result PostFile(const std::string& path, std::vector<std::pair<std::string, std::string>> form,
                     const std::string& filename, const std::string& data);
@@ -100,6 +104,7 @@ class AppTest : public DbTest {
     std::unique_ptr<web::Assets> assets_;
     std::unique_ptr<app::Metrics> metrics_;
     app::Config config_;
+    attendance::LiveFeed live_;
     std::unique_ptr<app::Services> services_;
     std::unique_ptr<app::App> app_;
     std::map<std::string, std::string> cookies_;

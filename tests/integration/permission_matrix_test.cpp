@@ -5,6 +5,9 @@
 #include <regex>
 #include <set>
 
+#include "attendance/attendance.hpp"
+#include "attendance/cards.hpp"
+#include "attendance/kiosks.hpp"
 #include "auth/passwords.hpp"
 #include "families/families.hpp"
 #include "harness.hpp"
@@ -101,6 +104,23 @@ const std::vector<Case>& Table() {
         {"POST", "/sites/{site}/letters", {{"days", "30"}}, {{O, O}, {O, N}, {N, N}}},
         {"POST", "/children/{child}/guardians/{guardian}/unlink", {}, {{O, O}, {O, H}, {N, H}}},
         {"POST", "/children/{child}/accounts/{account}/end", {}, {{O, O}, {O, H}, {N, H}}},
+        // Cards, kiosks, the roster and the attendance record
+        {"GET", "/sites/{site}/roster", {}, {{O, O}, {O, N}, {O, N}}},
+        {"GET", "/sites/{site}/roster/events", {}, {{O, O}, {O, N}, {O, N}}},
+        {"GET", "/sites/{site}/kiosks", {}, {{O, O}, {O, N}, {N, N}}},
+        {"GET", "/sites/{site}/cards.pdf", {}, {{O, O}, {O, N}, {N, N}}},
+        {"GET", "/children/{child}/card.pdf", {}, {{O, O}, {O, H}, {N, H}}},
+        {"GET", "/children/{child}/card.png", {}, {{O, O}, {O, H}, {N, H}}},
+        {"GET", "/children/{child}/card.svg", {}, {{O, O}, {O, H}, {N, H}}},
+        {"GET", "/children/{child}/attendance", {}, {{O, O}, {O, H}, {O, H}}},
+        {"POST", "/children/{child}/attendance", {{"direction", "in"}}, {{O, O}, {O, H}, {O, H}}},
+        {"POST",
+         "/attendance/{event}/correct",
+         {{"action", "retime"}, {"time", "09:00"}, {"reason", "matrix"}},
+         {{O, O}, {O, H}, {O, H}}},
+        {"POST", "/children/{child}/card/reissue", {}, {{O, O}, {O, H}, {N, H}}},
+        {"POST", "/sites/{site}/kiosks", {{"name", "matrix"}}, {{O, O}, {O, N}, {N, N}}},
+        {"POST", "/kiosks/{kiosk}/revoke", {}, {{O, O}, {O, H}, {N, H}}},
     };
     return cases;
 }
@@ -117,8 +137,12 @@ const std::set<std::string> kFamilyRoutes = {
     "GET /family/login",  "POST /family/login",  "POST /family/logout",    "GET /family",
     "GET /family/invite", "POST /family/invite", "GET /family/invitation", "POST /family/invitation"};
 
+// The kiosk's own routes: its page and pairing (by a code), and the scan API (by its credential).
+const std::set<std::string> kKioskRoutes = {"GET /kiosk", "POST /kiosk/pair", "POST /api/v1/kiosk/scans"};
+
 struct Objects {
-    std::int64_t site, group, child, guardian, user, account;
+    std::int64_t site, group, child, guardian, user, account, event, kiosk;
+    std::string kiosk_credential;
 };
 
 class PermissionMatrix : public AppTest {
@@ -155,12 +179,25 @@ class PermissionMatrix : public AppTest {
             families::LinkChild(tx, account, common::ChildId(o.child), auth::FamilyRole::kFull, clock_);
             return account.value;
         });
+        // A kiosk at the site, and an entry of the child recorded by staff (a correction's target).
+        database().Write([&](db::WriteTx& tx) {
+            auto kiosk = attendance::CreateKiosk(tx, common::SiteId(site), "matrix", clock_);
+            o.kiosk = kiosk.id.value;
+            o.kiosk_credential = kiosk.credential;
+            o.event =
+                attendance::RecordByStaff(tx,
+                                          {common::ChildId(o.child), common::SiteId(site), attendance::Direction::kIn,
+                                           clock_.Now() - std::chrono::hours(1), common::UserId(o.user), ""},
+                                          clock_)
+                    .value;
+        });
         return o;
     }
     static std::string Fill(std::string text, const Objects& o) {
         for (auto [key, value] :
              {std::pair{"{site}", o.site}, std::pair{"{group}", o.group}, std::pair{"{child}", o.child},
-              std::pair{"{guardian}", o.guardian}, std::pair{"{user}", o.user}, std::pair{"{account}", o.account}}) {
+              std::pair{"{guardian}", o.guardian}, std::pair{"{user}", o.user}, std::pair{"{account}", o.account},
+              std::pair{"{event}", o.event}, std::pair{"{kiosk}", o.kiosk}}) {
             for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key)) {
                 text.replace(pos, std::string(key).size(), std::to_string(value));
             }
@@ -181,11 +218,14 @@ class PermissionMatrix : public AppTest {
             });
             out += std::string(t) + "=" + r + ";";
         }
-        for (const char* t : {"guardian_child", "staff_role", "child_placement", "child_group_membership",
-                              "site_opening_hours", "registration_letter", "family_invitation", "job"}) {
+        for (const char* t :
+             {"guardian_child", "staff_role", "child_placement", "child_group_membership", "site_opening_hours",
+              "registration_letter", "family_invitation", "job", "attendance_event", "card", "kiosk_pairing"}) {
             out += std::string(t) + "=" + std::to_string(One(std::string("SELECT COUNT(*) FROM ") + t)) + ";";
         }
         out += "links=" + std::to_string(One("SELECT COUNT(*) FROM guardian_account_child WHERE ended_at IS NULL"));
+        out += ";cards=" + std::to_string(One("SELECT COUNT(*) FROM card WHERE revoked_at IS NULL"));
+        out += ";kiosks=" + std::to_string(One("SELECT COUNT(*) FROM kiosk WHERE revoked_at IS NULL"));
         return out;
     }
     void RunAs(int role, const std::string& login) {
@@ -239,13 +279,17 @@ TEST_P(PermissionMatrix, EveryRouteIsInTheTable) {
     std::set<std::string> table;
     for (const auto& c : Table()) {
         std::string pattern = std::regex_replace(c.pattern, std::regex(R"(\?.*)"), "");
-        pattern = std::regex_replace(pattern, std::regex(R"(\{(site|group|child|guardian|user|account)\})"), "{id}");
+        pattern = std::regex_replace(pattern, std::regex(R"(\{(site|group|child|guardian|user|account|event|kiosk)\})"),
+                                     "{id}");
         table.insert(std::string(c.method) + " " + pattern);
     }
     for (const auto& r : app_->router().routes()) {
         std::string key =
             r.method + " " + std::regex_replace(r.pattern, std::regex(R"(\{(guardian_id|account_id)\})"), "{id}");
-        if (kPublic.count(r.method + " " + r.pattern) || kFamilyRoutes.count(r.method + " " + r.pattern)) continue;
+        if (kPublic.count(r.method + " " + r.pattern) || kFamilyRoutes.count(r.method + " " + r.pattern) ||
+            kKioskRoutes.count(r.method + " " + r.pattern)) {
+            continue;
+        }
         EXPECT_TRUE(table.count(key)) << key << " is not in the permission matrix";
     }
 }
@@ -269,6 +313,50 @@ TEST_P(PermissionMatrix, NobodySignedInGetsAnythingButTheSignInPage) {
             EXPECT_EQ(Fingerprint(), before) << "POST " << path;
         }
     }
+}
+
+// A kiosk's credential scans at its own site and opens nothing else: every staff route, with the credential as
+// the kiosk page's cookie and as a bearer token, is the sign-in page or a refusal, and changes nothing.
+TEST_P(PermissionMatrix, AKioskCredentialScansAndDoesNothingElse) {
+    std::string card = database().Write([&](db::WriteTx& tx) {
+        return attendance::CardPayload(config_.secret, attendance::EnsureCard(tx, common::ChildId(own_.child), clock_));
+    });
+    cookies_["tadaima_kiosk"] = own_.kiosk_credential;
+    for (const auto& c : Table()) {
+        std::string path = Fill(c.pattern, own_);
+        auto before = Fingerprint();
+        if (std::string(c.method) == "GET") {
+            auto r = Get(path);
+            EXPECT_EQ(r.status, 303) << path;
+            EXPECT_TRUE(r.location.starts_with("/login?next=")) << path;
+        } else {
+            Get("/login");
+            auto r = Post(path, c.form);
+            EXPECT_TRUE(r.status == 401 || r.status == 403) << "POST " << path << " → " << r.status;
+            // A JSON body is no form: refused before any handler (400), or for want of a session.
+            auto bearer = PostJson(path, "{}", {{"authorization", "Bearer " + own_.kiosk_credential}});
+            EXPECT_TRUE(bearer.status == 400 || bearer.status == 401 || bearer.status == 403)
+                << "POST " << path << " → " << bearer.status;
+        }
+        EXPECT_EQ(Fingerprint(), before) << c.method << " " << path;
+    }
+    // …and the scan itself works, with either.
+    std::string at = common::FormatInstant(clock_.Now());
+    EXPECT_EQ(PostJson("/api/v1/kiosk/scans", R"({"card":")" + card + R"(","scan_id":"m1","scanned_at":")" + at + "\"}")
+                  .status,
+              201);
+    cookies_.clear();
+    clock_.Advance(std::chrono::minutes(5));
+    at = common::FormatInstant(clock_.Now());
+    EXPECT_EQ(PostJson("/api/v1/kiosk/scans", R"({"card":")" + card + R"(","scan_id":"m2","scanned_at":")" + at + "\"}",
+                       {{"authorization", "Bearer " + own_.kiosk_credential}})
+                  .status,
+              201);
+    // Another site's kiosk cannot record this child.
+    EXPECT_EQ(PostJson("/api/v1/kiosk/scans", R"({"card":")" + card + R"(","scan_id":"m3","scanned_at":")" + at + "\"}",
+                       {{"authorization", "Bearer " + other_.kiosk_credential}})
+                  .status,
+              422);
 }
 
 // Guardians: a full guardian and a family member of the own-site child, each against their own child and another
