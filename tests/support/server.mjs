@@ -19,7 +19,35 @@ export async function startServer({ sites = 3, children = 40, env = {} } = {}) {
     const r = run(args, base);
     if (r.status !== 0) throw new Error(`tadaima ${args.join(' ')} failed: ${r.stderr}`);
   }
-  const proc = spawn(BINARY, ['serve'], { env: { ...process.env, ...base, TADAIMA_LISTEN: '127.0.0.1:0' } });
+  let serving = await serve(base, '127.0.0.1:0');
+  const url = `http://127.0.0.1:${serving.port}`;
+  return {
+    url, port: serving.port, dir, env: base,
+    get proc() { return serving.proc; },
+    get lines() { return serving.lines; },
+    // Stops the server (SIGTERM: open streams end), awaits `between` while it is down, and starts it again on the
+    // same port and database.
+    async restart(between) {
+      if (serving.proc.exitCode === null) {
+        serving.proc.kill('SIGTERM');
+        await once(serving.proc, 'exit');
+      }
+      await between?.();
+      serving = await serve(base, `127.0.0.1:${serving.port}`);
+    },
+    async stop() {
+      if (serving.proc.exitCode === null) {
+        serving.proc.kill('SIGTERM');
+        await once(serving.proc, 'exit');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// `tadaima serve` with the environment, until it says it is listening.
+async function serve(env, listen) {
+  const proc = spawn(BINARY, ['serve'], { env: { ...process.env, ...env, TADAIMA_LISTEN: listen } });
   const lines = [];
   let buffer = '';
   const port = await new Promise((resolve, reject) => {
@@ -38,17 +66,7 @@ export async function startServer({ sites = 3, children = 40, env = {} } = {}) {
     });
     proc.on('exit', (code) => reject(new Error(`server exited early with ${code}: ${lines.join('\n')}`)));
   });
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    url, port, proc, dir, lines, env: base,
-    async stop() {
-      if (proc.exitCode === null) {
-        proc.kill('SIGTERM');
-        await once(proc, 'exit');
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { proc, port, lines };
 }
 
 // What an authenticator app would hold, per server and login: the secret, the last step used, recovery codes.

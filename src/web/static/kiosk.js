@@ -139,11 +139,12 @@
 
   var lastCard = '';
   var lastAt = 0;
-  function scanned(card) {
+  function scanned(card, fromCamera) {
     card = card.trim();
     if (!card) return;
     var now = Date.now();
-    if (card === lastCard && now - lastAt < 3000) return;  // the camera sees one card many times a second
+    // The camera sees one card many times a second; a reader's second scan is a real one (the server decides).
+    if (fromCamera && card === lastCard && now - lastAt < 3000) return;
     lastCard = card;
     lastAt = now;
     var scan = { card: card, scan_id: newId(), scanned_at: new Date(now).toISOString() };
@@ -211,7 +212,7 @@
             source = c.getImageData(0, 0, canvas.width, canvas.height);
           }
           decode(source).then(function (value) {
-            if (value) scanned(value);
+            if (value) scanned(value, true);
           }, function () {}).then(function () { setTimeout(tick, 200); });
         }
         tick();
