@@ -118,11 +118,8 @@ std::string PostgresCluster::CreateDatabase() {
 
 void DbTest::SetUp() {
     dir_ = MakeTempDir("tadaima-test-");  // per test, on both databases (files the test writes: mails, PDFs)
-    if (GetParam() == db::Kind::kSqlite) {
-        db_ = db::Database::Open({(dir_ / "test.db").string(), 4});
-    } else {
-        db_ = db::Database::Open({PostgresCluster::Instance().CreateDatabase(), 4});
-    }
+    url_ = GetParam() == db::Kind::kSqlite ? (dir_ / "test.db").string() : PostgresCluster::Instance().CreateDatabase();
+    db_ = db::Database::Open({url_, 4});
     db::Migrate(*db_);
 }
 

@@ -55,6 +55,7 @@ class DbTest : public ::testing::TestWithParam<db::Kind> {
     db::Database& database() { return *db_; }
     common::FixedClock clock_{*common::ParseInstant("2026-11-22T01:00:00.000Z")};
     std::unique_ptr<db::Database> db_;
+    std::string url_;  // the database, as TADAIMA_DB would name it
     std::filesystem::path dir_;
 };
 

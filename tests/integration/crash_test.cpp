@@ -1,0 +1,211 @@
+// Nothing acknowledged is lost: the real server, killed with SIGKILL at random moments while kiosks send 5,000
+// scans and retry each with the same scan_id until it is acknowledged. After every kill, each acknowledged scan is
+// in the database exactly once (and SQLite's integrity check passes); at the end all 5,000 are, once each.
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "app/config.hpp"
+#include "attendance/cards.hpp"
+#include "attendance/kiosks.hpp"
+#include "demo/seed.hpp"
+#include "harness.hpp"
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using testing_support::DbTest;
+
+constexpr int kScans = 5000;
+constexpr int kClients = 8;
+constexpr int kKills = 5;
+
+bool Accepts(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    close(fd);
+    return ok;
+}
+
+// The server binary beside this test binary (the sanitizer build has none).
+fs::path ServerBinary() { return fs::read_symlink("/proc/self/exe").parent_path() / "tadaima"; }
+
+class Server {
+ public:
+    Server(std::vector<std::string> env, int port) : env_(std::move(env)), port_(port) {}
+    ~Server() { Kill(); }
+    void Start() {
+        std::string binary = ServerBinary().string();
+        const char* argv[] = {binary.c_str(), "serve", nullptr};
+        std::vector<std::string> all;
+        for (char** e = environ; *e; ++e) all.emplace_back(*e);
+        for (const auto& e : env_) all.push_back(e);
+        std::vector<char*> envp;
+        for (auto& e : all) envp.push_back(e.data());
+        envp.push_back(nullptr);
+        ASSERT_EQ(posix_spawn(&pid_, argv[0], nullptr, nullptr, const_cast<char**>(argv), envp.data()), 0);
+        // Bounded: ready when it accepts connections, or the test fails.
+        for (int i = 0; i < 400 && !Accepts(port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        ASSERT_TRUE(Accepts(port_)) << "the server did not start";
+    }
+    void Kill() {
+        if (pid_ <= 0) return;
+        kill(pid_, SIGKILL);
+        int status = 0;
+        waitpid(pid_, &status, 0);
+        pid_ = 0;
+    }
+
+ private:
+    std::vector<std::string> env_;
+    int port_;
+    pid_t pid_ = 0;
+};
+
+std::size_t Discard(char*, std::size_t size, std::size_t n, void*) { return size * n; }
+
+class Crash : public DbTest {};
+
+TEST_P(Crash, EveryAcknowledgedScanSurvivesSigkillExactlyOnce) {
+    if (!fs::exists(ServerBinary())) GTEST_SKIP() << "no server binary beside this test binary";
+    // A site of 40 children with cards, and a kiosk there.
+    demo::SeedDemo(*db_, {1, 40, "tadaima-demo"}, clock_);
+    std::string secret_file = (dir_ / "secret").string();
+    std::string secret = app::LoadOrCreateSecret(secret_file);
+    std::vector<std::string> cards;
+    std::string credential;
+    std::int64_t kiosk = 0;
+    db_->Write([&](db::WriteTx& tx) {
+        auto k = attendance::CreateKiosk(tx, common::SiteId(1), "crash", clock_);
+        credential = k.credential;
+        kiosk = k.id.value;
+        for (const auto& r : tx.Query("SELECT DISTINCT child_id FROM child_placement WHERE site_id = 1")) {
+            cards.push_back(
+                attendance::CardPayload(secret, attendance::EnsureCard(tx, r.Id<common::ChildId>(0), clock_)));
+        }
+    });
+    ASSERT_EQ(cards.size(), 40u);
+
+    std::random_device rd;
+    unsigned seed = rd();
+    std::mt19937 rng(seed);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    int port = 20000 + static_cast<int>(rng() % 12000);
+    Server server({"TADAIMA_DB=" + url_, "TADAIMA_SECRET_FILE=" + secret_file,
+                   "TADAIMA_LISTEN=127.0.0.1:" + std::to_string(port), "TADAIMA_LOG_LEVEL=error"},
+                  port);
+    server.Start();
+
+    // Each child's scans 80 seconds apart (never a repeat), all within the last three hours.
+    auto start = std::chrono::system_clock::now() - std::chrono::hours(3);
+    std::mutex mutex;
+    std::set<int> acked;
+    std::atomic<int> next{0};
+    std::atomic<bool> gave_up{false};
+    auto client = [&] {
+        CURL* curl = curl_easy_init();
+        std::string url = "http://127.0.0.1:" + std::to_string(port) + "/api/v1/kiosk/scans";
+        curl_slist* headers = nullptr;
+        headers = curl_slist_append(headers, "Content-Type: application/json");
+        headers = curl_slist_append(headers, ("Authorization: Bearer " + credential).c_str());
+        curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+        for (int i; (i = next++) < kScans && !gave_up;) {
+            std::string body = R"({"card":")" + cards[static_cast<std::size_t>(i) % cards.size()] +
+                               R"(","scan_id":"crash-)" + std::to_string(i) + R"(","scanned_at":")" +
+                               common::FormatInstant(start + std::chrono::seconds(2) * i) + R"("})";
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+            // The same scan until it is acknowledged (bounded: a server that never comes back fails the test).
+            for (int attempt = 0;; ++attempt) {
+                long status = 0;
+                if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+                if (status == 200 || status == 201) {
+                    std::lock_guard lock(mutex);
+                    acked.insert(i);
+                    break;
+                }
+                if ((status >= 400 && status < 500) || attempt > 2000) {
+                    ADD_FAILURE() << "scan " << i << " answered " << status << " after " << attempt << " attempts";
+                    gave_up = true;
+                    break;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the server is restarting
+            }
+        }
+        curl_slist_free_all(headers);
+        curl_easy_cleanup(curl);
+    };
+
+    // Every acknowledged scan is recorded exactly once; nothing else from this kiosk is.
+    auto verify = [&](const std::set<int>& expected, bool complete) {
+        auto rows = db_->Read([&](db::ReadTx& tx) {
+            return tx.Query("SELECT scan_id, COUNT(*) FROM attendance_event WHERE kiosk_id = ? GROUP BY scan_id",
+                            kiosk);
+        });
+        std::set<int> present;
+        for (const auto& r : rows) {
+            EXPECT_EQ(r.Int(1), 1) << r.Text(0) << " recorded more than once";
+            present.insert(std::stoi(r.Text(0).substr(6)));
+        }
+        for (int i : expected) EXPECT_TRUE(present.count(i)) << "acknowledged scan " << i << " is missing";
+        if (complete) EXPECT_EQ(present.size(), expected.size());
+        if (GetParam() == db::Kind::kSqlite) {
+            EXPECT_EQ(db_->Read([](db::ReadTx& tx) { return tx.QueryOne("PRAGMA integrity_check").Text(0); }), "ok");
+        }
+    };
+
+    std::vector<std::thread> clients;
+    for (int c = 0; c < kClients; ++c) clients.emplace_back(client);
+    // Kill at random moments: when the acknowledged count passes random points.
+    std::vector<int> points;
+    for (int k = 0; k < kKills; ++k) points.push_back(200 + static_cast<int>(rng() % (kScans - 400)));
+    std::sort(points.begin(), points.end());
+    for (int point : points) {
+        for (int spins = 0;; ++spins) {
+            std::size_t n;
+            {
+                std::lock_guard lock(mutex);
+                n = acked.size();
+            }
+            if (static_cast<int>(n) >= point || gave_up || spins > 600000) break;
+            std::this_thread::sleep_for(std::chrono::microseconds(100 + rng() % 900));
+        }
+        server.Kill();
+        std::set<int> snapshot;
+        {
+            std::lock_guard lock(mutex);
+            snapshot = acked;
+        }
+        verify(snapshot, false);
+        server.Start();
+    }
+    for (auto& t : clients) t.join();
+    server.Kill();
+    ASSERT_FALSE(gave_up);
+    ASSERT_EQ(acked.size(), static_cast<std::size_t>(kScans));
+    verify(acked, true);
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, Crash, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
+
+}  // namespace
