@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # make bench: requests/s for /healthz and for signed-in list pages, on SQLite and on PostgreSQL, beside nginx
 # serving a small static file on loopback in the same run, and the ratios. Also how long seed-demo takes for 100
-# sites and 10,000 children on each. Loopback only; every load run is bounded in time.
+# sites and 10,000 children on each. Kiosk scans: durable scans/s from 64 connections, p50/p99 at half that rate
+# and at 5,000/s, beside raw single-row commits/s of SQLite (WAL, synchronous=FULL) and PostgreSQL measured in
+# the same run; and the kiosk's time from Enter to the name on screen in Chromium. Loopback only; every load run
+# is bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${BENCH_SECONDS:-10}
@@ -108,9 +111,66 @@ measure() {
   results+=("$(row "GET /healthz on $name (ping + schema version)" "$h" "$(ratio "$h" "$nginx_rps")")")
   results+=("$(row "GET /sites signed in on $name (page of 50 of 100)" "$s" "$(ratio "$s" "$nginx_rps")")")
   results+=("$(row "GET /children signed in on $name (10,000; audited)" "$c" "$(ratio "$c" "$nginx_rps")")")
+  scans "$name" "$db" "$base"
   kill "$pid"
   wait "$pid" || true
 }
+
+# Kiosk scans at site 1 (about 100 children, a card each). Every request records a row: the site's repeat
+# interval is set to 0 here, so no scan is answered "already recorded" without a write.
+scan_results=()
+scans() {
+  local name="$1" db="$2" base="$3" kiosk cards max half_delay out p50 p99 achieved
+  kiosk=$(./build/tadaima kiosk create --site 1 --name "bench" 2>/dev/null)
+  cards="$work/cards-$name"
+  ./build/tadaima card show --site 1 > "$cards"
+  if [ "$name" = sqlite ]; then
+    python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE site SET repeat_scan_seconds = 0 WHERE id = 1"); c.commit()' "$db"
+  else
+    psql -q -h 127.0.0.1 -p "$pg_port" -U postgres bench -c "UPDATE site SET repeat_scan_seconds = 0 WHERE id = 1"
+  fi
+  export BENCH_CARDS="$cards" BENCH_KIOSK="$kiosk"
+  max=$(BENCH_DELAY_MS=0 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/scans.lua "$base" | awk '/Requests\/sec/ {print $2}')
+  scan_results+=("$(printf '%-58s %12s' "POST /api/v1/kiosk/scans on $name, 64 connections (scans/s)" "$max")")
+  # Fixed rates: each connection waits between requests (wrk's delay()); latency percentiles from wrk --latency.
+  for rate in "$(echo "$max / 2" | bc)" 5000; do
+    half_delay=$(echo "$CONNECTIONS * 1000 / $rate" | bc)
+    out=$(BENCH_DELAY_MS=$half_delay wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/scans.lua "$base")
+    p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+    p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+    achieved=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    scan_results+=("$(printf '%-58s %12s %10s %10s' "  at ~$rate/s on $name: achieved/s, p50, p99" "$achieved" "$p50" "$p99")")
+  done
+  if [ "$name" = sqlite ]; then
+    local k2 lat
+    k2=$(./build/tadaima kiosk create --site 1 --name "bench-browser" 2>/dev/null)
+    lat=$(node bench/kiosk_latency.mjs "$base" "$k2" "$cards" 40)
+    scan_results+=("$(printf '%-58s %12s %10s %10s' "kiosk in Chromium, Enter → name: scans, p50 ms, p95 ms" $lat)")
+  fi
+  unset BENCH_CARDS BENCH_KIOSK
+}
+
+# The parts underneath: single-row commits per second, one at a time, on the same disk.
+raw_sqlite=$(python3 - "$work/raw.db" <<'PY'
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("PRAGMA journal_mode=WAL")
+c.execute("PRAGMA synchronous=FULL")
+c.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+n, end = 0, time.time() + 5
+while time.time() < end:
+    c.execute("BEGIN")
+    c.execute("INSERT INTO t (v) VALUES ('x')")
+    c.execute("COMMIT")
+    n += 1
+print(n // 5)
+PY
+)
+psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE raw" >/dev/null
+psql -q -h 127.0.0.1 -p "$pg_port" -U postgres raw -c "CREATE TABLE t (id bigserial PRIMARY KEY, v text)" >/dev/null
+echo "INSERT INTO t (v) VALUES ('x');" > "$work/raw.sql"
+raw_pg=$("$pgbin/pgbench" -n -h 127.0.0.1 -p "$pg_port" -U postgres -c 1 -T 5 -f "$work/raw.sql" raw 2>/dev/null |
+  awk '/^tps/ {printf "%d", $3}')
 
 measure sqlite "$work/bench.db"
 measure postgresql "postgresql://postgres@127.0.0.1:$pg_port/bench"
@@ -119,3 +179,7 @@ echo
 row "what" "requests/s" "÷ nginx"
 row "nginx static 512-byte file (the machine's ceiling)" "$nginx_rps" "1"
 for r in "${results[@]}"; do echo "$r"; done
+echo
+printf '%-58s %12s\n' "raw SQLite single-row commits/s (WAL, synchronous=FULL)" "$raw_sqlite"
+printf '%-58s %12s\n' "raw PostgreSQL single-row commits/s (pgbench, 1 client)" "$raw_pg"
+for r in "${scan_results[@]}"; do echo "$r"; done

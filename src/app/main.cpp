@@ -15,6 +15,7 @@
 #include "auth/audit.hpp"
 #include "auth/mfa.hpp"
 #include "auth/passwords.hpp"
+#include "common/dates.hpp"
 #include "common/log.hpp"
 #include "db/migrate.hpp"
 #include "demo/seed.hpp"
@@ -49,6 +50,7 @@ Usage:
                                 a kiosk for site S without pairing; prints its device credential (for the
                                 Authorization: Bearer header of the scan API, or the kiosk page's pairing)
   tadaima card show --child C   prints the payload of child C's card (made if the child has none)
+  tadaima card show --site S    the same for every child at site S today, "child-id payload" per line
   tadaima audit verify          check the audit trail's hash chain; exit 1 at the first altered or missing entry
   tadaima --help                this text
 
@@ -355,12 +357,39 @@ int KioskCreate(const Config& config, int argc, char** argv) {
 }
 
 int CardShow(const Config& config, int argc, char** argv) {
-    const std::string usage = "usage: tadaima card show --child C";
+    const std::string usage = "usage: tadaima card show --child C | --site S";
     auto opts = Options(argc, argv, usage);
-    auto child = common::ChildId(IdOption(opts, "child", usage));
     std::string secret = LoadOrCreateSecret(config.secret_file);
     auto database = OpenDatabase(config);
     common::SystemClock clock;
+    if (opts.count("site")) {
+        // Every child placed at the site today: "child-id payload" per line.
+        auto site = common::SiteId(IdOption(opts, "site", usage));
+        std::string today = common::FormatDate(common::TokyoDate(clock.Now()));
+        auto lines = database->Write([&](db::WriteTx& tx) {
+            std::vector<std::string> out;
+            for (const auto& r :
+                 tx.Query("SELECT DISTINCT p.child_id FROM child_placement p JOIN child c ON c.id = p.child_id "
+                          "WHERE p.site_id = ? AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?) "
+                          "AND c.deactivated_at IS NULL ORDER BY p.child_id",
+                          site, today, today)) {
+                auto child = r.Id<common::ChildId>(0);
+                bool existed = attendance::ActiveCard(tx, child).has_value();
+                auto card = attendance::EnsureCard(tx, child, clock);
+                if (!existed) {
+                    auto ev = OperatorEvent("card.issue", common::UserId(0), site);
+                    ev.target_kind = "child";
+                    ev.target_id = child.value;
+                    auth::WriteAudit(tx, ev, clock);
+                }
+                out.push_back(child.ToString() + " " + attendance::CardPayload(secret, card));
+            }
+            return out;
+        });
+        for (const auto& l : lines) std::cout << l << "\n";
+        return 0;
+    }
+    auto child = common::ChildId(IdOption(opts, "child", usage));
     auto card = database->Write([&](db::WriteTx& tx) {
         if (tx.Query("SELECT 1 FROM child WHERE id = ?", child).empty()) {
             throw std::runtime_error("card show: there is no child " + child.ToString());

@@ -117,6 +117,10 @@ http::Response Handlers::KioskPage(Ctx& ctx) const {
     page.set("lang", ctx.lang);
     page.set("css_url", ctx.svc.assets.Url("app.css"));
     page.set("script_url", ctx.svc.assets.Url("kiosk.js"));
+    if (ctx.svc.assets.Has("zxing-reader.js") && ctx.svc.assets.Has("zxing_reader.wasm")) {
+        page.set("zxing_url", ctx.svc.assets.Url("zxing-reader.js"));
+        page.set("zxing_wasm_url", ctx.svc.assets.Url("zxing_reader.wasm"));
+    }
     page.set("site_name", kiosk->site_name);
     page.set("kiosk_name", kiosk->name);
     // The page's messages, in its language, for the script to show.

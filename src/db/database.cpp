@@ -62,9 +62,15 @@ std::string ToPostgresPlaceholders(std::string_view sql) {
     return out;
 }
 
-// The first caller to find no transaction being written leads: it takes every caller queued so far, runs each in
-// a savepoint of one transaction, commits, and wakes them. Callers arriving meanwhile queue for the next one.
+// SQLite: the first caller to find no transaction being written leads: it takes every caller queued so far, runs each
+// in a savepoint of one transaction, commits, and wakes them. Callers arriving meanwhile queue for the next one.
 void Database::RunGrouped(const std::function<void(WriteTx&)>& f) {
+    // PostgreSQL already shares WAL flushes between concurrent commits on the pool's connections; grouping would
+    // only put every statement of the batch on one connection, one round trip after another.
+    if (kind() == Kind::kPostgresql) {
+        RunWrite(f);
+        return;
+    }
     GroupedWrite self{&f, nullptr, false};
     std::unique_lock lock(group_mutex_);
     group_queue_.push_back(&self);

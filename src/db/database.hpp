@@ -171,7 +171,8 @@ class Database {
     // Like Write, but callers that arrive while a transaction is being written share the next one (group commit):
     // each f runs in its own savepoint, so one that throws undoes only its own changes and gets its exception back;
     // all the others commit together with one sync to disk. Returns once the commit is durable. For many small
-    // independent writes at once (kiosk scans); f must not depend on another caller's changes.
+    // independent writes at once (kiosk scans); f must not depend on another caller's changes. On PostgreSQL each
+    // caller has its own transaction (the server already shares WAL flushes between concurrent commits).
     template <class F>
     auto WriteGrouped(F&& f) {
         using R = std::invoke_result_t<F, WriteTx&>;

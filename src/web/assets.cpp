@@ -1,5 +1,6 @@
 #include "web/assets.hpp"
 
+#include <optional>
 #include <stdexcept>
 
 #include "common/random.hpp"
@@ -19,12 +20,27 @@ std::string ContentType(std::string_view file) {
     if (file.ends_with(".wasm")) return "application/wasm";
     return "application/octet-stream";
 }
+
+// Files from npm packages, embedded at build time, under the names the pages use.
+constexpr std::pair<std::string_view, std::string_view> kVendor[] = {
+    {"node_modules/zxing-wasm/dist/iife/reader/index.js", "zxing-reader.js"},
+    {"node_modules/zxing-wasm/dist/reader/zxing_reader.wasm", "zxing_reader.wasm"},
+};
+
+std::optional<std::string> AssetName(std::string_view path) {
+    if (path.starts_with(kPrefix)) return std::string(path.substr(kPrefix.size()));
+    for (const auto& [from, to] : kVendor) {
+        if (path == from) return std::string(to);
+    }
+    return std::nullopt;
+}
 }  // namespace
 
 Assets::Assets() {
     for (const auto& f : EmbeddedFiles()) {
-        if (!f.path.starts_with(kPrefix)) continue;
-        std::string file(f.path.substr(kPrefix.size()));
+        auto name = AssetName(f.path);
+        if (!name) continue;
+        std::string file = *name;
         auto dot = file.rfind('.');
         std::string hashed = file.substr(0, dot) + "." + common::Sha256Hex(f.data).substr(0, 16) + file.substr(dot);
         auto [it, _] = by_file_.emplace(file, Asset{"/static/" + hashed, ContentType(file), f.data});
@@ -37,6 +53,8 @@ const std::string& Assets::Url(std::string_view file) const {
     if (it == by_file_.end()) throw std::runtime_error("asset is missing: " + std::string(file));
     return it->second.url;
 }
+
+bool Assets::Has(std::string_view file) const { return by_file_.find(file) != by_file_.end(); }
 
 const Asset* Assets::FindByHashedName(std::string_view hashed) const {
     auto it = by_hashed_.find(hashed);

@@ -3,6 +3,10 @@
 // the network returns, and a wall-screen roster in a second browser that changes without a reload.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, Client, run } from '../support/server.mjs';
 import { launchPhone, assertAccessible } from '../support/browser.mjs';
 
@@ -20,7 +24,7 @@ before(async () => {
   manager = new Client(server.url);
   await manager.signIn('manager1');
   const list = await manager.get('/children?site_id=1');
-  children = [...new Set([...list.text.matchAll(/href="\/children\/(\d+)"/g)].map((m) => m[1]))].slice(0, 6);
+  children = [...new Set([...list.text.matchAll(/href="\/children\/(\d+)"/g)].map((m) => m[1]))].slice(0, 7);
   for (const id of children) {
     const r = run(['card', 'show', '--child', id], server.env);
     assert.equal(r.status, 0, r.stderr);
@@ -161,4 +165,57 @@ test('a revoked kiosk stops at once and says so', async () => {
   assert.match(await dayOf(children[5]), /この日の記録はありません/);
   await kiosk.reload();
   await kiosk.waitForSelector('[data-qa=kiosk-revoked]');
+});
+
+// A video of the printed card for Chromium's fake camera: the card's PDF rasterised in grey (pdftoppm), centred on
+// a white 640×480 frame, as a one-frame YUV4MPEG2 file (Y = the grey image, U = V = 128), which Chromium loops.
+async function cardVideo(id, dir) {
+  const res = await fetch(`${server.url}/children/${id}/card.pdf`, { headers: { cookie: manager.cookieHeader() } });
+  assert.equal(res.status, 200);
+  writeFileSync(join(dir, 'card.pdf'), Buffer.from(await res.arrayBuffer()));
+  execFileSync('pdftoppm', ['-r', '150', '-gray', '-singlefile', join(dir, 'card.pdf'), join(dir, 'card')]);
+  const pgm = readFileSync(join(dir, 'card.pgm'));
+  const [, w, h] = pgm.toString('latin1', 0, 40).match(/^P5\s+(\d+)\s+(\d+)\s+255\s/).map(Number);
+  const offset = pgm.length - w * h;
+  const W = 640;
+  const H = 480;
+  const y = Buffer.alloc(W * H, 255);
+  const left = Math.floor((W - w) / 2);
+  const top = Math.floor((H - h) / 2);
+  for (let row = 0; row < h; row += 1) pgm.copy(y, (top + row) * W + left, offset + row * w, offset + (row + 1) * w);
+  const file = join(dir, 'card.y4m');
+  writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\nFRAME\n`), y,
+    Buffer.alloc((W / 2) * (H / 2) * 2, 128)]));
+  return file;
+}
+
+test('the tablet camera reads a card held up to it (zxing-wasm served by the server)', async () => {
+  const id = children[6];
+  const dir = mkdtempSync(join(tmpdir(), 'tadaima-camera-'));
+  const video = await cardVideo(id, dir);
+  const camera = await launchPhone({ args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-video-capture=${video}`] });
+  try {
+    await camera.context.grantPermissions(['camera'], { origin: server.url });
+    const credential = run(['kiosk', 'create', '--site', '1', '--name', 'camera'], server.env).stdout.trim();
+    await camera.context.addCookies([{ name: 'tadaima_kiosk', value: credential, url: server.url }]);
+    const page = await camera.context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const fetched = [];
+    page.on('request', (r) => fetched.push(r.url()));
+    await page.goto(`${server.url}/kiosk`);
+    await page.waitForSelector('#kiosk[data-ready="true"]');
+    await page.click('[data-qa=kiosk-camera]');
+    await page.waitForSelector('[data-qa=kiosk-result][data-state="in"]');
+    assert.notEqual((await page.textContent('[data-qa=kiosk-name]')).trim(), '');
+    assert.doesNotMatch(await dayOf(id), /この日の記録はありません/);
+    // Everything came from this server: the decoder's script and its WebAssembly too.
+    assert.ok(fetched.some((u) => /zxing_reader\.[0-9a-f]+\.wasm$/.test(u)), 'the wasm was fetched from the server');
+    assert.deepEqual(fetched.filter((u) => !u.startsWith(server.url)), []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await camera.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

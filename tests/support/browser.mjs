@@ -11,11 +11,12 @@ const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-// A fresh profile in a temporary directory, 360×740, Japanese. close() removes the profile.
-export async function launchPhone() {
+// A fresh profile in a temporary directory, 360×740, Japanese. close() removes the profile. `args`: more
+// Chromium flags (a fake camera, say).
+export async function launchPhone({ args = [] } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'tadaima-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium', args: FLAGS, headless: true,
+    executablePath: '/usr/bin/chromium', args: [...FLAGS, ...args], headless: true,
     viewport: { width: 360, height: 740 }, locale: 'ja-JP',
   });
   return {

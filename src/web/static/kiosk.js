@@ -173,6 +173,7 @@
   var camButton = root.querySelector('[data-qa="kiosk-camera"]');
   var video = root.querySelector('video');
   var stream = null;
+  var pixels = false;  // the decoder takes ImageData (zxing), not the video element (BarcodeDetector)
   function decoder() {
     if ('BarcodeDetector' in window) {
       return window.BarcodeDetector.getSupportedFormats().then(function (formats) {
@@ -185,10 +186,20 @@
     }
     return zxingDecoder();
   }
+  // zxing-wasm (its script defines ZXingWASM), with the .wasm file served by this server, not a CDN.
   function zxingDecoder() {
-    var url = root.dataset.zxing;
-    if (!url) return Promise.resolve(null);
-    return import(url).then(function (m) { return m.decoder(root.dataset.zxingWasm); });
+    var Z = window.ZXingWASM;
+    var wasm = root.dataset.zxingWasm;
+    if (!Z || !wasm) return Promise.resolve(null);
+    Z.prepareZXingModule({
+      overrides: { locateFile: function (path, prefix) { return /\.wasm$/.test(path) ? wasm : prefix + path; } },
+      fireImmediately: true
+    });
+    pixels = true;
+    return Promise.resolve(function (imageData) {
+      return Z.readBarcodes(imageData, { formats: ['QRCode'], tryHarder: true, maxNumberOfSymbols: 1 })
+        .then(function (found) { return found.length && found[0].isValid ? found[0].text : ''; });
+    });
   }
   function startCamera() {
     return navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false })
@@ -204,7 +215,7 @@
         function tick() {
           if (!stream) return;
           var source = video;
-          if (!('BarcodeDetector' in window) && video.videoWidth) {
+          if (pixels && video.videoWidth) {
             canvas.width = video.videoWidth;
             canvas.height = video.videoHeight;
             var c = canvas.getContext('2d', { willReadFrequently: true });

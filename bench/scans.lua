@@ -1,0 +1,34 @@
+-- wrk: kiosk scans, each with its own scan_id, the cards of one site in turn, the scan time now.
+-- Environment: BENCH_CARDS (a file of "child-id payload" lines), BENCH_KIOSK (the kiosk credential),
+-- BENCH_DELAY_MS (optional: a pause per connection between requests, for a fixed rate).
+local cards = {}
+for line in io.lines(os.getenv("BENCH_CARDS")) do
+  local payload = line:match("^%d+ (%S+)$")
+  if payload then cards[#cards + 1] = payload end
+end
+local kiosk = os.getenv("BENCH_KIOSK")
+local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+local threads = 0
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+
+local n = 0
+function request()
+  n = n + 1
+  local body = string.format('{"card":"%s","scan_id":"b%d-%d-%d","scanned_at":"%s"}',
+    cards[(n % #cards) + 1], tid, n, math.random(1, 1000000000), os.date("!%Y-%m-%dT%H:%M:%S.000Z"))
+  return wrk.format("POST", "/api/v1/kiosk/scans",
+    { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. kiosk }, body)
+end
+
+function delay()
+  return delay_ms
+end
+
+local errors = 0
+function response(status, headers, body)
+  if status ~= 201 and status ~= 200 then errors = errors + 1 end
+end
