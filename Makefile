@@ -14,7 +14,7 @@ build: setup
 
 build-sanitize: setup
 	cmake --preset sanitize >/dev/null
-	cmake --build --preset sanitize -j $(JOBS) --target unit_tests integration_tests
+	cmake --build --preset sanitize -j $(JOBS) --target unit_tests integration_tests tadaima
 
 # A fresh dummy city on SQLite at var/demo.db, served on http://127.0.0.1:8080 (Ctrl-C stops it).
 demo: build

@@ -26,6 +26,7 @@ std::pair<SiteInput, FormErrors> ValidateSite(const http::Params& form) {
     in.name_kana = app::KanaField(form, "name_kana", errors, false);
     in.address = app::TextField(form, "address", errors, false, 200);
     in.phone = app::PhoneField(form, "phone", errors);
+    if (auto repeat = app::IntField(form, "repeat_scan_seconds", errors, 0, 3600)) in.repeat_scan_seconds = *repeat;
     for (int wd : kWeekdayOrder) {
         std::string o = "open_" + std::to_string(wd), c = "close_" + std::to_string(wd);
         std::string ov = app::Trimmed(form.GetOr(o)), cv = app::Trimmed(form.GetOr(c));
@@ -95,6 +96,7 @@ data SiteData(const Ctx& ctx, const Site& s) {
     d.set("kind_label", ctx.T("site_kind_" + s.fields.kind));
     d.set("address", s.fields.address);
     d.set("phone", s.fields.phone);
+    d.set("repeat_scan_seconds", std::to_string(s.fields.repeat_scan_seconds));
     d.set("child_count", std::to_string(s.child_count));
     if (!s.active) d.set("inactive", true);
     return d;
@@ -111,6 +113,7 @@ http::Response RenderForm(Ctx& ctx, const web::TemplateRef& tmpl, const std::opt
         f.set("name_kana", site->fields.name_kana);
         f.set("address", site->fields.address);
         f.set("phone", site->fields.phone);
+        f.set("repeat_scan_seconds", std::to_string(site->fields.repeat_scan_seconds));
         body.set("form", f);
     }
     std::string kind = posted ? posted->GetOr("kind") : site ? site->fields.kind : "gakudo";

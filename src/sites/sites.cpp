@@ -116,15 +116,18 @@ std::optional<Site> GetSite(db::ReadTx& tx, common::SiteId id) {
     if (!r) return std::nullopt;
     Site s = FromRow(*r);
     LoadHours(tx, s);
+    s.fields.repeat_scan_seconds =
+        static_cast<int>(tx.QueryOne("SELECT repeat_scan_seconds FROM site WHERE id = ?", id).Int(0));
     return s;
 }
 
 common::SiteId InsertSite(db::WriteTx& tx, common::CityId city, const SiteInput& in, const common::Clock& clock) {
     auto now = FormatInstant(clock.Now());
     auto id = tx.QueryOne(
-                    "INSERT INTO site (city_id, kind, name, name_kana, address, phone, search_key, created_at, "
-                    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    city, in.kind, in.name, in.name_kana, in.address, in.phone, SearchKey(in), now, now)
+                    "INSERT INTO site (city_id, kind, name, name_kana, address, phone, search_key, "
+                    "repeat_scan_seconds, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    city, in.kind, in.name, in.name_kana, in.address, in.phone, SearchKey(in), in.repeat_scan_seconds,
+                    now, now)
                   .Id<common::SiteId>(0);
     WriteHours(tx, id, in.hours, clock);
     return id;
@@ -132,9 +135,10 @@ common::SiteId InsertSite(db::WriteTx& tx, common::CityId city, const SiteInput&
 
 void UpdateSite(db::WriteTx& tx, common::SiteId id, const SiteInput& in, const common::Clock& clock) {
     tx.Exec(
-        "UPDATE site SET kind = ?, name = ?, name_kana = ?, address = ?, phone = ?, search_key = ?, updated_at = ? "
-        "WHERE id = ?",
-        in.kind, in.name, in.name_kana, in.address, in.phone, SearchKey(in), FormatInstant(clock.Now()), id);
+        "UPDATE site SET kind = ?, name = ?, name_kana = ?, address = ?, phone = ?, search_key = ?, "
+        "repeat_scan_seconds = ?, updated_at = ? WHERE id = ?",
+        in.kind, in.name, in.name_kana, in.address, in.phone, SearchKey(in), in.repeat_scan_seconds,
+        FormatInstant(clock.Now()), id);
     WriteHours(tx, id, in.hours, clock);
 }
 

@@ -27,6 +27,7 @@ struct SiteInput {
     std::string address;
     std::string phone;
     std::vector<OpeningHours> hours;
+    int repeat_scan_seconds = 60;  // a second scan of a card within this is "already recorded" (0–3600)
 };
 
 struct Site {

@@ -9,6 +9,7 @@
 #include "attendance/cards.hpp"
 #include "attendance/kiosks.hpp"
 #include "harness.hpp"
+#include "sites/sites.hpp"
 
 namespace {
 
@@ -137,6 +138,27 @@ TEST_P(Attendance, EachRefusalHasItsOwnMessageAndRecordsNothing) {
     EXPECT_EQ(Events(), 2);
     EXPECT_EQ(AuditCount("card.reissue"), 1);
     EXPECT_EQ(AuditCount("kiosk.revoke"), 1);
+}
+
+TEST_P(Attendance, TheRepeatIntervalIsTheSitesSetting) {
+    SignIn("manager1", "tadaima-demo");
+    Get("/sites/1/edit");
+    auto site = database().Read([](db::ReadTx& tx) { return *sites::GetSite(tx, common::SiteId(1)); });
+    EXPECT_EQ(site.fields.repeat_scan_seconds, 60);
+    std::vector<std::pair<std::string, std::string>> form{{"kind", site.fields.kind},
+                                                          {"name", site.fields.name},
+                                                          {"name_kana", site.fields.name_kana},
+                                                          {"repeat_scan_seconds", "5000"}};
+    EXPECT_EQ(Post("/sites/1", form).status, 422);
+    form.back().second = "10";
+    ASSERT_EQ(Post("/sites/1", form).status, 303);
+    EXPECT_NE(Get("/sites/1").body.find("data-qa=\"repeat-scan-seconds\">10<"), std::string::npos);
+    // 15 seconds apart: two scans now, an entry and an exit.
+    auto now = clock_.Now();
+    EXPECT_EQ(Scan(card_, "r1", now - std::chrono::seconds(15)).status, 201);
+    auto second = Scan(card_, "r2", now);
+    EXPECT_EQ(second.status, 201);
+    EXPECT_EQ(Field(second.body, "direction"), "out");
 }
 
 TEST_P(Attendance, BadInputIsRefusedInTheUsersLanguage) {
