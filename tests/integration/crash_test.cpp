@@ -27,22 +27,12 @@ extern char** environ;
 namespace {
 
 namespace fs = std::filesystem;
+using testing_support::Accepts;
 using testing_support::DbTest;
 
 constexpr int kScans = 5000;
 constexpr int kClients = 8;
 constexpr int kKills = 5;
-
-bool Accepts(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    close(fd);
-    return ok;
-}
 
 // The server binary beside this test binary (the sanitizer build has none).
 fs::path ServerBinary() { return fs::read_symlink("/proc/self/exe").parent_path() / "tadaima"; }

@@ -36,6 +36,9 @@ class PostgresCluster {
 
 std::filesystem::path MakeTempDir(const std::string& prefix);
 
+// Whether something accepts TCP connections on 127.0.0.1:port now (a server the test started).
+bool Accepts(int port);
+
 // A mail as a test reads it: the header fields we check, decoded.
 struct Mail {
     std::string to;

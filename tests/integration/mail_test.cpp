@@ -24,19 +24,9 @@ extern char** environ;
 namespace {
 
 namespace fs = std::filesystem;
+using testing_support::Accepts;
 using testing_support::DbTest;
 using testing_support::Mail;
-
-bool Accepts(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    close(fd);
-    return ok;
-}
 
 // aiosmtpd on a loopback port, delivering into a Maildir.
 class SmtpServer {
