@@ -21,9 +21,7 @@ bool Expired(const std::string& instant, const common::Clock& clock) {
 std::string SignInKey(std::string_view email) { return common::Sha256Hex("guardian:" + NormaliseEmail(email)); }
 }  // namespace
 
-std::string NewLetterCode() {
-    return FormatCode(common::RandomCode(12));
-}
+std::string NewLetterCode() { return FormatCode(common::RandomCode(12)); }
 
 std::string NormaliseCode(std::string_view typed) {
     std::string folded = common::FoldForSearch(typed);  // NFKC: full-width letters and digits become ASCII
