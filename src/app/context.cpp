@@ -166,6 +166,15 @@ data PagerData(const Ctx& ctx, const Paging& p, std::int64_t total) {
     return d;
 }
 
+http::Response Download(std::string bytes, std::string content_type, const std::string& filename, bool attachment) {
+    http::Response res;
+    res.body = std::move(bytes);
+    res.content_type = std::move(content_type);
+    res.SetHeader("Content-Disposition",
+                  std::string(attachment ? "attachment" : "inline") + "; filename=\"" + filename + "\"");
+    return res;
+}
+
 std::string SafeLocalPath(const std::string& next) {
     if (next.empty() || next[0] != '/' || (next.size() > 1 && (next[1] == '/' || next[1] == '\\'))) return "/";
     for (char c : next) {

@@ -119,6 +119,10 @@ Paging ParsePaging(const http::Request& req);
 // {pager: {total, from, to, prev_url, next_url}} keeping the other query parameters.
 kainjow::mustache::data PagerData(const Ctx& ctx, const Paging& p, std::int64_t total);
 
+// A generated file (a PDF, an image) as the answer: shown in the browser (inline) or saved (attachment).
+http::Response Download(std::string bytes, std::string content_type, const std::string& filename,
+                        bool attachment = true);
+
 // A `next` target that is a path on this site, else "/": never a redirect to another site (//host, /\host) or a
 // target with control characters in it.
 std::string SafeLocalPath(const std::string& next);

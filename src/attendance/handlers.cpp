@@ -65,14 +65,6 @@ void Publish(const Ctx& ctx, common::SiteId site, common::ChildId child, const s
     live->Publish(site, date, StateEvent(child, day, event_id));
 }
 
-http::Response Download(std::string bytes, std::string content_type, const std::string& filename) {
-    http::Response res;
-    res.body = std::move(bytes);
-    res.content_type = std::move(content_type);
-    res.SetHeader("Content-Disposition", "inline; filename=\"" + filename + "\"");
-    return res;
-}
-
 // A site the actor may see (else 404) and act on (else 403).
 void RequireAtSite(const Ctx& ctx, common::SiteId site, Action action) {
     const auto& actor = ctx.RequireActor();
@@ -333,7 +325,7 @@ http::Response Handlers::SiteCards(Ctx& ctx) const {
         return out;
     });
     if (faces.empty()) return http::Response::Redirect("/sites/" + site_id.ToString() + "?notice=no_cards");
-    return Download(RenderCardSheet(faces), "application/pdf", "cards-site-" + site_id.ToString() + ".pdf");
+    return app::Download(RenderCardSheet(faces), "application/pdf", "cards-site-" + site_id.ToString() + ".pdf", false);
 }
 
 http::Response Handlers::ChildCard(Ctx& ctx, print::Format format) const {
@@ -352,7 +344,7 @@ http::Response Handlers::ChildCard(Ctx& ctx, print::Format format) const {
                        : format == print::Format::kSvg ? "image/svg+xml"
                                                        : "application/pdf";
     const char* ext = format == print::Format::kPng ? "png" : format == print::Format::kSvg ? "svg" : "pdf";
-    return Download(RenderCard(*face, format), type, "card-" + id.ToString() + "." + ext);
+    return app::Download(RenderCard(*face, format), type, "card-" + id.ToString() + "." + ext, false);
 }
 
 http::Response Handlers::ReissueCard(Ctx& ctx) const {

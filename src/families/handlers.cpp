@@ -70,15 +70,6 @@ data WithValues(const Ctx& ctx, const app::FormErrors& errors) {
     return body;
 }
 
-http::Response Pdf(std::string bytes, const std::string& filename) {
-    http::Response res;
-    res.status = 200;
-    res.body = std::move(bytes);
-    res.content_type = "application/pdf";
-    res.SetHeader("Content-Disposition", "attachment; filename=\"" + filename + "\"");
-    return res;
-}
-
 }  // namespace
 
 // ---- Registration from a letter -----------------------------------------------------------------------------------
@@ -508,7 +499,7 @@ http::Response Handlers::ChildLetter(Ctx& ctx) const {
         return ContentFor(ctx, *child, *site, issued);
     });
     if (!content) throw http::NotFound();
-    return Pdf(RenderLetters({*content}), "letter-" + id.ToString() + ".pdf");
+    return app::Download(RenderLetters({*content}), "application/pdf", "letter-" + id.ToString() + ".pdf");
 }
 
 http::Response Handlers::SiteLetters(Ctx& ctx) const {
@@ -535,7 +526,7 @@ http::Response Handlers::SiteLetters(Ctx& ctx) const {
         return out;
     });
     if (letters.empty()) return http::Response::Redirect("/sites/" + site_id.ToString() + "?notice=no_letters");
-    return Pdf(RenderLetters(letters), "letters-site-" + site_id.ToString() + ".pdf");
+    return app::Download(RenderLetters(letters), "application/pdf", "letters-site-" + site_id.ToString() + ".pdf");
 }
 
 http::Response Handlers::EndLink(Ctx& ctx) const {
