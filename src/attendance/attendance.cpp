@@ -26,7 +26,6 @@ constexpr std::string_view kEffective =
 struct LastMark {
     common::EventId id;
     Mark mark;
-    std::string occurred_at;
 };
 
 std::optional<LastMark> LastMarkBefore(db::ReadTx& tx, common::ChildId child, const std::string& date,
@@ -37,8 +36,8 @@ std::optional<LastMark> LastMarkBefore(db::ReadTx& tx, common::ChildId child, co
         std::string(kEffective) + " ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1";
     auto r = tx.QueryOptional(sql, child, date, at);
     if (!r) return std::nullopt;
-    std::string occurred = common::CanonicalInstant(r->Text(2));
-    return LastMark{r->Id<common::EventId>(0), Mark{*ParseDirection(r->Text(1)), InstantOf(occurred)}, occurred};
+    return LastMark{r->Id<common::EventId>(0),
+                    Mark{*ParseDirection(r->Text(1)), InstantOf(common::CanonicalInstant(r->Text(2)))}};
 }
 
 }  // namespace
@@ -130,8 +129,9 @@ ScanResult RecordScan(db::WriteTx& tx, std::string_view credential, const ScanRe
         out.replay = true;
         out.event_id = r->Id<common::EventId>(0);
         out.direction = *ParseDirection(r->Text(1));
-        out.occurred_at = common::CanonicalInstant(r->Text(2));
-        out.recorded_at = common::CanonicalInstant(r->Text(3));
+        out.occurred_at = InstantOf(common::CanonicalInstant(r->Text(2)));
+        out.recorded_at = InstantOf(common::CanonicalInstant(r->Text(3)));
+        out.delayed = *out.recorded_at - out.occurred_at > kDelayedAfter;
         out.child = r->Id<common::ChildId>(4);
         out.facility_date = r->Text(5);
         out.display_name = DisplayName(r->Text(6), r->Text(7));
@@ -177,10 +177,11 @@ ScanResult RecordScan(db::WriteTx& tx, std::string_view credential, const ScanRe
     if (decision.repeat) {
         out.status = ScanStatus::kAlreadyRecorded;
         out.event_id = last->id;
-        out.occurred_at = last->occurred_at;
+        out.occurred_at = last->mark.at;
         return out;
     }
-    std::string now = common::FormatInstant(clock.Now());
+    auto recorded = clock.Now();
+    std::string now = common::FormatInstant(recorded);
     out.event_id = tx.QueryOne(
                          "INSERT INTO attendance_event (child_id, site_id, facility_date, kind, occurred_at, source, "
                          "kiosk_id, scan_id, card_id, created_at) VALUES (?, ?, ?, ?, ?, 'kiosk', ?, ?, ?, ?) "
@@ -189,8 +190,9 @@ ScanResult RecordScan(db::WriteTx& tx, std::string_view credential, const ScanRe
                          scan.scan_id, std::get<common::CardId>(parsed), now)
                        .Id<common::EventId>(0);
     out.status = ScanStatus::kRecorded;
-    out.occurred_at = at;
-    out.recorded_at = now;
+    out.occurred_at = scan.scanned_at;
+    out.recorded_at = recorded;
+    out.delayed = recorded - scan.scanned_at > kDelayedAfter;
     TouchKiosk(tx, *kiosk, clock);
     return out;
 }

@@ -70,13 +70,16 @@ struct ScanResult {
     common::ChildId child;
     common::SiteId site;
     common::KioskId kiosk;
-    std::string display_name;  // "山田 太郎"
-    std::string kana;          // "やまだ たろう"
-    common::EventId event_id;  // the recorded (or repeated) mark
-    std::string occurred_at;   // the scan time it is recorded at
-    std::string recorded_at;   // when the server recorded it
+    std::string display_name;                    // "山田 太郎"
+    std::string kana;                            // "やまだ たろう"
+    common::EventId event_id;                    // the recorded (or repeated) mark
+    common::Instant occurred_at;                 // the scan time it is recorded at
+    std::optional<common::Instant> recorded_at;  // when the server recorded it (none for a repeat)
+    bool delayed = false;                        // recorded more than kDelayedAfter after the scan
     std::string facility_date;
 };
+// A scan recorded this long after it was made came from a kiosk that was offline: "sent late".
+inline constexpr auto kDelayedAfter = std::chrono::minutes(2);
 // Checks the credential, the card and the rules, and records the scan (one row, or none for a repeat) in tx.
 ScanResult RecordScan(db::WriteTx& tx, std::string_view credential, const ScanRequest& scan, std::string_view secret,
                       const common::Clock& clock);

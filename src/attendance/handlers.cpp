@@ -27,7 +27,6 @@ namespace {
 
 constexpr auto kFutureSkew = std::chrono::minutes(5);        // a kiosk clock slightly ahead is still believed
 constexpr auto kOldestScan = std::chrono::hours(24 * 14);    // an offline kiosk's queue older than this is refused
-constexpr auto kDelayed = std::chrono::minutes(2);           // recorded this long after the scan: sent late
 constexpr int kKioskCookieSeconds = 60 * 60 * 24 * 365 * 5;  // a kiosk stays paired until revoked
 
 std::string Today(const Ctx& ctx) { return common::FormatDate(common::TokyoDate(ctx.svc.clock.Now())); }
@@ -220,12 +219,6 @@ http::Response Handlers::Scan(Ctx& ctx) const {
     }
     bool recorded = r.status == ScanStatus::kRecorded;
     if (recorded) Publish(ctx, r.site, r.child, r.facility_date, r.event_id.value);
-    bool delayed = false;
-    if (!r.recorded_at.empty()) {
-        auto rec = common::ParseInstant(r.recorded_at);
-        auto occ = common::ParseInstant(r.occurred_at);
-        delayed = rec && occ && *rec - *occ > kDelayed;
-    }
     boost::json::object child{{"id", r.child.value}, {"display_name", r.display_name}, {"kana", r.kana}};
     boost::json::object body{{"status", std::string(ScanStatusName(r.status))},
                              {"duplicate", !recorded},
@@ -233,10 +226,10 @@ http::Response Handlers::Scan(Ctx& ctx) const {
                              {"child", std::move(child)},
                              {"scan_id", scan.scan_id},
                              {"event_id", r.event_id.value},
-                             {"scanned_at", r.occurred_at},
-                             {"time", common::FormatTokyoTime(*common::ParseInstant(r.occurred_at))},
-                             {"delayed", delayed}};
-    if (!r.recorded_at.empty()) body["recorded_at"] = r.recorded_at;
+                             {"scanned_at", common::FormatInstant(r.occurred_at)},
+                             {"time", common::FormatTokyoTime(r.occurred_at)},
+                             {"delayed", r.delayed}};
+    if (r.recorded_at) body["recorded_at"] = common::FormatInstant(*r.recorded_at);
     return http::Response::Json(boost::json::serialize(body), recorded ? 201 : 200);
 }
 
