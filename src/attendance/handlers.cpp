@@ -566,12 +566,13 @@ http::Response Handlers::Correct(Ctx& ctx) const {
     const auto& actor = ctx.RequireActor();
     auto event_id = common::EventId(app::IdParam(ctx));
     auto today = common::TokyoDate(ctx.svc.clock.Now());
-    auto event = ctx.svc.db.Read([&](db::ReadTx& tx) { return GetEvent(tx, event_id); });
-    if (!event) throw http::NotFound();
-    auto child = ctx.svc.db.Read([&](db::ReadTx& tx) {
-        return children::ChildForActor(tx, actor, event->child, Action::kAttendanceEdit, today);
+    // The event, if its child is one the actor may see (else 404) and correct (else 403).
+    auto event = ctx.svc.db.Read([&](db::ReadTx& tx) -> std::optional<Event> {
+        auto e = GetEvent(tx, event_id);
+        if (!e || !children::ChildForActor(tx, actor, e->child, Action::kAttendanceEdit, today)) return std::nullopt;
+        return e;
     });
-    if (!child) throw http::NotFound();
+    if (!event) throw http::NotFound();
     app::FormErrors errors;
     std::string action = ctx.form.GetOr("action");
     std::optional<common::Instant> new_time;
