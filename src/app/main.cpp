@@ -198,13 +198,34 @@ std::string ReadPassword() {
     return first;
 }
 
-int UserCreate(const Config& config, int argc, char** argv) {
+// --name value pairs after the subcommand's two words.
+std::map<std::string, std::string> Options(int argc, char** argv, const std::string& usage) {
     std::map<std::string, std::string> opts;
     for (int i = 3; i < argc; ++i) {
         std::string arg = argv[i];
-        if (!arg.starts_with("--") || i + 1 >= argc) throw std::runtime_error("user create: unexpected " + arg);
+        if (!arg.starts_with("--") || i + 1 >= argc) throw std::runtime_error(usage);
         opts[arg.substr(2)] = argv[++i];
     }
+    return opts;
+}
+
+std::int64_t IdOption(const std::map<std::string, std::string>& opts, const std::string& name,
+                      const std::string& usage) {
+    auto it = opts.find(name);
+    if (it == opts.end()) throw std::runtime_error(usage);
+    std::size_t used = 0;
+    std::int64_t id = 0;
+    try {
+        id = std::stoll(it->second, &used);
+    } catch (const std::exception&) {
+    }
+    if (used != it->second.size() || id <= 0) throw std::runtime_error("--" + name + " must be an id: " + usage);
+    return id;
+}
+
+int UserCreate(const Config& config, int argc, char** argv) {
+    auto opts =
+        Options(argc, argv, "usage: tadaima user create --login L --name N --role R [--site S] [--language ja|en]");
     for (const char* required : {"login", "name", "role"}) {
         if (!opts.count(required)) throw std::runtime_error(std::string("user create: --") + required + " is required");
     }
@@ -307,31 +328,6 @@ int RosterImport(const Config& config, int argc, char** argv) {
     return report.errors.empty() ? 0 : 1;
 }
 
-// --name value pairs after the subcommand's two words.
-std::map<std::string, std::string> Options(int argc, char** argv, const std::string& usage) {
-    std::map<std::string, std::string> opts;
-    for (int i = 3; i < argc; ++i) {
-        std::string arg = argv[i];
-        if (!arg.starts_with("--") || i + 1 >= argc) throw std::runtime_error(usage);
-        opts[arg.substr(2)] = argv[++i];
-    }
-    return opts;
-}
-
-std::int64_t IdOption(const std::map<std::string, std::string>& opts, const std::string& name,
-                      const std::string& usage) {
-    auto it = opts.find(name);
-    if (it == opts.end()) throw std::runtime_error(usage);
-    std::size_t used = 0;
-    std::int64_t id = 0;
-    try {
-        id = std::stoll(it->second, &used);
-    } catch (const std::exception&) {
-    }
-    if (used != it->second.size() || id <= 0) throw std::runtime_error("--" + name + " must be an id: " + usage);
-    return id;
-}
-
 int KioskCreate(const Config& config, int argc, char** argv) {
     const std::string usage = "usage: tadaima kiosk create --site S [--name N]";
     auto opts = Options(argc, argv, usage);
@@ -362,6 +358,16 @@ int CardShow(const Config& config, int argc, char** argv) {
     std::string secret = LoadOrCreateSecret(config.secret_file);
     auto database = OpenDatabase(config);
     common::SystemClock clock;
+    // The child's card in use; one made here (the child had none) is audited.
+    auto card_of = [&](db::WriteTx& tx, common::ChildId child, std::optional<common::SiteId> site) {
+        if (auto card = attendance::ActiveCard(tx, child)) return card->id;
+        auto id = attendance::IssueCard(tx, child, clock);
+        auto ev = OperatorEvent("card.issue", common::UserId(0), site);
+        ev.target_kind = "child";
+        ev.target_id = child.value;
+        auth::WriteAudit(tx, ev, clock);
+        return id;
+    };
     if (opts.count("site")) {
         // Every child placed at the site today: "child-id payload" per line.
         auto site = common::SiteId(IdOption(opts, "site", usage));
@@ -374,15 +380,7 @@ int CardShow(const Config& config, int argc, char** argv) {
                           "AND c.deactivated_at IS NULL ORDER BY p.child_id",
                           site, today, today)) {
                 auto child = r.Id<common::ChildId>(0);
-                bool existed = attendance::ActiveCard(tx, child).has_value();
-                auto card = attendance::EnsureCard(tx, child, clock);
-                if (!existed) {
-                    auto ev = OperatorEvent("card.issue", common::UserId(0), site);
-                    ev.target_kind = "child";
-                    ev.target_id = child.value;
-                    auth::WriteAudit(tx, ev, clock);
-                }
-                out.push_back(child.ToString() + " " + attendance::CardPayload(secret, card));
+                out.push_back(child.ToString() + " " + attendance::CardPayload(secret, card_of(tx, child, site)));
             }
             return out;
         });
@@ -394,15 +392,7 @@ int CardShow(const Config& config, int argc, char** argv) {
         if (tx.Query("SELECT 1 FROM child WHERE id = ?", child).empty()) {
             throw std::runtime_error("card show: there is no child " + child.ToString());
         }
-        auto existing = attendance::ActiveCard(tx, child);
-        auto id = attendance::EnsureCard(tx, child, clock);
-        if (!existing) {
-            auto ev = OperatorEvent("card.issue", common::UserId(0));
-            ev.target_kind = "child";
-            ev.target_id = child.value;
-            auth::WriteAudit(tx, ev, clock);
-        }
-        return id;
+        return card_of(tx, child, std::nullopt);
     });
     std::cout << attendance::CardPayload(secret, card) << "\n";
     return 0;
