@@ -272,6 +272,30 @@ class PermissionMatrix : public AppTest {
             }
         }
     }
+    // Every staff route, without a staff session (but with whatever cookies are set), is the sign-in page or a
+    // refusal and changes nothing; with a bearer token, POSTs are also sent as JSON with it.
+    void ExpectOnlyTheSignInPage(const std::string& bearer = "") {
+        for (const auto& c : Table()) {
+            std::string path = Fill(c.pattern, own_);
+            auto before = Fingerprint();
+            if (std::string(c.method) == "GET") {
+                auto r = Get(path);
+                EXPECT_EQ(r.status, 303) << path;
+                EXPECT_TRUE(r.location.starts_with("/login?next=")) << path;
+            } else {
+                Get("/login");
+                auto r = Post(path, c.form);
+                EXPECT_TRUE(r.status == 401 || r.status == 403) << "POST " << path << " → " << r.status;
+                if (!bearer.empty()) {
+                    // A JSON body is no form: refused before any handler (400), or for want of a session.
+                    auto json = PostJson(path, "{}", {{"authorization", "Bearer " + bearer}});
+                    EXPECT_TRUE(json.status == 400 || json.status == 401 || json.status == 403)
+                        << "POST " << path << " → " << json.status;
+                }
+            }
+            EXPECT_EQ(Fingerprint(), before) << c.method << " " << path;
+        }
+    }
     Objects own_{}, other_{};
 };
 
@@ -298,22 +322,7 @@ TEST_P(PermissionMatrix, MunicipalAdmin) { RunAs(0, "admin"); }
 TEST_P(PermissionMatrix, SiteManager) { RunAs(1, "manager1"); }
 TEST_P(PermissionMatrix, Staff) { RunAs(2, "staff1"); }
 
-TEST_P(PermissionMatrix, NobodySignedInGetsAnythingButTheSignInPage) {
-    for (const auto& c : Table()) {
-        std::string path = Fill(c.pattern, own_);
-        auto before = Fingerprint();
-        if (std::string(c.method) == "GET") {
-            auto r = Get(path);
-            EXPECT_EQ(r.status, 303) << path;
-            EXPECT_TRUE(r.location.starts_with("/login?next=")) << path;
-        } else {
-            Get("/login");
-            auto r = Post(path, c.form);
-            EXPECT_TRUE(r.status == 401 || r.status == 403) << "POST " << path << " → " << r.status;
-            EXPECT_EQ(Fingerprint(), before) << "POST " << path;
-        }
-    }
-}
+TEST_P(PermissionMatrix, NobodySignedInGetsAnythingButTheSignInPage) { ExpectOnlyTheSignInPage(); }
 
 // A kiosk's credential scans at its own site and opens nothing else: every staff route, with the credential as
 // the kiosk page's cookie and as a bearer token, is the sign-in page or a refusal, and changes nothing.
@@ -322,24 +331,7 @@ TEST_P(PermissionMatrix, AKioskCredentialScansAndDoesNothingElse) {
         return attendance::CardPayload(config_.secret, attendance::EnsureCard(tx, common::ChildId(own_.child), clock_));
     });
     cookies_["tadaima_kiosk"] = own_.kiosk_credential;
-    for (const auto& c : Table()) {
-        std::string path = Fill(c.pattern, own_);
-        auto before = Fingerprint();
-        if (std::string(c.method) == "GET") {
-            auto r = Get(path);
-            EXPECT_EQ(r.status, 303) << path;
-            EXPECT_TRUE(r.location.starts_with("/login?next=")) << path;
-        } else {
-            Get("/login");
-            auto r = Post(path, c.form);
-            EXPECT_TRUE(r.status == 401 || r.status == 403) << "POST " << path << " → " << r.status;
-            // A JSON body is no form: refused before any handler (400), or for want of a session.
-            auto bearer = PostJson(path, "{}", {{"authorization", "Bearer " + own_.kiosk_credential}});
-            EXPECT_TRUE(bearer.status == 400 || bearer.status == 401 || bearer.status == 403)
-                << "POST " << path << " → " << bearer.status;
-        }
-        EXPECT_EQ(Fingerprint(), before) << c.method << " " << path;
-    }
+    ExpectOnlyTheSignInPage(own_.kiosk_credential);
     // …and the scan itself works, with either.
     std::string at = common::FormatInstant(clock_.Now());
     EXPECT_EQ(PostJson("/api/v1/kiosk/scans", R"({"card":")" + card + R"(","scan_id":"m1","scanned_at":")" + at + "\"}")
