@@ -12,7 +12,7 @@ struct Config {
     std::string database = "var/tadaima.db";  // a SQLite path or a postgresql:// URL
     std::string secret_file = "var/secret.key";
     bool secure_cookies = false;  // set when served over TLS (directly or behind a proxy)
-    int worker_threads = 8;
+    int worker_threads = 32;      // handlers block on the database; more of them wait together for one commit
     int db_pool_size = 8;
     http::Limits limits;
     std::string log_level = "info";

@@ -105,8 +105,8 @@ std::string_view ScanStatusName(ScanStatus s) {
     return "card_unreadable";
 }
 
-ScanResult RecordScan(db::WriteTx& tx, std::string_view credential, const ScanRequest& scan, std::string_view secret,
-                      const common::Clock& clock) {
+std::variant<ScanResult, CheckedScan> CheckScan(db::ReadTx& tx, std::string_view credential, const ScanRequest& scan,
+                                                std::string_view secret) {
     ScanResult out;
     auto kiosk = FindKiosk(tx, credential);
     if (!kiosk) {
@@ -145,12 +145,13 @@ ScanResult RecordScan(db::WriteTx& tx, std::string_view credential, const ScanRe
         return out;
     }
     out.facility_date = common::FormatDate(common::TokyoDate(scan.scanned_at));
+    auto card_id = std::get<common::CardId>(parsed);
     auto card = tx.QueryOptional(
         "SELECT c.child_id, c.revoked_at, ch.family_name, ch.given_name, ch.family_kana, ch.given_kana, "
         "ch.deactivated_at, EXISTS (SELECT 1 FROM child_placement p WHERE p.child_id = c.child_id AND p.site_id = ? "
         "AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?)) FROM card c JOIN child ch ON "
         "ch.id = c.child_id WHERE c.id = ?",
-        kiosk->site_id, out.facility_date, out.facility_date, std::get<common::CardId>(parsed));
+        kiosk->site_id, out.facility_date, out.facility_date, card_id);
     if (!card) {
         out.status = ScanStatus::kUnreadable;  // signed, but no such card here
         return out;
@@ -168,11 +169,24 @@ ScanResult RecordScan(db::WriteTx& tx, std::string_view credential, const ScanRe
     out.child = card->Id<common::ChildId>(0);
     out.display_name = DisplayName(card->Text(2), card->Text(3));
     out.kana = DisplayName(card->Text(4), card->Text(5));
+    return CheckedScan{std::move(*kiosk), card_id, std::move(out)};
+}
+
+std::optional<ScanResult> RecordCheckedScan(db::WriteTx& tx, const CheckedScan& checked, const ScanRequest& scan,
+                                            const common::Clock& clock) {
+    const Kiosk& kiosk = checked.kiosk;
+    ScanResult out = checked.result;
+    // Both looked up outside this transaction: revoked since, the full check must tell why.
+    auto usable = tx.QueryOne(
+        "SELECT (SELECT revoked_at FROM kiosk WHERE id = ?) IS NULL AND (SELECT revoked_at FROM card WHERE id = ?) "
+        "IS NULL",
+        kiosk.id, checked.card);
+    if (usable.Text(0) != "1" && usable.Text(0) != "t") return std::nullopt;
 
     std::string at = common::FormatInstant(scan.scanned_at);
     auto last = LastMarkBefore(tx, out.child, out.facility_date, at);
     auto decision = DecideScan(last ? std::optional(last->mark) : std::nullopt, scan.scanned_at,
-                               std::chrono::seconds(kiosk->repeat_scan_seconds));
+                               std::chrono::seconds(kiosk.repeat_scan_seconds));
     out.direction = decision.direction;
     if (decision.repeat) {
         out.status = ScanStatus::kAlreadyRecorded;
@@ -181,20 +195,29 @@ ScanResult RecordScan(db::WriteTx& tx, std::string_view credential, const ScanRe
         return out;
     }
     auto recorded = clock.Now();
-    std::string now = common::FormatInstant(recorded);
-    out.event_id = tx.QueryOne(
-                         "INSERT INTO attendance_event (child_id, site_id, facility_date, kind, occurred_at, source, "
-                         "kiosk_id, scan_id, card_id, created_at) VALUES (?, ?, ?, ?, ?, 'kiosk', ?, ?, ?, ?) "
-                         "RETURNING id",
-                         out.child, kiosk->site_id, out.facility_date, DirectionName(decision.direction), at, kiosk->id,
-                         scan.scan_id, std::get<common::CardId>(parsed), now)
-                       .Id<common::EventId>(0);
+    // No row: the same scan_id was recorded since it was checked (a retry racing the first try).
+    auto row = tx.QueryOptional(
+        "INSERT INTO attendance_event (child_id, site_id, facility_date, kind, occurred_at, source, kiosk_id, scan_id, "
+        "card_id, created_at) VALUES (?, ?, ?, ?, ?, 'kiosk', ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+        out.child, kiosk.site_id, out.facility_date, DirectionName(decision.direction), at, kiosk.id, scan.scan_id,
+        checked.card, common::FormatInstant(recorded));
+    if (!row) return std::nullopt;
+    out.event_id = row->Id<common::EventId>(0);
     out.status = ScanStatus::kRecorded;
     out.occurred_at = scan.scanned_at;
     out.recorded_at = recorded;
     out.delayed = recorded - scan.scanned_at > kDelayedAfter;
-    TouchKiosk(tx, *kiosk, clock);
+    TouchKiosk(tx, kiosk, clock);
     return out;
+}
+
+ScanResult RecordScan(db::WriteTx& tx, std::string_view credential, const ScanRequest& scan, std::string_view secret,
+                      const common::Clock& clock) {
+    auto checked = CheckScan(tx, credential, scan, secret);
+    if (auto* answer = std::get_if<ScanResult>(&checked)) return std::move(*answer);
+    auto out = RecordCheckedScan(tx, std::get<CheckedScan>(checked), scan, clock);
+    if (!out) throw std::logic_error("RecordScan: a scan checked in this transaction changed under it");
+    return std::move(*out);
 }
 
 common::EventId RecordByStaff(db::WriteTx& tx, const StaffMark& mark, const common::Clock& clock) {

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "attendance/kiosks.hpp"
 #include "common/clock.hpp"
 #include "common/ids.hpp"
 #include "db/database.hpp"
@@ -80,6 +81,19 @@ struct ScanResult {
 };
 // A scan recorded this long after it was made came from a kiosk that was offline: "sent late".
 inline constexpr auto kDelayedAfter = std::chrono::minutes(2);
+// A scan whose kiosk, card and child were checked (in a read transaction, outside the serialised write).
+struct CheckedScan {
+    Kiosk kiosk;
+    common::CardId card;
+    ScanResult result;  // child, names, date so far
+};
+// The read half: a refusal or a replay is the final answer; otherwise the scan is ready to record.
+std::variant<ScanResult, CheckedScan> CheckScan(db::ReadTx& tx, std::string_view credential, const ScanRequest& scan,
+                                                std::string_view secret);
+// The write half: the direction from the child's last mark, and the row (none for a repeat). Nothing when the
+// kiosk or card was revoked since the check, or the scan_id recorded meanwhile: then check again in the write.
+std::optional<ScanResult> RecordCheckedScan(db::WriteTx& tx, const CheckedScan& checked, const ScanRequest& scan,
+                                            const common::Clock& clock);
 // Checks the credential, the card and the rules, and records the scan (one row, or none for a repeat) in tx.
 ScanResult RecordScan(db::WriteTx& tx, std::string_view credential, const ScanRequest& scan, std::string_view secret,
                       const common::Clock& clock);

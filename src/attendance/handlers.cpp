@@ -197,9 +197,18 @@ http::Response Handlers::Scan(Ctx& ctx) const {
     if (scan.scanned_at > now + kFutureSkew) throw http::HttpError(422, "error_scan_future");
     if (scan.scanned_at < now - kOldestScan) throw http::HttpError(422, "error_scan_too_old");
 
-    // Acknowledged only once committed; scans arriving together share one commit.
-    auto r = svc.db.WriteGrouped(
-        [&](db::WriteTx& tx) { return RecordScan(tx, credential, scan, svc.config.secret, svc.clock); });
+    // The kiosk, card and child are read outside the write, where readers run side by side; the write decides the
+    // direction and adds the row. Acknowledged only once committed; scans arriving together share one commit.
+    auto checked = svc.db.Read([&](db::ReadTx& tx) { return CheckScan(tx, credential, scan, svc.config.secret); });
+    ScanResult r;
+    if (auto* answer = std::get_if<ScanResult>(&checked)) {
+        r = std::move(*answer);
+    } else {
+        r = svc.db.WriteGrouped([&](db::WriteTx& tx) {
+            auto recorded = RecordCheckedScan(tx, std::get<CheckedScan>(checked), scan, svc.clock);
+            return recorded ? std::move(*recorded) : RecordScan(tx, credential, scan, svc.config.secret, svc.clock);
+        });
+    }
     switch (r.status) {
         case ScanStatus::kUnknownKiosk:
             throw http::Unauthorized("error_kiosk_unknown");

@@ -71,12 +71,12 @@ void Database::RunGrouped(const std::function<void(WriteTx&)>& f) {
         RunWrite(f);
         return;
     }
-    GroupedWrite self{&f, nullptr, false};
+    GroupedWrite self{&f, nullptr, false, {}};
     std::unique_lock lock(group_mutex_);
     group_queue_.push_back(&self);
     while (!self.done) {
         if (group_leader_) {
-            group_done_.wait(lock);
+            self.wake.wait(lock);
             continue;
         }
         group_leader_ = true;
@@ -108,9 +108,13 @@ void Database::RunGrouped(const std::function<void(WriteTx&)>& f) {
             }
         }
         lock.lock();
-        for (GroupedWrite* w : batch) w->done = true;
+        for (GroupedWrite* w : batch) {
+            w->done = true;
+            if (w != &self) w->wake.notify_one();
+        }
         group_leader_ = false;
-        group_done_.notify_all();
+        // Whoever queued meanwhile: the first of them leads the next transaction (the others wait for it).
+        if (!group_queue_.empty()) group_queue_.front()->wake.notify_one();
     }
     lock.unlock();
     if (self.error) std::rethrow_exception(self.error);

@@ -194,14 +194,15 @@ class Database {
     virtual void RunWrite(const std::function<void(WriteTx&)>& f) = 0;
 
  private:
+    // One caller of WriteGrouped; woken on its own when its batch is done or when it is first in line to lead.
     struct GroupedWrite {
         const std::function<void(WriteTx&)>* f;
         std::exception_ptr error;
         bool done = false;
+        std::condition_variable wake;
     };
     void RunGrouped(const std::function<void(WriteTx&)>& f);
     std::mutex group_mutex_;
-    std::condition_variable group_done_;
     std::deque<GroupedWrite*> group_queue_;
     bool group_leader_ = false;
 };

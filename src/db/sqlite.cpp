@@ -84,7 +84,7 @@ class SqliteConnection final : public Connection {
     // A prepared statement from the per-connection cache, bound and reset for one use.
     struct Statement {
         Statement(SqliteConnection& c, std::string_view sql, std::span<const Value> params) {
-            auto it = c.cache_.find(std::string(sql));
+            auto it = c.cache_.find(sql);
             if (it != c.cache_.end()) {
                 stmt = it->second;
             } else {
@@ -122,7 +122,12 @@ class SqliteConnection final : public Connection {
     }
 
     sqlite3* db_ = nullptr;
-    std::unordered_map<std::string, sqlite3_stmt*> cache_;
+    // Looked up by the caller's string_view, without copying the text of every statement run.
+    struct TextHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> cache_;
 };
 
 class SqliteDatabase final : public Database {

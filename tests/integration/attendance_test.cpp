@@ -140,6 +140,51 @@ TEST_P(Attendance, EachRefusalHasItsOwnMessageAndRecordsNothing) {
     EXPECT_EQ(AuditCount("kiosk.revoke"), 1);
 }
 
+// The scan handler checks kiosk and card in a read transaction and records in the write; what changes in between
+// is caught in the write: nothing is recorded for a kiosk or card revoked meanwhile, and a retry that got in first
+// is the answer.
+TEST_P(Attendance, WhatChangesBetweenTheCheckAndTheWriteIsCaughtInTheWrite) {
+    clock_.Set(At("15:05"));
+    // Every scan a new mark, so the second try below reaches the insert.
+    database().Write([&](db::WriteTx& tx) { tx.Exec("UPDATE site SET repeat_scan_seconds = 0 WHERE id = 1"); });
+    attendance::ScanRequest scan{card_, "race-1", At("15:04")};
+    auto check = [&] {
+        auto c = database().Read(
+            [&](db::ReadTx& tx) { return attendance::CheckScan(tx, kiosk_.credential, scan, config_.secret); });
+        return std::get<attendance::CheckedScan>(c);
+    };
+    auto record = [&](const attendance::CheckedScan& c) {
+        return database().Write([&](db::WriteTx& tx) { return attendance::RecordCheckedScan(tx, c, scan, clock_); });
+    };
+    // The same scan_id recorded after the check (a retry racing the first try): no second row.
+    auto first = check();
+    auto second = check();
+    auto recorded = record(first);
+    ASSERT_TRUE(recorded);
+    EXPECT_EQ(recorded->status, attendance::ScanStatus::kRecorded);
+    EXPECT_FALSE(record(second));
+    EXPECT_EQ(Events(), 1);
+
+    // The card reissued after the check.
+    scan.scan_id = "race-2";
+    scan.scanned_at = At("15:05");
+    auto before_reissue = check();
+    database().Write([&](db::WriteTx& tx) { attendance::IssueCard(tx, common::ChildId(child_), clock_); });
+    EXPECT_FALSE(record(before_reissue));
+    // The kiosk revoked after the check.
+    scan.card = database().Write([&](db::WriteTx& tx) {
+        return attendance::CardPayload(config_.secret,
+                                       attendance::EnsureCard(tx, common::ChildId(ChildAt(1, 1)), clock_));
+    });
+    auto before_revoke = check();
+    database().Write([&](db::WriteTx& tx) { attendance::RevokeKiosk(tx, kiosk_.id, clock_); });
+    EXPECT_FALSE(record(before_revoke));
+    EXPECT_EQ(Events(), 1);
+    // Through HTTP the full check in the write then says why.
+    auto refused = Scan(scan.card, "race-3", At("15:05"));
+    EXPECT_EQ(refused.status, 403) << refused.body;
+}
+
 TEST_P(Attendance, TheRepeatIntervalIsTheSitesSetting) {
     SignIn("manager1", "tadaima-demo");
     Get("/sites/1/edit");

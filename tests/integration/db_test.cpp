@@ -77,7 +77,8 @@ TEST_P(Database, QueryOneInsistsOnExactlyOneRow) {
     EXPECT_THROW(database().Read([](db::ReadTx& tx) { return tx.QueryOne("SELECT id FROM city"); }), std::logic_error);
 }
 
-// Every foreign key column is the first column of some index, and every table has created_at.
+// Every foreign key column is the first column of some index (but for named exceptions), and every table has
+// created_at.
 TEST_P(Database, TheSchemaFollowsTheConventions) {
     struct Fk {
         std::string table, column;
@@ -122,7 +123,12 @@ TEST_P(Database, TheSchemaFollowsTheConventions) {
         }
     });
     ASSERT_GE(tables.size(), 10u);
+    // Named exceptions: every scan writes an attendance_event row and each index costs it; cards and staff accounts
+    // are never deleted, so nothing looks these up from the parent side (migration 0010).
+    const std::set<std::pair<std::string, std::string>> unindexed_on_purpose = {{"attendance_event", "card_id"},
+                                                                                {"attendance_event", "staff_user_id"}};
     for (const auto& fk : fks) {
+        if (unindexed_on_purpose.count({fk.table, fk.column})) continue;
         EXPECT_TRUE(indexed.count({fk.table, fk.column})) << fk.table << "." << fk.column << " has no index";
     }
     for (const auto& t : tables) {
