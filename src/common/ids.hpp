@@ -27,6 +27,9 @@ struct AccountTag {};
 struct CardTag {};
 struct KioskTag {};
 struct EventTag {};
+struct PickupPersonTag {};
+struct ContactTag {};
+struct AlertTag {};
 
 using CityId = Id<CityTag>;
 using SiteId = Id<SiteTag>;
@@ -39,6 +42,9 @@ using AccountId = Id<AccountTag>;  // a guardian's own account (not the roster's
 using CardId = Id<CardTag>;
 using KioskId = Id<KioskTag>;
 using EventId = Id<EventTag>;  // an attendance event (entry, exit or correction)
+using PickupPersonId = Id<PickupPersonTag>;
+using ContactId = Id<ContactTag>;  // an absence or change a guardian reported (plan_contact)
+using AlertId = Id<AlertTag>;
 
 }  // namespace common
 

@@ -1,0 +1,209 @@
+// Plans, absence and change contact, pick-up persons and the site's day on SQLite and PostgreSQL.
+#include "plans/plans.hpp"
+#include "families/families.hpp"
+#include "harness.hpp"
+
+namespace {
+
+using plans::ContactKind;
+using plans::PlanInput;
+using plans::PlanProblem;
+using plans::WayHome;
+using testing_support::AppTest;
+
+common::Date D(const char* text) { return *common::ParseDate(text); }
+
+class Plans : public AppTest {
+ protected:
+    void SetUp() override {
+        AppTest::SetUp();
+        SeedSmallCity(2, 12);
+        // Sunday 2026-11-22, 10:00 in Tokyo (the harness's clock); site 1 is a 学童 open Mon–Sat.
+        child_ = common::ChildId(One("SELECT MIN(child_id) FROM child_placement WHERE site_id = 1"));
+        other_child_ = common::ChildId(One("SELECT MIN(child_id) FROM child_placement WHERE site_id = 2"));
+        database().Write([&](db::WriteTx& tx) {
+            account_ = families::CreateConfirmedAccount(tx, "plans@example.test", "計画 花子", "x", "ja", clock_);
+            families::LinkChild(tx, account_, child_, auth::FamilyRole::kFull, clock_);
+        });
+    }
+    std::int64_t One(const std::string& sql) {
+        return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Int(0); });
+    }
+    plans::PlanResult Set(const std::vector<common::Date>& dates, const PlanInput& in,
+                          ContactKind kind = ContactKind::kPlan, bool skip_closed = false,
+                          std::optional<common::ChildId> child = std::nullopt) {
+        return database().Write([&](db::WriteTx& tx) {
+            return plans::SetPlans(tx, account_, child.value_or(child_), dates, in, kind, skip_closed, clock_);
+        });
+    }
+    static PlanInput Attend(const char* leave = "17:00") { return {true, *common::ParseTimeOfDay(leave)}; }
+    void SetTokyo(const char* date, const char* hhmm) {
+        clock_.Set(common::TokyoInstant(D(date), *common::ParseTimeOfDay(hhmm)));
+    }
+    common::ChildId child_, other_child_;
+    common::AccountId account_;
+};
+
+TEST_P(Plans, AWeeklyPatternOverARangeSkipsClosureDaysAndNeedsNoStaffBeforeTheDeadline) {
+    database().Write(
+        [&](db::WriteTx& tx) { plans::AddClosure(tx, common::SiteId(1), D("2026-12-02"), "研修", clock_); });
+    auto days = plans::DatesOnWeekdays(D("2026-11-23"), D("2026-12-31"), {1, 3, 5});
+    auto r = Set(days, Attend("17:30"), ContactKind::kPlan, true);
+    ASSERT_TRUE(r.problems.empty());
+    EXPECT_EQ(r.skipped_closed, std::vector<std::string>{"2026-12-02"});
+    EXPECT_EQ(r.saved, static_cast<int>(days.size()) - 1);
+    EXPECT_EQ(r.late, 0);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM plan_contact"), 0);
+    auto stored = database().Read(
+        [&](db::ReadTx& tx) { return plans::PlansOfChild(tx, child_, D("2026-11-01"), D("2026-11-30")); });
+    ASSERT_EQ(stored.size(), 4u);  // 23, 25, 27, 30 November
+    EXPECT_EQ(stored[0].date, "2026-11-23");
+    EXPECT_EQ(stored[3].date, "2026-11-30");
+    EXPECT_TRUE(stored[0].plan.attending);
+    EXPECT_EQ(stored[0].plan.leave_minutes, 17 * 60 + 30);
+    // The same again changes nothing.
+    EXPECT_EQ(Set(days, Attend("17:30"), ContactKind::kPlan, true).saved, 0);
+}
+
+TEST_P(Plans, BadDaysAreRefusedByDateAndNothingIsWritten) {
+    database().Write([&](db::WriteTx& tx) { plans::AddClosure(tx, common::SiteId(1), D("2026-11-26"), "", clock_); });
+    auto problems = [&](const std::vector<common::Date>& dates, const PlanInput& in) {
+        auto r = Set(dates, in);
+        EXPECT_EQ(r.saved, 0);
+        std::vector<std::pair<std::string, PlanProblem>> out;
+        for (const auto& p : r.problems) out.emplace_back(p.date, p.problem);
+        return out;
+    };
+    using P = std::vector<std::pair<std::string, PlanProblem>>;
+    // One good day beside each bad one: the good one is not written either.
+    EXPECT_EQ(problems({D("2026-11-24"), D("2026-11-21")}, Attend()), (P{{"2026-11-21", PlanProblem::kPastDate}}));
+    EXPECT_EQ(problems({D("2026-11-24"), D("2026-11-26")}, Attend()), (P{{"2026-11-26", PlanProblem::kClosed}}));
+    EXPECT_EQ(problems({D("2026-11-24"), D("2026-11-29")}, Attend()), (P{{"2026-11-29", PlanProblem::kClosed}}));
+    EXPECT_EQ(problems({D("2026-11-24")}, Attend("20:00")), (P{{"2026-11-24", PlanProblem::kLeaveOutsideHours}}));
+    EXPECT_EQ(problems({D("2026-11-24")}, Attend("12:00")), (P{{"2026-11-24", PlanProblem::kLeaveOutsideHours}}));
+    EXPECT_EQ(problems({D("2028-01-05")}, Attend()), (P{{"2028-01-05", PlanProblem::kTooFar}}));
+    PlanInput pickup = Attend();
+    pickup.way_home = WayHome::kPickup;
+    EXPECT_EQ(problems({D("2026-11-24")}, pickup), (P{{"", PlanProblem::kUnknownPickupPerson}}));
+    // Someone on another child's list is nobody for this one.
+    pickup.pickup_person = database().Write([&](db::WriteTx& tx) {
+        return plans::AddPickupPerson(tx, other_child_, {{}, "祖母 一", "祖母", "090-0000-0000"}, account_, clock_);
+    });
+    EXPECT_EQ(problems({D("2026-11-24")}, pickup), (P{{"", PlanProblem::kUnknownPickupPerson}}));
+    EXPECT_EQ(One("SELECT COUNT(*) FROM attendance_plan"), 0);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM plan_contact"), 0);
+}
+
+TEST_P(Plans, PickUpIsBySomeoneOnTheChildsListAndARemovedPersonIsNoLongerChosen) {
+    auto person = database().Write([&](db::WriteTx& tx) {
+        return plans::AddPickupPerson(tx, child_, {{}, "祖父 太郎", "祖父", "090-1111-2222"}, account_, clock_);
+    });
+    PlanInput in = Attend("18:00");
+    in.way_home = WayHome::kPickup;
+    in.pickup_person = person;
+    ASSERT_TRUE(Set({D("2026-11-24")}, in).problems.empty());
+    auto stored = database().Read(
+        [&](db::ReadTx& tx) { return plans::PlansOfChild(tx, child_, D("2026-11-24"), D("2026-11-24")); });
+    ASSERT_EQ(stored.size(), 1u);
+    EXPECT_EQ(stored[0].plan.way_home, WayHome::kPickup);
+    EXPECT_EQ(stored[0].pickup_name, "祖父 太郎");
+    EXPECT_TRUE(
+        database().Write([&](db::WriteTx& tx) { return plans::RemovePickupPerson(tx, child_, person, clock_); }));
+    EXPECT_TRUE(database().Read([&](db::ReadTx& tx) { return plans::ListPickupPersons(tx, child_); }).empty());
+    EXPECT_FALSE(Set({D("2026-11-25")}, in).problems.empty());
+}
+
+TEST_P(Plans, AbsencesAndChangesReachStaffWithTheirDateAndLateChangesAreFlagged) {
+    ASSERT_TRUE(Set({D("2026-11-24")}, Attend()).problems.empty());
+    // Monday evening, after the 17:00 deadline for Tuesday: a changed leaving time is a late request.
+    SetTokyo("2026-11-23", "17:01");
+    auto change = Set({D("2026-11-24")}, Attend("18:00"), ContactKind::kPlan);
+    EXPECT_EQ(change.saved, 1);
+    EXPECT_EQ(change.late, 1);
+    // Tuesday 07:40: an absence for the same day.
+    SetTokyo("2026-11-24", "07:40");
+    PlanInput absent{false};
+    absent.absence_reason = "illness";
+    absent.note = "熱が38度あります";
+    auto r = Set({D("2026-11-24")}, absent, ContactKind::kAbsence);
+    ASSERT_TRUE(r.problems.empty());
+    auto contacts =
+        database().Read([&](db::ReadTx& tx) { return plans::ContactsForDay(tx, common::SiteId(1), D("2026-11-24")); });
+    ASSERT_EQ(contacts.size(), 2u);
+    EXPECT_EQ(contacts[0].kind, "absence");  // newest first
+    EXPECT_EQ(contacts[0].date, "2026-11-24");
+    EXPECT_FALSE(contacts[0].attending);
+    EXPECT_EQ(contacts[0].absence_reason, std::optional<std::string>("illness"));
+    EXPECT_EQ(contacts[0].note, "熱が38度あります");
+    EXPECT_EQ(contacts[0].account_name, "計画 花子");
+    EXPECT_TRUE(contacts[0].after_deadline);
+    EXPECT_EQ(contacts[1].kind, "late_plan");
+    EXPECT_EQ(contacts[1].leave_minutes, 18 * 60);
+    EXPECT_FALSE(contacts[1].confirmed_at);
+    // Nothing for another day or another site.
+    EXPECT_TRUE(database()
+                    .Read([&](db::ReadTx& tx) { return plans::ContactsForDay(tx, common::SiteId(1), D("2026-11-25")); })
+                    .empty());
+    EXPECT_TRUE(database()
+                    .Read([&](db::ReadTx& tx) { return plans::ContactsForDay(tx, common::SiteId(2), D("2026-11-24")); })
+                    .empty());
+    // A carer confirms it once.
+    auto staff = common::UserId(One("SELECT MIN(id) FROM staff_user"));
+    EXPECT_TRUE(
+        database().Write([&](db::WriteTx& tx) { return plans::ConfirmContact(tx, contacts[0].id, staff, clock_); }));
+    EXPECT_FALSE(
+        database().Write([&](db::WriteTx& tx) { return plans::ConfirmContact(tx, contacts[0].id, staff, clock_); }));
+    common::SiteId site;
+    auto confirmed = database().Read([&](db::ReadTx& tx) { return plans::GetContact(tx, contacts[0].id, &site); });
+    ASSERT_TRUE(confirmed);
+    EXPECT_TRUE(confirmed->confirmed_at);
+    EXPECT_NE(confirmed->confirmed_by_name, "");
+    EXPECT_EQ(site, common::SiteId(1));
+    auto stored = database().Read(
+        [&](db::ReadTx& tx) { return plans::PlansOfChild(tx, child_, D("2026-11-24"), D("2026-11-24")); });
+    ASSERT_EQ(stored.size(), 1u);
+    EXPECT_FALSE(stored[0].plan.attending);
+    EXPECT_FALSE(stored[0].plan.leave_minutes);
+}
+
+TEST_P(Plans, TodayEndsAtMidnightInTokyo) {
+    SetTokyo("2026-11-24", "23:59");
+    EXPECT_TRUE(Set({D("2026-11-24")}, Attend()).problems.empty());
+    SetTokyo("2026-11-25", "00:00");
+    auto r = Set({D("2026-11-24")}, Attend("18:00"));
+    ASSERT_EQ(r.problems.size(), 1u);
+    EXPECT_EQ(r.problems[0].problem, PlanProblem::kPastDate);
+}
+
+TEST_P(Plans, TheSiteDayHasHoursClosuresAndTheGradesDismissal) {
+    database().Write([&](db::WriteTx& tx) {
+        plans::SetDismissal(tx, common::SiteId(1), 0, 2, 15 * 60, clock_);       // every grade, Tuesdays
+        plans::SetDismissal(tx, common::SiteId(1), 1, 2, 14 * 60 + 30, clock_);  // 1st grade, Tuesdays
+        plans::AddClosure(tx, common::SiteId(1), D("2026-12-29"), "年末", clock_);
+    });
+    auto day = [&](const char* date, std::optional<int> grade) {
+        return database().Read(
+            [&](db::ReadTx& tx) { return plans::LoadSiteDay(tx, common::SiteId(1), D(date), grade); });
+    };
+    auto first = day("2026-11-24", 1);
+    EXPECT_FALSE(first.closed);
+    EXPECT_EQ(first.opens, 13 * 60);
+    EXPECT_EQ(first.closes, 19 * 60);
+    EXPECT_EQ(first.dismissal, 14 * 60 + 30);
+    EXPECT_EQ(first.late_after, std::chrono::minutes(30));
+    EXPECT_EQ(day("2026-11-24", 3).dismissal, 15 * 60);
+    EXPECT_FALSE(day("2026-11-25", 1).dismissal);  // nothing set for Wednesdays
+    EXPECT_TRUE(day("2026-11-22", 1).closed);      // Sunday: no opening hours
+    EXPECT_TRUE(day("2026-12-29", 1).closed);
+    database().Write([&](db::WriteTx& tx) {
+        plans::SetDismissal(tx, common::SiteId(1), 1, 2, std::nullopt, clock_);
+        EXPECT_TRUE(plans::RemoveClosure(tx, common::SiteId(1), D("2026-12-29")));
+    });
+    EXPECT_EQ(day("2026-11-24", 1).dismissal, 15 * 60);
+    EXPECT_FALSE(day("2026-12-29", 1).closed);
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, Plans, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
+
+}  // namespace

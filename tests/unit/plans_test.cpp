@@ -1,0 +1,283 @@
+// Who is expected and when an alert is raised: the rules as a table of cases, with fixed instants in Tokyo.
+#include <gtest/gtest.h>
+
+#include "plans/rules.hpp"
+
+namespace {
+
+using attendance::DayState;
+using attendance::State;
+using plans::AlertKind;
+using plans::DayPlan;
+using plans::Expectation;
+using plans::SiteDay;
+using plans::WayHome;
+
+const common::Date kDay = *common::ParseDate("2026-11-24");  // a Tuesday
+
+common::Instant T(const std::string& hhmm, const common::Date& d = kDay) {
+    return common::TokyoInstant(d, *common::ParseTimeOfDay(hhmm));
+}
+int M(const std::string& hhmm) { return *common::ParseTimeOfDay(hhmm); }
+
+SiteDay Open() {
+    SiteDay s;
+    s.opens = M("13:00");
+    s.closes = M("19:00");
+    s.dismissal = M("15:00");
+    s.late_after = std::chrono::minutes(30);
+    return s;
+}
+DayState NotArrived() { return {}; }
+DayState In(const std::string& at) { return {State::kIn, T(at), std::nullopt}; }
+DayState Left(const std::string& in, const std::string& out) { return {State::kLeft, T(in), T(out)}; }
+DayPlan Attending(WayHome w = WayHome::kAlone) { return {true, M("17:00"), w}; }
+DayPlan Absent() { return {false, std::nullopt, WayHome::kAlone}; }
+
+struct Case {
+    const char* name;
+    SiteDay site;
+    std::optional<DayPlan> plan;
+    DayState state;
+    bool pickup_confirmed;
+    std::set<AlertKind> resolved;
+    std::string now;
+    Expectation expectation;
+    std::vector<AlertKind> alerts;
+};
+
+TEST(Outlook, TableOfCases) {
+    SiteDay closed = Open();
+    closed.closed = true;
+    SiteDay no_dismissal = Open();
+    no_dismissal.dismissal.reset();
+    SiteDay no_hours = Open();
+    no_hours.dismissal.reset();
+    no_hours.opens.reset();
+    SiteDay strict = Open();
+    strict.late_after = std::chrono::minutes(0);
+    const std::vector<Case> cases = {
+        {"planned, before dismissal+threshold: expected, no alert",
+         Open(),
+         Attending(),
+         NotArrived(),
+         false,
+         {},
+         "15:29",
+         Expectation::kExpected,
+         {}},
+        {"planned, at dismissal+threshold, not arrived: missing",
+         Open(),
+         Attending(),
+         NotArrived(),
+         false,
+         {},
+         "15:30",
+         Expectation::kExpected,
+         {AlertKind::kNotArrived}},
+        {"planned, arrived before: no alert",
+         Open(),
+         Attending(),
+         In("15:10"),
+         false,
+         {},
+         "16:00",
+         Expectation::kExpected,
+         {}},
+        {"planned, arrived late (after the threshold): no alert once in",
+         Open(),
+         Attending(),
+         In("15:45"),
+         false,
+         {},
+         "15:50",
+         Expectation::kExpected,
+         {}},
+        {"planned, missing, staff resolved it: gone",
+         Open(),
+         Attending(),
+         NotArrived(),
+         false,
+         {AlertKind::kNotArrived},
+         "16:00",
+         Expectation::kExpected,
+         {}},
+        {"absence reported: absent, never missing",
+         Open(),
+         Absent(),
+         NotArrived(),
+         false,
+         {},
+         "18:00",
+         Expectation::kAbsent,
+         {}},
+        {"no plan: not expected, never missing",
+         Open(),
+         std::nullopt,
+         NotArrived(),
+         false,
+         {},
+         "18:00",
+         Expectation::kNotPlanned,
+         {}},
+        {"closure day: nobody expected, even with a plan",
+         closed,
+         Attending(),
+         NotArrived(),
+         false,
+         {},
+         "18:00",
+         Expectation::kClosed,
+         {}},
+        {"no dismissal time for the grade: from opening",
+         no_dismissal,
+         Attending(),
+         NotArrived(),
+         false,
+         {},
+         "13:30",
+         Expectation::kExpected,
+         {AlertKind::kNotArrived}},
+        {"no dismissal time for the grade, before opening+threshold",
+         no_dismissal,
+         Attending(),
+         NotArrived(),
+         false,
+         {},
+         "13:29",
+         Expectation::kExpected,
+         {}},
+        {"neither dismissal nor opening known: no missing alert",
+         no_hours,
+         Attending(),
+         NotArrived(),
+         false,
+         {},
+         "23:00",
+         Expectation::kExpected,
+         {}},
+        {"threshold 0: missing at dismissal",
+         strict,
+         Attending(),
+         NotArrived(),
+         false,
+         {},
+         "15:00",
+         Expectation::kExpected,
+         {AlertKind::kNotArrived}},
+        {"inside at closing: after closing",
+         Open(),
+         Attending(),
+         In("15:05"),
+         false,
+         {},
+         "19:00",
+         Expectation::kExpected,
+         {AlertKind::kAfterClosing}},
+        {"inside before closing: nothing",
+         Open(),
+         Attending(),
+         In("15:05"),
+         false,
+         {},
+         "18:59",
+         Expectation::kExpected,
+         {}},
+        {"inside at closing without a plan: after closing too",
+         Open(),
+         std::nullopt,
+         In("15:05"),
+         false,
+         {},
+         "19:10",
+         Expectation::kNotPlanned,
+         {AlertKind::kAfterClosing}},
+        {"left by 19:00: no after-closing",
+         Open(),
+         Attending(),
+         Left("15:05", "18:30"),
+         false,
+         {},
+         "19:30",
+         Expectation::kExpected,
+         {}},
+        {"pick-up day, left, staff did not confirm who came",
+         Open(),
+         Attending(WayHome::kPickup),
+         Left("15:05", "17:00"),
+         false,
+         {},
+         "17:01",
+         Expectation::kExpected,
+         {AlertKind::kPickupUnconfirmed}},
+        {"pick-up day, left, staff confirmed",
+         Open(),
+         Attending(WayHome::kPickup),
+         Left("15:05", "17:00"),
+         true,
+         {},
+         "17:01",
+         Expectation::kExpected,
+         {}},
+        {"going home alone, left: nothing",
+         Open(),
+         Attending(WayHome::kAlone),
+         Left("15:05", "17:00"),
+         false,
+         {},
+         "17:01",
+         Expectation::kExpected,
+         {}},
+        {"pick-up day, still inside: nothing yet",
+         Open(),
+         Attending(WayHome::kPickup),
+         In("15:05"),
+         false,
+         {},
+         "17:01",
+         Expectation::kExpected,
+         {}},
+    };
+    for (const auto& c : cases) {
+        auto o = plans::Outlook(kDay, c.site, c.plan, c.state, c.pickup_confirmed, c.resolved, T(c.now));
+        EXPECT_EQ(o.expectation, c.expectation) << c.name;
+        EXPECT_EQ(o.alerts, c.alerts) << c.name;
+    }
+}
+
+TEST(Outlook, DueByIsDismissalPlusThresholdInTokyo) {
+    auto o = plans::Outlook(kDay, Open(), Attending(), NotArrived(), false, {}, T("09:00"));
+    ASSERT_TRUE(o.due_by);
+    EXPECT_EQ(common::FormatInstant(*o.due_by), "2026-11-24T06:30:00.000Z");  // 15:30 Tokyo
+}
+
+TEST(PlanDeadline, IsDaysBeforeAtTheTimeAcrossMonthAndYearEnds) {
+    EXPECT_EQ(common::FormatInstant(plans::PlanDeadline(kDay, 1, M("17:00"))), "2026-11-23T08:00:00.000Z");
+    // The 1st of a month: the deadline is on the last day of the month before.
+    EXPECT_EQ(common::FormatInstant(plans::PlanDeadline(*common::ParseDate("2026-12-01"), 1, M("17:00"))),
+              "2026-11-30T08:00:00.000Z");
+    EXPECT_EQ(common::FormatInstant(plans::PlanDeadline(*common::ParseDate("2027-01-01"), 2, M("09:30"))),
+              "2026-12-30T00:30:00.000Z");
+    // Same day (0 days before), at 08:00 Tokyo, which is the day before in UTC.
+    EXPECT_EQ(common::FormatInstant(plans::PlanDeadline(kDay, 0, M("08:00"))), "2026-11-23T23:00:00.000Z");
+}
+
+TEST(Weekdays, PatternOverARangeAcrossAMonthEnd) {
+    EXPECT_EQ(plans::Weekday(kDay), 2);
+    auto days = plans::DatesOnWeekdays(*common::ParseDate("2026-11-27"), *common::ParseDate("2026-12-07"), {1, 3, 5});
+    std::vector<std::string> text;
+    for (const auto& d : days) text.push_back(common::FormatDate(d));
+    EXPECT_EQ(text, (std::vector<std::string>{"2026-11-27", "2026-11-30", "2026-12-02", "2026-12-04", "2026-12-07"}));
+    EXPECT_TRUE(plans::DatesOnWeekdays(kDay, *common::ParseDate("2026-11-01"), {0, 1, 2, 3, 4, 5, 6}).empty());
+    EXPECT_EQ(plans::DatesOnWeekdays(kDay, *common::ParseDate("2030-01-01"), {0, 1, 2, 3, 4, 5, 6}, 10).size(), 10u);
+}
+
+TEST(WayHome, NamesRoundTrip) {
+    EXPECT_EQ(plans::ParseWayHome("pickup"), WayHome::kPickup);
+    EXPECT_EQ(plans::ParseWayHome(plans::WayHomeName(WayHome::kAlone)), WayHome::kAlone);
+    EXPECT_FALSE(plans::ParseWayHome("bus"));
+    EXPECT_EQ(plans::ParseAlertKind("after_closing"), AlertKind::kAfterClosing);
+    EXPECT_FALSE(plans::ParseAlertKind("lost"));
+}
+
+}  // namespace
