@@ -19,7 +19,8 @@
 #include "common/log.hpp"
 #include "db/migrate.hpp"
 #include "demo/seed.hpp"
-#include "families/mails.hpp"
+#include "app/job_handlers.hpp"
+#include "plans/alerts.hpp"
 #include "jobs/jobs.hpp"
 #include "mail/mail.hpp"
 #include "roster/import.hpp"
@@ -125,8 +126,8 @@ int Serve(Config config) {
     if (!transport) {
         common::LogWarn("no mail transport: set TADAIMA_SMTP_URL (or TADAIMA_MAIL_DIR); mails wait in the job table");
     }
-    families::RegisterMailJobs(runner, *database, transport.get(), catalogue, {config.public_url, config.secret},
-                               clock);
+    RegisterJobHandlers(runner, *database, transport.get(), catalogue, config, clock);
+    plans::EnsureAlertSweep(*database, clock);
     runner.Start();
     common::LogInfo("listening", {{"address", config.listen_address},
                                   {"port", server.port()},

@@ -8,6 +8,11 @@ namespace families {
 
 namespace {
 
+// "2026年12月22日" / "22 Dec 2026" style is left to the catalogue: we pass the Tokyo date as YYYY-MM-DD.
+std::string TokyoDay(common::Instant t) { return common::FormatDate(common::TokyoDate(t)); }
+
+}  // namespace
+
 std::string Fill(std::string text, std::initializer_list<std::pair<std::string_view, std::string>> values) {
     for (const auto& [key, value] : values) {
         std::string mark = "{" + std::string(key) + "}";
@@ -18,10 +23,17 @@ std::string Fill(std::string text, std::initializer_list<std::pair<std::string_v
     return text;
 }
 
-// "2026年12月22日" / "22 Dec 2026" style is left to the catalogue: we pass the Tokyo date as YYYY-MM-DD.
-std::string TokyoDay(common::Instant t) { return common::FormatDate(common::TokyoDate(t)); }
+void SendForJob(mail::Transport* transport, const std::string& public_url, const jobs::Job& job, mail::Message m) {
+    if (!transport) throw std::runtime_error("no mail transport configured (TADAIMA_SMTP_URL)");
+    m.message_id = job.kind + "." + job.id.ToString() + "@" + MessageIdHost(public_url);
+    transport->Send(m);
+}
 
-}  // namespace
+std::int64_t PayloadId(const jobs::Job& job, const char* key) {
+    auto it = job.payload.find(key);
+    if (it == job.payload.end() || !it->value().is_int64()) throw jobs::PermanentError("payload lacks an id");
+    return it->value().as_int64();
+}
 
 std::string MessageIdHost(const std::string& public_url) {
     auto start = public_url.find("://");
@@ -32,16 +44,10 @@ std::string MessageIdHost(const std::string& public_url) {
 
 void RegisterMailJobs(jobs::Runner& runner, db::Database& db, mail::Transport* transport,
                       const web::Catalogue& catalogue, MailSettings settings, const common::Clock& clock) {
-    auto send = [transport, host = MessageIdHost(settings.public_url)](const jobs::Job& job, mail::Message m) {
-        if (!transport) throw std::runtime_error("no mail transport configured (TADAIMA_SMTP_URL)");
-        m.message_id = job.kind + "." + job.id.ToString() + "@" + host;
-        transport->Send(m);
+    auto send = [transport, url = settings.public_url](const jobs::Job& job, mail::Message m) {
+        SendForJob(transport, url, job, std::move(m));
     };
-    auto id_of = [](const jobs::Job& job, const char* key) -> std::int64_t {
-        auto it = job.payload.find(key);
-        if (it == job.payload.end() || !it->value().is_int64()) throw jobs::PermanentError("payload lacks an id");
-        return it->value().as_int64();
-    };
+    auto id_of = PayloadId;
 
     runner.Register("mail.confirm_email", [=, &db, &catalogue, &clock](const jobs::Job& job) {
         auto id = id_of(job, "confirmation_id");

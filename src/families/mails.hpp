@@ -22,5 +22,12 @@ void RegisterMailJobs(jobs::Runner& runner, db::Database& db, mail::Transport* t
 
 // The host part for Message-IDs, from the public URL.
 std::string MessageIdHost(const std::string& public_url);
+// A catalogue text with {key} marks filled in.
+std::string Fill(std::string text, std::initializer_list<std::pair<std::string_view, std::string>> values);
+// Sends a job's mail with a Message-ID stable per job (kind.id@host), so a resent one is recognisable; throws
+// (the job is retried) when no transport is configured.
+void SendForJob(mail::Transport* transport, const std::string& public_url, const jobs::Job& job, mail::Message m);
+// An id from a job's payload; a job without it is dead (nothing a retry could mend).
+std::int64_t PayloadId(const jobs::Job& job, const char* key);
 
 }  // namespace families

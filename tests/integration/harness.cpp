@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/job_handlers.hpp"
 #include "families/mails.hpp"
 #include "jobs/jobs.hpp"
 #include "mail/mail.hpp"
@@ -310,8 +311,7 @@ int AppTest::RunJobs() {
     mc.mail_dir = (dir_ / "mail").string();
     auto transport = mail::MakeTransport(mc, clock_);
     jobs::Runner runner(*db_, clock_, "test-worker");
-    families::RegisterMailJobs(runner, *db_, transport.get(), *catalogue_, {config_.public_url, config_.secret},
-                               clock_);
+    app::RegisterJobHandlers(runner, *db_, transport.get(), *catalogue_, config_, clock_);
     return runner.RunDue();
 }
 

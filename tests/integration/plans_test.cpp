@@ -1,7 +1,10 @@
-// Plans, absence and change contact, pick-up persons and the site's day on SQLite and PostgreSQL.
-#include "plans/plans.hpp"
+// Plans, absence and change contact, pick-up persons, the site's day and alerts on SQLite and PostgreSQL.
+#include <algorithm>
+
 #include "families/families.hpp"
 #include "harness.hpp"
+#include "plans/alerts.hpp"
+#include "plans/plans.hpp"
 
 namespace {
 
@@ -204,6 +207,125 @@ TEST_P(Plans, TheSiteDayHasHoursClosuresAndTheGradesDismissal) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, Plans, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
+
+}  // namespace
+
+namespace {
+
+class Alerts : public Plans {
+ protected:
+    void SetUp() override {
+        Plans::SetUp();
+        absent_child_ =
+            common::ChildId(One("SELECT child_id FROM child_placement WHERE site_id = 1 ORDER BY child_id "
+                                "LIMIT 1 OFFSET 1"));
+        database().Write([&](db::WriteTx& tx) {
+            plans::SetDismissal(tx, common::SiteId(1), 0, 2, 15 * 60, clock_);  // Tuesdays, every grade
+            families::LinkChild(tx, account_, absent_child_, auth::FamilyRole::kFull, clock_);
+        });
+        ASSERT_TRUE(Set({D("2026-11-24")}, Attend("17:00")).problems.empty());
+        ASSERT_TRUE(
+            Set({D("2026-11-24")}, PlanInput{false}, ContactKind::kPlan, false, absent_child_).problems.empty());
+        staff_ = common::UserId(One("SELECT MIN(id) FROM staff_user"));
+    }
+    std::map<common::ChildId, plans::ChildOutlook> Outlook() {
+        return database().Read([&](db::ReadTx& tx) {
+            auto roster = attendance::SiteRoster(tx, common::SiteId(1), "2026-11-24", std::nullopt);
+            return plans::SiteOutlook(tx, common::SiteId(1), D("2026-11-24"), clock_.Now(), roster.rows);
+        });
+    }
+    int Raise() { return plans::RaiseAllAlerts(database(), clock_); }
+    common::ChildId absent_child_;
+    common::UserId staff_;
+};
+
+TEST_P(Alerts, APlannedChildWithNoEntryByDismissalPlusTheThresholdIsMissingOnceAndTheFamilyIsTold) {
+    SetTokyo("2026-11-24", "15:29");
+    EXPECT_EQ(Raise(), 0);
+    auto before = Outlook();
+    EXPECT_EQ(before.at(child_).outlook.expectation, plans::Expectation::kExpected);
+    EXPECT_TRUE(before.at(child_).outlook.alerts.empty());
+    EXPECT_EQ(before.at(absent_child_).outlook.expectation, plans::Expectation::kAbsent);
+    auto unplanned =
+        common::ChildId(One("SELECT child_id FROM child_placement WHERE site_id = 1 ORDER BY child_id "
+                            "LIMIT 1 OFFSET 2"));
+    EXPECT_EQ(before.at(unplanned).outlook.expectation, plans::Expectation::kNotPlanned);
+
+    SetTokyo("2026-11-24", "15:30");
+    auto now = Outlook();
+    EXPECT_EQ(now.at(child_).outlook.alerts, std::vector<plans::AlertKind>{plans::AlertKind::kNotArrived});
+    EXPECT_TRUE(now.at(absent_child_).outlook.alerts.empty());
+    EXPECT_EQ(Raise(), 1);
+    EXPECT_EQ(Raise(), 0);  // recorded once
+    // One mail per family member of the child (the demo city links some already, and this test's account).
+    auto members =
+        One("SELECT COUNT(*) FROM guardian_account_child WHERE ended_at IS NULL AND child_id = " + child_.ToString());
+    ASSERT_GE(members, 1);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'mail.child_alert'"), members);
+    EXPECT_EQ(RunJobs(), members);
+    auto mails = Mails();
+    ASSERT_EQ(static_cast<std::int64_t>(mails.size()), members);
+    auto mine = std::find_if(mails.begin(), mails.end(), [](const auto& m) { return m.to == "plans@example.test"; });
+    ASSERT_NE(mine, mails.end());
+    EXPECT_NE(mine->subject.find("到着していません"), std::string::npos) << mine->subject;
+    EXPECT_NE(mine->body.find("2026-11-24"), std::string::npos) << mine->body;
+    EXPECT_NE(mine->body.find("計画 花子"), std::string::npos) << mine->body;
+
+    // Staff resolve it: it stays in the day's record and is no longer open.
+    EXPECT_TRUE(database().Write([&](db::WriteTx& tx) {
+        return plans::ResolveAlert(tx, common::SiteId(1), child_, D("2026-11-24"), plans::AlertKind::kNotArrived,
+                                   plans::Resolution::kAbsentWithoutNotice, "祖母宅にいた", staff_, clock_);
+    }));
+    EXPECT_FALSE(database().Write([&](db::WriteTx& tx) {
+        return plans::ResolveAlert(tx, common::SiteId(1), child_, D("2026-11-24"), plans::AlertKind::kNotArrived,
+                                   plans::Resolution::kFound, "", staff_, clock_);
+    }));
+    EXPECT_TRUE(Outlook().at(child_).outlook.alerts.empty());
+    auto record = database().Read([&](db::ReadTx& tx) { return plans::AlertsOfChildDay(tx, child_, D("2026-11-24")); });
+    ASSERT_EQ(record.size(), 1u);
+    EXPECT_EQ(record[0].resolution, std::optional<std::string>("absent_without_notice"));
+    EXPECT_EQ(record[0].resolution_note, "祖母宅にいた");
+    EXPECT_NE(record[0].resolved_by_name, "");
+    EXPECT_EQ(Raise(), 0);
+}
+
+TEST_P(Alerts, AChildStillInsideAtClosingRaisesItsOwnAlertAndASiteMayKeepFamiliesOutOfIt) {
+    database().Write([&](db::WriteTx& tx) {
+        tx.Exec("UPDATE site SET notify_guardians_on_alert = 0 WHERE id = 1");
+        attendance::RecordByStaff(tx,
+                                  {child_, common::SiteId(1), attendance::Direction::kIn,
+                                   common::TokyoInstant(D("2026-11-24"), 15 * 60 + 5), staff_, "カード忘れ"},
+                                  clock_);
+    });
+    SetTokyo("2026-11-24", "18:59");
+    EXPECT_EQ(Raise(), 0);
+    SetTokyo("2026-11-24", "19:00");
+    EXPECT_EQ(Outlook().at(child_).outlook.alerts, std::vector<plans::AlertKind>{plans::AlertKind::kAfterClosing});
+    EXPECT_EQ(Raise(), 1);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'mail.child_alert'"), 0);
+    EXPECT_TRUE(plans::ResolutionFits(plans::AlertKind::kAfterClosing, plans::Resolution::kLeft));
+    EXPECT_FALSE(plans::ResolutionFits(plans::AlertKind::kAfterClosing, plans::Resolution::kArrivedLate));
+    EXPECT_FALSE(plans::ResolutionFits(plans::AlertKind::kNotArrived, plans::Resolution::kPickedUp));
+}
+
+TEST_P(Alerts, TheSweepIsOneJobThatPlansItsNextRun) {
+    plans::EnsureAlertSweep(database(), clock_);
+    plans::EnsureAlertSweep(database(), clock_);  // a restart: still one
+    EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'alerts.sweep' AND state = 'queued'"), 1);
+    SetTokyo("2026-11-24", "15:31");
+    auto members =
+        One("SELECT COUNT(*) FROM guardian_account_child WHERE ended_at IS NULL AND child_id = " + child_.ToString());
+    EXPECT_EQ(RunJobs(), 1 + members);  // the sweep, then the mails it planned
+    EXPECT_EQ(One("SELECT COUNT(*) FROM child_alert"), 1);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'alerts.sweep' AND state = 'queued'"), 1);
+    EXPECT_EQ(RunJobs(), 0);  // the next one is a minute away
+    clock_.Advance(std::chrono::seconds(60));
+    EXPECT_EQ(RunJobs(), 1);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM child_alert"), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, Alerts, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
                          testing_support::KindName);
 
 }  // namespace

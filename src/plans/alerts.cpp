@@ -1,0 +1,216 @@
+#include "plans/alerts.hpp"
+
+#include <set>
+
+#include "jobs/jobs.hpp"
+
+namespace plans {
+
+std::string_view ResolutionName(Resolution r) {
+    switch (r) {
+        case Resolution::kArrivedLate:
+            return "arrived_late";
+        case Resolution::kAbsentWithoutNotice:
+            return "absent_without_notice";
+        case Resolution::kFound:
+            return "found";
+        case Resolution::kPickedUp:
+            return "picked_up";
+        case Resolution::kLeft:
+            return "left";
+    }
+    return "found";
+}
+
+std::optional<Resolution> ParseResolution(std::string_view s) {
+    for (auto r : {Resolution::kArrivedLate, Resolution::kAbsentWithoutNotice, Resolution::kFound,
+                   Resolution::kPickedUp, Resolution::kLeft}) {
+        if (ResolutionName(r) == s) return r;
+    }
+    return std::nullopt;
+}
+
+bool ResolutionFits(AlertKind kind, Resolution r) {
+    switch (kind) {
+        case AlertKind::kNotArrived:
+            return r == Resolution::kArrivedLate || r == Resolution::kAbsentWithoutNotice || r == Resolution::kFound;
+        case AlertKind::kAfterClosing:
+            return r == Resolution::kLeft || r == Resolution::kFound;
+        case AlertKind::kPickupUnconfirmed:
+            return r == Resolution::kPickedUp;
+    }
+    return false;
+}
+
+std::map<common::ChildId, ChildOutlook> SiteOutlook(db::ReadTx& tx, common::SiteId site, const common::Date& date,
+                                                    common::Instant now,
+                                                    const std::vector<attendance::RosterRow>& rows) {
+    const std::string day = common::FormatDate(date);
+    std::map<common::ChildId, StoredPlan> plan_of;
+    for (const auto& r : tx.Query(
+             "SELECT p.child_id, p.attending, p.leave_time, p.way_home, p.pickup_person_id, COALESCE(pp.name, ''), "
+             "p.absence_reason, p.note FROM attendance_plan p LEFT JOIN pickup_person pp ON pp.id = "
+             "p.pickup_person_id WHERE p.site_id = ? AND p.plan_date = ?",
+             site, day)) {
+        StoredPlan p;
+        p.date = day;
+        p.site = site;
+        p.plan.attending = r.Text(1) == "1";
+        if (auto t = r.OptText(2)) p.plan.leave_minutes = common::ParseTimeOfDay(*t);
+        p.plan.way_home = ParseWayHome(r.Text(3)).value_or(WayHome::kAlone);
+        if (auto id = r.OptInt(4)) p.pickup_person = common::PickupPersonId(*id);
+        p.pickup_name = r.Text(5);
+        p.absence_reason = r.OptText(6);
+        p.note = r.Text(7);
+        plan_of.emplace(r.Id<common::ChildId>(0), std::move(p));
+    }
+    std::map<common::ChildId, std::set<AlertKind>> resolved;
+    for (const auto& r : tx.Query("SELECT child_id, kind FROM child_alert WHERE site_id = ? AND alert_date = ? AND "
+                                  "resolved_at IS NOT NULL",
+                                  site, day)) {
+        if (auto k = ParseAlertKind(r.Text(1))) resolved[r.Id<common::ChildId>(0)].insert(*k);
+    }
+    std::map<int, SiteDay> site_day;  // by grade (-1: none)
+    std::map<common::ChildId, ChildOutlook> out;
+    for (const auto& row : rows) {
+        int g = row.grade.value_or(-1);
+        auto it = site_day.find(g);
+        if (it == site_day.end()) it = site_day.emplace(g, LoadSiteDay(tx, site, date, row.grade)).first;
+        ChildOutlook o;
+        if (auto p = plan_of.find(row.child); p != plan_of.end()) o.plan = p->second;
+        std::optional<DayPlan> plan;
+        if (o.plan) plan = o.plan->plan;
+        static const std::set<AlertKind> kNone;
+        auto r = resolved.find(row.child);
+        o.outlook = Outlook(date, it->second, plan, row.day, false, r == resolved.end() ? kNone : r->second, now);
+        out.emplace(row.child, std::move(o));
+    }
+    return out;
+}
+
+std::vector<RaisedAlert> RaiseAlerts(db::WriteTx& tx, common::SiteId site, const common::Date& date,
+                                     const common::Clock& clock) {
+    const auto now = clock.Now();
+    const std::string day = common::FormatDate(date);
+    auto roster = attendance::SiteRoster(tx, site, day, std::nullopt);
+    auto outlooks = SiteOutlook(tx, site, date, now, roster.rows);
+    const bool notify = GetSiteRules(tx, site).notify_guardians;
+    const std::string stamp = common::FormatInstant(now);
+    std::vector<RaisedAlert> raised;
+    for (const auto& [child, o] : outlooks) {
+        for (AlertKind kind : o.outlook.alerts) {
+            auto row = tx.QueryOptional(
+                "INSERT INTO child_alert (child_id, site_id, alert_date, kind, raised_at, created_at) VALUES (?, ?, "
+                "?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+                child, site, day, AlertKindName(kind), stamp, stamp);
+            if (!row) continue;  // recorded before
+            auto id = row->Id<common::AlertId>(0);
+            raised.push_back({id, child, kind});
+            if (!notify) continue;
+            for (const auto& a : tx.Query(
+                     "SELECT l.account_id FROM guardian_account_child l JOIN guardian_account a ON a.id = l.account_id "
+                     "WHERE l.child_id = ? AND l.ended_at IS NULL AND a.deactivated_at IS NULL AND a.confirmed_at "
+                     "IS NOT NULL ORDER BY l.account_id",
+                     child)) {
+                jobs::Plan(tx, "mail.child_alert", {{"alert_id", id.value}, {"account_id", a.Int(0)}}, clock);
+            }
+        }
+    }
+    return raised;
+}
+
+int RaiseAllAlerts(db::Database& db, const common::Clock& clock) {
+    auto sites = db.Read([](db::ReadTx& tx) {
+        std::vector<common::SiteId> out;
+        for (const auto& r : tx.Query("SELECT id FROM site WHERE deactivated_at IS NULL ORDER BY id")) {
+            out.push_back(r.Id<common::SiteId>(0));
+        }
+        return out;
+    });
+    const auto today = common::TokyoDate(clock.Now());
+    const std::string day = common::FormatDate(today);
+    int raised = 0;
+    for (auto site : sites) {
+        // Looked at in a read first: most minutes at most sites raise nothing, and need not take the writer.
+        bool anything_new = db.Read([&](db::ReadTx& tx) {
+            auto roster = attendance::SiteRoster(tx, site, day, std::nullopt);
+            std::set<std::pair<std::int64_t, std::string>> recorded;
+            for (const auto& r :
+                 tx.Query("SELECT child_id, kind FROM child_alert WHERE site_id = ? AND alert_date = ?", site, day)) {
+                recorded.emplace(r.Int(0), r.Text(1));
+            }
+            for (const auto& [child, o] : SiteOutlook(tx, site, today, clock.Now(), roster.rows)) {
+                for (AlertKind k : o.outlook.alerts) {
+                    if (!recorded.count({child.value, std::string(AlertKindName(k))})) return true;
+                }
+            }
+            return false;
+        });
+        if (!anything_new) continue;
+        raised +=
+            static_cast<int>(db.Write([&](db::WriteTx& tx) { return RaiseAlerts(tx, site, today, clock); }).size());
+    }
+    return raised;
+}
+
+namespace {
+constexpr std::string_view kSweep = "alerts.sweep";
+constexpr auto kSweepEvery = std::chrono::seconds(60);
+
+// Plans the next sweep unless one is queued already (a restart, or another server process, planned it).
+void PlanSweep(db::WriteTx& tx, const common::Clock& clock, common::Instant at) {
+    // Finished sweeps are of no interest after a day; without this the job table would grow by 1,440 rows a day.
+    tx.Exec("DELETE FROM job WHERE kind = ? AND state = 'done' AND finished_at < ?", kSweep,
+            common::FormatInstant(clock.Now() - std::chrono::hours(24)));
+    if (tx.QueryOptional("SELECT 1 FROM job WHERE kind = ? AND state = 'queued'", kSweep)) return;
+    jobs::Plan(tx, kSweep, {}, clock, {at, 3});
+}
+}  // namespace
+
+void RegisterAlertSweep(jobs::Runner& runner, db::Database& db, const common::Clock& clock) {
+    runner.Register(std::string(kSweep), [&db, &clock](const jobs::Job&) {
+        RaiseAllAlerts(db, clock);
+        db.Write([&](db::WriteTx& tx) { PlanSweep(tx, clock, clock.Now() + kSweepEvery); });
+    });
+}
+
+void EnsureAlertSweep(db::Database& db, const common::Clock& clock) {
+    db.Write([&](db::WriteTx& tx) { PlanSweep(tx, clock, clock.Now()); });
+}
+
+bool ResolveAlert(db::WriteTx& tx, common::SiteId site, common::ChildId child, const common::Date& date, AlertKind kind,
+                  Resolution resolution, const std::string& note, common::UserId by, const common::Clock& clock) {
+    const std::string stamp = common::FormatInstant(clock.Now());
+    const std::string day = common::FormatDate(date);
+    // Resolved before the sweep recorded it: the record starts here.
+    tx.Exec(
+        "INSERT INTO child_alert (child_id, site_id, alert_date, kind, raised_at, created_at) VALUES (?, ?, ?, ?, ?, "
+        "?) ON CONFLICT DO NOTHING",
+        child, site, day, AlertKindName(kind), stamp, stamp);
+    return tx.Exec(
+               "UPDATE child_alert SET resolution = ?, resolution_note = ?, resolved_at = ?, resolved_by = ? WHERE "
+               "child_id = ? AND alert_date = ? AND kind = ? AND resolved_at IS NULL",
+               ResolutionName(resolution), note, stamp, by, child, day, AlertKindName(kind)) > 0;
+}
+
+std::vector<AlertRecord> AlertsOfChildDay(db::ReadTx& tx, common::ChildId child, const common::Date& date) {
+    std::vector<AlertRecord> out;
+    for (const auto& r : tx.Query(
+             "SELECT a.id, a.kind, a.raised_at, a.resolution, a.resolution_note, a.resolved_at, "
+             "COALESCE(s.display_name, '') FROM child_alert a LEFT JOIN staff_user s ON s.id = a.resolved_by WHERE "
+             "a.child_id = ? AND a.alert_date = ? ORDER BY a.raised_at, a.id",
+             child, common::FormatDate(date))) {
+        AlertRecord a;
+        a.id = r.Id<common::AlertId>(0);
+        a.kind = ParseAlertKind(r.Text(1)).value_or(AlertKind::kNotArrived);
+        a.raised_at = common::CanonicalInstant(r.Text(2));
+        a.resolution = r.OptText(3);
+        a.resolution_note = r.Text(4);
+        if (auto t = r.OptText(5)) a.resolved_at = common::CanonicalInstant(*t);
+        a.resolved_by_name = r.Text(6);
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+}  // namespace plans
