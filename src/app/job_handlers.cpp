@@ -7,11 +7,20 @@
 namespace app {
 
 void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport* transport,
-                         const web::Catalogue& catalogue, const Config& config, const common::Clock& clock) {
+                         const web::Catalogue& catalogue, const Config& config, const common::Clock& clock,
+                         attendance::LiveFeed* live) {
     families::MailSettings mail{config.public_url, config.secret};
     families::RegisterMailJobs(runner, db, transport, catalogue, mail, clock);
     plans::RegisterAlertMail(runner, db, transport, catalogue, mail);
-    plans::RegisterAlertSweep(runner, db, clock);
+    // Alerts raised by the sweep reach the open rosters of their site at once.
+    plans::RegisterAlertSweep(runner, db, clock,
+                              [live](common::SiteId site, const common::Date& date, const auto& raised) {
+                                  if (!live) return;
+                                  for (const auto& a : raised) {
+                                      live->Publish(site, common::FormatDate(date),
+                                                    attendance::AlertEvent(a.child, plans::AlertKindName(a.kind)));
+                                  }
+                              });
 }
 
 }  // namespace app

@@ -1,6 +1,7 @@
 #pragma once
 // Every kind of job the server runs, registered in one place for the server and for the tests.
 #include "app/config.hpp"
+#include "attendance/live.hpp"
 #include "common/clock.hpp"
 #include "db/database.hpp"
 #include "jobs/jobs.hpp"
@@ -10,6 +11,7 @@
 namespace app {
 
 void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport* transport,
-                         const web::Catalogue& catalogue, const Config& config, const common::Clock& clock);
+                         const web::Catalogue& catalogue, const Config& config, const common::Clock& clock,
+                         attendance::LiveFeed* live);
 
 }  // namespace app

@@ -126,7 +126,7 @@ int Serve(Config config) {
     if (!transport) {
         common::LogWarn("no mail transport: set TADAIMA_SMTP_URL (or TADAIMA_MAIL_DIR); mails wait in the job table");
     }
-    RegisterJobHandlers(runner, *database, transport.get(), catalogue, config, clock);
+    RegisterJobHandlers(runner, *database, transport.get(), catalogue, config, clock, &live);
     plans::EnsureAlertSweep(*database, clock);
     runner.Start();
     common::LogInfo("listening", {{"address", config.listen_address},

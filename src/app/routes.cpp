@@ -9,6 +9,7 @@
 #include "children/handlers.hpp"
 #include "families/handlers.hpp"
 #include "guardians/handlers.hpp"
+#include "plans/handlers.hpp"
 #include "roster/handlers.hpp"
 #include "sites/handlers.hpp"
 #include "staff/handlers.hpp"
@@ -20,6 +21,7 @@ Router BuildRoutes(const Services& s) {
     auto site = std::make_shared<sites::Handlers>(s.templates);
     auto child = std::make_shared<children::Handlers>(s.templates);
     auto guardian = std::make_shared<guardians::Handlers>(s.templates);
+    auto plan = std::make_shared<plans::Handlers>(s.templates);
     auto staff = std::make_shared<staff::Handlers>(s.templates);
     auto audit = std::make_shared<audit::Handlers>(s.templates);
     auto mfa = std::make_shared<SecondFactorHandlers>(s.templates);
@@ -141,6 +143,10 @@ Router BuildRoutes(const Services& s) {
     r.Get("/children/{id}/attendance", [att](Ctx& c) { return att->ChildDay(c); });
     r.Post("/children/{id}/attendance", [att](Ctx& c) { return att->RecordByHand(c); });
     r.Post("/attendance/{id}/correct", [att](Ctx& c) { return att->Correct(c); });
+
+    // Today's changes and alerts, from the roster
+    r.Post("/contacts/{id}/confirm", [plan](Ctx& c) { return plan->ConfirmContact(c); });
+    r.Post("/children/{id}/alerts/resolve", [plan](Ctx& c) { return plan->ResolveAlert(c); });
 
     // The audit trail (municipal admins)
     r.Get("/audit", [audit](Ctx& c) { return audit->List(c); });

@@ -14,6 +14,7 @@
 #include "children/handlers.hpp"
 #include "common/dates.hpp"
 #include "families/families.hpp"
+#include "plans/alerts.hpp"
 #include "sites/groups.hpp"
 #include "sites/sites.hpp"
 
@@ -372,13 +373,17 @@ http::Response Handlers::Roster(Ctx& ctx) const {
     std::optional<common::GroupId> group;
     if (auto g = app::ParseId(ctx.req.query.GetOr("group"))) group = common::GroupId(*g);
     std::string today = Today(ctx);
-    auto [site, groups, roster] = ctx.svc.db.Write([&](db::WriteTx& tx) {
+    auto now = ctx.svc.clock.Now();
+    auto day = common::TokyoDate(now);
+    auto [site, groups, roster, outlook, contacts] = ctx.svc.db.Write([&](db::WriteTx& tx) {
         auto site = sites::GetSite(tx, site_id);
         if (!site) throw http::NotFound();
         auto groups = sites::ListGroups(tx, site_id, false);
         auto roster = SiteRoster(tx, site_id, today, group);
+        auto outlook = plans::SiteOutlook(tx, site_id, day, now, roster.rows);
+        auto contacts = plans::ContactsForDay(tx, site_id, day);
         auth::WriteAudit(tx, ctx.Audit("roster.view", "site", site_id.value, site_id), ctx.svc.clock);
-        return std::tuple{*site, groups, roster};
+        return std::tuple{*site, groups, roster, outlook, contacts};
     });
     std::map<common::GroupId, std::string> group_names;
     for (const auto& g : groups) group_names[g.id] = g.fields.name;
@@ -403,6 +408,7 @@ http::Response Handlers::Roster(Ctx& ctx) const {
     }
     body.set("groups", glist);
     data rows{data::type::list};
+    int absent = 0, open_alerts = 0;
     std::string next = "/sites/" + site_id.ToString() + "/roster" + (group ? "?group=" + group->ToString() : "");
     for (const auto& r : roster.rows) {
         data d;
@@ -426,9 +432,94 @@ http::Response Handlers::Roster(Ctx& ctx) const {
             d.set("direction_label", ctx.T(inside ? "check_out" : "check_in"));
             d.set("next", next);
         }
+        if (auto o = outlook.find(r.child); o != outlook.end()) {
+            const auto& ol = o->second.outlook;
+            d.set("expectation", std::string(plans::ExpectationName(ol.expectation)));
+            if (ol.expectation == plans::Expectation::kAbsent) {
+                ++absent;
+                d.set("absent", true);
+            }
+            if (const auto& p = o->second.plan; p && p->plan.attending) {
+                std::string plan = p->plan.leave_minutes ? common::FormatTimeOfDay(*p->plan.leave_minutes) : "";
+                plan += (plan.empty() ? "" : " ") +
+                        ctx.T(p->plan.way_home == plans::WayHome::kPickup ? "way_home_pickup" : "way_home_alone");
+                if (!p->pickup_name.empty()) plan += "（" + p->pickup_name + "）";
+                d.set("plan", plan);
+            }
+            data alerts{data::type::list};
+            for (auto kind : ol.alerts) {
+                data a;
+                a.set("kind", std::string(plans::AlertKindName(kind)));
+                a.set("label", ctx.T("roster_alert_" + std::string(plans::AlertKindName(kind))));
+                if (can_edit) {
+                    a.set("can_resolve", true);
+                    data options{data::type::list};
+                    for (auto res :
+                         {plans::Resolution::kArrivedLate, plans::Resolution::kAbsentWithoutNotice,
+                          plans::Resolution::kFound, plans::Resolution::kPickedUp, plans::Resolution::kLeft}) {
+                        if (!plans::ResolutionFits(kind, res)) continue;
+                        data opt;
+                        opt.set("value", std::string(plans::ResolutionName(res)));
+                        opt.set("label", ctx.T("resolution_" + std::string(plans::ResolutionName(res))));
+                        options.push_back(opt);
+                    }
+                    a.set("options", options);
+                }
+                alerts.push_back(a);
+                ++open_alerts;
+            }
+            if (!ol.alerts.empty()) {
+                d.set("alerts", alerts);
+                d.set("alerted", true);
+            }
+        }
         rows.push_back(d);
     }
     body.set("rows", rows);
+    body.set("count_absent", std::to_string(absent));
+    body.set("count_alerts", std::to_string(open_alerts));
+    if (open_alerts > 0) body.set("has_alerts", true);
+    // Today's changes: every absence and change reported for this date, newest first; unconfirmed ones stand out.
+    data clist{data::type::list};
+    int unconfirmed = 0;
+    for (const auto& c : contacts) {
+        data d;
+        d.set("id", c.id.ToString());
+        d.set("child_id", c.child.ToString());
+        d.set("child_name", c.child_name);
+        d.set("date", c.date);
+        d.set("kind_label", ctx.T("contact_kind_" + c.kind));
+        std::string what;
+        if (!c.attending) {
+            what = ctx.T("contact_absent") +
+                   (c.absence_reason ? "（" + ctx.T("absence_reason_" + *c.absence_reason) + "）" : "");
+        } else {
+            if (c.leave_minutes) what = ctx.T("contact_leave_at") + " " + common::FormatTimeOfDay(*c.leave_minutes);
+            what += (what.empty() ? "" : "・") +
+                    ctx.T(c.way_home == plans::WayHome::kPickup ? "way_home_pickup" : "way_home_alone");
+            if (!c.pickup_name.empty()) what += "（" + c.pickup_name + "）";
+        }
+        d.set("what", what);
+        d.set("note", c.note);
+        d.set("from", c.account_name);
+        auto at = common::ParseInstant(c.created_at);
+        d.set("received",
+              at ? common::FormatDate(common::TokyoDate(*at)) + " " + common::FormatTokyoTime(*at) : c.created_at);
+        if (c.after_deadline) d.set("after_deadline", true);
+        if (c.confirmed_at) {
+            d.set("confirmed", true);
+            d.set("confirmed_by", c.confirmed_by_name);
+        } else {
+            ++unconfirmed;
+            if (can_edit) d.set("can_confirm", true);
+        }
+        d.set("next", next);
+        clist.push_back(d);
+    }
+    body.set("contacts", clist);
+    if (contacts.empty()) body.set("no_contacts", true);
+    body.set("count_unconfirmed", std::to_string(unconfirmed));
+    if (unconfirmed > 0) body.set("has_unconfirmed", true);
     if (roster.rows.empty()) body.set("no_children", true);
     body.set("label_in", ctx.T("state_in"));
     body.set("label_left", ctx.T("state_left"));

@@ -16,6 +16,11 @@ std::string StateEvent(common::ChildId child, const DayState& day, std::int64_t 
     return http::FormatEvent("state", boost::json::serialize(o), std::to_string(event_id));
 }
 
+std::string AlertEvent(common::ChildId child, std::string_view kind) {
+    boost::json::object o{{"child", child.value}, {"kind", std::string(kind)}};
+    return http::FormatEvent("alert", boost::json::serialize(o));
+}
+
 void LiveFeed::Subscribe(common::SiteId site, const std::string& date, std::shared_ptr<http::EventChannel> channel) {
     std::lock_guard lock(mutex_);
     listeners_[site].push_back(Listener{date, std::move(channel)});

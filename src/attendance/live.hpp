@@ -16,6 +16,9 @@ namespace attendance {
 // {"child": 12, "state": "in", "in_at": "15:02", "out_at": ""} as an SSE "state" event with the event id.
 std::string StateEvent(common::ChildId child, const DayState& day, std::int64_t event_id);
 
+// {"child": 12, "kind": "not_arrived"} as an SSE "alert" event (no id: a reload shows the alerts anyway).
+std::string AlertEvent(common::ChildId child, std::string_view kind);
+
 class LiveFeed {
  public:
     void Subscribe(common::SiteId site, const std::string& date, std::shared_ptr<http::EventChannel> channel);

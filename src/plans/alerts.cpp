@@ -1,5 +1,6 @@
 #include "plans/alerts.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "jobs/jobs.hpp"
@@ -64,11 +65,11 @@ std::map<common::ChildId, ChildOutlook> SiteOutlook(db::ReadTx& tx, common::Site
         p.note = r.Text(7);
         plan_of.emplace(r.Id<common::ChildId>(0), std::move(p));
     }
-    std::map<common::ChildId, std::set<AlertKind>> resolved;
-    for (const auto& r : tx.Query("SELECT child_id, kind FROM child_alert WHERE site_id = ? AND alert_date = ? AND "
-                                  "resolved_at IS NOT NULL",
-                                  site, day)) {
-        if (auto k = ParseAlertKind(r.Text(1))) resolved[r.Id<common::ChildId>(0)].insert(*k);
+    std::map<common::ChildId, std::set<AlertKind>> resolved, unresolved;
+    for (const auto& r : tx.Query(
+             "SELECT child_id, kind, resolved_at FROM child_alert WHERE site_id = ? AND alert_date = ?", site, day)) {
+        if (auto k = ParseAlertKind(r.Text(1)))
+            (r.IsNull(2) ? unresolved : resolved)[r.Id<common::ChildId>(0)].insert(*k);
     }
     std::map<int, SiteDay> site_day;  // by grade (-1: none)
     std::map<common::ChildId, ChildOutlook> out;
@@ -83,6 +84,14 @@ std::map<common::ChildId, ChildOutlook> SiteOutlook(db::ReadTx& tx, common::Site
         static const std::set<AlertKind> kNone;
         auto r = resolved.find(row.child);
         o.outlook = Outlook(date, it->second, plan, row.day, false, r == resolved.end() ? kNone : r->second, now);
+        // A recorded alert stays open until staff resolve it, even once the child turned up: what happened is
+        // part of the day's record.
+        if (auto u = unresolved.find(row.child); u != unresolved.end()) {
+            for (AlertKind k : u->second) {
+                auto& list = o.outlook.alerts;
+                if (std::find(list.begin(), list.end(), k) == list.end()) list.push_back(k);
+            }
+        }
         out.emplace(row.child, std::move(o));
     }
     return out;
@@ -119,7 +128,7 @@ std::vector<RaisedAlert> RaiseAlerts(db::WriteTx& tx, common::SiteId site, const
     return raised;
 }
 
-int RaiseAllAlerts(db::Database& db, const common::Clock& clock) {
+int RaiseAllAlerts(db::Database& db, const common::Clock& clock, const AlertsRaised& on_raised) {
     auto sites = db.Read([](db::ReadTx& tx) {
         std::vector<common::SiteId> out;
         for (const auto& r : tx.Query("SELECT id FROM site WHERE deactivated_at IS NULL ORDER BY id")) {
@@ -147,8 +156,9 @@ int RaiseAllAlerts(db::Database& db, const common::Clock& clock) {
             return false;
         });
         if (!anything_new) continue;
-        raised +=
-            static_cast<int>(db.Write([&](db::WriteTx& tx) { return RaiseAlerts(tx, site, today, clock); }).size());
+        auto fresh = db.Write([&](db::WriteTx& tx) { return RaiseAlerts(tx, site, today, clock); });
+        raised += static_cast<int>(fresh.size());
+        if (on_raised && !fresh.empty()) on_raised(site, today, fresh);
     }
     return raised;
 }
@@ -167,9 +177,9 @@ void PlanSweep(db::WriteTx& tx, const common::Clock& clock, common::Instant at) 
 }
 }  // namespace
 
-void RegisterAlertSweep(jobs::Runner& runner, db::Database& db, const common::Clock& clock) {
-    runner.Register(std::string(kSweep), [&db, &clock](const jobs::Job&) {
-        RaiseAllAlerts(db, clock);
+void RegisterAlertSweep(jobs::Runner& runner, db::Database& db, const common::Clock& clock, AlertsRaised on_raised) {
+    runner.Register(std::string(kSweep), [&db, &clock, on_raised](const jobs::Job&) {
+        RaiseAllAlerts(db, clock, on_raised);
         db.Write([&](db::WriteTx& tx) { PlanSweep(tx, clock, clock.Now() + kSweepEvery); });
     });
 }

@@ -2,6 +2,7 @@
 // The day's outlook for a site (who is expected, who is absent, what is alarming) and the alerts staff resolve.
 // An alert is computed from the rules whenever the roster is drawn, so it shows the moment it is due; a sweep job
 // records it (once per child, day and kind) and plans the notice to the family in the same transaction.
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,12 +43,15 @@ struct RaisedAlert {
 // child's family members (job mail.child_alert). Returns the ones new this time.
 std::vector<RaisedAlert> RaiseAlerts(db::WriteTx& tx, common::SiteId site, const common::Date& date,
                                      const common::Clock& clock);
+// Hears of the alerts new at a site (the live roster's feed, in the server).
+using AlertsRaised = std::function<void(common::SiteId, const common::Date&, const std::vector<RaisedAlert>&)>;
 // Every active site's alerts for today (Tokyo); the sweep job's work. Returns how many were new.
-int RaiseAllAlerts(db::Database& db, const common::Clock& clock);
+int RaiseAllAlerts(db::Database& db, const common::Clock& clock, const AlertsRaised& on_raised = nullptr);
 
 // The sweep: a job (alerts.sweep) that raises every site's alerts and plans itself again a minute later, so one
 // server process at a time does it (on PostgreSQL the job table hands it to one). EnsureAlertSweep plans the first.
-void RegisterAlertSweep(jobs::Runner& runner, db::Database& db, const common::Clock& clock);
+void RegisterAlertSweep(jobs::Runner& runner, db::Database& db, const common::Clock& clock,
+                        AlertsRaised on_raised = nullptr);
 void EnsureAlertSweep(db::Database& db, const common::Clock& clock);
 
 // Staff resolve an alert (recorded or only computed so far) with what happened. False when it was resolved already.

@@ -311,7 +311,7 @@ int AppTest::RunJobs() {
     mc.mail_dir = (dir_ / "mail").string();
     auto transport = mail::MakeTransport(mc, clock_);
     jobs::Runner runner(*db_, clock_, "test-worker");
-    app::RegisterJobHandlers(runner, *db_, transport.get(), *catalogue_, config_, clock_);
+    app::RegisterJobHandlers(runner, *db_, transport.get(), *catalogue_, config_, clock_, &live_);
     return runner.RunDue();
 }
 

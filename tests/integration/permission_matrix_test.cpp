@@ -11,6 +11,7 @@
 #include "auth/passwords.hpp"
 #include "families/families.hpp"
 #include "harness.hpp"
+#include "plans/plans.hpp"
 
 namespace {
 
@@ -121,6 +122,16 @@ const std::vector<Case>& Table() {
         {"POST", "/children/{child}/card/reissue", {}, {{O, O}, {O, H}, {N, H}}},
         {"POST", "/sites/{site}/kiosks", {{"name", "matrix"}}, {{O, O}, {O, N}, {N, N}}},
         {"POST", "/kiosks/{kiosk}/revoke", {}, {{O, O}, {O, H}, {N, H}}},
+        // Today's changes and alerts
+        {"POST", "/contacts/{contact}/confirm", {}, {{O, O}, {O, H}, {O, H}}},
+        {"POST",
+         "/children/{child}/alerts/resolve",
+         {{"kind", "not_arrived"}, {"resolution", "found"}},
+         {{O, O}, {O, H}, {O, H}}},
+        {"POST",
+         "/children/{child}/alerts/resolve",
+         {{"kind", "not_arrived"}, {"resolution", "left"}},
+         {{V, V}, {V, H}, {V, H}}},
     };
     return cases;
 }
@@ -141,7 +152,7 @@ const std::set<std::string> kFamilyRoutes = {
 const std::set<std::string> kKioskRoutes = {"GET /kiosk", "POST /kiosk/pair", "POST /api/v1/kiosk/scans"};
 
 struct Objects {
-    std::int64_t site, group, child, guardian, user, account, event, kiosk;
+    std::int64_t site, group, child, guardian, user, account, event, kiosk, contact;
     std::string kiosk_credential;
 };
 
@@ -191,13 +202,22 @@ class PermissionMatrix : public AppTest {
                                           clock_)
                     .value;
         });
+        // An absence the family reported for tomorrow (a contact staff confirm).
+        o.contact = database().Write([&](db::WriteTx& tx) {
+            plans::PlanInput absent{false};
+            auto tomorrow = common::Date{std::chrono::sys_days(common::TokyoDate(clock_.Now())) + std::chrono::days(2)};
+            auto r = plans::SetPlans(tx, common::AccountId(o.account), common::ChildId(o.child), {tomorrow}, absent,
+                                     plans::ContactKind::kAbsence, false, clock_);
+            EXPECT_TRUE(r.problems.empty()) << "site " << site;
+            return tx.QueryOne("SELECT MAX(id) FROM plan_contact").Int(0);
+        });
         return o;
     }
     static std::string Fill(std::string text, const Objects& o) {
         for (auto [key, value] :
              {std::pair{"{site}", o.site}, std::pair{"{group}", o.group}, std::pair{"{child}", o.child},
               std::pair{"{guardian}", o.guardian}, std::pair{"{user}", o.user}, std::pair{"{account}", o.account},
-              std::pair{"{event}", o.event}, std::pair{"{kiosk}", o.kiosk}}) {
+              std::pair{"{event}", o.event}, std::pair{"{kiosk}", o.kiosk}, std::pair{"{contact}", o.contact}}) {
             for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key)) {
                 text.replace(pos, std::string(key).size(), std::to_string(value));
             }
@@ -226,6 +246,8 @@ class PermissionMatrix : public AppTest {
         out += "links=" + std::to_string(One("SELECT COUNT(*) FROM guardian_account_child WHERE ended_at IS NULL"));
         out += ";cards=" + std::to_string(One("SELECT COUNT(*) FROM card WHERE revoked_at IS NULL"));
         out += ";kiosks=" + std::to_string(One("SELECT COUNT(*) FROM kiosk WHERE revoked_at IS NULL"));
+        out += ";confirmed=" + std::to_string(One("SELECT COUNT(confirmed_at) FROM plan_contact"));
+        out += ";resolved=" + std::to_string(One("SELECT COUNT(resolved_at) FROM child_alert"));
         return out;
     }
     void RunAs(int role, const std::string& login) {
@@ -303,7 +325,7 @@ TEST_P(PermissionMatrix, EveryRouteIsInTheTable) {
     std::set<std::string> table;
     for (const auto& c : Table()) {
         std::string pattern = std::regex_replace(c.pattern, std::regex(R"(\?.*)"), "");
-        pattern = std::regex_replace(pattern, std::regex(R"(\{(site|group|child|guardian|user|account|event|kiosk)\})"),
+        pattern = std::regex_replace(pattern, std::regex(R"(\{(site|group|child|guardian|user|account|event|kiosk|contact)\})"),
                                      "{id}");
         table.insert(std::string(c.method) + " " + pattern);
     }

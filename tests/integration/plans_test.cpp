@@ -310,6 +310,9 @@ TEST_P(Alerts, AChildStillInsideAtClosingRaisesItsOwnAlertAndASiteMayKeepFamilie
 }
 
 TEST_P(Alerts, TheSweepIsOneJobThatPlansItsNextRun) {
+    // An open roster of site 1 for that day hears of the alert as it is raised.
+    auto roster = std::make_shared<http::EventChannel>();
+    live_.Subscribe(common::SiteId(1), "2026-11-24", roster);
     plans::EnsureAlertSweep(database(), clock_);
     plans::EnsureAlertSweep(database(), clock_);  // a restart: still one
     EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'alerts.sweep' AND state = 'queued'"), 1);
@@ -318,6 +321,11 @@ TEST_P(Alerts, TheSweepIsOneJobThatPlansItsNextRun) {
         One("SELECT COUNT(*) FROM guardian_account_child WHERE ended_at IS NULL AND child_id = " + child_.ToString());
     EXPECT_EQ(RunJobs(), 1 + members);  // the sweep, then the mails it planned
     EXPECT_EQ(One("SELECT COUNT(*) FROM child_alert"), 1);
+    auto sent = roster->Take().data;
+    EXPECT_NE(sent.find("event: alert"), std::string::npos) << sent;
+    EXPECT_NE(sent.find("\"child\":" + child_.ToString()), std::string::npos) << sent;
+    EXPECT_NE(sent.find("not_arrived"), std::string::npos) << sent;
+    EXPECT_EQ(sent.find("id:"), std::string::npos) << sent;  // the catch-up position stays the last scan's
     EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'alerts.sweep' AND state = 'queued'"), 1);
     EXPECT_EQ(RunJobs(), 0);  // the next one is a minute away
     clock_.Advance(std::chrono::seconds(60));
@@ -326,6 +334,64 @@ TEST_P(Alerts, TheSweepIsOneJobThatPlansItsNextRun) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, Alerts, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
+
+}  // namespace
+
+namespace {
+
+using RosterPlans = Alerts;
+
+// The roster as a carer sees it: absences, the missing child in red with a way to record what happened, and
+// today's changes to confirm, each once.
+TEST_P(RosterPlans, TheRosterShowsAbsencesAlertsAndTodaysChangesToConfirm) {
+    SetTokyo("2026-11-24", "07:45");
+    PlanInput absent{false};
+    absent.absence_reason = "family";
+    absent.note = "祖父母宅へ";
+    ASSERT_TRUE(Set({D("2026-11-24")}, absent, ContactKind::kAbsence, false, absent_child_).problems.empty());
+    SetTokyo("2026-11-24", "15:31");
+    SignIn("staff1", "tadaima-demo");
+    auto page = Get("/sites/1/roster");
+    ASSERT_EQ(page.status, 200);
+    auto row = [&](common::ChildId c) {
+        auto start = page.body.find("data-child=\"" + c.ToString() + "\"");
+        EXPECT_NE(start, std::string::npos);
+        return page.body.substr(start, page.body.find("</tr>", start) - start);
+    };
+    EXPECT_NE(row(absent_child_).find("data-qa=\"absent\""), std::string::npos);
+    EXPECT_NE(row(child_).find("data-alert=\"not_arrived\""), std::string::npos);
+    EXPECT_NE(row(child_).find("17:00"), std::string::npos);  // the plan's leaving time
+    EXPECT_NE(page.body.find("data-qa=\"roster-alerts\""), std::string::npos);
+    EXPECT_NE(page.body.find("祖父母宅へ"), std::string::npos);
+    EXPECT_NE(page.body.find("data-qa=\"unconfirmed-count\""), std::string::npos);
+
+    auto contact = One("SELECT MAX(id) FROM plan_contact");
+    auto confirm = Post("/contacts/" + std::to_string(contact) + "/confirm", {{"next", "/sites/1/roster"}});
+    EXPECT_EQ(confirm.status, 303);
+    EXPECT_NE(confirm.location.find("notice=contact_confirmed"), std::string::npos) << confirm.location;
+    EXPECT_EQ(One("SELECT COUNT(confirmed_at) FROM plan_contact"), 1);
+    EXPECT_EQ(AuditCount("contact.confirm"), 1);
+    page = Get("/sites/1/roster");
+    EXPECT_EQ(page.body.find("data-qa=\"unconfirmed-count\""), std::string::npos);
+    EXPECT_NE(page.body.find("data-qa=\"confirmed\""), std::string::npos);
+
+    // A resolution that does not fit the alert is refused, in the carer's language.
+    auto wrong = Post("/children/" + child_.ToString() + "/alerts/resolve",
+                      {{"kind", "not_arrived"}, {"resolution", "picked_up"}, {"next", "/sites/1/roster"}});
+    EXPECT_EQ(wrong.status, 422);
+    EXPECT_NE(wrong.body.find("対応の内容を選んでください"), std::string::npos);
+    auto resolve = Post(
+        "/children/" + child_.ToString() + "/alerts/resolve",
+        {{"kind", "not_arrived"}, {"resolution", "arrived_late"}, {"note", "15:50 到着"}, {"next", "/sites/1/roster"}});
+    EXPECT_EQ(resolve.status, 303);
+    EXPECT_EQ(AuditCount("alert.resolve"), 1);
+    page = Get("/sites/1/roster");
+    EXPECT_EQ(row(child_).find("data-alert="), std::string::npos);
+    EXPECT_EQ(page.body.find("data-qa=\"roster-alerts\""), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, RosterPlans, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
                          testing_support::KindName);
 
 }  // namespace

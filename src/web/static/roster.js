@@ -37,8 +37,66 @@
     recount();
   }
 
+  // The alert sound: browsers play sound only after a person has pressed something on the page, so a button turns
+  // it on (remembered on this screen); then every alert that arrives, and those open when the page loads, beep.
+  var soundButton = root.querySelector('[data-sound]');
+  var audio = null;
+  function soundOn() { return window.localStorage && localStorage.getItem('tadaima.roster.sound') === 'on'; }
+  function showSound() {
+    var on = soundOn();
+    soundButton.setAttribute('aria-pressed', on ? 'true' : 'false');
+    soundButton.dataset.sound = on ? 'on' : 'off';
+    soundButton.textContent = on ? root.dataset.labelSoundOff : root.dataset.labelSoundOn;
+  }
+  function beep() {
+    if (!soundOn() || !(window.AudioContext || window.webkitAudioContext)) return;
+    audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+    [0, 0.35, 0.7].forEach(function (at) {
+      var osc = audio.createOscillator();
+      var gain = audio.createGain();
+      osc.frequency.value = 880;
+      gain.gain.value = 0.2;
+      osc.connect(gain);
+      gain.connect(audio.destination);
+      osc.start(audio.currentTime + at);
+      osc.stop(audio.currentTime + at + 0.2);
+    });
+  }
+  if (soundButton && window.localStorage) {
+    soundButton.hidden = false;
+    showSound();
+    soundButton.addEventListener('click', function () {
+      localStorage.setItem('tadaima.roster.sound', soundOn() ? 'off' : 'on');
+      showSound();
+      beep();
+    });
+  }
+  if (root.querySelector('tr.alerted')) beep();
+
+  // An alert raised while the page is open (the server's sweep): the row turns red with the alert's words; the
+  // form to record what happened comes with the next load of the page.
+  function alertRaised(a) {
+    var tr = root.querySelector('tr[data-child="' + a.child + '"]');
+    if (!tr || tr.querySelector('[data-alert="' + a.kind + '"]')) return;
+    tr.classList.add('alerted');
+    var div = document.createElement('div');
+    div.className = 'alert';
+    div.dataset.alert = a.kind;
+    var strong = document.createElement('strong');
+    // data-alert-not-arrived → dataset.alertNotArrived: the label in the page's language.
+    strong.textContent = root.dataset['alert' + a.kind.split('_').map(function (w) {
+      return w.charAt(0).toUpperCase() + w.slice(1);
+    }).join('')] || a.kind;
+    div.appendChild(strong);
+    tr.querySelector('[data-field="state"]').parentNode.appendChild(div);
+    var banner = root.querySelector('[data-qa="live-alerts"]');
+    banner.hidden = false;
+    beep();
+  }
+
   var source = new EventSource(root.dataset.events);
   source.addEventListener('state', function (e) { apply(JSON.parse(e.data)); });
+  source.addEventListener('alert', function (e) { alertRaised(JSON.parse(e.data)); });
   source.addEventListener('open', function () { status.hidden = true; root.dataset.live = 'open'; });
   source.addEventListener('error', function () { status.hidden = false; root.dataset.live = 'reconnecting'; });
 })();
