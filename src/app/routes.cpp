@@ -144,6 +144,12 @@ Router BuildRoutes(const Services& s) {
     r.Post("/children/{id}/attendance", [att](Ctx& c) { return att->RecordByHand(c); });
     r.Post("/attendance/{id}/correct", [att](Ctx& c) { return att->Correct(c); });
 
+    // The site's schedule: plan deadline, lateness threshold, dismissal times, closure days
+    r.Get("/sites/{id}/schedule", [plan](Ctx& c) { return plan->Schedule(c); });
+    r.Post("/sites/{id}/schedule", [plan](Ctx& c) { return plan->SaveSchedule(c); });
+    r.Post("/sites/{id}/closures", [plan](Ctx& c) { return plan->AddClosure(c); });
+    r.Post("/sites/{id}/closures/remove", [plan](Ctx& c) { return plan->RemoveClosure(c); });
+
     // Today's changes and alerts, from the roster
     r.Post("/contacts/{id}/confirm", [plan](Ctx& c) { return plan->ConfirmContact(c); });
     r.Post("/children/{id}/alerts/resolve", [plan](Ctx& c) { return plan->ResolveAlert(c); });

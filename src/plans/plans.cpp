@@ -81,6 +81,24 @@ SiteRules GetSiteRules(db::ReadTx& tx, common::SiteId site) {
     return out;
 }
 
+void UpdateSiteRules(db::WriteTx& tx, common::SiteId site, const SiteRules& rules, const common::Clock& clock) {
+    tx.Exec(
+        "UPDATE site SET plan_deadline_days_before = ?, plan_deadline_time = ?, late_after_minutes = ?, "
+        "notify_guardians_on_alert = ?, plan_reminder_day = ?, updated_at = ? WHERE id = ?",
+        rules.deadline_days_before, common::FormatTimeOfDay(rules.deadline_minutes),
+        static_cast<std::int64_t>(rules.late_after.count()), rules.notify_guardians ? 1 : 0, rules.reminder_day,
+        common::FormatInstant(clock.Now()), site);
+}
+
+std::map<std::pair<int, int>, int> ListDismissals(db::ReadTx& tx, common::SiteId site) {
+    std::map<std::pair<int, int>, int> out;
+    for (const auto& r :
+         tx.Query("SELECT grade, weekday, dismissal_time FROM site_dismissal WHERE site_id = ?", site)) {
+        out[{static_cast<int>(r.Int(0)), static_cast<int>(r.Int(1))}] = MinutesOf(r.Text(2));
+    }
+    return out;
+}
+
 SiteDay LoadSiteDay(db::ReadTx& tx, common::SiteId site, const common::Date& date, std::optional<int> grade) {
     SiteDay out;
     const std::string day = common::FormatDate(date);

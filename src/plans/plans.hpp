@@ -24,6 +24,9 @@ struct SiteRules {
     int reminder_day = 20;
 };
 SiteRules GetSiteRules(db::ReadTx& tx, common::SiteId site);
+void UpdateSiteRules(db::WriteTx& tx, common::SiteId site, const SiteRules& rules, const common::Clock& clock);
+// The usual dismissal times of a site: {grade, weekday} → minutes.
+std::map<std::pair<int, int>, int> ListDismissals(db::ReadTx& tx, common::SiteId site);
 // The site on `date` for a child in `grade` (nullopt: the site's default dismissal).
 SiteDay LoadSiteDay(db::ReadTx& tx, common::SiteId site, const common::Date& date, std::optional<int> grade);
 

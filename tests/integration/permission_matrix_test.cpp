@@ -122,6 +122,20 @@ const std::vector<Case>& Table() {
         {"POST", "/children/{child}/card/reissue", {}, {{O, O}, {O, H}, {N, H}}},
         {"POST", "/sites/{site}/kiosks", {{"name", "matrix"}}, {{O, O}, {O, N}, {N, N}}},
         {"POST", "/kiosks/{kiosk}/revoke", {}, {{O, O}, {O, H}, {N, H}}},
+        // The site's schedule
+        {"GET", "/sites/{site}/schedule", {}, {{O, O}, {O, N}, {N, N}}},
+        {"POST",
+         "/sites/{site}/schedule",
+         {{"deadline_days_before", "1"},
+          {"deadline_time", "17:00"},
+          {"late_after_minutes", "30"},
+          {"reminder_day", "20"},
+          {"notify_guardians", "1"},
+          {"dis_0_2", "15:00"}},
+         {{O, O}, {O, N}, {N, N}}},
+        {"POST", "/sites/{site}/schedule", {{"deadline_time", "夕方"}}, {{V, V}, {V, N}, {N, N}}},
+        {"POST", "/sites/{site}/closures", {{"date", "2026-12-29"}, {"reason", "年末"}}, {{O, O}, {O, N}, {N, N}}},
+        {"POST", "/sites/{site}/closures/remove", {{"date", "2026-12-29"}}, {{O, O}, {O, N}, {N, N}}},
         // Today's changes and alerts
         {"POST", "/contacts/{contact}/confirm", {}, {{O, O}, {O, H}, {O, H}}},
         {"POST",
@@ -238,9 +252,9 @@ class PermissionMatrix : public AppTest {
             });
             out += std::string(t) + "=" + r + ";";
         }
-        for (const char* t :
-             {"guardian_child", "staff_role", "child_placement", "child_group_membership", "site_opening_hours",
-              "registration_letter", "family_invitation", "job", "attendance_event", "card", "kiosk_pairing"}) {
+        for (const char* t : {"guardian_child", "staff_role", "child_placement", "child_group_membership",
+                              "site_opening_hours", "site_closure", "site_dismissal", "registration_letter",
+                              "family_invitation", "job", "attendance_event", "card", "kiosk_pairing"}) {
             out += std::string(t) + "=" + std::to_string(One(std::string("SELECT COUNT(*) FROM ") + t)) + ";";
         }
         out += "links=" + std::to_string(One("SELECT COUNT(*) FROM guardian_account_child WHERE ended_at IS NULL"));
@@ -325,8 +339,8 @@ TEST_P(PermissionMatrix, EveryRouteIsInTheTable) {
     std::set<std::string> table;
     for (const auto& c : Table()) {
         std::string pattern = std::regex_replace(c.pattern, std::regex(R"(\?.*)"), "");
-        pattern = std::regex_replace(pattern, std::regex(R"(\{(site|group|child|guardian|user|account|event|kiosk|contact)\})"),
-                                     "{id}");
+        pattern = std::regex_replace(
+            pattern, std::regex(R"(\{(site|group|child|guardian|user|account|event|kiosk|contact)\})"), "{id}");
         table.insert(std::string(c.method) + " " + pattern);
     }
     for (const auto& r : app_->router().routes()) {

@@ -395,3 +395,62 @@ INSTANTIATE_TEST_SUITE_P(Db, RosterPlans, ::testing::Values(db::Kind::kSqlite, d
                          testing_support::KindName);
 
 }  // namespace
+
+namespace {
+
+using Schedule = Plans;
+
+TEST_P(Schedule, AManagerSetsTheDeadlineThresholdDismissalTimesAndClosureDays) {
+    SignIn("manager1", "tadaima-demo");
+    auto page = Get("/sites/1/schedule");
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("value=\"17:00\""), std::string::npos);  // the default deadline time
+    auto saved = Post("/sites/1/schedule", {{"deadline_days_before", "2"},
+                                            {"deadline_time", "12:00"},
+                                            {"late_after_minutes", "15"},
+                                            {"reminder_day", "25"},
+                                            {"dis_0_2", "15:00"},
+                                            {"dis_1_2", "14:10"}});
+    ASSERT_EQ(saved.status, 303) << saved.body;
+    auto rules = database().Read([&](db::ReadTx& tx) { return plans::GetSiteRules(tx, common::SiteId(1)); });
+    EXPECT_EQ(rules.deadline_days_before, 2);
+    EXPECT_EQ(rules.deadline_minutes, 12 * 60);
+    EXPECT_EQ(rules.late_after, std::chrono::minutes(15));
+    EXPECT_EQ(rules.reminder_day, 25);
+    EXPECT_FALSE(rules.notify_guardians);  // the box was not ticked
+    auto day =
+        database().Read([&](db::ReadTx& tx) { return plans::LoadSiteDay(tx, common::SiteId(1), D("2026-11-24"), 1); });
+    EXPECT_EQ(day.dismissal, 14 * 60 + 10);
+    EXPECT_EQ(AuditCount("site.schedule"), 1);
+
+    // A time that is not a time: 422, the field marked, nothing changed, in the manager's language.
+    auto bad = Post("/sites/1/schedule", {{"deadline_days_before", "1"},
+                                          {"deadline_time", "17:00"},
+                                          {"late_after_minutes", "30"},
+                                          {"reminder_day", "20"},
+                                          {"dis_3_4", "放課後"}});
+    EXPECT_EQ(bad.status, 422);
+    EXPECT_NE(bad.body.find("時刻は「15:30」の形で入力してください"), std::string::npos);
+    EXPECT_NE(bad.body.find("value=\"放課後\""), std::string::npos);
+    EXPECT_EQ(database()
+                  .Read([&](db::ReadTx& tx) { return plans::GetSiteRules(tx, common::SiteId(1)); })
+                  .deadline_days_before,
+              2);
+
+    auto added = Post("/sites/1/closures", {{"date", "2026-12-29"}, {"reason", "年末休所"}});
+    EXPECT_EQ(added.status, 303);
+    EXPECT_NE(Get("/sites/1/schedule").body.find("年末休所"), std::string::npos);
+    // A plan for it is now refused.
+    auto r = Set({D("2026-12-29")}, Attend());
+    ASSERT_EQ(r.problems.size(), 1u);
+    EXPECT_EQ(r.problems[0].problem, PlanProblem::kClosed);
+    EXPECT_EQ(Post("/sites/1/closures", {{"date", "2026-11-01"}}).status, 422);  // passed
+    EXPECT_EQ(Post("/sites/1/closures/remove", {{"date", "2026-12-29"}}).status, 303);
+    EXPECT_EQ(Post("/sites/1/closures/remove", {{"date", "2026-12-29"}}).status, 404);
+    EXPECT_TRUE(Set({D("2026-12-29")}, Attend()).problems.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, Schedule, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
+
+}  // namespace
