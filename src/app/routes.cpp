@@ -121,6 +121,15 @@ Router BuildRoutes(const Services& s) {
     r.Get("/family/invitation", [family](Ctx& c) { return family->InvitationPage(c); });
     r.Post("/family/invitation", [family](Ctx& c) { return family->AcceptInvitation(c); });
 
+    // Guardians: plans, absence and change contact, pick-up persons
+    r.Get("/family/children/{id}/plans", [plan](Ctx& c) { return plan->FamilyPlans(c); });
+    r.Post("/family/children/{id}/plans", [plan](Ctx& c) { return plan->SaveFamilyPlans(c); });
+    r.Get("/family/children/{id}/contact", [plan](Ctx& c) { return plan->ContactForm(c); });
+    r.Post("/family/children/{id}/contact", [plan](Ctx& c) { return plan->SendContact(c); });
+    r.Get("/family/children/{id}/pickup", [plan](Ctx& c) { return plan->Pickup(c); });
+    r.Post("/family/children/{id}/pickup", [plan](Ctx& c) { return plan->AddPickup(c); });
+    r.Post("/family/children/{id}/pickup/{person}/remove", [plan](Ctx& c) { return plan->RemovePickup(c); });
+
     // Kiosks by the door: pairing and scanning (the scan API takes the kiosk's credential, no session)
     r.Get("/kiosk", [att](Ctx& c) { return att->KioskPage(c); });
     r.Post("/kiosk/pair", [att](Ctx& c) { return att->KioskPair(c); });

@@ -1,6 +1,7 @@
 #include "families/handlers.hpp"
 
 #include "app/validate.hpp"
+#include "attendance/attendance.hpp"
 #include "auth/audit.hpp"
 #include "auth/passwords.hpp"
 #include "auth/tokens.hpp"
@@ -9,6 +10,7 @@
 #include "common/dates.hpp"
 #include "families/families.hpp"
 #include "families/letter.hpp"
+#include "plans/plans.hpp"
 #include "sites/sites.hpp"
 
 namespace families {
@@ -279,11 +281,22 @@ http::Response Handlers::Home(Ctx& ctx) const {
     ctx.family_page = true;
     const auto& g = ctx.RequireGuardian();
     auto today = Today(ctx);
-    auto [kids, members] = ctx.svc.db.Read([&](db::ReadTx& tx) {
+    const auto now = ctx.svc.clock.Now();
+    const auto day = common::TokyoDate(now);
+    const auto week_end = common::Date{std::chrono::sys_days(day) + std::chrono::days(7)};
+    struct Extra {
+        attendance::DayState state;
+        std::vector<plans::StoredPlan> plans;
+    };
+    auto [kids, members, extras] = ctx.svc.db.Read([&](db::ReadTx& tx) {
         auto kids = ChildrenOfAccount(tx, g.account_id, today);
         std::vector<std::vector<LinkedAccount>> members;
-        for (const auto& k : kids) members.push_back(AccountsOfChild(tx, k.id));
-        return std::pair{kids, members};
+        std::vector<Extra> extras;
+        for (const auto& k : kids) {
+            members.push_back(AccountsOfChild(tx, k.id));
+            extras.push_back({attendance::ChildDay(tx, k.id, today), plans::PlansOfChild(tx, k.id, day, week_end)});
+        }
+        return std::tuple{kids, members, extras};
     });
     data body;
     body.set("display_name", g.display_name);
@@ -306,6 +319,49 @@ http::Response Handlers::Home(Ctx& ctx) const {
             mlist.push_back(md);
         }
         d.set("members", mlist);
+        // Today: in since / left at, else what the plan says.
+        const auto& x = extras[i];
+        std::string state;
+        const plans::StoredPlan* today_plan = nullptr;
+        for (const auto& p : x.plans) {
+            if (p.date == today) today_plan = &p;
+        }
+        if (x.state.state == attendance::State::kIn) {
+            state = ctx.T("family_state_in") + " " + common::FormatTokyoTime(*x.state.in_at);
+            d.set("state", "in");
+        } else if (x.state.state == attendance::State::kLeft) {
+            state = ctx.T("family_state_left") + " " + common::FormatTokyoTime(*x.state.out_at);
+            d.set("state", "left");
+        } else if (today_plan && !today_plan->plan.attending) {
+            state = ctx.T("family_state_absent");
+            d.set("state", "absent");
+        } else if (today_plan) {
+            state = ctx.T("family_state_expected");
+            d.set("state", "expected");
+        } else {
+            state = ctx.T("family_state_none");
+            d.set("state", "none");
+        }
+        d.set("today_state", state);
+        data upcoming{data::type::list};
+        for (const auto& p : x.plans) {
+            if (p.date == today) continue;
+            data u;
+            auto date = *common::ParseDate(p.date);
+            u.set("date", ctx.T("weekday_short_" + std::to_string(plans::Weekday(date))) + " " +
+                              std::to_string(static_cast<unsigned>(date.month())) + "/" +
+                              std::to_string(static_cast<unsigned>(date.day())));
+            std::string what = p.plan.attending ? ctx.T("plan_attending") : ctx.T("plan_absent");
+            if (p.plan.attending && p.plan.leave_minutes) what += " " + common::FormatTimeOfDay(*p.plan.leave_minutes);
+            if (p.plan.attending) {
+                what += " " + ctx.T(p.plan.way_home == plans::WayHome::kPickup ? "way_home_pickup" : "way_home_alone");
+            }
+            u.set("what", what);
+            upcoming.push_back(u);
+        }
+        d.set("upcoming", upcoming);
+        if (x.plans.empty() || (x.plans.size() == 1 && today_plan)) d.set("no_upcoming", true);
+        if (g.Can(FamilyAction::kPlanEdit, k.id)) d.set("can_plan", true);
         list.push_back(d);
         can_invite = can_invite || g.Can(FamilyAction::kFamilyInvite, k.id);
     }

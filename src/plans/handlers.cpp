@@ -7,6 +7,8 @@
 #include "plans/plans.hpp"
 #include "sites/sites.hpp"
 
+#include <set>
+
 namespace plans {
 
 using app::Ctx;
@@ -226,6 +228,436 @@ http::Response Handlers::ResolveAlert(Ctx& ctx) const {
     });
     return Back(ctx, "/sites/" + child->fields.site_id.ToString() + "/roster",
                 resolved ? "alert_resolved" : "alert_already_resolved");
+}
+
+}  // namespace plans
+
+// ---- Guardians -------------------------------------------------------------------------------------------------
+
+namespace plans {
+namespace {
+
+// The guardian's child, when the account may do `action` for it; another family's child does not exist (404).
+// A family member who may see but not change plans is told so (403).
+common::ChildId RequireChild(const Ctx& ctx, auth::FamilyAction action) {
+    const auto& g = ctx.RequireGuardian();
+    auto id = common::ChildId(app::IdParam(ctx));
+    if (!g.Can(auth::FamilyAction::kChildView, id)) throw http::NotFound();
+    if (!g.Can(action, id)) throw http::Forbidden();
+    return id;
+}
+
+struct ChildHeader {
+    std::string name;
+    std::optional<common::SiteId> site;  // today's placement
+};
+ChildHeader LoadChildHeader(db::ReadTx& tx, common::ChildId child, const std::string& today) {
+    auto r = tx.QueryOne(
+        "SELECT ch.family_name || ' ' || ch.given_name, (SELECT p.site_id FROM child_placement p WHERE p.child_id = "
+        "ch.id AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?) ORDER BY p.start_date DESC LIMIT 1) "
+        "FROM child ch WHERE ch.id = ?",
+        today, today, child);
+    ChildHeader h{r.Text(0), std::nullopt};
+    if (auto s = r.OptInt(1)) h.site = common::SiteId(*s);
+    return h;
+}
+
+std::string Fill(std::string text, std::initializer_list<std::pair<std::string_view, std::string>> values) {
+    for (const auto& [key, value] : values) {
+        std::string mark = "{" + std::string(key) + "}";
+        for (auto pos = text.find(mark); pos != std::string::npos; pos = text.find(mark, pos + value.size())) {
+            text.replace(pos, mark.size(), value);
+        }
+    }
+    return text;
+}
+
+std::string DateLabel(const Ctx& ctx, const common::Date& d) {
+    return Fill(ctx.T("date_label"), {{"y", std::to_string(static_cast<int>(d.year()))},
+                                      {"m", std::to_string(static_cast<unsigned>(d.month()))},
+                                      {"d", std::to_string(static_cast<unsigned>(d.day()))},
+                                      {"w", ctx.T("weekday_short_" + std::to_string(Weekday(d)))}});
+}
+
+std::string PlanSummary(const Ctx& ctx, const StoredPlan& p) {
+    if (!p.plan.attending) {
+        return ctx.T("plan_absent") +
+               (p.absence_reason ? "（" + ctx.T("absence_reason_" + *p.absence_reason) + "）" : "");
+    }
+    std::string s = ctx.T("plan_attending");
+    if (p.plan.leave_minutes) s += " " + common::FormatTimeOfDay(*p.plan.leave_minutes);
+    s += " " + ctx.T(p.plan.way_home == WayHome::kPickup ? "way_home_pickup" : "way_home_alone");
+    if (!p.pickup_name.empty()) s += "（" + p.pickup_name + "）";
+    return s;
+}
+
+// The plan fields of a form (attending, leave time, way home, pick-up person, absence reason, note).
+PlanInput ReadPlanInput(const http::Params& form, app::FormErrors& errors) {
+    PlanInput in;
+    std::string attending = form.GetOr("attending");
+    if (attending != "1" && attending != "0") errors.Add("attending", "error_choose");
+    in.attending = attending != "0";
+    std::string leave = app::Trimmed(form.GetOr("leave_time"));
+    if (in.attending && !leave.empty()) {
+        in.leave_minutes = common::ParseTimeOfDay(leave);
+        if (!in.leave_minutes) errors.Add("leave_time", "error_time_of_day");
+    }
+    auto way = ParseWayHome(form.GetOr("way_home", "alone"));
+    if (!way) errors.Add("way_home", "error_choose");
+    in.way_home = way.value_or(WayHome::kAlone);
+    if (in.attending && in.way_home == WayHome::kPickup) {
+        auto person = app::ParseId(form.GetOr("pickup_person"));
+        if (!person) {
+            errors.Add("pickup_person", "error_plan_unknown_pickup_person");
+        } else {
+            in.pickup_person = common::PickupPersonId(*person);
+        }
+    }
+    if (!in.attending) {
+        std::string reason = form.GetOr("absence_reason", "other");
+        if (reason != "illness" && reason != "family" && reason != "other")
+            errors.Add("absence_reason", "error_choose");
+        in.absence_reason = reason;
+    }
+    in.note = app::TextField(form, "note", errors, false, 200);
+    return in;
+}
+
+// Each refused date with its message, in the guardian's language, naming the date itself.
+std::vector<std::string> ProblemTexts(const Ctx& ctx, const std::vector<DateProblem>& problems) {
+    std::vector<std::string> out;
+    for (const auto& p : problems) {
+        std::string text = ctx.T("error_plan_" + std::string(PlanProblemName(p.problem)));
+        if (auto d = common::ParseDate(p.date)) text = DateLabel(ctx, *d) + "：" + text;
+        out.push_back(text);
+    }
+    return out;
+}
+
+data PickupOptions(const std::vector<PickupPerson>& people, const std::string& selected) {
+    data list{data::type::list};
+    for (const auto& p : people) {
+        data d;
+        d.set("id", p.id.ToString());
+        d.set("name", p.name);
+        d.set("relation", p.relation);
+        d.set("phone", p.phone);
+        if (selected == p.id.ToString()) d.set("selected", true);
+        list.push_back(d);
+    }
+    return list;
+}
+
+}  // namespace
+
+http::Response Handlers::RenderPlans(Ctx& ctx, common::ChildId child, const std::string& month_text,
+                                     const app::FormErrors& errors, const std::vector<std::string>& problems,
+                                     int status) const {
+    ctx.family_page = true;
+    const auto& g = ctx.RequireGuardian();
+    const auto today = common::TokyoDate(ctx.svc.clock.Now());
+    auto month = common::ParseDate(month_text + "-01");
+    if (!month) month = common::Date{today.year(), today.month(), std::chrono::day{1}};
+    const common::Date first{month->year(), month->month(), std::chrono::day{1}};
+    const common::Date last{
+        std::chrono::year_month_day_last{month->year(), std::chrono::month_day_last{month->month()}}};
+    const bool can_edit = g.Can(auth::FamilyAction::kPlanEdit, child);
+    auto [header, stored, people, closures, rules] = ctx.svc.db.Read([&](db::ReadTx& tx) {
+        auto header = LoadChildHeader(tx, child, common::FormatDate(today));
+        std::vector<Closure> closures;
+        SiteRules rules;
+        if (header.site) {
+            closures = ListClosures(tx, *header.site, first, last);
+            rules = GetSiteRules(tx, *header.site);
+        }
+        return std::tuple{header, PlansOfChild(tx, child, first, last), ListPickupPersons(tx, child), closures, rules};
+    });
+    std::map<std::string, const StoredPlan*> by_date;
+    for (const auto& p : stored) by_date[p.date] = &p;
+    std::set<std::string> closed;
+    for (const auto& c : closures) closed.insert(c.date);
+    std::set<std::string> picked;
+    for (const auto& d : ctx.form.GetAll("day")) picked.insert(d);
+
+    data body = errors.ToData(ctx);
+    if (!problems.empty()) {
+        data list{data::type::list};
+        for (const auto& p : problems) list.push_back(data(p));
+        body.set("problems", list);
+        body.set("has_problems", true);
+    }
+    body.set("child_id", child.ToString());
+    body.set("child_name", header.name);
+    body.set("month_label", Fill(ctx.T("month_label"), {{"y", std::to_string(static_cast<int>(first.year()))},
+                                                        {"m", std::to_string(static_cast<unsigned>(first.month()))}}));
+    auto prev = common::Date{first.year(), first.month(), std::chrono::day{1}} - std::chrono::months(1);
+    auto next = common::Date{first.year(), first.month(), std::chrono::day{1}} + std::chrono::months(1);
+    body.set("prev_month", common::FormatDate(prev).substr(0, 7));
+    body.set("next_month", common::FormatDate(next).substr(0, 7));
+    body.set("month", common::FormatDate(first).substr(0, 7));
+    body.set("deadline",
+             Fill(ctx.T("plans_deadline_rule"), {{"days", std::to_string(rules.deadline_days_before)},
+                                                 {"time", common::FormatTimeOfDay(rules.deadline_minutes)}}));
+    if (can_edit) body.set("can_edit", true);
+    // The calendar: weeks from Sunday, each day with its plan.
+    data weeks{data::type::list};
+    data week{data::type::list};
+    int in_week = 0;
+    auto day = std::chrono::sys_days(first);
+    for (; in_week < Weekday(first); ++in_week) week.push_back(data(data::type::object));
+    for (; day <= std::chrono::sys_days(last); day += std::chrono::days(1)) {
+        common::Date d{day};
+        std::string date = common::FormatDate(d);
+        data cell;
+        cell.set("date", date);
+        cell.set("day", std::to_string(static_cast<unsigned>(d.day())));
+        cell.set("label", DateLabel(ctx, d));
+        cell.set("real", true);
+        bool past = day < std::chrono::sys_days(today);
+        if (date == common::FormatDate(today)) cell.set("today", true);
+        if (closed.count(date)) {
+            cell.set("closed", true);
+            cell.set("status", ctx.T("plan_closed"));
+        } else if (auto it = by_date.find(date); it != by_date.end()) {
+            cell.set(it->second->plan.attending ? "attending" : "absent", true);
+            cell.set("status", PlanSummary(ctx, *it->second));
+        } else {
+            cell.set("status", ctx.T("plan_none"));
+            cell.set("none", true);
+        }
+        if (can_edit && !past && !closed.count(date)) {
+            cell.set("pickable", true);
+            if (picked.count(date)) cell.set("picked", true);
+        }
+        week.push_back(cell);
+        ++in_week;
+        if (Weekday(d) == 6) {
+            data w;
+            w.set("days", week);
+            weeks.push_back(w);
+            week = data(data::type::list);
+            in_week = 0;
+        }
+    }
+    if (in_week > 0) {
+        data w;
+        w.set("days", week);
+        weeks.push_back(w);
+    }
+    body.set("weeks", weeks);
+    data weekday_heads{data::type::list};
+    for (int wd = 0; wd < 7; ++wd) weekday_heads.push_back(data(ctx.T("weekday_short_" + std::to_string(wd))));
+    body.set("weekday_heads", weekday_heads);
+    // The pattern and plan fields, as posted or with their defaults.
+    data pattern{data::type::list};
+    std::set<std::string> wds;
+    for (const auto& w : ctx.form.GetAll("weekday")) wds.insert(w);
+    for (int wd = 1; wd <= 6; ++wd) {
+        data d;
+        d.set("value", std::to_string(wd));
+        d.set("label", ctx.T("weekday_" + std::to_string(wd)));
+        if (wds.count(std::to_string(wd))) d.set("checked", true);
+        pattern.push_back(d);
+    }
+    body.set("pattern", pattern);
+    std::string from = ctx.form.GetOr("from", common::FormatDate(std::max(first, today)));
+    body.set("from", from);
+    body.set("to", ctx.form.GetOr("to", common::FormatDate(last)));
+    body.set("leave_time", ctx.form.GetOr("leave_time"));
+    body.set("note", ctx.form.GetOr("note"));
+    if (ctx.form.GetOr("attending") == "0") {
+        body.set("attending_no", true);
+    } else {
+        body.set("attending_yes", true);
+    }
+    if (ctx.form.GetOr("way_home") == "pickup") {
+        body.set("way_pickup", true);
+    } else {
+        body.set("way_alone", true);
+    }
+    body.set("people", PickupOptions(people, ctx.form.GetOr("pickup_person")));
+    if (people.empty()) body.set("no_people", true);
+    for (const char* r : {"illness", "family", "other"}) {
+        if (ctx.form.GetOr("absence_reason") == r) body.set(std::string("reason_") + r, true);
+    }
+    if (auto saved = ctx.req.query.Get("saved")) {
+        body.set("saved_text", Fill(ctx.T("plans_saved"), {{"n", *saved}}));
+        if (auto skipped = ctx.req.query.Get("skipped"); skipped && *skipped != "0") {
+            body.set("skipped_text", Fill(ctx.T("plans_skipped_closed"), {{"n", *skipped}}));
+        }
+        if (auto late = ctx.req.query.Get("late"); late && *late != "0") {
+            body.set("late_text", Fill(ctx.T("plans_late"), {{"n", *late}}));
+        }
+    }
+    return app::RenderPage(ctx, plans_, "plans_title", body, status);
+}
+
+http::Response Handlers::FamilyPlans(Ctx& ctx) const {
+    auto child = RequireChild(ctx, auth::FamilyAction::kChildView);
+    return RenderPlans(ctx, child, ctx.req.query.GetOr("month"), {}, {}, 200);
+}
+
+http::Response Handlers::SaveFamilyPlans(Ctx& ctx) const {
+    auto child = RequireChild(ctx, auth::FamilyAction::kPlanEdit);
+    const auto& g = ctx.RequireGuardian();
+    std::string month = ctx.form.GetOr("month");
+    app::FormErrors errors;
+    PlanInput in = ReadPlanInput(ctx.form, errors);
+    // Either a weekly pattern over a range (closure days left out), or the days picked on the calendar.
+    std::vector<common::Date> dates;
+    std::set<int> weekdays;
+    for (const auto& w : ctx.form.GetAll("weekday")) {
+        if (w.size() == 1 && w[0] >= '0' && w[0] <= '6') weekdays.insert(w[0] - '0');
+    }
+    bool pattern = !weekdays.empty();
+    if (pattern) {
+        auto from = app::DateField(ctx.form, "from", errors, true);
+        auto to = app::DateField(ctx.form, "to", errors, true);
+        if (from && to) {
+            auto f = *common::ParseDate(*from), t = *common::ParseDate(*to);
+            if (t < f) errors.Add("to", "error_plan_range");
+            if (std::chrono::sys_days(t) - std::chrono::sys_days(f) > std::chrono::days(366)) {
+                errors.Add("to", "error_plan_too_far");
+            }
+            dates = DatesOnWeekdays(f, t, weekdays);
+        }
+    } else {
+        for (const auto& d : ctx.form.GetAll("day")) {
+            auto date = common::ParseDate(d);
+            if (!date) {
+                errors.Add("day", "error_date");
+            } else {
+                dates.push_back(*date);
+            }
+        }
+        if (dates.empty() && errors.empty()) errors.Add("day", "error_plan_no_days");
+        if (dates.size() > 62) errors.Add("day", "error_plan_too_many");
+    }
+    if (!errors.empty()) return RenderPlans(ctx, child, month, errors, {}, 422);
+    auto result = ctx.svc.db.Write([&](db::WriteTx& tx) {
+        return SetPlans(tx, g.account_id, child, dates, in, ContactKind::kPlan, pattern, ctx.svc.clock);
+    });
+    if (!result.problems.empty()) return RenderPlans(ctx, child, month, {}, ProblemTexts(ctx, result.problems), 422);
+    return http::Response::Redirect("/family/children/" + child.ToString() + "/plans?month=" + http::UrlEncode(month) +
+                                    "&saved=" + std::to_string(result.saved) +
+                                    "&skipped=" + std::to_string(result.skipped_closed.size()) +
+                                    "&late=" + std::to_string(result.late));
+}
+
+http::Response Handlers::RenderContact(Ctx& ctx, common::ChildId child, const app::FormErrors& errors,
+                                       const std::vector<std::string>& problems, int status) const {
+    ctx.family_page = true;
+    const auto today = common::TokyoDate(ctx.svc.clock.Now());
+    auto [header, people] = ctx.svc.db.Read([&](db::ReadTx& tx) {
+        return std::pair{LoadChildHeader(tx, child, common::FormatDate(today)), ListPickupPersons(tx, child)};
+    });
+    data body = errors.ToData(ctx);
+    if (!problems.empty()) {
+        data list{data::type::list};
+        for (const auto& p : problems) list.push_back(data(p));
+        body.set("problems", list);
+        body.set("has_problems", true);
+    }
+    body.set("child_id", child.ToString());
+    body.set("child_name", header.name);
+    body.set("date", ctx.form.GetOr("date", ctx.req.query.GetOr("date", common::FormatDate(today))));
+    body.set("min_date", common::FormatDate(today));
+    body.set("leave_time", ctx.form.GetOr("leave_time"));
+    body.set("note", ctx.form.GetOr("note"));
+    if (ctx.form.GetOr("kind") == "change") {
+        body.set("kind_change", true);
+    } else {
+        body.set("kind_absence", true);
+    }
+    if (ctx.form.GetOr("way_home") == "pickup") {
+        body.set("way_pickup", true);
+    } else {
+        body.set("way_alone", true);
+    }
+    for (const char* r : {"illness", "family", "other"}) {
+        if (ctx.form.GetOr("absence_reason", "illness") == r) body.set(std::string("reason_") + r, true);
+    }
+    body.set("people", PickupOptions(people, ctx.form.GetOr("pickup_person")));
+    if (people.empty()) body.set("no_people", true);
+    return app::RenderPage(ctx, contact_, "contact_title", body, status);
+}
+
+http::Response Handlers::ContactForm(Ctx& ctx) const {
+    auto child = RequireChild(ctx, auth::FamilyAction::kPlanEdit);
+    return RenderContact(ctx, child, {}, {}, 200);
+}
+
+http::Response Handlers::SendContact(Ctx& ctx) const {
+    auto child = RequireChild(ctx, auth::FamilyAction::kPlanEdit);
+    const auto& g = ctx.RequireGuardian();
+    app::FormErrors errors;
+    auto date = app::DateField(ctx.form, "date", errors, true);
+    std::string kind = ctx.form.GetOr("kind");
+    if (kind != "absence" && kind != "change") errors.Add("kind", "error_choose");
+    // An absence is "not attending"; a change keeps the child coming with another time or way home.
+    http::Params fields;
+    for (const auto& [k, v] : ctx.form.items()) {
+        if (k != "attending") fields.Add(k, v);
+    }
+    fields.Add("attending", kind == "absence" ? "0" : "1");
+    PlanInput in = ReadPlanInput(fields, errors);
+    if (kind == "change" && !in.leave_minutes && in.way_home == WayHome::kAlone && errors.empty()) {
+        errors.Add("leave_time", "error_contact_change_empty");
+    }
+    if (!errors.empty()) return RenderContact(ctx, child, errors, {}, 422);
+    auto result = ctx.svc.db.Write([&](db::WriteTx& tx) {
+        return SetPlans(tx, g.account_id, child, {*common::ParseDate(*date)}, in,
+                        kind == "absence" ? ContactKind::kAbsence : ContactKind::kChange, false, ctx.svc.clock);
+    });
+    if (!result.problems.empty()) return RenderContact(ctx, child, {}, ProblemTexts(ctx, result.problems), 422);
+    return http::Response::Redirect("/family?notice=" +
+                                    std::string(kind == "absence" ? "absence_sent" : "change_sent"));
+}
+
+http::Response Handlers::RenderPickup(Ctx& ctx, common::ChildId child, const app::FormErrors& errors,
+                                      int status) const {
+    ctx.family_page = true;
+    const auto& g = ctx.RequireGuardian();
+    const auto today = common::FormatDate(common::TokyoDate(ctx.svc.clock.Now()));
+    auto [header, people] = ctx.svc.db.Read([&](db::ReadTx& tx) {
+        return std::pair{LoadChildHeader(tx, child, today), ListPickupPersons(tx, child)};
+    });
+    data body = errors.ToData(ctx);
+    body.set("form", app::FormValues(ctx.form));
+    body.set("child_id", child.ToString());
+    body.set("child_name", header.name);
+    body.set("people", PickupOptions(people, ""));
+    if (people.empty()) body.set("no_people", true);
+    if (g.Can(auth::FamilyAction::kPlanEdit, child)) body.set("can_edit", true);
+    return app::RenderPage(ctx, pickup_, "pickup_title", body, status);
+}
+
+http::Response Handlers::Pickup(Ctx& ctx) const {
+    auto child = RequireChild(ctx, auth::FamilyAction::kChildView);
+    return RenderPickup(ctx, child, {}, 200);
+}
+
+http::Response Handlers::AddPickup(Ctx& ctx) const {
+    auto child = RequireChild(ctx, auth::FamilyAction::kPlanEdit);
+    const auto& g = ctx.RequireGuardian();
+    app::FormErrors errors;
+    PickupPerson p;
+    p.name = app::TextField(ctx.form, "name", errors, true, 50);
+    p.relation = app::TextField(ctx.form, "relation", errors, true, 30);
+    p.phone = app::PhoneField(ctx.form, "phone", errors);
+    if (p.phone.empty() && !errors.Has("phone")) errors.Add("phone", "error_required");
+    if (!errors.empty()) return RenderPickup(ctx, child, errors, 422);
+    ctx.svc.db.Write([&](db::WriteTx& tx) { AddPickupPerson(tx, child, p, g.account_id, ctx.svc.clock); });
+    return http::Response::Redirect("/family/children/" + child.ToString() + "/pickup?notice=saved");
+}
+
+http::Response Handlers::RemovePickup(Ctx& ctx) const {
+    auto child = RequireChild(ctx, auth::FamilyAction::kPlanEdit);
+    auto person = common::PickupPersonId(app::IdParam(ctx, "person"));
+    bool removed =
+        ctx.svc.db.Write([&](db::WriteTx& tx) { return RemovePickupPerson(tx, child, person, ctx.svc.clock); });
+    if (!removed) throw http::NotFound();
+    return http::Response::Redirect("/family/children/" + child.ToString() + "/pickup?notice=deactivated");
 }
 
 }  // namespace plans

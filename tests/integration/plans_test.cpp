@@ -1,6 +1,7 @@
 // Plans, absence and change contact, pick-up persons, the site's day and alerts on SQLite and PostgreSQL.
 #include <algorithm>
 
+#include "auth/passwords.hpp"
 #include "families/families.hpp"
 #include "harness.hpp"
 #include "plans/alerts.hpp"
@@ -451,6 +452,152 @@ TEST_P(Schedule, AManagerSetsTheDeadlineThresholdDismissalTimesAndClosureDays) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, Schedule, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
+
+}  // namespace
+
+namespace {
+
+// The guardian app's plan pages through HTTP: the deadline rule, bad input with clear messages in the guardian's
+// language, and nothing of another family.
+class FamilyPlans : public Plans {
+ protected:
+    void SetUp() override {
+        Plans::SetUp();
+        database().Write([&](db::WriteTx& tx) {
+            tx.Exec("UPDATE guardian_account SET password_hash = ? WHERE id = ?",
+                    auth::HashPassword("a family passphrase 1"), account_);
+        });
+        Get("/family/login");
+        ASSERT_EQ(
+            Post("/family/login", {{"email", "plans@example.test"}, {"password", "a family passphrase 1"}}).status,
+            303);
+        base_ = "/family/children/" + child_.ToString();
+        ASSERT_EQ(Get(base_ + "/plans").status, 200);  // a page of the app, for the form's CSRF token
+    }
+    std::string base_;
+};
+
+TEST_P(FamilyPlans, AWeeklyPatternFillsTheMonthAndTheCalendarShowsIt) {
+    auto page = Get(base_ + "/plans?month=2026-12");
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("2026年12月"), std::string::npos);
+    auto saved = Post(base_ + "/plans", {{"month", "2026-12"},
+                                         {"weekday", "1"},
+                                         {"weekday", "3"},
+                                         {"weekday", "5"},
+                                         {"from", "2026-12-01"},
+                                         {"to", "2026-12-31"},
+                                         {"attending", "1"},
+                                         {"leave_time", "17:30"},
+                                         {"way_home", "alone"}});
+    ASSERT_EQ(saved.status, 303) << saved.body;
+    // Mondays 7–28 (4), Wednesdays 2–30 (5), Fridays 4–25 (4) of December 2026.
+    EXPECT_NE(saved.location.find("saved=13"), std::string::npos) << saved.location;
+    EXPECT_EQ(One("SELECT COUNT(*) FROM attendance_plan"), 13);
+    page = Get(saved.location);
+    EXPECT_NE(page.body.find("13日分を保存しました"), std::string::npos);
+    auto cell = page.body.find("data-date=\"2026-12-02\"");
+    ASSERT_NE(cell, std::string::npos);
+    EXPECT_NE(page.body.substr(cell, 400).find("利用する 17:30"), std::string::npos);
+    // The home page shows the next days.
+    auto home = Get("/family");
+    EXPECT_NE(home.body.find("data-qa=\"today-state\""), std::string::npos);
+}
+
+TEST_P(FamilyPlans, BadInputIsRefusedWithTheDateAndAReasonAndNothingIsSaved) {
+    database().Write([&](db::WriteTx& tx) { plans::AddClosure(tx, common::SiteId(1), D("2026-11-26"), "", clock_); });
+    auto r = Post(base_ + "/plans", {{"month", "2026-11"},
+                                     {"day", "2026-11-24"},
+                                     {"day", "2026-11-26"},
+                                     {"attending", "1"},
+                                     {"leave_time", "17:00"},
+                                     {"way_home", "alone"}});
+    EXPECT_EQ(r.status, 422);
+    EXPECT_NE(r.body.find("11月26日（木）：休所日です。"), std::string::npos) << r.body.substr(0, 3000);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM attendance_plan"), 0);
+    r = Post(base_ + "/plans", {{"month", "2026-11"},
+                                {"day", "2026-11-24"},
+                                {"attending", "1"},
+                                {"leave_time", "21:00"},
+                                {"way_home", "alone"}});
+    EXPECT_EQ(r.status, 422);
+    EXPECT_NE(r.body.find("帰る時刻が開所時間外です"), std::string::npos);
+    r = Post(base_ + "/plans", {{"month", "2026-11"}, {"attending", "1"}, {"way_home", "alone"}});
+    EXPECT_EQ(r.status, 422);
+    EXPECT_NE(r.body.find("日付を選ぶか、曜日を選んでください"), std::string::npos);
+    // An absence for a day that has passed.
+    r = Post(base_ + "/contact", {{"date", "2026-11-20"}, {"kind", "absence"}, {"absence_reason", "illness"}});
+    EXPECT_EQ(r.status, 422);
+    EXPECT_NE(r.body.find("過ぎた日は選べません"), std::string::npos);
+    // In English for a guardian who chose English.
+    database().Write(
+        [&](db::WriteTx& tx) { tx.Exec("UPDATE guardian_account SET language = 'en' WHERE id = ?", account_); });
+    Get("/lang/en");
+    r = Post(base_ + "/contact", {{"date", "2026-11-26"}, {"kind", "absence"}, {"absence_reason", "illness"}});
+    EXPECT_EQ(r.status, 422);
+    EXPECT_NE(r.body.find("The site is closed on this day."), std::string::npos);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM attendance_plan"), 0);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM plan_contact"), 0);
+    // Another family's child does not exist here.
+    EXPECT_EQ(Get("/family/children/" + other_child_.ToString() + "/plans").status, 404);
+    EXPECT_EQ(
+        Post("/family/children/" + other_child_.ToString() + "/contact", {{"date", "2026-11-24"}, {"kind", "absence"}})
+            .status,
+        404);
+}
+
+TEST_P(FamilyPlans, TheDeadlineDecidesWhetherAChangeIsFlaggedForStaff) {
+    auto plan = [&](const char* leave) {
+        return Post(base_ + "/plans", {{"month", "2026-11"},
+                                       {"day", "2026-11-24"},
+                                       {"attending", "1"},
+                                       {"leave_time", leave},
+                                       {"way_home", "alone"}});
+    };
+    // Monday 16:59: before the 17:00 deadline for Tuesday, a free change.
+    SetTokyo("2026-11-23", "16:59");
+    EXPECT_EQ(plan("17:00").status, 303);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM plan_contact"), 0);
+    // 17:00 exactly is still the deadline; a second later the change is a request.
+    SetTokyo("2026-11-23", "17:00");
+    EXPECT_EQ(plan("17:30").status, 303);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM plan_contact"), 0);
+    clock_.Advance(std::chrono::seconds(1));
+    auto late = plan("18:00");
+    EXPECT_EQ(late.status, 303);
+    EXPECT_NE(late.location.find("late=1"), std::string::npos);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM plan_contact WHERE after_deadline = 1 AND kind = 'late_plan'"), 1);
+    // An absence is accepted at any hour, and staff always see it.
+    SetTokyo("2026-11-24", "06:10");
+    auto absent = Post(base_ + "/contact",
+                       {{"date", "2026-11-24"}, {"kind", "absence"}, {"absence_reason", "illness"}, {"note", "発熱"}});
+    EXPECT_EQ(absent.status, 303);
+    EXPECT_NE(absent.location.find("notice=absence_sent"), std::string::npos);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM plan_contact WHERE kind = 'absence'"), 1);
+}
+
+TEST_P(FamilyPlans, PickUpPersonsAreKeptByTheFamilyAndChosenForAPickUpDay) {
+    auto added = Post(base_ + "/pickup", {{"name", "祖母 花"}, {"relation", "祖母"}, {"phone", "090-1234-5678"}});
+    EXPECT_EQ(added.status, 303);
+    auto missing = Post(base_ + "/pickup", {{"name", ""}, {"relation", "祖父"}, {"phone", ""}});
+    EXPECT_EQ(missing.status, 422);
+    auto person = One("SELECT MAX(id) FROM pickup_person");
+    auto r = Post(base_ + "/contact", {{"date", "2026-11-24"},
+                                       {"kind", "change"},
+                                       {"leave_time", "18:00"},
+                                       {"way_home", "pickup"},
+                                       {"pickup_person", std::to_string(person)}});
+    EXPECT_EQ(r.status, 303) << r.body.substr(0, 2000);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM attendance_plan WHERE way_home = 'pickup' AND pickup_person_id = " +
+                  std::to_string(person)),
+              1);
+    EXPECT_NE(Get(base_ + "/pickup").body.find("祖母 花"), std::string::npos);
+    EXPECT_EQ(Post(base_ + "/pickup/" + std::to_string(person) + "/remove", {}).status, 303);
+    EXPECT_EQ(Get(base_ + "/pickup").body.find("祖母 花"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, FamilyPlans, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
                          testing_support::KindName);
 
 }  // namespace
