@@ -56,6 +56,7 @@ Config ConfigFromEnvironment() {
     c.limits.max_body_bytes = static_cast<std::size_t>(EnvInt("TADAIMA_MAX_BODY_BYTES", 1 << 20, 1024, 1 << 30));
     c.limits.max_connections = static_cast<int>(EnvInt("TADAIMA_MAX_CONNECTIONS", 2048, 1, 1000000));
     c.log_level = Env("TADAIMA_LOG_LEVEL", "info");
+    c.test_clock_file = Env("TADAIMA_TEST_CLOCK_FILE", "");
     // Empty: http://<listen address>:<bound port>, filled in once the server listens.
     c.public_url = Env("TADAIMA_PUBLIC_URL", "");
     while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();

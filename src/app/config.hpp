@@ -22,7 +22,8 @@ struct Config {
     bool smtp_starttls = false;
     std::string mail_dir;  // without SMTP: write mails as files here (demo)
     std::string mail_from = "tadaima <noreply@tadaima.invalid>";
-    std::string secret;  // loaded from secret_file at start
+    std::string secret;           // loaded from secret_file at start
+    std::string test_clock_file;  // TADAIMA_TEST_CLOCK_FILE: browser tests move the server's time (never in production)
     // Failed sign-ins per address in 10 minutes, and wrong registration codes per address in an hour, before the
     // address is held back. Raise them where many families share one address (a carrier's NAT).
     int address_failure_limit = 30;

@@ -82,7 +82,9 @@ http::Response RenderPage(Ctx& ctx, const web::TemplateRef& tmpl, std::string_vi
     page.set("csrf", ctx.CsrfToken());
     page.set("home_url", "/");
     if (ctx.family_page) {
-        // Guardians' pages: their own header, no staff menu.
+        // Guardians' pages: their own header, no staff menu; installable as an app.
+        scripts.push_back(data("url", ctx.svc.assets.Url("family.js")));
+        page.set("scripts", scripts);
         data family;
         if (ctx.guardian) family.set("display_name", ctx.guardian->display_name);
         if (ctx.guardian) family.set("signed_in", true);

@@ -156,6 +156,36 @@ http::Response CoreHandlers::Static(Ctx& ctx) {
     return res;
 }
 
+// The guardian app's service worker, from /family so that its scope covers the app; never cached long, so a new
+// version takes over on the next visit.
+http::Response CoreHandlers::ServiceWorker(Ctx& ctx) {
+    http::Response res;
+    res.content_type = "text/javascript; charset=utf-8";
+    res.body = std::string(ctx.svc.assets.Data("sw.js"));
+    res.SetHeader("Cache-Control", "no-cache");
+    // The app's home is /family itself, above the script's own directory (/family/).
+    res.SetHeader("Service-Worker-Allowed", "/family");
+    return res;
+}
+
+http::Response CoreHandlers::Manifest(Ctx& ctx) {
+    boost::json::object icon{{"src", ctx.svc.assets.Url("icon.svg")}, {"sizes", "any"}, {"type", "image/svg+xml"}};
+    boost::json::object m{{"name", ctx.T("app_name")},
+                          {"short_name", ctx.T("app_name")},
+                          {"lang", ctx.lang},
+                          {"start_url", "/family"},
+                          {"scope", "/family"},
+                          {"display", "standalone"},
+                          {"background_color", "#fafaf7"},
+                          {"theme_color", "#0b5cad"},
+                          {"icons", boost::json::array{icon}}};
+    http::Response res;
+    res.content_type = "application/manifest+json";
+    res.body = boost::json::serialize(m);
+    res.SetHeader("Cache-Control", "no-cache");
+    return res;
+}
+
 http::Response CoreHandlers::SwitchLanguage(Ctx& ctx) {
     std::string lang = ctx.req.PathParam("lang");
     if (!ctx.svc.catalogue.HasLanguage(lang)) throw http::NotFound();

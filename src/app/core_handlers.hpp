@@ -15,6 +15,8 @@ class CoreHandlers {
     static http::Response MetricsText(Ctx& ctx);
     static http::Response Static(Ctx& ctx);
     static http::Response SwitchLanguage(Ctx& ctx);
+    static http::Response ServiceWorker(Ctx& ctx);  // GET /family/sw.js
+    static http::Response Manifest(Ctx& ctx);       // GET /family/manifest.webmanifest
 
  private:
     const web::TemplateRef& login_;

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "app/app.hpp"
+#include "app/job_handlers.hpp"
 #include "attendance/cards.hpp"
 #include "attendance/kiosks.hpp"
 #include "attendance/live.hpp"
@@ -19,10 +20,9 @@
 #include "common/log.hpp"
 #include "db/migrate.hpp"
 #include "demo/seed.hpp"
-#include "app/job_handlers.hpp"
-#include "plans/alerts.hpp"
 #include "jobs/jobs.hpp"
 #include "mail/mail.hpp"
+#include "plans/alerts.hpp"
 #include "roster/import.hpp"
 #include "staff/staff.hpp"
 
@@ -99,7 +99,13 @@ int Serve(Config config) {
         return 2;
     }
     config.secret = LoadOrCreateSecret(config.secret_file);
-    common::SystemClock clock;
+    common::SystemClock system_clock;
+    std::unique_ptr<common::OffsetFileClock> test_clock;
+    if (!config.test_clock_file.empty()) {
+        test_clock = std::make_unique<common::OffsetFileClock>(config.test_clock_file);
+        common::LogWarn("TADAIMA_TEST_CLOCK_FILE is set: the server's time is moved by tests; never in production");
+    }
+    const common::Clock& clock = test_clock ? static_cast<const common::Clock&>(*test_clock) : system_clock;
     web::Catalogue catalogue;
     web::Templates templates;
     web::Assets assets;

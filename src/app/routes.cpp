@@ -34,6 +34,8 @@ Router BuildRoutes(const Services& s) {
     r.Get("/healthz", &CoreHandlers::Health, Session::kSkip);
     r.Get("/metrics", &CoreHandlers::MetricsText, Session::kSkip);
     r.Get("/static/{file}", &CoreHandlers::Static, Session::kSkip);
+    r.Get("/family/sw.js", &CoreHandlers::ServiceWorker, Session::kSkip);
+    r.Get("/family/manifest.webmanifest", &CoreHandlers::Manifest, Session::kSkip);
     r.Get("/lang/{lang}", &CoreHandlers::SwitchLanguage);
 
     // Staff sign-in

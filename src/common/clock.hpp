@@ -2,6 +2,7 @@
 // Every piece of logic takes a Clock; tests pass a FixedClock.
 #include <atomic>
 #include <chrono>
+#include <string>
 
 namespace common {
 
@@ -16,6 +17,18 @@ class Clock {
 class SystemClock final : public Clock {
  public:
     Instant Now() const override { return std::chrono::system_clock::now(); }
+};
+
+// For browser tests only (TADAIMA_TEST_CLOCK_FILE): the system time moved by a number of seconds read from a file
+// at every call, so a test can move the running server to another day and hour. A missing or unreadable file
+// means no offset.
+class OffsetFileClock final : public Clock {
+ public:
+    explicit OffsetFileClock(std::string path) : path_(std::move(path)) {}
+    Instant Now() const override;
+
+ private:
+    std::string path_;
 };
 
 class FixedClock final : public Clock {

@@ -54,6 +54,12 @@ const std::string& Assets::Url(std::string_view file) const {
     return it->second.url;
 }
 
+std::string_view Assets::Data(std::string_view file) const {
+    auto it = by_file_.find(file);
+    if (it == by_file_.end()) throw std::logic_error("no such asset: " + std::string(file));
+    return it->second.data;
+}
+
 bool Assets::Has(std::string_view file) const { return by_file_.find(file) != by_file_.end(); }
 
 const Asset* Assets::FindByHashedName(std::string_view hashed) const {

@@ -20,6 +20,8 @@ class Assets {
     // The hashed URL of a source file name such as "app.css"; throws when there is no such asset.
     const std::string& Url(std::string_view file) const;
     bool Has(std::string_view file) const;
+    // The content of a source file (for the few served at a fixed URL, such as a service worker).
+    std::string_view Data(std::string_view file) const;
     // The asset behind a hashed file name such as "app.3f2a…c1.css".
     const Asset* FindByHashedName(std::string_view hashed) const;
 

@@ -151,9 +151,13 @@ const std::vector<Case>& Table() {
 }
 
 // Routes anyone may use, signed in or not.
-const std::set<std::string> kPublic = {"GET /healthz", "GET /metrics",   "GET /static/{file}", "GET /lang/{lang}",
-                                       "GET /login",   "POST /login",    "POST /logout",       "GET /mfa",
-                                       "POST /mfa",    "GET /mfa/setup", "POST /mfa/setup"};  // one's own second factor
+const std::set<std::string> kPublic = {"GET /healthz",       "GET /metrics",
+                                       "GET /static/{file}", "GET /lang/{lang}",
+                                       "GET /login",         "POST /login",
+                                       "POST /logout",       "GET /mfa",
+                                       "POST /mfa",          "GET /mfa/setup",
+                                       "POST /mfa/setup",  // one's own second factor
+                                       "GET /family/sw.js",  "GET /family/manifest.webmanifest"};  // the app's shell
 
 // Guardians' routes: public ones that work by a code or a link, and those of a signed-in guardian (in the
 // guardian matrix below).

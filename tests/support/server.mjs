@@ -1,6 +1,6 @@
 // Starts the built binary on a free loopback port with a fresh SQLite demo city, for API and browser tests.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -12,9 +12,13 @@ export function run(args, env) {
   return spawnSync(BINARY, args, { env: { ...process.env, ...env }, encoding: 'utf8' });
 }
 
-export async function startServer({ sites = 3, children = 40, env = {} } = {}) {
+// The server's clock offset (a test clock moves it), for the second-factor codes this process computes.
+let clockOffsetMs = 0;
+
+export async function startServer({ sites = 3, children = 40, env = {}, testClock = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tadaima-api-'));
   const base = { TADAIMA_DB: join(dir, 'test.db'), TADAIMA_SECRET_FILE: join(dir, 'secret'), ...env };
+  if (testClock) base.TADAIMA_TEST_CLOCK_FILE = join(dir, 'clock');
   for (const args of [['migrate'], ['seed-demo', '--sites', String(sites), '--children', String(children)]]) {
     const r = run(args, base);
     if (r.status !== 0) throw new Error(`tadaima ${args.join(' ')} failed: ${r.stderr}`);
@@ -24,6 +28,11 @@ export async function startServer({ sites = 3, children = 40, env = {} } = {}) {
   return {
     url, port: serving.port, dir, env: base,
     get proc() { return serving.proc; },
+    // Moves the running server's time to this instant (with testClock); it then runs on from there.
+    setClock(iso) {
+      clockOffsetMs = Math.round((Date.parse(iso) - Date.now()) / 1000) * 1000;
+      writeFileSync(base.TADAIMA_TEST_CLOCK_FILE, String(clockOffsetMs / 1000));
+    },
     get lines() { return serving.lines; },
     // Stops the server (SIGTERM: open streams end), awaits `between` while it is down, and starts it again on the
     // same port and database.
@@ -95,7 +104,7 @@ export function totp(secret, step) {
 // A code that has not been used yet: this step's, else the next step's (accepted for clock drift), else a
 // recovery code.
 function nextCode(auth) {
-  const now = Math.floor(Date.now() / 30000);
+  const now = Math.floor((Date.now() + clockOffsetMs) / 30000);
   for (const step of [now, now + 1]) {
     if (step > auth.lastStep) { auth.lastStep = step; return totp(auth.secret, step); }
   }
