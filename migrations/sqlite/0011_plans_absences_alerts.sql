@@ -115,3 +115,14 @@ CREATE TABLE child_alert (
 );
 CREATE INDEX child_alert_site_id_idx ON child_alert (site_id, alert_date);
 CREATE INDEX child_alert_resolved_by_idx ON child_alert (resolved_by);
+
+-- Reminders sent to a family member to enter next month's plans for a child (B4), once per month.
+CREATE TABLE plan_reminder (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES guardian_account (id),
+    child_id INTEGER NOT NULL REFERENCES child (id),
+    plan_month TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (account_id, child_id, plan_month)
+);
+CREATE INDEX plan_reminder_child_id_idx ON plan_reminder (child_id);

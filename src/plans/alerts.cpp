@@ -163,6 +163,54 @@ int RaiseAllAlerts(db::Database& db, const common::Clock& clock, const AlertsRai
     return raised;
 }
 
+int PlanReminders(db::Database& db, const common::Clock& clock) {
+    const auto now = clock.Now();
+    const auto today = common::TokyoDate(now);
+    if (now < common::TokyoInstant(today, 9 * 60)) return 0;  // not in the middle of the night
+    const common::Date first = common::Date{today.year(), today.month(), std::chrono::day{1}} + std::chrono::months(1);
+    const common::Date last{std::chrono::year_month_day_last{first.year(), std::chrono::month_day_last{first.month()}}};
+    const std::string month = common::FormatDate(first).substr(0, 7);
+    const int day = static_cast<int>(static_cast<unsigned>(today.day()));
+    auto sites = db.Read([&](db::ReadTx& tx) {
+        std::vector<common::SiteId> out;
+        for (const auto& r : tx.Query("SELECT id FROM site WHERE deactivated_at IS NULL AND plan_reminder_day > 0 AND "
+                                      "plan_reminder_day <= ? ORDER BY id",
+                                      day)) {
+            out.push_back(r.Id<common::SiteId>(0));
+        }
+        return out;
+    });
+    static const std::string kDue =
+        "SELECT DISTINCT l.account_id, p.child_id FROM child_placement p JOIN child ch ON ch.id = p.child_id AND "
+        "ch.deactivated_at IS NULL JOIN guardian_account_child l ON l.child_id = p.child_id AND l.ended_at IS NULL AND "
+        "l.role = 'full' JOIN guardian_account a ON a.id = l.account_id AND a.deactivated_at IS NULL AND "
+        "a.confirmed_at IS NOT NULL WHERE p.site_id = ? AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= "
+        "?) AND NOT EXISTS (SELECT 1 FROM attendance_plan ap WHERE ap.child_id = p.child_id AND ap.plan_date >= ? AND "
+        "ap.plan_date <= ?) AND NOT EXISTS (SELECT 1 FROM plan_reminder r WHERE r.account_id = l.account_id AND "
+        "r.child_id = p.child_id AND r.plan_month = ?) ORDER BY l.account_id, p.child_id";
+    const std::string from = common::FormatDate(first), to = common::FormatDate(last);
+    int planned = 0;
+    for (auto site : sites) {
+        // Looked at in a read first; most minutes nobody is due.
+        auto due = db.Read([&](db::ReadTx& tx) { return tx.Query(kDue, site, to, from, from, to, month); });
+        if (due.empty()) continue;
+        planned += db.Write([&](db::WriteTx& tx) {
+            int n = 0;
+            for (const auto& r : tx.Query(kDue, site, to, from, from, to, month)) {
+                auto row = tx.QueryOptional(
+                    "INSERT INTO plan_reminder (account_id, child_id, plan_month, created_at) VALUES (?, ?, ?, ?) ON "
+                    "CONFLICT DO NOTHING RETURNING id",
+                    r.Int(0), r.Int(1), month, common::FormatInstant(now));
+                if (!row) continue;
+                jobs::Plan(tx, "mail.plan_reminder", {{"reminder_id", row->Int(0)}}, clock);
+                ++n;
+            }
+            return n;
+        });
+    }
+    return planned;
+}
+
 namespace {
 constexpr std::string_view kSweep = "alerts.sweep";
 constexpr auto kSweepEvery = std::chrono::seconds(60);
@@ -180,6 +228,7 @@ void PlanSweep(db::WriteTx& tx, const common::Clock& clock, common::Instant at) 
 void RegisterAlertSweep(jobs::Runner& runner, db::Database& db, const common::Clock& clock, AlertsRaised on_raised) {
     runner.Register(std::string(kSweep), [&db, &clock, on_raised](const jobs::Job&) {
         RaiseAllAlerts(db, clock, on_raised);
+        PlanReminders(db, clock);
         db.Write([&](db::WriteTx& tx) { PlanSweep(tx, clock, clock.Now() + kSweepEvery); });
     });
 }

@@ -48,8 +48,14 @@ using AlertsRaised = std::function<void(common::SiteId, const common::Date&, con
 // Every active site's alerts for today (Tokyo); the sweep job's work. Returns how many were new.
 int RaiseAllAlerts(db::Database& db, const common::Clock& clock, const AlertsRaised& on_raised = nullptr);
 
-// The sweep: a job (alerts.sweep) that raises every site's alerts and plans itself again a minute later, so one
-// server process at a time does it (on PostgreSQL the job table hands it to one). EnsureAlertSweep plans the first.
+// Reminders (B4): from the site's reminder day of the month (after 09:00 Tokyo) on, each full-role family member of
+// a child placed at the site next month, without any plan for next month yet, is reminded once (job
+// mail.plan_reminder). Returns how many reminders were planned.
+int PlanReminders(db::Database& db, const common::Clock& clock);
+
+// The sweep: a job (alerts.sweep) that raises every site's alerts (and plans reminders) and plans itself again a minute
+// later, so one server process at a time does it (on PostgreSQL the job table hands it to one). EnsureAlertSweep plans
+// the first.
 void RegisterAlertSweep(jobs::Runner& runner, db::Database& db, const common::Clock& clock,
                         AlertsRaised on_raised = nullptr);
 void EnsureAlertSweep(db::Database& db, const common::Clock& clock);

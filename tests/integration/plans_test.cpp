@@ -1,6 +1,9 @@
 // Plans, absence and change contact, pick-up persons, the site's day and alerts on SQLite and PostgreSQL.
 #include <algorithm>
+#include <thread>
 
+#include "attendance/cards.hpp"
+#include "attendance/kiosks.hpp"
 #include "auth/passwords.hpp"
 #include "families/families.hpp"
 #include "harness.hpp"
@@ -311,6 +314,8 @@ TEST_P(Alerts, AChildStillInsideAtClosingRaisesItsOwnAlertAndASiteMayKeepFamilie
 }
 
 TEST_P(Alerts, TheSweepIsOneJobThatPlansItsNextRun) {
+    // Reminders (which the sweep also plans) are another test's matter.
+    database().Write([&](db::WriteTx& tx) { tx.Exec("UPDATE site SET plan_reminder_day = 0"); });
     // An open roster of site 1 for that day hears of the alert as it is raised.
     auto roster = std::make_shared<http::EventChannel>();
     live_.Subscribe(common::SiteId(1), "2026-11-24", roster);
@@ -598,6 +603,110 @@ TEST_P(FamilyPlans, PickUpPersonsAreKeptByTheFamilyAndChosenForAPickUpDay) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, FamilyPlans, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
+
+}  // namespace
+
+namespace {
+
+using Reminders = Plans;
+
+// From the site's reminder day on, each full-role family member of a child without next month's plans is
+// reminded once; a child with plans, or a member who may not plan, is not.
+TEST_P(Reminders, FamiliesWithoutNextMonthsPlansAreRemindedOnceFromTheSitesDay) {
+    database().Write([&](db::WriteTx& tx) {
+        tx.Exec("UPDATE site SET plan_reminder_day = 20");
+        auto other = families::CreateConfirmedAccount(tx, "other@example.test", "別 家族", "x", "ja", clock_);
+        families::LinkChild(tx, other, other_child_, auth::FamilyRole::kFull, clock_);
+    });
+    auto due = [&] { return plans::PlanReminders(database(), clock_); };
+    SetTokyo("2026-11-19", "12:00");
+    EXPECT_EQ(due(), 0);  // before the day
+    SetTokyo("2026-11-20", "08:59");
+    EXPECT_EQ(due(), 0);  // not before 09:00
+    SetTokyo("2026-11-20", "09:00");
+    auto expected = One(
+        "SELECT COUNT(DISTINCT l.account_id || '-' || l.child_id) FROM guardian_account_child l JOIN guardian_account "
+        "a ON a.id = l.account_id JOIN child_placement p ON p.child_id = l.child_id WHERE l.ended_at IS NULL AND "
+        "l.role = 'full' AND a.confirmed_at IS NOT NULL AND a.deactivated_at IS NULL");
+    ASSERT_GE(expected, 1);
+    EXPECT_EQ(due(), expected);
+    EXPECT_EQ(due(), 0);  // once
+    EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'mail.plan_reminder'"), expected);
+    // Our account's child: a plan for December entered now means no mail goes after all, to any of its family.
+    ASSERT_TRUE(Set({D("2026-12-01")}, Attend()).problems.empty());
+    auto of_child =
+        One("SELECT COUNT(*) FROM guardian_account_child WHERE ended_at IS NULL AND role = 'full' AND "
+            "child_id = " +
+            child_.ToString());
+    EXPECT_EQ(RunJobs(), expected);
+    auto mails = Mails();
+    EXPECT_EQ(static_cast<std::int64_t>(mails.size()), expected - of_child);
+    ASSERT_GE(mails.size(), 1u);
+    EXPECT_TRUE(std::any_of(mails.begin(), mails.end(), [](const auto& m) { return m.to == "other@example.test"; }));
+    for (const auto& m : mails) {
+        EXPECT_NE(m.to, "plans@example.test");
+        EXPECT_NE(m.subject.find("2026年12月"), std::string::npos) << m.subject;
+        EXPECT_NE(m.body.find("/plans?month=2026-12"), std::string::npos) << m.body;
+    }
+    // The next month's round starts on its own day.
+    SetTokyo("2026-12-20", "10:00");
+    EXPECT_GE(due(), expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, Reminders, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
+
+}  // namespace
+
+namespace {
+
+using Races = Alerts;
+
+// A guardian changing the day's plan while the child scans in and out: every scan and every change is kept, the
+// day has one plan, and what the roster says follows from both.
+TEST_P(Races, APlanEditAndScansRacingLeaveAConsistentDay) {
+    SetTokyo("2026-11-24", "15:40");
+    database().Write([&](db::WriteTx& tx) { tx.Exec("UPDATE site SET repeat_scan_seconds = 0"); });
+    auto [kiosk, card] = database().Write([&](db::WriteTx& tx) {
+        auto k = attendance::CreateKiosk(tx, common::SiteId(1), "race", clock_);
+        return std::pair{k, attendance::CardPayload(config_.secret, attendance::EnsureCard(tx, child_, clock_))};
+    });
+    constexpr int kRounds = 40;
+    std::thread planner([&] {
+        for (int i = 0; i < kRounds; ++i) {
+            PlanInput in = i % 2 ? PlanInput{false} : Attend("17:00");
+            auto r = database().Write([&](db::WriteTx& tx) {
+                return plans::SetPlans(tx, account_, child_, {D("2026-11-24")}, in,
+                                       i % 2 ? ContactKind::kAbsence : ContactKind::kChange, false, clock_);
+            });
+            EXPECT_TRUE(r.problems.empty());
+        }
+    });
+    std::thread door([&] {
+        for (int i = 0; i < kRounds; ++i) {
+            attendance::ScanRequest scan{card, "race-" + std::to_string(i),
+                                         common::TokyoInstant(D("2026-11-24"), 15 * 60) + std::chrono::seconds(i)};
+            auto r = database().WriteGrouped([&](db::WriteTx& tx) {
+                return attendance::RecordScan(tx, kiosk.credential, scan, config_.secret, clock_);
+            });
+            EXPECT_EQ(r.status, attendance::ScanStatus::kRecorded);
+        }
+    });
+    planner.join();
+    door.join();
+    EXPECT_EQ(One("SELECT COUNT(*) FROM attendance_event WHERE child_id = " + child_.ToString()), kRounds);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM attendance_plan WHERE child_id = " + child_.ToString()), 1);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM plan_contact WHERE child_id = " + child_.ToString()), kRounds);
+    // The last plan change was an absence; the 40 scans alternate in/out, so the child has left.
+    auto o = Outlook().at(child_);
+    EXPECT_EQ(o.outlook.expectation, plans::Expectation::kAbsent);
+    EXPECT_TRUE(o.outlook.alerts.empty());
+    auto day = database().Read([&](db::ReadTx& tx) { return attendance::ChildDay(tx, child_, "2026-11-24"); });
+    EXPECT_EQ(day.state, attendance::State::kLeft);
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, Races, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
                          testing_support::KindName);
 
 }  // namespace
