@@ -3,7 +3,8 @@
 # serving a small static file on loopback in the same run, and the ratios. Also how long seed-demo takes for 100
 # sites and 10,000 children on each. Kiosk scans: durable scans/s from 64 connections, p50/p99 at half that rate
 # and at 5,000/s, beside raw single-row commits/s of SQLite (WAL, synchronous=FULL) and PostgreSQL measured in
-# the same run; and the kiosk's time from Enter to the name on screen in Chromium. Loopback only; every load run
+# the same run; and the kiosk's time from Enter to the name on screen in Chromium. The morning rush: absences
+# reported per second with their latency, and the roster of a 150-child site, on each database. Loopback only; every load run
 # is bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -150,6 +151,67 @@ scans() {
   unset BENCH_CARDS BENCH_KIOSK
 }
 
+# Staff sign-in with the second factor, as with an authenticator app; prints the session cookie header.
+staff_cookie() {
+  local base="$1" login="$2" jar="$work/jar-$RANDOM" csrf setup secret
+  csrf=$(curl -fs -c "$jar" -b "$jar" "$base/login" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+  curl -fs -c "$jar" -b "$jar" -o /dev/null -d "_csrf=$csrf&login_id=$login&password=tadaima-demo&next=/" "$base/login"
+  setup=$(curl -fsL -c "$jar" -b "$jar" "$base/mfa?next=/")
+  secret=$(echo "$setup" | sed -n 's/.*data-qa="totp-secret">\([A-Z2-7 ]*\)<.*/\1/p' | tr -d ' ')
+  csrf=$(echo "$setup" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+  curl -fs -c "$jar" -b "$jar" -o /dev/null -d "_csrf=$csrf&code=$(totp "$secret")&next=/" "$base/mfa/setup"
+  echo "tadaima_session=$(awk '$6 == "tadaima_session" {print $7}' "$jar")"
+}
+
+# The morning rush and the roster of a 150-child site, on a city of two such sites: absences reported from a
+# guardian's phone (each a plan change and a contact row for staff) at full speed and at a fixed rate, and the
+# roster page (plans, today's changes and alerts computed for 150 children) for a carer.
+plan_results=()
+morning() {
+  local name="$1" db="$2" port base pid jar csrf page child cookie dates out today
+  export TADAIMA_DB="$db" TADAIMA_SECRET_FILE="$work/secret" TADAIMA_LOG_LEVEL=warn
+  ./build/tadaima migrate >/dev/null
+  ./build/tadaima seed-demo --sites 2 --children 300 >/dev/null
+  # Everyone at site 1 planned for today, so the roster weighs plans and alerts for each child.
+  today=$(TZ=Asia/Tokyo date +%F)
+  local plan_sql="INSERT INTO attendance_plan (child_id, site_id, plan_date, attending, leave_time, way_home, created_at, updated_at) SELECT child_id, 1, '$today', 1, '17:00', 'alone', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM child_placement WHERE site_id = 1"
+  if [ "$name" = sqlite ]; then
+    python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()' "$db" "$plan_sql"
+  else
+    psql -q -h 127.0.0.1 -p "$pg_port" -U postgres bench2 -c "$plan_sql"
+  fi
+  port=$(free_port)
+  TADAIMA_LISTEN="127.0.0.1:$port" ./build/tadaima serve &
+  pid=$!
+  pids+=("$pid")
+  base="http://127.0.0.1:$port"
+  wait_http "$base/healthz"
+  # The demo guardian signs in on the phone and opens the contact form of the first child.
+  jar="$work/jar-guardian-$name"
+  csrf=$(curl -fs -c "$jar" -b "$jar" "$base/family/login" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+  curl -fs -c "$jar" -b "$jar" -o /dev/null -d "_csrf=$csrf&email=guardian1@example.com&password=tadaima-demo" "$base/family/login"
+  child=$(curl -fs -c "$jar" -b "$jar" "$base/family" | sed -n 's/.*href="\/family\/children\/\([0-9]*\)\/plans".*/\1/p' | head -1)
+  page=$(curl -fs -c "$jar" -b "$jar" "$base/family/children/$child/contact")
+  csrf=$(echo "$page" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+  cookie="tadaima_family=$(awk '$6 == "tadaima_family" {print $7}' "$jar")"
+  # The next 300 days the site opens (Monday to Saturday).
+  dates=$(python3 -c 'import datetime as d; t=d.datetime.utcnow()+d.timedelta(hours=9); print(",".join(str((t+d.timedelta(days=i)).date()) for i in range(1, 320) if (t+d.timedelta(days=i)).weekday() != 6))')
+  export BENCH_COOKIE="$cookie" BENCH_CSRF="$csrf" BENCH_CHILD="$child" BENCH_DATES="$dates"
+  out=$(BENCH_DELAY_MS=0 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/absences.lua "$base")
+  plan_results+=("$(printf '%-58s %12s %10s %10s %10s' "absences on $name, $CONNECTIONS connections: /s, p50, p95, p99 ms" \
+    "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" $(echo "$out" | awk '/^LATENCY/ {print $2, $3, $4}'))")
+  [ "$(echo "$out" | awk '/^LATENCY/ {print $5}')" = 0 ] || echo "bench: absences on $name: unexpected answers" >&2
+  # The roster of the 150-child site for a carer, four at a time (wall screens reloading).
+  export BENCH_COOKIE="$(staff_cookie "$base" staff1)" BENCH_PATH=/sites/1/roster BENCH_STATUS=200
+  out=$(wrk -t2 -c4 -d"${DURATION}s" -s bench/latency.lua "$base")
+  plan_results+=("$(printf '%-58s %12s %10s %10s %10s' "roster of a 150-child site on $name: /s, p50, p95, p99 ms" \
+    "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" $(echo "$out" | awk '/^LATENCY/ {print $2, $3, $4}'))")
+  [ "$(echo "$out" | awk '/^LATENCY/ {print $5}')" = 0 ] || echo "bench: roster on $name: unexpected answers" >&2
+  unset BENCH_COOKIE BENCH_CSRF BENCH_CHILD BENCH_DATES BENCH_PATH BENCH_STATUS
+  kill "$pid"
+  wait "$pid" || true
+}
+
 # The parts underneath: single-row commits per second, one at a time, on the same disk.
 raw_sqlite=$(python3 - "$work/raw.db" <<'PY'
 import sqlite3, sys, time
@@ -174,6 +236,9 @@ raw_pg=$("$pgbin/pgbench" -n -h 127.0.0.1 -p "$pg_port" -U postgres -c 1 -T 5 -f
 
 measure sqlite "$work/bench.db"
 measure postgresql "postgresql://postgres@127.0.0.1:$pg_port/bench"
+psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE bench2" >/dev/null
+morning sqlite "$work/bench2.db"
+morning postgresql "postgresql://postgres@127.0.0.1:$pg_port/bench2"
 
 echo
 row "what" "requests/s" "÷ nginx"
@@ -183,3 +248,4 @@ echo
 printf '%-58s %12s\n' "raw SQLite single-row commits/s (WAL, synchronous=FULL)" "$raw_sqlite"
 printf '%-58s %12s\n' "raw PostgreSQL single-row commits/s (pgbench, 1 client)" "$raw_pg"
 for r in "${scan_results[@]}"; do echo "$r"; done
+for r in "${plan_results[@]}"; do echo "$r"; done

@@ -34,8 +34,9 @@ constexpr const char* kUsage = R"(tadaima — attendance, plans and messages for
 Usage:
   tadaima serve                 start the web server (TADAIMA_LISTEN, default 127.0.0.1:8080)
   tadaima migrate               bring the database schema up to date (running it twice changes nothing)
-  tadaima seed-demo [--sites N] [--children M]
-                                fill an empty database with a generated dummy city (default 3 sites, 150 children)
+  tadaima seed-demo [--sites N] [--children M] [--plans]
+                                fill an empty database with a generated dummy city (default 3 sites, 150 children);
+                                --plans adds dismissal times and two weeks of plans at the 学童 sites
   tadaima user create --login L --name N --role R [--site S] [--language ja|en]
                                 create a staff account (roles: municipal_admin, site_manager, staff; a site id
                                 for the last two); the password is read from standard input, or asked for twice
@@ -423,6 +424,8 @@ int SeedDemo(const Config& config, int argc, char** argv) {
             number(options.sites);
         } else if (arg == "--children") {
             number(options.children);
+        } else if (arg == "--plans") {
+            options.plans = true;
         } else {
             throw std::runtime_error("unknown option " + arg);
         }

@@ -8,6 +8,7 @@
 #include "common/dates.hpp"
 #include "families/families.hpp"
 #include "guardians/guardians.hpp"
+#include "plans/plans.hpp"
 #include "sites/groups.hpp"
 #include "sites/sites.hpp"
 #include "staff/staff.hpp"
@@ -109,6 +110,41 @@ std::vector<sites::OpeningHours> HoursFor(const std::string& kind) {
 std::string Date(int y, int m, int d) {
     return common::FormatDate(common::Date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
                                            std::chrono::day{static_cast<unsigned>(d)}});
+}
+
+// At 学童 sites: dismissal at 15:00 (first graders 14:30) on weekdays, and plans for most children for the next
+// two weeks' open days, leaving at 17:00–18:00, with some absences; so the roster has someone expected, absent
+// and (after opening plus the threshold) missing. The demo guardian's children are left for the guardian to plan.
+void SeedPlans(db::WriteTx& tx, const common::Clock& clock) {
+    const auto today = std::chrono::sys_days(common::TokyoDate(clock.Now()));
+    const std::string stamp = common::FormatInstant(clock.Now());
+    for (const auto& site : tx.Query("SELECT id FROM site WHERE kind = 'gakudo' ORDER BY id")) {
+        auto site_id = site.Id<common::SiteId>(0);
+        for (int wd = 1; wd <= 5; ++wd) {
+            plans::SetDismissal(tx, site_id, 0, wd, 15 * 60, clock);
+            plans::SetDismissal(tx, site_id, 1, wd, 14 * 60 + 30, clock);
+        }
+        int n = 0;
+        for (const auto& c :
+             tx.Query("SELECT p.child_id FROM child_placement p WHERE p.site_id = ? AND NOT EXISTS (SELECT 1 FROM "
+                      "guardian_account_child l JOIN guardian_account a ON a.id = l.account_id WHERE l.child_id = "
+                      "p.child_id AND a.email = 'guardian1@example.com') ORDER BY p.child_id",
+                      site_id)) {
+            ++n;
+            if (n % 6 == 0) continue;  // not planned: not expected
+            for (int i = 0; i < 14; ++i) {
+                common::Date d{today + std::chrono::days(i)};
+                if (plans::Weekday(d) == 0) continue;
+                bool absent = (n + i) % 11 == 0;
+                tx.Exec(
+                    "INSERT INTO attendance_plan (child_id, site_id, plan_date, attending, leave_time, way_home, "
+                    "absence_reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'alone', ?, ?, ?)",
+                    c.Int(0), site_id, common::FormatDate(d), absent ? 0 : 1,
+                    absent ? std::nullopt : std::optional<std::string>(common::FormatTimeOfDay(17 * 60 + 30 * (n % 3))),
+                    absent ? std::optional<std::string>("illness") : std::nullopt, stamp, stamp);
+            }
+        }
+    }
 }
 
 }  // namespace
@@ -235,6 +271,7 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
                 guardians::LinkGuardian(tx, family[p], child, kParentRel[p % 2], clock);
             }
         }
+        if (o.plans) SeedPlans(tx, clock);
         return r;
     });
     db.Optimize();  // fresh tables: give the planner statistics before anyone lists them

@@ -11,6 +11,7 @@ struct SeedOptions {
     int sites = 3;
     int children = 150;
     std::string password = "tadaima-demo";  // every demo account's password (documented in README.md)
+    bool plans = false;  // dismissal times and two weeks of plans at the 学童 sites (the demo; tests leave it off)
 };
 
 struct SeedResult {

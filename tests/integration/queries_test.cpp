@@ -249,6 +249,26 @@ INSTANTIATE_TEST_SUITE_P(Both, Queries, ::testing::Values(db::Kind::kSqlite, db:
 
 namespace {
 
+// With plans (make demo): dismissal times and two weeks of plans at the 学童 sites, absences among them, none on
+// Sundays, and none for the demo guardian's children (left for the guardian to plan).
+TEST_P(Queries, TheDemoCityCanComeWithPlans) {
+    demo::SeedDemo(database(), {3, 60, "tadaima-demo", true}, clock_);
+    auto one = [&](const std::string& sql) {
+        return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Int(0); });
+    };
+    EXPECT_GT(one("SELECT COUNT(*) FROM attendance_plan WHERE attending = 1"), 0);
+    EXPECT_GT(one("SELECT COUNT(*) FROM attendance_plan WHERE attending = 0"), 0);
+    EXPECT_EQ(one("SELECT COUNT(*) FROM attendance_plan p JOIN site s ON s.id = p.site_id WHERE s.kind <> 'gakudo'"),
+              0);
+    EXPECT_EQ(one("SELECT COUNT(*) FROM attendance_plan p JOIN guardian_account_child l ON l.child_id = p.child_id "
+                  "JOIN guardian_account a ON a.id = l.account_id WHERE a.email = 'guardian1@example.com'"),
+              0);
+    EXPECT_GT(one("SELECT COUNT(*) FROM site_dismissal"), 0);
+    // 2026-11-22, the clock's day, is a Sunday.
+    EXPECT_EQ(one("SELECT COUNT(*) FROM attendance_plan WHERE plan_date = '2026-11-22'"), 0);
+    EXPECT_GT(one("SELECT COUNT(*) FROM attendance_plan WHERE plan_date = '2026-11-23'"), 0);
+}
+
 // The generator feeds demos, tests and benchmarks: the same options must give the same city on either database.
 TEST_P(Queries, TheDemoCityIsTheSameEveryTime) {
     demo::SeedDemo(database(), {4, 60, "tadaima-demo"}, clock_);
@@ -268,6 +288,9 @@ TEST_P(Queries, TheDemoCityIsTheSameEveryTime) {
         for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].Text(0), b[i].Text(0)) << "row " << i;
     }
     EXPECT_THROW(demo::SeedDemo(database(), {1, 1, "x"}, clock_), std::runtime_error) << "only into an empty database";
+    EXPECT_EQ(
+        database().Read([&](db::ReadTx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM attendance_plan").Int(0); }),
+        0);  // plans only when asked for
     other.reset();
     std::filesystem::remove_all(dir);
 }
