@@ -15,6 +15,7 @@
 #include "common/dates.hpp"
 #include "families/families.hpp"
 #include "plans/alerts.hpp"
+#include "plans/present.hpp"
 #include "sites/groups.hpp"
 #include "sites/sites.hpp"
 
@@ -439,13 +440,7 @@ http::Response Handlers::Roster(Ctx& ctx) const {
                 ++absent;
                 d.set("absent", true);
             }
-            if (const auto& p = o->second.plan; p && p->plan.attending) {
-                std::string plan = p->plan.leave_minutes ? common::FormatTimeOfDay(*p->plan.leave_minutes) : "";
-                plan += (plan.empty() ? "" : " ") +
-                        ctx.T(p->plan.way_home == plans::WayHome::kPickup ? "way_home_pickup" : "way_home_alone");
-                if (!p->pickup_name.empty()) plan += "（" + p->pickup_name + "）";
-                d.set("plan", plan);
-            }
+            if (const auto& p = o->second.plan; p && p->plan.attending) d.set("plan", plans::PlanSummary(ctx, *p));
             data alerts{data::type::list};
             for (auto kind : ol.alerts) {
                 data a;
@@ -489,22 +484,10 @@ http::Response Handlers::Roster(Ctx& ctx) const {
         d.set("child_name", c.child_name);
         d.set("date", c.date);
         d.set("kind_label", ctx.T("contact_kind_" + c.kind));
-        std::string what;
-        if (!c.attending) {
-            what = ctx.T("contact_absent") +
-                   (c.absence_reason ? "（" + ctx.T("absence_reason_" + *c.absence_reason) + "）" : "");
-        } else {
-            if (c.leave_minutes) what = ctx.T("contact_leave_at") + " " + common::FormatTimeOfDay(*c.leave_minutes);
-            what += (what.empty() ? "" : "・") +
-                    ctx.T(c.way_home == plans::WayHome::kPickup ? "way_home_pickup" : "way_home_alone");
-            if (!c.pickup_name.empty()) what += "（" + c.pickup_name + "）";
-        }
-        d.set("what", what);
+        d.set("what", plans::ContactWhat(ctx, c));
         d.set("note", c.note);
         d.set("from", c.account_name);
-        auto at = common::ParseInstant(c.created_at);
-        d.set("received",
-              at ? common::FormatDate(common::TokyoDate(*at)) + " " + common::FormatTokyoTime(*at) : c.created_at);
+        d.set("received", plans::TokyoStamp(c.created_at));
         if (c.after_deadline) d.set("after_deadline", true);
         if (c.confirmed_at) {
             d.set("confirmed", true);
@@ -557,15 +540,24 @@ http::Response Handlers::RenderDay(Ctx& ctx, common::ChildId id, const std::stri
                                    int status) const {
     const auto& actor = ctx.RequireActor();
     auto today = common::TokyoDate(ctx.svc.clock.Now());
-    auto found =
-        ctx.svc.db.Write([&](db::WriteTx& tx) -> std::optional<std::pair<children::Child, std::vector<Event>>> {
-            auto child = children::ChildForActor(tx, actor, id, Action::kAttendanceView, today);
-            if (!child) return std::nullopt;
-            auth::WriteAudit(tx, ctx.Audit("attendance.view", "child", id.value, child->fields.site_id), ctx.svc.clock);
-            return std::pair{*child, DayHistory(tx, id, date)};
-        });
+    // The day's record: entries and exits, and the plan, the family's contacts and the alerts of that date.
+    struct DayRecord {
+        children::Child child;
+        std::vector<Event> events;
+        std::vector<plans::StoredPlan> plan;
+        std::vector<plans::Contact> contacts;
+        std::vector<plans::AlertRecord> alerts;
+    };
+    auto the_date = common::ParseDate(date).value_or(today);
+    auto found = ctx.svc.db.Write([&](db::WriteTx& tx) -> std::optional<DayRecord> {
+        auto child = children::ChildForActor(tx, actor, id, Action::kAttendanceView, today);
+        if (!child) return std::nullopt;
+        auth::WriteAudit(tx, ctx.Audit("attendance.view", "child", id.value, child->fields.site_id), ctx.svc.clock);
+        return DayRecord{*child, DayHistory(tx, id, date), plans::PlansOfChild(tx, id, the_date, the_date),
+                         plans::ContactsOfChild(tx, id, the_date), plans::AlertsOfChildDay(tx, id, the_date)};
+    });
     if (!found) throw http::NotFound();
-    const auto& [child, events] = *found;
+    const auto& [child, events, day_plan, contacts, alerts] = *found;
     data body = errors.ToData(ctx);
     body.set("form", app::FormValues(ctx.form));
     body.set("child_id", id.ToString());
@@ -606,6 +598,35 @@ http::Response Handlers::RenderDay(Ctx& ctx, common::ChildId id, const std::stri
     body.set("events", list);
     if (events.empty()) body.set("no_events", true);
     DayState day = FoldDay(marks);
+    if (!day_plan.empty()) body.set("plan", plans::PlanSummary(ctx, day_plan.front()));
+    data clist{data::type::list};
+    for (const auto& c : contacts) {
+        data cd;
+        cd.set("kind_label", ctx.T("contact_kind_" + c.kind));
+        cd.set("what", plans::ContactWhat(ctx, c));
+        cd.set("note", c.note);
+        cd.set("from", c.account_name);
+        cd.set("received", plans::TokyoStamp(c.created_at));
+        if (c.after_deadline) cd.set("after_deadline", true);
+        if (c.confirmed_at) cd.set("confirmed_by", c.confirmed_by_name.empty() ? "-" : c.confirmed_by_name);
+        clist.push_back(cd);
+    }
+    body.set("contacts", clist);
+    data alist{data::type::list};
+    for (const auto& a : alerts) {
+        data ad;
+        ad.set("label", ctx.T("roster_alert_" + std::string(plans::AlertKindName(a.kind))));
+        ad.set("raised", plans::TokyoStamp(a.raised_at));
+        if (a.resolution) {
+            ad.set("resolution", ctx.T("resolution_" + *a.resolution));
+            ad.set("note", a.resolution_note);
+            ad.set("resolved_by", a.resolved_by_name);
+            ad.set("resolved", plans::TokyoStamp(a.resolved_at.value_or("")));
+        }
+        alist.push_back(ad);
+    }
+    body.set("alerts", alist);
+    if (!day_plan.empty() || !contacts.empty() || !alerts.empty()) body.set("has_plan_record", true);
     body.set("state_label", StateLabel(ctx, day));
     body.set("in_at", OptTime(day.in_at));
     body.set("out_at", OptTime(day.out_at));

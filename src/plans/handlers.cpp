@@ -5,6 +5,7 @@
 #include "children/handlers.hpp"
 #include "plans/alerts.hpp"
 #include "plans/plans.hpp"
+#include "plans/present.hpp"
 #include "sites/sites.hpp"
 
 #include <set>
@@ -277,18 +278,6 @@ std::string DateLabel(const Ctx& ctx, const common::Date& d) {
                                       {"m", std::to_string(static_cast<unsigned>(d.month()))},
                                       {"d", std::to_string(static_cast<unsigned>(d.day()))},
                                       {"w", ctx.T("weekday_short_" + std::to_string(Weekday(d)))}});
-}
-
-std::string PlanSummary(const Ctx& ctx, const StoredPlan& p) {
-    if (!p.plan.attending) {
-        return ctx.T("plan_absent") +
-               (p.absence_reason ? "（" + ctx.T("absence_reason_" + *p.absence_reason) + "）" : "");
-    }
-    std::string s = ctx.T("plan_attending");
-    if (p.plan.leave_minutes) s += " " + common::FormatTimeOfDay(*p.plan.leave_minutes);
-    s += " " + ctx.T(p.plan.way_home == WayHome::kPickup ? "way_home_pickup" : "way_home_alone");
-    if (!p.pickup_name.empty()) s += "（" + p.pickup_name + "）";
-    return s;
 }
 
 // The plan fields of a form (attending, leave time, way home, pick-up person, absence reason, note).

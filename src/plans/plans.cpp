@@ -352,6 +352,16 @@ std::vector<Contact> ContactsForDay(db::ReadTx& tx, common::SiteId site, const c
     return out;
 }
 
+std::vector<Contact> ContactsOfChild(db::ReadTx& tx, common::ChildId child, const common::Date& date) {
+    std::vector<Contact> out;
+    for (const auto& r :
+         tx.Query(std::string(kContactColumns) + "WHERE c.child_id = ? AND c.plan_date = ? ORDER BY c.created_at, c.id",
+                  child, common::FormatDate(date))) {
+        out.push_back(ContactFromRow(r));
+    }
+    return out;
+}
+
 std::optional<Contact> GetContact(db::ReadTx& tx, common::ContactId id, common::SiteId* site) {
     auto r = tx.QueryOptional(std::string(kContactColumns) + "WHERE c.id = ?", id);
     if (!r) return std::nullopt;

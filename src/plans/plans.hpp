@@ -132,6 +132,8 @@ struct Contact {
 };
 // Every contact for `date` at the site, newest first.
 std::vector<Contact> ContactsForDay(db::ReadTx& tx, common::SiteId site, const common::Date& date);
+// A child's contacts for one date, oldest first (the child's day record).
+std::vector<Contact> ContactsOfChild(db::ReadTx& tx, common::ChildId child, const common::Date& date);
 std::optional<Contact> GetContact(db::ReadTx& tx, common::ContactId id, common::SiteId* site);
 // Marks it 確認済み; false when it was confirmed already.
 bool ConfirmContact(db::WriteTx& tx, common::ContactId id, common::UserId by, const common::Clock& clock);

@@ -395,6 +395,16 @@ TEST_P(RosterPlans, TheRosterShowsAbsencesAlertsAndTodaysChangesToConfirm) {
     page = Get("/sites/1/roster");
     EXPECT_EQ(row(child_).find("data-alert="), std::string::npos);
     EXPECT_EQ(page.body.find("data-qa=\"roster-alerts\""), std::string::npos);
+    // The day's record keeps the plan, the alert and what was done about it; the absent child's, the contact.
+    auto day = Get("/children/" + child_.ToString() + "/attendance");
+    ASSERT_EQ(day.status, 200);
+    EXPECT_NE(day.body.find("data-qa=\"day-alert\""), std::string::npos);
+    EXPECT_NE(day.body.find("遅れて到着"), std::string::npos);
+    EXPECT_NE(day.body.find("15:50 到着"), std::string::npos);
+    EXPECT_NE(day.body.find("利用する 17:00"), std::string::npos);
+    auto other_day = Get("/children/" + absent_child_.ToString() + "/attendance");
+    EXPECT_NE(other_day.body.find("祖父母宅へ"), std::string::npos);
+    EXPECT_NE(other_day.body.find("確認済み"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, RosterPlans, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
