@@ -1,19 +1,26 @@
--- wrk: one request over and over (method, path, headers and body from the environment), and at the end the
--- p50/p95/p99 latency in ms and the count of answers other than the expected status, on one line:
--- "LATENCY p50 p95 p99 unexpected". Environment: BENCH_METHOD (GET), BENCH_PATH, BENCH_COOKIE, BENCH_STATUS (200).
-local method = os.getenv("BENCH_METHOD") or "GET"
+-- wrk: one kind of request over and over, and at the end its p50/p95/p99 latency in ms and the count of answers
+-- other than the expected status, on one line: "LATENCY p50 p95 p99 unexpected".
+-- Environment: BENCH_PATH, BENCH_COOKIE, BENCH_STATUS (200). With BENCH_FORM, a form POST of that body with
+-- "&date=" and the next of the comma-separated BENCH_DATES appended (the morning rush of absences, each a write).
 local path = os.getenv("BENCH_PATH")
 local cookie = os.getenv("BENCH_COOKIE")
 local expected = tonumber(os.getenv("BENCH_STATUS") or "200")
-local unexpected = 0
+local form = os.getenv("BENCH_FORM")
+local dates = {}
+for d in string.gmatch(os.getenv("BENCH_DATES") or "", "[^,]+") do dates[#dates + 1] = d end
 local threads = {}
+local unexpected = 0
+local n = 0
 
 function setup(thread)
   table.insert(threads, thread)
 end
 
 function request()
-  return wrk.format(method, path, { ["Cookie"] = cookie })
+  if not form then return wrk.format("GET", path, { ["Cookie"] = cookie }) end
+  n = n + 1
+  return wrk.format("POST", path, { ["Cookie"] = cookie, ["Content-Type"] = "application/x-www-form-urlencoded" },
+    form .. "&date=" .. dates[(n % #dates) + 1])
 end
 
 function response(status)

@@ -196,18 +196,20 @@ morning() {
   cookie="tadaima_family=$(awk '$6 == "tadaima_family" {print $7}' "$jar")"
   # The next 300 days the site opens (Monday to Saturday).
   dates=$(python3 -c 'import datetime as d; t=d.datetime.utcnow()+d.timedelta(hours=9); print(",".join(str((t+d.timedelta(days=i)).date()) for i in range(1, 320) if (t+d.timedelta(days=i)).weekday() != 6))')
-  export BENCH_COOKIE="$cookie" BENCH_CSRF="$csrf" BENCH_CHILD="$child" BENCH_DATES="$dates"
-  out=$(BENCH_DELAY_MS=0 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/absences.lua "$base")
+  export BENCH_COOKIE="$cookie" BENCH_PATH="/family/children/$child/contact" BENCH_STATUS=303 BENCH_DATES="$dates" \
+    BENCH_FORM="_csrf=$csrf&kind=absence&absence_reason=illness&note=bench"
+  out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/latency.lua "$base")
   plan_results+=("$(printf '%-58s %12s %10s %10s %10s' "absences on $name, $CONNECTIONS connections: /s, p50, p95, p99 ms" \
     "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" $(echo "$out" | awk '/^LATENCY/ {print $2, $3, $4}'))")
   [ "$(echo "$out" | awk '/^LATENCY/ {print $5}')" = 0 ] || echo "bench: absences on $name: unexpected answers" >&2
   # The roster of the 150-child site for a carer, four at a time (wall screens reloading).
+  unset BENCH_FORM BENCH_DATES
   export BENCH_COOKIE="$(staff_cookie "$base" staff1)" BENCH_PATH=/sites/1/roster BENCH_STATUS=200
   out=$(wrk -t2 -c4 -d"${DURATION}s" -s bench/latency.lua "$base")
   plan_results+=("$(printf '%-58s %12s %10s %10s %10s' "roster of a 150-child site on $name: /s, p50, p95, p99 ms" \
     "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" $(echo "$out" | awk '/^LATENCY/ {print $2, $3, $4}'))")
   [ "$(echo "$out" | awk '/^LATENCY/ {print $5}')" = 0 ] || echo "bench: roster on $name: unexpected answers" >&2
-  unset BENCH_COOKIE BENCH_CSRF BENCH_CHILD BENCH_DATES BENCH_PATH BENCH_STATUS
+  unset BENCH_COOKIE BENCH_PATH BENCH_STATUS
   kill "$pid"
   wait "$pid" || true
 }

@@ -337,6 +337,23 @@ data PickupOptions(const std::vector<PickupPerson>& people, const std::string& s
     return list;
 }
 
+// The plan fields of the plans and contact forms, as posted (or their defaults), and the refused dates.
+void FillPlanForm(const Ctx& ctx, data& body, const std::vector<PickupPerson>& people,
+                  const std::vector<std::string>& problems, const char* default_reason) {
+    if (!problems.empty()) {
+        data list{data::type::list};
+        for (const auto& p : problems) list.push_back(data(p));
+        body.set("problems", list);
+        body.set("has_problems", true);
+    }
+    body.set("leave_time", ctx.form.GetOr("leave_time"));
+    body.set("note", ctx.form.GetOr("note"));
+    body.set(ctx.form.GetOr("way_home") == "pickup" ? "way_pickup" : "way_alone", true);
+    body.set("people", PickupOptions(people, ctx.form.GetOr("pickup_person")));
+    if (people.empty()) body.set("no_people", true);
+    body.set(std::string("reason_") + ctx.form.GetOr("absence_reason", default_reason), true);
+}
+
 }  // namespace
 
 http::Response Handlers::RenderPlans(Ctx& ctx, common::ChildId child, const std::string& month_text,
@@ -369,12 +386,7 @@ http::Response Handlers::RenderPlans(Ctx& ctx, common::ChildId child, const std:
     for (const auto& d : ctx.form.GetAll("day")) picked.insert(d);
 
     data body = errors.ToData(ctx);
-    if (!problems.empty()) {
-        data list{data::type::list};
-        for (const auto& p : problems) list.push_back(data(p));
-        body.set("problems", list);
-        body.set("has_problems", true);
-    }
+    FillPlanForm(ctx, body, people, problems, "other");
     body.set("child_id", child.ToString());
     body.set("child_name", header.name);
     body.set("month_label", Fill(ctx.T("month_label"), {{"y", std::to_string(static_cast<int>(first.year()))},
@@ -452,23 +464,7 @@ http::Response Handlers::RenderPlans(Ctx& ctx, common::ChildId child, const std:
     std::string from = ctx.form.GetOr("from", common::FormatDate(std::max(first, today)));
     body.set("from", from);
     body.set("to", ctx.form.GetOr("to", common::FormatDate(last)));
-    body.set("leave_time", ctx.form.GetOr("leave_time"));
-    body.set("note", ctx.form.GetOr("note"));
-    if (ctx.form.GetOr("attending") == "0") {
-        body.set("attending_no", true);
-    } else {
-        body.set("attending_yes", true);
-    }
-    if (ctx.form.GetOr("way_home") == "pickup") {
-        body.set("way_pickup", true);
-    } else {
-        body.set("way_alone", true);
-    }
-    body.set("people", PickupOptions(people, ctx.form.GetOr("pickup_person")));
-    if (people.empty()) body.set("no_people", true);
-    for (const char* r : {"illness", "family", "other"}) {
-        if (ctx.form.GetOr("absence_reason") == r) body.set(std::string("reason_") + r, true);
-    }
+    body.set(ctx.form.GetOr("attending") == "0" ? "attending_no" : "attending_yes", true);
     if (auto saved = ctx.req.query.Get("saved")) {
         body.set("saved_text", Fill(ctx.T("plans_saved"), {{"n", *saved}}));
         if (auto skipped = ctx.req.query.Get("skipped"); skipped && *skipped != "0") {
@@ -541,33 +537,12 @@ http::Response Handlers::RenderContact(Ctx& ctx, common::ChildId child, const ap
         return std::pair{LoadChildHeader(tx, child, common::FormatDate(today)), ListPickupPersons(tx, child)};
     });
     data body = errors.ToData(ctx);
-    if (!problems.empty()) {
-        data list{data::type::list};
-        for (const auto& p : problems) list.push_back(data(p));
-        body.set("problems", list);
-        body.set("has_problems", true);
-    }
+    FillPlanForm(ctx, body, people, problems, "illness");
     body.set("child_id", child.ToString());
     body.set("child_name", header.name);
     body.set("date", ctx.form.GetOr("date", ctx.req.query.GetOr("date", common::FormatDate(today))));
     body.set("min_date", common::FormatDate(today));
-    body.set("leave_time", ctx.form.GetOr("leave_time"));
-    body.set("note", ctx.form.GetOr("note"));
-    if (ctx.form.GetOr("kind") == "change") {
-        body.set("kind_change", true);
-    } else {
-        body.set("kind_absence", true);
-    }
-    if (ctx.form.GetOr("way_home") == "pickup") {
-        body.set("way_pickup", true);
-    } else {
-        body.set("way_alone", true);
-    }
-    for (const char* r : {"illness", "family", "other"}) {
-        if (ctx.form.GetOr("absence_reason", "illness") == r) body.set(std::string("reason_") + r, true);
-    }
-    body.set("people", PickupOptions(people, ctx.form.GetOr("pickup_person")));
-    if (people.empty()) body.set("no_people", true);
+    body.set(ctx.form.GetOr("kind") == "change" ? "kind_change" : "kind_absence", true);
     return app::RenderPage(ctx, contact_, "contact_title", body, status);
 }
 
