@@ -75,6 +75,18 @@ for _ in 1 2 3 4 5; do
 done
 psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE bench" >/dev/null
 
+# Staff sign-in with the second factor, as with an authenticator app; prints the session cookie header.
+staff_cookie() {
+  local base="$1" login="$2" jar="$work/jar-$RANDOM" csrf setup secret
+  csrf=$(curl -fs -c "$jar" -b "$jar" "$base/login" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+  curl -fs -c "$jar" -b "$jar" -o /dev/null -d "_csrf=$csrf&login_id=$login&password=tadaima-demo&next=/" "$base/login"
+  setup=$(curl -fsL -c "$jar" -b "$jar" "$base/mfa?next=/")
+  secret=$(echo "$setup" | sed -n 's/.*data-qa="totp-secret">\([A-Z2-7 ]*\)<.*/\1/p' | tr -d ' ')
+  csrf=$(echo "$setup" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+  curl -fs -c "$jar" -b "$jar" -o /dev/null -d "_csrf=$csrf&code=$(totp "$secret")&next=/" "$base/mfa/setup"
+  echo "tadaima_session=$(awk '$6 == "tadaima_session" {print $7}' "$jar")"
+}
+
 results=()
 # Seeds a city, serves it, signs in as the municipal admin and measures the pages.
 measure() {
@@ -86,25 +98,17 @@ measure() {
   ./build/tadaima seed-demo --sites 100 --children 10000 >/dev/null
   end=$(date +%s.%N)
   printf 'bench: seed-demo 100 sites / 10,000 children on %s: %.2f s\n' "$name" "$(echo "$end - $start" | bc)"
-  local port base jar csrf session cookie
+  local port base session cookie
   port=$(free_port)
   TADAIMA_LISTEN="127.0.0.1:$port" ./build/tadaima serve &
   local pid=$!
   pids+=("$pid")
   base="http://127.0.0.1:$port"
   wait_http "$base/healthz"
-  jar="$work/jar-$name"
-  csrf=$(curl -fs -c "$jar" -b "$jar" "$base/login" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
-  curl -fs -c "$jar" -b "$jar" -o /dev/null -d "_csrf=$csrf&login_id=admin&password=tadaima-demo&next=/" "$base/login"
-  # The admin sets up the second factor as with an authenticator app.
-  local setup secret
-  setup=$(curl -fsL -c "$jar" -b "$jar" "$base/mfa?next=/")
-  secret=$(echo "$setup" | sed -n 's/.*data-qa="totp-secret">\([A-Z2-7 ]*\)<.*/\1/p' | tr -d ' ')
-  csrf=$(echo "$setup" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
-  curl -fs -c "$jar" -b "$jar" -o /dev/null -d "_csrf=$csrf&code=$(totp "$secret")&next=/" "$base/mfa/setup"
-  session=$(awk '$6 == "tadaima_session" {print $7}' "$jar")
-  [ -n "$session" ] || { echo "bench: sign-in failed on $name" >&2; exit 1; }
-  cookie="Cookie: tadaima_session=$session"
+  # The admin signs in and sets up the second factor as with an authenticator app.
+  session=$(staff_cookie "$base" admin)
+  [ "$session" != "tadaima_session=" ] || { echo "bench: sign-in failed on $name" >&2; exit 1; }
+  cookie="Cookie: $session"
   local h s c
   h=$(rps "$base/healthz")
   s=$(rps -H "$cookie" "$base/sites")
@@ -151,17 +155,6 @@ scans() {
   unset BENCH_CARDS BENCH_KIOSK
 }
 
-# Staff sign-in with the second factor, as with an authenticator app; prints the session cookie header.
-staff_cookie() {
-  local base="$1" login="$2" jar="$work/jar-$RANDOM" csrf setup secret
-  csrf=$(curl -fs -c "$jar" -b "$jar" "$base/login" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
-  curl -fs -c "$jar" -b "$jar" -o /dev/null -d "_csrf=$csrf&login_id=$login&password=tadaima-demo&next=/" "$base/login"
-  setup=$(curl -fsL -c "$jar" -b "$jar" "$base/mfa?next=/")
-  secret=$(echo "$setup" | sed -n 's/.*data-qa="totp-secret">\([A-Z2-7 ]*\)<.*/\1/p' | tr -d ' ')
-  csrf=$(echo "$setup" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
-  curl -fs -c "$jar" -b "$jar" -o /dev/null -d "_csrf=$csrf&code=$(totp "$secret")&next=/" "$base/mfa/setup"
-  echo "tadaima_session=$(awk '$6 == "tadaima_session" {print $7}' "$jar")"
-}
 
 # The morning rush and the roster of a 150-child site, on a city of two such sites: absences reported from a
 # guardian's phone (each a plan change and a contact row for staff) at full speed and at a fixed rate, and the
