@@ -71,12 +71,13 @@ std::map<common::ChildId, ChildOutlook> SiteOutlook(db::ReadTx& tx, common::Site
         if (auto k = ParseAlertKind(r.Text(1)))
             (r.IsNull(2) ? unresolved : resolved)[r.Id<common::ChildId>(0)].insert(*k);
     }
+    const auto rules = GetSiteRules(tx, site);
     std::map<int, SiteDay> site_day;  // by grade (-1: none)
     std::map<common::ChildId, ChildOutlook> out;
     for (const auto& row : rows) {
         int g = row.grade.value_or(-1);
         auto it = site_day.find(g);
-        if (it == site_day.end()) it = site_day.emplace(g, LoadSiteDay(tx, site, date, row.grade)).first;
+        if (it == site_day.end()) it = site_day.emplace(g, LoadSiteDay(tx, site, rules, date, row.grade)).first;
         ChildOutlook o;
         if (auto p = plan_of.find(row.child); p != plan_of.end()) o.plan = p->second;
         std::optional<DayPlan> plan;

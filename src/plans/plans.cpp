@@ -99,11 +99,12 @@ std::map<std::pair<int, int>, int> ListDismissals(db::ReadTx& tx, common::SiteId
     return out;
 }
 
-SiteDay LoadSiteDay(db::ReadTx& tx, common::SiteId site, const common::Date& date, std::optional<int> grade) {
+SiteDay LoadSiteDay(db::ReadTx& tx, common::SiteId site, const SiteRules& rules, const common::Date& date,
+                    std::optional<int> grade) {
     SiteDay out;
     const std::string day = common::FormatDate(date);
     const int weekday = Weekday(date);
-    out.late_after = GetSiteRules(tx, site).late_after;
+    out.late_after = rules.late_after;
     auto hours = tx.QueryOptional(
         "SELECT opens_at, closes_at FROM site_opening_hours WHERE site_id = ? AND weekday = ?", site, weekday);
     bool closure =
@@ -210,6 +211,7 @@ PlanResult SetPlans(db::WriteTx& tx, common::AccountId account, common::ChildId 
         common::Date d;
     };
     std::vector<Day> days;
+    std::map<common::SiteId, SiteRules> rules_of;  // read once per site, not once per day
     for (const auto& d : dates) {
         std::string date = common::FormatDate(d);
         auto sd = std::chrono::sys_days(d);
@@ -226,7 +228,9 @@ PlanResult SetPlans(db::WriteTx& tx, common::AccountId account, common::ChildId 
             out.problems.push_back({date, PlanProblem::kNotEnrolled});
             continue;
         }
-        auto site_day = LoadSiteDay(tx, *site, d, grade);
+        auto rules = rules_of.find(*site);
+        if (rules == rules_of.end()) rules = rules_of.emplace(*site, GetSiteRules(tx, *site)).first;
+        auto site_day = LoadSiteDay(tx, *site, rules->second, d, grade);
         if (site_day.closed) {
             if (skip_closed) {
                 out.skipped_closed.push_back(date);
@@ -269,7 +273,7 @@ PlanResult SetPlans(db::WriteTx& tx, common::AccountId account, common::ChildId 
             child, day.site, day.date, input.attending ? 1 : 0, OptTime(leave), pickup ? "pickup" : "alone",
             pickup ? input.pickup_person : std::nullopt, reason, input.note, account, stamp, stamp);
         ++out.saved;
-        auto rules = GetSiteRules(tx, day.site);
+        const auto& rules = rules_of.at(day.site);
         bool late = now > PlanDeadline(day.d, rules.deadline_days_before, rules.deadline_minutes);
         if (late) ++out.late;
         // Staff see every absence and change, and a plan changed once the deadline has passed.

@@ -27,8 +27,9 @@ SiteRules GetSiteRules(db::ReadTx& tx, common::SiteId site);
 void UpdateSiteRules(db::WriteTx& tx, common::SiteId site, const SiteRules& rules, const common::Clock& clock);
 // The usual dismissal times of a site: {grade, weekday} → minutes.
 std::map<std::pair<int, int>, int> ListDismissals(db::ReadTx& tx, common::SiteId site);
-// The site on `date` for a child in `grade` (nullopt: the site's default dismissal).
-SiteDay LoadSiteDay(db::ReadTx& tx, common::SiteId site, const common::Date& date, std::optional<int> grade);
+// The site on `date` for a child in `grade` (nullopt: the site's default dismissal), under the site's rules.
+SiteDay LoadSiteDay(db::ReadTx& tx, common::SiteId site, const SiteRules& rules, const common::Date& date,
+                    std::optional<int> grade);
 
 void AddClosure(db::WriteTx& tx, common::SiteId site, const common::Date& date, const std::string& reason,
                 const common::Clock& clock);

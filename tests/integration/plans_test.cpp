@@ -189,8 +189,10 @@ TEST_P(Plans, TheSiteDayHasHoursClosuresAndTheGradesDismissal) {
         plans::AddClosure(tx, common::SiteId(1), D("2026-12-29"), "年末", clock_);
     });
     auto day = [&](const char* date, std::optional<int> grade) {
-        return database().Read(
-            [&](db::ReadTx& tx) { return plans::LoadSiteDay(tx, common::SiteId(1), D(date), grade); });
+        return database().Read([&](db::ReadTx& tx) {
+            return plans::LoadSiteDay(tx, common::SiteId(1), plans::GetSiteRules(tx, common::SiteId(1)), D(date),
+                                      grade);
+        });
     };
     auto first = day("2026-11-24", 1);
     EXPECT_FALSE(first.closed);
@@ -434,8 +436,10 @@ TEST_P(Schedule, AManagerSetsTheDeadlineThresholdDismissalTimesAndClosureDays) {
     EXPECT_EQ(rules.late_after, std::chrono::minutes(15));
     EXPECT_EQ(rules.reminder_day, 25);
     EXPECT_FALSE(rules.notify_guardians);  // the box was not ticked
-    auto day =
-        database().Read([&](db::ReadTx& tx) { return plans::LoadSiteDay(tx, common::SiteId(1), D("2026-11-24"), 1); });
+    auto day = database().Read([&](db::ReadTx& tx) {
+        return plans::LoadSiteDay(tx, common::SiteId(1), plans::GetSiteRules(tx, common::SiteId(1)), D("2026-11-24"),
+                                  1);
+    });
     EXPECT_EQ(day.dismissal, 14 * 60 + 10);
     EXPECT_EQ(AuditCount("site.schedule"), 1);
 
