@@ -3,6 +3,7 @@
 #include "app/validate.hpp"
 #include "auth/audit.hpp"
 #include "children/handlers.hpp"
+#include "families/mails.hpp"
 #include "plans/alerts.hpp"
 #include "plans/plans.hpp"
 #include "plans/present.hpp"
@@ -263,15 +264,7 @@ ChildHeader LoadChildHeader(db::ReadTx& tx, common::ChildId child, const std::st
     return h;
 }
 
-std::string Fill(std::string text, std::initializer_list<std::pair<std::string_view, std::string>> values) {
-    for (const auto& [key, value] : values) {
-        std::string mark = "{" + std::string(key) + "}";
-        for (auto pos = text.find(mark); pos != std::string::npos; pos = text.find(mark, pos + value.size())) {
-            text.replace(pos, mark.size(), value);
-        }
-    }
-    return text;
-}
+using families::Fill;  // the catalogue texts' {key} marks, as in the mails
 
 std::string DateLabel(const Ctx& ctx, const common::Date& d) {
     return Fill(ctx.T("date_label"), {{"y", std::to_string(static_cast<int>(d.year()))},
