@@ -478,21 +478,8 @@ http::Response Handlers::Roster(Ctx& ctx) const {
     data clist{data::type::list};
     int unconfirmed = 0;
     for (const auto& c : contacts) {
-        data d;
-        d.set("id", c.id.ToString());
-        d.set("child_id", c.child.ToString());
-        d.set("child_name", c.child_name);
-        d.set("date", c.date);
-        d.set("kind_label", ctx.T("contact_kind_" + c.kind));
-        d.set("what", plans::ContactWhat(ctx, c));
-        d.set("note", c.note);
-        d.set("from", c.account_name);
-        d.set("received", plans::TokyoStamp(c.created_at));
-        if (c.after_deadline) d.set("after_deadline", true);
-        if (c.confirmed_at) {
-            d.set("confirmed", true);
-            d.set("confirmed_by", c.confirmed_by_name);
-        } else {
+        data d = plans::ContactData(ctx, c);
+        if (!c.confirmed_at) {
             ++unconfirmed;
             if (can_edit) d.set("can_confirm", true);
         }
@@ -600,17 +587,7 @@ http::Response Handlers::RenderDay(Ctx& ctx, common::ChildId id, const std::stri
     DayState day = FoldDay(marks);
     if (!day_plan.empty()) body.set("plan", plans::PlanSummary(ctx, day_plan.front()));
     data clist{data::type::list};
-    for (const auto& c : contacts) {
-        data cd;
-        cd.set("kind_label", ctx.T("contact_kind_" + c.kind));
-        cd.set("what", plans::ContactWhat(ctx, c));
-        cd.set("note", c.note);
-        cd.set("from", c.account_name);
-        cd.set("received", plans::TokyoStamp(c.created_at));
-        if (c.after_deadline) cd.set("after_deadline", true);
-        if (c.confirmed_at) cd.set("confirmed_by", c.confirmed_by_name.empty() ? "-" : c.confirmed_by_name);
-        clist.push_back(cd);
-    }
+    for (const auto& c : contacts) clist.push_back(plans::ContactData(ctx, c));
     body.set("contacts", clist);
     data alist{data::type::list};
     for (const auto& a : alerts) {

@@ -11,6 +11,7 @@
 #include "families/families.hpp"
 #include "families/letter.hpp"
 #include "plans/plans.hpp"
+#include "plans/present.hpp"
 #include "sites/sites.hpp"
 
 namespace families {
@@ -347,16 +348,8 @@ http::Response Handlers::Home(Ctx& ctx) const {
         for (const auto& p : x.plans) {
             if (p.date == today) continue;
             data u;
-            auto date = *common::ParseDate(p.date);
-            u.set("date", ctx.T("weekday_short_" + std::to_string(plans::Weekday(date))) + " " +
-                              std::to_string(static_cast<unsigned>(date.month())) + "/" +
-                              std::to_string(static_cast<unsigned>(date.day())));
-            std::string what = p.plan.attending ? ctx.T("plan_attending") : ctx.T("plan_absent");
-            if (p.plan.attending && p.plan.leave_minutes) what += " " + common::FormatTimeOfDay(*p.plan.leave_minutes);
-            if (p.plan.attending) {
-                what += " " + ctx.T(p.plan.way_home == plans::WayHome::kPickup ? "way_home_pickup" : "way_home_alone");
-            }
-            u.set("what", what);
+            u.set("date", plans::DateLabel(ctx, *common::ParseDate(p.date)));
+            u.set("what", plans::PlanSummary(ctx, p));
             upcoming.push_back(u);
         }
         d.set("upcoming", upcoming);

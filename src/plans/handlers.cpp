@@ -253,25 +253,12 @@ struct ChildHeader {
     std::string name;
     std::optional<common::SiteId> site;  // today's placement
 };
-ChildHeader LoadChildHeader(db::ReadTx& tx, common::ChildId child, const std::string& today) {
-    auto r = tx.QueryOne(
-        "SELECT ch.family_name || ' ' || ch.given_name, (SELECT p.site_id FROM child_placement p WHERE p.child_id = "
-        "ch.id AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?) ORDER BY p.start_date DESC LIMIT 1) "
-        "FROM child ch WHERE ch.id = ?",
-        today, today, child);
-    ChildHeader h{r.Text(0), std::nullopt};
-    if (auto s = r.OptInt(1)) h.site = common::SiteId(*s);
-    return h;
+ChildHeader LoadChildHeader(db::ReadTx& tx, common::ChildId child, const common::Date& today) {
+    auto r = tx.QueryOne("SELECT family_name || ' ' || given_name FROM child WHERE id = ?", child);
+    return ChildHeader{r.Text(0), PlacementOn(tx, child, today)};
 }
 
 using families::Fill;  // the catalogue texts' {key} marks, as in the mails
-
-std::string DateLabel(const Ctx& ctx, const common::Date& d) {
-    return Fill(ctx.T("date_label"), {{"y", std::to_string(static_cast<int>(d.year()))},
-                                      {"m", std::to_string(static_cast<unsigned>(d.month()))},
-                                      {"d", std::to_string(static_cast<unsigned>(d.day()))},
-                                      {"w", ctx.T("weekday_short_" + std::to_string(Weekday(d)))}});
-}
 
 // The plan fields of a form (attending, leave time, way home, pick-up person, absence reason, note).
 PlanInput ReadPlanInput(const http::Params& form, app::FormErrors& errors) {
@@ -362,7 +349,7 @@ http::Response Handlers::RenderPlans(Ctx& ctx, common::ChildId child, const std:
         std::chrono::year_month_day_last{month->year(), std::chrono::month_day_last{month->month()}}};
     const bool can_edit = g.Can(auth::FamilyAction::kPlanEdit, child);
     auto [header, stored, people, closures, rules] = ctx.svc.db.Read([&](db::ReadTx& tx) {
-        auto header = LoadChildHeader(tx, child, common::FormatDate(today));
+        auto header = LoadChildHeader(tx, child, today);
         std::vector<Closure> closures;
         SiteRules rules;
         if (header.site) {
@@ -527,7 +514,7 @@ http::Response Handlers::RenderContact(Ctx& ctx, common::ChildId child, const ap
     ctx.family_page = true;
     const auto today = common::TokyoDate(ctx.svc.clock.Now());
     auto [header, people] = ctx.svc.db.Read([&](db::ReadTx& tx) {
-        return std::pair{LoadChildHeader(tx, child, common::FormatDate(today)), ListPickupPersons(tx, child)};
+        return std::pair{LoadChildHeader(tx, child, today), ListPickupPersons(tx, child)};
     });
     data body = errors.ToData(ctx);
     FillPlanForm(ctx, body, people, problems, "illness");
@@ -575,7 +562,7 @@ http::Response Handlers::RenderPickup(Ctx& ctx, common::ChildId child, const app
                                       int status) const {
     ctx.family_page = true;
     const auto& g = ctx.RequireGuardian();
-    const auto today = common::FormatDate(common::TokyoDate(ctx.svc.clock.Now()));
+    const auto today = common::TokyoDate(ctx.svc.clock.Now());
     auto [header, people] = ctx.svc.db.Read([&](db::ReadTx& tx) {
         return std::pair{LoadChildHeader(tx, child, today), ListPickupPersons(tx, child)};
     });

@@ -23,16 +23,6 @@ std::optional<std::string> OptTime(const std::optional<int>& minutes) {
 
 bool Truthy(const std::string& v) { return v == "1" || v == "t"; }
 
-// The site a child is placed at on a date.
-std::optional<common::SiteId> PlacementOn(db::ReadTx& tx, common::ChildId child, const std::string& date) {
-    auto r = tx.QueryOptional(
-        "SELECT site_id FROM child_placement WHERE child_id = ? AND start_date <= ? AND (end_date IS NULL OR "
-        "end_date >= ?) ORDER BY start_date DESC LIMIT 1",
-        child, date, date);
-    if (!r) return std::nullopt;
-    return r->Id<common::SiteId>(0);
-}
-
 std::string_view ContactKindName(ContactKind k) {
     switch (k) {
         case ContactKind::kAbsence:
@@ -157,6 +147,16 @@ void SetDismissal(db::WriteTx& tx, common::SiteId site, int grade, int weekday, 
         site, grade, weekday, common::FormatTimeOfDay(*minutes), common::FormatInstant(clock.Now()));
 }
 
+std::optional<common::SiteId> PlacementOn(db::ReadTx& tx, common::ChildId child, const common::Date& date) {
+    const std::string day = common::FormatDate(date);
+    auto r = tx.QueryOptional(
+        "SELECT site_id FROM child_placement WHERE child_id = ? AND start_date <= ? AND (end_date IS NULL OR "
+        "end_date >= ?) ORDER BY start_date DESC LIMIT 1",
+        child, day, day);
+    if (!r) return std::nullopt;
+    return r->Id<common::SiteId>(0);
+}
+
 // ---- Pick-up persons -------------------------------------------------------------------------------------------
 
 std::vector<PickupPerson> ListPickupPersons(db::ReadTx& tx, common::ChildId child) {
@@ -223,7 +223,7 @@ PlanResult SetPlans(db::WriteTx& tx, common::AccountId account, common::ChildId 
             out.problems.push_back({date, PlanProblem::kTooFar});
             continue;
         }
-        auto site = PlacementOn(tx, child, date);
+        auto site = PlacementOn(tx, child, d);
         if (!site) {
             out.problems.push_back({date, PlanProblem::kNotEnrolled});
             continue;
@@ -251,14 +251,15 @@ PlanResult SetPlans(db::WriteTx& tx, common::AccountId account, common::ChildId 
 
     const std::string stamp = common::FormatInstant(now);
     const bool pickup = input.attending && input.way_home == WayHome::kPickup;
-    const std::optional<int> leave = input.attending ? input.leave_minutes : std::nullopt;
+    // Absent: no leaving time, whatever the form held. As stored (HH:MM), so a day's plan compares as text.
+    const std::optional<std::string> leave_time = input.attending ? OptTime(input.leave_minutes) : std::nullopt;
     const std::optional<std::string> reason = input.attending ? std::nullopt : input.absence_reason;
     for (const auto& day : days) {
         auto before = tx.QueryOptional(
             "SELECT attending, leave_time, way_home, pickup_person_id, absence_reason, note FROM attendance_plan "
             "WHERE child_id = ? AND plan_date = ?",
             child, day.date);
-        bool same = before && Truthy(before->Text(0)) == input.attending && OptMinutes(before->OptText(1)) == leave &&
+        bool same = before && Truthy(before->Text(0)) == input.attending && before->OptText(1) == leave_time &&
                     before->Text(2) == (pickup ? "pickup" : "alone") &&
                     before->OptInt(3) == (pickup ? std::optional(input.pickup_person->value) : std::nullopt) &&
                     before->OptText(4) == reason && before->Text(5) == input.note;
@@ -270,7 +271,7 @@ PlanResult SetPlans(db::WriteTx& tx, common::AccountId account, common::ChildId 
             "excluded.attending, leave_time = excluded.leave_time, way_home = excluded.way_home, pickup_person_id = "
             "excluded.pickup_person_id, absence_reason = excluded.absence_reason, note = excluded.note, updated_by = "
             "excluded.updated_by, updated_at = excluded.updated_at",
-            child, day.site, day.date, input.attending ? 1 : 0, OptTime(leave), pickup ? "pickup" : "alone",
+            child, day.site, day.date, input.attending ? 1 : 0, leave_time, pickup ? "pickup" : "alone",
             pickup ? input.pickup_person : std::nullopt, reason, input.note, account, stamp, stamp);
         ++out.saved;
         const auto& rules = rules_of.at(day.site);
@@ -282,7 +283,7 @@ PlanResult SetPlans(db::WriteTx& tx, common::AccountId account, common::ChildId 
                 "INSERT INTO plan_contact (child_id, site_id, plan_date, kind, attending, leave_time, way_home, "
                 "pickup_person_id, absence_reason, note, after_deadline, account_id, created_at) VALUES (?, ?, ?, ?, "
                 "?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                child, day.site, day.date, ContactKindName(kind), input.attending ? 1 : 0, OptTime(leave),
+                child, day.site, day.date, ContactKindName(kind), input.attending ? 1 : 0, leave_time,
                 pickup ? "pickup" : "alone", pickup ? input.pickup_person : std::nullopt, reason, input.note,
                 late ? 1 : 0, account, stamp);
         }

@@ -44,6 +44,9 @@ std::vector<Closure> ListClosures(db::ReadTx& tx, common::SiteId site, const com
 void SetDismissal(db::WriteTx& tx, common::SiteId site, int grade, int weekday, std::optional<int> minutes,
                   const common::Clock& clock);
 
+// The site a child is placed at on a date, if any.
+std::optional<common::SiteId> PlacementOn(db::ReadTx& tx, common::ChildId child, const common::Date& date);
+
 // ---- Pick-up persons -------------------------------------------------------------------------------------------
 
 struct PickupPerson {

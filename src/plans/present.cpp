@@ -1,5 +1,7 @@
 #include "plans/present.hpp"
 
+#include "families/mails.hpp"
+
 namespace plans {
 
 std::string PlanSummary(const app::Ctx& ctx, const StoredPlan& p) {
@@ -30,6 +32,32 @@ std::string TokyoStamp(const std::string& instant) {
     auto at = common::ParseInstant(instant);
     if (!at) return instant;
     return common::FormatDate(common::TokyoDate(*at)) + " " + common::FormatTokyoTime(*at);
+}
+
+std::string DateLabel(const app::Ctx& ctx, const common::Date& d) {
+    return families::Fill(ctx.T("date_label"), {{"y", std::to_string(static_cast<int>(d.year()))},
+                                                {"m", std::to_string(static_cast<unsigned>(d.month()))},
+                                                {"d", std::to_string(static_cast<unsigned>(d.day()))},
+                                                {"w", ctx.T("weekday_short_" + std::to_string(Weekday(d)))}});
+}
+
+kainjow::mustache::data ContactData(const app::Ctx& ctx, const Contact& c) {
+    kainjow::mustache::data d;
+    d.set("id", c.id.ToString());
+    d.set("child_id", c.child.ToString());
+    d.set("child_name", c.child_name);
+    d.set("date", c.date);
+    d.set("kind_label", ctx.T("contact_kind_" + c.kind));
+    d.set("what", ContactWhat(ctx, c));
+    d.set("note", c.note);
+    d.set("from", c.account_name);
+    d.set("received", TokyoStamp(c.created_at));
+    if (c.after_deadline) d.set("after_deadline", true);
+    if (c.confirmed_at) {
+        d.set("confirmed", true);
+        d.set("confirmed_by", c.confirmed_by_name);
+    }
+    return d;
 }
 
 }  // namespace plans

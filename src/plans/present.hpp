@@ -13,5 +13,10 @@ std::string PlanSummary(const app::Ctx& ctx, const StoredPlan& p);
 std::string ContactWhat(const app::Ctx& ctx, const Contact& c);
 // When it came, in Tokyo: "2026-11-24 07:40"
 std::string TokyoStamp(const std::string& instant);
+// A facility date for people: "11月24日（火）" / "Tue 24/11"
+std::string DateLabel(const app::Ctx& ctx, const common::Date& d);
+// One reported absence or change for the staff pages: id, child, date, kind, what, note, from, received,
+// after_deadline, and confirmed with confirmed_by once a carer confirmed it.
+kainjow::mustache::data ContactData(const app::Ctx& ctx, const Contact& c);
 
 }  // namespace plans
