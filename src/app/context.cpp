@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "notify/handlers.hpp"
+
 namespace app {
 
 using kainjow::mustache::data;
@@ -87,7 +89,16 @@ http::Response RenderPage(Ctx& ctx, const web::TemplateRef& tmpl, std::string_vi
         page.set("scripts", scripts);
         data family;
         if (ctx.guardian) family.set("display_name", ctx.guardian->display_name);
-        if (ctx.guardian) family.set("signed_in", true);
+        if (ctx.guardian) {
+            family.set("signed_in", true);
+            // Home, the inbox with its unread count, and the settings, on every guardian page.
+            auto unread = notify::UnreadFor(ctx);
+            if (unread > 0) family.set("unread", std::to_string(unread));
+            std::string_view p = ctx.req.path;
+            if (p == "/family") family.set("at_home", true);
+            if (p.starts_with("/family/inbox")) family.set("at_inbox", true);
+            if (p.starts_with("/family/settings")) family.set("at_settings", true);
+        }
         page.set("family", family);
         page.set("home_url", "/family");
     } else if (ctx.actor) {

@@ -1,6 +1,7 @@
 #include "app/job_handlers.hpp"
 
 #include "families/mails.hpp"
+#include "notify/deliver.hpp"
 #include "plans/alerts.hpp"
 #include "plans/mails.hpp"
 
@@ -11,7 +12,8 @@ void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport
                          attendance::LiveFeed* live) {
     families::MailSettings mail{config.public_url, config.secret};
     families::RegisterMailJobs(runner, db, transport, catalogue, mail, clock);
-    plans::RegisterAlertMail(runner, db, transport, catalogue, mail);
+    plans::RegisterPlanMail(runner, db, transport, catalogue, mail);
+    notify::RegisterDelivery(runner, db, transport, catalogue, mail, clock);
     // Alerts raised by the sweep reach the open rosters of their site at once.
     plans::RegisterAlertSweep(runner, db, clock,
                               [live](common::SiteId site, const common::Date& date, const auto& raised) {

@@ -9,6 +9,7 @@
 #include "children/handlers.hpp"
 #include "families/handlers.hpp"
 #include "guardians/handlers.hpp"
+#include "notify/handlers.hpp"
 #include "plans/handlers.hpp"
 #include "roster/handlers.hpp"
 #include "sites/handlers.hpp"
@@ -28,6 +29,7 @@ Router BuildRoutes(const Services& s) {
     auto roster = std::make_shared<roster::Handlers>(s.templates);
     auto family = std::make_shared<families::Handlers>(s.templates);
     auto att = std::make_shared<attendance::Handlers>(s.templates);
+    auto notice = std::make_shared<notify::Handlers>(s.templates);
     Router r;
 
     // Operations
@@ -122,6 +124,17 @@ Router BuildRoutes(const Services& s) {
     r.Post("/family/invite", [family](Ctx& c) { return family->Invite(c); });
     r.Get("/family/invitation", [family](Ctx& c) { return family->InvitationPage(c); });
     r.Post("/family/invitation", [family](Ctx& c) { return family->AcceptInvitation(c); });
+
+    // Guardians: the inbox of notifications, their choices of channels, quiet hours and language
+    r.Get("/family/inbox", [notice](Ctx& c) { return notice->Inbox(c); });
+    r.Get("/family/inbox/{id}", [notice](Ctx& c) { return notice->InboxItem(c); });
+    r.Get("/family/settings", [notice](Ctx& c) { return notice->Settings(c); });
+    r.Post("/family/settings", [notice](Ctx& c) { return notice->SaveSettings(c); });
+
+    // Staff: what was sent to families, how far it got, and sending it again
+    r.Get("/sites/{id}/notices", [notice](Ctx& c) { return notice->SiteNotices(c); });
+    r.Get("/notices/{id}", [notice](Ctx& c) { return notice->Delivery(c); });
+    r.Post("/notices/{id}/resend", [notice](Ctx& c) { return notice->Resend(c); });
 
     // Guardians: plans, absence and change contact, pick-up persons
     r.Get("/family/children/{id}/plans", [plan](Ctx& c) { return plan->FamilyPlans(c); });

@@ -7,6 +7,7 @@
 #include "attendance/cards.hpp"
 #include "attendance/kiosks.hpp"
 #include "common/dates.hpp"
+#include "notify/notify.hpp"
 
 namespace attendance {
 namespace {
@@ -172,6 +173,19 @@ std::variant<ScanResult, CheckedScan> CheckScan(db::ReadTx& tx, std::string_view
     return CheckedScan{std::move(*kiosk), card_id, std::move(out)};
 }
 
+namespace {
+// The family hears of each entry and exit, with its time (and "late" when an offline kiosk sent it later).
+void Notify(db::WriteTx& tx, Direction direction, common::SiteId site, common::ChildId child, common::EventId event,
+            const std::string& at, bool delayed, const common::Clock& clock) {
+    notify::Notify(tx,
+                   {direction == Direction::kIn ? notify::Kind::kEntry : notify::Kind::kExit,
+                    site,
+                    child,
+                    {{"event", event.value}, {"at", at}, {"delayed", delayed}}},
+                   clock);
+}
+}  // namespace
+
 std::optional<ScanResult> RecordCheckedScan(db::WriteTx& tx, const CheckedScan& checked, const ScanRequest& scan,
                                             const common::Clock& clock) {
     const Kiosk& kiosk = checked.kiosk;
@@ -208,6 +222,7 @@ std::optional<ScanResult> RecordCheckedScan(db::WriteTx& tx, const CheckedScan& 
     out.recorded_at = recorded;
     out.delayed = recorded - scan.scanned_at > kDelayedAfter;
     TouchKiosk(tx, kiosk, clock);
+    Notify(tx, decision.direction, kiosk.site_id, out.child, out.event_id, at, out.delayed, clock);
     return out;
 }
 
@@ -221,13 +236,15 @@ ScanResult RecordScan(db::WriteTx& tx, std::string_view credential, const ScanRe
 }
 
 common::EventId RecordByStaff(db::WriteTx& tx, const StaffMark& mark, const common::Clock& clock) {
-    return tx
-        .QueryOne(
-            "INSERT INTO attendance_event (child_id, site_id, facility_date, kind, occurred_at, source, "
-            "staff_user_id, reason, created_at) VALUES (?, ?, ?, ?, ?, 'staff', ?, ?, ?) RETURNING id",
-            mark.child, mark.site, common::FormatDate(common::TokyoDate(mark.at)), DirectionName(mark.direction),
-            common::FormatInstant(mark.at), mark.staff, mark.reason, common::FormatInstant(clock.Now()))
-        .Id<common::EventId>(0);
+    auto id =
+        tx.QueryOne(
+              "INSERT INTO attendance_event (child_id, site_id, facility_date, kind, occurred_at, source, "
+              "staff_user_id, reason, created_at) VALUES (?, ?, ?, ?, ?, 'staff', ?, ?, ?) RETURNING id",
+              mark.child, mark.site, common::FormatDate(common::TokyoDate(mark.at)), DirectionName(mark.direction),
+              common::FormatInstant(mark.at), mark.staff, mark.reason, common::FormatInstant(clock.Now()))
+            .Id<common::EventId>(0);
+    Notify(tx, mark.direction, mark.site, mark.child, id, common::FormatInstant(mark.at), false, clock);
+    return id;
 }
 
 namespace {
@@ -279,13 +296,19 @@ std::variant<common::EventId, CorrectionProblem> Correct(db::WriteTx& tx, const 
     if (correction.new_time && common::FormatDate(common::TokyoDate(*correction.new_time)) != event.facility_date) {
         return CorrectionProblem::kOtherDay;
     }
-    return tx
-        .QueryOne(
-            "INSERT INTO attendance_event (child_id, site_id, facility_date, kind, occurred_at, source, "
-            "staff_user_id, corrects_id, reason, created_at) VALUES (?, ?, ?, ?, ?, 'staff', ?, ?, ?, ?) RETURNING id",
-            event.child, event.site, event.facility_date, kind, at, correction.staff, event.id, correction.reason,
-            common::FormatInstant(clock.Now()))
-        .Id<common::EventId>(0);
+    auto id = tx.QueryOne(
+                    "INSERT INTO attendance_event (child_id, site_id, facility_date, kind, occurred_at, source, "
+                    "staff_user_id, corrects_id, reason, created_at) VALUES (?, ?, ?, ?, ?, 'staff', ?, ?, ?, ?) "
+                    "RETURNING id",
+                    event.child, event.site, event.facility_date, kind, at, correction.staff, event.id,
+                    correction.reason, common::FormatInstant(clock.Now()))
+                  .Id<common::EventId>(0);
+    // The family hears of the correction (what was recorded and what it is now); the reason stays with staff.
+    boost::json::object params{
+        {"event", id.value}, {"corrects", event.id.value}, {"what", event.kind}, {"old_at", event.occurred_at}};
+    if (correction.new_time) params["new_at"] = at;
+    notify::Notify(tx, {notify::Kind::kCorrection, event.site, event.child, std::move(params)}, clock);
+    return id;
 }
 
 namespace {

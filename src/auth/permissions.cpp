@@ -34,6 +34,8 @@ constexpr std::array kMatrix = {
     Rule{Action::kAttendanceEdit,   true,  true,   true},
     Rule{Action::kCardIssue,        true,  true,   false},
     Rule{Action::kKioskManage,      true,  true,   false},
+    Rule{Action::kNoticeView,       true,  true,   true},
+    Rule{Action::kNoticeSend,       true,  true,   true},
 };
 
 struct FamilyRule {
@@ -110,6 +112,10 @@ std::string_view ActionName(Action action) {
             return "card.issue";
         case Action::kKioskManage:
             return "kiosk.manage";
+        case Action::kNoticeView:
+            return "notice.view";
+        case Action::kNoticeSend:
+            return "notice.send";
     }
     return "unknown";
 }

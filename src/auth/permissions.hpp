@@ -34,6 +34,8 @@ enum class Action {
     kAttendanceEdit,  // check a child in or out by hand, correct a mistaken record (with a reason)
     kCardIssue,       // print children's QR cards, reissue a lost one
     kKioskManage,     // pair kiosks with a site, list and revoke them
+    kNoticeView,      // what was sent to families and how far it got (names the family members)
+    kNoticeSend,      // send a notification again to those it did not reach
 };
 std::string_view ActionName(Action action);
 

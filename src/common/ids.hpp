@@ -30,6 +30,8 @@ struct EventTag {};
 struct PickupPersonTag {};
 struct ContactTag {};
 struct AlertTag {};
+struct NotificationTag {};
+struct RecipientTag {};
 
 using CityId = Id<CityTag>;
 using SiteId = Id<SiteTag>;
@@ -45,6 +47,8 @@ using EventId = Id<EventTag>;  // an attendance event (entry, exit or correction
 using PickupPersonId = Id<PickupPersonTag>;
 using ContactId = Id<ContactTag>;  // an absence or change a guardian reported (plan_contact)
 using AlertId = Id<AlertTag>;
+using NotificationId = Id<NotificationTag>;
+using RecipientId = Id<RecipientTag>;  // one account's copy of a notification: its inbox entry and deliveries
 
 }  // namespace common
 

@@ -59,8 +59,10 @@ std::vector<Job> ClaimDue(db::Database& db, const std::string& worker, int limit
     });
 }
 
-void Complete(db::Database& db, const Job& job, const std::string& worker, const common::Clock& clock) {
+void Complete(db::Database& db, const Job& job, const std::string& worker, const common::Clock& clock,
+              const Finish& finish) {
     db.Write([&](db::WriteTx& tx) {
+        if (finish) finish(tx);
         tx.Exec(
             "UPDATE job SET state = 'done', finished_at = ?, claimed_until = NULL WHERE id = ? AND claimed_by = ? "
             "AND state = 'running'",
@@ -69,11 +71,12 @@ void Complete(db::Database& db, const Job& job, const std::string& worker, const
 }
 
 void Fail(db::Database& db, const Job& job, const std::string& worker, const std::string& error, bool permanent,
-          const common::Clock& clock) {
+          const common::Clock& clock, const Finish& on_dead) {
     bool dead = permanent || job.attempt >= job.max_attempts;
     auto now = clock.Now();
     db.Write([&](db::WriteTx& tx) {
         if (dead) {
+            if (on_dead) on_dead(tx);
             tx.Exec(
                 "UPDATE job SET state = 'dead', last_error = ?, finished_at = ?, claimed_until = NULL "
                 "WHERE id = ? AND claimed_by = ? AND state = 'running'",
@@ -105,7 +108,17 @@ Runner::Runner(db::Database& db, const common::Clock& clock, std::string worker_
 
 Runner::~Runner() { Stop(); }
 
-void Runner::Register(std::string kind, Handler handler) { handlers_[std::move(kind)] = std::move(handler); }
+void Runner::Register(std::string kind, Handler handler) {
+    handlers_[std::move(kind)] = Kind{[h = std::move(handler)](const Job& job) {
+                                          h(job);
+                                          return Finish{};
+                                      },
+                                      {}};
+}
+
+void Runner::RegisterTracked(std::string kind, TrackedHandler handler, DeadHandler on_dead) {
+    handlers_[std::move(kind)] = Kind{std::move(handler), std::move(on_dead)};
+}
 
 void Runner::Run(const Job& job) {
     auto h = handlers_.find(job.kind);
@@ -114,14 +127,16 @@ void Runner::Run(const Job& job) {
         common::LogError("job without handler", {{"job_id", job.id.value}, {"kind", job.kind}});
         return;
     }
+    Finish on_dead;
+    if (h->second.on_dead) on_dead = [&](db::WriteTx& tx) { h->second.on_dead(tx, job); };
     try {
-        h->second(job);
-        Complete(db_, job, worker_, clock_);
+        auto finish = h->second.run(job);
+        Complete(db_, job, worker_, clock_, finish);
     } catch (const PermanentError& e) {
-        Fail(db_, job, worker_, e.what(), true, clock_);
+        Fail(db_, job, worker_, e.what(), true, clock_, on_dead);
         common::LogError("job failed permanently", {{"job_id", job.id.value}, {"kind", job.kind}, {"error", e.what()}});
     } catch (const std::exception& e) {
-        Fail(db_, job, worker_, e.what(), false, clock_);
+        Fail(db_, job, worker_, e.what(), false, clock_, on_dead);
         common::LogWarn("job attempt failed",
                         {{"job_id", job.id.value}, {"kind", job.kind}, {"attempt", job.attempt}, {"error", e.what()}});
     }

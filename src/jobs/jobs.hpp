@@ -55,10 +55,14 @@ std::chrono::seconds Backoff(int failures);
 // On PostgreSQL several server processes claim from one table without taking the same job (SKIP LOCKED).
 std::vector<Job> ClaimDue(db::Database& db, const std::string& worker, int limit, const common::Clock& clock,
                           std::chrono::seconds lease = std::chrono::seconds(300));
-void Complete(db::Database& db, const Job& job, const std::string& worker, const common::Clock& clock);
-// Records a failed attempt: queued again after the backoff, or dead after the last attempt (or when permanent).
+// Work done in the transaction that closes a job: recording what the job achieved together with its end.
+using Finish = std::function<void(db::WriteTx&)>;
+void Complete(db::Database& db, const Job& job, const std::string& worker, const common::Clock& clock,
+              const Finish& finish = {});
+// Records a failed attempt: queued again after the backoff, or dead after the last attempt (or when permanent),
+// running `on_dead` in the same transaction when it is.
 void Fail(db::Database& db, const Job& job, const std::string& worker, const std::string& error, bool permanent,
-          const common::Clock& clock);
+          const common::Clock& clock, const Finish& on_dead = {});
 
 struct JobCounts {
     std::int64_t queued = 0, running = 0, done = 0, dead = 0;
@@ -71,9 +75,14 @@ JobCounts CountJobs(db::ReadTx& tx);
 class Runner {
  public:
     using Handler = std::function<void(const Job&)>;
+    // A handler whose outcome is recorded with the job's end: it returns what to write on success, and `on_dead`
+    // writes the failure when the last attempt failed.
+    using TrackedHandler = std::function<Finish(const Job&)>;
+    using DeadHandler = std::function<void(db::WriteTx&, const Job&)>;
     Runner(db::Database& db, const common::Clock& clock, std::string worker_id);
     ~Runner();
     void Register(std::string kind, Handler handler);
+    void RegisterTracked(std::string kind, TrackedHandler handler, DeadHandler on_dead);
     // Runs due jobs until none is left; returns how many attempts ran.
     int RunDue();
     void Start(std::chrono::milliseconds poll = std::chrono::milliseconds(1000));
@@ -86,7 +95,11 @@ class Runner {
     db::Database& db_;
     const common::Clock& clock_;
     std::string worker_;
-    std::map<std::string, Handler, std::less<>> handlers_;
+    struct Kind {
+        TrackedHandler run;
+        DeadHandler on_dead;
+    };
+    std::map<std::string, Kind, std::less<>> handlers_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool woken_ = false;

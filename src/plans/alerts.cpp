@@ -4,6 +4,7 @@
 #include <set>
 
 #include "jobs/jobs.hpp"
+#include "notify/notify.hpp"
 
 namespace plans {
 
@@ -117,13 +118,13 @@ std::vector<RaisedAlert> RaiseAlerts(db::WriteTx& tx, common::SiteId site, const
             auto id = row->Id<common::AlertId>(0);
             raised.push_back({id, child, kind});
             if (!notify) continue;
-            for (const auto& a : tx.Query(
-                     "SELECT l.account_id FROM guardian_account_child l JOIN guardian_account a ON a.id = l.account_id "
-                     "WHERE l.child_id = ? AND l.ended_at IS NULL AND a.deactivated_at IS NULL AND a.confirmed_at "
-                     "IS NOT NULL ORDER BY l.account_id",
-                     child)) {
-                jobs::Plan(tx, "mail.child_alert", {{"alert_id", id.value}, {"account_id", a.Int(0)}}, clock);
-            }
+            notify::Notify(tx,
+                           {notify::Kind::kAlert,
+                            site,
+                            child,
+                            {{"alert", id.value}, {"alert_kind", AlertKindName(kind)}, {"date", day}},
+                            true},
+                           clock);
         }
     }
     return raised;

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "notify/notify.hpp"
+
 namespace plans {
 namespace {
 
@@ -375,8 +377,19 @@ std::optional<Contact> GetContact(db::ReadTx& tx, common::ContactId id, common::
 }
 
 bool ConfirmContact(db::WriteTx& tx, common::ContactId id, common::UserId by, const common::Clock& clock) {
-    return tx.Exec("UPDATE plan_contact SET confirmed_at = ?, confirmed_by = ? WHERE id = ? AND confirmed_at IS NULL",
-                   common::FormatInstant(clock.Now()), by, id) > 0;
+    auto row = tx.QueryOptional(
+        "UPDATE plan_contact SET confirmed_at = ?, confirmed_by = ? WHERE id = ? AND confirmed_at IS NULL RETURNING "
+        "child_id, site_id, plan_date, kind",
+        common::FormatInstant(clock.Now()), by, id);
+    if (!row) return false;
+    // The family learns that the site has it: the reason they wrote it.
+    notify::Notify(tx,
+                   {notify::Kind::kContactConfirmed,
+                    row->Id<common::SiteId>(1),
+                    row->Id<common::ChildId>(0),
+                    {{"contact", id.value}, {"date", row->Text(2)}, {"contact_kind", row->Text(3)}}},
+                   clock);
+    return true;
 }
 
 }  // namespace plans

@@ -146,6 +146,10 @@ const std::vector<Case>& Table() {
          "/children/{child}/alerts/resolve",
          {{"kind", "not_arrived"}, {"resolution", "left"}},
          {{V, V}, {V, H}, {V, H}}},
+        // What was sent to families (names family members: staff of the site only)
+        {"GET", "/sites/{site}/notices", {}, {{O, O}, {O, N}, {O, N}}},
+        {"GET", "/notices/{notice}", {}, {{O, O}, {O, H}, {O, H}}},
+        {"POST", "/notices/{notice}/resend", {}, {{O, O}, {O, H}, {O, H}}},
     };
     return cases;
 }
@@ -179,13 +183,18 @@ const std::set<std::string> kFamilyRoutes = {"GET /register",
                                              "POST /family/children/{id}/contact",
                                              "GET /family/children/{id}/pickup",
                                              "POST /family/children/{id}/pickup",
-                                             "POST /family/children/{id}/pickup/{person}/remove"};
+                                             "POST /family/children/{id}/pickup/{person}/remove",
+                                             "GET /family/inbox",
+                                             "GET /family/inbox/{id}",
+                                             "GET /family/settings",
+                                             "POST /family/settings"};
 
 // The kiosk's own routes: its page and pairing (by a code), and the scan API (by its credential).
 const std::set<std::string> kKioskRoutes = {"GET /kiosk", "POST /kiosk/pair", "POST /api/v1/kiosk/scans"};
 
 struct Objects {
     std::int64_t site, group, child, guardian, user, account, event, kiosk, contact, person;
+    std::int64_t notice, recipient;  // the notification of the staff-recorded entry, and the account's copy of it
     std::string kiosk_credential;
 };
 
@@ -235,6 +244,9 @@ class PermissionMatrix : public AppTest {
                                           clock_)
                     .value;
         });
+        o.notice = One("SELECT MAX(id) FROM notification WHERE child_id = " + std::to_string(o.child));
+        o.recipient = One("SELECT id FROM notification_recipient WHERE notification_id = " + std::to_string(o.notice) +
+                          " AND account_id = " + std::to_string(o.account));
         o.person = database().Write([&](db::WriteTx& tx) {
             return plans::AddPickupPerson(tx, common::ChildId(o.child), {{}, "行列 祖母", "祖母", "090-0000-1111"},
                                           common::AccountId(o.account), clock_)
@@ -256,7 +268,8 @@ class PermissionMatrix : public AppTest {
              {std::pair{"{site}", o.site}, std::pair{"{group}", o.group}, std::pair{"{child}", o.child},
               std::pair{"{guardian}", o.guardian}, std::pair{"{user}", o.user}, std::pair{"{account}", o.account},
               std::pair{"{event}", o.event}, std::pair{"{kiosk}", o.kiosk}, std::pair{"{contact}", o.contact},
-              std::pair{"{person}", o.person}}) {
+              std::pair{"{person}", o.person}, std::pair{"{notice}", o.notice},
+              std::pair{"{recipient}", o.recipient}}) {
             for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key)) {
                 text.replace(pos, std::string(key).size(), std::to_string(value));
             }
@@ -369,7 +382,7 @@ TEST_P(PermissionMatrix, EveryRouteIsInTheTable) {
     for (const auto& c : Table()) {
         std::string pattern = std::regex_replace(c.pattern, std::regex(R"(\?.*)"), "");
         pattern = std::regex_replace(
-            pattern, std::regex(R"(\{(site|group|child|guardian|user|account|event|kiosk|contact)\})"), "{id}");
+            pattern, std::regex(R"(\{(site|group|child|guardian|user|account|event|kiosk|contact|notice)\})"), "{id}");
         table.insert(std::string(c.method) + " " + pattern);
     }
     for (const auto& r : app_->router().routes()) {
@@ -454,6 +467,18 @@ const std::vector<FamilyCase>& FamilyTable() {
          {{"name", "行列 叔父"}, {"relation", "叔父"}, {"phone", "090-2222-3333"}},
          {{O, H}, {N, H}}},
         {"POST", "/family/children/{child}/pickup/{person}/remove", {}, {{O, H}, {N, H}}},
+        // The inbox: one's own copy only (another family member's copy of the same notice is not theirs)
+        {"GET", "/family/inbox", {}, {{O, O}, {O, O}}},
+        {"GET", "/family/inbox/{recipient}", {}, {{O, H}, {H, H}}},
+        {"GET", "/family/settings", {}, {{O, O}, {O, O}}},
+        {"POST",
+         "/family/settings",
+         {{"attendance_email", "1"},
+          {"alert_push", "1"},
+          {"quiet_start", "21:00"},
+          {"quiet_end", "07:00"},
+          {"language", "ja"}},
+         {{O, O}, {O, O}}},
     };
     return cases;
 }
@@ -461,7 +486,8 @@ const std::vector<FamilyCase>& FamilyTable() {
 TEST_P(PermissionMatrix, EveryGuardianRouteIsPublicByDesignOrInTheGuardianTable) {
     std::set<std::string> table;
     for (const auto& c : FamilyTable()) {
-        table.insert(std::string(c.method) + " " + std::regex_replace(c.pattern, std::regex(R"(\{child\})"), "{id}"));
+        table.insert(std::string(c.method) + " " +
+                     std::regex_replace(c.pattern, std::regex(R"(\{(child|recipient)\})"), "{id}"));
     }
     for (const auto& r : app_->router().routes()) {
         std::string key = r.method + " " + r.pattern;

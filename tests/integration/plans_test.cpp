@@ -268,14 +268,15 @@ TEST_P(Alerts, APlannedChildWithNoEntryByDismissalPlusTheThresholdIsMissingOnceA
     auto members =
         One("SELECT COUNT(*) FROM guardian_account_child WHERE ended_at IS NULL AND child_id = " + child_.ToString());
     ASSERT_GE(members, 1);
-    EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'mail.child_alert'"), members);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM notification WHERE kind = 'alert' AND urgent = 1"), 1);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'notify.email'"), members);
     EXPECT_EQ(RunJobs(), members);
     auto mails = Mails();
     ASSERT_EQ(static_cast<std::int64_t>(mails.size()), members);
     auto mine = std::find_if(mails.begin(), mails.end(), [](const auto& m) { return m.to == "plans@example.test"; });
     ASSERT_NE(mine, mails.end());
     EXPECT_NE(mine->subject.find("到着していません"), std::string::npos) << mine->subject;
-    EXPECT_NE(mine->body.find("2026-11-24"), std::string::npos) << mine->body;
+    EXPECT_NE(mine->body.find("11月24日（火）"), std::string::npos) << mine->body;
     EXPECT_NE(mine->body.find("計画 花子"), std::string::npos) << mine->body;
 
     // Staff resolve it: it stays in the day's record and is no longer open.
@@ -309,7 +310,7 @@ TEST_P(Alerts, AChildStillInsideAtClosingRaisesItsOwnAlertAndASiteMayKeepFamilie
     SetTokyo("2026-11-24", "19:00");
     EXPECT_EQ(Outlook().at(child_).outlook.alerts, std::vector<plans::AlertKind>{plans::AlertKind::kAfterClosing});
     EXPECT_EQ(Raise(), 1);
-    EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'mail.child_alert'"), 0);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM notification WHERE kind = 'alert'"), 0);
     EXPECT_TRUE(plans::ResolutionFits(plans::AlertKind::kAfterClosing, plans::Resolution::kLeft));
     EXPECT_FALSE(plans::ResolutionFits(plans::AlertKind::kAfterClosing, plans::Resolution::kArrivedLate));
     EXPECT_FALSE(plans::ResolutionFits(plans::AlertKind::kNotArrived, plans::Resolution::kPickedUp));

@@ -1,0 +1,107 @@
+#include "notify/render.hpp"
+
+#include "common/dates.hpp"
+#include "families/mails.hpp"
+
+namespace notify {
+
+namespace {
+
+std::string Param(const boost::json::object& o, std::string_view key) {
+    auto it = o.find(key);
+    return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+}
+
+bool Flag(const boost::json::object& o, std::string_view key) {
+    auto it = o.find(key);
+    return it != o.end() && it->value().is_bool() && it->value().as_bool();
+}
+
+// "11月22日（日）15:02" from a stored instant.
+std::string When(const web::Catalogue& c, const std::string& lang, const std::string& instant) {
+    auto at = common::ParseInstant(instant);
+    if (!at) return instant;
+    return DateWords(c, lang, common::TokyoDate(*at)) + " " + common::FormatTokyoTime(*at);
+}
+
+std::string Time(const std::string& instant) {
+    auto at = common::ParseInstant(instant);
+    return at ? common::FormatTokyoTime(*at) : instant;
+}
+
+}  // namespace
+
+std::string DateWords(const web::Catalogue& c, const std::string& lang, const common::Date& d) {
+    auto weekday = std::chrono::weekday(std::chrono::sys_days(d)).c_encoding();
+    return families::Fill(c.Get(lang, "date_label"), {{"y", std::to_string(static_cast<int>(d.year()))},
+                                                      {"m", std::to_string(static_cast<unsigned>(d.month()))},
+                                                      {"d", std::to_string(static_cast<unsigned>(d.day()))},
+                                                      {"w", c.Get(lang, "weekday_short_" + std::to_string(weekday))}});
+}
+
+Text Render(db::ReadTx& tx, const web::Catalogue& c, const std::string& lang, const Stored& n) {
+    auto names = tx.QueryOne(
+        "SELECT s.name, s.phone, COALESCE((SELECT ch.family_name || ' ' || ch.given_name FROM child ch WHERE ch.id = "
+        "?), '') FROM site s WHERE s.id = ?",
+        n.child, n.site);
+    const std::string site = names.Text(0), phone = names.Text(1), child = names.Text(2);
+    const auto& p = n.params;
+    auto date_of = [&](const std::string& key) {
+        auto d = common::ParseDate(Param(p, key));
+        return d ? DateWords(c, lang, *d) : Param(p, key);
+    };
+    auto fill = [&](std::string_view key, std::initializer_list<std::pair<std::string_view, std::string>> values) {
+        return families::Fill(c.Get(lang, key), values);
+    };
+    Text t;
+    switch (n.kind) {
+        case Kind::kEntry:
+        case Kind::kExit: {
+            const std::string k = n.kind == Kind::kEntry ? "entry" : "exit";
+            t.subject = fill("nt_" + k + "_subject", {{"child", child}, {"time", Time(Param(p, "at"))}});
+            t.body =
+                fill("nt_" + k + "_body", {{"child", child}, {"site", site}, {"when", When(c, lang, Param(p, "at"))}});
+            if (Flag(p, "delayed")) t.body += "\n" + c.Get(lang, "nt_delayed");
+            break;
+        }
+        case Kind::kCorrection: {
+            std::string what = c.Get(lang, Param(p, "what") == "out" ? "nt_word_exit" : "nt_word_entry");
+            t.subject = fill("nt_correction_subject", {{"child", child}});
+            auto new_at = Param(p, "new_at");
+            auto old_at = Param(p, "old_at");
+            auto day = common::ParseInstant(old_at);
+            std::string date = day ? DateWords(c, lang, common::TokyoDate(*day)) : "";
+            t.body = new_at.empty() ? fill("nt_correction_undone",
+                                           {{"child", child}, {"date", date}, {"what", what}, {"old", Time(old_at)}})
+                                    : fill("nt_correction_retimed", {{"child", child},
+                                                                     {"date", date},
+                                                                     {"what", what},
+                                                                     {"old", Time(old_at)},
+                                                                     {"new", Time(new_at)}});
+            t.body += "\n" + fill("nt_site_line", {{"site", site}, {"phone", phone}});
+            break;
+        }
+        case Kind::kAlert: {
+            std::string what = c.Get(lang, "alert_" + Param(p, "alert_kind"));
+            t.subject = fill("nt_alert_subject", {{"child", child}, {"what", what}});
+            t.body =
+                fill("nt_alert_body",
+                     {{"child", child}, {"what", what}, {"date", date_of("date")}, {"site", site}, {"phone", phone}});
+            break;
+        }
+        case Kind::kContactConfirmed: {
+            std::string what = c.Get(lang, "contact_kind_" + Param(p, "contact_kind"));
+            t.subject = fill("nt_contact_subject", {{"child", child}, {"what", what}});
+            t.body =
+                fill("nt_contact_body", {{"child", child}, {"what", what}, {"date", date_of("date")}, {"site", site}});
+            break;
+        }
+        case Kind::kMessage:
+            t.subject = fill("nt_message_subject", {{"site", site}});
+            t.body = "";  // the message's own text is shown beside it
+            break;
+    }
+    return t;
+}
+
+}  // namespace notify

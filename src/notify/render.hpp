@@ -1,0 +1,21 @@
+#pragma once
+// A notification in words: its subject and body in one language, written from the catalogue when it is sent or read.
+#include <string>
+
+#include "common/dates.hpp"
+#include "db/database.hpp"
+#include "notify/notify.hpp"
+#include "web/catalogue.hpp"
+
+namespace notify {
+
+struct Text {
+    std::string subject;
+    std::string body;
+};
+Text Render(db::ReadTx& tx, const web::Catalogue& catalogue, const std::string& lang, const Stored& n);
+
+// "11月22日（日）" in the language.
+std::string DateWords(const web::Catalogue& catalogue, const std::string& lang, const common::Date& d);
+
+}  // namespace notify
