@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "common/random.hpp"
+#include "mail/mail.hpp"
 
 namespace app {
 namespace {
@@ -70,6 +71,12 @@ Config ConfigFromEnvironment() {
     c.smtp_starttls = Env("TADAIMA_SMTP_STARTTLS", "0") == "1";
     c.mail_dir = Env("TADAIMA_MAIL_DIR", "");
     c.mail_from = Env("TADAIMA_MAIL_FROM", c.mail_from);
+    c.vapid_subject = Env("TADAIMA_VAPID_SUBJECT", "mailto:" + mail::AddressOf(c.mail_from));
+    if (!c.vapid_subject.starts_with("mailto:") && !c.vapid_subject.starts_with("https://")) {
+        throw std::runtime_error("TADAIMA_VAPID_SUBJECT must start with mailto: or https://");
+    }
+    c.push_timeout_ms = static_cast<int>(EnvInt("TADAIMA_PUSH_TIMEOUT_MS", c.push_timeout_ms, 100, 120000));
+    c.push_insecure_endpoints = Env("TADAIMA_PUSH_INSECURE_ENDPOINTS", "0") == "1";
     c.address_failure_limit =
         static_cast<int>(EnvInt("TADAIMA_ADDRESS_FAILURE_LIMIT", c.address_failure_limit, 1, 1000000));
     c.code_failure_limit = static_cast<int>(EnvInt("TADAIMA_CODE_FAILURE_LIMIT", c.code_failure_limit, 1, 1000000));

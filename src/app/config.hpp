@@ -22,6 +22,11 @@ struct Config {
     bool smtp_starttls = false;
     std::string mail_dir;  // without SMTP: write mails as files here (demo)
     std::string mail_from = "tadaima <noreply@tadaima.invalid>";
+    // Web Push: the contact the push services see in the VAPID token, the wait for a push service's answer, and
+    // (tests only) whether subscriptions may name plain-http loopback endpoints.
+    std::string vapid_subject = "mailto:noreply@tadaima.invalid";
+    int push_timeout_ms = 10000;
+    bool push_insecure_endpoints = false;
     std::string secret;           // loaded from secret_file at start
     std::string test_clock_file;  // TADAIMA_TEST_CLOCK_FILE: browser tests move the server's time (never in production)
     // Failed sign-ins per address in 10 minutes, and wrong registration codes per address in an hour, before the

@@ -13,7 +13,9 @@ void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport
     families::MailSettings mail{config.public_url, config.secret};
     families::RegisterMailJobs(runner, db, transport, catalogue, mail, clock);
     plans::RegisterPlanMail(runner, db, transport, catalogue, mail);
-    notify::RegisterDelivery(runner, db, transport, catalogue, mail, clock);
+    notify::PushSettings push{push::MakeCurlClient(std::chrono::milliseconds(config.push_timeout_ms)),
+                              push::EnsureVapidKey(db, clock), config.vapid_subject};
+    notify::RegisterDelivery(runner, db, transport, catalogue, mail, push, clock);
     // Alerts raised by the sweep reach the open rosters of their site at once.
     plans::RegisterAlertSweep(runner, db, clock,
                               [live](common::SiteId site, const common::Date& date, const auto& raised) {

@@ -130,6 +130,8 @@ Router BuildRoutes(const Services& s) {
     r.Get("/family/inbox/{id}", [notice](Ctx& c) { return notice->InboxItem(c); });
     r.Get("/family/settings", [notice](Ctx& c) { return notice->Settings(c); });
     r.Post("/family/settings", [notice](Ctx& c) { return notice->SaveSettings(c); });
+    r.Post("/family/push/subscribe", [notice](Ctx& c) { return notice->Subscribe(c); });
+    r.Post("/family/push/unsubscribe", [notice](Ctx& c) { return notice->Unsubscribe(c); });
 
     // Staff: what was sent to families, how far it got, and sending it again
     r.Get("/sites/{id}/notices", [notice](Ctx& c) { return notice->SiteNotices(c); });

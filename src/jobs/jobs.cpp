@@ -9,6 +9,7 @@
 namespace jobs {
 
 using common::FormatInstant;
+using namespace std::chrono_literals;
 
 JobId Plan(db::WriteTx& tx, std::string_view kind, const boost::json::object& payload, const common::Clock& clock,
            const PlanOptions& options) {
@@ -71,7 +72,7 @@ void Complete(db::Database& db, const Job& job, const std::string& worker, const
 }
 
 void Fail(db::Database& db, const Job& job, const std::string& worker, const std::string& error, bool permanent,
-          const common::Clock& clock, const Finish& on_dead) {
+          const common::Clock& clock, const Finish& on_dead, std::optional<std::chrono::seconds> at_least) {
     bool dead = permanent || job.attempt >= job.max_attempts;
     auto now = clock.Now();
     db.Write([&](db::WriteTx& tx) {
@@ -85,7 +86,8 @@ void Fail(db::Database& db, const Job& job, const std::string& worker, const std
             tx.Exec(
                 "UPDATE job SET state = 'queued', last_error = ?, run_at = ?, claimed_until = NULL "
                 "WHERE id = ? AND claimed_by = ? AND state = 'running'",
-                error.substr(0, 500), FormatInstant(now + Backoff(job.attempt)), job.id, worker);
+                error.substr(0, 500), FormatInstant(now + std::max(Backoff(job.attempt), at_least.value_or(0s))),
+                job.id, worker);
         }
     });
 }
@@ -132,6 +134,10 @@ void Runner::Run(const Job& job) {
     try {
         auto finish = h->second.run(job);
         Complete(db_, job, worker_, clock_, finish);
+    } catch (const RetryLater& e) {
+        Fail(db_, job, worker_, e.what(), false, clock_, on_dead, e.after);
+        common::LogWarn("job attempt failed",
+                        {{"job_id", job.id.value}, {"kind", job.kind}, {"attempt", job.attempt}, {"error", e.what()}});
     } catch (const PermanentError& e) {
         Fail(db_, job, worker_, e.what(), true, clock_, on_dead);
         common::LogError("job failed permanently", {{"job_id", job.id.value}, {"kind", job.kind}, {"error", e.what()}});

@@ -48,6 +48,15 @@ class PermanentError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// A handler throws RetryLater to fail the attempt and ask for at least `after` before the next one (a service's
+// Retry-After); the attempt still counts.
+class RetryLater : public std::runtime_error {
+ public:
+    RetryLater(const std::string& what, std::optional<std::chrono::seconds> wait)
+        : std::runtime_error(what), after(wait) {}
+    std::optional<std::chrono::seconds> after;
+};
+
 // The wait before attempt n+1 after n failures: 10 s, 20 s, 40 s … at most an hour.
 std::chrono::seconds Backoff(int failures);
 
@@ -62,7 +71,8 @@ void Complete(db::Database& db, const Job& job, const std::string& worker, const
 // Records a failed attempt: queued again after the backoff, or dead after the last attempt (or when permanent),
 // running `on_dead` in the same transaction when it is.
 void Fail(db::Database& db, const Job& job, const std::string& worker, const std::string& error, bool permanent,
-          const common::Clock& clock, const Finish& on_dead = {});
+          const common::Clock& clock, const Finish& on_dead = {},
+          std::optional<std::chrono::seconds> at_least = std::nullopt);
 
 struct JobCounts {
     std::int64_t queued = 0, running = 0, done = 0, dead = 0;

@@ -1,6 +1,9 @@
 #include "notify/deliver.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include "common/dates.hpp"
+#include "common/log.hpp"
 #include "notify/notify.hpp"
 #include "notify/render.hpp"
 
@@ -8,58 +11,167 @@ namespace notify {
 
 namespace {
 
-void SetEmailState(db::WriteTx& tx, common::RecipientId id, std::string_view state, common::Instant at) {
-    tx.Exec("UPDATE notification_recipient SET email_state = ?, email_at = ? WHERE id = ?", state,
-            common::FormatInstant(at), id);
+void SetState(db::WriteTx& tx, common::RecipientId id, Channel channel, std::string_view state, common::Instant at) {
+    tx.Exec(channel == Channel::kEmail ? "UPDATE notification_recipient SET email_state = ?, email_at = ? WHERE id = ?"
+                                       : "UPDATE notification_recipient SET push_state = ?, push_at = ? WHERE id = ?",
+            state, common::FormatInstant(at), id);
+}
+
+std::optional<common::RecipientId> RecipientOf(const jobs::Job& job) {
+    auto it = job.payload.find("recipient");
+    if (it == job.payload.end() || !it->value().is_int64()) return std::nullopt;
+    return common::RecipientId(it->value().as_int64());
+}
+
+// One recipient's copy as a job needs it: who, in which language, whether they may still see it, and its words.
+struct Copy {
+    common::AccountId account;
+    std::string email, name, lang;
+    bool may_see = false;
+    Stored notification;
+    Text text;
+};
+
+std::optional<Copy> LoadCopy(db::Database& db, const web::Catalogue& catalogue, common::RecipientId id) {
+    return db.Read([&](db::ReadTx& tx) -> std::optional<Copy> {
+        auto r = tx.QueryOptional(
+            "SELECT r.notification_id, r.account_id, a.email, a.display_name, a.language, a.deactivated_at IS NULL AND "
+            "a.confirmed_at IS NOT NULL AND (n.child_id IS NULL OR EXISTS (SELECT 1 FROM guardian_account_child l "
+            "WHERE l.account_id = r.account_id AND l.child_id = n.child_id AND l.ended_at IS NULL)) FROM "
+            "notification_recipient r JOIN notification n ON n.id = r.notification_id JOIN guardian_account a ON a.id "
+            "= r.account_id WHERE r.id = ?",
+            id);
+        if (!r) return std::nullopt;
+        auto n = Load(tx, r->Id<common::NotificationId>(0));
+        if (!n) return std::nullopt;
+        Copy c{r->Id<common::AccountId>(1),
+               r->Text(2),
+               r->Text(3),
+               r->Text(4),
+               r->Text(5) == "1" || r->Text(5) == "t",
+               std::move(*n),
+               {}};
+        if (c.may_see) c.text = Render(tx, catalogue, c.lang, c.notification);
+        return c;
+    });
+}
+
+// A push service keeps one pending message per topic: a child's newer entry or exit replaces an older one the
+// phone has not fetched yet.
+std::string TopicHeader(const Stored& n) {
+    if ((n.kind == Kind::kEntry || n.kind == Kind::kExit) && n.child) return "attendance-" + n.child->ToString();
+    return "notice-" + n.id.ToString();
 }
 
 }  // namespace
 
 void RegisterDelivery(jobs::Runner& runner, db::Database& db, mail::Transport* transport,
-                      const web::Catalogue& catalogue, families::MailSettings settings, const common::Clock& clock) {
+                      const web::Catalogue& catalogue, families::MailSettings settings, PushSettings push,
+                      const common::Clock& clock) {
     runner.RegisterTracked(
         std::string(kEmailJob),
         [=, &db, &catalogue, &clock](const jobs::Job& job) -> jobs::Finish {
-            const common::RecipientId id(families::PayloadId(job, "recipient"));
-            struct Found {
-                std::string email, name, lang;
-                bool may_see = false;
-                Text text;
-            };
-            auto found = db.Read([&](db::ReadTx& tx) -> std::optional<Found> {
-                auto r = tx.QueryOptional(
-                    "SELECT r.notification_id, a.email, a.display_name, a.language, a.deactivated_at IS NULL AND "
-                    "a.confirmed_at IS NOT NULL AND (n.child_id IS NULL OR EXISTS (SELECT 1 FROM "
-                    "guardian_account_child l WHERE l.account_id = r.account_id AND l.child_id = n.child_id AND "
-                    "l.ended_at IS NULL)) FROM notification_recipient r JOIN notification n ON n.id = "
-                    "r.notification_id JOIN guardian_account a ON a.id = r.account_id WHERE r.id = ?",
-                    id);
-                if (!r) return std::nullopt;
-                Found f{r->Text(1), r->Text(2), r->Text(3), r->Text(4) == "1" || r->Text(4) == "t", {}};
-                if (!f.may_see) return f;
-                auto n = Load(tx, r->Id<common::NotificationId>(0));
-                if (!n) return std::nullopt;
-                f.text = Render(tx, catalogue, f.lang, *n);
-                return f;
-            });
-            if (!found) throw jobs::PermanentError("no such recipient");
-            if (!found->may_see) {
-                return [id, &clock](db::WriteTx& tx) { SetEmailState(tx, id, "withdrawn", clock.Now()); };
+            const auto id = RecipientOf(job);
+            if (!id) throw jobs::PermanentError("payload lacks a recipient");
+            auto copy = LoadCopy(db, catalogue, *id);
+            if (!copy) throw jobs::PermanentError("no such recipient");
+            if (!copy->may_see) {
+                return [id, &clock](db::WriteTx& tx) { SetState(tx, *id, Channel::kEmail, "withdrawn", clock.Now()); };
             }
-            const auto& lang = found->lang;
-            std::string body = families::Fill(catalogue.Get(lang, "nt_mail_greeting"), {{"name", found->name}}) +
-                               "\n\n" + found->text.body + "\n\n" +
+            const auto& lang = copy->lang;
+            std::string body = families::Fill(catalogue.Get(lang, "nt_mail_greeting"), {{"name", copy->name}}) +
+                               "\n\n" + copy->text.body + "\n\n" +
                                families::Fill(catalogue.Get(lang, "nt_mail_footer"),
-                                              {{"inbox", settings.public_url + "/family/inbox/" + id.ToString()},
+                                              {{"inbox", settings.public_url + "/family/inbox/" + id->ToString()},
                                                {"settings", settings.public_url + "/family/settings"}});
             families::SendForJob(transport, settings.public_url, job,
-                                 {found->email, catalogue.Get(lang, "nt_mail_prefix") + found->text.subject, body, ""});
-            return [id, &clock](db::WriteTx& tx) { SetEmailState(tx, id, "sent", clock.Now()); };
+                                 {copy->email, catalogue.Get(lang, "nt_mail_prefix") + copy->text.subject, body, ""});
+            return [id, &clock](db::WriteTx& tx) { SetState(tx, *id, Channel::kEmail, "sent", clock.Now()); };
         },
         [&clock](db::WriteTx& tx, const jobs::Job& job) {
-            auto it = job.payload.find("recipient");
-            if (it == job.payload.end() || !it->value().is_int64()) return;
-            SetEmailState(tx, common::RecipientId(it->value().as_int64()), "failed", clock.Now());
+            if (auto id = RecipientOf(job)) SetState(tx, *id, Channel::kEmail, "failed", clock.Now());
+        });
+
+    runner.RegisterTracked(
+        std::string(kPushJob),
+        [=, &db, &catalogue, &clock](const jobs::Job& job) -> jobs::Finish {
+            const auto id = RecipientOf(job);
+            if (!id) throw jobs::PermanentError("payload lacks a recipient");
+            auto copy = LoadCopy(db, catalogue, *id);
+            if (!copy) throw jobs::PermanentError("no such recipient");
+            if (!copy->may_see) {
+                return [id, &clock](db::WriteTx& tx) { SetState(tx, *id, Channel::kPush, "withdrawn", clock.Now()); };
+            }
+            auto subscriptions = db.Read([&](db::ReadTx& tx) { return push::SubscriptionsOf(tx, copy->account); });
+            auto give_up = [id, &clock](std::vector<std::int64_t> gone) {
+                return [id, gone, &clock](db::WriteTx& tx) {
+                    for (auto s : gone) tx.Exec("DELETE FROM push_subscription WHERE id = ?", s);
+                    SetState(tx, *id, Channel::kPush, "failed", clock.Now());
+                    FallBackToMail(tx, *id, clock);
+                };
+            };
+            if (subscriptions.empty() || !push.client) return give_up({});
+
+            const auto& n = copy->notification;
+            const std::string message =
+                boost::json::serialize(boost::json::object{{"title", copy->text.subject},
+                                                           {"body", copy->text.body},
+                                                           {"url", "/family/inbox/" + id->ToString()},
+                                                           {"tag", "notice-" + n.id.ToString()}});
+            // Attendance is stale after a couple of hours; alerts and messages keep for a day.
+            const bool lasting = n.urgent || n.kind == Kind::kMessage;
+            const std::vector<std::string> common_headers{"TTL: " + std::to_string(lasting ? 86400 : 7200),
+                                                          std::string("Urgency: ") + (n.urgent ? "high" : "normal"),
+                                                          "Topic: " + TopicHeader(n), "Content-Encoding: aes128gcm",
+                                                          "Content-Type: application/octet-stream"};
+            std::vector<std::int64_t> delivered, gone;
+            std::optional<std::chrono::seconds> retry_after;
+            std::string last_error;
+            for (const auto& s : subscriptions) {
+                auto key = push::Base64UrlDecode(s.p256dh);
+                auto auth = push::Base64UrlDecode(s.auth);
+                if (!key || !auth) {
+                    gone.push_back(s.id);
+                    continue;
+                }
+                auto headers = common_headers;
+                headers.push_back("Authorization: " + push::VapidAuthorization(push.vapid, push::OriginOf(s.endpoint),
+                                                                               push.subject,
+                                                                               clock.Now() + std::chrono::hours(12)));
+                auto r = push.client->Post(s.endpoint, headers, push::Encrypt(message, *key, *auth));
+                if (r.status >= 200 && r.status < 300) {
+                    delivered.push_back(s.id);
+                } else if (r.status == 404 || r.status == 410) {
+                    gone.push_back(s.id);  // the subscription expired or was withdrawn on the phone
+                } else {
+                    if (r.status == 429 && r.retry_after)
+                        retry_after = std::max(retry_after.value_or(*r.retry_after), *r.retry_after);
+                    last_error = r.status ? "push service answered " + std::to_string(r.status) : r.error;
+                }
+                common::LogInfo("push", {{"recipient_id", id->value}, {"subscription_id", s.id}, {"status", r.status}});
+            }
+            if (!delivered.empty()) {
+                return [id, delivered, gone, &clock](db::WriteTx& tx) {
+                    auto now = common::FormatInstant(clock.Now());
+                    for (auto s : gone) tx.Exec("DELETE FROM push_subscription WHERE id = ?", s);
+                    for (auto s : delivered)
+                        tx.Exec("UPDATE push_subscription SET last_sent_at = ? WHERE id = ?", now, s);
+                    SetState(tx, *id, Channel::kPush, "sent", clock.Now());
+                };
+            }
+            if (gone.size() == subscriptions.size()) return give_up(gone);
+            if (!gone.empty()) {
+                db.Write([&](db::WriteTx& tx) {
+                    for (auto s : gone) tx.Exec("DELETE FROM push_subscription WHERE id = ?", s);
+                });
+            }
+            throw jobs::RetryLater(last_error, retry_after);
+        },
+        [&clock](db::WriteTx& tx, const jobs::Job& job) {
+            auto id = RecipientOf(job);
+            if (!id) return;
+            SetState(tx, *id, Channel::kPush, "failed", clock.Now());
+            FallBackToMail(tx, *id, clock);
         });
 }
 

@@ -1,11 +1,15 @@
 #include "notify/handlers.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include "app/app.hpp"
 #include "auth/audit.hpp"
 #include "common/dates.hpp"
+#include "families/mails.hpp"
 #include "http/errors.hpp"
 #include "notify/notify.hpp"
 #include "notify/render.hpp"
+#include "push/push.hpp"
 
 namespace notify {
 
@@ -126,6 +130,17 @@ http::Response Handlers::RenderSettings(Ctx& ctx, const app::FormErrors& errors,
         languages.push_back(l);
     }
     body.set("languages", languages);
+    // Push on this phone: the server's public key for the browser's subscription, and how many phones have one.
+    auto [key, phones] = ctx.svc.db.Read([&](db::ReadTx& tx) {
+        auto k = tx.QueryOptional("SELECT public_key FROM server_key WHERE name = 'vapid'");
+        auto n = tx.QueryOne("SELECT COUNT(*) FROM push_subscription WHERE account_id = ?", g.account_id).Int(0);
+        return std::pair{k ? k->Text(0) : std::string(), n};
+    });
+    if (!key.empty()) {
+        body.set("push_available", true);
+        body.set("vapid_key", key);
+        body.set("push_phones", families::Fill(ctx.T("settings_push_phones"), {{"n", std::to_string(phones)}}));
+    }
     return app::RenderPage(ctx, settings_, "settings_title", body, status);
 }
 
@@ -163,6 +178,27 @@ http::Response Handlers::SaveSettings(Ctx& ctx) const {
     res.cookies.push_back(
         {std::string(app::kLangCookie), lang, 365 * 24 * 3600, true, ctx.svc.config.secure_cookies, "Lax"});
     return res;
+}
+
+http::Response Handlers::Subscribe(Ctx& ctx) const {
+    const auto& g = ctx.RequireGuardian();
+    auto problem = ctx.svc.db.Write([&](db::WriteTx& tx) {
+        return push::Subscribe(tx, g.account_id, ctx.form.GetOr("endpoint"), ctx.form.GetOr("p256dh"),
+                               ctx.form.GetOr("auth"), ctx.svc.config.push_insecure_endpoints, ctx.svc.clock);
+    });
+    if (problem) {
+        boost::json::object error{{"error", ctx.T(*problem == push::SubscribeProblem::kEndpoint ? "error_push_endpoint"
+                                                                                                : "error_push_keys")}};
+        return http::Response::Json(boost::json::serialize(error), 422);
+    }
+    return http::Response::Json(R"({"subscribed":true})");
+}
+
+http::Response Handlers::Unsubscribe(Ctx& ctx) const {
+    const auto& g = ctx.RequireGuardian();
+    bool removed = ctx.svc.db.Write(
+        [&](db::WriteTx& tx) { return push::Unsubscribe(tx, g.account_id, ctx.form.GetOr("endpoint")); });
+    return http::Response::Json(removed ? R"({"subscribed":false})" : R"({"subscribed":false,"known":false})");
 }
 
 http::Response Handlers::SiteNotices(Ctx& ctx) const {

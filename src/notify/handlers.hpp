@@ -18,6 +18,8 @@ class Handlers {
     http::Response InboxItem(app::Ctx& ctx) const;     // GET /family/inbox/{id} (marks it read)
     http::Response Settings(app::Ctx& ctx) const;      // GET /family/settings
     http::Response SaveSettings(app::Ctx& ctx) const;  // POST /family/settings
+    http::Response Subscribe(app::Ctx& ctx) const;     // POST /family/push/subscribe (from the app's script)
+    http::Response Unsubscribe(app::Ctx& ctx) const;   // POST /family/push/unsubscribe
 
     // Staff
     http::Response SiteNotices(app::Ctx& ctx) const;  // GET /sites/{id}/notices?date=YYYY-MM-DD

@@ -41,6 +41,9 @@ Stored StoredFromRow(const db::Row& r, std::size_t at) {
     return s;
 }
 
+// Push is tried for a few minutes; then mail takes over.
+constexpr int kPushAttempts = 5;
+
 void PlanMail(db::WriteTx& tx, common::RecipientId recipient, common::Instant run_at, const common::Clock& clock) {
     jobs::Plan(tx, kEmailJob, {{"recipient", recipient.value}}, clock, {run_at, kMailAttempts});
 }
@@ -111,27 +114,37 @@ common::NotificationId Notify(db::WriteTx& tx, const Notice& notice, const commo
             .Id<common::NotificationId>(0);
     if (!notice.child) return id;
     auto members = tx.Query(
-        "SELECT a.id, a.quiet_start, a.quiet_end, c.email, c.push FROM guardian_account_child l JOIN guardian_account "
-        "a ON a.id = l.account_id LEFT JOIN notification_choice c ON c.account_id = a.id AND c.topic = ? WHERE "
-        "l.child_id = ? AND l.ended_at IS NULL AND a.deactivated_at IS NULL AND a.confirmed_at IS NOT NULL ORDER BY "
-        "a.id",
+        "SELECT a.id, a.quiet_start, a.quiet_end, c.email, c.push, EXISTS (SELECT 1 FROM push_subscription p WHERE "
+        "p.account_id = a.id) FROM guardian_account_child l JOIN guardian_account a ON a.id = l.account_id LEFT JOIN "
+        "notification_choice c ON c.account_id = a.id AND c.topic = ? WHERE l.child_id = ? AND l.ended_at IS NULL "
+        "AND a.deactivated_at IS NULL AND a.confirmed_at IS NOT NULL ORDER BY a.id",
         TopicName(TopicOf(notice.kind)), *notice.child);
     for (const auto& m : members) {
-        bool email = m.IsNull(3) || Truthy(m.Text(3));
-        bool push = m.IsNull(4) || Truthy(m.Text(4));
-        // No push subscription can exist yet: a member who chose push gets mail instead (the fallback).
-        bool mail = email || push || notice.urgent;
+        const bool email = m.IsNull(3) || Truthy(m.Text(3));
+        const bool push = m.IsNull(4) || Truthy(m.Text(4));
+        const bool subscribed = Truthy(m.Text(5));
+        const bool by_push = subscribed && (push || notice.urgent);
+        // Push chosen but not set up on any phone: mail instead.
+        const bool by_mail = email || (push && !subscribed) || notice.urgent;
         auto run_at = now;
         if (!notice.urgent && !m.IsNull(1) && !m.IsNull(2))
             run_at = QuietUntil(now, m.Text(1), m.Text(2)).value_or(now);
         auto recipient = tx.QueryOne(
                                "INSERT INTO notification_recipient (notification_id, account_id, email_state, "
-                               "created_at) VALUES (?, ?, ?, ?) RETURNING id",
-                               id, m.Int(0), mail ? "queued" : "off", stamp)
+                               "push_state, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                               id, m.Int(0), by_mail ? "queued" : "off", by_push ? "queued" : "off", stamp)
                              .Id<common::RecipientId>(0);
-        if (mail) PlanMail(tx, recipient, run_at, clock);
+        if (by_mail) PlanMail(tx, recipient, run_at, clock);
+        if (by_push) jobs::Plan(tx, kPushJob, {{"recipient", recipient.value}}, clock, {run_at, kPushAttempts});
     }
     return id;
+}
+
+void FallBackToMail(db::WriteTx& tx, common::RecipientId recipient, const common::Clock& clock) {
+    if (tx.Exec("UPDATE notification_recipient SET email_state = 'queued' WHERE id = ? AND email_state = 'off'",
+                recipient) > 0) {
+        PlanMail(tx, recipient, clock.Now(), clock);
+    }
 }
 
 Preferences GetPreferences(db::ReadTx& tx, common::AccountId account) {

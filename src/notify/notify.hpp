@@ -31,6 +31,7 @@ Topic TopicOf(Kind kind);
 
 enum class Channel { kEmail, kPush };
 inline constexpr std::string_view kEmailJob = "notify.email";
+inline constexpr std::string_view kPushJob = "notify.push";
 
 struct Notice {
     Kind kind = Kind::kEntry;
@@ -41,8 +42,13 @@ struct Notice {
 };
 
 // Plans the notice for every family member who may see the child now (a confirmed, active account with a
-// current link): the inbox entry and a job per channel they chose (mail when they chose none and it is urgent).
+// current link): the inbox entry and a job per channel they chose. Push needs a subscription (else mail goes
+// instead); an urgent notice always goes by mail, and by push too where there is a subscription.
 common::NotificationId Notify(db::WriteTx& tx, const Notice& notice, const common::Clock& clock);
+
+// When push did not reach a family member (no subscription left, or the last attempt failed): mail instead,
+// unless mail is already on its way.
+void FallBackToMail(db::WriteTx& tx, common::RecipientId recipient, const common::Clock& clock);
 
 // Quiet hours ("HH:MM" to "HH:MM", Japan time, may wrap midnight): the instant they end if `at` is inside them.
 std::optional<common::Instant> QuietUntil(common::Instant at, std::string_view start, std::string_view end);

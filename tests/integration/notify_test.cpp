@@ -317,7 +317,7 @@ TEST_P(Notifications, StaffSeeEachRecipientsStateAndSendAgainToThoseItDidNotReac
     {
         // A worker without a mail server: both attempts fail, the mother's for the last time.
         jobs::Runner runner(database(), clock_, "no-mail");
-        notify::RegisterDelivery(runner, database(), nullptr, *catalogue_, {config_.public_url, config_.secret},
+        notify::RegisterDelivery(runner, database(), nullptr, *catalogue_, {config_.public_url, config_.secret}, {},
                                  clock_);
         EXPECT_EQ(runner.RunDue(), 2);
     }

@@ -187,7 +187,9 @@ const std::set<std::string> kFamilyRoutes = {"GET /register",
                                              "GET /family/inbox",
                                              "GET /family/inbox/{id}",
                                              "GET /family/settings",
-                                             "POST /family/settings"};
+                                             "POST /family/settings",
+                                             "POST /family/push/subscribe",
+                                             "POST /family/push/unsubscribe"};
 
 // The kiosk's own routes: its page and pairing (by a code), and the scan API (by its credential).
 const std::set<std::string> kKioskRoutes = {"GET /kiosk", "POST /kiosk/pair", "POST /api/v1/kiosk/scans"};
@@ -479,6 +481,14 @@ const std::vector<FamilyCase>& FamilyTable() {
           {"quiet_end", "07:00"},
           {"language", "ja"}},
          {{O, O}, {O, O}}},
+        // Push subscriptions are one's own (a bad endpoint is refused for anyone signed in)
+        {"POST",
+         "/family/push/subscribe",
+         {{"endpoint", "https://push.example.net/matrix"},
+          {"p256dh", "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4"},
+          {"auth", "BTBZMqHH6r4Tts7J_aSIgg"}},
+         {{O, O}, {O, O}}},
+        {"POST", "/family/push/unsubscribe", {{"endpoint", "https://push.example.net/matrix"}}, {{O, O}, {O, O}}},
     };
     return cases;
 }

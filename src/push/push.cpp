@@ -1,0 +1,152 @@
+#include "push/push.hpp"
+
+#include <curl/curl.h>
+
+#include <charconv>
+
+#include "common/dates.hpp"
+
+namespace push {
+
+KeyPair EnsureVapidKey(db::Database& db, const common::Clock& clock) {
+    return db.Write([&](db::WriteTx& tx) {
+        auto made = GenerateKeyPair();
+        // Two nodes starting together: the first insert wins and both read it back.
+        tx.Exec(
+            "INSERT INTO server_key (name, private_key, public_key, created_at) VALUES ('vapid', ?, ?, ?) ON CONFLICT "
+            "(name) DO NOTHING",
+            Base64UrlEncode(made.private_key), Base64UrlEncode(made.public_key), common::FormatInstant(clock.Now()));
+        auto r = tx.QueryOne("SELECT private_key, public_key FROM server_key WHERE name = 'vapid'");
+        auto priv = Base64UrlDecode(r.Text(0));
+        auto pub = Base64UrlDecode(r.Text(1));
+        if (!priv || !pub) throw std::runtime_error("the stored VAPID key is not base64url");
+        return KeyPair{*priv, *pub};
+    });
+}
+
+namespace {
+
+bool EndpointAllowed(const std::string& endpoint, bool insecure_loopback) {
+    if (endpoint.size() > 1024) return false;
+    for (char c : endpoint) {
+        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
+    }
+    if (endpoint.starts_with("https://") && endpoint.size() > 8 && endpoint[8] != '/') return true;
+    return insecure_loopback && endpoint.starts_with("http://127.0.0.1:");
+}
+
+bool KeysUsable(const std::string& p256dh, const std::string& auth) {
+    auto key = Base64UrlDecode(p256dh);
+    auto secret = Base64UrlDecode(auth);
+    if (!key || !secret || key->size() != 65 || secret->size() != 16) return false;
+    try {
+        Encrypt("", *key, *secret);  // a point on the curve, or this throws
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+}  // namespace
+
+std::optional<SubscribeProblem> Subscribe(db::WriteTx& tx, common::AccountId account, const std::string& endpoint,
+                                          const std::string& p256dh, const std::string& auth, bool insecure_loopback,
+                                          const common::Clock& clock) {
+    if (!EndpointAllowed(endpoint, insecure_loopback)) return SubscribeProblem::kEndpoint;
+    if (!KeysUsable(p256dh, auth)) return SubscribeProblem::kKeys;
+    tx.Exec(
+        "INSERT INTO push_subscription (account_id, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?) ON "
+        "CONFLICT (endpoint) DO UPDATE SET account_id = excluded.account_id, p256dh = excluded.p256dh, auth = "
+        "excluded.auth, created_at = excluded.created_at",
+        account, endpoint, p256dh, auth, common::FormatInstant(clock.Now()));
+    return std::nullopt;
+}
+
+bool Unsubscribe(db::WriteTx& tx, common::AccountId account, const std::string& endpoint) {
+    return tx.Exec("DELETE FROM push_subscription WHERE account_id = ? AND endpoint = ?", account, endpoint) > 0;
+}
+
+std::vector<Subscription> SubscriptionsOf(db::ReadTx& tx, common::AccountId account) {
+    std::vector<Subscription> out;
+    for (const auto& r : tx.Query("SELECT id, endpoint, p256dh, auth FROM push_subscription WHERE account_id = ? "
+                                  "ORDER BY id",
+                                  account)) {
+        out.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3)});
+    }
+    return out;
+}
+
+bool HasSubscription(db::ReadTx& tx, common::AccountId account) {
+    return tx.QueryOptional("SELECT 1 FROM push_subscription WHERE account_id = ? LIMIT 1", account).has_value();
+}
+
+namespace {
+
+std::size_t Discard(char*, std::size_t size, std::size_t n, void*) { return size * n; }
+
+std::size_t HeaderLine(char* data, std::size_t size, std::size_t n, void* user) {
+    auto* out = static_cast<std::optional<std::chrono::seconds>*>(user);
+    std::string_view line(data, size * n);
+    constexpr std::string_view name = "retry-after:";
+    if (line.size() > name.size()) {
+        std::string lower(line.substr(0, name.size()));
+        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (lower == name) {
+            auto value = line.substr(name.size());
+            while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+            long seconds = 0;
+            auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+            // Seconds only; an HTTP date is rare from push services and then the backoff applies.
+            if (ec == std::errc() && seconds >= 0) *out = std::chrono::seconds(std::min<long>(seconds, 86400));
+        }
+    }
+    return size * n;
+}
+
+class CurlClient final : public Client {
+ public:
+    explicit CurlClient(std::chrono::milliseconds timeout) : timeout_(timeout) {}
+    Response Post(const std::string& endpoint, const std::vector<std::string>& headers,
+                  const std::string& body) override {
+        Response out;
+        std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+        if (!curl) {
+            out.error = "curl_easy_init failed";
+            return out;
+        }
+        curl_slist* list = nullptr;
+        for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+        std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> owned(list, &curl_slist_free_all);
+        curl_easy_setopt(curl.get(), CURLOPT_URL, endpoint.c_str());
+        curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "https,http");
+        curl_easy_setopt(curl.get(), CURLOPT_POST, 1L);
+        curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, body.data());
+        curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+        curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, list);
+        curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_.count()));
+        curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, &Discard);
+        curl_easy_setopt(curl.get(), CURLOPT_HEADERFUNCTION, &HeaderLine);
+        curl_easy_setopt(curl.get(), CURLOPT_HEADERDATA, &out.retry_after);
+        auto rc = curl_easy_perform(curl.get());
+        if (rc != CURLE_OK) {
+            out.error = curl_easy_strerror(rc);
+            return out;
+        }
+        long status = 0;
+        curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
+        out.status = static_cast<int>(status);
+        return out;
+    }
+
+ private:
+    std::chrono::milliseconds timeout_;
+};
+
+}  // namespace
+
+std::unique_ptr<Client> MakeCurlClient(std::chrono::milliseconds timeout) {
+    return std::make_unique<CurlClient>(timeout);
+}
+
+}  // namespace push

@@ -1,0 +1,50 @@
+#pragma once
+// Web Push delivery: the server's VAPID key, family members' subscriptions, and the HTTP client that hands an
+// encrypted message to a push service (libcurl, with a time limit).
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/ids.hpp"
+#include "db/database.hpp"
+#include "push/webpush.hpp"
+
+namespace push {
+
+// The VAPID key pair: made by the first node to start and kept in the database, so every node signs alike and
+// subscriptions survive restarts.
+KeyPair EnsureVapidKey(db::Database& db, const common::Clock& clock);
+
+struct Subscription {
+    std::int64_t id = 0;
+    std::string endpoint;
+    std::string p256dh, auth;  // base64url, as the browser gives them
+};
+enum class SubscribeProblem { kEndpoint, kKeys };
+// Records the browser's subscription for the account (the same endpoint again is updated; an endpoint another
+// account registered moves to this one: one browser, whoever signed in last). Endpoints are https:// URLs (plain
+// http on 127.0.0.1 only when `insecure_loopback`, for tests).
+std::optional<SubscribeProblem> Subscribe(db::WriteTx& tx, common::AccountId account, const std::string& endpoint,
+                                          const std::string& p256dh, const std::string& auth, bool insecure_loopback,
+                                          const common::Clock& clock);
+bool Unsubscribe(db::WriteTx& tx, common::AccountId account, const std::string& endpoint);
+std::vector<Subscription> SubscriptionsOf(db::ReadTx& tx, common::AccountId account);
+bool HasSubscription(db::ReadTx& tx, common::AccountId account);
+
+struct Response {
+    int status = 0;  // 0: no answer (refused, timed out)
+    std::optional<std::chrono::seconds> retry_after;
+    std::string error;  // never the endpoint
+};
+class Client {
+ public:
+    virtual ~Client() = default;
+    virtual Response Post(const std::string& endpoint, const std::vector<std::string>& headers,
+                          const std::string& body) = 0;
+};
+std::unique_ptr<Client> MakeCurlClient(std::chrono::milliseconds timeout);
+
+}  // namespace push
