@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -68,18 +69,23 @@ Environment:
   TADAIMA_MAIL_DIR        without a mail server: write each mail as a .eml file here (demo)
   TADAIMA_ADDRESS_FAILURE_LIMIT  failed sign-ins per address in 10 minutes before it is held back (default 30)
   TADAIMA_CODE_FAILURE_LIMIT     wrong registration codes per address in an hour (default 10)
-  TADAIMA_WORKERS         request worker threads (default 8)
+  TADAIMA_VAPID_SUBJECT   contact the push services see (default mailto:<TADAIMA_MAIL_FROM's address>)
+  TADAIMA_PUSH_TIMEOUT_MS wait for a push service's answer (default 10000)
+  TADAIMA_NODE_ID         this node's name among nodes sharing a database (default host:port)
+  TADAIMA_WORKERS         request worker threads (default 32)
   TADAIMA_DB_POOL         database connections (default 8)
   TADAIMA_MAX_BODY_BYTES  largest request body accepted (default 1048576)
   TADAIMA_MAX_CONNECTIONS open connections accepted at once (default 2048)
   TADAIMA_LOG_LEVEL       debug, info, warn or error (default info)
 )";
 
-// Unique per process, so a job claimed by a process that died is recognisable in the table.
-std::string JobWorkerId() {
+// This node's name among the app nodes sharing the job table: TADAIMA_NODE_ID, else host and port (two servers on
+// one host listen on different ports). Its job worker is "<node>:<pid>".
+std::string NodeId(const Config& config) {
+    if (const char* id = std::getenv("TADAIMA_NODE_ID"); id && *id) return id;
     char host[256] = {};
     gethostname(host, sizeof host - 1);
-    return std::string(host) + ":" + std::to_string(getpid());
+    return std::string(host) + ":" + std::to_string(config.listen_port);
 }
 
 std::unique_ptr<db::Database> OpenDatabase(const Config& config) {
@@ -111,7 +117,13 @@ int Serve(Config config) {
     web::Templates templates;
     web::Assets assets;
     Metrics metrics;
-    jobs::Runner runner(*database, clock, JobWorkerId());
+    const std::string node = NodeId(config);
+    const std::string worker = node + ":" + std::to_string(getpid());
+    // What this node was sending when it was last stopped hard goes out again now (with the same Message-ID).
+    if (int released = jobs::ReleaseFromEarlierRuns(*database, node, worker); released > 0) {
+        common::LogInfo("jobs released from an earlier run", {{"jobs", released}});
+    }
+    jobs::Runner runner(*database, clock, worker);
     Services services{*database, clock, catalogue, templates, assets, config, metrics, {}, {}};
     services.jobs = &runner;
     attendance::LiveFeed live;

@@ -92,6 +92,16 @@ void Fail(db::Database& db, const Job& job, const std::string& worker, const std
     });
 }
 
+int ReleaseFromEarlierRuns(db::Database& db, const std::string& node, const std::string& worker) {
+    const std::string prefix = node + ":";
+    return static_cast<int>(db.Write([&](db::WriteTx& tx) {
+        return tx.Exec(
+            "UPDATE job SET state = 'queued', claimed_until = NULL WHERE state = 'running' AND SUBSTR(claimed_by, 1, "
+            "?) = ? AND claimed_by <> ?",
+            static_cast<int>(prefix.size()), prefix, worker);
+    }));
+}
+
 JobCounts CountJobs(db::ReadTx& tx) {
     JobCounts c;
     for (const auto& r : tx.Query("SELECT state, COUNT(*) FROM job GROUP BY state")) {

@@ -74,6 +74,10 @@ void Fail(db::Database& db, const Job& job, const std::string& worker, const std
           const common::Clock& clock, const Finish& on_dead = {},
           std::optional<std::chrono::seconds> at_least = std::nullopt);
 
+// Jobs that a previous run of this node was running when it died (workers are named "<node>:<pid>"): queued
+// again at once instead of after their lease. Returns how many.
+int ReleaseFromEarlierRuns(db::Database& db, const std::string& node, const std::string& worker);
+
 struct JobCounts {
     std::int64_t queued = 0, running = 0, done = 0, dead = 0;
 };

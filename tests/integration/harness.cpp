@@ -2,12 +2,16 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sodium.h>
+#include <spawn.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "app/job_handlers.hpp"
 #include "families/mails.hpp"
@@ -25,6 +29,8 @@
 #include "auth/totp.hpp"
 #include "db/migrate.hpp"
 #include "demo/seed.hpp"
+
+extern char** environ;
 
 namespace testing_support {
 namespace fs = std::filesystem;
@@ -145,6 +151,48 @@ bool Accepts(int port) {
     bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     close(fd);
     return ok;
+}
+
+SmtpServer::SmtpServer(std::filesystem::path maildir) : maildir_(std::move(maildir)) {
+    for (const char* sub : {"cur", "new", "tmp"}) std::filesystem::create_directories(maildir_ / sub);
+    std::mt19937 rng(static_cast<unsigned>(getpid()) ^ static_cast<unsigned>(std::random_device{}()));
+    port_ = 20000 + static_cast<int>(rng() % 12000);
+}
+
+SmtpServer::~SmtpServer() { Stop(); }
+
+void SmtpServer::Start() {
+    std::string listen = "127.0.0.1:" + std::to_string(port_);
+    std::string dir = maildir_.string();
+    const char* argv[] = {"/usr/bin/python3",          "-m",        "aiosmtpd", "-n", "-l", listen.c_str(), "-c",
+                          "aiosmtpd.handlers.Mailbox", dir.c_str(), nullptr};
+    pid_t pid = 0;
+    ASSERT_EQ(posix_spawn(&pid, argv[0], nullptr, nullptr, const_cast<char**>(argv), environ), 0);
+    pid_ = pid;
+    // Bounded: ready when it accepts connections, or the test fails.
+    for (int i = 0; i < 400 && !Accepts(port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    ASSERT_TRUE(Accepts(port_)) << "aiosmtpd did not start";
+}
+
+void SmtpServer::Stop() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = 0;
+}
+
+std::string SmtpServer::Url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+
+std::vector<Mail> SmtpServer::Received() const {
+    std::vector<Mail> out;
+    for (const auto& e : std::filesystem::directory_iterator(maildir_ / "new")) {
+        std::ifstream in(e.path(), std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        out.push_back(ParseMail(ss.str()));
+    }
+    return out;
 }
 
 std::string KindName(const ::testing::TestParamInfo<db::Kind>& info) {

@@ -50,6 +50,23 @@ struct Mail {
 };
 Mail ParseMail(const std::string& raw);
 
+// aiosmtpd (Debian's python3-aiosmtpd, started with /usr/bin/python3) on a loopback port, delivering into a
+// Maildir; stopped and started again by outage tests.
+class SmtpServer {
+ public:
+    explicit SmtpServer(std::filesystem::path maildir);
+    ~SmtpServer();
+    void Start();
+    void Stop();
+    std::string Url() const;
+    std::vector<Mail> Received() const;
+
+ private:
+    std::filesystem::path maildir_;
+    int port_ = 0;
+    int pid_ = 0;
+};
+
 // A fresh, migrated database of the given kind, with a fixed clock at 2026-11-22 10:00 Tokyo.
 class DbTest : public ::testing::TestWithParam<db::Kind> {
  protected:

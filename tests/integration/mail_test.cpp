@@ -27,50 +27,7 @@ namespace fs = std::filesystem;
 using testing_support::Accepts;
 using testing_support::DbTest;
 using testing_support::Mail;
-
-// aiosmtpd on a loopback port, delivering into a Maildir.
-class SmtpServer {
- public:
-    explicit SmtpServer(fs::path maildir) : maildir_(std::move(maildir)) {
-        for (const char* sub : {"cur", "new", "tmp"}) fs::create_directories(maildir_ / sub);
-        std::mt19937 rng(static_cast<unsigned>(getpid()) ^ static_cast<unsigned>(std::random_device{}()));
-        port_ = 20000 + static_cast<int>(rng() % 12000);
-    }
-    ~SmtpServer() { Stop(); }
-    void Start() {
-        std::string listen = "127.0.0.1:" + std::to_string(port_);
-        std::string dir = maildir_.string();
-        const char* argv[] = {"/usr/bin/python3",          "-m",        "aiosmtpd", "-n", "-l", listen.c_str(), "-c",
-                              "aiosmtpd.handlers.Mailbox", dir.c_str(), nullptr};
-        ASSERT_EQ(posix_spawn(&pid_, argv[0], nullptr, nullptr, const_cast<char**>(argv), environ), 0);
-        // Bounded: ready when it accepts connections, or the test fails.
-        for (int i = 0; i < 400 && !Accepts(port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
-        ASSERT_TRUE(Accepts(port_)) << "aiosmtpd did not start";
-    }
-    void Stop() {
-        if (pid_ <= 0) return;
-        kill(pid_, SIGTERM);
-        int status = 0;
-        waitpid(pid_, &status, 0);
-        pid_ = 0;
-    }
-    std::string Url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
-    std::vector<Mail> Received() const {
-        std::vector<Mail> out;
-        for (const auto& e : fs::directory_iterator(maildir_ / "new")) {
-            std::ifstream in(e.path(), std::ios::binary);
-            std::stringstream ss;
-            ss << in.rdbuf();
-            out.push_back(testing_support::ParseMail(ss.str()));
-        }
-        return out;
-    }
-
- private:
-    fs::path maildir_;
-    int port_ = 0;
-    pid_t pid_ = 0;
-};
+using testing_support::SmtpServer;
 
 class SmtpMail : public DbTest {};
 

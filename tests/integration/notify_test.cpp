@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "app/job_handlers.hpp"
 #include "attendance/attendance.hpp"
 #include "attendance/cards.hpp"
 #include "attendance/kiosks.hpp"
@@ -13,6 +14,7 @@
 #include "families/families.hpp"
 #include "harness.hpp"
 #include "jobs/jobs.hpp"
+#include "mail/mail.hpp"
 #include "notify/deliver.hpp"
 #include "notify/notify.hpp"
 #include "plans/plans.hpp"
@@ -349,6 +351,40 @@ TEST_P(Notifications, StaffSeeEachRecipientsStateAndSendAgainToThoseItDidNotReac
     EXPECT_EQ(Get("/notices/" + notice).body.find(R"(data-qa="resend")"), std::string::npos);
     EXPECT_EQ(Post("/notices/" + notice + "/resend", {}).location, "/notices/" + notice + "?notice=nothing_to_resend");
     EXPECT_EQ(RunJobs(), 0);
+}
+
+// The mail server down while a thousand notifications come due, and kiosks scanning all the while: every scan
+// is recorded, and once the server is back every notification is mailed, none twice.
+TEST_P(Notifications, AMailOutageWithAThousandNoticesDueLosesNoneSendsNoneTwiceAndScansGoOn) {
+    testing_support::SmtpServer smtp(dir_ / "maildir");
+    auto transport = mail::MakeTransport({smtp.Url(), false, "", "tadaima <noreply@tadaima.test>"}, clock_);
+    jobs::Runner runner(database(), clock_, "outage");
+    app::RegisterJobHandlers(runner, database(), transport.get(), *catalogue_, config_, clock_, &live_);
+    const auto first = clock_.Now() - std::chrono::hours(9);
+    int scan = 0;
+    auto scans = [&](int n) {
+        for (int i = 0; i < n; ++i, ++scan) {
+            EXPECT_EQ(Scan("outage-" + std::to_string(scan), first + std::chrono::seconds(61) * scan).status, 201);
+        }
+    };
+    scans(250);
+    EXPECT_EQ(runner.RunDue(), 500) << "every attempt fails: nobody listens";
+    scans(250);  // the outage goes on; scans do not wait for mail
+    EXPECT_EQ(runner.RunDue(), 500);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM attendance_event WHERE kiosk_id = " + kiosk_.id.ToString()), 500);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM notification_recipient WHERE email_state = 'queued'"), 1000);
+    smtp.Start();
+    clock_.Advance(jobs::Backoff(1));
+    EXPECT_EQ(runner.RunDue(), 1000);
+    auto got = smtp.Received();
+    std::set<std::string> ids;
+    for (const auto& m : got) ids.insert(m.message_id);
+    EXPECT_EQ(got.size(), 1000u);
+    EXPECT_EQ(ids.size(), 1000u) << "none twice";
+    EXPECT_EQ(One("SELECT COUNT(*) FROM notification_recipient WHERE email_state = 'sent'"), 1000);
+    clock_.Advance(std::chrono::hours(2));
+    EXPECT_EQ(runner.RunDue(), 0);
+    EXPECT_EQ(smtp.Received().size(), 1000u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, Notifications, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
