@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
 #include <charconv>
 
 #include "common/dates.hpp"
@@ -31,8 +32,17 @@ bool EndpointAllowed(const std::string& endpoint, bool insecure_loopback) {
     for (char c : endpoint) {
         if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
     }
-    if (endpoint.starts_with("https://") && endpoint.size() > 8 && endpoint[8] != '/') return true;
-    return insecure_loopback && endpoint.starts_with("http://127.0.0.1:");
+    if (insecure_loopback && endpoint.starts_with("http://127.0.0.1:")) return true;
+    if (!endpoint.starts_with("https://")) return false;
+    // Push services have DNS names: an address literal or a local name is someone aiming the server inward.
+    std::string host = endpoint.substr(8, endpoint.find_first_of("/:?#", 8) - 8);
+    for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (host.empty() || host.front() == '[' || host.find('@') != std::string::npos) return false;
+    if (host.find_first_not_of("0123456789.") == std::string::npos) return false;
+    for (std::string_view local : {".localhost", ".local", ".internal", ".lan", ".home.arpa"}) {
+        if (host.ends_with(local)) return false;
+    }
+    return host != "localhost" && host.find('.') != std::string::npos;
 }
 
 bool KeysUsable(const std::string& p256dh, const std::string& auth) {

@@ -271,9 +271,13 @@ TEST_P(Push, TheAppSubscribesOverHttpsOnlyWithUsableKeysAndUnsubscribes) {
     EXPECT_NE(settings.body.find("data-vapid-key=\"" + Text("SELECT public_key FROM server_key")), std::string::npos);
     std::string p256dh = push::Base64UrlEncode(ua_.public_key), auth = push::Base64UrlEncode(auth_);
     config_.push_insecure_endpoints = false;
-    auto bad = Post("/family/push/subscribe", {{"endpoint", "http://10.0.0.1/x"}, {"p256dh", p256dh}, {"auth", auth}});
-    EXPECT_EQ(bad.status, 422);
-    EXPECT_NE(bad.body.find("push address was not accepted"), std::string::npos) << bad.body;
+    for (const char* inward : {"http://10.0.0.1/x", "https://10.0.0.1/x", "https://[::1]/x", "https://localhost/x",
+                               "https://printer.local/x", "https://user@push.example.net/x", "ftp://push.example.net/x",
+                               "http://127.0.0.1:9/x"}) {
+        auto bad = Post("/family/push/subscribe", {{"endpoint", inward}, {"p256dh", p256dh}, {"auth", auth}});
+        EXPECT_EQ(bad.status, 422) << inward;
+        EXPECT_NE(bad.body.find("push address was not accepted"), std::string::npos) << bad.body;
+    }
     auto keys = Post("/family/push/subscribe",
                      {{"endpoint", "https://push.example.net/a"}, {"p256dh", "BAAA"}, {"auth", auth}});
     EXPECT_EQ(keys.status, 422);
