@@ -2,6 +2,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <variant>
+
 #include "common/dates.hpp"
 #include "common/log.hpp"
 #include "notify/notify.hpp"
@@ -56,6 +58,20 @@ std::optional<Copy> LoadCopy(db::Database& db, const web::Catalogue& catalogue, 
     });
 }
 
+// The job's recipient and their copy; or, when they may no longer see it, what records that nothing was sent.
+std::variant<Copy, jobs::Finish> Begin(db::Database& db, const web::Catalogue& catalogue, const jobs::Job& job,
+                                       Channel channel, const common::Clock& clock) {
+    const auto id = RecipientOf(job);
+    if (!id) throw jobs::PermanentError("payload lacks a recipient");
+    auto copy = LoadCopy(db, catalogue, *id);
+    if (!copy) throw jobs::PermanentError("no such recipient");
+    if (!copy->may_see) {
+        return jobs::Finish(
+            [id, channel, &clock](db::WriteTx& tx) { SetState(tx, *id, channel, "withdrawn", clock.Now()); });
+    }
+    return std::move(*copy);
+}
+
 // A push service keeps one pending message per topic: a child's newer entry or exit replaces an older one the
 // phone has not fetched yet.
 std::string TopicHeader(const Stored& n) {
@@ -71,13 +87,10 @@ void RegisterDelivery(jobs::Runner& runner, db::Database& db, mail::Transport* t
     runner.RegisterTracked(
         std::string(kEmailJob),
         [=, &db, &catalogue, &clock](const jobs::Job& job) -> jobs::Finish {
+            auto begun = Begin(db, catalogue, job, Channel::kEmail, clock);
+            if (auto* withdrawn = std::get_if<jobs::Finish>(&begun)) return std::move(*withdrawn);
+            const auto* copy = &std::get<Copy>(begun);
             const auto id = RecipientOf(job);
-            if (!id) throw jobs::PermanentError("payload lacks a recipient");
-            auto copy = LoadCopy(db, catalogue, *id);
-            if (!copy) throw jobs::PermanentError("no such recipient");
-            if (!copy->may_see) {
-                return [id, &clock](db::WriteTx& tx) { SetState(tx, *id, Channel::kEmail, "withdrawn", clock.Now()); };
-            }
             const auto& lang = copy->lang;
             std::string body = families::Fill(catalogue.Get(lang, "nt_mail_greeting"), {{"name", copy->name}}) +
                                "\n\n" + copy->text.body + "\n\n" +
@@ -95,13 +108,10 @@ void RegisterDelivery(jobs::Runner& runner, db::Database& db, mail::Transport* t
     runner.RegisterTracked(
         std::string(kPushJob),
         [=, &db, &catalogue, &clock](const jobs::Job& job) -> jobs::Finish {
+            auto begun = Begin(db, catalogue, job, Channel::kPush, clock);
+            if (auto* withdrawn = std::get_if<jobs::Finish>(&begun)) return std::move(*withdrawn);
+            const auto* copy = &std::get<Copy>(begun);
             const auto id = RecipientOf(job);
-            if (!id) throw jobs::PermanentError("payload lacks a recipient");
-            auto copy = LoadCopy(db, catalogue, *id);
-            if (!copy) throw jobs::PermanentError("no such recipient");
-            if (!copy->may_see) {
-                return [id, &clock](db::WriteTx& tx) { SetState(tx, *id, Channel::kPush, "withdrawn", clock.Now()); };
-            }
             auto subscriptions = db.Read([&](db::ReadTx& tx) { return push::SubscriptionsOf(tx, copy->account); });
             auto give_up = [id, &clock](std::vector<std::int64_t> gone) {
                 return [id, gone, &clock](db::WriteTx& tx) {
