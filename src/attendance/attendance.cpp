@@ -161,8 +161,7 @@ std::variant<ScanResult, CheckedScan> CheckScan(db::ReadTx& tx, std::string_view
         out.status = ScanStatus::kCardRevoked;
         return out;
     }
-    // PostgreSQL answers EXISTS as "t"/"f", SQLite as 1/0.
-    bool placed = card->Text(7) == "1" || card->Text(7) == "t";
+    bool placed = card->Bool(7);
     if (!card->IsNull(6) || !placed) {
         out.status = ScanStatus::kOtherSite;
         return out;
@@ -195,7 +194,7 @@ std::optional<ScanResult> RecordCheckedScan(db::WriteTx& tx, const CheckedScan& 
         "SELECT (SELECT revoked_at FROM kiosk WHERE id = ?) IS NULL AND (SELECT revoked_at FROM card WHERE id = ?) "
         "IS NULL",
         kiosk.id, checked.card);
-    if (usable.Text(0) != "1" && usable.Text(0) != "t") return std::nullopt;
+    if (!usable.Bool(0)) return std::nullopt;
 
     std::string at = common::FormatInstant(scan.scanned_at);
     auto last = LastMarkBefore(tx, out.child, out.facility_date, at);

@@ -33,6 +33,13 @@ std::optional<std::int64_t> Row::OptInt(std::size_t i) const {
     return Int(i);
 }
 
+bool Row::Bool(std::size_t i) const {
+    const std::string& s = Text(i);
+    if (s == "1" || s == "t" || s == "true") return true;
+    if (s == "0" || s == "f" || s == "false") return false;
+    throw std::logic_error("Row::Bool: column " + std::to_string(i) + " is not a truth value");
+}
+
 std::unique_ptr<Database> Database::Open(const Options& options) {
     if (options.url.starts_with("postgresql://") || options.url.starts_with("postgres://")) {
         return OpenPostgresql(options);

@@ -67,6 +67,8 @@ class Row {
     std::optional<std::string> OptText(std::size_t i) const { return cols_.at(i); }
     std::int64_t Int(std::size_t i) const;  // throws on NULL or non-integer
     std::optional<std::int64_t> OptInt(std::size_t i) const;
+    // A truth value as either database answers it (SQLite 1/0, PostgreSQL t/f for a boolean expression).
+    bool Bool(std::size_t i) const;
     template <class IdT>
     IdT Id(std::size_t i) const {
         return IdT(Int(i));

@@ -57,7 +57,7 @@ std::map<common::ChildId, ChildOutlook> SiteOutlook(db::ReadTx& tx, common::Site
         StoredPlan p;
         p.date = day;
         p.site = site;
-        p.plan.attending = r.Text(1) == "1";
+        p.plan.attending = r.Bool(1);
         if (auto t = r.OptText(2)) p.plan.leave_minutes = common::ParseTimeOfDay(*t);
         p.plan.way_home = ParseWayHome(r.Text(3)).value_or(WayHome::kAlone);
         if (auto id = r.OptInt(4)) p.pickup_person = common::PickupPersonId(*id);

@@ -23,8 +23,6 @@ std::optional<std::string> OptTime(const std::optional<int>& minutes) {
     return common::FormatTimeOfDay(*minutes);
 }
 
-bool Truthy(const std::string& v) { return v == "1" || v == "t"; }
-
 std::string_view ContactKindName(ContactKind k) {
     switch (k) {
         case ContactKind::kAbsence:
@@ -261,7 +259,7 @@ PlanResult SetPlans(db::WriteTx& tx, common::AccountId account, common::ChildId 
             "SELECT attending, leave_time, way_home, pickup_person_id, absence_reason, note FROM attendance_plan "
             "WHERE child_id = ? AND plan_date = ?",
             child, day.date);
-        bool same = before && Truthy(before->Text(0)) == input.attending && before->OptText(1) == leave_time &&
+        bool same = before && before->Bool(0) == input.attending && before->OptText(1) == leave_time &&
                     before->Text(2) == (pickup ? "pickup" : "alone") &&
                     before->OptInt(3) == (pickup ? std::optional(input.pickup_person->value) : std::nullopt) &&
                     before->OptText(4) == reason && before->Text(5) == input.note;
@@ -305,7 +303,7 @@ std::vector<StoredPlan> PlansOfChild(db::ReadTx& tx, common::ChildId child, cons
         StoredPlan p;
         p.date = r.Text(0);
         p.site = r.Id<common::SiteId>(1);
-        p.plan.attending = Truthy(r.Text(2));
+        p.plan.attending = r.Bool(2);
         p.plan.leave_minutes = OptMinutes(r.OptText(3));
         p.plan.way_home = ParseWayHome(r.Text(4)).value_or(WayHome::kAlone);
         if (auto id = r.OptInt(5)) p.pickup_person = common::PickupPersonId(*id);
@@ -333,13 +331,13 @@ Contact ContactFromRow(const db::Row& r) {
     c.child_name = r.Text(2);
     c.date = r.Text(3);
     c.kind = r.Text(4);
-    c.attending = Truthy(r.Text(5));
+    c.attending = r.Bool(5);
     c.leave_minutes = OptMinutes(r.OptText(6));
     c.way_home = ParseWayHome(r.Text(7)).value_or(WayHome::kAlone);
     c.pickup_name = r.Text(8);
     c.absence_reason = r.OptText(9);
     c.note = r.Text(10);
-    c.after_deadline = Truthy(r.Text(11));
+    c.after_deadline = r.Bool(11);
     c.account_name = r.Text(12);
     c.created_at = common::CanonicalInstant(r.Text(13));
     if (auto at = r.OptText(14)) c.confirmed_at = common::CanonicalInstant(*at);
