@@ -21,6 +21,11 @@ const auth::Actor& Ctx::Require(auth::Action action, std::optional<common::SiteI
     return a;
 }
 
+const auth::Actor& Ctx::RequireAtSite(auth::Action action, common::SiteId site) const {
+    if (!auth::Can(RequireActor(), auth::Action::kSiteView, site)) throw http::NotFound();
+    return Require(action, site);
+}
+
 const auth::GuardianActor& Ctx::RequireGuardian() const {
     if (!guardian) throw http::Unauthorized();
     return *guardian;

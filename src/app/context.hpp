@@ -66,6 +66,8 @@ class Ctx {
     const auth::Actor& RequireActor() const;
     // Forbidden unless the actor may do the action (at the site, if given). Denials are audited centrally.
     const auth::Actor& Require(auth::Action action, std::optional<common::SiteId> site = std::nullopt) const;
+    // A site the actor may see (else 404: another site's things are not there for them) and act on (else 403).
+    const auth::Actor& RequireAtSite(auth::Action action, common::SiteId site) const;
     const std::string& T(std::string_view key) const { return svc.catalogue.Get(lang, key); }
     // An audit event with actor, role, address and request id filled in.
     auth::AuditEvent Audit(std::string action, std::string target_kind, std::optional<std::int64_t> target_id,

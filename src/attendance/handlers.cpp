@@ -66,13 +66,6 @@ void Publish(const Ctx& ctx, common::SiteId site, common::ChildId child, const s
     live->Publish(site, date, StateEvent(child, day, event_id));
 }
 
-// A site the actor may see (else 404) and act on (else 403).
-void RequireAtSite(const Ctx& ctx, common::SiteId site, Action action) {
-    const auto& actor = ctx.RequireActor();
-    if (!auth::Can(actor, Action::kSiteView, site)) throw http::NotFound();
-    ctx.Require(action, site);
-}
-
 std::string StateLabel(const Ctx& ctx, const DayState& d) {
     switch (d.state) {
         case State::kIn:
@@ -248,7 +241,7 @@ http::Response Handlers::Scan(Ctx& ctx) const {
 
 http::Response Handlers::Kiosks(Ctx& ctx) const {
     auto site_id = app::SiteIdParam(ctx);
-    RequireAtSite(ctx, site_id, Action::kKioskManage);
+    ctx.RequireAtSite(Action::kKioskManage, site_id);
     auto [site, kiosks] = ctx.svc.db.Read([&](db::ReadTx& tx) {
         auto site = sites::GetSite(tx, site_id);
         if (!site) throw http::NotFound();
@@ -277,7 +270,7 @@ http::Response Handlers::Kiosks(Ctx& ctx) const {
 
 http::Response Handlers::CreatePairing(Ctx& ctx) const {
     auto site_id = app::SiteIdParam(ctx);
-    RequireAtSite(ctx, site_id, Action::kKioskManage);
+    ctx.RequireAtSite(Action::kKioskManage, site_id);
     app::FormErrors errors;
     std::string name = app::TextField(ctx.form, "name", errors, true, 50);
     if (!errors.empty()) throw http::HttpError(422, "error_kiosk_name");
@@ -312,7 +305,7 @@ http::Response Handlers::RevokeKiosk(Ctx& ctx) const {
 
 http::Response Handlers::SiteCards(Ctx& ctx) const {
     auto site_id = app::SiteIdParam(ctx);
-    RequireAtSite(ctx, site_id, Action::kCardIssue);
+    ctx.RequireAtSite(Action::kCardIssue, site_id);
     const auto& actor = *ctx.actor;
     auto today = common::TokyoDate(ctx.svc.clock.Now());
     auto faces = ctx.svc.db.Write([&](db::WriteTx& tx) {
@@ -370,7 +363,7 @@ http::Response Handlers::ReissueCard(Ctx& ctx) const {
 
 http::Response Handlers::Roster(Ctx& ctx) const {
     auto site_id = app::SiteIdParam(ctx);
-    RequireAtSite(ctx, site_id, Action::kAttendanceView);
+    ctx.RequireAtSite(Action::kAttendanceView, site_id);
     std::optional<common::GroupId> group;
     if (auto g = app::ParseId(ctx.req.query.GetOr("group"))) group = common::GroupId(*g);
     std::string today = Today(ctx);
@@ -502,7 +495,7 @@ http::Response Handlers::Roster(Ctx& ctx) const {
 
 http::Response Handlers::RosterEvents(Ctx& ctx) const {
     auto site_id = app::SiteIdParam(ctx);
-    RequireAtSite(ctx, site_id, Action::kAttendanceView);
+    ctx.RequireAtSite(Action::kAttendanceView, site_id);
     if (!ctx.svc.live) throw http::HttpError(503, "error_unavailable");
     std::int64_t after = 0;
     std::string last = ctx.req.Header("last-event-id");

@@ -552,10 +552,8 @@ http::Response Handlers::ChildLetter(Ctx& ctx) const {
 }
 
 http::Response Handlers::SiteLetters(Ctx& ctx) const {
-    const auto& actor = ctx.RequireActor();
     auto site_id = app::SiteIdParam(ctx);
-    if (!auth::Can(actor, auth::Action::kSiteView, site_id)) throw http::NotFound();
-    ctx.Require(auth::Action::kLetterIssue, site_id);
+    const auto& actor = ctx.RequireAtSite(auth::Action::kLetterIssue, site_id);
     int days = LetterDays(ctx);
     bool only_unregistered = ctx.form.GetOr("only_unregistered") == "1";
     auto today = common::TokyoDate(ctx.svc.clock.Now());

@@ -29,13 +29,6 @@ using kainjow::mustache::data;
 
 constexpr int kGrades = 6;
 
-// A site the actor may see (else 404) and manage (else 403).
-void RequireManager(const Ctx& ctx, common::SiteId site) {
-    const auto& actor = ctx.RequireActor();
-    if (!auth::Can(actor, Action::kSiteView, site)) throw http::NotFound();
-    ctx.Require(Action::kSiteEdit, site);
-}
-
 }  // namespace
 
 // ---- The site's schedule ---------------------------------------------------------------------------------------
@@ -106,13 +99,13 @@ http::Response Handlers::RenderSchedule(Ctx& ctx, common::SiteId site_id, const 
 
 http::Response Handlers::Schedule(Ctx& ctx) const {
     auto site = app::SiteIdParam(ctx);
-    RequireManager(ctx, site);
+    ctx.RequireAtSite(Action::kSiteEdit, site);
     return RenderSchedule(ctx, site, {}, false, 200);
 }
 
 http::Response Handlers::SaveSchedule(Ctx& ctx) const {
     auto site = app::SiteIdParam(ctx);
-    RequireManager(ctx, site);
+    ctx.RequireAtSite(Action::kSiteEdit, site);
     app::FormErrors errors;
     SiteRules rules;
     auto days = app::IntField(ctx.form, "deadline_days_before", errors, 0, 31);
@@ -155,7 +148,7 @@ http::Response Handlers::SaveSchedule(Ctx& ctx) const {
 
 http::Response Handlers::AddClosure(Ctx& ctx) const {
     auto site = app::SiteIdParam(ctx);
-    RequireManager(ctx, site);
+    ctx.RequireAtSite(Action::kSiteEdit, site);
     app::FormErrors errors;
     auto date = app::DateField(ctx.form, "date", errors, true);
     std::string reason = app::TextField(ctx.form, "reason", errors, false, 100);
@@ -171,7 +164,7 @@ http::Response Handlers::AddClosure(Ctx& ctx) const {
 
 http::Response Handlers::RemoveClosure(Ctx& ctx) const {
     auto site = app::SiteIdParam(ctx);
-    RequireManager(ctx, site);
+    ctx.RequireAtSite(Action::kSiteEdit, site);
     auto date = common::ParseDate(ctx.form.GetOr("date"));
     if (!date) throw http::HttpError(422, "error_date");
     bool removed = ctx.svc.db.Write([&](db::WriteTx& tx) {
