@@ -25,51 +25,34 @@ std::optional<common::RecipientId> RecipientOf(const jobs::Job& job) {
     return common::RecipientId(it->value().as_int64());
 }
 
-// One recipient's copy as a job needs it: who, in which language, whether they may still see it, and its words.
-struct Copy {
-    common::AccountId account;
-    std::string email, name, lang;
-    bool may_see = false;
-    Stored notification;
+// The copy with its words in the recipient's language (only when they may still see it).
+struct Written {
+    Copy copy;
     Text text;
 };
 
-std::optional<Copy> LoadCopy(db::Database& db, const web::Catalogue& catalogue, common::RecipientId id) {
-    return db.Read([&](db::ReadTx& tx) -> std::optional<Copy> {
-        auto r = tx.QueryOptional(
-            "SELECT r.notification_id, r.account_id, a.email, a.display_name, a.language, a.deactivated_at IS NULL AND "
-            "a.confirmed_at IS NOT NULL AND (n.child_id IS NULL OR EXISTS (SELECT 1 FROM guardian_account_child l "
-            "WHERE l.account_id = r.account_id AND l.child_id = n.child_id AND l.ended_at IS NULL)) FROM "
-            "notification_recipient r JOIN notification n ON n.id = r.notification_id JOIN guardian_account a ON a.id "
-            "= r.account_id WHERE r.id = ?",
-            id);
-        if (!r) return std::nullopt;
-        auto n = Load(tx, r->Id<common::NotificationId>(0));
-        if (!n) return std::nullopt;
-        Copy c{r->Id<common::AccountId>(1),
-               r->Text(2),
-               r->Text(3),
-               r->Text(4),
-               r->Text(5) == "1" || r->Text(5) == "t",
-               std::move(*n),
-               {}};
-        if (c.may_see) c.text = Render(tx, catalogue, c.lang, c.notification);
-        return c;
+std::optional<Written> LoadCopy(db::Database& db, const web::Catalogue& catalogue, common::RecipientId id) {
+    return db.Read([&](db::ReadTx& tx) -> std::optional<Written> {
+        auto copy = GetCopy(tx, id);
+        if (!copy) return std::nullopt;
+        Written w{std::move(*copy), {}};
+        if (w.copy.may_see) w.text = Render(tx, catalogue, w.copy.lang, w.copy.notification);
+        return w;
     });
 }
 
 // The job's recipient and their copy; or, when they may no longer see it, what records that nothing was sent.
-std::variant<Copy, jobs::Finish> Begin(db::Database& db, const web::Catalogue& catalogue, const jobs::Job& job,
-                                       Channel channel, const common::Clock& clock) {
+std::variant<Written, jobs::Finish> Begin(db::Database& db, const web::Catalogue& catalogue, const jobs::Job& job,
+                                          Channel channel, const common::Clock& clock) {
     const auto id = RecipientOf(job);
     if (!id) throw jobs::PermanentError("payload lacks a recipient");
-    auto copy = LoadCopy(db, catalogue, *id);
-    if (!copy) throw jobs::PermanentError("no such recipient");
-    if (!copy->may_see) {
+    auto written = LoadCopy(db, catalogue, *id);
+    if (!written) throw jobs::PermanentError("no such recipient");
+    if (!written->copy.may_see) {
         return jobs::Finish(
             [id, channel, &clock](db::WriteTx& tx) { SetState(tx, *id, channel, "withdrawn", clock.Now()); });
     }
-    return std::move(*copy);
+    return std::move(*written);
 }
 
 // A push service keeps one pending message per topic: a child's newer entry or exit replaces an older one the
@@ -89,16 +72,16 @@ void RegisterDelivery(jobs::Runner& runner, db::Database& db, mail::Transport* t
         [=, &db, &catalogue, &clock](const jobs::Job& job) -> jobs::Finish {
             auto begun = Begin(db, catalogue, job, Channel::kEmail, clock);
             if (auto* withdrawn = std::get_if<jobs::Finish>(&begun)) return std::move(*withdrawn);
-            const auto* copy = &std::get<Copy>(begun);
+            const auto& [copy, text] = std::get<Written>(begun);
             const auto id = RecipientOf(job);
-            const auto& lang = copy->lang;
-            std::string body = families::Fill(catalogue.Get(lang, "nt_mail_greeting"), {{"name", copy->name}}) +
-                               "\n\n" + copy->text.body + "\n\n" +
+            const auto& lang = copy.lang;
+            std::string body = families::Fill(catalogue.Get(lang, "nt_mail_greeting"), {{"name", copy.name}}) + "\n\n" +
+                               text.body + "\n\n" +
                                families::Fill(catalogue.Get(lang, "nt_mail_footer"),
                                               {{"inbox", settings.public_url + "/family/inbox/" + id->ToString()},
                                                {"settings", settings.public_url + "/family/settings"}});
             families::SendForJob(transport, settings.public_url, job,
-                                 {copy->email, catalogue.Get(lang, "nt_mail_prefix") + copy->text.subject, body, ""});
+                                 {copy.email, catalogue.Get(lang, "nt_mail_prefix") + text.subject, body, ""});
             return [id, &clock](db::WriteTx& tx) { SetState(tx, *id, Channel::kEmail, "sent", clock.Now()); };
         },
         [&clock](db::WriteTx& tx, const jobs::Job& job) {
@@ -110,9 +93,9 @@ void RegisterDelivery(jobs::Runner& runner, db::Database& db, mail::Transport* t
         [=, &db, &catalogue, &clock](const jobs::Job& job) -> jobs::Finish {
             auto begun = Begin(db, catalogue, job, Channel::kPush, clock);
             if (auto* withdrawn = std::get_if<jobs::Finish>(&begun)) return std::move(*withdrawn);
-            const auto* copy = &std::get<Copy>(begun);
+            const auto& [copy, text] = std::get<Written>(begun);
             const auto id = RecipientOf(job);
-            auto subscriptions = db.Read([&](db::ReadTx& tx) { return push::SubscriptionsOf(tx, copy->account); });
+            auto subscriptions = db.Read([&](db::ReadTx& tx) { return push::SubscriptionsOf(tx, copy.account); });
             auto give_up = [id, &clock](std::vector<std::int64_t> gone) {
                 return [id, gone, &clock](db::WriteTx& tx) {
                     for (auto s : gone) tx.Exec("DELETE FROM push_subscription WHERE id = ?", s);
@@ -122,10 +105,10 @@ void RegisterDelivery(jobs::Runner& runner, db::Database& db, mail::Transport* t
             };
             if (subscriptions.empty() || !push.client) return give_up({});
 
-            const auto& n = copy->notification;
+            const auto& n = copy.notification;
             const std::string message =
-                boost::json::serialize(boost::json::object{{"title", copy->text.subject},
-                                                           {"body", copy->text.body},
+                boost::json::serialize(boost::json::object{{"title", text.subject},
+                                                           {"body", text.body},
                                                            {"url", "/family/inbox/" + id->ToString()},
                                                            {"tag", "notice-" + n.id.ToString()}});
             // Attendance is stale after a couple of hours; alerts and messages keep for a day.

@@ -10,6 +10,7 @@
 #include "notify/notify.hpp"
 #include "notify/render.hpp"
 #include "push/push.hpp"
+#include "sites/sites.hpp"
 
 namespace notify {
 
@@ -21,16 +22,7 @@ namespace {
 
 // "11月22日（日） 15:02" in the reader's language.
 std::string Stamp(const Ctx& ctx, const std::string& instant) {
-    auto at = common::ParseInstant(instant);
-    if (!at) return instant;
-    return DateWords(ctx.svc.catalogue, ctx.lang, common::TokyoDate(*at)) + " " + common::FormatTokyoTime(*at);
-}
-
-// A site the actor may see (else 404) and act on (else 403).
-void RequireAtSite(const Ctx& ctx, common::SiteId site, Action action) {
-    const auto& actor = ctx.RequireActor();
-    if (!auth::Can(actor, Action::kSiteView, site)) throw http::NotFound();
-    ctx.Require(action, site);
+    return InstantWords(ctx.svc.catalogue, ctx.lang, instant);
 }
 
 data InboxData(const Ctx& ctx, const InboxItem& item, const Text& text) {
@@ -120,7 +112,7 @@ http::Response Handlers::RenderSettings(Ctx& ctx, const app::FormErrors& errors,
                           : p.quiet_end ? common::FormatTimeOfDay(*p.quiet_end)
                                         : "");
     body.set("form", form);
-    const std::string lang = from_form ? ctx.form.GetOr("language") : g.language;
+    const std::string lang = from_form ? ctx.form.GetOr("language") : p.language;
     data languages{data::type::list};
     for (const char* code : {"ja", "en"}) {
         data l;
@@ -132,13 +124,11 @@ http::Response Handlers::RenderSettings(Ctx& ctx, const app::FormErrors& errors,
     body.set("languages", languages);
     // Push on this phone: the server's public key for the browser's subscription, and how many phones have one.
     auto [key, phones] = ctx.svc.db.Read([&](db::ReadTx& tx) {
-        auto k = tx.QueryOptional("SELECT public_key FROM server_key WHERE name = 'vapid'");
-        auto n = tx.QueryOne("SELECT COUNT(*) FROM push_subscription WHERE account_id = ?", g.account_id).Int(0);
-        return std::pair{k ? k->Text(0) : std::string(), n};
+        return std::pair{push::VapidPublicKey(tx), push::CountSubscriptions(tx, g.account_id)};
     });
-    if (!key.empty()) {
+    if (key) {
         body.set("push_available", true);
-        body.set("vapid_key", key);
+        body.set("vapid_key", *key);
         body.set("push_phones", families::Fill(ctx.T("settings_push_phones"), {{"n", std::to_string(phones)}}));
     }
     return app::RenderPage(ctx, settings_, "settings_title", body, status);
@@ -166,17 +156,14 @@ http::Response Handlers::SaveSettings(Ctx& ctx) const {
         if (end.empty()) errors.Add("quiet_end", "error_quiet_both");
         if (p.quiet_start && p.quiet_end && *p.quiet_start == *p.quiet_end) errors.Add("quiet_end", "error_quiet_same");
     }
-    auto lang = ctx.form.GetOr("language");
-    if (!ctx.svc.catalogue.HasLanguage(lang)) errors.Add("language", "error_language");
+    p.language = ctx.form.GetOr("language");
+    if (!ctx.svc.catalogue.HasLanguage(p.language)) errors.Add("language", "error_language");
     if (!errors.empty()) return RenderSettings(ctx, errors, 422);
-    ctx.svc.db.Write([&](db::WriteTx& tx) {
-        SavePreferences(tx, g.account_id, p, ctx.svc.clock);
-        tx.Exec("UPDATE guardian_account SET language = ? WHERE id = ?", lang, g.account_id);
-    });
+    ctx.svc.db.Write([&](db::WriteTx& tx) { SavePreferences(tx, g.account_id, p, ctx.svc.clock); });
     auto res = http::Response::Redirect("/family/settings?notice=saved", 303);
     // The pages follow the language chosen for the mails.
     res.cookies.push_back(
-        {std::string(app::kLangCookie), lang, 365 * 24 * 3600, true, ctx.svc.config.secure_cookies, "Lax"});
+        {std::string(app::kLangCookie), p.language, 365 * 24 * 3600, true, ctx.svc.config.secure_cookies, "Lax"});
     return res;
 }
 
@@ -203,7 +190,7 @@ http::Response Handlers::Unsubscribe(Ctx& ctx) const {
 
 http::Response Handlers::SiteNotices(Ctx& ctx) const {
     auto site_id = app::SiteIdParam(ctx);
-    RequireAtSite(ctx, site_id, Action::kNoticeView);
+    ctx.RequireAtSite(Action::kNoticeView, site_id);
     std::string date = ctx.req.query.GetOr("date");
     if (date.empty()) date = common::FormatDate(common::TokyoDate(ctx.svc.clock.Now()));
     if (!common::ParseDate(date)) throw http::BadRequest("error_date");
@@ -211,9 +198,9 @@ http::Response Handlers::SiteNotices(Ctx& ctx) const {
     data rows{data::type::list};
     bool empty = true;
     ctx.svc.db.Write([&](db::WriteTx& tx) {
-        auto site = tx.QueryOptional("SELECT name FROM site WHERE id = ?", site_id);
+        auto site = sites::GetSite(tx, site_id);
         if (!site) throw http::NotFound();
-        site_name = site->Text(0);
+        site_name = site->fields.name;
         for (const auto& s : SiteNotifications(tx, site_id, date)) {
             data d;
             d.set("id", s.notification.id.ToString());
@@ -245,7 +232,7 @@ http::Response Handlers::Delivery(Ctx& ctx) const {
     auto summary = ctx.svc.db.Read([&](db::ReadTx& tx) { return GetSummary(tx, id); });
     if (!summary) throw http::NotFound();
     const auto site = summary->notification.site;
-    RequireAtSite(ctx, site, Action::kNoticeView);
+    ctx.RequireAtSite(Action::kNoticeView, site);
     auto [text, deliveries] = ctx.svc.db.Write([&](db::WriteTx& tx) {
         auto text = Render(tx, ctx.svc.catalogue, ctx.lang, summary->notification);
         auto deliveries = Deliveries(tx, id);
@@ -265,8 +252,7 @@ http::Response Handlers::Delivery(Ctx& ctx) const {
         if (d.push_at) r.set("push_at", Stamp(ctx, *d.push_at));
         if (d.read_at) r.set("read_at", Stamp(ctx, *d.read_at));
         if (!d.still_linked) r.set("unlinked", true);
-        auto got = [](const std::string& s) { return s == "sent" || s == "queued"; };
-        if (d.still_linked && !got(d.email_state) && !got(d.push_state)) resendable = true;
+        if (Unreached(d)) resendable = true;
         rows.push_back(r);
     }
     data body;
@@ -290,7 +276,7 @@ http::Response Handlers::Resend(Ctx& ctx) const {
     common::NotificationId id(app::IdParam(ctx));
     auto stored = ctx.svc.db.Read([&](db::ReadTx& tx) { return Load(tx, id); });
     if (!stored) throw http::NotFound();
-    RequireAtSite(ctx, stored->site, Action::kNoticeSend);
+    ctx.RequireAtSite(Action::kNoticeSend, stored->site);
     int n = ctx.svc.db.Write([&](db::WriteTx& tx) {
         int n = notify::Resend(tx, id, ctx.svc.clock);
         auth::WriteAudit(tx, ctx.Audit("notice.resend", "notification", id.value, stored->site), ctx.svc.clock);

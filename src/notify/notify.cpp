@@ -14,10 +14,9 @@ constexpr std::array<std::string_view, 6> kKindNames{"entry",  "exit", "correcti
                                                      "message"};
 constexpr std::array<std::string_view, 5> kTopicNames{"attendance", "correction", "alert", "contact", "message"};
 
-// A mail is tried for about nine hours (backoff doubling to an hour) before it is marked failed.
+// A mail is tried for about seven and a half hours (fifteen waits: 10 s doubling to an hour, then hourly) before
+// it is marked failed.
 constexpr int kMailAttempts = 16;
-
-bool Truthy(const std::string& v) { return v == "1" || v == "t" || v == "true"; }
 
 // A recipient may see a notice while their account is usable and, for a notice about a child, still linked to it.
 constexpr std::string_view kMayStillSee =
@@ -36,7 +35,7 @@ Stored StoredFromRow(const db::Row& r, std::size_t at) {
     boost::system::error_code ec;
     auto v = boost::json::parse(r.Text(at + 4), ec);
     if (!ec && v.is_object()) s.params = v.as_object();
-    s.urgent = Truthy(r.Text(at + 5));
+    s.urgent = r.Bool(at + 5);
     s.created_at = common::CanonicalInstant(r.Text(at + 6));
     return s;
 }
@@ -102,9 +101,19 @@ std::optional<common::Instant> QuietUntil(common::Instant at, std::string_view s
     return std::nullopt;
 }
 
-common::NotificationId Notify(db::WriteTx& tx, const Notice& notice, const common::Clock& clock) {
+std::optional<common::NotificationId> Notify(db::WriteTx& tx, const Notice& notice, const common::Clock& clock) {
+    // A family notice is about a child; with nobody linked to it there is nothing to record (the scan path pays
+    // one query).
+    if (!notice.child) return std::nullopt;
     const auto now = clock.Now();
     const std::string stamp = common::FormatInstant(now);
+    auto members = tx.Query(
+        "SELECT a.id, a.quiet_start, a.quiet_end, c.email, c.push, EXISTS (SELECT 1 FROM push_subscription p WHERE "
+        "p.account_id = a.id) FROM guardian_account_child l JOIN guardian_account a ON a.id = l.account_id LEFT JOIN "
+        "notification_choice c ON c.account_id = a.id AND c.topic = ? WHERE l.child_id = ? AND l.ended_at IS NULL "
+        "AND a.deactivated_at IS NULL AND a.confirmed_at IS NOT NULL ORDER BY a.id",
+        TopicName(TopicOf(notice.kind)), *notice.child);
+    if (members.empty()) return std::nullopt;
     auto id =
         tx.QueryOne(
               "INSERT INTO notification (kind, site_id, child_id, params, urgent, created_at) VALUES (?, ?, ?, ?, "
@@ -112,17 +121,10 @@ common::NotificationId Notify(db::WriteTx& tx, const Notice& notice, const commo
               KindName(notice.kind), notice.site, notice.child, boost::json::serialize(notice.params),
               notice.urgent ? 1 : 0, stamp)
             .Id<common::NotificationId>(0);
-    if (!notice.child) return id;
-    auto members = tx.Query(
-        "SELECT a.id, a.quiet_start, a.quiet_end, c.email, c.push, EXISTS (SELECT 1 FROM push_subscription p WHERE "
-        "p.account_id = a.id) FROM guardian_account_child l JOIN guardian_account a ON a.id = l.account_id LEFT JOIN "
-        "notification_choice c ON c.account_id = a.id AND c.topic = ? WHERE l.child_id = ? AND l.ended_at IS NULL "
-        "AND a.deactivated_at IS NULL AND a.confirmed_at IS NOT NULL ORDER BY a.id",
-        TopicName(TopicOf(notice.kind)), *notice.child);
     for (const auto& m : members) {
-        const bool email = m.IsNull(3) || Truthy(m.Text(3));
-        const bool push = m.IsNull(4) || Truthy(m.Text(4));
-        const bool subscribed = Truthy(m.Text(5));
+        const bool email = m.IsNull(3) || m.Bool(3);
+        const bool push = m.IsNull(4) || m.Bool(4);
+        const bool subscribed = m.Bool(5);
         const bool by_push = subscribed && (push || notice.urgent);
         // Push chosen but not set up on any phone: mail instead.
         const bool by_mail = email || (push && !subscribed) || notice.urgent;
@@ -153,11 +155,12 @@ Preferences GetPreferences(db::ReadTx& tx, common::AccountId account) {
     for (const auto& r : tx.Query("SELECT topic, email, push FROM notification_choice WHERE account_id = ?", account)) {
         if (auto t = ParseTopic(r.Text(0))) {
             auto& c = p.choices[static_cast<std::size_t>(*t)];
-            c.email = Truthy(r.Text(1));
-            c.push = Truthy(r.Text(2));
+            c.email = r.Bool(1);
+            c.push = r.Bool(2);
         }
     }
-    auto q = tx.QueryOne("SELECT quiet_start, quiet_end FROM guardian_account WHERE id = ?", account);
+    auto q = tx.QueryOne("SELECT quiet_start, quiet_end, language FROM guardian_account WHERE id = ?", account);
+    p.language = q.Text(2);
     if (!q.IsNull(0) && !q.IsNull(1)) {
         p.quiet_start = common::ParseTimeOfDay(q.Text(0));
         p.quiet_end = common::ParseTimeOfDay(q.Text(1));
@@ -176,15 +179,27 @@ void SavePreferences(db::WriteTx& tx, common::AccountId account, const Preferenc
             account, TopicName(c.topic), c.email ? 1 : 0, c.push ? 1 : 0, stamp, stamp);
     }
     bool quiet = p.quiet_start && p.quiet_end;
-    tx.Exec("UPDATE guardian_account SET quiet_start = ?, quiet_end = ?, updated_at = ? WHERE id = ?",
-            quiet ? std::optional(common::FormatTimeOfDay(*p.quiet_start)) : std::nullopt,
-            quiet ? std::optional(common::FormatTimeOfDay(*p.quiet_end)) : std::nullopt, stamp, account);
+    tx.Exec(
+        "UPDATE guardian_account SET quiet_start = ?, quiet_end = ?, language = COALESCE(NULLIF(?, ''), language), "
+        "updated_at = ? WHERE id = ?",
+        quiet ? std::optional(common::FormatTimeOfDay(*p.quiet_start)) : std::nullopt,
+        quiet ? std::optional(common::FormatTimeOfDay(*p.quiet_end)) : std::nullopt, p.language, stamp, account);
 }
 
 std::optional<Stored> Load(db::ReadTx& tx, common::NotificationId id) {
     auto r = tx.QueryOptional("SELECT " + std::string(kStoredColumns) + " FROM notification n WHERE n.id = ?", id);
     if (!r) return std::nullopt;
     return StoredFromRow(*r, 0);
+}
+
+std::optional<Copy> GetCopy(db::ReadTx& tx, common::RecipientId id) {
+    auto r = tx.QueryOptional("SELECT r.account_id, a.email, a.display_name, a.language, " + std::string(kMayStillSee) +
+                                  ", " + std::string(kStoredColumns) +
+                                  " FROM notification_recipient r JOIN notification n ON n.id = r.notification_id "
+                                  "JOIN guardian_account a ON a.id = r.account_id WHERE r.id = ?",
+                              id);
+    if (!r) return std::nullopt;
+    return Copy{r->Id<common::AccountId>(0), r->Text(1), r->Text(2), r->Text(3), r->Bool(4), StoredFromRow(*r, 5)};
 }
 
 namespace {
@@ -301,11 +316,15 @@ std::vector<Delivery> Deliveries(db::ReadTx& tx, common::NotificationId id) {
     return out;
 }
 
+bool Unreached(const Delivery& d) {
+    auto on_its_way = [](const std::string& s) { return s == "sent" || s == "queued"; };
+    return d.still_linked && !on_its_way(d.email_state) && !on_its_way(d.push_state);
+}
+
 int Resend(db::WriteTx& tx, common::NotificationId id, const common::Clock& clock) {
     int n = 0;
     for (const auto& d : Deliveries(tx, id)) {
-        auto got = [](const std::string& s) { return s == "sent" || s == "queued"; };
-        if (!d.still_linked || got(d.email_state) || got(d.push_state)) continue;
+        if (!Unreached(d)) continue;
         tx.Exec("UPDATE notification_recipient SET email_state = 'queued', email_at = NULL WHERE id = ?", d.id);
         PlanMail(tx, d.id, clock.Now(), clock);
         ++n;

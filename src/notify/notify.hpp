@@ -44,7 +44,8 @@ struct Notice {
 // Plans the notice for every family member who may see the child now (a confirmed, active account with a
 // current link): the inbox entry and a job per channel they chose. Push needs a subscription (else mail goes
 // instead); an urgent notice always goes by mail, and by push too where there is a subscription.
-common::NotificationId Notify(db::WriteTx& tx, const Notice& notice, const common::Clock& clock);
+// Nothing is recorded (nullopt) when no family member may see the child.
+std::optional<common::NotificationId> Notify(db::WriteTx& tx, const Notice& notice, const common::Clock& clock);
 
 // When push did not reach a family member (no subscription left, or the last attempt failed): mail instead,
 // unless mail is already on its way.
@@ -61,6 +62,7 @@ struct Choice {
 struct Preferences {
     std::vector<Choice> choices;                // one per topic, in kTopics order
     std::optional<int> quiet_start, quiet_end;  // minutes since midnight, both or neither
+    std::string language;                       // of the pages and of every notice
 };
 Preferences GetPreferences(db::ReadTx& tx, common::AccountId account);
 void SavePreferences(db::WriteTx& tx, common::AccountId account, const Preferences& p, const common::Clock& clock);
@@ -76,6 +78,16 @@ struct Stored {
     std::string created_at;
 };
 std::optional<Stored> Load(db::ReadTx& tx, common::NotificationId id);
+
+// One family member's copy as a delivery job needs it: who, in which language, and whether they may still see it
+// (a usable account with a current link to the child).
+struct Copy {
+    common::AccountId account;
+    std::string email, name, lang;
+    bool may_see = false;
+    Stored notification;
+};
+std::optional<Copy> GetCopy(db::ReadTx& tx, common::RecipientId id);
 
 // The guardian's inbox: only what they may still see (a notice about a child needs a current link to it).
 struct InboxItem {
@@ -107,8 +119,9 @@ struct Summary {
 std::vector<Summary> SiteNotifications(db::ReadTx& tx, common::SiteId site, const std::string& date);
 std::optional<Summary> GetSummary(db::ReadTx& tx, common::NotificationId id);
 std::vector<Delivery> Deliveries(db::ReadTx& tx, common::NotificationId id);
-// Mails again to each family member who got it on no channel (every channel off, failed or withdrawn while still
-// linked); returns how many.
+// A family member still linked whom the notice reached on no channel (none sent or on its way).
+bool Unreached(const Delivery& d);
+// Mails again to each unreached family member; returns how many.
 int Resend(db::WriteTx& tx, common::NotificationId id, const common::Clock& clock);
 
 }  // namespace notify

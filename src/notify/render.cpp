@@ -17,13 +17,6 @@ bool Flag(const boost::json::object& o, std::string_view key) {
     return it != o.end() && it->value().is_bool() && it->value().as_bool();
 }
 
-// "11月22日（日）15:02" from a stored instant.
-std::string When(const web::Catalogue& c, const std::string& lang, const std::string& instant) {
-    auto at = common::ParseInstant(instant);
-    if (!at) return instant;
-    return DateWords(c, lang, common::TokyoDate(*at)) + " " + common::FormatTokyoTime(*at);
-}
-
 std::string Time(const std::string& instant) {
     auto at = common::ParseInstant(instant);
     return at ? common::FormatTokyoTime(*at) : instant;
@@ -37,6 +30,12 @@ std::string DateWords(const web::Catalogue& c, const std::string& lang, const co
                                                       {"m", std::to_string(static_cast<unsigned>(d.month()))},
                                                       {"d", std::to_string(static_cast<unsigned>(d.day()))},
                                                       {"w", c.Get(lang, "weekday_short_" + std::to_string(weekday))}});
+}
+
+std::string InstantWords(const web::Catalogue& c, const std::string& lang, const std::string& instant) {
+    auto at = common::ParseInstant(instant);
+    if (!at) return instant;
+    return DateWords(c, lang, common::TokyoDate(*at)) + " " + common::FormatTokyoTime(*at);
 }
 
 Text Render(db::ReadTx& tx, const web::Catalogue& c, const std::string& lang, const Stored& n) {
@@ -59,8 +58,8 @@ Text Render(db::ReadTx& tx, const web::Catalogue& c, const std::string& lang, co
         case Kind::kExit: {
             const std::string k = n.kind == Kind::kEntry ? "entry" : "exit";
             t.subject = fill("nt_" + k + "_subject", {{"child", child}, {"time", Time(Param(p, "at"))}});
-            t.body =
-                fill("nt_" + k + "_body", {{"child", child}, {"site", site}, {"when", When(c, lang, Param(p, "at"))}});
+            t.body = fill("nt_" + k + "_body",
+                          {{"child", child}, {"site", site}, {"when", InstantWords(c, lang, Param(p, "at"))}});
             if (Flag(p, "delayed")) t.body += "\n" + c.Get(lang, "nt_delayed");
             break;
         }

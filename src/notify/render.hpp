@@ -17,5 +17,7 @@ Text Render(db::ReadTx& tx, const web::Catalogue& catalogue, const std::string& 
 
 // "11月22日（日）" in the language.
 std::string DateWords(const web::Catalogue& catalogue, const std::string& lang, const common::Date& d);
+// "11月22日（日） 15:02" from a stored instant, in Japan time (the text itself when it is not an instant).
+std::string InstantWords(const web::Catalogue& catalogue, const std::string& lang, const std::string& instant);
 
 }  // namespace notify

@@ -1,6 +1,7 @@
 #include "plans/present.hpp"
 
 #include "families/mails.hpp"
+#include "notify/render.hpp"
 
 namespace plans {
 
@@ -35,10 +36,7 @@ std::string TokyoStamp(const std::string& instant) {
 }
 
 std::string DateLabel(const app::Ctx& ctx, const common::Date& d) {
-    return families::Fill(ctx.T("date_label"), {{"y", std::to_string(static_cast<int>(d.year()))},
-                                                {"m", std::to_string(static_cast<unsigned>(d.month()))},
-                                                {"d", std::to_string(static_cast<unsigned>(d.day()))},
-                                                {"w", ctx.T("weekday_short_" + std::to_string(Weekday(d)))}});
+    return notify::DateWords(ctx.svc.catalogue, ctx.lang, d);
 }
 
 kainjow::mustache::data ContactData(const app::Ctx& ctx, const Contact& c) {

@@ -86,8 +86,14 @@ std::vector<Subscription> SubscriptionsOf(db::ReadTx& tx, common::AccountId acco
     return out;
 }
 
-bool HasSubscription(db::ReadTx& tx, common::AccountId account) {
-    return tx.QueryOptional("SELECT 1 FROM push_subscription WHERE account_id = ? LIMIT 1", account).has_value();
+std::int64_t CountSubscriptions(db::ReadTx& tx, common::AccountId account) {
+    return tx.QueryOne("SELECT COUNT(*) FROM push_subscription WHERE account_id = ?", account).Int(0);
+}
+
+std::optional<std::string> VapidPublicKey(db::ReadTx& tx) {
+    auto r = tx.QueryOptional("SELECT public_key FROM server_key WHERE name = 'vapid'");
+    if (!r) return std::nullopt;
+    return r->Text(0);
 }
 
 namespace {

@@ -32,7 +32,9 @@ std::optional<SubscribeProblem> Subscribe(db::WriteTx& tx, common::AccountId acc
                                           const common::Clock& clock);
 bool Unsubscribe(db::WriteTx& tx, common::AccountId account, const std::string& endpoint);
 std::vector<Subscription> SubscriptionsOf(db::ReadTx& tx, common::AccountId account);
-bool HasSubscription(db::ReadTx& tx, common::AccountId account);
+std::int64_t CountSubscriptions(db::ReadTx& tx, common::AccountId account);
+// The server's VAPID public key (base64url) for the app's subscribe call; none before the first start made it.
+std::optional<std::string> VapidPublicKey(db::ReadTx& tx);
 
 struct Response {
     int status = 0;  // 0: no answer (refused, timed out)

@@ -153,6 +153,15 @@ TEST_P(Notifications, StaffMarksCorrectionsAndConfirmedAbsencesAreToldToo) {
         EXPECT_FALSE(plans::ConfirmContact(tx, contact, staff_, clock_));  // told once
     });
     EXPECT_EQ(One("SELECT COUNT(*) FROM notification"), 3);
+    // A child nobody's account is linked to: nothing to tell, nothing recorded.
+    database().Write([&](db::WriteTx& tx) {
+        auto alone = common::ChildId(tx.QueryOne("SELECT MIN(child_id) FROM child_placement WHERE site_id = 1 AND "
+                                                 "child_id NOT IN (SELECT child_id FROM guardian_account_child)")
+                                         .Int(0));
+        attendance::RecordByStaff(tx, {alone, common::SiteId(1), attendance::Direction::kIn, clock_.Now(), staff_, ""},
+                                  clock_);
+    });
+    EXPECT_EQ(One("SELECT COUNT(*) FROM notification"), 3);
     EXPECT_EQ(RunJobs(), 6);
     auto m = MailsTo("mother@example.test");
     ASSERT_EQ(m.size(), 3u);
