@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client } from '../support/server.mjs';
-import { launchPhone, assertAccessible as axeCheck } from '../support/browser.mjs';
+import { launchPhone, assertAccessibleOnPhone as assertAccessible } from '../support/browser.mjs';
 
 let server;
 let phone;
@@ -22,11 +22,6 @@ after(async () => {
   await server?.stop();
 });
 
-async function assertAccessible(page) {
-  await axeCheck(page);
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(wide <= 360, `${page.url()} is ${wide}px wide`);
-}
 
 test('a check-in reaches the guardian\'s inbox unread; opening it marks it read for staff too', async () => {
   const page = await phone.context.newPage();

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client } from '../support/server.mjs';
-import { launchPhone, assertAccessible as axeCheck } from '../support/browser.mjs';
+import { launchPhone, assertAccessible as axeCheck, assertAccessibleOnPhone as assertAccessible } from '../support/browser.mjs';
 
 let server;
 let phone;
@@ -29,11 +29,6 @@ after(async () => {
   await server?.stop();
 });
 
-async function assertAccessible(page) {
-  await axeCheck(page);
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(wide <= 360, `${page.url()} is ${wide}px wide`);
-}
 
 // A carer of site 1 on the wall screen (signed in with the second factor at the server's time).
 async function staffRoster() {

@@ -40,3 +40,10 @@ export async function assertAccessible(page) {
   assert.deepEqual(result, [], `axe violations on ${page.url()}`);
   return new URL(page.url()).pathname;
 }
+
+// On a phone-sized page: axe, and nothing wider than the 360 px screen (no sideways scrolling).
+export async function assertAccessibleOnPhone(page) {
+  await assertAccessible(page);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 360, `${page.url()} is ${wide}px wide`);
+}
