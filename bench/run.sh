@@ -4,8 +4,9 @@
 # sites and 10,000 children on each. Kiosk scans: durable scans/s from 64 connections, p50/p99 at half that rate
 # and at 5,000/s, beside raw single-row commits/s of SQLite (WAL, synchronous=FULL) and PostgreSQL measured in
 # the same run; and the kiosk's time from Enter to the name on screen in Chromium. The morning rush: absences
-# reported per second with their latency, and the roster of a 150-child site, on each database. Loopback only; every load run
-# is bounded in time.
+# reported per second with their latency, and the roster of a 150-child site, on each database. Mail: an emergency
+# message to 100,000 family members and scan → mail latency, beside smtp-source → smtp-sink's raw rate
+# (BENCH_ONLY=mail runs only that). Loopback only; every load run is bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${BENCH_SECONDS:-10}
@@ -229,11 +230,111 @@ echo "INSERT INTO t (v) VALUES ('x');" > "$work/raw.sql"
 raw_pg=$("$pgbin/pgbench" -n -h 127.0.0.1 -p "$pg_port" -U postgres -c 1 -T 5 -f "$work/raw.sql" raw 2>/dev/null |
   awk '/^tps/ {printf "%d", $3}')
 
+# Mail, beside postfix's smtp-sink (a mail server that accepts and discards) and smtp-source's raw rate into it:
+# an emergency message from the city to every family member of 100 sites (100,000 accounts: 50,000 children with
+# two each), timed from the form's POST to the last mail accepted; then kiosk scans at ~1,000/s at a site whose
+# children have two family members each, timed from each scan's notification to its mail accepted. SQLite.
+mail_results=()
+mailbench() {
+  local sink_port db port base pid session csrf start total sent elapsed kiosk cards delay out rss
+  sink_port=$(free_port)
+  local as_user=()
+  [ "$(id -u)" = 0 ] && as_user=(-u nobody)
+  /usr/sbin/smtp-sink "${as_user[@]}" "127.0.0.1:$sink_port" 1024 &
+  pids+=($!)
+  for _ in $(seq 1 100); do python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$sink_port" 2>/dev/null && break; sleep 0.1; done
+  for sessions in 1 4; do
+    start=$(date +%s.%N)
+    /usr/sbin/smtp-source -s "$sessions" -m 20000 -l 1500 -f bench@example.test -t sink@example.test "127.0.0.1:$sink_port"
+    elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+    mail_results+=("$(printf '%-58s %12.0f' "raw smtp-source → smtp-sink, $sessions session(s) (mails/s)" "$(echo "20000 / $elapsed" | bc -l)")")
+  done
+
+  db="$work/mail.db"
+  export TADAIMA_DB="$db" TADAIMA_SECRET_FILE="$work/secret" TADAIMA_LOG_LEVEL=warn
+  ./build/tadaima migrate >/dev/null
+  start=$(date +%s.%N)
+  ./build/tadaima seed-demo --sites 100 --children 50000 >/dev/null
+  printf 'bench: seed-demo 100 sites / 50,000 children: %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)"
+  # Two confirmed family accounts per child (dummy addresses; they never sign in).
+  python3 - "$db" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+t = "2026-01-01T00:00:00.000Z"
+kids = [r[0] for r in c.execute("SELECT DISTINCT child_id FROM child_placement ORDER BY child_id")]
+for i, child in enumerate(kids):
+    for k in (1, 2):
+        cur = c.execute("INSERT INTO guardian_account (email, display_name, password_hash, language, confirmed_at, created_at, updated_at) VALUES (?, ?, 'x', ?, ?, ?, ?)",
+                        (f"family{i}-{k}@example.test", f"ベンチ 家族{i}-{k}", "ja" if k == 1 else "en", t, t, t))
+        c.execute("INSERT INTO guardian_account_child (account_id, child_id, role, created_at) VALUES (?, ?, ?, ?)",
+                  (cur.lastrowid, child, "full" if k == 1 else "family", t))
+c.commit()
+print(f"bench: {2 * len(kids)} family accounts", file=sys.stderr)
+PY
+  total=$(sqlite3 "$db" "SELECT COUNT(DISTINCT account_id) FROM guardian_account_child WHERE ended_at IS NULL")
+  port=$(free_port)
+  TADAIMA_LISTEN="127.0.0.1:$port" TADAIMA_SMTP_URL="smtp://127.0.0.1:$sink_port" ./build/tadaima serve &
+  pid=$!
+  pids+=("$pid")
+  base="http://127.0.0.1:$port"
+  wait_http "$base/healthz"
+  session=$(staff_cookie "$base" admin)
+  csrf=$(curl -fs -H "Cookie: $session" "$base/city/messages/new" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+  curl -fs -o /dev/null -H "Cookie: $session" -F "_csrf=$csrf" -F scope=all -F emergency=1 \
+    -F "subject=【緊急】台風接近のため本日は全施設15時で閉所します" -F "body=お迎えをお願いします。詳細は各施設からお知らせします。" \
+    "$base/city/messages"
+  # Every family member's mail handed to the mail server (bounded wait).
+  for _ in $(seq 1 600); do
+    sent=$(sqlite3 "$db" "SELECT COUNT(*) FROM notification_recipient WHERE email_state = 'sent'")
+    [ "$sent" -ge "$total" ] && break
+    sleep 0.5
+  done
+  elapsed=$(sqlite3 "$db" "SELECT (julianday(MAX(r.email_at)) - julianday(m.created_at)) * 86400 FROM notification_recipient r JOIN notification n ON n.id = r.notification_id JOIN message m ON m.id = n.message_id")
+  rss=$(ps -o rss= -p "$pid" | awk '{printf "%.0f", $1 / 1024}')
+  mail_results+=("$(printf '%-58s %12s %10.1f %10s' "emergency to every family: mails sent, s to the last, MiB RSS" "$sent/$total" "$elapsed" "$rss")")
+  mail_results+=("$(printf '%-58s %12.0f' "  = mails/s" "$(echo "$sent / $elapsed" | bc -l)")")
+
+  # Scans at ~1,000/s at site 1 (500 children, two family members each: ~2,000 mails/s).
+  kiosk=$(./build/tadaima kiosk create --site 1 --name "bench" 2>/dev/null)
+  cards="$work/cards-mail"
+  ./build/tadaima card show --site 1 > "$cards"
+  sqlite3 "$db" "UPDATE site SET repeat_scan_seconds = 0 WHERE id = 1"
+  local first_scan_notice
+  first_scan_notice=$(sqlite3 "$db" "SELECT COALESCE(MAX(id), 0) FROM notification")
+  delay=$(echo "$CONNECTIONS * 1000 / 1000" | bc)
+  out=$(BENCH_CARDS="$cards" BENCH_KIOSK="$kiosk" BENCH_DELAY_MS=$delay wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/scans.lua "$base")
+  total=$(sqlite3 "$db" "SELECT COUNT(*) FROM notification_recipient WHERE notification_id > $first_scan_notice")
+  for _ in $(seq 1 600); do
+    sent=$(sqlite3 "$db" "SELECT COUNT(*) FROM notification_recipient WHERE notification_id > $first_scan_notice AND email_state = 'sent'")
+    [ "$sent" -ge "$total" ] && break
+    sleep 0.5
+  done
+  local lat
+  lat=$(python3 - "$db" "$first_scan_notice" <<'PY'
+import sqlite3, sys, datetime as d
+c = sqlite3.connect(sys.argv[1])
+p = lambda s: d.datetime.fromisoformat(s.replace("Z", "+00:00"))
+xs = sorted((p(r[1]) - p(r[0])).total_seconds() * 1000 for r in c.execute(
+    "SELECT n.created_at, r.email_at FROM notification_recipient r JOIN notification n ON n.id = r.notification_id "
+    "WHERE n.id > ? AND r.email_state = 'sent'", (int(sys.argv[2]),)))
+q = lambda f: xs[min(len(xs) - 1, int(f * len(xs)))] if xs else float("nan")
+print(f"{q(0.5):.0f} {q(0.99):.0f}")
+PY
+)
+  mail_results+=("$(printf '%-58s %12s' "scans at ~1,000/s: achieved scans/s" "$(echo "$out" | awk '/Requests\/sec/ {print $2}')")")
+  mail_results+=("$(printf '%-58s %12s %10s %10s' "  scan → mail accepted: mails, p50 ms, p99 ms" "$sent/$total" $lat)")
+  kill "$pid"
+  wait "$pid" || true
+}
+
+if [ "${BENCH_ONLY:-}" != mail ]; then
 measure sqlite "$work/bench.db"
 measure postgresql "postgresql://postgres@127.0.0.1:$pg_port/bench"
 psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE bench2" >/dev/null
 morning sqlite "$work/bench2.db"
 morning postgresql "postgresql://postgres@127.0.0.1:$pg_port/bench2"
+fi
+mailbench
 
 echo
 row "what" "requests/s" "÷ nginx"
@@ -244,3 +345,4 @@ printf '%-58s %12s\n' "raw SQLite single-row commits/s (WAL, synchronous=FULL)" 
 printf '%-58s %12s\n' "raw PostgreSQL single-row commits/s (pgbench, 1 client)" "$raw_pg"
 for r in "${scan_results[@]}"; do echo "$r"; done
 for r in "${plan_results[@]}"; do echo "$r"; done
+for r in "${mail_results[@]}"; do echo "$r"; done

@@ -15,8 +15,8 @@ APT_PACKAGES=(
   # tests
   libgtest-dev libgmock-dev postgresql postgresql-client
   chromium nodejs npm curl poppler-utils zbar-tools python3-aiosmtpd
-  # benchmarks
-  nginx-light wrk bc python3
+  # benchmarks (postfix only for its smtp-sink and smtp-source load tools: installed unconfigured, never started)
+  nginx-light wrk bc python3 postfix
 )
 
 SUDO=""
@@ -47,6 +47,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     $SUDO chmod +x /usr/sbin/policy-rc.d
     added_policy=1
   fi
+  # postfix asks what kind of mail server to be: none ("No configuration"), so no mail server ever runs.
+  echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
   [ -n "$added_policy" ] && $SUDO rm -f /usr/sbin/policy-rc.d
 fi

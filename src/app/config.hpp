@@ -14,6 +14,9 @@ struct Config {
     bool secure_cookies = false;  // set when served over TLS (directly or behind a proxy)
     int worker_threads = 32;      // handlers block on the database; more of them wait together for one commit
     int db_pool_size = 8;
+    // Threads running jobs (each with its own connection to the mail server): a broadcast to every family is
+    // mostly waiting for the mail server, so several go at once.
+    int job_workers = 4;
     http::Limits limits;
     std::string log_level = "info";
     // How users reach the server (links in mails and letters), e.g. https://tadaima.city.example.jp

@@ -72,6 +72,7 @@ constexpr NavItem kNav[] = {
     {"/guardians", "nav_guardians", auth::Action::kGuardianView},
     {"/staff", "nav_staff", auth::Action::kStaffView},
     {"/audit", "nav_audit", auth::Action::kAuditView},
+    {"/city/messages", "nav_city_messages", auth::Action::kMessageCity},
 };
 
 }  // namespace

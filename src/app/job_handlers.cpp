@@ -1,6 +1,7 @@
 #include "app/job_handlers.hpp"
 
 #include "families/mails.hpp"
+#include "messages/messages.hpp"
 #include "notify/deliver.hpp"
 #include "plans/alerts.hpp"
 #include "plans/mails.hpp"
@@ -16,6 +17,7 @@ void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport
     notify::PushSettings push{push::MakeCurlClient(std::chrono::milliseconds(config.push_timeout_ms)),
                               push::EnsureVapidKey(db, clock), config.vapid_subject};
     notify::RegisterDelivery(runner, db, transport, catalogue, mail, push, clock);
+    messages::RegisterJobs(runner, clock);
     // Alerts raised by the sweep reach the open rosters of their site at once.
     plans::RegisterAlertSweep(runner, db, clock,
                               [live](common::SiteId site, const common::Date& date, const auto& raised) {

@@ -74,7 +74,9 @@ Environment:
   TADAIMA_NODE_ID         this node's name among nodes sharing a database (default host:port)
   TADAIMA_WORKERS         request worker threads (default 32)
   TADAIMA_DB_POOL         database connections (default 8)
+  TADAIMA_JOB_WORKERS     threads sending mail and push and running other jobs (default 4)
   TADAIMA_MAX_BODY_BYTES  largest request body accepted (default 1048576)
+  TADAIMA_MAX_UPLOAD_BYTES  largest form with files, e.g. a message's PDFs (default 8388608)
   TADAIMA_MAX_CONNECTIONS open connections accepted at once (default 2048)
   TADAIMA_LOG_LEVEL       debug, info, warn or error (default info)
 )";
@@ -147,7 +149,7 @@ int Serve(Config config) {
     }
     RegisterJobHandlers(runner, *database, transport.get(), catalogue, config, clock, &live);
     plans::EnsureAlertSweep(*database, clock);
-    runner.Start();
+    runner.Start(std::chrono::milliseconds(1000), config.job_workers);
     common::LogInfo("listening", {{"address", config.listen_address},
                                   {"port", server.port()},
                                   {"database", std::string(db::KindName(database->kind()))},

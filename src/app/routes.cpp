@@ -9,6 +9,7 @@
 #include "children/handlers.hpp"
 #include "families/handlers.hpp"
 #include "guardians/handlers.hpp"
+#include "messages/handlers.hpp"
 #include "notify/handlers.hpp"
 #include "plans/handlers.hpp"
 #include "roster/handlers.hpp"
@@ -30,6 +31,7 @@ Router BuildRoutes(const Services& s) {
     auto family = std::make_shared<families::Handlers>(s.templates);
     auto att = std::make_shared<attendance::Handlers>(s.templates);
     auto notice = std::make_shared<notify::Handlers>(s.templates);
+    auto message = std::make_shared<messages::Handlers>(s.templates);
     Router r;
 
     // Operations
@@ -137,6 +139,24 @@ Router BuildRoutes(const Services& s) {
     r.Get("/sites/{id}/notices", [notice](Ctx& c) { return notice->SiteNotices(c); });
     r.Get("/notices/{id}", [notice](Ctx& c) { return notice->Delivery(c); });
     r.Post("/notices/{id}/resend", [notice](Ctx& c) { return notice->Resend(c); });
+
+    // Messages: staff to their site's families, the city to every site's; who has read; conversations per child
+    r.Get("/sites/{id}/messages", [message](Ctx& c) { return message->SiteList(c); });
+    r.Get("/sites/{id}/messages/new", [message](Ctx& c) { return message->SiteNew(c); });
+    r.Post("/sites/{id}/messages", [message](Ctx& c) { return message->SiteCreate(c); });
+    r.Get("/city/messages", [message](Ctx& c) { return message->CityList(c); });
+    r.Get("/city/messages/new", [message](Ctx& c) { return message->CityNew(c); });
+    r.Post("/city/messages", [message](Ctx& c) { return message->CityCreate(c); });
+    r.Get("/messages/{id}", [message](Ctx& c) { return message->Show(c); });
+    r.Post("/messages/{id}/remind", [message](Ctx& c) { return message->Remind(c); });
+    r.Post("/messages/{id}/cancel", [message](Ctx& c) { return message->CancelSend(c); });
+    r.Get("/messages/{id}/files/{file}", [message](Ctx& c) { return message->StaffFile(c); });
+    r.Get("/sites/{id}/threads", [message](Ctx& c) { return message->Threads(c); });
+    r.Get("/threads/{id}", [message](Ctx& c) { return message->Thread(c); });
+    r.Post("/threads/{id}", [message](Ctx& c) { return message->Reply(c); });
+    r.Get("/family/inbox/{id}/files/{file}", [message](Ctx& c) { return message->FamilyFile(c); });
+    r.Get("/family/children/{id}/messages", [message](Ctx& c) { return message->FamilyThread(c); });
+    r.Post("/family/children/{id}/messages", [message](Ctx& c) { return message->FamilyPost(c); });
 
     // Guardians: plans, absence and change contact, pick-up persons
     r.Get("/family/children/{id}/plans", [plan](Ctx& c) { return plan->FamilyPlans(c); });

@@ -36,6 +36,9 @@ constexpr std::array kMatrix = {
     Rule{Action::kKioskManage,      true,  true,   false},
     Rule{Action::kNoticeView,       true,  true,   true},
     Rule{Action::kNoticeSend,       true,  true,   true},
+    Rule{Action::kMessageSend,      true,  true,   true},
+    Rule{Action::kMessageCity,      true,  false,  false},
+    Rule{Action::kThreadReply,      true,  true,   true},
 };
 
 struct FamilyRule {
@@ -116,6 +119,12 @@ std::string_view ActionName(Action action) {
             return "notice.view";
         case Action::kNoticeSend:
             return "notice.send";
+        case Action::kMessageSend:
+            return "message.send";
+        case Action::kMessageCity:
+            return "message.city";
+        case Action::kThreadReply:
+            return "thread.reply";
     }
     return "unknown";
 }
@@ -159,7 +168,8 @@ Role Actor::PrimaryRole() const {
 bool Can(const Actor& actor, Action action, std::optional<common::SiteId> site) {
     if (actor.municipal) return RoleAllows(Role::kMunicipalAdmin, action);
     // City-level actions belong to municipal admins alone, whatever site roles someone holds.
-    if (action == Action::kSiteCreate || action == Action::kGrantMunicipal || action == Action::kAuditView)
+    if (action == Action::kSiteCreate || action == Action::kGrantMunicipal || action == Action::kAuditView ||
+        action == Action::kMessageCity)
         return false;
     if (site) {
         auto role = actor.RoleAt(*site);

@@ -36,6 +36,9 @@ enum class Action {
     kKioskManage,     // pair kiosks with a site, list and revoke them
     kNoticeView,      // what was sent to families and how far it got (names the family members)
     kNoticeSend,      // send a notification again to those it did not reach
+    kMessageSend,     // write to the site's families, see who has read, remind
+    kMessageCity,     // municipal only: write to every site's families or chosen sites'
+    kThreadReply,     // read and answer a child's conversation with the site
 };
 std::string_view ActionName(Action action);
 

@@ -32,6 +32,9 @@ struct ContactTag {};
 struct AlertTag {};
 struct NotificationTag {};
 struct RecipientTag {};
+struct MessageTag {};
+struct AttachmentTag {};
+struct ThreadTag {};
 
 using CityId = Id<CityTag>;
 using SiteId = Id<SiteTag>;
@@ -49,6 +52,9 @@ using ContactId = Id<ContactTag>;  // an absence or change a guardian reported (
 using AlertId = Id<AlertTag>;
 using NotificationId = Id<NotificationTag>;
 using RecipientId = Id<RecipientTag>;  // one account's copy of a notification: its inbox entry and deliveries
+using MessageId = Id<MessageTag>;      // a message written by staff or the city
+using AttachmentId = Id<AttachmentTag>;
+using ThreadId = Id<ThreadTag>;  // a child's conversation with a site
 
 }  // namespace common
 

@@ -6,7 +6,8 @@
 namespace http {
 
 struct Limits {
-    std::size_t max_body_bytes = 1 << 20;         // 1 MiB: forms and JSON; uploads get their own limit later
+    std::size_t max_body_bytes = 1 << 20;         // 1 MiB: forms and JSON
+    std::size_t max_upload_bytes = 8 << 20;       // 8 MiB: a multipart form with files (a message's PDFs)
     std::size_t max_header_bytes = 16 * 1024;     // request line + headers
     std::chrono::seconds read_timeout{30};        // to receive one whole request
     std::chrono::seconds keep_alive_timeout{75};  // idle between requests on one connection

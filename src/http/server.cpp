@@ -14,6 +14,7 @@
 #include "common/log.hpp"
 #include "common/random.hpp"
 #include "http/events.hpp"
+#include "http/multipart.hpp"
 
 namespace http {
 
@@ -214,8 +215,13 @@ struct Server::Impl {
                 break;  // end of stream, timeout, reset or shutdown: nothing to answer
             }
             FillHeaders(parser, req);
+            // A form with files may be larger than other bodies.
+            const bool upload = MultipartBoundary(std::string(parser.get()[bhttp::field::content_type])).has_value();
+            const auto body_limit =
+                upload ? std::max(limits.max_upload_bytes, limits.max_body_bytes) : limits.max_body_bytes;
+            if (upload) parser.body_limit(body_limit);
             auto declared = parser.content_length();
-            if (declared && *declared > limits.max_body_bytes) {
+            if (declared && *declared > body_limit) {
                 co_await Write(stream, req, app.HandleRefused(413, req), false, started);
                 break;
             }

@@ -62,7 +62,8 @@ std::vector<Job> ClaimDue(db::Database& db, const std::string& worker, int limit
 
 void Complete(db::Database& db, const Job& job, const std::string& worker, const common::Clock& clock,
               const Finish& finish) {
-    db.Write([&](db::WriteTx& tx) {
+    // Workers finishing at the same moment share one commit.
+    db.WriteGrouped([&](db::WriteTx& tx) {
         if (finish) finish(tx);
         tx.Exec(
             "UPDATE job SET state = 'done', finished_at = ?, claimed_until = NULL WHERE id = ? AND claimed_by = ? "
@@ -75,7 +76,7 @@ void Fail(db::Database& db, const Job& job, const std::string& worker, const std
           const common::Clock& clock, const Finish& on_dead, std::optional<std::chrono::seconds> at_least) {
     bool dead = permanent || job.attempt >= job.max_attempts;
     auto now = clock.Now();
-    db.Write([&](db::WriteTx& tx) {
+    db.WriteGrouped([&](db::WriteTx& tx) {
         if (dead) {
             if (on_dead) on_dead(tx);
             tx.Exec(
@@ -170,30 +171,33 @@ int Runner::RunDue() {
     }
 }
 
-void Runner::Start(std::chrono::milliseconds poll) {
-    thread_ = std::thread([this, poll] {
-        for (;;) {
-            {
-                std::unique_lock lock(mutex_);
-                wake_.wait_for(lock, poll, [this] { return woken_ || stopping_; });
-                if (stopping_) return;
-                woken_ = false;
+void Runner::Start(std::chrono::milliseconds poll, int threads) {
+    for (int i = 0; i < std::max(1, threads); ++i) {
+        threads_.emplace_back([this, poll] {
+            std::uint64_t seen = 0;
+            for (;;) {
+                {
+                    std::unique_lock lock(mutex_);
+                    wake_.wait_for(lock, poll, [&] { return wakes_ != seen || stopping_; });
+                    if (stopping_) return;
+                    seen = wakes_;
+                }
+                try {
+                    RunDue();
+                } catch (const std::exception& e) {
+                    common::LogError("job runner", {{"error", e.what()}});
+                }
             }
-            try {
-                RunDue();
-            } catch (const std::exception& e) {
-                common::LogError("job runner", {{"error", e.what()}});
-            }
-        }
-    });
+        });
+    }
 }
 
 void Runner::Wake() {
     {
         std::lock_guard lock(mutex_);
-        woken_ = true;
+        ++wakes_;
     }
-    wake_.notify_one();
+    wake_.notify_all();
 }
 
 void Runner::Stop() {
@@ -201,8 +205,11 @@ void Runner::Stop() {
         std::lock_guard lock(mutex_);
         stopping_ = true;
     }
-    wake_.notify_one();
-    if (thread_.joinable()) thread_.join();
+    wake_.notify_all();
+    for (auto& t : threads_) {
+        if (t.joinable()) t.join();
+    }
+    threads_.clear();
 }
 
 }  // namespace jobs

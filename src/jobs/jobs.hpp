@@ -99,7 +99,8 @@ class Runner {
     void RegisterTracked(std::string kind, TrackedHandler handler, DeadHandler on_dead);
     // Runs due jobs until none is left; returns how many attempts ran.
     int RunDue();
-    void Start(std::chrono::milliseconds poll = std::chrono::milliseconds(1000));
+    // `threads` workers, each claiming its own batches (a claim is exclusive), so slow sends overlap.
+    void Start(std::chrono::milliseconds poll = std::chrono::milliseconds(1000), int threads = 1);
     void Wake();
     void Stop();
 
@@ -116,9 +117,9 @@ class Runner {
     std::map<std::string, Kind, std::less<>> handlers_;
     std::mutex mutex_;
     std::condition_variable wake_;
-    bool woken_ = false;
+    std::uint64_t wakes_ = 0;  // each worker runs again when this moved on since it last looked
     bool stopping_ = false;
-    std::thread thread_;
+    std::vector<std::thread> threads_;
 };
 
 }  // namespace jobs

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <vector>
 
 #include "common/random.hpp"
 
@@ -112,14 +113,16 @@ class SmtpTransport final : public Transport {
     SmtpTransport(const TransportConfig& config, const common::Clock& clock) : config_(config), clock_(clock) {
         static std::once_flag once;
         std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-        curl_ = curl_easy_init();
-        if (!curl_) throw std::runtime_error("curl_easy_init failed");
     }
-    ~SmtpTransport() override { curl_easy_cleanup(curl_); }
+    ~SmtpTransport() override {
+        for (CURL* c : idle_) curl_easy_cleanup(c);
+    }
 
     void Send(const Message& m) override {
         std::string data = Render(m, config_.from, clock_.Now());
-        std::lock_guard lock(mutex_);  // one handle keeps one connection open between mails
+        // A handle keeps its connection open between mails; each sending thread takes one of its own, so several
+        // mails go at once over several connections.
+        CURL* curl = Acquire();
         struct Reader {
             const std::string* data;
             std::size_t pos = 0;
@@ -133,33 +136,52 @@ class SmtpTransport final : public Transport {
         };
         curl_slist* rcpt = curl_slist_append(nullptr, ("<" + m.to + ">").c_str());
         std::string from = "<" + AddressOf(config_.from) + ">";
-        curl_easy_setopt(curl_, CURLOPT_URL, config_.smtp_url.c_str());
-        curl_easy_setopt(curl_, CURLOPT_MAIL_FROM, from.c_str());
-        curl_easy_setopt(curl_, CURLOPT_MAIL_RCPT, rcpt);
-        curl_easy_setopt(curl_, CURLOPT_READFUNCTION, read);
-        curl_easy_setopt(curl_, CURLOPT_READDATA, &reader);
-        curl_easy_setopt(curl_, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT, 10L);
-        curl_easy_setopt(curl_, CURLOPT_TIMEOUT, 60L);
-        curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
-        if (config_.starttls) curl_easy_setopt(curl_, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
-        CURLcode rc = curl_easy_perform(curl_);
+        curl_easy_setopt(curl, CURLOPT_URL, config_.smtp_url.c_str());
+        curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from.c_str());
+        curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+        curl_easy_setopt(curl, CURLOPT_READFUNCTION, read);
+        curl_easy_setopt(curl, CURLOPT_READDATA, &reader);
+        curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+        if (config_.starttls) curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+        CURLcode rc = curl_easy_perform(curl);
         curl_slist_free_all(rcpt);
         if (rc != CURLE_OK) {
             long code = 0;
-            curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
+            curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
             // curl's own words only: the server's reply may quote the address.
             std::string err = std::string("smtp: ") + curl_easy_strerror(rc) + " (reply " + std::to_string(code) + ")";
-            // The handle may hold a broken connection; the next mail starts afresh.
-            curl_easy_reset(curl_);
+            // The handle may hold a broken connection: drop it; the next mail starts afresh.
+            curl_easy_cleanup(curl);
             throw std::runtime_error(err);
         }
+        Release(curl);
     }
 
  private:
+    CURL* Acquire() {
+        {
+            std::lock_guard lock(mutex_);
+            if (!idle_.empty()) {
+                CURL* c = idle_.back();
+                idle_.pop_back();
+                return c;
+            }
+        }
+        CURL* c = curl_easy_init();
+        if (!c) throw std::runtime_error("curl_easy_init failed");
+        return c;
+    }
+    void Release(CURL* c) {
+        std::lock_guard lock(mutex_);
+        idle_.push_back(c);
+    }
+
     TransportConfig config_;
     const common::Clock& clock_;
-    CURL* curl_ = nullptr;
+    std::vector<CURL*> idle_;  // handles not in use, each with its open connection
     std::mutex mutex_;
 };
 

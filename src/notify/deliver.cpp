@@ -25,6 +25,12 @@ std::optional<common::RecipientId> RecipientOf(const jobs::Job& job) {
     return common::RecipientId(it->value().as_int64());
 }
 
+// A reminder of an unread message (its subject says so).
+bool Reminder(const jobs::Job& job) {
+    auto it = job.payload.find("reminder");
+    return it != job.payload.end() && it->value().is_bool() && it->value().as_bool();
+}
+
 // The copy with its words in the recipient's language (only when they may still see it).
 struct Written {
     Copy copy;
@@ -77,11 +83,15 @@ void RegisterDelivery(jobs::Runner& runner, db::Database& db, mail::Transport* t
             const auto& lang = copy.lang;
             std::string body = families::Fill(catalogue.Get(lang, "nt_mail_greeting"), {{"name", copy.name}}) + "\n\n" +
                                text.body + "\n\n" +
+                               (text.attachments > 0 ? catalogue.Get(lang, "nt_mail_attachments") + "\n\n" : "") +
                                families::Fill(catalogue.Get(lang, "nt_mail_footer"),
                                               {{"inbox", settings.public_url + "/family/inbox/" + id->ToString()},
                                                {"settings", settings.public_url + "/family/settings"}});
             families::SendForJob(transport, settings.public_url, job,
-                                 {copy.email, catalogue.Get(lang, "nt_mail_prefix") + text.subject, body, ""});
+                                 {copy.email,
+                                  catalogue.Get(lang, "nt_mail_prefix") +
+                                      (Reminder(job) ? catalogue.Get(lang, "nt_reminder_prefix") : "") + text.subject,
+                                  body, ""});
             return [id, &clock](db::WriteTx& tx) { SetState(tx, *id, Channel::kEmail, "sent", clock.Now()); };
         },
         [&clock](db::WriteTx& tx, const jobs::Job& job) {
@@ -106,11 +116,12 @@ void RegisterDelivery(jobs::Runner& runner, db::Database& db, mail::Transport* t
             if (subscriptions.empty() || !push.client) return give_up({});
 
             const auto& n = copy.notification;
-            const std::string message =
-                boost::json::serialize(boost::json::object{{"title", text.subject},
-                                                           {"body", text.body},
-                                                           {"url", "/family/inbox/" + id->ToString()},
-                                                           {"tag", "notice-" + n.id.ToString()}});
+            const std::string message = boost::json::serialize(boost::json::object{
+                {"title",
+                 (Reminder(job) ? catalogue.Get(copy.lang, "nt_reminder_prefix") : std::string()) + text.subject},
+                {"body", text.body},
+                {"url", "/family/inbox/" + id->ToString()},
+                {"tag", "notice-" + n.id.ToString()}});
             // Attendance is stale after a couple of hours; alerts and messages keep for a day.
             const bool lasting = n.urgent || n.kind == Kind::kMessage;
             const std::vector<std::string> common_headers{"TTL: " + std::to_string(lasting ? 86400 : 7200),

@@ -7,6 +7,7 @@
 #include "common/dates.hpp"
 #include "families/mails.hpp"
 #include "http/errors.hpp"
+#include "messages/handlers.hpp"
 #include "notify/notify.hpp"
 #include "notify/render.hpp"
 #include "push/push.hpp"
@@ -82,6 +83,8 @@ http::Response Handlers::InboxItem(Ctx& ctx) const {
     if (!found) throw http::NotFound();
     if (!found->first.read_at) ctx.svc.db.Write([&](db::WriteTx& tx) { MarkRead(tx, id, ctx.svc.clock); });
     data body = InboxData(ctx, found->first, found->second);
+    if (found->first.notification.kind == Kind::kMessage)
+        messages::AddMessageExtras(ctx, id, found->first.notification.message, found->first.notification.site, body);
     return app::RenderPage(ctx, item_, "inbox_item_title", body);
 }
 

@@ -17,6 +17,8 @@ constexpr std::array<std::string_view, 5> kTopicNames{"attendance", "correction"
 // A mail is tried for about seven and a half hours (fifteen waits: 10 s doubling to an hour, then hourly) before
 // it is marked failed.
 constexpr int kMailAttempts = 16;
+// Push is tried for a few minutes; then mail takes over.
+constexpr int kPushAttempts = 5;
 
 // A recipient may see a notice while their account is usable and, for a notice about a child, still linked to it.
 constexpr std::string_view kMayStillSee =
@@ -24,7 +26,8 @@ constexpr std::string_view kMayStillSee =
     "guardian_account_child l WHERE l.account_id = r.account_id AND l.child_id = n.child_id AND l.ended_at IS "
     "NULL))";
 
-constexpr std::string_view kStoredColumns = "n.id, n.kind, n.site_id, n.child_id, n.params, n.urgent, n.created_at";
+constexpr std::string_view kStoredColumns =
+    "n.id, n.kind, n.site_id, n.child_id, n.params, n.urgent, n.created_at, n.message_id";
 
 Stored StoredFromRow(const db::Row& r, std::size_t at) {
     Stored s;
@@ -37,14 +40,22 @@ Stored StoredFromRow(const db::Row& r, std::size_t at) {
     if (!ec && v.is_object()) s.params = v.as_object();
     s.urgent = r.Bool(at + 5);
     s.created_at = common::CanonicalInstant(r.Text(at + 6));
+    if (!r.IsNull(at + 7)) s.message = r.Id<common::MessageId>(at + 7);
     return s;
 }
 
-// Push is tried for a few minutes; then mail takes over.
-constexpr int kPushAttempts = 5;
+void PlanMail(db::WriteTx& tx, common::RecipientId recipient, common::Instant run_at, const common::Clock& clock,
+              bool reminder = false) {
+    boost::json::object payload{{"recipient", recipient.value}};
+    if (reminder) payload["reminder"] = true;
+    jobs::Plan(tx, kEmailJob, payload, clock, {run_at, kMailAttempts});
+}
 
-void PlanMail(db::WriteTx& tx, common::RecipientId recipient, common::Instant run_at, const common::Clock& clock) {
-    jobs::Plan(tx, kEmailJob, {{"recipient", recipient.value}}, clock, {run_at, kMailAttempts});
+void PlanPush(db::WriteTx& tx, common::RecipientId recipient, common::Instant run_at, const common::Clock& clock,
+              bool reminder = false) {
+    boost::json::object payload{{"recipient", recipient.value}};
+    if (reminder) payload["reminder"] = true;
+    jobs::Plan(tx, kPushJob, payload, clock, {run_at, kPushAttempts});
 }
 
 }  // namespace
@@ -101,26 +112,28 @@ std::optional<common::Instant> QuietUntil(common::Instant at, std::string_view s
     return std::nullopt;
 }
 
-std::optional<common::NotificationId> Notify(db::WriteTx& tx, const Notice& notice, const common::Clock& clock) {
-    // A family notice is about a child; with nobody linked to it there is nothing to record (the scan path pays
-    // one query).
-    if (!notice.child) return std::nullopt;
+namespace {
+
+// A family member as the planning needs them: quiet hours, their choice for the notice's topic, and whether any
+// phone of theirs has push set up. Selected with the topic as the first parameter.
+constexpr std::string_view kMemberColumns =
+    "SELECT a.id, a.quiet_start, a.quiet_end, c.email, c.push, EXISTS (SELECT 1 FROM push_subscription p WHERE "
+    "p.account_id = a.id) FROM guardian_account a LEFT JOIN notification_choice c ON c.account_id = a.id AND "
+    "c.topic = ? ";
+
+// The notification and, for each member, the inbox entry and a job per channel they chose. Push needs a
+// subscription (else mail goes instead); an urgent notice always goes by mail, and by push too where there is a
+// subscription, and does not wait for quiet hours.
+common::NotificationId Plan(db::WriteTx& tx, const Notice& notice, std::optional<common::MessageId> message,
+                            const std::vector<db::Row>& members, const common::Clock& clock) {
     const auto now = clock.Now();
     const std::string stamp = common::FormatInstant(now);
-    auto members = tx.Query(
-        "SELECT a.id, a.quiet_start, a.quiet_end, c.email, c.push, EXISTS (SELECT 1 FROM push_subscription p WHERE "
-        "p.account_id = a.id) FROM guardian_account_child l JOIN guardian_account a ON a.id = l.account_id LEFT JOIN "
-        "notification_choice c ON c.account_id = a.id AND c.topic = ? WHERE l.child_id = ? AND l.ended_at IS NULL "
-        "AND a.deactivated_at IS NULL AND a.confirmed_at IS NOT NULL ORDER BY a.id",
-        TopicName(TopicOf(notice.kind)), *notice.child);
-    if (members.empty()) return std::nullopt;
-    auto id =
-        tx.QueryOne(
-              "INSERT INTO notification (kind, site_id, child_id, params, urgent, created_at) VALUES (?, ?, ?, ?, "
-              "?, ?) RETURNING id",
-              KindName(notice.kind), notice.site, notice.child, boost::json::serialize(notice.params),
-              notice.urgent ? 1 : 0, stamp)
-            .Id<common::NotificationId>(0);
+    auto id = tx.QueryOne(
+                    "INSERT INTO notification (kind, site_id, child_id, params, urgent, message_id, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    KindName(notice.kind), notice.site, notice.child, boost::json::serialize(notice.params),
+                    notice.urgent ? 1 : 0, message, stamp)
+                  .Id<common::NotificationId>(0);
     for (const auto& m : members) {
         const bool email = m.IsNull(3) || m.Bool(3);
         const bool push = m.IsNull(4) || m.Bool(4);
@@ -137,9 +150,39 @@ std::optional<common::NotificationId> Notify(db::WriteTx& tx, const Notice& noti
                                id, m.Int(0), by_mail ? "queued" : "off", by_push ? "queued" : "off", stamp)
                              .Id<common::RecipientId>(0);
         if (by_mail) PlanMail(tx, recipient, run_at, clock);
-        if (by_push) jobs::Plan(tx, kPushJob, {{"recipient", recipient.value}}, clock, {run_at, kPushAttempts});
+        if (by_push) PlanPush(tx, recipient, run_at, clock);
     }
     return id;
+}
+
+}  // namespace
+
+std::optional<common::NotificationId> Notify(db::WriteTx& tx, const Notice& notice, const common::Clock& clock) {
+    // A family notice is about a child; with nobody linked to it there is nothing to record (the scan path pays
+    // one query).
+    if (!notice.child) return std::nullopt;
+    auto members = tx.Query(std::string(kMemberColumns) +
+                                "JOIN guardian_account_child l ON l.account_id = a.id WHERE l.child_id = ? AND "
+                                "l.ended_at IS NULL AND a.deactivated_at IS NULL AND a.confirmed_at IS NOT NULL "
+                                "ORDER BY a.id",
+                            TopicName(TopicOf(notice.kind)), *notice.child);
+    if (members.empty()) return std::nullopt;
+    return Plan(tx, notice, std::nullopt, members, clock);
+}
+
+std::optional<common::NotificationId> NotifyAudience(db::WriteTx& tx, const Notice& notice, common::MessageId message,
+                                                     const Audience& audience, const common::Clock& clock) {
+    std::vector<db::Value> params{db::Value(TopicName(TopicOf(notice.kind)))};
+    params.insert(params.end(), audience.params.begin(), audience.params.end());
+    params.emplace_back(message);
+    auto members = tx.QueryParams(
+        std::string(kMemberColumns) + "WHERE a.id IN (" + audience.accounts_sql +
+            ") AND a.deactivated_at IS NULL AND a.confirmed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+            "notification_recipient r JOIN notification n ON n.id = r.notification_id WHERE n.message_id = ? AND "
+            "r.account_id = a.id) ORDER BY a.id",
+        params);
+    if (members.empty()) return std::nullopt;
+    return Plan(tx, notice, message, members, clock);
 }
 
 void FallBackToMail(db::WriteTx& tx, common::RecipientId recipient, const common::Clock& clock) {
@@ -261,11 +304,11 @@ constexpr std::string_view kSummaryColumns =
 Summary SummaryFromRow(const db::Row& r) {
     Summary s;
     s.notification = StoredFromRow(r, 0);
-    s.child_name = r.Text(7);
-    s.recipients = static_cast<int>(r.Int(8));
-    s.delivered = static_cast<int>(r.Int(9));
-    s.failed = static_cast<int>(r.Int(10));
-    s.read = static_cast<int>(r.Int(11));
+    s.child_name = r.Text(8);
+    s.recipients = static_cast<int>(r.Int(9));
+    s.delivered = static_cast<int>(r.Int(10));
+    s.failed = static_cast<int>(r.Int(11));
+    s.read = static_cast<int>(r.Int(12));
     return s;
 }
 }  // namespace
@@ -330,6 +373,27 @@ int Resend(db::WriteTx& tx, common::NotificationId id, const common::Clock& cloc
         ++n;
     }
     return n;
+}
+
+int RemindUnread(db::WriteTx& tx, common::MessageId message, const common::Clock& clock) {
+    auto unread = tx.Query(
+        "SELECT r.id, EXISTS (SELECT 1 FROM push_subscription p WHERE p.account_id = r.account_id) FROM "
+        "notification_recipient r JOIN notification n ON n.id = r.notification_id JOIN guardian_account a ON a.id = "
+        "r.account_id WHERE n.message_id = ? AND r.read_at IS NULL AND " +
+            std::string(kMayStillSee) + " ORDER BY r.id",
+        message);
+    const auto now = clock.Now();
+    for (const auto& r : unread) {
+        const auto id = r.Id<common::RecipientId>(0);
+        const bool push = r.Bool(1);
+        tx.Exec(
+            "UPDATE notification_recipient SET email_state = 'queued', email_at = NULL, push_state = CASE WHEN ? = 1 "
+            "THEN 'queued' ELSE push_state END WHERE id = ?",
+            push ? 1 : 0, id);
+        PlanMail(tx, id, now, clock, true);
+        if (push) PlanPush(tx, id, now, clock, true);
+    }
+    return static_cast<int>(unread.size());
 }
 
 }  // namespace notify

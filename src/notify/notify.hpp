@@ -47,6 +47,19 @@ struct Notice {
 // Nothing is recorded (nullopt) when no family member may see the child.
 std::optional<common::NotificationId> Notify(db::WriteTx& tx, const Notice& notice, const common::Clock& clock);
 
+// A message's audience at one site: a query for guardian account ids (and its parameters).
+struct Audience {
+    std::string accounts_sql;
+    std::vector<db::Value> params;
+};
+// Plans a message's notice for the audience's family members at one site, leaving out those who already have a copy
+// of the message (from another site). Nothing is recorded (nullopt) when nobody is left.
+std::optional<common::NotificationId> NotifyAudience(db::WriteTx& tx, const Notice& notice, common::MessageId message,
+                                                     const Audience& audience, const common::Clock& clock);
+// A reminder of a message to each family member who may still see it and has not read it: by mail, and by push
+// where they have it. Returns how many.
+int RemindUnread(db::WriteTx& tx, common::MessageId message, const common::Clock& clock);
+
 // When push did not reach a family member (no subscription left, or the last attempt failed): mail instead,
 // unless mail is already on its way.
 void FallBackToMail(db::WriteTx& tx, common::RecipientId recipient, const common::Clock& clock);
@@ -76,6 +89,7 @@ struct Stored {
     boost::json::object params;
     bool urgent = false;
     std::string created_at;
+    std::optional<common::MessageId> message;
 };
 std::optional<Stored> Load(db::ReadTx& tx, common::NotificationId id);
 

@@ -12,6 +12,11 @@ std::string Param(const boost::json::object& o, std::string_view key) {
     return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
 }
 
+std::int64_t IdParam(const boost::json::object& o, std::string_view key) {
+    auto it = o.find(key);
+    return it != o.end() && it->value().is_int64() ? it->value().as_int64() : 0;
+}
+
 bool Flag(const boost::json::object& o, std::string_view key) {
     auto it = o.find(key);
     return it != o.end() && it->value().is_bool() && it->value().as_bool();
@@ -96,8 +101,22 @@ Text Render(db::ReadTx& tx, const web::Catalogue& c, const std::string& lang, co
             break;
         }
         case Kind::kMessage:
-            t.subject = fill("nt_message_subject", {{"site", site}});
-            t.body = "";  // the message's own text is shown beside it
+            if (n.message) {
+                // The message's own words; the sender is the writing site or, for the city's, the city.
+                auto m = tx.QueryOne(
+                    "SELECT m.subject, m.body, COALESCE(s.name, ''), (SELECT COUNT(*) FROM message_attachment x WHERE "
+                    "x.message_id = m.id) FROM message m LEFT JOIN site s ON s.id = m.site_id WHERE m.id = ?",
+                    *n.message);
+                const std::string sender = m.Text(2).empty() ? c.Get(lang, "nt_city_sender") : m.Text(2);
+                t.subject = m.Text(0);
+                t.body = m.Text(1) + "\n\n" + fill("nt_message_from", {{"sender", sender}});
+                t.attachments = static_cast<int>(m.Int(3));
+            } else {
+                // A staff reply in the child's conversation with the site.
+                auto post = tx.QueryOptional("SELECT body FROM thread_post WHERE id = ?", IdParam(p, "post"));
+                t.subject = fill("nt_reply_subject", {{"site", site}, {"child", child}});
+                t.body = post ? post->Text(0) : "";
+            }
             break;
     }
     return t;

@@ -12,6 +12,7 @@ namespace notify {
 struct Text {
     std::string subject;
     std::string body;
+    int attachments = 0;  // a message's PDF files (shown in the inbox, mentioned in the mail)
 };
 Text Render(db::ReadTx& tx, const web::Catalogue& catalogue, const std::string& lang, const Stored& n);
 

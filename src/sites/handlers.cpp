@@ -196,6 +196,8 @@ http::Response Handlers::View(Ctx& ctx) const {
     if (auth::Can(actor, Action::kLetterIssue, id)) body.set("can_letters", true);
     if (auth::Can(actor, Action::kAttendanceView, id)) body.set("can_roster", true);
     if (auth::Can(actor, Action::kNoticeView, id)) body.set("can_notices", true);
+    if (auth::Can(actor, Action::kMessageSend, id)) body.set("can_messages", true);
+    if (auth::Can(actor, Action::kThreadReply, id)) body.set("can_threads", true);
     if (auth::Can(actor, Action::kKioskManage, id)) body.set("can_kiosks", true);
     if (auth::Can(actor, Action::kSiteEdit, id)) body.set("can_schedule", true);
     if (auth::Can(actor, Action::kCardIssue, id)) body.set("can_cards", true);

@@ -278,6 +278,11 @@ AppTest::Result AppTest::PostJson(const std::string& path, const std::string& bo
 
 AppTest::Result AppTest::PostFile(const std::string& path, std::vector<std::pair<std::string, std::string>> form,
                                   const std::string& filename, const std::string& data) {
+    return PostFiles(path, std::move(form), {{"file", filename, data}});
+}
+
+AppTest::Result AppTest::PostFiles(const std::string& path, std::vector<std::pair<std::string, std::string>> form,
+                                   const std::vector<FilePart>& files) {
     const std::string boundary = "----tadaimatestboundary7MA4YWxk";
     http::Request req;
     req.method = "POST";
@@ -287,8 +292,11 @@ AppTest::Result AppTest::PostFile(const std::string& path, std::vector<std::pair
     for (const auto& [k, v] : form) {
         req.body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
     }
-    req.body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename +
-                "\"\r\nContent-Type: text/csv\r\n\r\n" + data + "\r\n--" + boundary + "--\r\n";
+    for (const auto& f : files) {
+        req.body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.field + "\"; filename=\"" +
+                    f.filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + f.data + "\r\n";
+    }
+    req.body += "--" + boundary + "--\r\n";
     return Run(std::move(req));
 }
 

@@ -102,6 +102,12 @@ class AppTest : public DbTest {
     // A multipart form with one file field named "file", as a browser sends an upload.
     Result PostFile(const std::string& path, std::vector<std::pair<std::string, std::string>> form,
                     const std::string& filename, const std::string& data);
+    // A multipart form with any number of files: (field name, file name, content) each.
+    struct FilePart {
+        std::string field, filename, data;
+    };
+    Result PostFiles(const std::string& path, std::vector<std::pair<std::string, std::string>> form,
+                     const std::vector<FilePart>& files);
     // Signs in; where a second factor is asked for, sets it up or enters a code as an authenticator app would
     // (one code per 30-second step: the fixed clock moves on when a step's code was used). Returns the answer
     // to the password.

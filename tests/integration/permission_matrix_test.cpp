@@ -11,6 +11,7 @@
 #include "auth/passwords.hpp"
 #include "families/families.hpp"
 #include "harness.hpp"
+#include "messages/messages.hpp"
 #include "plans/plans.hpp"
 
 namespace {
@@ -150,6 +151,28 @@ const std::vector<Case>& Table() {
         {"GET", "/sites/{site}/notices", {}, {{O, O}, {O, N}, {O, N}}},
         {"GET", "/notices/{notice}", {}, {{O, O}, {O, H}, {O, H}}},
         {"POST", "/notices/{notice}/resend", {}, {{O, O}, {O, H}, {O, H}}},
+        // Messages: a site's staff write to its families; the city's to every site are the municipal admins'
+        {"GET", "/sites/{site}/messages", {}, {{O, O}, {O, N}, {O, N}}},
+        {"GET", "/sites/{site}/messages/new", {}, {{O, O}, {O, N}, {O, N}}},
+        {"POST",
+         "/sites/{site}/messages",
+         {{"scope", "site"}, {"subject", "行列"}, {"body", "行列のお知らせ"}},
+         {{O, O}, {O, N}, {O, N}}},
+        {"POST", "/sites/{site}/messages", {{"scope", "site"}, {"subject", ""}}, {{V, V}, {V, N}, {V, N}}},
+        {"GET", "/city/messages", {}, {{O, O}, {N, N}, {N, N}}},
+        {"GET", "/city/messages/new", {}, {{O, O}, {N, N}, {N, N}}},
+        {"POST",
+         "/city/messages",
+         {{"scope", "all"}, {"subject", "市"}, {"body", "市のお知らせ"}},
+         {{O, O}, {N, N}, {N, N}}},
+        {"GET", "/messages/{message}", {}, {{O, O}, {O, H}, {O, H}}},
+        {"GET", "/messages/{message}/files/{file}", {}, {{O, O}, {O, H}, {O, H}}},
+        {"POST", "/messages/{message}/remind", {}, {{O, O}, {O, H}, {O, H}}},
+        {"POST", "/messages/{scheduled}/cancel", {}, {{O, O}, {O, H}, {O, H}}},
+        {"GET", "/sites/{site}/threads", {}, {{O, O}, {O, N}, {O, N}}},
+        {"GET", "/threads/{thread}", {}, {{O, O}, {O, H}, {O, H}}},
+        {"POST", "/threads/{thread}", {{"body", "行列の返事"}}, {{O, O}, {O, H}, {O, H}}},
+        {"POST", "/threads/{thread}", {{"body", " "}}, {{V, V}, {V, H}, {V, H}}},
     };
     return cases;
 }
@@ -189,7 +212,10 @@ const std::set<std::string> kFamilyRoutes = {"GET /register",
                                              "GET /family/settings",
                                              "POST /family/settings",
                                              "POST /family/push/subscribe",
-                                             "POST /family/push/unsubscribe"};
+                                             "POST /family/push/unsubscribe",
+                                             "GET /family/inbox/{id}/files/{file}",
+                                             "GET /family/children/{id}/messages",
+                                             "POST /family/children/{id}/messages"};
 
 // The kiosk's own routes: its page and pairing (by a code), and the scan API (by its credential).
 const std::set<std::string> kKioskRoutes = {"GET /kiosk", "POST /kiosk/pair", "POST /api/v1/kiosk/scans"};
@@ -197,6 +223,9 @@ const std::set<std::string> kKioskRoutes = {"GET /kiosk", "POST /kiosk/pair", "P
 struct Objects {
     std::int64_t site, group, child, guardian, user, account, event, kiosk, contact, person;
     std::int64_t notice, recipient;  // the notification of the staff-recorded entry, and the account's copy of it
+    // A message the site sent (with a PDF) and the account's copy of it, one scheduled for later, and the child's
+    // conversation with the site.
+    std::int64_t message, file, copy, scheduled, thread;
     std::string kiosk_credential;
 };
 
@@ -263,6 +292,29 @@ class PermissionMatrix : public AppTest {
             EXPECT_TRUE(r.problems.empty()) << "site " << site;
             return tx.QueryOne("SELECT MAX(id) FROM plan_contact").Int(0);
         });
+        // A message to the site's families with a PDF, sent; one scheduled for tomorrow; the family wrote once.
+        const auto staff_user = common::UserId(o.user);
+        database().Write([&](db::WriteTx& tx) {
+            messages::Draft d;
+            d.site = common::SiteId(site);
+            d.author = staff_user;
+            d.subject = "行列のお知らせ";
+            d.body = "本文";
+            d.attachments = {{"matrix.pdf", "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"}};
+            o.message = messages::Create(tx, d, clock_).value;
+            d.attachments.clear();
+            d.send_at = clock_.Now() + std::chrono::hours(24);
+            o.scheduled = messages::Create(tx, d, clock_).value;
+            o.thread = messages::PostFromFamily(tx, common::SiteId(site), common::ChildId(o.child),
+                                                common::AccountId(o.account), "行列の質問", clock_)
+                           .value;
+        });
+        RunJobs();
+        o.file = One("SELECT id FROM message_attachment WHERE message_id = " + std::to_string(o.message));
+        o.copy =
+            One("SELECT r.id FROM notification_recipient r JOIN notification n ON n.id = r.notification_id WHERE "
+                "n.message_id = " +
+                std::to_string(o.message) + " AND r.account_id = " + std::to_string(o.account));
         return o;
     }
     static std::string Fill(std::string text, const Objects& o) {
@@ -270,8 +322,9 @@ class PermissionMatrix : public AppTest {
              {std::pair{"{site}", o.site}, std::pair{"{group}", o.group}, std::pair{"{child}", o.child},
               std::pair{"{guardian}", o.guardian}, std::pair{"{user}", o.user}, std::pair{"{account}", o.account},
               std::pair{"{event}", o.event}, std::pair{"{kiosk}", o.kiosk}, std::pair{"{contact}", o.contact},
-              std::pair{"{person}", o.person}, std::pair{"{notice}", o.notice},
-              std::pair{"{recipient}", o.recipient}}) {
+              std::pair{"{person}", o.person}, std::pair{"{notice}", o.notice}, std::pair{"{recipient}", o.recipient},
+              std::pair{"{message}", o.message}, std::pair{"{file}", o.file}, std::pair{"{copy}", o.copy},
+              std::pair{"{scheduled}", o.scheduled}, std::pair{"{thread}", o.thread}}) {
             for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key)) {
                 text.replace(pos, std::string(key).size(), std::to_string(value));
             }
@@ -292,9 +345,10 @@ class PermissionMatrix : public AppTest {
             });
             out += std::string(t) + "=" + r + ";";
         }
-        for (const char* t : {"guardian_child", "staff_role", "child_placement", "child_group_membership",
-                              "site_opening_hours", "site_closure", "site_dismissal", "registration_letter",
-                              "family_invitation", "job", "attendance_event", "card", "kiosk_pairing"}) {
+        for (const char* t :
+             {"guardian_child", "staff_role", "child_placement", "child_group_membership", "site_opening_hours",
+              "site_closure", "site_dismissal", "registration_letter", "family_invitation", "job", "attendance_event",
+              "card", "kiosk_pairing", "message", "message_attachment", "thread_post"}) {
             out += std::string(t) + "=" + std::to_string(One(std::string("SELECT COUNT(*) FROM ") + t)) + ";";
         }
         out += "links=" + std::to_string(One("SELECT COUNT(*) FROM guardian_account_child WHERE ended_at IS NULL"));
@@ -306,6 +360,8 @@ class PermissionMatrix : public AppTest {
         out += ";plan_updates=" + std::to_string(One("SELECT COUNT(DISTINCT updated_at) FROM attendance_plan"));
         out += ";contacts=" + std::to_string(One("SELECT COUNT(*) FROM plan_contact"));
         out += ";people=" + std::to_string(One("SELECT COUNT(*) FROM pickup_person WHERE removed_at IS NULL"));
+        out += ";messages=" + std::to_string(One("SELECT COUNT(*) FROM message WHERE state = 'scheduled'")) + "/" +
+               std::to_string(One("SELECT COUNT(reminded_at) FROM message"));
         return out;
     }
     void RunAs(int role, const std::string& login) {
@@ -384,7 +440,10 @@ TEST_P(PermissionMatrix, EveryRouteIsInTheTable) {
     for (const auto& c : Table()) {
         std::string pattern = std::regex_replace(c.pattern, std::regex(R"(\?.*)"), "");
         pattern = std::regex_replace(
-            pattern, std::regex(R"(\{(site|group|child|guardian|user|account|event|kiosk|contact|notice)\})"), "{id}");
+            pattern,
+            std::regex(
+                R"(\{(site|group|child|guardian|user|account|event|kiosk|contact|notice|message|scheduled|thread)\})"),
+            "{id}");
         table.insert(std::string(c.method) + " " + pattern);
     }
     for (const auto& r : app_->router().routes()) {
@@ -489,6 +548,10 @@ const std::vector<FamilyCase>& FamilyTable() {
           {"auth", "BTBZMqHH6r4Tts7J_aSIgg"}},
          {{O, O}, {O, O}}},
         {"POST", "/family/push/unsubscribe", {{"endpoint", "https://push.example.net/matrix"}}, {{O, O}, {O, O}}},
+        // Messages: a PDF through one's own copy only; the child's conversation with its site
+        {"GET", "/family/inbox/{copy}/files/{file}", {}, {{O, H}, {H, H}}},
+        {"GET", "/family/children/{child}/messages", {}, {{O, H}, {O, H}}},
+        {"POST", "/family/children/{child}/messages", {{"site", "{site}"}, {"body", "行列の質問"}}, {{O, H}, {O, H}}},
     };
     return cases;
 }
@@ -497,7 +560,7 @@ TEST_P(PermissionMatrix, EveryGuardianRouteIsPublicByDesignOrInTheGuardianTable)
     std::set<std::string> table;
     for (const auto& c : FamilyTable()) {
         table.insert(std::string(c.method) + " " +
-                     std::regex_replace(c.pattern, std::regex(R"(\{(child|recipient)\})"), "{id}"));
+                     std::regex_replace(c.pattern, std::regex(R"(\{(child|recipient|copy)\})"), "{id}"));
     }
     for (const auto& r : app_->router().routes()) {
         std::string key = r.method + " " + r.pattern;
