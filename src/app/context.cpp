@@ -73,6 +73,7 @@ constexpr NavItem kNav[] = {
     {"/staff", "nav_staff", auth::Action::kStaffView},
     {"/audit", "nav_audit", auth::Action::kAuditView},
     {"/city/messages", "nav_city_messages", auth::Action::kMessageCity},
+    {"/jobs", "nav_jobs", auth::Action::kJobsManage},
 };
 
 }  // namespace

@@ -4,9 +4,12 @@
 
 #include "app/app.hpp"
 #include "app/metrics.hpp"
+#include "auth/audit.hpp"
 #include "auth/mfa.hpp"
 #include "common/dates.hpp"
 #include "db/migrate.hpp"
+#include "http/errors.hpp"
+#include "jobs/jobs.hpp"
 #include "sites/sites.hpp"
 
 namespace app {
@@ -141,7 +144,15 @@ http::Response CoreHandlers::Health(Ctx& ctx) {
 }
 
 http::Response CoreHandlers::MetricsText(Ctx& ctx) {
-    auto res = http::Response::Text(ctx.svc.metrics.Render());
+    // The job table by state (dead: failed for good; an alert for operators), beside the request metrics.
+    auto counts = ctx.svc.db.Read([](db::ReadTx& tx) { return jobs::CountJobs(tx); });
+    std::string text = ctx.svc.metrics.Render();
+    text += "# HELP tadaima_jobs Jobs in the job table by state.\n# TYPE tadaima_jobs gauge\n";
+    for (auto [state, n] : {std::pair{"queued", counts.queued}, std::pair{"running", counts.running},
+                            std::pair{"done", counts.done}, std::pair{"dead", counts.dead}}) {
+        text += "tadaima_jobs{state=\"" + std::string(state) + "\"} " + std::to_string(n) + "\n";
+    }
+    auto res = http::Response::Text(text);
     res.content_type = "text/plain; version=0.0.4; charset=utf-8";
     return res;
 }
@@ -193,6 +204,45 @@ http::Response CoreHandlers::SwitchLanguage(Ctx& ctx) {
     res.cookies.push_back(
         {std::string(kLangCookie), lang, 365 * 24 * 3600, true, ctx.svc.config.secure_cookies, "Lax"});
     return res;
+}
+
+http::Response CoreHandlers::Jobs(Ctx& ctx) const {
+    ctx.Require(auth::Action::kJobsManage);
+    kainjow::mustache::data rows{kainjow::mustache::data::type::list};
+    auto [counts, dead] = ctx.svc.db.Read([](db::ReadTx& tx) {
+        return std::pair{jobs::CountJobs(tx), jobs::DeadJobs(tx, 200)};
+    });
+    for (const auto& j : dead) {
+        kainjow::mustache::data d;
+        d.set("id", j.id.ToString());
+        d.set("kind", j.kind);
+        d.set("attempts", std::to_string(j.attempts));
+        d.set("error", j.last_error);
+        d.set("at", j.finished_at);
+        d.set("payload", j.payload);
+        rows.push_back(d);
+    }
+    kainjow::mustache::data body;
+    body.set("queued", std::to_string(counts.queued));
+    body.set("running", std::to_string(counts.running));
+    body.set("done", std::to_string(counts.done));
+    body.set("dead", std::to_string(counts.dead));
+    body.set("rows", rows);
+    if (dead.empty()) body.set("none", true);
+    return RenderPage(ctx, jobs_, "jobs_title", body);
+}
+
+http::Response CoreHandlers::RetryJob(Ctx& ctx) {
+    ctx.Require(auth::Action::kJobsManage);
+    jobs::JobId id(IdParam(ctx));
+    bool retried = ctx.svc.db.Write([&](db::WriteTx& tx) {
+        bool done = jobs::Retry(tx, id, ctx.svc.clock);
+        if (done) auth::WriteAudit(tx, ctx.Audit("job.retry", "job", id.value), ctx.svc.clock);
+        return done;
+    });
+    if (!retried) throw http::NotFound();
+    ctx.JobsPlanned();
+    return http::Response::Redirect("/jobs?notice=job_retried", 303);
 }
 
 }  // namespace app

@@ -41,6 +41,8 @@ Router BuildRoutes(const Services& s) {
     r.Get("/family/sw.js", &CoreHandlers::ServiceWorker, Session::kSkip);
     r.Get("/family/manifest.webmanifest", &CoreHandlers::Manifest, Session::kSkip);
     r.Get("/lang/{lang}", &CoreHandlers::SwitchLanguage);
+    r.Get("/jobs", [core](Ctx& c) { return core->Jobs(c); });
+    r.Post("/jobs/{id}/retry", &CoreHandlers::RetryJob);
 
     // Staff sign-in
     r.Get("/login", [core](Ctx& c) { return core->LoginForm(c); });

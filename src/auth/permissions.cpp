@@ -39,6 +39,7 @@ constexpr std::array kMatrix = {
     Rule{Action::kMessageSend,      true,  true,   true},
     Rule{Action::kMessageCity,      true,  false,  false},
     Rule{Action::kThreadReply,      true,  true,   true},
+    Rule{Action::kJobsManage,       true,  false,  false},
 };
 
 struct FamilyRule {
@@ -125,6 +126,8 @@ std::string_view ActionName(Action action) {
             return "message.city";
         case Action::kThreadReply:
             return "thread.reply";
+        case Action::kJobsManage:
+            return "jobs.manage";
     }
     return "unknown";
 }
@@ -169,7 +172,7 @@ bool Can(const Actor& actor, Action action, std::optional<common::SiteId> site) 
     if (actor.municipal) return RoleAllows(Role::kMunicipalAdmin, action);
     // City-level actions belong to municipal admins alone, whatever site roles someone holds.
     if (action == Action::kSiteCreate || action == Action::kGrantMunicipal || action == Action::kAuditView ||
-        action == Action::kMessageCity)
+        action == Action::kMessageCity || action == Action::kJobsManage)
         return false;
     if (site) {
         auto role = actor.RoleAt(*site);

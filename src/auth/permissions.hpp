@@ -39,6 +39,7 @@ enum class Action {
     kMessageSend,     // write to the site's families, see who has read, remind
     kMessageCity,     // municipal only: write to every site's families or chosen sites'
     kThreadReply,     // read and answer a child's conversation with the site
+    kJobsManage,      // municipal only: see jobs that failed for good (any kind) and send them again
 };
 std::string_view ActionName(Action action);
 

@@ -78,6 +78,17 @@ void Fail(db::Database& db, const Job& job, const std::string& worker, const std
 // again at once instead of after their lease. Returns how many.
 int ReleaseFromEarlierRuns(db::Database& db, const std::string& node, const std::string& worker);
 
+// Jobs whose last attempt failed for good, newest first, for the city's operators; and sending one again (a few
+// more attempts from now). Payloads hold ids only.
+struct DeadJob {
+    JobId id;
+    std::string kind;
+    int attempts = 0;
+    std::string last_error, finished_at, payload;
+};
+std::vector<DeadJob> DeadJobs(db::ReadTx& tx, int limit);
+bool Retry(db::WriteTx& tx, JobId id, const common::Clock& clock);
+
 struct JobCounts {
     std::int64_t queued = 0, running = 0, done = 0, dead = 0;
 };

@@ -11,6 +11,7 @@
 #include "auth/passwords.hpp"
 #include "families/families.hpp"
 #include "harness.hpp"
+#include "jobs/jobs.hpp"
 #include "messages/messages.hpp"
 #include "plans/plans.hpp"
 
@@ -173,6 +174,9 @@ const std::vector<Case>& Table() {
         {"GET", "/threads/{thread}", {}, {{O, O}, {O, H}, {O, H}}},
         {"POST", "/threads/{thread}", {{"body", "行列の返事"}}, {{O, O}, {O, H}, {O, H}}},
         {"POST", "/threads/{thread}", {{"body", " "}}, {{V, V}, {V, H}, {V, H}}},
+        // Jobs that failed for good: the city's operators
+        {"GET", "/jobs", {}, {{O, O}, {N, N}, {N, N}}},
+        {"POST", "/jobs/{job}/retry", {}, {{O, O}, {N, N}, {N, N}}},
     };
     return cases;
 }
@@ -226,6 +230,7 @@ struct Objects {
     // A message the site sent (with a PDF) and the account's copy of it, one scheduled for later, and the child's
     // conversation with the site.
     std::int64_t message, file, copy, scheduled, thread;
+    std::int64_t job;  // a job that failed for good
     std::string kiosk_credential;
 };
 
@@ -310,6 +315,11 @@ class PermissionMatrix : public AppTest {
                            .value;
         });
         RunJobs();
+        o.job = database().Write([&](db::WriteTx& tx) {
+            auto id = jobs::Plan(tx, "matrix.dead", {{"site", site}}, clock_);
+            tx.Exec("UPDATE job SET state = 'dead', attempts = 10, last_error = 'matrix' WHERE id = ?", id);
+            return id.value;
+        });
         o.file = One("SELECT id FROM message_attachment WHERE message_id = " + std::to_string(o.message));
         o.copy =
             One("SELECT r.id FROM notification_recipient r JOIN notification n ON n.id = r.notification_id WHERE "
@@ -324,7 +334,7 @@ class PermissionMatrix : public AppTest {
               std::pair{"{event}", o.event}, std::pair{"{kiosk}", o.kiosk}, std::pair{"{contact}", o.contact},
               std::pair{"{person}", o.person}, std::pair{"{notice}", o.notice}, std::pair{"{recipient}", o.recipient},
               std::pair{"{message}", o.message}, std::pair{"{file}", o.file}, std::pair{"{copy}", o.copy},
-              std::pair{"{scheduled}", o.scheduled}, std::pair{"{thread}", o.thread}}) {
+              std::pair{"{scheduled}", o.scheduled}, std::pair{"{thread}", o.thread}, std::pair{"{job}", o.job}}) {
             for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key)) {
                 text.replace(pos, std::string(key).size(), std::to_string(value));
             }
@@ -360,6 +370,7 @@ class PermissionMatrix : public AppTest {
         out += ";plan_updates=" + std::to_string(One("SELECT COUNT(DISTINCT updated_at) FROM attendance_plan"));
         out += ";contacts=" + std::to_string(One("SELECT COUNT(*) FROM plan_contact"));
         out += ";people=" + std::to_string(One("SELECT COUNT(*) FROM pickup_person WHERE removed_at IS NULL"));
+        out += ";dead=" + std::to_string(One("SELECT COUNT(*) FROM job WHERE state = 'dead'"));
         out += ";messages=" + std::to_string(One("SELECT COUNT(*) FROM message WHERE state = 'scheduled'")) + "/" +
                std::to_string(One("SELECT COUNT(reminded_at) FROM message"));
         return out;
@@ -442,7 +453,7 @@ TEST_P(PermissionMatrix, EveryRouteIsInTheTable) {
         pattern = std::regex_replace(
             pattern,
             std::regex(
-                R"(\{(site|group|child|guardian|user|account|event|kiosk|contact|notice|message|scheduled|thread)\})"),
+                R"(\{(site|group|child|guardian|user|account|event|kiosk|contact|notice|message|scheduled|thread|job)\})"),
             "{id}");
         table.insert(std::string(c.method) + " " + pattern);
     }
