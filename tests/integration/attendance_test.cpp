@@ -30,9 +30,6 @@ class Attendance : public AppTest {
                                                   attendance::EnsureCard(tx, common::ChildId(other_child_), clock_));
         });
     }
-    std::int64_t One(const std::string& sql) {
-        return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Int(0); });
-    }
     std::int64_t ChildAt(int site, int nth) {
         return One("SELECT child_id FROM child_placement WHERE site_id = " + std::to_string(site) +
                    " ORDER BY child_id LIMIT 1 OFFSET " + std::to_string(nth));

@@ -20,9 +20,6 @@ class Families : public AppTest {
         child_b_ = ChildAt(1, 1);
         other_child_ = ChildAt(2, 0);
     }
-    std::int64_t One(const std::string& sql) {
-        return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Int(0); });
-    }
     std::int64_t ChildAt(int site, int nth) {
         return One("SELECT child_id FROM child_placement WHERE site_id = " + std::to_string(site) +
                    " ORDER BY child_id LIMIT 1 OFFSET " + std::to_string(nth));

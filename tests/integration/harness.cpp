@@ -330,6 +330,28 @@ std::string AppTest::TotpFor(const std::string& login) {
     return auth::TotpCode(*key, step);
 }
 
+std::int64_t DbTest::One(const std::string& sql) {
+    return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Int(0); });
+}
+
+std::string DbTest::Text(const std::string& sql) {
+    return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Text(0); });
+}
+
+std::vector<Mail> AppTest::MailsTo(const std::string& to) {
+    std::vector<Mail> out;
+    for (auto& m : Mails()) {
+        if (m.to == to) out.push_back(std::move(m));
+    }
+    return out;
+}
+
+void AppTest::SignInGuardian(const std::string& email, const std::string& password) {
+    cookies_.clear();
+    Get("/family/login");
+    ASSERT_EQ(Post("/family/login", {{"email", email}, {"password", password}}).status, 303) << email;
+}
+
 void AppTest::SeedSmallCity(int sites, int children) {
     demo::SeedDemo(*db_, {sites, children, "tadaima-demo"}, clock_);
 }

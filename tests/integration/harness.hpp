@@ -73,6 +73,9 @@ class DbTest : public ::testing::TestWithParam<db::Kind> {
     void SetUp() override;
     void TearDown() override;
     db::Database& database() { return *db_; }
+    // The single integer or text a query answers (a count, an id).
+    std::int64_t One(const std::string& sql);
+    std::string Text(const std::string& sql);
     common::FixedClock clock_{*common::ParseInstant("2026-11-22T01:00:00.000Z")};
     std::unique_ptr<db::Database> db_;
     std::string url_;  // the database, as TADAIMA_DB would name it
@@ -121,8 +124,11 @@ class AppTest : public DbTest {
     // Runs the due jobs as the server's worker would, with mail written as files (the SMTP transport itself is
     // tested against a real SMTP server in mail_test.cpp). Returns how many ran.
     int RunJobs();
-    // Mails sent so far, oldest first.
+    // Mails sent so far, oldest first; those to one address.
     std::vector<Mail> Mails();
+    std::vector<Mail> MailsTo(const std::string& to);
+    // Signs a guardian in on the family pages (staff cookies are dropped first).
+    void SignInGuardian(const std::string& email, const std::string& password);
     // The first http URL in a text, made local ("/register/confirm?t=…").
     static std::string LocalLink(const std::string& text);
 

@@ -54,21 +54,6 @@ class Messages : public AppTest {
         families::LinkChild(tx, a, child, auth::FamilyRole::kFull, clock_);
         return a;
     }
-    std::int64_t One(const std::string& sql) {
-        return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Int(0); });
-    }
-    std::vector<Mail> MailsTo(const std::string& to) {
-        std::vector<Mail> out;
-        for (auto& m : Mails()) {
-            if (m.to == to) out.push_back(std::move(m));
-        }
-        return out;
-    }
-    void SignInGuardian(const std::string& email) {
-        cookies_.clear();
-        Get("/family/login");
-        ASSERT_EQ(Post("/family/login", {{"email", email}, {"password", kPassword}}).status, 303);
-    }
     void SignInStaff(const std::string& login) {
         cookies_.clear();
         SignIn(login, "tadaima-demo");
@@ -130,7 +115,7 @@ TEST_P(Messages, AMessageToASchoolYearReachesEachOfItsFamilyMembersOnceInTheirLa
     EXPECT_NE(page.body.find("連絡 母"), std::string::npos);
     EXPECT_NE(page.body.find("Renraku Father"), std::string::npos);
     EXPECT_EQ(AuditCount("message.view"), 1);
-    SignInGuardian("mother@example.test");
+    SignInGuardian("mother@example.test", kPassword);
     auto inbox = Get("/family/inbox");
     EXPECT_NE(inbox.body.find("遠足のお知らせ"), std::string::npos);
     auto copy = Get("/family/inbox/" + CopyOf(mother_, id));
@@ -199,7 +184,7 @@ TEST_P(Messages, AudiencesByGroupChildrenAndTheWholeSite) {
 
 TEST_P(Messages, AnEmergencyComesThroughChoicesAndQuietHoursAndStaysOnTop) {
     // The mother wants no messages by mail or push, and quiet hours around now (10:00).
-    SignInGuardian("mother@example.test");
+    SignInGuardian("mother@example.test", kPassword);
     Get("/family/settings");
     ASSERT_EQ(Post("/family/settings",
                    {{"attendance_email", "1"}, {"quiet_start", "09:00"}, {"quiet_end", "12:00"}, {"language", "ja"}})
@@ -218,7 +203,7 @@ TEST_P(Messages, AnEmergencyComesThroughChoicesAndQuietHoursAndStaysOnTop) {
     // A newer ordinary notice does not push the unread emergency down.
     auto later = MessageOf(Send("/sites/1/messages", {{"scope", "site"}, {"subject", "あとの通常"}, {"body", "本文"}}));
     RunJobs();
-    SignInGuardian("mother@example.test");
+    SignInGuardian("mother@example.test", kPassword);
     auto inbox = Get("/family/inbox");
     auto at_urgent = inbox.body.find("台風のため本日閉所します");
     ASSERT_NE(at_urgent, std::string::npos);
@@ -274,14 +259,14 @@ TEST_P(Messages, PdfAttachmentsAreCheckedByContentAndReachOnlyTheAudience) {
     RunJobs();
     auto file = std::to_string(One("SELECT id FROM message_attachment WHERE message_id = " + std::to_string(id)));
     EXPECT_NE(MailsTo("mother@example.test").at(0).body.find("添付ファイル"), std::string::npos);
-    SignInGuardian("mother@example.test");
+    SignInGuardian("mother@example.test", kPassword);
     auto copy = CopyOf(mother_, id);
     auto pdf = Get("/family/inbox/" + copy + "/files/" + file);
     ASSERT_EQ(pdf.status, 200);
     EXPECT_EQ(pdf.body, kPdf);
     EXPECT_EQ(pdf.raw.content_type, "application/pdf");
     // Another family cannot reach it through the mother's copy.
-    SignInGuardian("neighbour@example.test");
+    SignInGuardian("neighbour@example.test", kPassword);
     EXPECT_EQ(Get("/family/inbox/" + copy + "/files/" + file).status, 404);
     // Staff of another site neither.
     SignInStaff("staff2");
@@ -373,7 +358,7 @@ TEST_P(Messages, TheCityReachesEverySiteWithOneCopyPerFamilyMember) {
 }
 
 TEST_P(Messages, AFamilyWritesInTheChildsConversationAndTheSitesAnswerReachesThem) {
-    SignInGuardian("father@example.test");
+    SignInGuardian("father@example.test", kPassword);
     auto path = "/family/children/" + child_.ToString() + "/messages";
     ASSERT_EQ(Get(path).status, 200);
     EXPECT_EQ(Post(path, {{"site", "1"}, {"body", " "}}).status, 422);
@@ -381,7 +366,7 @@ TEST_P(Messages, AFamilyWritesInTheChildsConversationAndTheSitesAnswerReachesThe
     ASSERT_EQ(Post(path, {{"site", "1"}, {"body", "明日は祖母が迎えに行きます。"}}).status, 303);
     auto thread = std::to_string(One("SELECT id FROM message_thread WHERE child_id = " + child_.ToString()));
     // Another family cannot see it.
-    SignInGuardian("neighbour@example.test");
+    SignInGuardian("neighbour@example.test", kPassword);
     EXPECT_EQ(Get(path).status, 404);
 
     SignInStaff("staff2");
@@ -401,7 +386,7 @@ TEST_P(Messages, AFamilyWritesInTheChildsConversationAndTheSitesAnswerReachesThe
     ASSERT_EQ(ja.size(), 1u);
     EXPECT_NE(ja[0].body.find("承知しました。"), std::string::npos);
     EXPECT_NE(MailsTo("father@example.test").at(0).subject.find("Reply from"), std::string::npos);
-    SignInGuardian("mother@example.test");
+    SignInGuardian("mother@example.test", kPassword);
     auto conversation = Get(path + "?site=1");
     EXPECT_NE(conversation.body.find("明日は祖母が迎えに行きます。"), std::string::npos);
     EXPECT_NE(conversation.body.find("承知しました。"), std::string::npos);

@@ -52,28 +52,10 @@ class Notifications : public AppTest {
         families::LinkChild(tx, a, child, role, clock_);
         return a;
     }
-    std::int64_t One(const std::string& sql) {
-        return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Int(0); });
-    }
-    std::string Text(const std::string& sql) {
-        return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Text(0); });
-    }
     Result Scan(const std::string& scan_id, common::Instant at) {
         std::string body = R"({"card":")" + card_ + R"(","scan_id":")" + scan_id + R"(","scanned_at":")" +
                            common::FormatInstant(at) + R"("})";
         return PostJson("/api/v1/kiosk/scans", body, {{"authorization", "Bearer " + kiosk_.credential}});
-    }
-    std::vector<Mail> MailsTo(const std::string& to) {
-        std::vector<Mail> out;
-        for (auto& m : Mails()) {
-            if (m.to == to) out.push_back(std::move(m));
-        }
-        return out;
-    }
-    void SignInGuardian(const std::string& email) {
-        cookies_.clear();
-        Get("/family/login");
-        ASSERT_EQ(Post("/family/login", {{"email", email}, {"password", kPassword}}).status, 303);
     }
     std::string Recipient(common::AccountId a, const std::string& kind) {
         return std::to_string(
@@ -218,7 +200,7 @@ TEST_P(Notifications, ChoicesQuietHoursAndUrgencyDecideTheChannelsAndTheHour) {
     EXPECT_EQ(MailsTo("mother@example.test").size(), 1u);
     EXPECT_EQ(MailsTo("father@example.test").size(), 2u);
     // The inbox has everything, whatever the channels.
-    SignInGuardian("mother@example.test");
+    SignInGuardian("mother@example.test", kPassword);
     auto inbox = Get("/family/inbox");
     EXPECT_EQ(inbox.status, 200);
     EXPECT_NE(inbox.body.find("閉所時刻を過ぎても施設にいます"), std::string::npos);
@@ -237,7 +219,7 @@ TEST_P(Notifications, AFamilyMemberRemovedFromTheChildGetsNothingMoreAndSeesNone
     EXPECT_TRUE(MailsTo("father@example.test").empty());
     EXPECT_EQ(MailsTo("mother@example.test").size(), 1u);
     EXPECT_EQ(Text("SELECT email_state FROM notification_recipient WHERE id = " + father_copy), "withdrawn");
-    SignInGuardian("father@example.test");
+    SignInGuardian("father@example.test", kPassword);
     EXPECT_EQ(Get("/family/inbox/" + father_copy).status, 404);
     auto inbox = Get("/family/inbox");
     EXPECT_EQ(inbox.body.find("arrived"), std::string::npos);
@@ -247,13 +229,13 @@ TEST_P(Notifications, AFamilyMemberRemovedFromTheChildGetsNothingMoreAndSeesNone
     ASSERT_EQ(Scan("r-2", clock_.Now()).status, 201);
     EXPECT_EQ(One("SELECT COUNT(*) FROM notification_recipient WHERE account_id = " + father_.ToString()), 1);
     // Another family's copy is not there for anyone else either.
-    SignInGuardian("stranger@example.test");
+    SignInGuardian("stranger@example.test", kPassword);
     EXPECT_EQ(Get("/family/inbox/" + Recipient(mother_, "entry")).status, 404);
 }
 
 TEST_P(Notifications, TheInboxShowsUnreadUntilOpenedAndTheHeaderCountsThem) {
     ASSERT_EQ(Scan("i-1", clock_.Now()).status, 201);
-    SignInGuardian("mother@example.test");
+    SignInGuardian("mother@example.test", kPassword);
     auto home = Get("/family");
     EXPECT_NE(home.body.find(R"(data-qa="unread-count">1)"), std::string::npos);
     auto inbox = Get("/family/inbox");
@@ -274,7 +256,7 @@ TEST_P(Notifications, TheInboxShowsUnreadUntilOpenedAndTheHeaderCountsThem) {
 }
 
 TEST_P(Notifications, SettingsAreSavedCheckedAndTheLanguageIsUsedForMail) {
-    SignInGuardian("mother@example.test");
+    SignInGuardian("mother@example.test", kPassword);
     auto page = Get("/family/settings");
     ASSERT_EQ(page.status, 200);
     EXPECT_NE(page.body.find("入室・退室"), std::string::npos);

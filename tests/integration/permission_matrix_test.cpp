@@ -242,9 +242,6 @@ class PermissionMatrix : public AppTest {
         own_ = Find(1);
         other_ = Find(2);
     }
-    std::int64_t One(const std::string& sql) {
-        return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Int(0); });
-    }
     // Objects that belong to exactly one site: a child with a guardian who has no child elsewhere.
     Objects Find(int site) {
         std::string s = std::to_string(site);

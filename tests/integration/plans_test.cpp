@@ -33,9 +33,6 @@ class Plans : public AppTest {
             families::LinkChild(tx, account_, child_, auth::FamilyRole::kFull, clock_);
         });
     }
-    std::int64_t One(const std::string& sql) {
-        return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Int(0); });
-    }
     plans::PlanResult Set(const std::vector<common::Date>& dates, const PlanInput& in,
                           ContactKind kind = ContactKind::kPlan, bool skip_closed = false,
                           std::optional<common::ChildId> child = std::nullopt) {

@@ -123,12 +123,6 @@ class Push : public AppTest {
             families::LinkChild(tx, account_, child_, auth::FamilyRole::kFull, clock_);
         });
     }
-    std::int64_t One(const std::string& sql) {
-        return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Int(0); });
-    }
-    std::string Text(const std::string& sql) {
-        return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Text(0); });
-    }
     void Subscribe(const std::string& endpoint) {
         database().Write([&](db::WriteTx& tx) {
             ASSERT_EQ(push::Subscribe(tx, account_, endpoint, push::Base64UrlEncode(ua_.public_key),
