@@ -422,50 +422,48 @@ std::string PostBody(const Ctx& ctx, app::FormErrors& errors) {
 
 }  // namespace
 
-http::Response Handlers::Thread(Ctx& ctx) const {
+// The conversation a staff member may see (else 404 or 403), and its page: read (audited) or shown again with the
+// errors of an answer.
+std::optional<messages::Thread> Handlers::FindThreadFor(Ctx& ctx) const {
     common::ThreadId id(app::IdParam(ctx));
     ctx.RequireActor();
     auto t = ctx.svc.db.Read([&](db::ReadTx& tx) { return GetThread(tx, id); });
     if (!t) throw http::NotFound();
     ctx.RequireAtSite(Action::kThreadReply, t->site);
-    auto posts = ctx.svc.db.Write([&](db::WriteTx& tx) {
-        auth::WriteAudit(tx, ctx.Audit("thread.view", "child", t->child.value, t->site), ctx.svc.clock);
-        return Posts(tx, id);
-    });
-    data body;
-    body.set("id", id.ToString());
-    body.set("site_id", t->site.ToString());
-    body.set("child", t->child_name);
-    body.set("child_id", t->child.ToString());
-    body.set("posts", PostsData(ctx, posts));
-    return app::RenderPage(ctx, thread_, "thread_title", body);
+    return t;
 }
 
+http::Response Handlers::RenderThread(Ctx& ctx, const messages::Thread& t, const app::FormErrors& errors,
+                                      int status) const {
+    auto posts = ctx.svc.db.Write([&](db::WriteTx& tx) {
+        if (errors.empty())
+            auth::WriteAudit(tx, ctx.Audit("thread.view", "child", t.child.value, t.site), ctx.svc.clock);
+        return Posts(tx, t.id);
+    });
+    data body = errors.ToData(ctx);
+    body.set("id", t.id.ToString());
+    body.set("site_id", t.site.ToString());
+    body.set("child", t.child_name);
+    body.set("child_id", t.child.ToString());
+    body.set("posts", PostsData(ctx, posts));
+    body.set("form", app::FormValues(ctx.form));
+    return app::RenderPage(ctx, thread_, "thread_title", body, status);
+}
+
+http::Response Handlers::Thread(Ctx& ctx) const { return RenderThread(ctx, *FindThreadFor(ctx), {}, 200); }
+
 http::Response Handlers::Reply(Ctx& ctx) const {
-    common::ThreadId id(app::IdParam(ctx));
-    const auto& actor = ctx.RequireActor();
-    auto t = ctx.svc.db.Read([&](db::ReadTx& tx) { return GetThread(tx, id); });
-    if (!t) throw http::NotFound();
-    ctx.RequireAtSite(Action::kThreadReply, t->site);
+    auto t = FindThreadFor(ctx);
+    const auto& actor = *ctx.actor;
     app::FormErrors errors;
     auto text = PostBody(ctx, errors);
-    if (!errors.empty()) {
-        auto posts = ctx.svc.db.Read([&](db::ReadTx& tx) { return Posts(tx, id); });
-        data body = errors.ToData(ctx);
-        body.set("id", id.ToString());
-        body.set("site_id", t->site.ToString());
-        body.set("child", t->child_name);
-        body.set("child_id", t->child.ToString());
-        body.set("posts", PostsData(ctx, posts));
-        body.set("form", app::FormValues(ctx.form));
-        return app::RenderPage(ctx, thread_, "thread_title", body, 422);
-    }
+    if (!errors.empty()) return RenderThread(ctx, *t, errors, 422);
     ctx.svc.db.Write([&](db::WriteTx& tx) {
-        PostFromStaff(tx, id, actor.user_id, text, ctx.svc.clock);
+        PostFromStaff(tx, t->id, actor.user_id, text, ctx.svc.clock);
         auth::WriteAudit(tx, ctx.Audit("thread.reply", "child", t->child.value, t->site), ctx.svc.clock);
     });
     ctx.JobsPlanned();
-    return http::Response::Redirect("/threads/" + id.ToString() + "?notice=sent", 303);
+    return http::Response::Redirect("/threads/" + t->id.ToString() + "?notice=sent", 303);
 }
 
 // Families

@@ -2,6 +2,7 @@
 // Messages in the pages: staff and the city write, see who has read and remind those who have not; families read
 // (in the inbox), open the PDFs and write back in their child's conversation with the site.
 #include "app/context.hpp"
+#include "messages/messages.hpp"
 
 namespace messages {
 
@@ -41,6 +42,9 @@ class Handlers {
     http::Response Create(app::Ctx& ctx, std::optional<common::SiteId> site) const;
     http::Response RenderList(app::Ctx& ctx, std::optional<common::SiteId> site) const;
     http::Response RenderFamilyThread(app::Ctx& ctx, const app::FormErrors& errors, int status) const;
+    std::optional<messages::Thread> FindThreadFor(app::Ctx& ctx) const;
+    http::Response RenderThread(app::Ctx& ctx, const messages::Thread& t, const app::FormErrors& errors,
+                                int status) const;
     const web::TemplateRef& list_;
     const web::TemplateRef& compose_;
     const web::TemplateRef& detail_;
