@@ -21,7 +21,7 @@ step "unit, sanitized" ./build-sanitize/unit_tests --gtest_brief=1
 # (its driver, queries, group commit, races, the job table); the whole PostgreSQL half ran above without them, and
 # under ASan it would double this step's time for the same application code.
 step "integration, sanitized" ./build-sanitize/integration_tests --gtest_brief=1 \
-  --gtest_filter='*/sqlite:Event*:DatabaseOutage.*:*/Database.*/postgresql:*/Queries.*/postgresql:*/GroupCommit.*/postgresql:*/Races.*/postgresql:*/Jobs.*/postgresql
+  --gtest_filter='*/sqlite:Event*:DatabaseOutage.*:*/Database.*/postgresql:*/Queries.*/postgresql:*/GroupCommit.*/postgresql:*/Races.*/postgresql:*/Jobs.*/postgresql'
 step "api" node --test --test-concurrency=1 tests/api/
 step "browser" node --test --test-concurrency=1 tests/e2e/
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
