@@ -24,7 +24,8 @@ demo: build
 	@echo "demo: open http://127.0.0.1:8080 and sign in as admin / tadaima-demo (see README.md)"
 	TADAIMA_DB=var/demo.db TADAIMA_MAIL_DIR=var/demo-mail exec ./build/tadaima serve
 
-test: build build-sanitize
+# Every test, on the sanitizer build (one build instead of two: building is most of the time on two cores).
+test: build-sanitize
 	./scripts/run-tests.sh
 
 test-unit: build

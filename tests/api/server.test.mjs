@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { startServer, Client, run } from '../support/server.mjs';
+import { BINARY, startServer, Client, run } from '../support/server.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -242,7 +242,7 @@ test('ten failed sign-ins lock an account, and no answer tells whether a login i
 test('user create makes a first municipal admin from the command line, who can then sign in', async () => {
   const own = await startServer({ sites: 1, children: 1 });
   try {
-    const create = (args, input) => spawnSync(new URL('../../build/tadaima', import.meta.url).pathname,
+    const create = (args, input) => spawnSync(BINARY,
       ['user', 'create', ...args], { env: { ...process.env, ...own.env }, input, encoding: 'utf8' });
     let r = create(['--login', 'city.ops', '--name', '運用 担当', '--role', 'municipal_admin'], 'a long operator passphrase\n');
     assert.equal(r.status, 0, r.stderr);

@@ -38,7 +38,7 @@ constexpr int kScans = 5000;
 constexpr int kClients = 8;
 constexpr int kKills = 5;
 
-// The server binary beside this test binary (the sanitizer build has none).
+// The server binary beside this test binary.
 fs::path ServerBinary() { return fs::read_symlink("/proc/self/exe").parent_path() / "tadaima"; }
 
 class Server {
@@ -101,7 +101,7 @@ TEST_P(Crash, EveryAcknowledgedScanSurvivesSigkillExactlyOnce) {
     unsigned seed = rd();
     std::mt19937 rng(seed);
     SCOPED_TRACE("seed " + std::to_string(seed));
-    int port = 20000 + static_cast<int>(rng() % 12000);
+    int port = FreeLoopbackPort();
     Server server({"TADAIMA_DB=" + url_, "TADAIMA_SECRET_FILE=" + secret_file,
                    "TADAIMA_LISTEN=127.0.0.1:" + std::to_string(port), "TADAIMA_LOG_LEVEL=error"},
                   port);
@@ -241,7 +241,7 @@ TEST_P(Crash, NotificationsBeingMailedSurviveSigkillNoneLostAndFewTwice) {
     unsigned seed = rd();
     std::mt19937 rng(seed);
     SCOPED_TRACE("seed " + std::to_string(seed));
-    int port = 20000 + static_cast<int>(rng() % 12000);
+    int port = FreeLoopbackPort();
     Server server(
         {"TADAIMA_DB=" + url_, "TADAIMA_SECRET_FILE=" + secret_file, "TADAIMA_LISTEN=127.0.0.1:" + std::to_string(port),
          "TADAIMA_LOG_LEVEL=error", "TADAIMA_SMTP_URL=" + smtp.Url(), "TADAIMA_PUBLIC_URL=http://tadaima.test",

@@ -92,9 +92,8 @@ PostgresCluster::PostgresCluster() {
                       (dir_ / "initdb.log").string() + " 2>&1") != 0) {
         throw std::runtime_error("initdb failed; see " + (dir_ / "initdb.log").string());
     }
-    std::mt19937 rng(static_cast<unsigned>(getpid()) ^ static_cast<unsigned>(std::random_device{}()));
     for (int attempt = 0; attempt < 8 && !running_; ++attempt) {
-        port_ = 20000 + static_cast<int>(rng() % 12000);  // below the ephemeral range
+        port_ = FreeLoopbackPort();
         std::string cmd = bin.string() + "/pg_ctl -D " + data.string() + " -l " + (dir_ / "server.log").string() +
                           " -w -t 30 -o \"-p " + std::to_string(port_) + " -k " + dir_.string() +
                           " -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
@@ -153,10 +152,25 @@ bool Accepts(int port) {
     return ok;
 }
 
+int FreeLoopbackPort() {
+    std::mt19937 rng(static_cast<unsigned>(getpid()) ^ static_cast<unsigned>(std::random_device{}()));
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        int port = 20000 + static_cast<int>(rng() % 12000);
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(static_cast<std::uint16_t>(port));
+        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+        bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+        close(fd);
+        if (free) return port;
+    }
+    throw std::runtime_error("no free loopback port found");
+}
+
 SmtpServer::SmtpServer(std::filesystem::path maildir) : maildir_(std::move(maildir)) {
     for (const char* sub : {"cur", "new", "tmp"}) std::filesystem::create_directories(maildir_ / sub);
-    std::mt19937 rng(static_cast<unsigned>(getpid()) ^ static_cast<unsigned>(std::random_device{}()));
-    port_ = 20000 + static_cast<int>(rng() % 12000);
+    port_ = FreeLoopbackPort();
 }
 
 SmtpServer::~SmtpServer() { Stop(); }

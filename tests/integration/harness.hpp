@@ -39,6 +39,10 @@ std::filesystem::path MakeTempDir(const std::string& prefix);
 // Whether something accepts TCP connections on 127.0.0.1:port now (a server the test started).
 bool Accepts(int port);
 
+// A loopback port below the ephemeral range that nothing is bound to now, for a server a test starts (tests run in
+// several processes at once, so a port picked at random alone could be another process's server).
+int FreeLoopbackPort();
+
 // A mail as a test reads it: the header fields we check, decoded.
 struct Mail {
     std::string to;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { createHmac } from 'node:crypto';
 
-export const BINARY = new URL('../../build/tadaima', import.meta.url).pathname;
+// The binary under test: TADAIMA_BINARY (make test runs the sanitizer build), else the development build.
+export const BINARY = process.env.TADAIMA_BINARY || new URL('../../build/tadaima', import.meta.url).pathname;
 
 export function run(args, env) {
   return spawnSync(BINARY, args, { env: { ...process.env, ...env }, encoding: 'utf8' });
