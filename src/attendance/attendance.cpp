@@ -336,10 +336,12 @@ std::int64_t LastEventId(db::ReadTx& tx, common::SiteId site, const std::string&
 Roster SiteRoster(db::ReadTx& tx, common::SiteId site, const std::string& date, std::optional<common::GroupId> group) {
     Roster roster;
     roster.last_event_id = LastEventId(tx, site, date);
+    // The site's placements first (IN walks their index on site and period); written as EXISTS, SQLite walked every
+    // child of the city in name order: 0.9 s a site with 50,000 children, for the page and the alert sweep alike.
     std::string sql =
         "SELECT ch.id, ch.family_name, ch.given_name, ch.family_kana, ch.given_kana, ch.grade FROM child ch "
-        "WHERE ch.deactivated_at IS NULL AND EXISTS (SELECT 1 FROM child_placement p WHERE p.child_id = ch.id AND "
-        "p.site_id = ? AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?))";
+        "WHERE ch.deactivated_at IS NULL AND ch.id IN (SELECT p.child_id FROM child_placement p WHERE p.site_id = ? "
+        "AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?))";
     std::vector<db::Value> params{site, date, date};
     if (group) {
         sql +=

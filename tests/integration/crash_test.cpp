@@ -33,6 +33,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing_support::Accepts;
 using testing_support::DbTest;
+using testing_support::FreeLoopbackPort;
 
 constexpr int kScans = 5000;
 constexpr int kClients = 8;
