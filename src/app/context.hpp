@@ -16,7 +16,6 @@
 #include "http/errors.hpp"
 #include "http/message.hpp"
 #include "http/multipart.hpp"
-#include "jobs/jobs.hpp"
 #include "web/assets.hpp"
 #include "web/catalogue.hpp"
 #include "web/templates.hpp"
@@ -41,7 +40,6 @@ struct Services {
     auth::ThrottlePolicy throttle_policy;
     // Guardians stay signed in on their own phone for 30 days.
     auth::SessionPolicy guardian_session_policy{std::chrono::hours(24 * 30), std::chrono::hours(24 * 30)};
-    jobs::Runner* jobs = nullptr;  // woken after a commit that planned jobs (none in tests that run jobs by hand)
     attendance::LiveFeed* live = nullptr;  // the live rosters' open event streams
 };
 
@@ -76,10 +74,6 @@ class Ctx {
     const auth::GuardianActor& RequireGuardian() const;
     // Forbidden unless the guardian may do the action for this child (their own children only).
     const auth::GuardianActor& RequireFamily(auth::FamilyAction action, common::ChildId child) const;
-    // Tells the job runner that a commit planned work.
-    void JobsPlanned() const {
-        if (svc.jobs) svc.jobs->Wake();
-    }
     std::string CsrfToken() const {
         if (family_page && guardian) return guardian->csrf_token;
         return actor ? actor->csrf_token : pending ? pending->csrf_token : guardian ? guardian->csrf_token : anon_csrf;

@@ -241,7 +241,6 @@ http::Response CoreHandlers::RetryJob(Ctx& ctx) {
         return done;
     });
     if (!retried) throw http::NotFound();
-    ctx.JobsPlanned();
     return http::Response::Redirect("/jobs?notice=job_retried", 303);
 }
 

@@ -8,6 +8,11 @@
 
 namespace app {
 
+namespace {
+constexpr std::string_view kStatistics = "db.statistics";
+constexpr auto kStatisticsEvery = std::chrono::hours(1);
+}  // namespace
+
 void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport* transport,
                          const web::Catalogue& catalogue, const Config& config, const common::Clock& clock,
                          attendance::LiveFeed* live) {
@@ -27,6 +32,16 @@ void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport
                                                     attendance::AlertEvent(a.child, plans::AlertKindName(a.kind)));
                                   }
                               });
+    // The planner's statistics follow the city as it grows (an import of a ward's children, a year's scans).
+    runner.Register(std::string(kStatistics), [&db, &clock](const jobs::Job&) {
+        db.RefreshStatistics();
+        db.Write([&](db::WriteTx& tx) { jobs::PlanRecurring(tx, kStatistics, clock.Now() + kStatisticsEvery, clock); });
+    });
+}
+
+void EnsureRecurringJobs(db::Database& db, const common::Clock& clock) {
+    plans::EnsureAlertSweep(db, clock);
+    db.Write([&](db::WriteTx& tx) { jobs::PlanRecurring(tx, kStatistics, clock.Now(), clock); });
 }
 
 }  // namespace app

@@ -127,7 +127,6 @@ int Serve(Config config) {
     }
     jobs::Runner runner(*database, clock, worker);
     Services services{*database, clock, catalogue, templates, assets, config, metrics, {}, {}};
-    services.jobs = &runner;
     attendance::LiveFeed live;
     services.live = &live;
     services.throttle_policy.address_failures = config.address_failure_limit;
@@ -148,7 +147,8 @@ int Serve(Config config) {
         common::LogWarn("no mail transport: set TADAIMA_SMTP_URL (or TADAIMA_MAIL_DIR); mails wait in the job table");
     }
     RegisterJobHandlers(runner, *database, transport.get(), catalogue, config, clock, &live);
-    plans::EnsureAlertSweep(*database, clock);
+    EnsureRecurringJobs(*database, clock);
+    database->SetJobsPlannedHook([&runner] { runner.Wake(); });
     runner.Start(std::chrono::milliseconds(1000), config.job_workers);
     common::LogInfo("listening", {{"address", config.listen_address},
                                   {"port", server.port()},
@@ -156,6 +156,7 @@ int Serve(Config config) {
                                   {"schema_version", schema.current}});
     server.Run();
     runner.Stop();
+    database->SetJobsPlannedHook({});
     common::LogInfo("stopped");
     return 0;
 }

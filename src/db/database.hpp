@@ -133,6 +133,12 @@ class WriteTx : public ReadTx {
     }
     std::int64_t ExecParams(std::string_view sql, std::span<const Value> params) { return conn_.Exec(sql, params); }
     void ExecScript(std::string_view sql) { conn_.ExecScript(sql); }
+    // Set by whoever plans a job in this transaction; once it commits, the database calls its jobs-planned hook.
+    void NoteJobPlanned() { jobs_planned_ = true; }
+    bool jobs_planned() const { return jobs_planned_; }
+
+ private:
+    bool jobs_planned_ = false;
 };
 
 struct Options {
@@ -186,12 +192,22 @@ class Database {
             return std::move(*out);
         }
     }
+    // Called after each commit that planned a job (the server wakes its job workers, so that a scan's mail does not
+    // wait for their next poll). Set before the first write and cleared after the last.
+    void SetJobsPlannedHook(std::function<void()> hook) { jobs_planned_hook_ = std::move(hook); }
     // True when a trivial query succeeds now.
     virtual bool Ping() = 0;
     // Refreshes planner statistics (and on PostgreSQL the visibility map, for index-only scans) after a bulk load.
     virtual void Optimize() = 0;
+    // The same, cheaply enough to run while serving (SQLite samples each index; PostgreSQL's autovacuum already
+    // does it). Statistics taken when a table was small make SQLite scan it whole once it is large.
+    virtual void RefreshStatistics() = 0;
 
  protected:
+    // Backends call this after committing a transaction whose WriteTx noted a planned job.
+    void JobsCommitted() const {
+        if (jobs_planned_hook_) jobs_planned_hook_();
+    }
     virtual void RunRead(const std::function<void(ReadTx&)>& f) = 0;
     virtual void RunWrite(const std::function<void(WriteTx&)>& f) = 0;
 
@@ -207,6 +223,7 @@ class Database {
     std::mutex group_mutex_;
     std::deque<GroupedWrite*> group_queue_;
     bool group_leader_ = false;
+    std::function<void()> jobs_planned_hook_;
 };
 
 std::unique_ptr<Database> OpenSqlite(const Options& options);

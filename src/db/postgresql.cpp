@@ -110,6 +110,8 @@ class PgDatabase final : public Database {
         lease->ExecScript("VACUUM ANALYZE");  // not in a transaction: VACUUM refuses to run inside one
     }
 
+    void RefreshStatistics() override {}  // autovacuum analyses tables as they change
+
     bool Ping() override {
         try {
             auto lease = pool_.Acquire();
@@ -133,10 +135,13 @@ class PgDatabase final : public Database {
         });
     }
     void RunWrite(const std::function<void(WriteTx&)>& f) override {
+        bool planned = false;
         Run("BEGIN", [&](Connection& c) {
             WriteTx tx(c, Kind::kPostgresql);
             f(tx);
+            planned = tx.jobs_planned();
         });
+        if (planned) JobsCommitted();
     }
 
  private:

@@ -145,6 +145,12 @@ class SqliteDatabase final : public Database {
         writer_->ExecScript("ANALYZE; PRAGMA optimize;");
     }
 
+    void RefreshStatistics() override {
+        std::lock_guard lock(write_mutex_);
+        // About a thousand rows of each index: tens of milliseconds for a city, where a full ANALYZE reads it all.
+        writer_->ExecScript("PRAGMA analysis_limit = 1000; ANALYZE; PRAGMA analysis_limit = 0;");
+    }
+
     bool Ping() override {
         try {
             auto lease = readers_.Acquire();
@@ -170,16 +176,21 @@ class SqliteDatabase final : public Database {
     }
 
     void RunWrite(const std::function<void(WriteTx&)>& f) override {
-        std::lock_guard lock(write_mutex_);
-        writer_->ExecScript("BEGIN IMMEDIATE");
-        try {
-            WriteTx tx(*writer_, Kind::kSqlite);
-            f(tx);
-            writer_->ExecScript("COMMIT");
-        } catch (...) {
-            RollbackQuietly(*writer_);
-            throw;
+        bool planned = false;
+        {
+            std::lock_guard lock(write_mutex_);
+            writer_->ExecScript("BEGIN IMMEDIATE");
+            try {
+                WriteTx tx(*writer_, Kind::kSqlite);
+                f(tx);
+                planned = tx.jobs_planned();
+                writer_->ExecScript("COMMIT");
+            } catch (...) {
+                RollbackQuietly(*writer_);
+                throw;
+            }
         }
+        if (planned) JobsCommitted();
     }
 
  private:

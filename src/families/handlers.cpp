@@ -155,7 +155,6 @@ http::Response Handlers::Register(Ctx& ctx) const {
         ev.site = letter.site;
         auth::WriteAudit(tx, ev, svc.clock);
     });
-    ctx.JobsPlanned();
     // The same page whether or not the address already had an account: nobody learns who is registered.
     ctx.family_page = true;
     data body;
@@ -421,7 +420,6 @@ http::Response Handlers::Invite(Ctx& ctx) const {
         ev.target_id = id;
         auth::WriteAudit(tx, ev, ctx.svc.clock);
     });
-    ctx.JobsPlanned();
     return http::Response::Redirect("/family?notice=invitation_sent");
 }
 

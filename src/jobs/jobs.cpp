@@ -14,12 +14,21 @@ using namespace std::chrono_literals;
 JobId Plan(db::WriteTx& tx, std::string_view kind, const boost::json::object& payload, const common::Clock& clock,
            const PlanOptions& options) {
     auto now = clock.Now();
+    tx.NoteJobPlanned();
     return tx
         .QueryOne(
             "INSERT INTO job (kind, payload, run_at, max_attempts, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
             std::string(kind), boost::json::serialize(payload), FormatInstant(options.run_at.value_or(now)),
             options.max_attempts, FormatInstant(now))
         .Id<JobId>(0);
+}
+
+void PlanRecurring(db::WriteTx& tx, std::string_view kind, common::Instant at, const common::Clock& clock) {
+    const std::string k(kind);
+    tx.Exec("DELETE FROM job WHERE kind = ? AND state = 'done' AND finished_at < ?", k,
+            FormatInstant(clock.Now() - std::chrono::hours(24)));
+    if (tx.QueryOptional("SELECT 1 FROM job WHERE kind = ? AND state = 'queued'", k)) return;
+    Plan(tx, k, {}, clock, {at, 3});
 }
 
 std::chrono::seconds Backoff(int failures) {
@@ -128,6 +137,7 @@ std::vector<DeadJob> DeadJobs(db::ReadTx& tx, int limit) {
 }
 
 bool Retry(db::WriteTx& tx, JobId id, const common::Clock& clock) {
+    tx.NoteJobPlanned();
     return tx.Exec(
                "UPDATE job SET state = 'queued', run_at = ?, max_attempts = attempts + 3, finished_at = NULL, "
                "claimed_by = NULL, claimed_until = NULL WHERE id = ? AND state = 'dead'",

@@ -34,6 +34,11 @@ struct PlanOptions {
 JobId Plan(db::WriteTx& tx, std::string_view kind, const boost::json::object& payload, const common::Clock& clock,
            const PlanOptions& options = {});
 
+// For a job that plans its own next run (a sweep, a refresh): plans one at `at` unless one of `kind` is queued
+// already (a restart, or another server process, planned it), and forgets finished ones older than a day, which
+// would otherwise pile up (a sweep a minute is 1,440 rows a day).
+void PlanRecurring(db::WriteTx& tx, std::string_view kind, common::Instant at, const common::Clock& clock);
+
 struct Job {
     JobId id;
     std::string kind;

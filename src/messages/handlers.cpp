@@ -260,7 +260,6 @@ http::Response Handlers::Create(Ctx& ctx, std::optional<common::SiteId> site) co
         auth::WriteAudit(tx, ctx.Audit("message.create", "message", id.value, site), ctx.svc.clock);
         return id;
     });
-    ctx.JobsPlanned();
     return http::Response::Redirect("/messages/" + id.ToString() + "?notice=" + (d.send_at ? "scheduled" : "sent"),
                                     303);
 }
@@ -336,7 +335,6 @@ http::Response Handlers::Remind(Ctx& ctx) const {
         auth::WriteAudit(tx, ctx.Audit("message.remind", "message", m->id.value, m->site), ctx.svc.clock);
         return n;
     });
-    if (n > 0) ctx.JobsPlanned();
     return http::Response::Redirect("/messages/" + m->id.ToString() + "?notice=" + (n > 0 ? "reminded" : "none_unread"),
                                     303);
 }
@@ -462,7 +460,6 @@ http::Response Handlers::Reply(Ctx& ctx) const {
         PostFromStaff(tx, t->id, actor.user_id, text, ctx.svc.clock);
         auth::WriteAudit(tx, ctx.Audit("thread.reply", "child", t->child.value, t->site), ctx.svc.clock);
     });
-    ctx.JobsPlanned();
     return http::Response::Redirect("/threads/" + t->id.ToString() + "?notice=sent", 303);
 }
 

@@ -285,7 +285,6 @@ http::Response Handlers::Resend(Ctx& ctx) const {
         auth::WriteAudit(tx, ctx.Audit("notice.resend", "notification", id.value, stored->site), ctx.svc.clock);
         return n;
     });
-    if (n > 0) ctx.JobsPlanned();
     return http::Response::Redirect("/notices/" + id.ToString() +
                                     "?notice=" + (n > 0 ? "resent" : "nothing_to_resend"));
 }

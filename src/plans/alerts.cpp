@@ -216,27 +216,18 @@ int PlanReminders(db::Database& db, const common::Clock& clock) {
 namespace {
 constexpr std::string_view kSweep = "alerts.sweep";
 constexpr auto kSweepEvery = std::chrono::seconds(60);
-
-// Plans the next sweep unless one is queued already (a restart, or another server process, planned it).
-void PlanSweep(db::WriteTx& tx, const common::Clock& clock, common::Instant at) {
-    // Finished sweeps are of no interest after a day; without this the job table would grow by 1,440 rows a day.
-    tx.Exec("DELETE FROM job WHERE kind = ? AND state = 'done' AND finished_at < ?", kSweep,
-            common::FormatInstant(clock.Now() - std::chrono::hours(24)));
-    if (tx.QueryOptional("SELECT 1 FROM job WHERE kind = ? AND state = 'queued'", kSweep)) return;
-    jobs::Plan(tx, kSweep, {}, clock, {at, 3});
-}
 }  // namespace
 
 void RegisterAlertSweep(jobs::Runner& runner, db::Database& db, const common::Clock& clock, AlertsRaised on_raised) {
     runner.Register(std::string(kSweep), [&db, &clock, on_raised](const jobs::Job&) {
         RaiseAllAlerts(db, clock, on_raised);
         PlanReminders(db, clock);
-        db.Write([&](db::WriteTx& tx) { PlanSweep(tx, clock, clock.Now() + kSweepEvery); });
+        db.Write([&](db::WriteTx& tx) { jobs::PlanRecurring(tx, kSweep, clock.Now() + kSweepEvery, clock); });
     });
 }
 
 void EnsureAlertSweep(db::Database& db, const common::Clock& clock) {
-    db.Write([&](db::WriteTx& tx) { PlanSweep(tx, clock, clock.Now()); });
+    db.Write([&](db::WriteTx& tx) { jobs::PlanRecurring(tx, kSweep, clock.Now(), clock); });
 }
 
 bool ResolveAlert(db::WriteTx& tx, common::SiteId site, common::ChildId child, const common::Date& date, AlertKind kind,

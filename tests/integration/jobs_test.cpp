@@ -117,6 +117,31 @@ TEST_P(Jobs, TwoWorkersNeverRunTheSameJob) {
     EXPECT_EQ(counts.done, n);
 }
 
+TEST_P(Jobs, ACommitThatPlannedAJobWakesTheWorkersAndNoOtherDoes) {
+    int woken = 0;
+    database().SetJobsPlannedHook([&] { ++woken; });
+    database().Write([&](db::WriteTx& tx) { tx.Exec("UPDATE site SET name = name"); });
+    EXPECT_EQ(woken, 0);
+    PlanOne("test.wake");
+    EXPECT_EQ(woken, 1);
+    EXPECT_THROW(database().Write([&](db::WriteTx& tx) {
+        jobs::Plan(tx, "test.wake", {}, clock_);
+        throw std::runtime_error("changed my mind");
+    }),
+                 std::runtime_error);
+    EXPECT_EQ(woken, 1);  // rolled back: nothing to run
+    database().WriteGrouped([&](db::WriteTx& tx) { jobs::Plan(tx, "test.wake", {}, clock_); });
+    EXPECT_EQ(woken, 2);
+    auto id = PlanOne("test.wake", 1);
+    jobs::Runner runner(database(), clock_, "w");
+    runner.Register("test.wake", [](const jobs::Job&) { throw jobs::PermanentError("no"); });
+    runner.RunDue();
+    const int before = woken;
+    EXPECT_TRUE(database().Write([&](db::WriteTx& tx) { return jobs::Retry(tx, id, clock_); }));
+    EXPECT_EQ(woken, before + 1);  // a dead job sent again by staff
+    database().SetJobsPlannedHook({});
+}
+
 INSTANTIATE_TEST_SUITE_P(Both, Jobs, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
                          testing_support::KindName);
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "app/job_handlers.hpp"
 #include "attendance/cards.hpp"
 #include "attendance/kiosks.hpp"
 #include "auth/passwords.hpp"
@@ -337,6 +338,23 @@ TEST_P(Alerts, TheSweepIsOneJobThatPlansItsNextRun) {
     clock_.Advance(std::chrono::seconds(60));
     EXPECT_EQ(RunJobs(), 1);
     EXPECT_EQ(One("SELECT COUNT(*) FROM child_alert"), 1);
+}
+
+TEST_P(Alerts, EachSelfPlanningJobIsQueuedOnceAtStartAndPlansItsNextRun) {
+    database().Write([&](db::WriteTx& tx) { tx.Exec("UPDATE site SET plan_reminder_day = 0"); });
+    app::EnsureRecurringJobs(database(), clock_);
+    app::EnsureRecurringJobs(database(), clock_);  // a restart: still one of each
+    EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'db.statistics' AND state = 'queued'"), 1);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'alerts.sweep' AND state = 'queued'"), 1);
+    EXPECT_EQ(RunJobs(), 2);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'db.statistics' AND state = 'done'"), 1);
+    clock_.Advance(std::chrono::minutes(59));
+    RunJobs();
+    EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'db.statistics' AND state = 'done'"), 1);
+    clock_.Advance(std::chrono::minutes(1));
+    RunJobs();
+    EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'db.statistics' AND state = 'done'"), 2);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'db.statistics' AND state = 'queued'"), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, Alerts, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
