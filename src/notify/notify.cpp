@@ -368,8 +368,15 @@ int Resend(db::WriteTx& tx, common::NotificationId id, const common::Clock& cloc
     int n = 0;
     for (const auto& d : Deliveries(tx, id)) {
         if (!Unreached(d)) continue;
-        tx.Exec("UPDATE notification_recipient SET email_state = 'queued', email_at = NULL WHERE id = ?", d.id);
+        // By mail, and by push to the phones they have now (set up since, perhaps, or back from an outage).
+        const bool push =
+            tx.QueryOne("SELECT EXISTS (SELECT 1 FROM push_subscription WHERE account_id = ?)", d.account).Bool(0);
+        tx.Exec(
+            "UPDATE notification_recipient SET email_state = 'queued', email_at = NULL, push_state = CASE WHEN ? = 1 "
+            "THEN 'queued' ELSE push_state END WHERE id = ?",
+            push ? 1 : 0, d.id);
         PlanMail(tx, d.id, clock.Now(), clock);
+        if (push) PlanPush(tx, d.id, clock.Now(), clock);
         ++n;
     }
     return n;

@@ -135,7 +135,7 @@ std::optional<Summary> GetSummary(db::ReadTx& tx, common::NotificationId id);
 std::vector<Delivery> Deliveries(db::ReadTx& tx, common::NotificationId id);
 // A family member still linked whom the notice reached on no channel (none sent or on its way).
 bool Unreached(const Delivery& d);
-// Mails again to each unreached family member; returns how many.
+// Mails again to each unreached family member, and pushes to their phones if they have any; returns how many.
 int Resend(db::WriteTx& tx, common::NotificationId id, const common::Clock& clock);
 
 }  // namespace notify

@@ -253,6 +253,28 @@ TEST_P(Push, AFailingOrSilentServiceIsRetriedAndAfterTheLastAttemptMailIsSent) {
     EXPECT_EQ(One("SELECT COUNT(*) FROM push_subscription"), 2) << "errors are not a reason to forget a phone";
 }
 
+TEST_P(Push, AResendByStaffPushesToThePhoneAsWellAsMailing) {
+    PushService service(clock_, ua_, auth_);
+    service.Answer(201);
+    Subscribe(service.Endpoint());
+    PushOnly();
+    Entry();
+    // Neither channel reached them (as after both were down to their last attempt).
+    database().Write([&](db::WriteTx& tx) {
+        tx.Exec("UPDATE notification_recipient SET push_state = 'failed', email_state = 'off'");
+        tx.Exec("DELETE FROM job");
+    });
+    auto id = common::NotificationId(One("SELECT MAX(id) FROM notification"));
+    EXPECT_EQ(database().Write([&](db::WriteTx& tx) { return notify::Resend(tx, id, clock_); }), 1);
+    EXPECT_EQ(PushState(), "queued");
+    EXPECT_EQ(EmailState(), "queued");
+    EXPECT_EQ(RunJobs(), 2);
+    EXPECT_EQ(service.Got().size(), 1u);
+    EXPECT_EQ(PushState(), "sent");
+    EXPECT_EQ(EmailState(), "sent");
+    EXPECT_EQ(Mails().size(), 1u);
+}
+
 TEST_P(Push, TheAppSubscribesOverHttpsOnlyWithUsableKeysAndUnsubscribes) {
     cookies_.clear();
     Get("/family/login");
