@@ -14,7 +14,7 @@ APT_PACKAGES=(
   libcurl4-openssl-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk
   # tests
   libgtest-dev libgmock-dev postgresql postgresql-client
-  chromium nodejs npm curl poppler-utils zbar-tools python3-aiosmtpd
+  chromium nodejs npm curl poppler-utils zbar-tools python3-aiosmtpd openssl
   # benchmarks (postfix only for its smtp-sink and smtp-source load tools: installed unconfigured, never started)
   nginx-light wrk bc python3 postfix
 )

@@ -71,6 +71,7 @@ Config ConfigFromEnvironment() {
         throw std::runtime_error("TADAIMA_SMTP_URL must start with smtp:// or smtps://");
     }
     c.smtp_starttls = Env("TADAIMA_SMTP_STARTTLS", "0") == "1";
+    c.smtp_ca_file = Env("TADAIMA_SMTP_CA_FILE", "");
     c.mail_dir = Env("TADAIMA_MAIL_DIR", "");
     c.mail_from = Env("TADAIMA_MAIL_FROM", c.mail_from);
     c.vapid_subject = Env("TADAIMA_VAPID_SUBJECT", "mailto:" + mail::AddressOf(c.mail_from));

@@ -23,7 +23,8 @@ struct Config {
     std::string public_url = "http://127.0.0.1:8080";
     std::string smtp_url;  // smtp://host:25, smtps://user:password@host:465; empty: no SMTP
     bool smtp_starttls = false;
-    std::string mail_dir;  // without SMTP: write mails as files here (demo)
+    std::string smtp_ca_file;  // a private CA for the mail server's certificate (PEM); empty: the system's
+    std::string mail_dir;      // without SMTP: write mails as files here (demo)
     std::string mail_from = "tadaima <noreply@tadaima.invalid>";
     // Web Push: the contact the push services see in the VAPID token, the wait for a push service's answer, and
     // (tests only) whether subscriptions may name plain-http loopback endpoints.

@@ -65,6 +65,7 @@ Environment:
   TADAIMA_PUBLIC_URL      how users reach the server, for links in mails and letters (default http://LISTEN)
   TADAIMA_SMTP_URL        mail server: smtp://host:25 or smtps://user:password@host:465
   TADAIMA_SMTP_STARTTLS   1 to require STARTTLS on smtp://
+  TADAIMA_SMTP_CA_FILE    a PEM file of the CA that signed the mail server's certificate (else the system's)
   TADAIMA_MAIL_FROM       sender (default "tadaima <noreply@tadaima.invalid>")
   TADAIMA_MAIL_DIR        without a mail server: write each mail as a .eml file here (demo)
   TADAIMA_ADDRESS_FAILURE_LIMIT  failed sign-ins per address in 10 minutes before it is held back (default 30)
@@ -141,8 +142,8 @@ int Serve(Config config) {
     if (config.public_url.empty()) {
         config.public_url = "http://" + config.listen_address + ":" + std::to_string(server.port());
     }
-    auto transport =
-        mail::MakeTransport({config.smtp_url, config.smtp_starttls, config.mail_dir, config.mail_from}, clock);
+    auto transport = mail::MakeTransport(
+        {config.smtp_url, config.smtp_starttls, config.mail_dir, config.mail_from, config.smtp_ca_file}, clock);
     if (!transport) {
         common::LogWarn("no mail transport: set TADAIMA_SMTP_URL (or TADAIMA_MAIL_DIR); mails wait in the job table");
     }

@@ -146,6 +146,7 @@ class SmtpTransport final : public Transport {
         curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
         curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
         if (config_.starttls) curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+        if (!config_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, config_.ca_file.c_str());
         CURLcode rc = curl_easy_perform(curl);
         curl_slist_free_all(rcpt);
         if (rc != CURLE_OK) {

@@ -38,6 +38,7 @@ struct TransportConfig {
     bool starttls = false;  // TADAIMA_SMTP_STARTTLS: require STARTTLS on smtp://
     std::string mail_dir;   // TADAIMA_MAIL_DIR: write .eml files instead (demo)
     std::string from = "tadaima <noreply@tadaima.invalid>";
+    std::string ca_file;  // TADAIMA_SMTP_CA_FILE: trust this CA (PEM) for the server's certificate, not the system's
 };
 
 // The configured transport, or nullptr when neither an SMTP server nor a mail directory is set.

@@ -1,6 +1,7 @@
 #include "harness.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sodium.h>
@@ -21,6 +22,8 @@
 #include <libpq-fe.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -141,12 +144,19 @@ void DbTest::TearDown() {
     }
 }
 
-bool Accepts(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+namespace {
+sockaddr_in Loopback(int port) {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<std::uint16_t>(port));
     inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    return addr;
+}
+}  // namespace
+
+bool Accepts(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    auto addr = Loopback(port);
     bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     close(fd);
     return ok;
@@ -157,10 +167,7 @@ int FreeLoopbackPort() {
     for (int attempt = 0; attempt < 200; ++attempt) {
         int port = 20000 + static_cast<int>(rng() % 12000);
         int fd = socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_port = htons(static_cast<std::uint16_t>(port));
-        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+        auto addr = Loopback(port);
         bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
         close(fd);
         if (free) return port;
@@ -168,20 +175,99 @@ int FreeLoopbackPort() {
     throw std::runtime_error("no free loopback port found");
 }
 
-SmtpServer::SmtpServer(std::filesystem::path maildir) : maildir_(std::move(maildir)) {
+namespace {
+// Runs a program to its end; true when it exited with 0.
+bool RunToEnd(const std::vector<std::string>& args) {
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    if (posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return false;
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+std::string PercentEncode(const std::string& s) {
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", c);
+            out += buf;
+        }
+    }
+    return out;
+}
+
+// aiosmtpd with a certificate and AUTH for one login (its command line has neither): argv port, maildir, mode,
+// certificate, key, login, password. Stopped by SIGTERM.
+constexpr const char* kSecureSmtp = R"(
+import ssl, sys, threading
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import AuthResult, LoginPassword
+port, maildir, mode, cert, key, login, password = sys.argv[1:8]
+def check(server, session, envelope, mechanism, data):
+    ok = isinstance(data, LoginPassword) and data.login.decode() == login and data.password.decode() == password
+    return AuthResult(success=ok, handled=False)
+tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+tls.load_cert_chain(cert, key)
+options = dict(hostname="127.0.0.1", port=int(port), authenticator=check, auth_required=True)
+if mode == "starttls":
+    server = Controller(Mailbox(maildir), tls_context=tls, require_starttls=True, auth_require_tls=True, **options)
+else:
+    # TLS from the first byte (aiosmtpd would not know it and keep AUTH back for STARTTLS)
+    server = Controller(Mailbox(maildir), ssl_context=tls, auth_require_tls=False, **options)
+server.start()
+threading.Event().wait()
+)";
+}  // namespace
+
+SmtpServer::SmtpServer(std::filesystem::path maildir, std::optional<SmtpSecurity> security)
+    : maildir_(std::move(maildir)), security_(std::move(security)) {
     for (const char* sub : {"cur", "new", "tmp"}) std::filesystem::create_directories(maildir_ / sub);
     port_ = FreeLoopbackPort();
+    if (security_ && !RunToEnd({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                                "-nodes", "-keyout", (maildir_ / "server-key.pem").string(), "-out", CaFile(), "-days",
+                                "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"})) {
+        throw std::runtime_error("openssl could not make the test mail server's certificate");
+    }
 }
 
 SmtpServer::~SmtpServer() { Stop(); }
 
 void SmtpServer::Start() {
-    std::string listen = "127.0.0.1:" + std::to_string(port_);
-    std::string dir = maildir_.string();
-    const char* argv[] = {"/usr/bin/python3",          "-m",        "aiosmtpd", "-n", "-l", listen.c_str(), "-c",
-                          "aiosmtpd.handlers.Mailbox", dir.c_str(), nullptr};
+    const std::string dir = maildir_.string();
+    std::vector<std::string> args{
+        "/usr/bin/python3",          "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(port_), "-c",
+        "aiosmtpd.handlers.Mailbox", dir};
+    if (security_) {
+        args = {"/usr/bin/python3",
+                "-c",
+                kSecureSmtp,
+                std::to_string(port_),
+                dir,
+                security_->mode == SmtpSecurity::Mode::kStartTls ? "starttls" : "tls",
+                CaFile(),
+                (maildir_ / "server-key.pem").string(),
+                security_->login,
+                security_->password};
+    }
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    // Its log (a refused handshake is a traceback there) goes beside the Maildir, not into the test's output.
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 2, (maildir_ / "server.log").c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                     0644);
     pid_t pid = 0;
-    ASSERT_EQ(posix_spawn(&pid, argv[0], nullptr, nullptr, const_cast<char**>(argv), environ), 0);
+    const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ASSERT_EQ(spawned, 0);
     pid_ = pid;
     // Bounded: ready when it accepts connections, or the test fails.
     for (int i = 0; i < 400 && !Accepts(port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
@@ -196,7 +282,12 @@ void SmtpServer::Stop() {
     pid_ = 0;
 }
 
-std::string SmtpServer::Url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+std::string SmtpServer::UrlWith(const std::string& password) const {
+    const std::string where = "127.0.0.1:" + std::to_string(port_);
+    if (!security_) return "smtp://" + where;
+    return std::string(security_->mode == SmtpSecurity::Mode::kTls ? "smtps://" : "smtp://") +
+           PercentEncode(security_->login) + ":" + PercentEncode(password) + "@" + where;
+}
 
 std::vector<Mail> SmtpServer::Received() const {
     std::vector<Mail> out;

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "app/app.hpp"
@@ -54,19 +55,31 @@ struct Mail {
 };
 Mail ParseMail(const std::string& raw);
 
+// How a mail server guards itself: STARTTLS or TLS from the first byte, with a certificate of its own (made by the
+// openssl command, its own CA) and AUTH for one login.
+struct SmtpSecurity {
+    enum class Mode { kStartTls, kTls } mode = Mode::kStartTls;
+    std::string login, password;
+};
+
 // aiosmtpd (Debian's python3-aiosmtpd, started with /usr/bin/python3) on a loopback port, delivering into a
 // Maildir; stopped and started again by outage tests.
 class SmtpServer {
  public:
-    explicit SmtpServer(std::filesystem::path maildir);
+    explicit SmtpServer(std::filesystem::path maildir, std::optional<SmtpSecurity> security = std::nullopt);
     ~SmtpServer();
     void Start();
     void Stop();
-    std::string Url() const;
+    // smtp:// or, for TLS, smtps://, with the login and password (URL-encoded) when it asks for them.
+    std::string Url() const { return UrlWith(security_ ? security_->password : ""); }
+    std::string UrlWith(const std::string& password) const;
+    // The PEM certificate it presents, to trust as a CA (empty without security).
+    std::string CaFile() const { return security_ ? (maildir_ / "server-cert.pem").string() : ""; }
     std::vector<Mail> Received() const;
 
  private:
     std::filesystem::path maildir_;
+    std::optional<SmtpSecurity> security_;
     int port_ = 0;
     int pid_ = 0;
 };

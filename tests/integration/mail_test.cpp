@@ -53,6 +53,44 @@ TEST_P(SmtpMail, AMailArrivesWithDateMessageIdAnEncodedSubjectAndAUtf8Body) {
     for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 78u) << line;
 }
 
+// A city's relay that asks for STARTTLS and a login, with a certificate from the city's own CA.
+TEST_P(SmtpMail, StartTlsAndALoginAreUsedAndAWrongPasswordAnUnknownCaOrPlainTextAreRefused) {
+    testing_support::SmtpSecurity security{testing_support::SmtpSecurity::Mode::kStartTls, "tadaima", "relay pass/8:@"};
+    SmtpServer server(dir_ / "maildir", security);
+    server.Start();
+    int n = 0;
+    auto send = [&](const std::string& url, bool starttls, const std::string& ca) {
+        auto transport = mail::MakeTransport({url, starttls, "", "ただいま <noreply@tadaima.test>", ca}, clock_);
+        transport->Send({"parent@example.test", "【tadaima】入室しました", "本文\n",
+                         "tls." + std::to_string(++n) + "@tadaima.test"});
+    };
+    send(server.Url(), true, server.CaFile());
+    auto got = server.Received();
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].subject, "【tadaima】入室しました");
+    EXPECT_THROW(send(server.UrlWith("wrong"), true, server.CaFile()), std::runtime_error);
+    EXPECT_THROW(send(server.Url(), true, ""), std::runtime_error) << "a certificate no trusted CA signed";
+    EXPECT_THROW(send(server.Url(), false, server.CaFile()), std::runtime_error) << "without STARTTLS";
+    EXPECT_EQ(server.Received().size(), 1u);
+}
+
+TEST_P(SmtpMail, ASmtpsServerIsSpokenToInTlsFromTheFirstByteWithALogin) {
+    SmtpServer server(dir_ / "maildir", testing_support::SmtpSecurity{testing_support::SmtpSecurity::Mode::kTls,
+                                                                      "tadaima", "another relay pass"});
+    server.Start();
+    EXPECT_EQ(server.Url().rfind("smtps://tadaima:another%20relay%20pass@127.0.0.1:", 0), 0u) << server.Url();
+    auto transport =
+        mail::MakeTransport({server.Url(), false, "", "ただいま <noreply@tadaima.test>", server.CaFile()}, clock_);
+    transport->Send({"parent@example.test", "退室しました", "本文\n", "tls.1@tadaima.test"});
+    ASSERT_EQ(server.Received().size(), 1u);
+    EXPECT_EQ(server.Received()[0].message_id, "<tls.1@tadaima.test>");
+    auto wrong = mail::MakeTransport(
+        {server.UrlWith("wrong"), false, "", "ただいま <noreply@tadaima.test>", server.CaFile()}, clock_);
+    EXPECT_THROW(wrong->Send({"parent@example.test", "退室しました", "本文\n", "tls.2@tadaima.test"}),
+                 std::runtime_error);
+    EXPECT_EQ(server.Received().size(), 1u);
+}
+
 TEST_P(SmtpMail, MailsDueDuringAnOutageAreAllDeliveredOnceTheServerIsBackAndNoneTwice) {
     SmtpServer server(dir_ / "maildir");
     const int n = 60;
