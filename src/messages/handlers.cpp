@@ -283,9 +283,11 @@ http::Response Handlers::Show(Ctx& ctx) const {
     std::vector<AttachmentInfo> files;
     std::vector<Unread> unread;
     std::vector<std::string> targets;
+    std::vector<SiteNotice> notices;
     ctx.svc.db.Write([&](db::WriteTx& tx) {
         files = Attachments(tx, m->id);
         unread = NotRead(tx, m->id, 500);
+        notices = NoticesOf(tx, m->id);
         targets = TargetNames(tx, *m);
         auth::WriteAudit(tx, ctx.Audit("message.view", "message", m->id.value, m->site), ctx.svc.clock);
     });
@@ -315,6 +317,15 @@ http::Response Handlers::Show(Ctx& ctx) const {
         rows.push_back(r);
     }
     body.set("unread", rows);
+    data sites{data::type::list};
+    for (const auto& n : notices) {
+        data r;
+        r.set("id", n.notification.ToString());
+        r.set("site", n.site_name);
+        sites.push_back(r);
+    }
+    body.set("notices", sites);
+    if (!notices.empty()) body.set("has_notices", true);
     body.set("unread_count", std::to_string(m->recipients - m->read));
     if (m->state == "sent" && m->recipients > m->read) body.set("can_remind", true);
     if (m->state == "sent" && m->recipients == m->read && m->recipients > 0) body.set("all_read", true);

@@ -372,6 +372,16 @@ std::optional<Attachment> LoadAttachment(db::ReadTx& tx, common::MessageId messa
     return Attachment{r->Text(0), std::move(*content)};
 }
 
+std::vector<SiteNotice> NoticesOf(db::ReadTx& tx, common::MessageId id) {
+    std::vector<SiteNotice> out;
+    for (const auto& r : tx.Query("SELECT n.id, s.name FROM notification n JOIN site s ON s.id = n.site_id WHERE "
+                                  "n.message_id = ? ORDER BY n.site_id",
+                                  id)) {
+        out.push_back({r.Id<common::NotificationId>(0), r.Text(1)});
+    }
+    return out;
+}
+
 std::vector<Unread> NotRead(db::ReadTx& tx, common::MessageId id, int limit) {
     // One row per family member and child of theirs at the notice's site; folded per member below.
     auto rows = tx.Query(

@@ -98,6 +98,14 @@ struct Unread {
 };
 std::vector<Unread> NotRead(db::ReadTx& tx, common::MessageId id, int limit);
 
+// The message's notification at each site it reached (one for a site's message; one per site for the city's),
+// whose pages show each recipient's state per channel and resend to those it did not reach.
+struct SiteNotice {
+    common::NotificationId notification;
+    std::string site_name;
+};
+std::vector<SiteNotice> NoticesOf(db::ReadTx& tx, common::MessageId id);
+
 // What a site's staff may choose from: its groups, and the children placed there today (with their school year).
 struct Option {
     std::int64_t id = 0;

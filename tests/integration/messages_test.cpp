@@ -115,6 +115,10 @@ TEST_P(Messages, AMessageToASchoolYearReachesEachOfItsFamilyMembersOnceInTheirLa
     EXPECT_NE(page.body.find("連絡 母"), std::string::npos);
     EXPECT_NE(page.body.find("Renraku Father"), std::string::npos);
     EXPECT_EQ(AuditCount("message.view"), 1);
+    auto notice = One("SELECT id FROM notification WHERE message_id = " + std::to_string(id));
+    EXPECT_NE(page.body.find(R"(<a href="/notices/)" + std::to_string(notice) + R"(" data-qa="delivery">)"),
+              std::string::npos)
+        << "its delivery, recipient by recipient";
     SignInGuardian("mother@example.test", kPassword);
     auto inbox = Get("/family/inbox");
     EXPECT_NE(inbox.body.find("遠足のお知らせ"), std::string::npos);
@@ -344,6 +348,18 @@ TEST_P(Messages, TheCityReachesEverySiteWithOneCopyPerFamilyMember) {
               4 + demo_accounts_);
     EXPECT_EQ(MailsTo("mother@example.test").size(), 1u);
     EXPECT_EQ(MailsTo("stranger@example.test").size(), 1u);
+    // The message's page leads to each site's delivery, recipient by recipient and channel by channel.
+    auto page = Get("/messages/" + std::to_string(id));
+    ASSERT_EQ(page.status, 200);
+    std::vector<std::string> links;
+    for (std::size_t at = 0; (at = page.body.find("href=\"/notices/", at)) != std::string::npos; ++at) {
+        links.push_back(page.body.substr(at + 6, page.body.find('"', at + 6) - at - 6));
+    }
+    ASSERT_EQ(links.size(), 2u) << "one per site";
+    auto site2 = Get(links[1]);
+    ASSERT_EQ(site2.status, 200);
+    EXPECT_NE(site2.body.find("市内全域：警報発令"), std::string::npos);
+    EXPECT_NE(site2.body.find(R"(data-state="sent")"), std::string::npos) << site2.body;
     auto mail = MailsTo("stranger@example.test").at(0);
     EXPECT_NE(mail.body.find("送信元：市役所"), std::string::npos) << mail.body;
     // Chosen sites: only site 2.
