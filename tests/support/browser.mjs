@@ -19,9 +19,13 @@ export async function launchPhone({ args = [] } = {}) {
     executablePath: '/usr/bin/chromium', args: [...FLAGS, ...args], headless: true,
     viewport: { width: 360, height: 740 }, locale: 'ja-JP',
   });
+  // A context closes by itself only when Chromium died: say so where the test's failure will be read.
+  let closing = false;
+  context.on('close', () => { if (!closing) console.error('chromium: the browser closed by itself (it crashed or was killed)'); });
   return {
     context,
     async close() {
+      closing = true;
       await context.close();
       rmSync(profile, { recursive: true, force: true });
     },

@@ -76,6 +76,10 @@ async function serve(env, listen) {
     });
     proc.on('exit', (code) => reject(new Error(`server exited early with ${code}: ${lines.join('\n')}`)));
   });
+  // Stopped by the tests it exits with 0; anything else (a sanitizer's report, a crash) is told with its last words.
+  proc.on('exit', (code, signal) => {
+    if (code !== 0) console.error(`tadaima serve on ${listen} exited (${signal ?? code}):\n${lines.slice(-40).join('\n')}`);
+  });
   return { proc, port, lines };
 }
 
