@@ -58,6 +58,17 @@ void PlanPush(db::WriteTx& tx, common::RecipientId recipient, common::Instant ru
     jobs::Plan(tx, kPushJob, payload, clock, {run_at, kPushAttempts});
 }
 
+// A copy sent again (a resend by staff, a reminder of an unread message): by mail, and by push when a phone of
+// theirs is subscribed.
+void QueueAgain(db::WriteTx& tx, common::RecipientId recipient, bool push, const common::Clock& clock, bool reminder) {
+    tx.Exec(
+        "UPDATE notification_recipient SET email_state = 'queued', email_at = NULL, push_state = CASE WHEN ? = 1 THEN "
+        "'queued' ELSE push_state END WHERE id = ?",
+        push ? 1 : 0, recipient);
+    PlanMail(tx, recipient, clock.Now(), clock, reminder);
+    if (push) PlanPush(tx, recipient, clock.Now(), clock, reminder);
+}
+
 }  // namespace
 
 std::string_view KindName(Kind kind) { return kKindNames[static_cast<std::size_t>(kind)]; }
@@ -337,13 +348,15 @@ std::optional<Summary> GetSummary(db::ReadTx& tx, common::NotificationId id) {
 
 std::vector<Delivery> Deliveries(db::ReadTx& tx, common::NotificationId id) {
     std::vector<Delivery> out;
-    for (const auto& r : tx.Query("SELECT r.id, r.account_id, a.display_name, r.email_state, r.email_at, r.push_state, "
-                                  "r.push_at, r.read_at, CASE WHEN " +
-                                      std::string(kMayStillSee) +
-                                      " THEN 1 ELSE 0 END FROM notification_recipient r JOIN notification n ON n.id = "
-                                      "r.notification_id JOIN guardian_account a ON a.id = r.account_id WHERE "
-                                      "r.notification_id = ? ORDER BY r.id",
-                                  id)) {
+    for (const auto& r :
+         tx.Query("SELECT r.id, r.account_id, a.display_name, r.email_state, r.email_at, r.push_state, "
+                  "r.push_at, r.read_at, CASE WHEN " +
+                      std::string(kMayStillSee) +
+                      " THEN 1 ELSE 0 END, EXISTS (SELECT 1 FROM push_subscription p WHERE p.account_id = "
+                      "r.account_id) FROM notification_recipient r JOIN notification n ON n.id = "
+                      "r.notification_id JOIN guardian_account a ON a.id = r.account_id WHERE "
+                      "r.notification_id = ? ORDER BY r.id",
+                  id)) {
         Delivery d;
         d.id = r.Id<common::RecipientId>(0);
         d.account = r.Id<common::AccountId>(1);
@@ -354,6 +367,7 @@ std::vector<Delivery> Deliveries(db::ReadTx& tx, common::NotificationId id) {
         if (auto t = r.OptText(6)) d.push_at = common::CanonicalInstant(*t);
         if (auto t = r.OptText(7)) d.read_at = common::CanonicalInstant(*t);
         d.still_linked = r.Int(8) == 1;
+        d.has_phone = r.Bool(9);
         out.push_back(std::move(d));
     }
     return out;
@@ -368,15 +382,8 @@ int Resend(db::WriteTx& tx, common::NotificationId id, const common::Clock& cloc
     int n = 0;
     for (const auto& d : Deliveries(tx, id)) {
         if (!Unreached(d)) continue;
-        // By mail, and by push to the phones they have now (set up since, perhaps, or back from an outage).
-        const bool push =
-            tx.QueryOne("SELECT EXISTS (SELECT 1 FROM push_subscription WHERE account_id = ?)", d.account).Bool(0);
-        tx.Exec(
-            "UPDATE notification_recipient SET email_state = 'queued', email_at = NULL, push_state = CASE WHEN ? = 1 "
-            "THEN 'queued' ELSE push_state END WHERE id = ?",
-            push ? 1 : 0, d.id);
-        PlanMail(tx, d.id, clock.Now(), clock);
-        if (push) PlanPush(tx, d.id, clock.Now(), clock);
+        // By push too to the phones they have now (set up since, perhaps, or back from an outage).
+        QueueAgain(tx, d.id, d.has_phone, clock, false);
         ++n;
     }
     return n;
@@ -389,17 +396,7 @@ int RemindUnread(db::WriteTx& tx, common::MessageId message, const common::Clock
         "r.account_id WHERE n.message_id = ? AND r.read_at IS NULL AND " +
             std::string(kMayStillSee) + " ORDER BY r.id",
         message);
-    const auto now = clock.Now();
-    for (const auto& r : unread) {
-        const auto id = r.Id<common::RecipientId>(0);
-        const bool push = r.Bool(1);
-        tx.Exec(
-            "UPDATE notification_recipient SET email_state = 'queued', email_at = NULL, push_state = CASE WHEN ? = 1 "
-            "THEN 'queued' ELSE push_state END WHERE id = ?",
-            push ? 1 : 0, id);
-        PlanMail(tx, id, now, clock, true);
-        if (push) PlanPush(tx, id, now, clock, true);
-    }
+    for (const auto& r : unread) QueueAgain(tx, r.Id<common::RecipientId>(0), r.Bool(1), clock, true);
     return static_cast<int>(unread.size());
 }
 

@@ -124,6 +124,7 @@ struct Delivery {
     std::string email_state, push_state;
     std::optional<std::string> email_at, push_at, read_at;
     bool still_linked = true;
+    bool has_phone = false;  // a phone of theirs is subscribed to push
 };
 struct Summary {
     Stored notification;

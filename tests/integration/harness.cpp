@@ -16,14 +16,13 @@
 
 #include "app/job_handlers.hpp"
 #include "families/mails.hpp"
+#include "http/message.hpp"
 #include "jobs/jobs.hpp"
 #include "mail/mail.hpp"
 
 #include <libpq-fe.h>
 #include <unistd.h>
 
-#include <cctype>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -188,20 +187,6 @@ bool RunToEnd(const std::vector<std::string>& args) {
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-std::string PercentEncode(const std::string& s) {
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            char buf[4];
-            std::snprintf(buf, sizeof buf, "%%%02X", c);
-            out += buf;
-        }
-    }
-    return out;
-}
-
 // aiosmtpd with a certificate and AUTH for one login (its command line has neither): argv port, maildir, mode,
 // certificate, key, login, password. Stopped by SIGTERM.
 constexpr const char* kSecureSmtp = R"(
@@ -286,7 +271,7 @@ std::string SmtpServer::UrlWith(const std::string& password) const {
     const std::string where = "127.0.0.1:" + std::to_string(port_);
     if (!security_) return "smtp://" + where;
     return std::string(security_->mode == SmtpSecurity::Mode::kTls ? "smtps://" : "smtp://") +
-           PercentEncode(security_->login) + ":" + PercentEncode(password) + "@" + where;
+           http::UrlEncode(security_->login) + ":" + http::UrlEncode(password) + "@" + where;
 }
 
 std::vector<Mail> SmtpServer::Received() const {
