@@ -37,6 +37,9 @@ struct Config {
     // address is held back. Raise them where many families share one address (a carrier's NAT).
     int address_failure_limit = 30;
     int code_failure_limit = 10;
+    // Bearer token that /metrics asks for (TADAIMA_METRICS_TOKEN or TADAIMA_METRICS_TOKEN_FILE); empty: /metrics is
+    // not served.
+    std::string metrics_token;
 };
 
 // Guardians' session cookie (staff sessions use auth::kSessionCookie).
