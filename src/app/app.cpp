@@ -195,6 +195,15 @@ http::Response App::ErrorResponse(Ctx& ctx, int status, const std::string& messa
     }
 }
 
+std::size_t App::BodyLimit(const http::Request& req) {
+    const auto& limits = svc_.config.limits;
+    auto match = router_.Find(req.method, req.path);
+    if (match.route && match.route->body == Body::kUpload && http::MultipartBoundary(req.Header("content-type"))) {
+        return std::max(limits.max_upload_bytes, limits.max_body_bytes);
+    }
+    return limits.max_body_bytes;
+}
+
 http::Response App::HandleRefused(int status, http::Request& req) {
     req.route = "refused";
     Ctx ctx(req, svc_);

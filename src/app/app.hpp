@@ -17,6 +17,7 @@ class App final : public http::Application {
  public:
     App(const Services& services, Metrics& metrics);
     http::Response Handle(http::Request& request) override;
+    std::size_t BodyLimit(const http::Request& request) override;
     http::Response HandleRefused(int status, http::Request& request) override;
     void Finish(const http::Request& request, http::Response& response, std::chrono::nanoseconds elapsed) override;
 

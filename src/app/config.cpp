@@ -83,6 +83,18 @@ Config ConfigFromEnvironment() {
     c.address_failure_limit =
         static_cast<int>(EnvInt("TADAIMA_ADDRESS_FAILURE_LIMIT", c.address_failure_limit, 1, 1000000));
     c.code_failure_limit = static_cast<int>(EnvInt("TADAIMA_CODE_FAILURE_LIMIT", c.code_failure_limit, 1, 1000000));
+    c.metrics_token = Env("TADAIMA_METRICS_TOKEN", "");
+    if (auto file = Env("TADAIMA_METRICS_TOKEN_FILE", ""); !file.empty()) {
+        std::ifstream in(file);
+        if (!in) throw std::runtime_error("cannot read TADAIMA_METRICS_TOKEN_FILE " + file);
+        std::getline(in, c.metrics_token);
+        while (!c.metrics_token.empty() && (c.metrics_token.back() == '\r' || c.metrics_token.back() == ' ')) {
+            c.metrics_token.pop_back();
+        }
+    }
+    if (!c.metrics_token.empty() && c.metrics_token.size() < 24) {
+        throw std::runtime_error("the metrics token must hold at least 24 characters");
+    }
     return c;
 }
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "common/random.hpp"
 #include "notify/handlers.hpp"
 
 namespace app {
@@ -37,6 +38,23 @@ const auth::GuardianActor& Ctx::RequireFamily(auth::FamilyAction action, common:
     if (!g.children.count(child)) throw http::NotFound();
     if (!g.Can(action, child)) throw http::HttpError(403, "error_forbidden");
     return g;
+}
+
+std::string Ctx::SentDeviceToken() const {
+    auto token = req.Cookie(CookieName(svc.config, auth::kDeviceCookie));
+    return token && auth::IsDeviceToken(*token) ? *token : std::string();
+}
+
+std::string Ctx::DeviceToken() {
+    if (auto sent = SentDeviceToken(); !sent.empty()) return sent;
+    for (const auto& c : cookies) {
+        if (c.name == CookieName(svc.config, auth::kDeviceCookie)) return c.value;
+    }
+    // Kept for 400 days (the longest browsers honour); refreshed at each full sign-in.
+    std::string token = common::RandomHex(32);
+    cookies.push_back({CookieName(svc.config, auth::kDeviceCookie), token, 400 * 24 * 3600, true,
+                       svc.config.secure_cookies, "Lax"});
+    return token;
 }
 
 auth::AuditEvent Ctx::Audit(std::string action, std::string target_kind, std::optional<std::int64_t> target_id,

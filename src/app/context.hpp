@@ -74,6 +74,10 @@ class Ctx {
     const auth::GuardianActor& RequireGuardian() const;
     // Forbidden unless the guardian may do the action for this child (their own children only).
     const auth::GuardianActor& RequireFamily(auth::FamilyAction action, common::ChildId child) const;
+    // This browser's device token (auth::kDeviceCookie) as it sent it, or empty.
+    std::string SentDeviceToken() const;
+    // The same, or a new one set on the response: for trusting this browser after a full sign-in.
+    std::string DeviceToken();
     std::string CsrfToken() const {
         if (family_page && guardian) return guardian->csrf_token;
         return actor ? actor->csrf_token : pending ? pending->csrf_token : guardian ? guardian->csrf_token : anon_csrf;

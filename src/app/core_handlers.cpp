@@ -7,6 +7,7 @@
 #include "auth/audit.hpp"
 #include "auth/mfa.hpp"
 #include "common/dates.hpp"
+#include "common/random.hpp"
 #include "db/migrate.hpp"
 #include "http/errors.hpp"
 #include "jobs/jobs.hpp"
@@ -44,27 +45,34 @@ http::Response CoreHandlers::Login(Ctx& ctx) const {
         ev.outcome = std::move(outcome);
         return ev;
     };
-    // An address spraying failures across accounts is held back before any password is checked.
-    if (svc.db.Read(
-            [&](db::ReadTx& tx) { return auth::AddressThrottled(tx, address, svc.clock, svc.throttle_policy); })) {
-        svc.db.Write([&](db::WriteTx& tx) { auth::WriteAudit(tx, audit("throttled", std::nullopt), svc.clock); });
-        auto res = RenderLogin(ctx, login_, "error_signin_throttled", 429);
-        res.SetHeader("Retry-After", std::to_string(svc.throttle_policy.address_window.count() * 60));
-        return res;
-    }
     if (login_id.empty() || password.empty() || login_id.size() > 64 || password.size() > 1024) {
         return RenderLogin(ctx, login_, "error_signin_failed", 401);
     }
-    // Unknown, wrong and locked all get the same answer after the same hashing work.
-    auto check = svc.db.Read([&](db::ReadTx& tx) { return auth::CheckCredentials(tx, login_id, password, svc.clock); });
+    const std::string device_token = ctx.SentDeviceToken();
+    // An address spraying failures across accounts waits, before any password is checked — unless this browser is
+    // one the account signed in from before.
+    auto wait = svc.db.Read([&](db::ReadTx& tx) {
+        if (auth::TrustedStaffDevice(tx, login_id, device_token)) return std::chrono::seconds(0);
+        return auth::AddressWait(tx, address, svc.clock, svc.throttle_policy);
+    });
+    if (wait.count() > 0) {
+        svc.db.Write([&](db::WriteTx& tx) { auth::WriteAudit(tx, audit("throttled", std::nullopt), svc.clock); });
+        auto res = RenderLogin(ctx, login_, "error_signin_throttled", 429);
+        res.SetHeader("Retry-After", std::to_string(wait.count()));
+        return res;
+    }
+    // Unknown, wrong and held back all get the same answer after the same hashing work.
+    auto check = svc.db.Read([&](db::ReadTx& tx) {
+        return auth::CheckCredentials(tx, login_id, password, device_token, svc.clock, svc.throttle_policy);
+    });
     std::optional<auth::NewSession> session;
     bool second_factor = false;
     svc.db.Write([&](db::WriteTx& tx) {
         std::optional<auth::Actor> actor;
         if (check.user) actor = auth::LoadActor(tx, *check.user);  // an account without any role cannot sign in
         bool ok = actor.has_value();
-        bool locked_now =
-            auth::RecordSignInAttempt(tx, login_id, check.known, address, ok, svc.clock, svc.throttle_policy);
+        bool locked_now = auth::RecordSignInAttempt(tx, login_id, check.known, address, check.device, ok, svc.clock,
+                                                    svc.throttle_policy);
         // Admins and managers, and anyone who set one up, pass a second factor before the session opens.
         second_factor = ok && (auth::MfaRequired(*actor) || auth::MfaEnrolled(tx, *check.user));
         auto ev = audit(ok ? "ok" : (check.locked ? "locked" : "failed"), check.known,
@@ -75,6 +83,8 @@ http::Response CoreHandlers::Login(Ctx& ctx) const {
         if (ok) {
             session = auth::CreateSession(tx, *check.user, svc.clock, svc.session_policy, address,
                                           ctx.req.Header("user-agent"), second_factor);
+            // Signed in fully: this browser is trusted for the account from now on.
+            if (!second_factor) auth::TrustDevice(tx, auth::OwnerKind::kStaff, check.user->value, ctx.DeviceToken(), svc.clock);
         }
     });
     if (!session) return RenderLogin(ctx, login_, "error_signin_failed", 401);
@@ -144,6 +154,16 @@ http::Response CoreHandlers::Health(Ctx& ctx) {
 }
 
 http::Response CoreHandlers::MetricsText(Ctx& ctx) {
+    // Route counts, failed sign-ins and job states are the operators' business: without a configured token the
+    // endpoint does not exist, with one it needs the token (Prometheus' bearer_token_file).
+    const std::string& token = ctx.svc.config.metrics_token;
+    if (token.empty()) throw http::NotFound();
+    const std::string sent = ctx.req.Header("authorization");
+    if (!sent.starts_with("Bearer ") || !common::ConstantTimeEquals(sent.substr(7), token)) {
+        auto res = http::Response::Text("unauthorized\n", 401);
+        res.SetHeader("WWW-Authenticate", "Bearer realm=\"metrics\"");
+        return res;
+    }
     // The job table by state (dead: failed for good; an alert for operators), beside the request metrics.
     auto counts = ctx.svc.db.Read([](db::ReadTx& tx) { return jobs::CountJobs(tx); });
     std::string text = ctx.svc.metrics.Render();

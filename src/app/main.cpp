@@ -346,7 +346,7 @@ int RosterImport(const Config& config, int argc, char** argv) {
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     auto database = OpenDatabase(config);
     common::SystemClock clock;
-    auto report = roster::ImportRoster(*database, *site, bytes, apply, clock);
+    auto report = roster::ImportRoster(*database, *site, bytes, apply, clock, nullptr);
     web::Catalogue catalogue;
     std::cout << roster::FormatReport(report, catalogue, catalogue.HasLanguage(lang) ? lang : "ja");
     return report.errors.empty() ? 0 : 1;

@@ -19,9 +19,9 @@ std::vector<std::string> Split(std::string_view path) {
 }
 }  // namespace
 
-void Router::Add(std::string method, std::string pattern, Handler h, Session s) {
+void Router::Add(std::string method, std::string pattern, Handler h, Session s, Body b) {
     auto segments = Split(pattern);
-    routes_.push_back({std::move(method), std::move(pattern), std::move(segments), std::move(h), s});
+    routes_.push_back({std::move(method), std::move(pattern), std::move(segments), std::move(h), s, b});
 }
 
 Router::Match Router::Find(std::string_view method, std::string_view path) const {

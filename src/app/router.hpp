@@ -17,23 +17,29 @@ using Handler = std::function<http::Response(Ctx&)>;
 // other route sends such a session to the second-factor page.
 enum class Session { kLoad, kSkip, kSecondFactor };
 
+// How large a body a route takes, decided from the request line and headers before the body is read: forms and JSON
+// up to the general limit (1 MiB); routes that take files (a message's PDFs, a roster) a multipart form up to the
+// upload limit. Both limits are in http::Limits.
+enum class Body { kForm, kUpload };
+
 struct Route {
     std::string method;
     std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
     Session session = Session::kLoad;
+    Body body = Body::kForm;
 };
 
 class Router {
  public:
     void Get(std::string pattern, Handler h, Session s = Session::kLoad) {
-        Add("GET", std::move(pattern), std::move(h), s);
+        Add("GET", std::move(pattern), std::move(h), s, Body::kForm);
     }
-    void Post(std::string pattern, Handler h, Session s = Session::kLoad) {
-        Add("POST", std::move(pattern), std::move(h), s);
+    void Post(std::string pattern, Handler h, Session s = Session::kLoad, Body b = Body::kForm) {
+        Add("POST", std::move(pattern), std::move(h), s, b);
     }
-    void Add(std::string method, std::string pattern, Handler h, Session s);
+    void Add(std::string method, std::string pattern, Handler h, Session s, Body b);
 
     struct Match {
         const Route* route = nullptr;

@@ -75,7 +75,8 @@ Router BuildRoutes(const Services& s) {
     r.Post("/groups/{id}/deactivate", [site](Ctx& c) { return site->SetGroupActive(c, false); });
     r.Post("/groups/{id}/reactivate", [site](Ctx& c) { return site->SetGroupActive(c, true); });
     r.Get("/sites/{id}/import", [roster](Ctx& c) { return roster->Form(c); });
-    r.Post("/sites/{id}/import", [roster](Ctx& c) { return roster->Import(c); });
+    r.Post(
+        "/sites/{id}/import", [roster](Ctx& c) { return roster->Import(c); }, Session::kLoad, Body::kUpload);
 
     // Children
     r.Get("/children", [child](Ctx& c) { return child->List(c); });
@@ -109,6 +110,8 @@ Router BuildRoutes(const Services& s) {
     r.Post("/staff/{id}/reactivate", [staff](Ctx& c) { return staff->SetActive(c, true); });
     r.Post("/staff/{id}/unlock", [staff](Ctx& c) { return staff->Unlock(c); });
     r.Post("/staff/{id}/sessions/end", [staff](Ctx& c) { return staff->EndSessions(c); });
+    r.Get("/account/password", [staff](Ctx& c) { return staff->OwnPasswordForm(c); });
+    r.Post("/account/password", [staff](Ctx& c) { return staff->ChangeOwnPassword(c); });
 
     // Registration letters and guardians' accounts, staff side
     r.Post("/children/{id}/letter", [family](Ctx& c) { return family->ChildLetter(c); });
@@ -145,10 +148,12 @@ Router BuildRoutes(const Services& s) {
     // Messages: staff to their site's families, the city to every site's; who has read; conversations per child
     r.Get("/sites/{id}/messages", [message](Ctx& c) { return message->SiteList(c); });
     r.Get("/sites/{id}/messages/new", [message](Ctx& c) { return message->SiteNew(c); });
-    r.Post("/sites/{id}/messages", [message](Ctx& c) { return message->SiteCreate(c); });
+    r.Post(
+        "/sites/{id}/messages", [message](Ctx& c) { return message->SiteCreate(c); }, Session::kLoad, Body::kUpload);
     r.Get("/city/messages", [message](Ctx& c) { return message->CityList(c); });
     r.Get("/city/messages/new", [message](Ctx& c) { return message->CityNew(c); });
-    r.Post("/city/messages", [message](Ctx& c) { return message->CityCreate(c); });
+    r.Post(
+        "/city/messages", [message](Ctx& c) { return message->CityCreate(c); }, Session::kLoad, Body::kUpload);
     r.Get("/messages/{id}", [message](Ctx& c) { return message->Show(c); });
     r.Post("/messages/{id}/remind", [message](Ctx& c) { return message->Remind(c); });
     r.Post("/messages/{id}/cancel", [message](Ctx& c) { return message->CancelSend(c); });

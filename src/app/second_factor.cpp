@@ -18,6 +18,8 @@ std::string Next(const Ctx& ctx) {
 // factor is worth nothing after it.
 http::Response OpenFullSession(Ctx& ctx, db::WriteTx& tx, const auth::Actor& who, http::Response res) {
     auth::EndSession(tx, who.session_id, ctx.svc.clock);
+    // Signed in fully: this browser is trusted for the account from now on.
+    auth::TrustDevice(tx, auth::OwnerKind::kStaff, who.user_id.value, ctx.DeviceToken(), ctx.svc.clock);
     auto s = auth::CreateSession(tx, who.user_id, ctx.svc.clock, ctx.svc.session_policy, ctx.req.remote_address,
                                  ctx.req.Header("user-agent"), false);
     res.cookies.push_back(
@@ -53,21 +55,22 @@ http::Response SecondFactorHandlers::Verify(Ctx& ctx) const {
     std::optional<http::Response> done;
     bool locked = false;
     ctx.svc.db.Write([&](db::WriteTx& tx) {
+        auto device = auth::TrustedDevice(tx, auth::OwnerKind::kStaff, who.user_id.value, ctx.SentDeviceToken());
         if (!code.empty() && code.size() < 32 && auth::VerifySecondFactor(tx, who.user_id, code, ctx.svc.clock)) {
-            auth::RecordSignInAttempt(tx, who.login_id, who.user_id, ctx.req.remote_address, true, ctx.svc.clock,
-                                      ctx.svc.throttle_policy);
+            auth::RecordSignInAttempt(tx, who.login_id, who.user_id, ctx.req.remote_address, device, true,
+                                      ctx.svc.clock, ctx.svc.throttle_policy);
             auth::WriteAudit(tx, Event(ctx, who, "signin", "ok"), ctx.svc.clock);
             done = OpenFullSession(ctx, tx, who, http::Response::Redirect(Next(ctx)));
             return;
         }
-        // A wrong code counts towards the account's lock like a wrong password.
-        locked = auth::RecordSignInAttempt(tx, who.login_id, who.user_id, ctx.req.remote_address, false, ctx.svc.clock,
-                                           ctx.svc.throttle_policy);
+        // A wrong code counts like a wrong password: against the account from an untrusted browser, against the
+        // browser itself from a trusted one.
+        locked = auth::RecordSignInAttempt(tx, who.login_id, who.user_id, ctx.req.remote_address, device, false,
+                                           ctx.svc.clock, ctx.svc.throttle_policy);
         auth::WriteAudit(tx, Event(ctx, who, "signin.second_factor", "failed"), ctx.svc.clock);
-        if (locked) {
-            auth::WriteAudit(tx, Event(ctx, who, "account.locked", "ok"), ctx.svc.clock);
-            auth::EndSession(tx, who.session_id, ctx.svc.clock);
-        }
+        if (locked) auth::WriteAudit(tx, Event(ctx, who, "account.locked", "ok"), ctx.svc.clock);
+        if (device && auth::DeviceHeldBack(tx, *device, ctx.svc.clock, ctx.svc.throttle_policy)) locked = true;
+        if (locked) auth::EndSession(tx, who.session_id, ctx.svc.clock);
     });
     if (done) return *done;
     if (locked) return http::Response::Redirect("/login");

@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "rights/rights.hpp"
 #include "app/validate.hpp"
 #include "attendance/attendance.hpp"
 #include "attendance/card_print.hpp"
@@ -307,17 +308,27 @@ http::Response Handlers::SiteCards(Ctx& ctx) const {
     auto site_id = app::SiteIdParam(ctx);
     ctx.RequireAtSite(Action::kCardIssue, site_id);
     const auto& actor = *ctx.actor;
-    auto today = common::TokyoDate(ctx.svc.clock.Now());
+    const std::string today = Today(ctx);
     auto faces = ctx.svc.db.Write([&](db::WriteTx& tx) {
-        if (!sites::GetSite(tx, site_id)) throw http::NotFound();
-        children::ChildFilter filter{actor.Scope(), site_id, "", false};
+        auto site = sites::GetSite(tx, site_id);
+        if (!site) throw http::NotFound();
+        // The children at the site today or from a later date, each by the same rule as a single child's card (a
+        // child also at a site this actor does not manage keeps the card that site uses).
+        children::ChildFilter filter{actor.Scope(), today, site_id, "", false, false};
+        auto list = children::ListChildren(tx, filter, 5000, 0);
+        std::vector<common::ChildId> ids;
+        for (const auto& c : list) ids.push_back(c.id);
+        auto standings = rights::LoadStandings(tx, ids);
         std::vector<CardFace> out;
-        for (const auto& c : children::ListChildren(tx, filter, 5000, 0)) {
-            auto child = children::GetChild(tx, c.id, today);
-            if (!child) continue;
+        for (auto& c : list) {
+            if (rights::DecideChild(actor, Action::kCardIssue, standings.at(c.id), today).verdict !=
+                rights::Verdict::kAllowed) {
+                continue;
+            }
+            c.site_name = site->fields.name;
             auto card = EnsureCard(tx, c.id, ctx.svc.clock);
             auth::WriteAudit(tx, ctx.Audit("card.print", "child", c.id.value, site_id), ctx.svc.clock);
-            out.push_back(FaceFor(ctx, *child, card));
+            out.push_back(FaceFor(ctx, c, card));
         }
         return out;
     });
@@ -330,11 +341,11 @@ http::Response Handlers::ChildCard(Ctx& ctx, print::Format format) const {
     auto id = common::ChildId(app::IdParam(ctx));
     auto today = common::TokyoDate(ctx.svc.clock.Now());
     auto face = ctx.svc.db.Write([&](db::WriteTx& tx) -> std::optional<CardFace> {
-        auto child = children::ChildForActor(tx, actor, id, Action::kCardIssue, today);
-        if (!child || !child->active) return std::nullopt;
+        auto reached = children::ChildForActor(tx, actor, id, Action::kCardIssue, today);
+        if (!reached || !reached->child.active) return std::nullopt;
         auto card = EnsureCard(tx, id, ctx.svc.clock);
-        auth::WriteAudit(tx, ctx.Audit("card.print", "child", id.value, child->fields.site_id), ctx.svc.clock);
-        return FaceFor(ctx, *child, card);
+        auth::WriteAudit(tx, ctx.Audit("card.print", "child", id.value, reached->grant.site), ctx.svc.clock);
+        return FaceFor(ctx, reached->child, card);
     });
     if (!face) throw http::NotFound();
     const char* type = format == print::Format::kPng   ? "image/png"
@@ -349,10 +360,10 @@ http::Response Handlers::ReissueCard(Ctx& ctx) const {
     auto id = common::ChildId(app::IdParam(ctx));
     auto today = common::TokyoDate(ctx.svc.clock.Now());
     bool done = ctx.svc.db.Write([&](db::WriteTx& tx) {
-        auto child = children::ChildForActor(tx, actor, id, Action::kCardIssue, today);
-        if (!child || !child->active) return false;
+        auto reached = children::ChildForActor(tx, actor, id, Action::kCardIssue, today);
+        if (!reached || !reached->child.active) return false;
         IssueCard(tx, id, ctx.svc.clock);
-        auth::WriteAudit(tx, ctx.Audit("card.reissue", "child", id.value, child->fields.site_id), ctx.svc.clock);
+        auth::WriteAudit(tx, ctx.Audit("card.reissue", "child", id.value, reached->grant.site), ctx.svc.clock);
         return true;
     });
     if (!done) throw http::NotFound();
@@ -529,12 +540,21 @@ http::Response Handlers::RenderDay(Ctx& ctx, common::ChildId id, const std::stri
         std::vector<plans::AlertRecord> alerts;
     };
     auto the_date = common::ParseDate(date).value_or(today);
+    std::optional<children::Reached> reached;
     auto found = ctx.svc.db.Write([&](db::WriteTx& tx) -> std::optional<DayRecord> {
-        auto child = children::ChildForActor(tx, actor, id, Action::kAttendanceView, today);
-        if (!child) return std::nullopt;
-        auth::WriteAudit(tx, ctx.Audit("attendance.view", "child", id.value, child->fields.site_id), ctx.svc.clock);
-        return DayRecord{*child, DayHistory(tx, id, date), plans::PlansOfChild(tx, id, the_date, the_date),
-                         plans::ContactsOfChild(tx, id, the_date), plans::AlertsOfChildDay(tx, id, the_date)};
+        reached = children::ChildForActor(tx, actor, id, Action::kAttendanceView, today);
+        if (!reached) return std::nullopt;
+        const auto& grant = reached->grant;
+        // A former site reads the days the child was there, and of them only its own records.
+        if (grant.history && !grant.HistoryCovers(grant.site, date)) return std::nullopt;
+        auth::WriteAudit(tx, ctx.Audit("attendance.view", "child", id.value, grant.site), ctx.svc.clock);
+        DayRecord r{reached->child, DayHistory(tx, id, date), plans::PlansOfChild(tx, id, the_date, the_date),
+                    plans::ContactsOfChild(tx, id, the_date), plans::AlertsOfChildDay(tx, id, the_date)};
+        if (grant.history) {
+            std::erase_if(r.events, [&](const Event& e) { return e.site != grant.site; });
+            std::erase_if(r.plan, [&](const plans::StoredPlan& p) { return p.site != grant.site; });
+        }
+        return r;
     });
     if (!found) throw http::NotFound();
     const auto& [child, events, day_plan, contacts, alerts] = *found;
@@ -551,7 +571,7 @@ http::Response Handlers::RenderDay(Ctx& ctx, common::ChildId id, const std::stri
     if (date < common::FormatDate(today))
         body.set("next_date", common::FormatDate(std::chrono::sys_days(*d) + days(1)));
     bool is_today = date == common::FormatDate(today);
-    bool can_edit = auth::CanAtAny(actor, Action::kAttendanceEdit, {child.fields.site_id});
+    bool can_edit = !reached->grant.history && reached->May(actor, Action::kAttendanceEdit, Today(ctx));
     if (can_edit && is_today) body.set("can_record", true);
     std::vector<Mark> marks;
     data list{data::type::list};
@@ -607,7 +627,15 @@ http::Response Handlers::RenderDay(Ctx& ctx, common::ChildId id, const std::stri
 
 http::Response Handlers::ChildDay(Ctx& ctx) const {
     auto id = common::ChildId(app::IdParam(ctx));
-    std::string date = ctx.req.query.GetOr("date", Today(ctx));
+    std::string date = ctx.req.query.GetOr("date");
+    if (date.empty()) {
+        // Today; for a site the child has left, its last day there.
+        const auto& actor = ctx.RequireActor();
+        auto grant = ctx.svc.db.Read([&](db::ReadTx& tx) {
+            return rights::RequireChild(tx, actor, id, Action::kAttendanceView, Today(ctx));
+        });
+        date = grant.history ? grant.history_periods.back().end.value_or(Today(ctx)) : Today(ctx);
+    }
     if (!common::ParseDate(date) || date > Today(ctx)) date = Today(ctx);
     return RenderDay(ctx, id, date, {}, 200);
 }
@@ -633,18 +661,21 @@ http::Response Handlers::RecordByHand(Ctx& ctx) const {
         }
     }
     std::string reason = app::TextField(ctx.form, "reason", errors, false, 200);
-    // Visibility and permission before anything else is said about the child.
-    auto child = ctx.svc.db.Read(
+    // Visibility and permission before anything else is said about the child: recorded at the site the actor's
+    // right comes through, where the child must be placed today.
+    auto reached = ctx.svc.db.Read(
         [&](db::ReadTx& tx) { return children::ChildForActor(tx, actor, id, Action::kAttendanceEdit, today); });
-    if (!child) throw http::NotFound();
-    if (!child->active) throw http::HttpError(422, "error_child_inactive");
+    if (!reached) throw http::NotFound();
+    const common::SiteId site = reached->grant.site;
+    if (!reached->child.active) throw http::HttpError(422, "error_child_inactive");
+    if (!reached->standing.PlacedOn(site, today_text)) throw http::HttpError(422, "error_child_not_placed_today");
     if (!errors.empty()) return RenderDay(ctx, id, today_text, errors, 422);
     auto event = ctx.svc.db.Write([&](db::WriteTx& tx) {
-        auto e = RecordByStaff(tx, {id, child->fields.site_id, *direction, at, actor.user_id, reason}, ctx.svc.clock);
-        auth::WriteAudit(tx, ctx.Audit("attendance.record", "child", id.value, child->fields.site_id), ctx.svc.clock);
+        auto e = RecordByStaff(tx, {id, site, *direction, at, actor.user_id, reason}, ctx.svc.clock);
+        auth::WriteAudit(tx, ctx.Audit("attendance.record", "child", id.value, site), ctx.svc.clock);
         return e;
     });
-    Publish(ctx, child->fields.site_id, id, today_text, event.value);
+    Publish(ctx, site, id, today_text, event.value);
     std::string next = ctx.form.GetOr("next");
     if (!next.empty()) {
         std::string path = app::SafeLocalPath(next);
@@ -657,10 +688,12 @@ http::Response Handlers::Correct(Ctx& ctx) const {
     const auto& actor = ctx.RequireActor();
     auto event_id = common::EventId(app::IdParam(ctx));
     auto today = common::TokyoDate(ctx.svc.clock.Now());
-    // The event, if its child is one the actor may see (else 404) and correct (else 403).
+    // The event, if it was recorded at a site of the actor's (else 404) and the child is still there (else 403):
+    // a site's record is corrected by that site while the child is theirs.
     auto event = ctx.svc.db.Read([&](db::ReadTx& tx) -> std::optional<Event> {
         auto e = GetEvent(tx, event_id);
-        if (!e || !children::ChildForActor(tx, actor, e->child, Action::kAttendanceEdit, today)) return std::nullopt;
+        if (!e) return std::nullopt;
+        rights::RequireAtSite(tx, actor, Action::kAttendanceEdit, e->site, e->child, common::FormatDate(today), true);
         return e;
     });
     if (!event) throw http::NotFound();

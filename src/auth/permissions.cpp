@@ -184,14 +184,6 @@ bool Can(const Actor& actor, Action action, std::optional<common::SiteId> site) 
     return false;
 }
 
-bool CanAtAny(const Actor& actor, Action action, const std::vector<common::SiteId>& sites) {
-    if (actor.municipal) return RoleAllows(Role::kMunicipalAdmin, action);
-    for (auto site : sites) {
-        if (Can(actor, action, site)) return true;
-    }
-    return false;
-}
-
 std::string_view FamilyRoleName(FamilyRole role) { return role == FamilyRole::kFull ? "full" : "family"; }
 
 std::optional<FamilyRole> ParseFamilyRole(std::string_view name) {

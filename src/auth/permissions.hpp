@@ -70,9 +70,7 @@ struct Actor {
 // May the actor do the action at this site? Without a site: may they do it somewhere (for menus and lists,
 // which then filter by Sites()). Municipal-level actions (kSiteCreate, kGrantMunicipal) need a municipal admin.
 bool Can(const Actor& actor, Action action, std::optional<common::SiteId> site = std::nullopt);
-// May the actor do the action at one or more of these sites (a child's or guardian's sites)? Municipal admins
-// may wherever their role allows it, even for a record with no site yet.
-bool CanAtAny(const Actor& actor, Action action, const std::vector<common::SiteId>& sites);
+// For a child, a guardian or a staff account, which sites count is decided in rights/rights.hpp.
 
 // Guardians: a member of a child's family with their own account. "full" came from the registration letter (or
 // was invited as such) and may change plans and invite; "family" sees and is notified.

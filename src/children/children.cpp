@@ -12,21 +12,26 @@ using common::FormatInstant;
 
 namespace {
 
-// Filters on the child alone, so that a page can be chosen (and counted) before any join.
-constexpr const char* kWhere =
-    " WHERE (? = 1 OR EXISTS (SELECT 1 FROM child_placement p3 WHERE p3.child_id = c.id AND p3.site_id IN"
-    "   (SELECT site_id FROM staff_role WHERE user_id = ?)))"
-    " AND (? = 0 OR EXISTS (SELECT 1 FROM child_placement p4 WHERE p4.child_id = c.id AND p4.site_id = ?))"
-    " AND (? = 1 OR c.deactivated_at IS NULL)"
-    " AND (? = '' OR c.search_key LIKE ? ESCAPE '\\')";
+// Filters on the child alone, so that a page can be chosen (and counted) before any join. Who is in scope is the
+// permission rule's own SQL (rights::kChildInScope).
+const std::string& Where() {
+    static const std::string w =
+        std::string(" WHERE ") + rights::kChildInScope +
+        " AND (? = 0 OR EXISTS (SELECT 1 FROM child_placement p4 WHERE p4.child_id = c.id AND p4.site_id = ?"
+        "   AND (? = 1 OR p4.end_date IS NULL OR p4.end_date >= ?)))"
+        " AND (? = 1 OR c.deactivated_at IS NULL)"
+        " AND (? = '' OR c.search_key LIKE ? ESCAPE '\\')";
+    return w;
+}
 
 constexpr const char* kChildColumns =
     "SELECT c.id, c.family_name, c.given_name, c.family_kana, c.given_kana, c.birth_date, c.grade, c.deactivated_at "
     "FROM child c";
 
 std::vector<db::Value> FilterParams(const ChildFilter& f) {
-    return {f.scope.AllFlag(),           f.scope.UserValue(),        f.site ? 1 : 0,
-            f.site ? f.site->value : 0,  f.include_inactive ? 1 : 0, f.query,
+    const int former = f.include_former ? 1 : 0;
+    return {f.scope.AllFlag(),          former, f.today, f.scope.UserValue(), f.site ? 1 : 0,
+            f.site ? f.site->value : 0, former, f.today, f.include_inactive ? 1 : 0, f.query,
             db::ContainsPattern(f.query)};
 }
 
@@ -43,27 +48,36 @@ Child FromRow(const db::Row& r) {
     return c;
 }
 
-// Fills in each child's latest placement and its site. A separate query for just these children: joined into
-// the list query, PostgreSQL hashes every placement ever made instead of looking up fifty.
-void AddLatestPlacements(db::ReadTx& tx, std::vector<Child>& children) {
+// Fills in each child's placement and its site: the latest one, or in a list the latest one at the viewer's sites
+// (one not yet ended first), so that a former site never learns where a child went. A separate query for just
+// these children: joined into the list query, PostgreSQL hashes every placement ever made instead of looking up
+// fifty.
+void AddPlacements(db::ReadTx& tx, std::vector<Child>& children, const common::SiteScope& scope,
+                   const std::string& today) {
     if (children.empty()) return;
     std::string sql =
         "SELECT p.child_id, p.site_id, s.name, p.start_date, p.end_date FROM child_placement p "
-        "JOIN site s ON s.id = p.site_id WHERE p.child_id IN (";
-    std::vector<db::Value> ids;
+        "JOIN site s ON s.id = p.site_id WHERE (? = 1 OR p.site_id IN (SELECT site_id FROM staff_role WHERE "
+        "user_id = ?)) AND p.child_id IN (";
+    std::vector<db::Value> params{scope.AllFlag(), scope.UserValue()};
     for (const auto& c : children) {
-        sql += ids.empty() ? "?" : ", ?";
-        ids.emplace_back(c.id);
+        sql += params.size() == 2 ? "?" : ", ?";
+        params.emplace_back(c.id);
     }
-    sql += ") ORDER BY p.child_id, p.id";
+    sql += ") ORDER BY p.child_id, p.start_date, p.id";
     std::unordered_map<std::int64_t, Child*> by_id;
     for (auto& c : children) by_id[c.id.value] = &c;
-    for (const auto& r : tx.QueryParams(sql, ids)) {  // ordered by id: the last row per child is the latest
+    std::unordered_map<std::int64_t, bool> has_current;
+    for (const auto& r : tx.QueryParams(sql, params)) {  // oldest first: a later row replaces an earlier one
         Child& c = *by_id.at(r.Int(0));
+        bool ended = r.OptText(4) && *r.OptText(4) < today;
+        if (ended && has_current[c.id.value]) continue;  // a current placement outranks any that ended
+        has_current[c.id.value] = has_current[c.id.value] || !ended;
         c.fields.site_id = r.Id<common::SiteId>(1);
         c.site_name = r.Text(2);
         c.fields.start_date = r.Text(3);
         c.fields.end_date = r.OptText(4);
+        c.left = ended;
     }
 }
 
@@ -103,23 +117,23 @@ std::vector<Child> ListChildren(db::ReadTx& tx, const ChildFilter& f, int limit,
     params.emplace_back(offset);
     std::vector<Child> out;
     for (const auto& r : tx.QueryParams(
-             std::string(kChildColumns) + kWhere + " ORDER BY c.family_kana, c.given_kana, c.id LIMIT ? OFFSET ?",
+             std::string(kChildColumns) + Where() + " ORDER BY c.family_kana, c.given_kana, c.id LIMIT ? OFFSET ?",
              params)) {
         out.push_back(FromRow(r));
     }
-    AddLatestPlacements(tx, out);
+    AddPlacements(tx, out, f.scope, f.today);
     return out;
 }
 
 std::int64_t CountChildren(db::ReadTx& tx, const ChildFilter& f) {
-    return tx.QueryParams(std::string("SELECT COUNT(*) FROM child c") + kWhere, FilterParams(f)).at(0).Int(0);
+    return tx.QueryParams(std::string("SELECT COUNT(*) FROM child c") + Where(), FilterParams(f)).at(0).Int(0);
 }
 
 std::optional<Child> GetChild(db::ReadTx& tx, common::ChildId id, const common::Date& today) {
     auto rows = tx.Query(std::string(kChildColumns) + " WHERE c.id = ?", id);
     if (rows.empty()) return std::nullopt;
     std::vector<Child> one{FromRow(rows.front())};
-    AddLatestPlacements(tx, one);
+    AddPlacements(tx, one, common::SiteScope{}, "");
     Child c = std::move(one.front());
     for (const auto& r :
          tx.Query("SELECT g.id, g.name FROM child_group_membership m JOIN child_group g ON g.id = m.group_id "
@@ -131,12 +145,16 @@ std::optional<Child> GetChild(db::ReadTx& tx, common::ChildId id, const common::
     return c;
 }
 
-std::vector<common::SiteId> ChildSites(db::ReadTx& tx, common::ChildId id) {
-    std::vector<common::SiteId> out;
-    for (const auto& r : tx.Query("SELECT DISTINCT site_id FROM child_placement WHERE child_id = ?", id)) {
-        out.push_back(r.Id<common::SiteId>(0));
-    }
-    return out;
+bool ChildExists(db::ReadTx& tx, common::ChildId id) {
+    return !tx.Query("SELECT 1 FROM child WHERE id = ?", id).empty();
+}
+
+void ShowPlacement(db::ReadTx& tx, Child& child, const rights::Period& period, const std::string& today) {
+    child.fields.site_id = period.site;
+    child.fields.start_date = period.start;
+    child.fields.end_date = period.end;
+    child.site_name = tx.QueryOne("SELECT name FROM site WHERE id = ?", period.site).Text(0);
+    child.left = period.EndedBefore(today);
 }
 
 common::ChildId InsertChild(db::WriteTx& tx, const ChildInput& in, const common::Clock& clock) {

@@ -7,6 +7,7 @@
 #include "common/clock.hpp"
 #include "common/dates.hpp"
 #include "common/ids.hpp"
+#include "rights/rights.hpp"
 #include "common/scope.hpp"
 #include "db/database.hpp"
 
@@ -32,24 +33,30 @@ struct GroupRef {
 
 struct Child {
     common::ChildId id;
-    ChildInput fields;  // site and period of the latest placement
+    ChildInput fields;  // site and period of the latest placement (in lists: the latest one the viewer may see)
     std::string site_name;
     std::vector<GroupRef> groups;  // current group memberships
     bool active = true;
+    bool left = false;  // that placement ended before today (a former site's view)
 };
 
+// Which children a list shows: those the scope's user reaches today (rights::kChildInScope) — placed at one of
+// their sites and not yet left, or with include_former also those who left — optionally at one site.
 struct ChildFilter {
     common::SiteScope scope;
+    std::string today;  // YYYY-MM-DD, Tokyo
     std::optional<common::SiteId> site;
     std::string query;  // folded; matches names and kana in any kana form
     bool include_inactive = false;
+    bool include_former = false;
 };
 
 std::vector<Child> ListChildren(db::ReadTx& tx, const ChildFilter& f, int limit, int offset);
 std::int64_t CountChildren(db::ReadTx& tx, const ChildFilter& f);
 std::optional<Child> GetChild(db::ReadTx& tx, common::ChildId id, const common::Date& today);
-// Sites where the child has ever been placed: who may see this child.
-std::vector<common::SiteId> ChildSites(db::ReadTx& tx, common::ChildId id);
+bool ChildExists(db::ReadTx& tx, common::ChildId id);
+// Shows the child through one of its placements (the one an actor's access comes through): site, name and period.
+void ShowPlacement(db::ReadTx& tx, Child& child, const rights::Period& period, const std::string& today);
 
 common::ChildId InsertChild(db::WriteTx& tx, const ChildInput& in, const common::Clock& clock);
 // Updates the child's details; a changed site ends the current placement the day before the new start and opens a

@@ -50,6 +50,7 @@ data ChildData(const Ctx& ctx, const Child& c) {
     d.set("start_date", c.fields.start_date);
     d.set("end_date", c.fields.end_date.value_or(""));
     if (!c.active) d.set("inactive", true);
+    if (c.left) d.set("left", true);
     return d;
 }
 
@@ -167,42 +168,63 @@ http::Response RenderForm(Ctx& ctx, const web::TemplateRef& tmpl, const auth::Ac
 
 }  // namespace
 
-std::optional<Child> ChildForActor(db::ReadTx& tx, const auth::Actor& actor, common::ChildId id, auth::Action action,
-                                   const common::Date& today) {
+std::optional<Reached> ChildForActor(db::ReadTx& tx, const auth::Actor& actor, common::ChildId id, auth::Action action,
+                                     const common::Date& today) {
     auto child = GetChild(tx, id, today);
     if (!child) return std::nullopt;
-    auto child_sites = ChildSites(tx, id);
-    if (!auth::CanAtAny(actor, Action::kChildView, child_sites)) return std::nullopt;
-    if (!auth::CanAtAny(actor, action, child_sites)) throw http::Forbidden();
-    return child;
+    const std::string day = common::FormatDate(today);
+    auto standing = rights::LoadStanding(tx, id);
+    auto decision = rights::DecideChild(actor, action, standing, day);
+    if (decision.verdict == rights::Verdict::kHidden) return std::nullopt;
+    if (decision.verdict == rights::Verdict::kForbidden) throw http::Forbidden();
+    const auto& grant = decision.grant;
+    if (!actor.municipal) {
+        // Through the placement the access comes through, never another site's.
+        const rights::Period* shown = nullptr;
+        for (const auto& p : grant.history ? grant.history_periods : standing.periods) {
+            if (p.site == grant.site && (grant.history || !p.EndedBefore(day))) shown = &p;
+        }
+        if (shown) ShowPlacement(tx, *child, *shown, day);
+        if (grant.history) {
+            child->groups.clear();
+            child->fields.group_ids.clear();
+        }
+    }
+    return Reached{std::move(*child), grant, std::move(standing)};
 }
 
 namespace {
 
-// Loads a child the actor may see at some site, auditing the read; 404 for children outside their sites,
-// so that existence does not leak.
-Child LoadChildForActor(Ctx& ctx, common::ChildId id, Action action, const char* audit_action) {
+// Loads a child the actor may reach, auditing the read; 404 for children outside their sites, so that existence
+// does not leak.
+Reached LoadChildForActor(Ctx& ctx, common::ChildId id, Action action, const char* audit_action) {
     const auto& actor = ctx.RequireActor();
     auto today = common::TokyoDate(ctx.svc.clock.Now());
-    auto found = ctx.svc.db.Write([&](db::WriteTx& tx) -> std::optional<Child> {
-        auto child = ChildForActor(tx, actor, id, action, today);
-        if (!child) return std::nullopt;
+    auto found = ctx.svc.db.Write([&](db::WriteTx& tx) -> std::optional<Reached> {
+        auto reached = ChildForActor(tx, actor, id, action, today);
+        if (!reached) return std::nullopt;
         if (audit_action) {
-            auth::WriteAudit(tx, ctx.Audit(audit_action, "child", id.value, child->fields.site_id), ctx.svc.clock);
+            auth::WriteAudit(tx, ctx.Audit(audit_action, "child", id.value, reached->grant.site), ctx.svc.clock);
         }
-        return child;
+        return reached;
     });
     if (!found) throw http::NotFound();
-    return *found;
+    return std::move(*found);
 }
+
+std::string Today(const Ctx& ctx) { return common::FormatDate(common::TokyoDate(ctx.svc.clock.Now())); }
 
 }  // namespace
 
 http::Response Handlers::List(Ctx& ctx) const {
     const auto& actor = ctx.Require(Action::kChildView);
     auto paging = app::ParsePaging(ctx.req);
-    ChildFilter filter{actor.Scope(), std::nullopt, common::FoldForSearch(ctx.req.query.GetOr("q")),
-                       ctx.req.query.GetOr("inactive") == "1"};
+    ChildFilter filter{actor.Scope(),
+                       Today(ctx),
+                       std::nullopt,
+                       common::FoldForSearch(ctx.req.query.GetOr("q")),
+                       ctx.req.query.GetOr("inactive") == "1",
+                       ctx.req.query.GetOr("former") == "1"};
     if (auto s = app::ParseId(ctx.req.query.GetOr("site_id"))) filter.site = common::SiteId(*s);
     auto [rows, total] = ctx.svc.db.Write([&](db::WriteTx& tx) {
         auto rows = ListChildren(tx, filter, paging.per_page, paging.Offset());
@@ -218,6 +240,7 @@ http::Response Handlers::List(Ctx& ctx) const {
     if (rows.empty()) body.set("empty", true);
     body.set("q", ctx.req.query.GetOr("q"));
     if (filter.include_inactive) body.set("inactive", true);
+    if (filter.include_former) body.set("former", true);
     body.set("sites", SiteOptions(SitesFor(ctx, actor, Action::kChildView), filter.site));
     body.set("pager", app::PagerData(ctx, paging, total));
     if (auth::Can(actor, Action::kChildEdit)) body.set("can_create", true);
@@ -226,24 +249,10 @@ http::Response Handlers::List(Ctx& ctx) const {
 
 http::Response Handlers::View(Ctx& ctx) const {
     auto id = common::ChildId(app::IdParam(ctx));
-    auto child = LoadChildForActor(ctx, id, Action::kChildView, "child.view");
+    auto reached = LoadChildForActor(ctx, id, Action::kChildView, "child.view");
+    const auto& child = reached.child;
     const auto& actor = *ctx.actor;
-    // The guardians on the roster, their own accounts (the app) and the registration letter, each guardian's data
-    // read audited, in one transaction.
-    auto [links, accounts, letter] = ctx.svc.db.Write([&](db::WriteTx& tx) {
-        auto links = guardians::GuardiansOfChild(tx, id);
-        for (const auto& l : links) {
-            auth::WriteAudit(tx, ctx.Audit("guardian.view", "guardian", l.guardian_id.value, child.fields.site_id),
-                             ctx.svc.clock);
-        }
-        auto accounts = families::AccountsOfChild(tx, id);
-        for (const auto& a : accounts) {
-            auth::WriteAudit(tx,
-                             ctx.Audit("guardian_account.view", "guardian_account", a.id.value, child.fields.site_id),
-                             ctx.svc.clock);
-        }
-        return std::tuple{links, accounts, families::LatestLetter(tx, id, ctx.svc.clock)};
-    });
+    const std::string today = Today(ctx);
     data body = ChildData(ctx, child);
     body.set("child_id", child.id.ToString());
     data groups{data::type::list};
@@ -253,6 +262,28 @@ http::Response Handlers::View(Ctx& ctx) const {
         groups.push_back(d);
     }
     body.set("groups", groups);
+    if (reached.May(actor, Action::kAttendanceView, today)) body.set("can_attendance", true);
+    if (reached.grant.history) {
+        // A site the child has left: its own days with the child, nothing of the family or of where it went.
+        body.set("history", true);
+        return app::RenderPage(ctx, view_, "child_title", body);
+    }
+    // The guardians on the roster, their own accounts (the app) and the registration letter, each guardian's data
+    // read audited, in one transaction.
+    auto [links, accounts, letter] = ctx.svc.db.Write([&](db::WriteTx& tx) {
+        auto links = guardians::GuardiansOfChild(tx, id);
+        for (const auto& l : links) {
+            auth::WriteAudit(tx, ctx.Audit("guardian.view", "guardian", l.guardian_id.value, reached.grant.site),
+                             ctx.svc.clock);
+        }
+        auto accounts = families::AccountsOfChild(tx, id);
+        for (const auto& a : accounts) {
+            auth::WriteAudit(tx,
+                             ctx.Audit("guardian_account.view", "guardian_account", a.id.value, reached.grant.site),
+                             ctx.svc.clock);
+        }
+        return std::tuple{links, accounts, families::LatestLetter(tx, id, ctx.svc.clock)};
+    });
     data glist{data::type::list};
     for (const auto& l : links) {
         data d;
@@ -265,12 +296,12 @@ http::Response Handlers::View(Ctx& ctx) const {
     }
     body.set("guardians", glist);
     if (links.empty()) body.set("no_guardians", true);
-    bool can_edit = auth::Can(actor, Action::kChildEdit, child.fields.site_id);
+    bool can_edit = reached.May(actor, Action::kChildEdit, today);
     if (can_edit) body.set("can_edit", true);
-    // Linking an existing guardian (a sibling's parent): search within the actor's scope.
+    // Linking an existing guardian (a sibling's parent): search among the guardians the actor reaches.
     if (auto q = ctx.req.query.Get("guardian_q"); q && can_edit && !app::Trimmed(*q).empty()) {
         body.set("guardian_q", *q);
-        guardians::GuardianFilter f{actor.Scope(), common::FoldForSearch(*q), false};
+        guardians::GuardianFilter f{actor.Scope(), today, common::FoldForSearch(*q), false};
         auto found = ctx.svc.db.Read([&](db::ReadTx& tx) { return guardians::ListGuardians(tx, f, 10, 0); });
         data matches{data::type::list};
         for (const auto& g : found) {
@@ -292,9 +323,8 @@ http::Response Handlers::View(Ctx& ctx) const {
         rels.push_back(d);
     }
     body.set("relationships", rels);
-    if (child.active && auth::Can(actor, Action::kCardIssue, child.fields.site_id)) body.set("can_card", true);
-    if (auth::Can(actor, Action::kAttendanceView, child.fields.site_id)) body.set("can_attendance", true);
-    bool can_letter = auth::Can(actor, Action::kLetterIssue, child.fields.site_id);
+    if (child.active && reached.May(actor, Action::kCardIssue, today)) body.set("can_card", true);
+    bool can_letter = reached.May(actor, Action::kLetterIssue, today);
     data alist{data::type::list};
     for (const auto& a : accounts) {
         data d;
@@ -362,7 +392,7 @@ http::Response Handlers::Create(Ctx& ctx) const {
 }
 
 http::Response Handlers::EditForm(Ctx& ctx) const {
-    auto child = LoadChildForActor(ctx, common::ChildId(app::IdParam(ctx)), Action::kChildEdit, "child.view");
+    auto child = LoadChildForActor(ctx, common::ChildId(app::IdParam(ctx)), Action::kChildEdit, "child.view").child;
     common::SiteId site = child.fields.site_id;
     if (auto s = app::ParseId(ctx.req.query.GetOr("site_id"))) site = common::SiteId(*s);
     if (!auth::Can(*ctx.actor, Action::kChildEdit, site)) throw http::Forbidden();
@@ -370,7 +400,7 @@ http::Response Handlers::EditForm(Ctx& ctx) const {
 }
 
 http::Response Handlers::Update(Ctx& ctx) const {
-    auto child = LoadChildForActor(ctx, common::ChildId(app::IdParam(ctx)), Action::kChildEdit, nullptr);
+    auto child = LoadChildForActor(ctx, common::ChildId(app::IdParam(ctx)), Action::kChildEdit, nullptr).child;
     const auto& actor = *ctx.actor;
     auto v = ValidateChild(ctx, actor, ctx.form);
     if (!v.errors.empty()) {
@@ -385,7 +415,7 @@ http::Response Handlers::Update(Ctx& ctx) const {
 }
 
 http::Response Handlers::SetActive(Ctx& ctx, bool active) const {
-    auto child = LoadChildForActor(ctx, common::ChildId(app::IdParam(ctx)), Action::kChildEdit, nullptr);
+    auto child = LoadChildForActor(ctx, common::ChildId(app::IdParam(ctx)), Action::kChildEdit, nullptr).child;
     ctx.svc.db.Write([&](db::WriteTx& tx) {
         SetChildActive(tx, child.id, active, ctx.svc.clock);
         auth::WriteAudit(
@@ -398,7 +428,7 @@ http::Response Handlers::SetActive(Ctx& ctx, bool active) const {
 }
 
 http::Response Handlers::LinkGuardian(Ctx& ctx) const {
-    auto child = LoadChildForActor(ctx, common::ChildId(app::IdParam(ctx)), Action::kChildEdit, nullptr);
+    auto child = LoadChildForActor(ctx, common::ChildId(app::IdParam(ctx)), Action::kChildEdit, nullptr).child;
     const auto& actor = *ctx.actor;
     auto gid = app::ParseId(ctx.form.GetOr("guardian_id"));
     std::string rel = ctx.form.GetOr("relationship");
@@ -406,10 +436,8 @@ http::Response Handlers::LinkGuardian(Ctx& ctx) const {
     common::GuardianId guardian(*gid);
     ctx.svc.db.Write([&](db::WriteTx& tx) {
         if (!guardians::GetGuardian(tx, guardian)) throw http::NotFound();
-        // A guardian outside the actor's sites may not be linked by guessing an id.
-        if (!auth::CanAtAny(actor, Action::kGuardianView, guardians::GuardianSites(tx, guardian))) {
-            throw http::NotFound();
-        }
+        // A guardian the actor does not reach may not be linked by guessing an id.
+        rights::RequireGuardian(tx, actor, guardian, Action::kGuardianView, Today(ctx));
         guardians::LinkGuardian(tx, guardian, child.id, rel, ctx.svc.clock);
         auto ev = ctx.Audit("guardian.link", "guardian", guardian.value, child.fields.site_id);
         auth::WriteAudit(tx, ev, ctx.svc.clock);
@@ -418,7 +446,7 @@ http::Response Handlers::LinkGuardian(Ctx& ctx) const {
 }
 
 http::Response Handlers::UnlinkGuardian(Ctx& ctx) const {
-    auto child = LoadChildForActor(ctx, common::ChildId(app::IdParam(ctx)), Action::kChildEdit, nullptr);
+    auto child = LoadChildForActor(ctx, common::ChildId(app::IdParam(ctx)), Action::kChildEdit, nullptr).child;
     auto gid = app::ParseId(ctx.req.PathParam("guardian_id"));
     if (!gid) throw http::NotFound();
     ctx.svc.db.Write([&](db::WriteTx& tx) {

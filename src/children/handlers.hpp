@@ -4,11 +4,23 @@
 
 namespace children {
 
-// The child, when the actor may see it at one of its sites (else nullopt: "not found", so existence does not
-// leak); Forbidden when they may see it but not do `action`. For handlers that act on a child in their own
-// transaction.
-std::optional<Child> ChildForActor(db::ReadTx& tx, const auth::Actor& actor, common::ChildId id, auth::Action action,
-                                   const common::Date& today);
+// A child as an actor reaches it, by the one rule in rights/: the record shown through the placement the access
+// comes through (its site and period; a former site sees its own last period and no groups), the grant, and the
+// child's placements for deciding further actions on the same page.
+struct Reached {
+    Child child;
+    rights::ChildGrant grant;
+    rights::Standing standing;
+    // May the actor also do this (a link or button on the page)?
+    bool May(const auth::Actor& actor, auth::Action action, const std::string& today) const {
+        return rights::DecideChild(actor, action, standing, today).verdict == rights::Verdict::kAllowed;
+    }
+};
+
+// The child, when the actor may reach it (else nullopt: "not found", so existence does not leak); Forbidden when
+// they reach it but may not do `action`. For handlers that act on a child in their own transaction.
+std::optional<Reached> ChildForActor(db::ReadTx& tx, const auth::Actor& actor, common::ChildId id, auth::Action action,
+                                     const common::Date& today);
 
 class Handlers {
  public:

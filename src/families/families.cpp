@@ -321,26 +321,32 @@ std::vector<LinkedAccount> AccountsOfChild(db::ReadTx& tx, common::ChildId child
     return out;
 }
 
-SignInCheck CheckSignIn(db::ReadTx& tx, std::string_view email, std::string_view password, const common::Clock& clock) {
+SignInCheck CheckSignIn(db::ReadTx& tx, std::string_view email, std::string_view password,
+                        std::string_view device_token, const common::Clock& clock,
+                        const auth::ThrottlePolicy& policy) {
     SignInCheck out;
     auto row = tx.QueryOptional(
         "SELECT id, password_hash FROM guardian_account WHERE email = ? AND confirmed_at IS NOT NULL "
         "AND deactivated_at IS NULL",
         NormaliseEmail(email));
-    auto failures =
-        tx.QueryOne("SELECT COUNT(*) FROM login_attempt WHERE login_key = ? AND succeeded = 0 AND created_at >= ?",
-                    SignInKey(email), FormatInstant(clock.Now() - std::chrono::hours(1)))
-            .Int(0);
-    out.locked = failures >= 10;
+    if (row) out.device = auth::TrustedDevice(tx, auth::OwnerKind::kGuardian, row->Int(0), device_token);
+    out.locked = out.device ? auth::DeviceHeldBack(tx, *out.device, clock, policy)
+                            : auth::LoginKeyHeldBack(tx, SignInKey(email), clock, policy);
     bool ok = auth::VerifyPasswordOrDummy(row ? row->OptText(1) : std::nullopt, password);
     if (row && ok && !out.locked) out.account = row->Id<common::AccountId>(0);
     return out;
 }
 
-void RecordSignIn(db::WriteTx& tx, std::string_view email, const std::string& address, bool succeeded,
-                  const common::Clock& clock) {
-    tx.Exec("INSERT INTO login_attempt (login_key, address, succeeded, created_at) VALUES (?, ?, ?, ?)",
-            SignInKey(email), address, succeeded ? 1 : 0, FormatInstant(clock.Now()));
+std::optional<std::int64_t> TrustedGuardianDevice(db::ReadTx& tx, std::string_view email, std::string_view token) {
+    auto row = tx.QueryOptional("SELECT id FROM guardian_account WHERE email = ?", NormaliseEmail(email));
+    if (!row) return std::nullopt;
+    return auth::TrustedDevice(tx, auth::OwnerKind::kGuardian, row->Int(0), token);
+}
+
+void RecordSignIn(db::WriteTx& tx, std::string_view email, const std::string& address,
+                  std::optional<std::int64_t> device, bool succeeded, const common::Clock& clock) {
+    tx.Exec("INSERT INTO login_attempt (login_key, address, device_id, succeeded, created_at) VALUES (?, ?, ?, ?, ?)",
+            SignInKey(email), address, device, succeeded ? 1 : 0, FormatInstant(clock.Now()));
 }
 
 std::int64_t CreateInvitation(db::WriteTx& tx, common::AccountId inviter, std::string_view email, auth::FamilyRole role,

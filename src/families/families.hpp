@@ -9,6 +9,7 @@
 
 #include "auth/permissions.hpp"
 #include "auth/sessions.hpp"
+#include "auth/throttle.hpp"
 #include "common/clock.hpp"
 #include "common/ids.hpp"
 #include "db/database.hpp"
@@ -136,14 +137,20 @@ struct LinkedAccount {
 std::vector<LinkedAccount> AccountsOfChild(db::ReadTx& tx, common::ChildId child);
 
 struct SignInCheck {
-    std::optional<common::AccountId> account;  // set only when the password is right and the account not held back
+    std::optional<common::AccountId> account;  // set only when the password is right and the attempt not held back
+    std::optional<std::int64_t> device;        // this browser, when trusted for that account
     bool locked = false;
 };
-// Same hashing work for unknown, unconfirmed, locked and wrong; an account is held back after 10 failures in
-// an hour until the failures age out.
-SignInCheck CheckSignIn(db::ReadTx& tx, std::string_view email, std::string_view password, const common::Clock& clock);
-void RecordSignIn(db::WriteTx& tx, std::string_view email, const std::string& address, bool succeeded,
-                  const common::Clock& clock);
+// Same hashing work for unknown, unconfirmed, held back and wrong. Throttled as staff are (auth/throttle.hpp): from
+// a browser the account signed in from before, by that browser's failures; from anywhere else, after ten untrusted
+// failures in an hour until they age out.
+SignInCheck CheckSignIn(db::ReadTx& tx, std::string_view email, std::string_view password,
+                        std::string_view device_token, const common::Clock& clock,
+                        const auth::ThrottlePolicy& policy);
+// The browser trusted for the account with this e-mail address, if any (before the password is checked).
+std::optional<std::int64_t> TrustedGuardianDevice(db::ReadTx& tx, std::string_view email, std::string_view token);
+void RecordSignIn(db::WriteTx& tx, std::string_view email, const std::string& address,
+                  std::optional<std::int64_t> device, bool succeeded, const common::Clock& clock);
 
 // ---- Family invitations -----------------------------------------------------------------------------------------
 

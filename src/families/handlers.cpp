@@ -1,5 +1,7 @@
 #include "families/handlers.hpp"
 
+#include "rights/rights.hpp"
+
 #include "app/validate.hpp"
 #include "attendance/attendance.hpp"
 #include "auth/audit.hpp"
@@ -207,6 +209,8 @@ http::Response Handlers::SignedIn(Ctx& ctx, common::AccountId account, const std
     auto session = svc.db.Write([&](db::WriteTx& tx) {
         if (ctx.guardian) auth::EndSessionIn(tx, auth::kGuardianSessions, ctx.guardian->session_id, svc.clock);
         auth::WriteAudit(tx, GuardianAudit(ctx, "signin.guardian", account), svc.clock);
+        // This browser is trusted for the account from now on (its own throttling, not the address's).
+        auth::TrustDevice(tx, auth::OwnerKind::kGuardian, account.value, ctx.DeviceToken(), svc.clock);
         return auth::CreateSessionIn(tx, auth::kGuardianSessions, account.value, svc.clock, svc.guardian_session_policy,
                                      ctx.req.remote_address, ctx.req.Header("user-agent"));
     });
@@ -241,18 +245,26 @@ http::Response Handlers::Login(Ctx& ctx) const {
         body.set("error", ctx.T(key));
         return app::RenderPage(ctx, login_, "family_login_title", body, status);
     };
-    if (svc.db.Read(
-            [&](db::ReadTx& tx) { return auth::AddressThrottled(tx, address, svc.clock, svc.throttle_policy); })) {
-        auto res = fail("error_signin_throttled", 429);
-        res.SetHeader("Retry-After", std::to_string(svc.throttle_policy.address_window.count() * 60));
-        return res;
-    }
     if (email.empty() || password.empty() || email.size() > 254 || password.size() > auth::kMaxPasswordLength) {
         return fail("error_family_signin_failed", 401);
     }
-    auto check = svc.db.Read([&](db::ReadTx& tx) { return CheckSignIn(tx, email, password, svc.clock); });
+    const std::string device_token = ctx.SentDeviceToken();
+    // An address that keeps failing waits (a phone carrier's shared address too) — not a browser this account signed
+    // in from before.
+    auto wait = svc.db.Read([&](db::ReadTx& tx) {
+        if (TrustedGuardianDevice(tx, email, device_token)) return std::chrono::seconds(0);
+        return auth::AddressWait(tx, address, svc.clock, svc.throttle_policy);
+    });
+    if (wait.count() > 0) {
+        auto res = fail("error_signin_throttled", 429);
+        res.SetHeader("Retry-After", std::to_string(wait.count()));
+        return res;
+    }
+    auto check = svc.db.Read([&](db::ReadTx& tx) {
+        return CheckSignIn(tx, email, password, device_token, svc.clock, svc.throttle_policy);
+    });
     svc.db.Write([&](db::WriteTx& tx) {
-        RecordSignIn(tx, email, address, check.account.has_value(), svc.clock);
+        RecordSignIn(tx, email, address, check.device, check.account.has_value(), svc.clock);
         if (!check.account) {
             auth::WriteAudit(
                 tx, GuardianAudit(ctx, "signin.guardian", std::nullopt, check.locked ? "locked" : "failed"), svc.clock);
@@ -537,13 +549,13 @@ http::Response Handlers::ChildLetter(Ctx& ctx) const {
     int days = LetterDays(ctx);
     auto today = common::TokyoDate(ctx.svc.clock.Now());
     auto content = ctx.svc.db.Write([&](db::WriteTx& tx) -> std::optional<LetterContent> {
-        auto child = children::ChildForActor(tx, actor, id, auth::Action::kLetterIssue, today);
-        if (!child || !child->active) return std::nullopt;
-        auto site = sites::GetSite(tx, child->fields.site_id);
+        auto reached = children::ChildForActor(tx, actor, id, auth::Action::kLetterIssue, today);
+        if (!reached || !reached->child.active) return std::nullopt;
+        auto site = sites::GetSite(tx, reached->grant.site);
         if (!site) throw http::HttpError(422, "error_child_without_site");
         auto issued = IssueLetter(tx, id, site->id, actor.user_id, days, ctx.svc.clock);
         auth::WriteAudit(tx, ctx.Audit("letter.issue", "child", id.value, site->id), ctx.svc.clock);
-        return ContentFor(ctx, *child, *site, issued);
+        return ContentFor(ctx, reached->child, *site, issued);
     });
     if (!content) throw http::NotFound();
     return app::Download(RenderLetters({*content}), "application/pdf", "letter-" + id.ToString() + ".pdf");
@@ -558,15 +570,24 @@ http::Response Handlers::SiteLetters(Ctx& ctx) const {
     auto letters = ctx.svc.db.Write([&](db::WriteTx& tx) {
         auto site = sites::GetSite(tx, site_id);
         if (!site) throw http::NotFound();
-        children::ChildFilter filter{actor.Scope(), site_id, "", false};
+        // The children at the site today or from a later date, each by the same rule as one child's letter (a child
+        // also at a site this actor does not manage gets its letter from the city office).
+        const std::string day = common::FormatDate(today);
+        children::ChildFilter filter{actor.Scope(), day, site_id, "", false, false};
+        auto list = children::ListChildren(tx, filter, 5000, 0);
+        std::vector<common::ChildId> ids;
+        for (const auto& c : list) ids.push_back(c.id);
+        auto standings = rights::LoadStandings(tx, ids);
         std::vector<LetterContent> out;
-        for (const auto& c : children::ListChildren(tx, filter, 5000, 0)) {
+        for (const auto& c : list) {
+            if (rights::DecideChild(actor, auth::Action::kLetterIssue, standings.at(c.id), day).verdict !=
+                rights::Verdict::kAllowed) {
+                continue;
+            }
             if (only_unregistered && !AccountsOfChild(tx, c.id).empty()) continue;
-            auto child = children::GetChild(tx, c.id, today);
-            if (!child) continue;
             auto issued = IssueLetter(tx, c.id, site_id, actor.user_id, days, ctx.svc.clock);
             auth::WriteAudit(tx, ctx.Audit("letter.issue", "child", c.id.value, site_id), ctx.svc.clock);
-            out.push_back(ContentFor(ctx, *child, *site, issued));
+            out.push_back(ContentFor(ctx, c, *site, issued));
         }
         return out;
     });
@@ -580,10 +601,10 @@ http::Response Handlers::EndLink(Ctx& ctx) const {
     auto account = common::AccountId(app::IdParam(ctx, "account_id"));
     auto today = common::TokyoDate(ctx.svc.clock.Now());
     bool found = ctx.svc.db.Write([&](db::WriteTx& tx) {
-        auto c = children::ChildForActor(tx, actor, child, auth::Action::kLetterIssue, today);
-        if (!c) return false;
+        auto reached = children::ChildForActor(tx, actor, child, auth::Action::kLetterIssue, today);
+        if (!reached) return false;
         if (!EndChildLink(tx, account, child, ctx.svc.clock)) return false;
-        auto ev = ctx.Audit("family.link_end", "child", child.value, c->fields.site_id);
+        auto ev = ctx.Audit("family.link_end", "child", child.value, reached->grant.site);
         auth::WriteAudit(tx, ev, ctx.svc.clock);
         return true;
     });

@@ -1,5 +1,6 @@
 #include "guardians/guardians.hpp"
 
+#include "rights/rights.hpp"
 #include "common/dates.hpp"
 #include "common/kana.hpp"
 #include "db/sql.hpp"
@@ -17,18 +18,19 @@ bool IsRelationship(std::string_view r) {
 
 namespace {
 
-constexpr const char* kFrom =
-    " FROM guardian g"
-    " WHERE (? = 1 OR EXISTS (SELECT 1 FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id"
-    "   WHERE gc.guardian_id = g.id AND p.site_id IN (SELECT site_id FROM staff_role WHERE user_id = ?)))"
-    " AND (? = 1 OR g.deactivated_at IS NULL)"
-    " AND (? = '' OR g.search_key LIKE ? ESCAPE '\\')";
+const std::string& From() {
+    static const std::string from = std::string(" FROM guardian g WHERE ") + rights::kGuardianInScope +
+                                    " AND (? = 1 OR g.deactivated_at IS NULL)"
+                                    " AND (? = '' OR g.search_key LIKE ? ESCAPE '\\')";
+    return from;
+}
 constexpr const char* kColumns =
     "SELECT g.id, g.family_name, g.given_name, g.family_kana, g.given_kana, g.email, g.phone, g.language, "
     "g.deactivated_at";
 
 std::vector<db::Value> FilterParams(const GuardianFilter& f) {
-    return {f.scope.AllFlag(), f.scope.UserValue(), f.include_inactive ? 1 : 0, f.query, db::ContainsPattern(f.query)};
+    return {f.scope.AllFlag(), f.today, f.scope.UserValue(), f.include_inactive ? 1 : 0, f.query,
+            db::ContainsPattern(f.query)};
 }
 
 Guardian FromRow(const db::Row& r) {
@@ -53,30 +55,20 @@ std::vector<Guardian> ListGuardians(db::ReadTx& tx, const GuardianFilter& f, int
     params.emplace_back(offset);
     std::vector<Guardian> out;
     for (const auto& r : tx.QueryParams(
-             std::string(kColumns) + kFrom + " ORDER BY g.family_kana, g.given_kana, g.id LIMIT ? OFFSET ?", params)) {
+             std::string(kColumns) + From() + " ORDER BY g.family_kana, g.given_kana, g.id LIMIT ? OFFSET ?", params)) {
         out.push_back(FromRow(r));
     }
     return out;
 }
 
 std::int64_t CountGuardians(db::ReadTx& tx, const GuardianFilter& f) {
-    return tx.QueryParams(std::string("SELECT COUNT(*)") + kFrom, FilterParams(f)).at(0).Int(0);
+    return tx.QueryParams(std::string("SELECT COUNT(*)") + From(), FilterParams(f)).at(0).Int(0);
 }
 
 std::optional<Guardian> GetGuardian(db::ReadTx& tx, common::GuardianId id) {
     auto r = tx.QueryOptional(std::string(kColumns) + " FROM guardian g WHERE g.id = ?", id);
     if (!r) return std::nullopt;
     return FromRow(*r);
-}
-
-std::vector<common::SiteId> GuardianSites(db::ReadTx& tx, common::GuardianId id) {
-    std::vector<common::SiteId> out;
-    for (const auto& r : tx.Query("SELECT DISTINCT p.site_id FROM guardian_child gc JOIN child_placement p "
-                                  "ON p.child_id = gc.child_id WHERE gc.guardian_id = ?",
-                                  id)) {
-        out.push_back(r.Id<common::SiteId>(0));
-    }
-    return out;
 }
 
 common::GuardianId InsertGuardian(db::WriteTx& tx, const GuardianInput& in, const common::Clock& clock) {

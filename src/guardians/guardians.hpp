@@ -40,8 +40,10 @@ struct Link {
     bool active = true;
 };
 
+// Guardians the scope's user reaches today (rights::kGuardianInScope).
 struct GuardianFilter {
     common::SiteScope scope;
+    std::string today;  // YYYY-MM-DD, Tokyo
     std::string query;
     bool include_inactive = false;
 };
@@ -49,8 +51,6 @@ struct GuardianFilter {
 std::vector<Guardian> ListGuardians(db::ReadTx& tx, const GuardianFilter& f, int limit, int offset);
 std::int64_t CountGuardians(db::ReadTx& tx, const GuardianFilter& f);
 std::optional<Guardian> GetGuardian(db::ReadTx& tx, common::GuardianId id);
-// Sites of the children this guardian is linked to: who may see this guardian.
-std::vector<common::SiteId> GuardianSites(db::ReadTx& tx, common::GuardianId id);
 
 common::GuardianId InsertGuardian(db::WriteTx& tx, const GuardianInput& in, const common::Clock& clock);
 void UpdateGuardian(db::WriteTx& tx, common::GuardianId id, const GuardianInput& in, const common::Clock& clock);

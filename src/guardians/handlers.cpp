@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "rights/rights.hpp"
 #include "app/validate.hpp"
 #include "children/children.hpp"
 #include "common/kana.hpp"
@@ -55,16 +56,20 @@ data GuardianData(const Guardian& g) {
     return d;
 }
 
-// The guardian, if the actor may see them (through a child at one of their sites) — audited; 404 otherwise.
+std::string Today(const Ctx& ctx) { return common::FormatDate(common::TokyoDate(ctx.svc.clock.Now())); }
+
+// The guardian, if the actor reaches them by the one rule (rights::RequireGuardian: through a child placed at one
+// of their sites today) — audited; 404 otherwise.
 Guardian LoadGuardianForActor(Ctx& ctx, common::GuardianId id, Action action, const char* audit_action) {
     const auto& actor = ctx.RequireActor();
     auto found = ctx.svc.db.Write([&](db::WriteTx& tx) -> std::optional<Guardian> {
         auto g = GetGuardian(tx, id);
         if (!g) return std::nullopt;
-        auto gsites = GuardianSites(tx, id);
-        if (!auth::CanAtAny(actor, Action::kGuardianView, gsites)) return std::nullopt;
-        if (!auth::CanAtAny(actor, action, gsites)) throw http::Forbidden();
-        std::optional<common::SiteId> site = gsites.empty() ? std::nullopt : std::optional(gsites.front());
+        auto gsites = rights::RequireGuardian(tx, actor, id, action, Today(ctx));
+        std::optional<common::SiteId> site;
+        for (auto s : gsites) {
+            if (!site && actor.RoleAt(s)) site = s;
+        }
         if (audit_action) auth::WriteAudit(tx, ctx.Audit(audit_action, "guardian", id.value, site), ctx.svc.clock);
         return g;
     });
@@ -106,16 +111,17 @@ http::Response RenderForm(Ctx& ctx, const web::TemplateRef& tmpl, const std::opt
     return app::RenderPage(ctx, tmpl, g ? "guardian_edit_title" : "guardian_new_title", body, status);
 }
 
-// The child a new guardian is being added to, checked like any child edit.
+// The child a new guardian is being added to: a change to the child's family, so the guardians' edit right at
+// every site the child is at today (a child the actor does not reach is "not found", so ids cannot be probed).
 common::ChildId ChildForNewGuardian(Ctx& ctx, const std::string& raw) {
     const auto& actor = ctx.RequireActor();
     auto id = app::ParseId(raw);
     if (!id) throw http::BadRequest("error_bad_request");
     common::ChildId child(*id);
-    auto child_sites = ctx.svc.db.Read([&](db::ReadTx& tx) { return children::ChildSites(tx, child); });
-    // A child outside the actor's sites is "not found", so that ids cannot be probed.
-    if (child_sites.empty() || !auth::CanAtAny(actor, Action::kChildView, child_sites)) throw http::NotFound();
-    if (!auth::CanAtAny(actor, Action::kGuardianEdit, child_sites)) throw http::Forbidden();
+    ctx.svc.db.Read([&](db::ReadTx& tx) {
+        if (!children::ChildExists(tx, child)) throw http::NotFound();
+        rights::RequireChild(tx, actor, child, Action::kGuardianEdit, Today(ctx));
+    });
     return child;
 }
 
@@ -124,7 +130,7 @@ common::ChildId ChildForNewGuardian(Ctx& ctx, const std::string& raw) {
 http::Response Handlers::List(Ctx& ctx) const {
     const auto& actor = ctx.Require(Action::kGuardianView);
     auto paging = app::ParsePaging(ctx.req);
-    GuardianFilter filter{actor.Scope(), common::FoldForSearch(ctx.req.query.GetOr("q")),
+    GuardianFilter filter{actor.Scope(), Today(ctx), common::FoldForSearch(ctx.req.query.GetOr("q")),
                           ctx.req.query.GetOr("inactive") == "1"};
     auto [rows, total] = ctx.svc.db.Write([&](db::WriteTx& tx) {
         auto rows = ListGuardians(tx, filter, paging.per_page, paging.Offset());
@@ -146,7 +152,22 @@ http::Response Handlers::List(Ctx& ctx) const {
 http::Response Handlers::View(Ctx& ctx) const {
     auto id = common::GuardianId(app::IdParam(ctx));
     auto g = LoadGuardianForActor(ctx, id, Action::kGuardianView, "guardian.view");
-    auto links = ctx.svc.db.Read([&](db::ReadTx& tx) { return ChildrenOfGuardian(tx, id); });
+    const auto& actor = *ctx.actor;
+    const std::string today = Today(ctx);
+    // Only the children the actor reaches today: the guardian's children at other sites are not theirs to see.
+    auto [links, can_edit] = ctx.svc.db.Read([&](db::ReadTx& tx) {
+        auto links = ChildrenOfGuardian(tx, id);
+        std::vector<common::ChildId> ids;
+        for (const auto& l : links) ids.push_back(l.child_id);
+        auto standings = rights::LoadStandings(tx, ids);
+        std::erase_if(links, [&](const Link& l) {
+            auto d = rights::DecideChild(actor, Action::kChildView, standings.at(l.child_id), today);
+            return d.verdict != rights::Verdict::kAllowed || d.grant.history;
+        });
+        bool edit = rights::DecideGuardian(actor, Action::kGuardianEdit, rights::GuardianSites(tx, id, today)) ==
+                    rights::Verdict::kAllowed;
+        return std::pair{links, edit};
+    });
     data body = GuardianData(g);
     body.set("language", ctx.T("language_" + g.fields.language));
     data clist{data::type::list};
@@ -159,8 +180,6 @@ http::Response Handlers::View(Ctx& ctx) const {
         clist.push_back(d);
     }
     body.set("children", clist);
-    auto gsites = ctx.svc.db.Read([&](db::ReadTx& tx) { return GuardianSites(tx, id); });
-    bool can_edit = auth::CanAtAny(*ctx.actor, Action::kGuardianEdit, gsites);
     if (can_edit) body.set("can_edit", true);
     return app::RenderPage(ctx, view_, "guardian_title", body);
 }

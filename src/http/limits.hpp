@@ -15,6 +15,10 @@ struct Limits {
     int max_connections = 2048;                // beyond this new connections are closed at once
     std::chrono::seconds shutdown_grace{20};   // in-flight requests get this long after SIGTERM
     std::chrono::seconds event_heartbeat{15};  // a quiet event stream sends a comment this often
+    // After refusing a request whose body is still coming, read and drop it for this long (or this much) before
+    // closing, so that the client reads the refusal instead of a reset connection.
+    std::chrono::seconds linger{2};
+    std::size_t max_linger_bytes = 64 << 20;
 };
 
 }  // namespace http

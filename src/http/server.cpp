@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 
+#include <array>
 #include <atomic>
 #include <list>
 #include <mutex>
@@ -121,6 +122,23 @@ struct Server::Impl {
         }
     }
 
+    // A refusal before the body was read (too large, malformed): the answer, then a lingering close. The client may
+    // still be sending; closing with its bytes unread would reset the connection and lose the answer, so the rest
+    // is read and dropped for a moment first (as nginx's lingering_close), bounded in time and bytes.
+    asio::awaitable<void> Refuse(beast::tcp_stream& stream, Request& req, int status,
+                                 std::chrono::steady_clock::time_point started) {
+        co_await Write(stream, req, app.HandleRefused(status, req), false, started);
+        beast::error_code ignored;
+        stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+        stream.expires_after(options.limits.linger);
+        std::array<char, 16384> scratch{};
+        for (std::size_t drained = 0; drained < options.limits.max_linger_bytes;) {
+            auto [ec, n] = co_await stream.async_read_some(asio::buffer(scratch), kTuple);
+            if (ec) break;
+            drained += n;
+        }
+    }
+
     // Writes the head of a text/event-stream, then each batch of pushed events as a chunk, as it arrives; a
     // comment line when quiet, so dead clients are found and proxies keep the connection. Ends when the channel
     // is closed (by the producer or by shutdown) or the client goes away.
@@ -191,7 +209,9 @@ struct Server::Impl {
         for (bool first = true; !stopping; first = false) {
             bhttp::request_parser<bhttp::string_body> parser;
             parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
-            parser.body_limit(limits.max_body_bytes);
+            // Beast checks a declared Content-Length against the body limit while it reads the header, before the
+            // route is known: the largest limit any route has here, the route's own once the header is in.
+            parser.body_limit(std::max(limits.max_upload_bytes, limits.max_body_bytes));
             stream.expires_after(first ? limits.read_timeout : limits.keep_alive_timeout);
             auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
             auto started = std::chrono::steady_clock::now();
@@ -203,26 +223,27 @@ struct Server::Impl {
             req.remote_address = remote;
             req.request_id = NewRequestId();
             if (ec) {
-                // Beast checks a declared Content-Length against the body limit while reading the header.
                 if (ec == bhttp::error::header_limit) {
-                    co_await Write(stream, req, app.HandleRefused(431, req), false, started);
+                    co_await Refuse(stream, req, 431, started);
                 } else if (ec == bhttp::error::body_limit) {
                     FillHeaders(parser, req);
-                    co_await Write(stream, req, app.HandleRefused(413, req), false, started);
+                    co_await Refuse(stream, req, 413, started);
                 } else if (IsParseError(ec)) {
-                    co_await Write(stream, req, app.HandleRefused(400, req), false, started);
+                    co_await Refuse(stream, req, 400, started);
                 }
                 break;  // end of stream, timeout, reset or shutdown: nothing to answer
             }
             FillHeaders(parser, req);
-            // A form with files may be larger than other bodies.
-            const bool upload = MultipartBoundary(std::string(parser.get()[bhttp::field::content_type])).has_value();
-            const auto body_limit =
-                upload ? std::max(limits.max_upload_bytes, limits.max_body_bytes) : limits.max_body_bytes;
-            if (upload) parser.body_limit(body_limit);
+            if (!FillTarget(parser.get().target(), req)) {
+                co_await Refuse(stream, req, 400, started);
+                break;
+            }
+            // The route's limit, for a declared length and a chunked body alike.
+            const std::size_t body_limit = app.BodyLimit(req);
+            parser.body_limit(body_limit);
             auto declared = parser.content_length();
             if (declared && *declared > body_limit) {
-                co_await Write(stream, req, app.HandleRefused(413, req), false, started);
+                co_await Refuse(stream, req, 413, started);
                 break;
             }
             if (bhttp::token_list{parser.get()[bhttp::field::expect]}.exists("100-continue")) {
@@ -232,18 +253,14 @@ struct Server::Impl {
             stream.expires_after(limits.read_timeout);
             std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, kTuple);
             if (ec == bhttp::error::body_limit) {
-                co_await Write(stream, req, app.HandleRefused(413, req), false, started);
+                co_await Refuse(stream, req, 413, started);
                 break;
             }
             if (ec) {
-                if (IsParseError(ec)) co_await Write(stream, req, app.HandleRefused(400, req), false, started);
+                if (IsParseError(ec)) co_await Refuse(stream, req, 400, started);
                 break;
             }
             auto msg = parser.release();
-            if (!FillTarget(msg.target(), req)) {
-                co_await Write(stream, req, app.HandleRefused(400, req), false, started);
-                break;
-            }
             req.body = std::move(msg.body());
             bool keep_alive = msg.keep_alive();
             // Handlers block on the database: run them on the worker pool, then come back to this connection.

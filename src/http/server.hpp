@@ -16,6 +16,9 @@ class Application {
     virtual ~Application() = default;
     // A complete, well-formed request. Runs on a worker thread. Must not throw.
     virtual Response Handle(Request& request) = 0;
+    // The largest body this request may have, from its method, path and headers (the body is not read yet): the
+    // route decides. Runs on an io thread; must be quick and must not throw.
+    virtual std::size_t BodyLimit(const Request& request) = 0;
     // A request the server refused before it was complete: 400 (malformed), 413 (body), 431 (headers).
     // The request holds whatever was parsed (often the headers). Must not throw.
     virtual Response HandleRefused(int status, Request& request) = 0;

@@ -1,5 +1,7 @@
 #include "messages/handlers.hpp"
 
+#include "rights/rights.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -433,12 +435,19 @@ std::string PostBody(const Ctx& ctx, app::FormErrors& errors) {
 
 // The conversation a staff member may see (else 404 or 403), and its page: read (audited) or shown again with the
 // errors of an answer.
-std::optional<messages::Thread> Handlers::FindThreadFor(Ctx& ctx) const {
+// The site's own conversation: read by its staff, also after the child left; answered only while the child is there.
+std::optional<messages::Thread> Handlers::FindThreadFor(Ctx& ctx, bool answer) const {
     common::ThreadId id(app::IdParam(ctx));
-    ctx.RequireActor();
-    auto t = ctx.svc.db.Read([&](db::ReadTx& tx) { return GetThread(tx, id); });
+    const auto& actor = ctx.RequireActor();
+    auto t = ctx.svc.db.Read([&](db::ReadTx& tx) {
+        auto t = GetThread(tx, id);
+        if (t) {
+            rights::RequireAtSite(tx, actor, Action::kThreadReply, t->site, t->child,
+                                  common::FormatDate(common::TokyoDate(ctx.svc.clock.Now())), answer);
+        }
+        return t;
+    });
     if (!t) throw http::NotFound();
-    ctx.RequireAtSite(Action::kThreadReply, t->site);
     return t;
 }
 
@@ -459,10 +468,10 @@ http::Response Handlers::RenderThread(Ctx& ctx, const messages::Thread& t, const
     return app::RenderPage(ctx, thread_, "thread_title", body, status);
 }
 
-http::Response Handlers::Thread(Ctx& ctx) const { return RenderThread(ctx, *FindThreadFor(ctx), {}, 200); }
+http::Response Handlers::Thread(Ctx& ctx) const { return RenderThread(ctx, *FindThreadFor(ctx, false), {}, 200); }
 
 http::Response Handlers::Reply(Ctx& ctx) const {
-    auto t = FindThreadFor(ctx);
+    auto t = FindThreadFor(ctx, true);
     const auto& actor = *ctx.actor;
     app::FormErrors errors;
     auto text = PostBody(ctx, errors);

@@ -42,7 +42,7 @@ class Handlers {
     http::Response Create(app::Ctx& ctx, std::optional<common::SiteId> site) const;
     http::Response RenderList(app::Ctx& ctx, std::optional<common::SiteId> site) const;
     http::Response RenderFamilyThread(app::Ctx& ctx, const app::FormErrors& errors, int status) const;
-    std::optional<messages::Thread> FindThreadFor(app::Ctx& ctx) const;
+    std::optional<messages::Thread> FindThreadFor(app::Ctx& ctx, bool answer) const;
     http::Response RenderThread(app::Ctx& ctx, const messages::Thread& t, const app::FormErrors& errors,
                                 int status) const;
     const web::TemplateRef& list_;

@@ -1,5 +1,7 @@
 #include "notify/handlers.hpp"
 
+#include "rights/rights.hpp"
+
 #include <boost/json/serialize.hpp>
 
 #include "app/app.hpp"
@@ -177,9 +179,11 @@ http::Response Handlers::Subscribe(Ctx& ctx) const {
                                ctx.form.GetOr("auth"), ctx.svc.config.push_insecure_endpoints, ctx.svc.clock);
     });
     if (problem) {
-        boost::json::object error{{"error", ctx.T(*problem == push::SubscribeProblem::kEndpoint ? "error_push_endpoint"
-                                                                                                : "error_push_keys")}};
-        return http::Response::Json(boost::json::serialize(error), 422);
+        const bool taken = *problem == push::SubscribeProblem::kTaken;
+        boost::json::object error{{"error", ctx.T(taken                                              ? "error_push_taken"
+                                                  : *problem == push::SubscribeProblem::kEndpoint ? "error_push_endpoint"
+                                                                                                  : "error_push_keys")}};
+        return http::Response::Json(boost::json::serialize(error), taken ? 409 : 422);
     }
     return http::Response::Json(R"({"subscribed":true})");
 }
@@ -277,7 +281,15 @@ http::Response Handlers::Delivery(Ctx& ctx) const {
 http::Response Handlers::Resend(Ctx& ctx) const {
     ctx.RequireActor();
     common::NotificationId id(app::IdParam(ctx));
-    auto stored = ctx.svc.db.Read([&](db::ReadTx& tx) { return Load(tx, id); });
+    auto stored = ctx.svc.db.Read([&](db::ReadTx& tx) {
+        auto s = Load(tx, id);
+        // A notice about a child is sent again by its site while the child is still there.
+        if (s && s->child) {
+            rights::RequireAtSite(tx, *ctx.actor, Action::kNoticeSend, s->site, *s->child,
+                                  common::FormatDate(common::TokyoDate(ctx.svc.clock.Now())), true);
+        }
+        return s;
+    });
     if (!stored) throw http::NotFound();
     ctx.RequireAtSite(Action::kNoticeSend, stored->site);
     int n = ctx.svc.db.Write([&](db::WriteTx& tx) {

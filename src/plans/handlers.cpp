@@ -1,5 +1,7 @@
 #include "plans/handlers.hpp"
 
+#include "rights/rights.hpp"
+
 #include "app/validate.hpp"
 #include "auth/audit.hpp"
 #include "children/handlers.hpp"
@@ -184,9 +186,10 @@ http::Response Handlers::ConfirmContact(Ctx& ctx) const {
     auto outcome = ctx.svc.db.Write([&](db::WriteTx& tx) -> std::optional<std::pair<bool, common::SiteId>> {
         common::SiteId site;
         auto contact = GetContact(tx, id, &site);
-        // Another site's contact does not exist for this actor.
-        if (!contact || !auth::Can(actor, Action::kSiteView, site)) return std::nullopt;
-        ctx.Require(Action::kAttendanceEdit, site);
+        if (!contact) return std::nullopt;
+        // Another site's contact does not exist for this actor; the child must still be at the site.
+        rights::RequireAtSite(tx, actor, Action::kAttendanceEdit, site, contact->child,
+                              common::FormatDate(common::TokyoDate(ctx.svc.clock.Now())), true);
         bool confirmed = plans::ConfirmContact(tx, id, actor.user_id, ctx.svc.clock);
         if (confirmed) {
             auth::WriteAudit(tx, ctx.Audit("contact.confirm", "child", contact->child.value, site), ctx.svc.clock);
@@ -208,21 +211,19 @@ http::Response Handlers::ResolveAlert(Ctx& ctx) const {
     app::FormErrors errors;
     std::string note = app::TextField(ctx.form, "note", errors, false, 500);
     // Visibility and permission before anything is said about the input.
-    auto child = ctx.svc.db.Read(
+    auto reached = ctx.svc.db.Read(
         [&](db::ReadTx& tx) { return children::ChildForActor(tx, actor, id, Action::kAttendanceEdit, today); });
-    if (!child) throw http::NotFound();
+    if (!reached) throw http::NotFound();
+    const common::SiteId site = reached->grant.site;
     if (!kind || !resolution || !ResolutionFits(*kind, *resolution) || !errors.empty()) {
         throw http::HttpError(422, "error_alert_resolution");
     }
     bool resolved = ctx.svc.db.Write([&](db::WriteTx& tx) {
-        bool r = plans::ResolveAlert(tx, child->fields.site_id, id, today, *kind, *resolution, note, actor.user_id,
-                                     ctx.svc.clock);
-        if (r)
-            auth::WriteAudit(tx, ctx.Audit("alert.resolve", "child", id.value, child->fields.site_id), ctx.svc.clock);
+        bool r = plans::ResolveAlert(tx, site, id, today, *kind, *resolution, note, actor.user_id, ctx.svc.clock);
+        if (r) auth::WriteAudit(tx, ctx.Audit("alert.resolve", "child", id.value, site), ctx.svc.clock);
         return r;
     });
-    return Back(ctx, "/sites/" + child->fields.site_id.ToString() + "/roster",
-                resolved ? "alert_resolved" : "alert_already_resolved");
+    return Back(ctx, "/sites/" + site.ToString() + "/roster", resolved ? "alert_resolved" : "alert_already_resolved");
 }
 
 }  // namespace plans

@@ -64,11 +64,14 @@ std::optional<SubscribeProblem> Subscribe(db::WriteTx& tx, common::AccountId acc
                                           const common::Clock& clock) {
     if (!EndpointAllowed(endpoint, insecure_loopback)) return SubscribeProblem::kEndpoint;
     if (!KeysUsable(p256dh, auth)) return SubscribeProblem::kKeys;
+    // Only the owner's own row is updated; another account's stays as it is.
     tx.Exec(
         "INSERT INTO push_subscription (account_id, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?) ON "
-        "CONFLICT (endpoint) DO UPDATE SET account_id = excluded.account_id, p256dh = excluded.p256dh, auth = "
-        "excluded.auth, created_at = excluded.created_at",
+        "CONFLICT (endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth, created_at = "
+        "excluded.created_at WHERE push_subscription.account_id = excluded.account_id",
         account, endpoint, p256dh, auth, common::FormatInstant(clock.Now()));
+    auto owner = tx.QueryOne("SELECT account_id FROM push_subscription WHERE endpoint = ?", endpoint);
+    if (owner.Id<common::AccountId>(0) != account) return SubscribeProblem::kTaken;
     return std::nullopt;
 }
 

@@ -23,10 +23,11 @@ struct Subscription {
     std::string endpoint;
     std::string p256dh, auth;  // base64url, as the browser gives them
 };
-enum class SubscribeProblem { kEndpoint, kKeys };
-// Records the browser's subscription for the account (the same endpoint again is updated; an endpoint another
-// account registered moves to this one: one browser, whoever signed in last). Endpoints are https:// URLs (plain
-// http on 127.0.0.1 only when `insecure_loopback`, for tests).
+enum class SubscribeProblem { kEndpoint, kKeys, kTaken };
+// Records the browser's subscription for the account (the same endpoint again is updated). An endpoint belongs to
+// the account that registered it first (kTaken for any other, until that one unsubscribes): otherwise whoever
+// learnt a phone's endpoint could move its notices to their own account. Endpoints are https:// URLs to a public
+// DNS name (see CheckEndpoint; plain http on 127.0.0.1 only when `insecure_loopback`, for tests).
 std::optional<SubscribeProblem> Subscribe(db::WriteTx& tx, common::AccountId account, const std::string& endpoint,
                                           const std::string& p256dh, const std::string& auth, bool insecure_loopback,
                                           const common::Clock& clock);

@@ -49,7 +49,7 @@ http::Response Handlers::Import(Ctx& ctx) const {
         return app::RenderPage(ctx, page_, "import_title", body, 422);
     }
     bool apply = ctx.form.GetOr("mode") == "apply";
-    auto report = ImportRoster(ctx.svc.db, id, file->data, apply, ctx.svc.clock);
+    auto report = ImportRoster(ctx.svc.db, id, file->data, apply, ctx.svc.clock, &*ctx.actor);
     if (report.applied) {
         ctx.svc.db.Write([&](db::WriteTx& tx) {
             auto ev = ctx.Audit("roster.import", "site", id.value, id);

@@ -9,6 +9,7 @@
 #include "children/children.hpp"
 #include "common/dates.hpp"
 #include "guardians/guardians.hpp"
+#include "rights/rights.hpp"
 #include "roster/csv.hpp"
 #include "sites/groups.hpp"
 #include "sites/sites.hpp"
@@ -160,7 +161,7 @@ bool SameGuardian(const guardians::GuardianInput& a, const guardians::GuardianIn
 }
 
 void Apply(db::WriteTx& tx, common::SiteId site, const std::vector<Row>& rows, const common::Clock& clock,
-           ImportReport& r) {
+           const auth::Actor* importer, ImportReport& r) {
     const std::string today = common::FormatDate(common::TokyoDate(clock.Now()));
     std::map<std::string, common::GroupId> groups;
     for (const auto& g : sites::ListGroups(tx, site, false)) groups.emplace(g.fields.name, g.id);
@@ -183,6 +184,13 @@ void Apply(db::WriteTx& tx, common::SiteId site, const std::vector<Row>& rows, c
             child = s->second;
         } else {
             auto existing = children::FindChildByExternalId(tx, row.child_id);
+            std::optional<rights::Standing> standing;
+            if (existing) standing = rights::LoadStanding(tx, *existing);
+            if (existing && !standing->CurrentAt(site, today)) {
+                // Another site's child, or one who left: not this import's to touch, nor to say where it is.
+                r.errors.push_back({row.line, "児童番号", "error_import_number_elsewhere"});
+                continue;
+            }
             if (!existing) {
                 auto in = row.child;
                 in.site_id = site;
@@ -196,6 +204,12 @@ void Apply(db::WriteTx& tx, common::SiteId site, const std::vector<Row>& rows, c
                 child = *existing;
                 auto current = children::GetChild(tx, child, common::TokyoDate(clock.Now()));
                 bool changed = !SameChild(current->fields, row.child);
+                if (changed && importer &&
+                    rights::DecideChild(*importer, auth::Action::kChildEdit, *standing, today).verdict !=
+                        rights::Verdict::kAllowed) {
+                    r.errors.push_back({row.line, "児童番号", "error_import_child_shared"});
+                    continue;
+                }
                 if (changed) children::UpdateChildDetails(tx, child, row.child, clock);
                 if (children::EnsurePlacement(tx, child, site, today, clock)) changed = true;
                 if (group && children::EnsureMembership(tx, child, *group, today, clock)) ++r.memberships_new;
@@ -209,6 +223,12 @@ void Apply(db::WriteTx& tx, common::SiteId site, const std::vector<Row>& rows, c
             guardian = s->second;
         } else {
             auto existing = guardians::FindGuardianByExternalId(tx, row.guardian_id);
+            std::vector<common::SiteId> guardian_sites;
+            if (existing) guardian_sites = rights::GuardianSites(tx, *existing, today);
+            if (existing && std::find(guardian_sites.begin(), guardian_sites.end(), site) == guardian_sites.end()) {
+                r.errors.push_back({row.line, "保護者番号", "error_import_number_elsewhere"});
+                continue;
+            }
             if (!existing) {
                 guardian = guardians::InsertGuardian(tx, row.guardian, clock);
                 guardians::SetGuardianExternalId(tx, guardian, row.guardian_id);
@@ -220,6 +240,11 @@ void Apply(db::WriteTx& tx, common::SiteId site, const std::vector<Row>& rows, c
                 wanted.language = current->fields.language;  // the file does not carry a language: keep it
                 if (SameGuardian(current->fields, wanted)) {
                     ++r.guardians_unchanged;
+                } else if (importer && rights::DecideGuardian(*importer, auth::Action::kGuardianEdit,
+                                                              guardian_sites) != rights::Verdict::kAllowed) {
+                    // Also a guardian at a site this importer may not edit: their mail and phone are that site's too.
+                    r.errors.push_back({row.line, "保護者番号", "error_import_guardian_shared"});
+                    continue;
                 } else {
                     guardians::UpdateGuardian(tx, guardian, wanted, clock);
                     ++r.guardians_changed;
@@ -237,7 +262,7 @@ void Apply(db::WriteTx& tx, common::SiteId site, const std::vector<Row>& rows, c
 }  // namespace
 
 ImportReport ImportRoster(db::Database& db, common::SiteId site, std::string_view csv_bytes, bool apply,
-                          const common::Clock& clock) {
+                          const common::Clock& clock, const auth::Actor* importer) {
     ImportReport r;
     auto parsed = ParseCsv(csv_bytes);
     if (auto* err = std::get_if<CsvError>(&parsed)) {
@@ -279,8 +304,8 @@ ImportReport ImportRoster(db::Database& db, common::SiteId site, std::string_vie
                 r.errors.push_back({0, "", "error_import_site"});
                 throw DryRun{};
             }
-            Apply(tx, site, rows, clock, r);
-            if (!apply) throw DryRun{};
+            Apply(tx, site, rows, clock, importer, r);
+            if (!apply || !r.errors.empty()) throw DryRun{};
         });
         r.applied = true;
     } catch (const DryRun&) {

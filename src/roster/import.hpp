@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/permissions.hpp"
 #include "common/clock.hpp"
 #include "common/ids.hpp"
 #include "db/database.hpp"
@@ -35,8 +36,13 @@ struct ImportReport {
 
 // Checks the file and works out every change. With apply and no errors, commits them in one transaction;
 // otherwise nothing is written.
+// A number is matched only among the site's own people: children placed at the site today or from a later date,
+// and the guardians linked to them. A number that belongs to anyone else is an error on its line that says
+// nothing of where it belongs. A matched child or guardian who is also at a site the importer may not edit is not
+// changed (an error on the line; the city office changes them). `importer` is the signed-in staff member, or none
+// for the operator's command line, which acts for the city.
 ImportReport ImportRoster(db::Database& db, common::SiteId site, std::string_view csv_bytes, bool apply,
-                          const common::Clock& clock);
+                          const common::Clock& clock, const auth::Actor* importer);
 
 // The report as text in a language ("ja" or "en").
 std::string FormatReport(const ImportReport& r, const web::Catalogue& catalogue, std::string_view lang);

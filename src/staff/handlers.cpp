@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/validate.hpp"
+#include "rights/rights.hpp"
 #include "auth/passwords.hpp"
 #include "auth/throttle.hpp"
 #include "common/dates.hpp"
@@ -35,10 +36,16 @@ struct Input {
     std::optional<bool> municipal;  // only when the actor may grant it
 };
 
+// With roles_only (an account that also works where the actor may not manage it) only the roles at the actor's
+// sites are read; the rest of the account stays as it is.
 Input Validate(const Ctx& ctx, const auth::Actor& actor, const std::vector<sites::SiteOption>& editable,
-               const std::optional<StaffUser>& existing, FormErrors& errors) {
+               const std::optional<StaffUser>& existing, bool roles_only, FormErrors& errors) {
     const auto& form = ctx.form;
     Input in;
+    if (roles_only) {
+        in.display_name = existing->display_name;
+        in.language = existing->language;
+    }
     if (!existing) {
         in.login_id = app::Trimmed(form.GetOr("login_id"));
         bool ok = in.login_id.size() >= 3 && in.login_id.size() <= 64;
@@ -53,15 +60,17 @@ Input Validate(const Ctx& ctx, const auth::Actor& actor, const std::vector<sites
             errors.Add("login_id", "error_login_id_taken");
         }
     }
-    in.display_name = app::TextField(form, "display_name", errors, true, 50);
-    in.password = form.GetOr("password");
-    if (!existing || !in.password.empty()) {
-        if (auto bad = auth::CheckPasswordPolicy(in.password, existing ? existing->login_id : in.login_id)) {
-            errors.Add("password", *bad);
+    if (!roles_only) {
+        in.display_name = app::TextField(form, "display_name", errors, true, 50);
+        in.password = form.GetOr("password");
+        if (!existing || !in.password.empty()) {
+            if (auto bad = auth::CheckPasswordPolicy(in.password, existing ? existing->login_id : in.login_id)) {
+                errors.Add("password", *bad);
+            }
         }
+        in.language = form.GetOr("language", "ja");
+        if (in.language != "ja" && in.language != "en") errors.Add("language", "error_choose");
     }
-    in.language = form.GetOr("language", "ja");
-    if (in.language != "ja" && in.language != "en") errors.Add("language", "error_choose");
     for (const auto& s : editable) {
         std::string v = form.GetOr("role_" + s.id.ToString());
         if (v.empty()) continue;
@@ -85,7 +94,8 @@ Input Validate(const Ctx& ctx, const auth::Actor& actor, const std::vector<sites
 }
 
 http::Response RenderForm(Ctx& ctx, const web::TemplateRef& tmpl, const auth::Actor& actor,
-                          const std::optional<StaffUser>& user, const FormErrors& errors, bool posted, int status) {
+                          const std::optional<StaffUser>& user, bool roles_only, const FormErrors& errors, bool posted,
+                          int status) {
     auto editable = EditableSites(ctx, actor);
     data body = errors.ToData(ctx);
     std::string lang = posted ? ctx.form.GetOr("language", "ja") : user ? user->language : "ja";
@@ -140,6 +150,12 @@ http::Response RenderForm(Ctx& ctx, const web::TemplateRef& tmpl, const auth::Ac
         body.set("login_id", user->login_id);
         body.set("editing", true);
         if (!user->active) body.set("inactive", true);
+        if (roles_only) {
+            // The account also works at sites this actor does not manage: only its roles here are theirs to change.
+            body.set("roles_only", true);
+            body.set("display_name", user->display_name);
+            return app::RenderPage(ctx, tmpl, "staff_edit_title", body, status);
+        }
         if (user->id != actor.user_id) body.set("can_deactivate", true);
         auto sessions = ctx.svc.db.Read(
             [&](db::ReadTx& tx) { return auth::LiveSessions(tx, user->id, ctx.svc.clock, ctx.svc.session_policy); });
@@ -169,21 +185,33 @@ http::Response RenderForm(Ctx& ctx, const web::TemplateRef& tmpl, const auth::Ac
     return app::RenderPage(ctx, tmpl, user ? "staff_edit_title" : "staff_new_title", body, status);
 }
 
-// The account, if the actor may manage it: municipal admins any; managers those with a role at their sites
-// and no municipal role. Others are 404 so the list of accounts does not leak.
-StaffUser LoadForEdit(Ctx& ctx, const auth::Actor& actor) {
+// The account and whether the actor manages it as a whole, by the one rule (rights::DecideAccount): a municipal
+// admin any account; a manager an account whose every role is at a site they manage. An account that also works
+// elsewhere: only its roles at the manager's sites (roles_only). Accounts with no role at the actor's sites are 404,
+// so that the list of accounts does not leak.
+struct Editable {
+    StaffUser user;
+    bool roles_only = false;
+};
+Editable LoadForEdit(Ctx& ctx, const auth::Actor& actor) {
     auto id = common::UserId(app::IdParam(ctx));
     auto u = ctx.svc.db.Read([&](db::ReadTx& tx) { return GetStaff(tx, id); });
     if (!u) throw http::NotFound();
-    if (actor.municipal) return *u;
-    bool reachable = std::any_of(u->site_roles.begin(), u->site_roles.end(),
-                                 [&](const auto& kv) { return auth::Can(actor, Action::kStaffView, kv.first); });
-    if (!reachable) throw http::NotFound();
-    bool editable = !u->municipal && std::any_of(u->site_roles.begin(), u->site_roles.end(), [&](const auto& kv) {
-        return auth::Can(actor, Action::kStaffEdit, kv.first);
+    auto verdict = rights::DecideAccount(actor, Action::kStaffEdit, {u->municipal, u->site_roles});
+    if (verdict == rights::Verdict::kHidden) throw http::NotFound();
+    if (verdict == rights::Verdict::kAllowed) return {*u, false};
+    bool some_role_here = !u->municipal && std::any_of(u->site_roles.begin(), u->site_roles.end(), [&](const auto& kv) {
+        return rights::MayChangeRoleAt(actor, kv.first);
     });
-    if (!editable) throw http::Forbidden();
-    return *u;
+    if (!some_role_here) throw http::Forbidden();
+    return {*u, true};
+}
+
+// The whole account (password, sessions, activation, lock): Forbidden unless the actor manages it all.
+StaffUser LoadForManaging(Ctx& ctx, const auth::Actor& actor) {
+    auto e = LoadForEdit(ctx, actor);
+    if (e.roles_only) throw http::Forbidden();
+    return e.user;
 }
 
 std::vector<common::SiteId> Ids(const std::vector<sites::SiteOption>& sites) {
@@ -234,15 +262,15 @@ http::Response Handlers::List(Ctx& ctx) const {
 
 http::Response Handlers::NewForm(Ctx& ctx) const {
     const auto& actor = ctx.Require(Action::kStaffEdit);
-    return RenderForm(ctx, form_, actor, std::nullopt, {}, false, 200);
+    return RenderForm(ctx, form_, actor, std::nullopt, false, {}, false, 200);
 }
 
 http::Response Handlers::Create(Ctx& ctx) const {
     const auto& actor = ctx.Require(Action::kStaffEdit);
     auto editable = EditableSites(ctx, actor);
     FormErrors errors;
-    auto in = Validate(ctx, actor, editable, std::nullopt, errors);
-    if (!errors.empty()) return RenderForm(ctx, form_, actor, std::nullopt, errors, true, 422);
+    auto in = Validate(ctx, actor, editable, std::nullopt, false, errors);
+    if (!errors.empty()) return RenderForm(ctx, form_, actor, std::nullopt, false, errors, true, 422);
     std::string hash = auth::HashPassword(in.password);
     common::UserId id;
     try {
@@ -254,25 +282,27 @@ http::Response Handlers::Create(Ctx& ctx) const {
         });
     } catch (const db::ConstraintViolation&) {
         errors.Add("login_id", "error_login_id_taken");  // lost a race with another create of the same id
-        return RenderForm(ctx, form_, actor, std::nullopt, errors, true, 422);
+        return RenderForm(ctx, form_, actor, std::nullopt, false, errors, true, 422);
     }
     return http::Response::Redirect("/staff?notice=saved");
 }
 
 http::Response Handlers::EditForm(Ctx& ctx) const {
     const auto& actor = ctx.Require(Action::kStaffEdit);
-    auto u = LoadForEdit(ctx, actor);
-    return RenderForm(ctx, form_, actor, u, {}, false, 200);
+    auto e = LoadForEdit(ctx, actor);
+    return RenderForm(ctx, form_, actor, e.user, e.roles_only, {}, false, 200);
 }
 
 http::Response Handlers::Update(Ctx& ctx) const {
     const auto& actor = ctx.Require(Action::kStaffEdit);
-    auto u = LoadForEdit(ctx, actor);
+    auto [u, roles_only] = LoadForEdit(ctx, actor);
+    // A password for an account that also works elsewhere would let this manager sign in as it there.
+    if (roles_only && !ctx.form.GetOr("password").empty()) throw http::Forbidden();
     auto editable = EditableSites(ctx, actor);
     FormErrors errors;
-    auto in = Validate(ctx, actor, editable, u, errors);
+    auto in = Validate(ctx, actor, editable, u, roles_only, errors);
     if (u.id == actor.user_id && in.municipal && !*in.municipal) errors.Add("roles", "error_cannot_demote_self");
-    if (!errors.empty()) return RenderForm(ctx, form_, actor, u, errors, true, 422);
+    if (!errors.empty()) return RenderForm(ctx, form_, actor, u, roles_only, errors, true, 422);
     std::optional<std::string> hash;
     if (!in.password.empty()) hash = auth::HashPassword(in.password);
     ctx.svc.db.Write([&](db::WriteTx& tx) {
@@ -292,7 +322,7 @@ http::Response Handlers::Update(Ctx& ctx) const {
 
 http::Response Handlers::SetActive(Ctx& ctx, bool active) const {
     const auto& actor = ctx.Require(Action::kStaffEdit);
-    auto u = LoadForEdit(ctx, actor);
+    auto u = LoadForManaging(ctx, actor);
     if (u.id == actor.user_id) throw http::Conflict("error_cannot_deactivate_self");
     ctx.svc.db.Write([&](db::WriteTx& tx) {
         SetStaffActive(tx, u.id, active, ctx.svc.clock);
@@ -305,7 +335,7 @@ http::Response Handlers::SetActive(Ctx& ctx, bool active) const {
 
 http::Response Handlers::Unlock(Ctx& ctx) const {
     const auto& actor = ctx.Require(Action::kStaffEdit);
-    auto u = LoadForEdit(ctx, actor);
+    auto u = LoadForManaging(ctx, actor);
     ctx.svc.db.Write([&](db::WriteTx& tx) {
         auth::UnlockAccount(tx, u.id, ctx.svc.clock);
         auth::WriteAudit(tx, ctx.Audit("staff.unlock", "staff_user", u.id.value), ctx.svc.clock);
@@ -315,13 +345,57 @@ http::Response Handlers::Unlock(Ctx& ctx) const {
 
 http::Response Handlers::EndSessions(Ctx& ctx) const {
     const auto& actor = ctx.Require(Action::kStaffEdit);
-    auto u = LoadForEdit(ctx, actor);
+    auto u = LoadForManaging(ctx, actor);
     ctx.svc.db.Write([&](db::WriteTx& tx) {
         auth::EndAllSessions(tx, u.id, ctx.svc.clock);
         auth::WriteAudit(tx, ctx.Audit("staff.end_sessions", "staff_user", u.id.value), ctx.svc.clock);
     });
     if (u.id == actor.user_id) return http::Response::Redirect("/login?notice=signed_out");
     return http::Response::Redirect("/staff/" + u.id.ToString() + "/edit?notice=sessions_ended");
+}
+
+http::Response Handlers::OwnPasswordForm(Ctx& ctx) const {
+    const auto& actor = ctx.RequireActor();
+    data body;
+    body.set("login_id", actor.login_id);
+    return app::RenderPage(ctx, own_password_, "own_password_title", body);
+}
+
+http::Response Handlers::ChangeOwnPassword(Ctx& ctx) const {
+    const auto& actor = ctx.RequireActor();
+    const std::string current = ctx.form.GetOr("current_password");
+    const std::string wanted = ctx.form.GetOr("new_password");
+    FormErrors errors;
+    // The current password proves that whoever holds this session is the account's owner, not someone at a
+    // browser left signed in.
+    auto hash = ctx.svc.db.Read([&](db::ReadTx& tx) { return PasswordHashOf(tx, actor.user_id); });
+    if (current.empty() || current.size() > 1024 || !auth::VerifyPassword(hash, current)) {
+        errors.Add("current_password", "error_current_password");
+    }
+    if (auto bad = auth::CheckPasswordPolicy(wanted, actor.login_id)) {
+        errors.Add("new_password", *bad);
+    } else if (wanted == current) {
+        errors.Add("new_password", "error_password_unchanged");
+    }
+    if (ctx.form.GetOr("confirm_password") != wanted) errors.Add("confirm_password", "error_password_mismatch");
+    if (!errors.empty()) {
+        ctx.svc.db.Write([&](db::WriteTx& tx) {
+            auto ev = ctx.Audit("staff.password_own", "staff_user", actor.user_id.value);
+            ev.outcome = errors.Has("current_password") ? "failed" : "invalid";
+            auth::WriteAudit(tx, ev, ctx.svc.clock);
+        });
+        data body = errors.ToData(ctx);
+        body.set("login_id", actor.login_id);
+        return app::RenderPage(ctx, own_password_, "own_password_title", body, 422);
+    }
+    std::string new_hash = auth::HashPassword(wanted);
+    ctx.svc.db.Write([&](db::WriteTx& tx) {
+        SetPasswordHash(tx, actor.user_id, new_hash, ctx.svc.clock);
+        // Every session ends, this one included: a browser that had the old password is signed out everywhere.
+        auth::EndAllSessions(tx, actor.user_id, ctx.svc.clock);
+        auth::WriteAudit(tx, ctx.Audit("staff.password_own", "staff_user", actor.user_id.value), ctx.svc.clock);
+    });
+    return http::Response::Redirect("/login?notice=password_changed");
 }
 
 }  // namespace staff

@@ -5,7 +5,8 @@ namespace staff {
 
 class Handlers {
  public:
-    explicit Handlers(const web::Templates& t) : list_(t.Get("staff_list")), form_(t.Get("staff_form")) {}
+    explicit Handlers(const web::Templates& t)
+        : list_(t.Get("staff_list")), form_(t.Get("staff_form")), own_password_(t.Get("account_password")) {}
     http::Response List(app::Ctx& ctx) const;
     http::Response NewForm(app::Ctx& ctx) const;
     http::Response Create(app::Ctx& ctx) const;
@@ -14,10 +15,14 @@ class Handlers {
     http::Response SetActive(app::Ctx& ctx, bool active) const;
     http::Response Unlock(app::Ctx& ctx) const;
     http::Response EndSessions(app::Ctx& ctx) const;
+    // One's own password, with the current one (every staff member, from their home page).
+    http::Response OwnPasswordForm(app::Ctx& ctx) const;
+    http::Response ChangeOwnPassword(app::Ctx& ctx) const;
 
  private:
     const web::TemplateRef& list_;
     const web::TemplateRef& form_;
+    const web::TemplateRef& own_password_;
 };
 
 }  // namespace staff

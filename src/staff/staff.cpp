@@ -106,6 +106,10 @@ void UpdateStaff(db::WriteTx& tx, common::UserId id, const std::string& display_
             FormatInstant(clock.Now()), id);
 }
 
+std::string PasswordHashOf(db::ReadTx& tx, common::UserId id) {
+    return tx.QueryOne("SELECT password_hash FROM staff_user WHERE id = ?", id).Text(0);
+}
+
 void SetPasswordHash(db::WriteTx& tx, common::UserId id, const std::string& hash, const common::Clock& clock) {
     tx.Exec("UPDATE staff_user SET password_hash = ?, updated_at = ? WHERE id = ?", hash, FormatInstant(clock.Now()),
             id);

@@ -39,6 +39,7 @@ common::UserId InsertStaff(db::WriteTx& tx, const std::string& login_id, const s
                            const std::string& password_hash, const std::string& language, const common::Clock& clock);
 void UpdateStaff(db::WriteTx& tx, common::UserId id, const std::string& display_name, const std::string& language,
                  const common::Clock& clock);
+std::string PasswordHashOf(db::ReadTx& tx, common::UserId id);
 void SetPasswordHash(db::WriteTx& tx, common::UserId id, const std::string& hash, const common::Clock& clock);
 void SetStaffActive(db::WriteTx& tx, common::UserId id, bool active, const common::Clock& clock);
 

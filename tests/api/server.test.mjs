@@ -11,7 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { BINARY, startServer, Client, run } from '../support/server.mjs';
 
 let server;
-before(async () => { server = await startServer(); });
+const METRICS_TOKEN = 'a-metrics-token-for-the-api-tests';
+before(async () => { server = await startServer({ env: { TADAIMA_METRICS_TOKEN: METRICS_TOKEN } }); });
 after(async () => { await server.stop(); });
 
 // Sends raw bytes and collects what comes back until the server closes the connection.
@@ -46,9 +47,11 @@ test('every response carries the security headers and a request id', async () =>
   }
 });
 
-test('metrics are Prometheus text with counts and latency histograms per route', async () => {
+test('metrics are Prometheus text with counts and latency histograms per route, for the operators\' token only', async () => {
   await fetch(`${server.url}/healthz`);
-  const res = await fetch(`${server.url}/metrics`);
+  assert.equal((await fetch(`${server.url}/metrics`)).status, 401);
+  assert.equal((await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer not-the-token' } })).status, 401);
+  const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
   const text = await res.text();
@@ -137,6 +140,86 @@ test('an oversized body is refused with 413 before it is read', async () => {
   });
   assert.equal(res.status, 413);
   assert.match(res.text, /送信された内容が大きすぎます/);
+});
+
+// A request sent as raw bytes (the body with a Content-Length, or chunked), with a browser's cookies; the status
+// the server answered, even when it closed the connection before the whole body was sent.
+async function post(client, path, contentType, body, { chunked = false } = {}) {
+  const head = [`POST ${path} HTTP/1.1`, 'Host: 127.0.0.1', `Content-Type: ${contentType}`,
+    `Cookie: ${client.cookieHeader()}`, 'Connection: close'];
+  let payload = body;
+  if (chunked) {
+    head.push('Transfer-Encoding: chunked');
+    const parts = [];
+    for (let i = 0; i < body.length; i += 65536) {
+      const piece = body.subarray(i, i + 65536);
+      parts.push(Buffer.from(piece.length.toString(16) + '\r\n'), piece, Buffer.from('\r\n'));
+    }
+    parts.push(Buffer.from('0\r\n\r\n'));
+    payload = Buffer.concat(parts);
+  } else {
+    head.push(`Content-Length: ${body.length}`);
+  }
+  // The server may answer and close before it has read everything: a write error then is expected.
+  const socket = net.connect(server.port, '127.0.0.1');
+  await once(socket, 'connect');
+  const chunks = [];
+  socket.on('data', (c) => chunks.push(c));
+  const closed = new Promise((resolve) => socket.on('close', resolve));
+  socket.on('error', () => {});
+  socket.write(Buffer.concat([Buffer.from(head.join('\r\n') + '\r\n\r\n'), payload]));
+  await closed;
+  const reply = Buffer.concat(chunks).toString('utf8');
+  const m = reply.match(/^HTTP\/1\.1 (\d{3}) /);
+  return m ? Number(m[1]) : 0;
+}
+
+// A multipart form as a browser sends it: text fields, then files.
+function multipart(fields, files) {
+  const boundary = '----tadaimaApiTestBoundary';
+  const parts = [];
+  for (const [k, v] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  }
+  for (const [name, filename, data] of files) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\n` +
+      'Content-Type: application/pdf\r\n\r\n'), data, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { type: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat(parts) };
+}
+
+// A PDF of about `size` bytes, as the message form checks them (its header and its end marker).
+function pdf(size) {
+  const head = Buffer.from('%PDF-1.4\n');
+  const tail = Buffer.from('\n%%EOF\n');
+  return Buffer.concat([head, Buffer.alloc(size - head.length - tail.length, 0x20), tail]);
+}
+
+test('body limits are the route\'s, decided before the body is read, for declared and chunked bodies alike', async () => {
+  const c = new Client(server.url);
+  await c.signIn('staff1');
+  await c.get('/sites/1/messages/new');
+  // Two PDFs of 800 kB: 1.6 MB in all, within the documented 3 × 2 MB, through the page.
+  for (const chunked of [false, true]) {
+    const form = multipart({ _csrf: c.csrf, scope: 'site', subject: `大きな添付 ${chunked}`, body: '本文です。' },
+      [['files', 'a.pdf', pdf(800 * 1024)], ['files', 'b.pdf', pdf(800 * 1024)]]);
+    assert.equal(await post(c, '/sites/1/messages', form.type, form.body, { chunked }), 303, `chunked: ${chunked}`);
+  }
+  // Beyond the upload limit (8 MiB), refused either way.
+  const huge = multipart({ _csrf: c.csrf, scope: 'site', subject: 'x', body: 'x' }, [['files', 'c.pdf', pdf(9 << 20)]]);
+  for (const chunked of [false, true]) {
+    assert.equal(await post(c, '/sites/1/messages', huge.type, huge.body, { chunked }), 413, `chunked: ${chunked}`);
+  }
+  // A form or JSON above 1 MiB, or files where the route takes none, are refused either way.
+  const form = Buffer.from(`_csrf=${c.csrf}&subject=${'x'.repeat((1 << 20) + 1)}`);
+  const json = Buffer.from(JSON.stringify({ card: 'x'.repeat((1 << 20) + 1) }));
+  const files = multipart({ _csrf: c.csrf }, [['file', 'd.pdf', pdf(2 << 20)]]);
+  for (const chunked of [false, true]) {
+    assert.equal(await post(c, '/sites/1/messages', 'application/x-www-form-urlencoded', form, { chunked }), 413);
+    assert.equal(await post(c, '/api/v1/kiosk/scans', 'application/json', json, { chunked }), 413);
+    assert.equal(await post(c, '/sites/1/schedule', files.type, files.body, { chunked }), 413);
+  }
 });
 
 test('oversized headers are refused with 431', async () => {

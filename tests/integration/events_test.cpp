@@ -25,6 +25,7 @@ class StreamingApp : public http::Application {
         return r;
     }
     http::Response HandleRefused(int status, http::Request&) override { return http::Response::Text("no", status); }
+    std::size_t BodyLimit(const http::Request&) override { return 1 << 20; }
     void Finish(const http::Request&, http::Response& res, std::chrono::nanoseconds) override {
         res.SetHeader("X-Finished", "1");
     }

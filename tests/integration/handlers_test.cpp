@@ -331,9 +331,15 @@ TEST_P(Handlers, HealthReportsTheDatabaseKindAndSchemaVersion) {
 }
 
 TEST_P(Handlers, MetricsCountRequestsPerRoute) {
+    config_.metrics_token = "a-metrics-token-for-tests-0123456789";
     Get("/healthz");
     Get("/healthz");
-    auto r = Get("/metrics");
+    http::Request req;
+    req.method = "GET";
+    req.path = "/metrics";
+    req.headers["authorization"] = "Bearer " + config_.metrics_token;
+    auto res = app_->Handle(req);
+    AppTest::Result r{res.status, res.body, "", res};
     EXPECT_EQ(r.status, 200);
     EXPECT_NE(r.body.find("tadaima_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2"),
               std::string::npos)

@@ -69,6 +69,7 @@ class PushService final : public http::Application {
         return res;
     }
     http::Response HandleRefused(int status, http::Request&) override { return http::Response::Text("", status); }
+    std::size_t BodyLimit(const http::Request&) override { return 1 << 20; }
     void Finish(const http::Request&, http::Response&, std::chrono::nanoseconds) override {}
 
  private:

@@ -8,6 +8,7 @@
 #include "demo/seed.hpp"
 #include "guardians/guardians.hpp"
 #include "harness.hpp"
+#include "rights/rights.hpp"
 #include "sites/groups.hpp"
 #include "sites/sites.hpp"
 #include "staff/staff.hpp"
@@ -44,7 +45,7 @@ class Queries : public DbTest {
         });
     }
     std::vector<children::Child> Search(const std::string& q, common::SiteScope scope = {}) {
-        children::ChildFilter f{scope, std::nullopt, common::FoldForSearch(q), false};
+        children::ChildFilter f{scope, "2026-11-22", std::nullopt, common::FoldForSearch(q), false};
         return database().Read([&](db::ReadTx& tx) { return children::ListChildren(tx, f, 50, 0); });
     }
 };
@@ -145,8 +146,11 @@ TEST_P(Queries, MovingAChildToAnotherSiteEndsTheOldPlacementAndKeepsIt) {
     auto c = database().Read(
         [&](db::ReadTx& tx) { return children::GetChild(tx, child, *common::ParseDate("2026-12-01")); });
     EXPECT_EQ(c->fields.site_id, b);
-    auto sites_of_child = database().Read([&](db::ReadTx& tx) { return children::ChildSites(tx, child); });
-    EXPECT_EQ(sites_of_child.size(), 2u);
+    // Both placements are kept; from the move on, only the new site is current.
+    auto standing = database().Read([&](db::ReadTx& tx) { return rights::LoadStanding(tx, child); });
+    EXPECT_EQ(standing.periods.size(), 2u);
+    EXPECT_EQ(standing.CurrentSites("2026-11-30"), (std::vector<common::SiteId>{a, b}));
+    EXPECT_EQ(standing.CurrentSites("2026-12-01"), std::vector<common::SiteId>{b});
 }
 
 TEST_P(Queries, ChangingGroupsEndsTheOldMembershipFromToday) {
@@ -181,9 +185,9 @@ TEST_P(Queries, AGuardianLinksToSiblingsAndIsSeenThroughThem) {
     ASSERT_EQ(kids.size(), 2u);
     EXPECT_EQ(kids[1].relationship, "guardian");
     auto other_site = AddStaff("other", b, auth::Role::kStaff);
-    guardians::GuardianFilter f{common::SiteScope{other_site}, "", false};
+    guardians::GuardianFilter f{common::SiteScope{other_site}, "2026-11-22", "", false};
     EXPECT_EQ(database().Read([&](db::ReadTx& tx) { return guardians::CountGuardians(tx, f); }), 0);
-    guardians::GuardianFilter by_email{{}, common::FoldForSearch("HANAKO@"), false};
+    guardians::GuardianFilter by_email{{}, "2026-11-22", common::FoldForSearch("HANAKO@"), false};
     EXPECT_EQ(database().Read([&](db::ReadTx& tx) { return guardians::CountGuardians(tx, by_email); }), 1);
     database().Write([&](db::WriteTx& tx) { guardians::UnlinkGuardian(tx, g, c1); });
     EXPECT_EQ(database().Read([&](db::ReadTx& tx) { return guardians::GuardiansOfChild(tx, c1); }).size(), 0u);
@@ -233,7 +237,7 @@ TEST_P(Queries, AWrongPasswordAndAnUnknownLoginAreBothRefused) {
     auto hash = auth::HashPassword("correct horse battery");
     database().Write([&](db::WriteTx& tx) { staff::InsertStaff(tx, "known", "k", hash, "ja", clock_); });
     auto check = [&](const std::string& login, const std::string& pw) {
-        return database().Read([&](db::ReadTx& tx) { return auth::CheckCredentials(tx, login, pw, clock_); });
+        return database().Read([&](db::ReadTx& tx) { return auth::CheckCredentials(tx, login, pw, "", clock_, {}); });
     };
     EXPECT_TRUE(check("known", "correct horse battery").user);
     EXPECT_FALSE(check("known", "wrong password").user);

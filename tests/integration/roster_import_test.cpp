@@ -46,7 +46,7 @@ class RosterImport : public DbTest {
                "C002,山田,\"太郎, 二世\",やまだ,たろう,2018-12-01,2,2年生,,,,,,,,\r\n";
     }
     roster::ImportReport Run(const std::string& bytes, bool apply) {
-        return roster::ImportRoster(database(), site_, bytes, apply, clock_);
+        return roster::ImportRoster(database(), site_, bytes, apply, clock_, nullptr);
     }
     common::SiteId site_;
     web::Catalogue catalogue_;

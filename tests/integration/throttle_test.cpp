@@ -1,5 +1,6 @@
-// Sign-in throttling on both databases, with a fixed clock: lockout, unlock by time and by a manager, the
-// per-address limit, and no way to tell an unknown login id from a wrong password.
+// Sign-in throttling on both databases, with a fixed clock: untrusted attempts held back per account (ending by
+// time or a manager's unlock), a browser the account trusts never held back by others' failures, a growing delay
+// per address, and no way to tell an unknown login id from a wrong password.
 #include <regex>
 
 #include "harness.hpp"
@@ -89,6 +90,54 @@ TEST_P(Throttling, AnAddressSprayingManyAccountsIsHeldBack) {
     EXPECT_EQ(AuditCount("signin") - 30, 1);
     clock_.Advance(std::chrono::minutes(11));
     EXPECT_EQ(SignIn("manager1", "tadaima-demo").status, 303);
+}
+
+// The owner's browser (trusted at an earlier sign-in) is not held back by a stranger's failures at the account, nor
+// by those of the address both share.
+TEST_P(Throttling, ABrowserTheAccountSignedInFromIsNotHeldBackByAStrangersFailures) {
+    SignIn("staff1", "tadaima-demo");
+    Get("/");
+    ASSERT_EQ(Post("/logout", {}).status, 303);
+    auto owner = cookies_;
+    cookies_.clear();
+    FailTimes("staff1", 10);
+    for (int i = 0; i < 30; ++i) SignIn("guess" + std::to_string(i), "password1");
+    EXPECT_EQ(SignIn("staff1", "tadaima-demo").status, 429);  // the stranger, with the right password
+    cookies_ = owner;
+    EXPECT_EQ(SignIn("staff1", "tadaima-demo").status, 303);
+    // The trusted attempt names the browser, and the account's hold is the untrusted attempts' alone.
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM login_attempt WHERE succeeded = 1 AND device_id IS NOT NULL"), 1);
+}
+
+// A trusted browser that keeps failing is held back itself — and only itself.
+TEST_P(Throttling, ATrustedBrowsersOwnFailuresHoldBackOnlyThatBrowser) {
+    SignIn("staff1", "tadaima-demo");
+    Get("/");
+    ASSERT_EQ(Post("/logout", {}).status, 303);
+    FailTimes("staff1", 10);
+    EXPECT_EQ(SignIn("staff1", "tadaima-demo").status, 401);
+    EXPECT_EQ(AuditCount("account.locked"), 0);
+    cookies_.clear();  // another browser
+    EXPECT_EQ(SignIn("staff1", "tadaima-demo").status, 303);
+}
+
+// Past the address's limit each further failure doubles the wait, told in Retry-After.
+TEST_P(Throttling, TheAddressWaitDoublesWithEachFurtherFailure) {
+    for (int i = 0; i < 30; ++i) SignIn("guess" + std::to_string(i), "password1");
+    auto retry_after = [](const AppTest::Result& r) {
+        for (const auto& [k, v] : r.raw.headers) {
+            if (k == "Retry-After") return std::stoi(v);
+        }
+        return -1;
+    };
+    auto first = SignIn("guess-a", "password1");
+    EXPECT_EQ(first.status, 429);
+    EXPECT_EQ(retry_after(first), 1);
+    clock_.Advance(std::chrono::seconds(1));
+    EXPECT_EQ(SignIn("guess-b", "password1").status, 401);  // waited: tried, and failed once more
+    auto second = SignIn("guess-c", "password1");
+    EXPECT_EQ(second.status, 429);
+    EXPECT_EQ(retry_after(second), 2);
 }
 
 TEST_P(Throttling, AttemptsKeepNoLoginIdInClear) {

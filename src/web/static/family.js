@@ -35,7 +35,14 @@
   function post(url, fields) {
     fields._csrf = box.dataset.csrf;
     return fetch(url, { method: 'POST', body: new URLSearchParams(fields), credentials: 'same-origin' })
-      .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); });
+      .then(function (r) {
+        if (r.ok) return r.json();
+        // The server says why in the page's language (this phone is another family member's, say).
+        return r.json().then(function (j) { var e = new Error('HTTP ' + r.status); e.text = j.error; throw e; });
+      });
+  }
+  function failed(e) {
+    if (e && e.text) status.textContent = e.text; else say('Failed');
   }
   navigator.serviceWorker.ready.then(function (reg) {
     return reg.pushManager.getSubscription();
@@ -50,7 +57,7 @@
         var json = sub.toJSON();
         return post('/family/push/subscribe', { endpoint: json.endpoint, p256dh: json.keys.p256dh, auth: json.keys.auth });
       }).then(function () { show(true); });
-    }).catch(function () { say('Failed'); });
+    }).catch(failed);
   });
   off.addEventListener('click', function () {
     navigator.serviceWorker.ready.then(function (reg) {
@@ -60,6 +67,6 @@
       return post('/family/push/unsubscribe', { endpoint: sub.endpoint }).then(function () {
         return sub.unsubscribe();
       }).then(function () { show(false); });
-    }).catch(function () { say('Failed'); });
+    }).catch(failed);
   });
 })();
