@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "attendance/kiosks.hpp"
+#include "attendance/scan_request.hpp"
 #include "common/clock.hpp"
 #include "common/ids.hpp"
 #include "db/database.hpp"
@@ -59,11 +60,6 @@ enum class ScanStatus {
 };
 std::string_view ScanStatusName(ScanStatus s);
 
-struct ScanRequest {
-    std::string card;     // the payload as read
-    std::string scan_id;  // made by the kiosk; a retry sends the same one
-    common::Instant scanned_at;
-};
 struct ScanResult {
     ScanStatus status = ScanStatus::kUnreadable;
     bool replay = false;  // this scan_id was recorded before: the first answer again

@@ -1,6 +1,5 @@
 #include "attendance/handlers.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "rights/rights.hpp"
@@ -42,21 +41,6 @@ std::string KioskCredential(const Ctx& ctx, bool* bearer = nullptr) {
         return auth.substr(7);
     }
     return ctx.req.Cookie(app::CookieName(ctx.svc.config, kKioskCookie)).value_or("");
-}
-
-std::string JsonString(const boost::json::object& o, std::string_view key) {
-    auto* v = o.if_contains(key);
-    if (!v || !v->is_string()) throw http::BadRequest("error_scan_malformed");
-    return std::string(v->as_string().data(), v->as_string().size());
-}
-
-bool ValidScanId(std::string_view s) {
-    if (s.empty() || s.size() > 64) return false;
-    for (char c : s) {
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-        if (!ok) return false;
-    }
-    return true;
 }
 
 void Publish(const Ctx& ctx, common::SiteId site, common::ChildId child, const std::string& date,
@@ -179,16 +163,9 @@ http::Response Handlers::Scan(Ctx& ctx) const {
     if (!bearer && !ctx.req.Header("content-type").starts_with("application/json")) {
         throw http::HttpError(415, "error_scan_malformed");
     }
-    boost::system::error_code ec;
-    auto value = boost::json::parse(ctx.req.body, ec);
-    if (ec || !value.is_object()) throw http::BadRequest("error_scan_malformed");
-    const auto& o = value.as_object();
-    ScanRequest scan;
-    scan.card = JsonString(o, "card");
-    scan.scan_id = JsonString(o, "scan_id");
-    auto at = common::ParseInstant(JsonString(o, "scanned_at"));
-    if (!at || !ValidScanId(scan.scan_id) || scan.card.size() > 256) throw http::BadRequest("error_scan_malformed");
-    scan.scanned_at = *at;
+    auto parsed = ParseScanRequest(ctx.req.body);
+    if (auto* problem = std::get_if<std::string>(&parsed)) throw http::BadRequest(*problem);
+    const ScanRequest scan = std::get<ScanRequest>(std::move(parsed));
     auto now = svc.clock.Now();
     if (scan.scanned_at > now + kFutureSkew) throw http::HttpError(422, "error_scan_future");
     if (scan.scanned_at < now - kOldestScan) throw http::HttpError(422, "error_scan_too_old");

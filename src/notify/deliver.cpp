@@ -145,8 +145,10 @@ void RegisterDelivery(jobs::Runner& runner, db::Database& db, mail::Transport* t
                 auto r = push.client->Post(s.endpoint, headers, push::Encrypt(message, *key, *auth));
                 if (r.status >= 200 && r.status < 300) {
                     delivered.push_back(s.id);
-                } else if (r.status == 404 || r.status == 410) {
-                    gone.push_back(s.id);  // the subscription expired or was withdrawn on the phone
+                } else if (r.status == 404 || r.status == 410 || r.forbidden) {
+                    // The subscription expired or was withdrawn on the phone — or names a place the server may not
+                    // reach (a non-public address): not tried again.
+                    gone.push_back(s.id);
                 } else {
                     if (r.status == 429 && r.retry_after)
                         retry_after = std::max(retry_after.value_or(*r.retry_after), *r.retry_after);

@@ -1,9 +1,14 @@
 #include "push/push.hpp"
 
 #include <curl/curl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstring>
 
 #include "common/dates.hpp"
 
@@ -27,22 +32,15 @@ KeyPair EnsureVapidKey(db::Database& db, const common::Clock& clock) {
 
 namespace {
 
+// Tests run a push service on loopback over plain http (TADAIMA_PUSH_INSECURE_ENDPOINTS): that and nothing else
+// besides a proper endpoint.
+bool TestLoopbackEndpoint(std::string_view endpoint, bool insecure_loopback) {
+    return insecure_loopback && endpoint.starts_with("http://127.0.0.1:") && endpoint.size() <= 1024 &&
+           std::none_of(endpoint.begin(), endpoint.end(), [](unsigned char c) { return c <= 0x20 || c >= 0x7f; });
+}
+
 bool EndpointAllowed(const std::string& endpoint, bool insecure_loopback) {
-    if (endpoint.size() > 1024) return false;
-    for (char c : endpoint) {
-        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
-    }
-    if (insecure_loopback && endpoint.starts_with("http://127.0.0.1:")) return true;
-    if (!endpoint.starts_with("https://")) return false;
-    // Push services have DNS names: an address literal or a local name is someone aiming the server inward.
-    std::string host = endpoint.substr(8, endpoint.find_first_of("/:?#", 8) - 8);
-    for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (host.empty() || host.front() == '[' || host.find('@') != std::string::npos) return false;
-    if (host.find_first_not_of("0123456789.") == std::string::npos) return false;
-    for (std::string_view local : {".localhost", ".local", ".internal", ".lan", ".home.arpa"}) {
-        if (host.ends_with(local)) return false;
-    }
-    return host != "localhost" && host.find('.') != std::string::npos;
+    return TestLoopbackEndpoint(endpoint, insecure_loopback) || CheckEndpoint(endpoint).has_value();
 }
 
 bool KeysUsable(const std::string& p256dh, const std::string& auth) {
@@ -122,9 +120,32 @@ std::size_t HeaderLine(char* data, std::size_t size, std::size_t n, void* user) 
     return size * n;
 }
 
+// libcurl asks before each connection; only an address that was checked may be connected to (belt and braces
+// beside CURLOPT_RESOLVE, which pins the name to those addresses).
+curl_socket_t OpenChecked(void* clientp, curlsocktype purpose, curl_sockaddr* address) {
+    const auto* allowed = static_cast<const std::vector<IpAddress>*>(clientp);
+    if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
+    IpAddress a;
+    if (address->family == AF_INET) {
+        const auto* in = reinterpret_cast<const sockaddr_in*>(&address->addr);
+        std::memcpy(a.bytes.data(), &in->sin_addr, 4);
+    } else if (address->family == AF_INET6) {
+        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&address->addr);
+        a.v6 = true;
+        std::memcpy(a.bytes.data(), &in6->sin6_addr, 16);
+    } else {
+        return CURL_SOCKET_BAD;
+    }
+    bool checked = std::any_of(allowed->begin(), allowed->end(),
+                               [&](const IpAddress& b) { return b.v6 == a.v6 && b.bytes == a.bytes; });
+    if (!checked || !IsPublicAddress(a)) return CURL_SOCKET_BAD;
+    return socket(address->family, address->socktype, address->protocol);
+}
+
 class CurlClient final : public Client {
  public:
-    explicit CurlClient(std::chrono::milliseconds timeout) : timeout_(timeout) {}
+    CurlClient(std::chrono::milliseconds timeout, bool insecure_loopback, Resolver resolver)
+        : timeout_(timeout), insecure_loopback_(insecure_loopback), resolver_(std::move(resolver)) {}
     Response Post(const std::string& endpoint, const std::vector<std::string>& headers,
                   const std::string& body) override {
         Response out;
@@ -133,11 +154,46 @@ class CurlClient final : public Client {
             out.error = "curl_easy_init failed";
             return out;
         }
+        // Resolve, check every answer, and pin the connection to what was checked.
+        std::vector<IpAddress> allowed;
+        curl_slist* pinned = nullptr;
+        const bool test_loopback = TestLoopbackEndpoint(endpoint, insecure_loopback_);
+        if (!test_loopback) {
+            auto parts = CheckEndpoint(endpoint);
+            if (!parts) {
+                out.forbidden = true;
+                out.error = "not a permitted push endpoint";
+                return out;
+            }
+            allowed = resolver_(parts->host, parts->port);
+            if (allowed.empty()) {
+                out.error = "the push service's name did not resolve";
+                return out;
+            }
+            std::string entry = parts->host + ":" + parts->port + ":";
+            for (std::size_t i = 0; i < allowed.size(); ++i) {
+                if (!IsPublicAddress(allowed[i])) {
+                    out.forbidden = true;
+                    out.error = "the push service's name resolves to a non-public address";
+                    return out;
+                }
+                entry += (i ? "," : "") + (allowed[i].v6 ? "[" + allowed[i].ToString() + "]" : allowed[i].ToString());
+            }
+            pinned = curl_slist_append(nullptr, entry.c_str());
+        }
+        std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> owned_pin(pinned, &curl_slist_free_all);
         curl_slist* list = nullptr;
         for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
         std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> owned(list, &curl_slist_free_all);
         curl_easy_setopt(curl.get(), CURLOPT_URL, endpoint.c_str());
-        curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "https,http");
+        curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, test_loopback ? "http" : "https");
+        curl_easy_setopt(curl.get(), CURLOPT_PROXY, "");  // never through a proxy: the checked address is the peer
+        curl_easy_setopt(curl.get(), CURLOPT_FOLLOWLOCATION, 0L);
+        if (!test_loopback) {
+            curl_easy_setopt(curl.get(), CURLOPT_RESOLVE, pinned);
+            curl_easy_setopt(curl.get(), CURLOPT_OPENSOCKETFUNCTION, &OpenChecked);
+            curl_easy_setopt(curl.get(), CURLOPT_OPENSOCKETDATA, &allowed);
+        }
         curl_easy_setopt(curl.get(), CURLOPT_POST, 1L);
         curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, body.data());
         curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
@@ -160,12 +216,38 @@ class CurlClient final : public Client {
 
  private:
     std::chrono::milliseconds timeout_;
+    bool insecure_loopback_;
+    Resolver resolver_;
 };
 
 }  // namespace
 
-std::unique_ptr<Client> MakeCurlClient(std::chrono::milliseconds timeout) {
-    return std::make_unique<CurlClient>(timeout);
+std::vector<IpAddress> SystemResolve(const std::string& host, const std::string& port) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    std::vector<IpAddress> out;
+    if (getaddrinfo(host.c_str(), port.c_str(), &hints, &found) != 0) return out;
+    for (auto* ai = found; ai; ai = ai->ai_next) {
+        IpAddress a;
+        if (ai->ai_family == AF_INET) {
+            std::memcpy(a.bytes.data(), &reinterpret_cast<const sockaddr_in*>(ai->ai_addr)->sin_addr, 4);
+        } else if (ai->ai_family == AF_INET6) {
+            a.v6 = true;
+            std::memcpy(a.bytes.data(), &reinterpret_cast<const sockaddr_in6*>(ai->ai_addr)->sin6_addr, 16);
+        } else {
+            continue;
+        }
+        if (std::none_of(out.begin(), out.end(), [&](const IpAddress& b) { return b.v6 == a.v6 && b.bytes == a.bytes; }))
+            out.push_back(a);
+    }
+    freeaddrinfo(found);
+    return out;
+}
+
+std::unique_ptr<Client> MakeCurlClient(std::chrono::milliseconds timeout, bool insecure_loopback, Resolver resolver) {
+    return std::make_unique<CurlClient>(timeout, insecure_loopback, std::move(resolver));
 }
 
 }  // namespace push

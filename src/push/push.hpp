@@ -2,6 +2,7 @@
 // Web Push delivery: the server's VAPID key, family members' subscriptions, and the HTTP client that hands an
 // encrypted message to a push service (libcurl, with a time limit).
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 #include "common/clock.hpp"
 #include "common/ids.hpp"
 #include "db/database.hpp"
+#include "push/endpoint.hpp"
 #include "push/webpush.hpp"
 
 namespace push {
@@ -40,7 +42,8 @@ std::optional<std::string> VapidPublicKey(db::ReadTx& tx);
 struct Response {
     int status = 0;  // 0: no answer (refused, timed out)
     std::optional<std::chrono::seconds> retry_after;
-    std::string error;  // never the endpoint
+    std::string error;     // never the endpoint
+    bool forbidden = false;  // not sent: the endpoint is not one the server may reach (a non-public address)
 };
 class Client {
  public:
@@ -48,6 +51,14 @@ class Client {
     virtual Response Post(const std::string& endpoint, const std::vector<std::string>& headers,
                           const std::string& body) = 0;
 };
-std::unique_ptr<Client> MakeCurlClient(std::chrono::milliseconds timeout);
+// The addresses a host name resolves to now. The system's resolver by default; tests give their own (a resolver
+// that answers with a loopback address, which no test machine's DNS would).
+using Resolver = std::function<std::vector<IpAddress>(const std::string& host, const std::string& port)>;
+std::vector<IpAddress> SystemResolve(const std::string& host, const std::string& port);
+// libcurl with a time limit. The endpoint's name is resolved here and every answer checked (IsPublicAddress): if any
+// is not public, nothing is sent (forbidden); otherwise libcurl connects to exactly those checked addresses, never
+// through a proxy. With insecure_loopback (tests), http://127.0.0.1:… endpoints are posted to as they are.
+std::unique_ptr<Client> MakeCurlClient(std::chrono::milliseconds timeout, bool insecure_loopback = false,
+                                       Resolver resolver = SystemResolve);
 
 }  // namespace push

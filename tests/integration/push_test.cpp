@@ -309,6 +309,45 @@ TEST_P(Push, TheAppSubscribesOverHttpsOnlyWithUsableKeysAndUnsubscribes) {
     EXPECT_EQ(One("SELECT COUNT(*) FROM push_subscription"), 0);
 }
 
+// At sending time the name is resolved and every answer checked: a name that resolves inward (DNS under someone
+// else's control, or rebinding since the subscription was saved) is never posted to, and the subscription is
+// forgotten. The resolver here is the test's own, as a hostile DNS server would answer.
+TEST(PushSending, ANameThatResolvesToANonPublicAddressIsNeverPostedTo) {
+    int asked = 0;
+    std::vector<std::string> answer;
+    auto resolver = [&](const std::string& host, const std::string& port) {
+        ++asked;
+        EXPECT_EQ(host, "push.example.net");
+        EXPECT_EQ(port, "443");
+        std::vector<push::IpAddress> out;
+        for (const auto& a : answer) out.push_back(*push::ParseIpAddress(a));
+        return out;
+    };
+    auto client = push::MakeCurlClient(std::chrono::milliseconds(2000), false, resolver);
+    for (auto inward : std::vector<std::vector<std::string>>{{"127.0.0.1"},
+                                                            {"10.0.0.5"},
+                                                            {"169.254.169.254"},
+                                                            {"::1"},
+                                                            {"::ffff:127.0.0.1"},
+                                                            {"fd00::1"},
+                                                            {"8.8.8.8", "192.168.0.10"}}) {  // one bad answer is enough
+        answer = inward;
+        auto r = client->Post("https://push.example.net/send/phone", {}, "x");
+        EXPECT_TRUE(r.forbidden) << inward.front();
+        EXPECT_EQ(r.status, 0);
+    }
+    EXPECT_EQ(asked, 7);
+    // An endpoint that fails the text check is not even resolved.
+    auto r = client->Post("https://0x7f.1/send", {}, "x");
+    EXPECT_TRUE(r.forbidden);
+    EXPECT_EQ(asked, 7);
+    // And a name that does not resolve is a failure to try again later, not a forbidden endpoint.
+    answer.clear();
+    r = client->Post("https://push.example.net/send/phone", {}, "x");
+    EXPECT_FALSE(r.forbidden);
+    EXPECT_EQ(r.status, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Db, Push, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
                          testing_support::KindName);
 
