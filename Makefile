@@ -3,7 +3,7 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 
-.PHONY: setup build build-sanitize demo test test-unit test-integration test-api test-e2e test-sanitize bench clean
+.PHONY: setup build build-sanitize build-fuzz demo test test-unit test-integration test-api test-e2e test-sanitize bench fuzz clean
 
 setup:
 	./scripts/setup.sh
@@ -16,6 +16,11 @@ build-sanitize: setup
 	cmake --preset sanitize >/dev/null
 	cmake --build --preset sanitize -j $(JOBS) --target unit_tests integration_tests tadaima
 
+# The libFuzzer targets (clang, ASan + UBSan) for every parser of outside input: fuzz/.
+build-fuzz: setup
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS)
+
 # A fresh dummy city on SQLite at var/demo.db, served on http://127.0.0.1:8080 (Ctrl-C stops it).
 demo: build
 	rm -rf var/demo.db var/demo.db-wal var/demo.db-shm var/demo-mail
@@ -24,8 +29,9 @@ demo: build
 	@echo "demo: open http://127.0.0.1:8080 and sign in as admin / tadaima-demo (see README.md)"
 	TADAIMA_DB=var/demo.db TADAIMA_MAIL_DIR=var/demo-mail exec ./build/tadaima serve
 
-# Every test, on the sanitizer build (one build instead of two: building is most of the time on two cores).
-test: build-sanitize
+# Every test, on the sanitizer build (one build instead of two: building is most of the time on two cores), and a
+# bounded run of each fuzzer.
+test: build-sanitize build-fuzz
 	./scripts/run-tests.sh
 
 test-unit: build
@@ -43,5 +49,9 @@ test-e2e: build
 bench: build
 	./bench/run.sh
 
+# Each fuzzer for FUZZ_SECONDS (default 60; FUZZ_SECONDS=3600 FUZZ_JOBS=2 for the hour-long runs).
+fuzz: build-fuzz
+	./scripts/fuzz.sh
+
 clean:
-	rm -rf build build-sanitize build-release
+	rm -rf build build-sanitize build-release build-fuzz

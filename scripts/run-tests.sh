@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test against the AddressSanitizer + UndefinedBehaviorSanitizer build: unit, integration (SQLite and
-# PostgreSQL, in several processes at once), API tests against the built server, and browser tests in Chromium.
+# PostgreSQL, in several processes at once), API tests against the built server, browser tests in Chromium, and a
+# bounded run of each fuzzer (build-fuzz).
 # Prints one closing line: "suites: N passed, N failed".
 #   TADAIMA_TEST_BUILD   build directory to test (default build-sanitize; build for the development build)
 #   TADAIMA_TEST_SHARDS  integration test processes run at once (default 4; the tests mostly wait on disk and servers)
@@ -43,6 +44,7 @@ step "unit ($build)" "./$build/unit_tests" --gtest_brief=1
 step "integration, SQLite and PostgreSQL ($build, $shards processes)" sharded "./$build/integration_tests"
 step "api ($build/tadaima)" node --test --test-concurrency=1 tests/api/
 step "browser ($build/tadaima)" node --test --test-concurrency=1 tests/e2e/
+step "fuzzers (20000 runs each from a fixed seed)" ./scripts/fuzz.sh --runs 20000
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
 echo "suites: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

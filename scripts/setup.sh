@@ -14,6 +14,8 @@ APT_PACKAGES=(
   libcurl4-openssl-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk
   # tests
   libgtest-dev libgmock-dev postgresql postgresql-client
+  # fuzzing: clang's libFuzzer and sanitizer runtimes
+  clang libclang-rt-14-dev
   chromium nodejs npm curl poppler-utils zbar-tools python3-aiosmtpd openssl
   # benchmarks (postfix only for its smtp-sink and smtp-source load tools: installed unconfigured, never started)
   nginx-light wrk bc python3 postfix

@@ -23,6 +23,9 @@ std::optional<Date> ParseDate(std::string_view text) {
     if (!ParseInt(text.substr(0, 4), y) || !ParseInt(text.substr(5, 2), m) || !ParseInt(text.substr(8, 2), d)) {
         return std::nullopt;
     }
+    // Within the years an instant can hold (nanoseconds since 1970 reach 1678–2262): the year 0226 a fuzzer sent
+    // in a scan overflowed the conversion. No child, plan or record lies outside these.
+    if (y < kMinYear || y > kMaxYear) return std::nullopt;
     Date date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
               std::chrono::day{static_cast<unsigned>(d)}};
     if (!date.ok()) return std::nullopt;
@@ -38,7 +41,7 @@ std::string FormatDate(const Date& d) {
 
 std::string FormatInstant(Instant t) {
     using namespace std::chrono;
-    auto ms = time_point_cast<milliseconds>(t);
+    auto ms = floor<milliseconds>(t);  // down, also before 1970 (a cast would round towards 1970)
     auto day = floor<days>(ms);
     year_month_day ymd{day};
     hh_mm_ss hms{ms - day};

@@ -15,7 +15,9 @@ inline constexpr std::chrono::hours kTokyoOffset{9};
 
 using Date = std::chrono::year_month_day;
 
-// "2026-11-22" → date; nullopt for anything that is not a real calendar date.
+// "2026-11-22" → date; nullopt for anything that is not a real calendar date between kMinYear and kMaxYear.
+inline constexpr int kMinYear = 1900;
+inline constexpr int kMaxYear = 2199;
 std::optional<Date> ParseDate(std::string_view text);
 std::string FormatDate(const Date& d);
 

@@ -56,6 +56,11 @@ std::optional<std::vector<FormPart>> ParseMultipart(std::string_view body, std::
             auto eol = headers.find("\r\n");
             std::string_view line = headers.substr(0, eol);
             headers = eol == std::string_view::npos ? std::string_view{} : headers.substr(eol + 2);
+            // A header line ends only at CRLF; a lone CR or LF (or any other control) inside one is not a form a
+            // browser sends, and would carry line breaks into names.
+            if (std::any_of(line.begin(), line.end(), [](unsigned char c) { return c < 0x20 && c != '\t'; })) {
+                return std::nullopt;
+            }
             if (Lower(line).starts_with("content-disposition:")) {
                 if (auto n = Param(line, "name")) {
                     part.name = *n;

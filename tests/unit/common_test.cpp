@@ -32,6 +32,21 @@ TEST(Dates, ParsesOnlyRealCalendarDates) {
     EXPECT_EQ(common::FormatDate(*common::ParseDate("2026-04-01")), "2026-04-01");
 }
 
+// Found by fuzzing the kiosk's scans: a year far from now overflowed the conversion to an instant.
+TEST(Dates, YearsAnInstantCannotHoldAreNotDates) {
+    EXPECT_FALSE(common::ParseDate("0226-11-22"));
+    EXPECT_FALSE(common::ParseDate("1899-12-31"));
+    EXPECT_FALSE(common::ParseDate("2200-01-01"));
+    EXPECT_TRUE(common::ParseDate("1900-01-01"));
+    EXPECT_FALSE(common::ParseInstant("0226-11-22T06:01:02Z"));
+}
+
+// Also found by fuzzing: before 1970 a cast rounded a fraction of a millisecond up.
+TEST(Dates, AnInstantIsWrittenToTheMillisecondBelowIt) {
+    EXPECT_EQ(common::FormatInstant(*common::ParseInstant("1943-11-22T06:01:02.3119Z")), "1943-11-22T06:01:02.311Z");
+    EXPECT_EQ(common::FormatInstant(*common::ParseInstant("2026-11-22T06:01:02.3119Z")), "2026-11-22T06:01:02.311Z");
+}
+
 TEST(Dates, TheTokyoDateTurnsAtFifteenUtc) {
     auto before = *common::ParseInstant("2026-03-31T14:59:59.999Z");
     auto after = *common::ParseInstant("2026-03-31T15:00:00.000Z");

@@ -177,6 +177,9 @@ TEST(Multipart, FileAndTextPartsAreSeparated) {
     EXPECT_EQ((*parts)[1].filename, "名簿.csv");
     EXPECT_EQ((*parts)[1].data, "a,b\r\n1,2\r\n") << "the file's own line breaks are kept";
     EXPECT_FALSE(http::ParseMultipart("------abc123\r\nno headers end", *boundary));
+    // A lone line feed inside a part's header line (found by fuzzing) is not a browser's form.
+    EXPECT_FALSE(http::ParseMultipart(
+        "------abc123\r\nContent-Disposition: form-data; name=\"a\nb\"\r\n\r\nx\r\n------abc123--\r\n", *boundary));
     EXPECT_FALSE(http::MultipartBoundary("application/x-www-form-urlencoded"));
 }
 
