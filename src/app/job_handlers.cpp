@@ -1,5 +1,7 @@
 #include "app/job_handlers.hpp"
 
+#include "auth/audit.hpp"
+#include "common/log.hpp"
 #include "families/mails.hpp"
 #include "messages/messages.hpp"
 #include "notify/deliver.hpp"
@@ -11,6 +13,9 @@ namespace app {
 namespace {
 constexpr std::string_view kStatistics = "db.statistics";
 constexpr auto kStatisticsEvery = std::chrono::hours(1);
+// The audit chain's head goes to the log this often, so that a cut-off tail shows against the log a city keeps.
+constexpr std::string_view kAuditHead = "audit.head";
+constexpr auto kAuditHeadEvery = std::chrono::hours(1);
 }  // namespace
 
 void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport* transport,
@@ -38,11 +43,20 @@ void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport
         db.RefreshStatistics();
         db.Write([&](db::WriteTx& tx) { jobs::PlanRecurring(tx, kStatistics, clock.Now() + kStatisticsEvery, clock); });
     });
+    runner.Register(std::string(kAuditHead), [&db, &clock](const jobs::Job&) {
+        if (auto head = db.Read([](db::ReadTx& tx) { return auth::GetAuditHead(tx); })) {
+            common::LogInfo("audit head", {{"audit_head_id", head->id}, {"audit_head_hash", head->hash}});
+        }
+        db.Write([&](db::WriteTx& tx) { jobs::PlanRecurring(tx, kAuditHead, clock.Now() + kAuditHeadEvery, clock); });
+    });
 }
 
 void EnsureRecurringJobs(db::Database& db, const common::Clock& clock) {
     plans::EnsureAlertSweep(db, clock);
-    db.Write([&](db::WriteTx& tx) { jobs::PlanRecurring(tx, kStatistics, clock.Now(), clock); });
+    db.Write([&](db::WriteTx& tx) {
+        jobs::PlanRecurring(tx, kStatistics, clock.Now(), clock);
+        jobs::PlanRecurring(tx, kAuditHead, clock.Now() + kAuditHeadEvery, clock);
+    });
 }
 
 }  // namespace app

@@ -11,6 +11,7 @@
 
 #include "app/app.hpp"
 #include "app/job_handlers.hpp"
+#include "app/secret.hpp"
 #include "attendance/cards.hpp"
 #include "attendance/kiosks.hpp"
 #include "attendance/live.hpp"
@@ -54,7 +55,10 @@ Usage:
                                 Authorization: Bearer header of the scan API, or the kiosk page's pairing)
   tadaima card show --child C   prints the payload of child C's card (made if the child has none)
   tadaima card show --site S    the same for every child at site S today, "child-id payload" per line
-  tadaima audit verify          check the audit trail's hash chain; exit 1 at the first altered or missing entry
+  tadaima audit verify [--head FILE]
+                                check the audit trail's keyed hash chain, and each head kept in FILE; exit 1 at the
+                                first altered, missing or reordered entry, or a cut-off tail
+  tadaima audit head            the newest entry's id and hash, one line, to keep elsewhere
   tadaima --help                this text
 
 Environment:
@@ -95,6 +99,21 @@ std::unique_ptr<db::Database> OpenDatabase(const Config& config) {
     return db::Database::Open({config.database, config.db_pool_size});
 }
 
+// The database with its own secret (never a new one beside a database that has one) and the audit chain's key
+// installed: every command but migrate opens it this way.
+std::unique_ptr<db::Database> OpenWithSecret(Config& config) {
+    auto database = OpenDatabase(config);
+    config.secret = SecretForDatabase(config.secret_file, *database);
+    auth::InstallAuditKey(auth::AuditKeyFromSecret(config.secret));
+    return database;
+}
+
+// The audit chain's head in the log, for a city's log store to keep beside the trail (docs/operations.md).
+void LogAuditHead(db::Database& database) {
+    auto head = database.Read([](db::ReadTx& tx) { return auth::GetAuditHead(tx); });
+    if (head) common::LogInfo("audit head", {{"audit_head_id", head->id}, {"audit_head_hash", head->hash}});
+}
+
 int Serve(Config config) {
     auto database = OpenDatabase(config);
     auto schema = db::GetSchemaStatus(*database);
@@ -108,7 +127,9 @@ int Serve(Config config) {
                   << schema.latest << ". Run `tadaima migrate` first.\n";
         return 2;
     }
-    config.secret = LoadOrCreateSecret(config.secret_file);
+    config.secret = SecretForDatabase(config.secret_file, *database);
+    auth::InstallAuditKey(auth::AuditKeyFromSecret(config.secret));
+    LogAuditHead(*database);
     common::SystemClock system_clock;
     std::unique_ptr<common::OffsetFileClock> test_clock;
     if (!config.test_clock_file.empty()) {
@@ -157,33 +178,70 @@ int Serve(Config config) {
                                   {"schema_version", schema.current}});
     server.Run();
     runner.Stop();
+    LogAuditHead(*database);
     database->SetJobsPlannedHook({});
     common::LogInfo("stopped");
     return 0;
 }
 
-int Migrate(const Config& config) {
+int Migrate(Config& config) {
     auto database = OpenDatabase(config);
-    int ran = db::Migrate(*database);
+    // The secret first: migration 0016 keys the audit chain with it.
+    config.secret = SecretForDatabase(config.secret_file, *database);
+    auth::InstallAuditKey(auth::AuditKeyFromSecret(config.secret));
+    int ran = db::Migrate(*database, [](db::WriteTx& tx, int version) {
+        if (version == 16) auth::KeyAuditChain(tx);
+    });
+    SecretForDatabase(config.secret_file, *database);  // now that it has a place for it, the database keeps its check
     auto schema = db::GetSchemaStatus(*database);
     std::cout << "migrate: applied " << ran << " migration(s); schema version " << schema.current << "\n";
     return 0;
 }
 
-int AuditVerify(const Config& config) {
-    auto database = OpenDatabase(config);
-    auto check = database->Read([](db::ReadTx& tx) { return auth::VerifyAuditChain(tx); });
+// `audit verify [--head FILE]`: the chain, and each head kept in FILE (lines of `audit head`, or the server's log).
+int AuditVerify(Config& config, int argc, char** argv) {
+    std::vector<auth::AuditHead> heads;
+    if (argc == 5 && std::string(argv[3]) == "--head") {
+        std::ifstream in(argv[4]);
+        if (!in) throw std::runtime_error("audit verify: cannot read " + std::string(argv[4]));
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        heads = auth::ParseAuditHeads(text);
+        if (heads.empty()) throw std::runtime_error("audit verify: " + std::string(argv[4]) + " holds no audit head");
+    } else if (argc != 3) {
+        throw std::runtime_error("usage: tadaima audit verify [--head FILE]");
+    }
+    auto database = OpenWithSecret(config);
+    auto check = database->Read([&](db::ReadTx& tx) { return auth::VerifyAuditChain(tx, heads); });
     if (!check.bad_id) {
-        std::cout << "audit verify: " << check.checked << " entries checked; the chain is intact\n";
+        std::cout << "audit verify: " << check.checked << " entries checked; the chain is intact";
+        if (!heads.empty()) std::cout << " and holds the " << heads.size() << " head(s) kept";
+        std::cout << "\n";
         return 0;
     }
+    const auto bad = std::to_string(*check.bad_id);
     if (check.problem == "altered") {
-        std::cout << "audit verify: entry " << *check.bad_id << " has been altered (its hash does not match)\n";
-    } else {
-        std::cout << "audit verify: the chain breaks at entry " << *check.bad_id
+        std::cout << "audit verify: entry " << bad << " has been altered (its hash does not match)\n";
+    } else if (check.problem == "link") {
+        std::cout << "audit verify: the chain breaks at entry " << bad
                   << ": the entry before it was removed, altered or reordered\n";
+    } else if (check.problem == "cut") {
+        std::cout << "audit verify: entry " << bad
+                  << ", kept as a head, is gone: the newest entries were removed\n";
+    } else {
+        std::cout << "audit verify: entry " << bad
+                  << " differs from the head kept for it: the trail was rebuilt from there on\n";
     }
     return 1;
+}
+
+// `audit head`: the newest entry's id and hash, one line, for a city to keep elsewhere (cron into a write-once
+// store, say).
+int AuditHead(Config& config) {
+    auto database = OpenWithSecret(config);
+    auto head = database->Read([](db::ReadTx& tx) { return auth::GetAuditHead(tx); });
+    if (!head) throw std::runtime_error("audit head: the audit trail is empty");
+    std::cout << auth::FormatAuditHead(*head) << "\n";
+    return 0;
 }
 
 // An audit entry for a change made from the command line, where no one is signed in.
@@ -247,7 +305,7 @@ std::int64_t IdOption(const std::map<std::string, std::string>& opts, const std:
     return id;
 }
 
-int UserCreate(const Config& config, int argc, char** argv) {
+int UserCreate(Config& config, int argc, char** argv) {
     auto opts =
         Options(argc, argv, "usage: tadaima user create --login L --name N --role R [--site S] [--language ja|en]");
     for (const char* required : {"login", "name", "role"}) {
@@ -272,7 +330,7 @@ int UserCreate(const Config& config, int argc, char** argv) {
         login_ok = login_ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
     if (!login_ok) throw std::runtime_error("user create: --login takes 3–64 of a–z, 0–9, '.', '_', '-'");
 
-    auto database = OpenDatabase(config);
+    auto database = OpenWithSecret(config);
     if (!db::GetSchemaStatus(*database).UpToDate()) throw std::runtime_error("run `tadaima migrate` first");
     std::string password = ReadPassword();
     if (auto bad = auth::CheckPasswordPolicy(password, login)) {
@@ -299,11 +357,11 @@ int UserCreate(const Config& config, int argc, char** argv) {
     return 0;
 }
 
-int UserResetMfa(const Config& config, int argc, char** argv) {
+int UserResetMfa(Config& config, int argc, char** argv) {
     if (argc != 5 || std::string(argv[3]) != "--login")
         throw std::runtime_error("usage: tadaima user reset-mfa --login L");
     std::string login = argv[4];
-    auto database = OpenDatabase(config);
+    auto database = OpenWithSecret(config);
     common::SystemClock clock;
     auto id = database->Write([&](db::WriteTx& tx) {
         auto row = tx.QueryOptional("SELECT id FROM staff_user WHERE login_id = ?", login);
@@ -318,7 +376,7 @@ int UserResetMfa(const Config& config, int argc, char** argv) {
     return 0;
 }
 
-int RosterImport(const Config& config, int argc, char** argv) {
+int RosterImport(Config& config, int argc, char** argv) {
     std::optional<common::SiteId> site;
     std::string file, lang = "ja";
     bool apply = false;
@@ -344,7 +402,7 @@ int RosterImport(const Config& config, int argc, char** argv) {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw std::runtime_error("roster import: cannot read " + file);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto database = OpenDatabase(config);
+    auto database = OpenWithSecret(config);
     common::SystemClock clock;
     auto report = roster::ImportRoster(*database, *site, bytes, apply, clock, nullptr);
     web::Catalogue catalogue;
@@ -352,12 +410,12 @@ int RosterImport(const Config& config, int argc, char** argv) {
     return report.errors.empty() ? 0 : 1;
 }
 
-int KioskCreate(const Config& config, int argc, char** argv) {
+int KioskCreate(Config& config, int argc, char** argv) {
     const std::string usage = "usage: tadaima kiosk create --site S [--name N]";
     auto opts = Options(argc, argv, usage);
     auto site = common::SiteId(IdOption(opts, "site", usage));
     std::string name = opts.count("name") ? opts["name"] : "kiosk";
-    auto database = OpenDatabase(config);
+    auto database = OpenWithSecret(config);
     common::SystemClock clock;
     auto kiosk = database->Write([&](db::WriteTx& tx) {
         if (tx.Query("SELECT 1 FROM site WHERE id = ? AND deactivated_at IS NULL", site).empty()) {
@@ -376,11 +434,11 @@ int KioskCreate(const Config& config, int argc, char** argv) {
     return 0;
 }
 
-int CardShow(const Config& config, int argc, char** argv) {
+int CardShow(Config& config, int argc, char** argv) {
     const std::string usage = "usage: tadaima card show --child C | --site S";
     auto opts = Options(argc, argv, usage);
-    std::string secret = LoadOrCreateSecret(config.secret_file);
-    auto database = OpenDatabase(config);
+    auto database = OpenWithSecret(config);
+    const std::string& secret = config.secret;
     common::SystemClock clock;
     // The child's card in use; one made here (the child had none) is audited.
     auto card_of = [&](db::WriteTx& tx, common::ChildId child, std::optional<common::SiteId> site) {
@@ -422,7 +480,7 @@ int CardShow(const Config& config, int argc, char** argv) {
     return 0;
 }
 
-int SeedDemo(const Config& config, int argc, char** argv) {
+int SeedDemo(Config& config, int argc, char** argv) {
     demo::SeedOptions options;
     for (int i = 2; i < argc; ++i) {
         std::string arg = argv[i];
@@ -446,7 +504,7 @@ int SeedDemo(const Config& config, int argc, char** argv) {
             throw std::runtime_error("unknown option " + arg);
         }
     }
-    auto database = OpenDatabase(config);
+    auto database = OpenWithSecret(config);
     if (!db::GetSchemaStatus(*database).UpToDate()) {
         throw std::runtime_error("the schema is not up to date; run `tadaima migrate` first");
     }
@@ -473,7 +531,8 @@ int Main(int argc, char** argv) {
         if (command == "serve") return Serve(config);
         if (command == "migrate") return Migrate(config);
         if (command == "seed-demo") return SeedDemo(config, argc, argv);
-        if (command == "audit" && argc > 2 && std::string(argv[2]) == "verify") return AuditVerify(config);
+        if (command == "audit" && argc > 2 && std::string(argv[2]) == "verify") return AuditVerify(config, argc, argv);
+        if (command == "audit" && argc == 3 && std::string(argv[2]) == "head") return AuditHead(config);
         if (command == "user" && argc > 2 && std::string(argv[2]) == "create") return UserCreate(config, argc, argv);
         if (command == "roster" && argc > 2 && std::string(argv[2]) == "import")
             return RosterImport(config, argc, argv);

@@ -2,6 +2,10 @@
 
 #include <chrono>
 
+#include <regex>
+#include <stdexcept>
+
+#include "auth/tokens.hpp"
 #include "common/dates.hpp"
 #include "common/random.hpp"
 
@@ -14,6 +18,35 @@ constexpr const char* kColumns =
     "request_id, prev_hash, hash FROM audit_event";
 
 std::string Opt(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : ""; }
+
+// Set once at start, before any request or job runs; read-only afterwards.
+std::string& Key() {
+    static std::string key;
+    return key;
+}
+
+const std::string& RequireKey() {
+    if (Key().empty()) throw std::logic_error("the audit chain's key was not installed");
+    return Key();
+}
+
+std::string EntryHash(const std::string& key, const std::string& prev, std::int64_t id, const std::string& created_at,
+                      const AuditEvent& e) {
+    return common::BytesToHex(HmacSha256(key, prev + "\n" + CanonicalAuditText(id, created_at, e)));
+}
+
+// The plain chain of the entries written before migration 0016 (SHA-256, without the id).
+std::string PlainText(const std::string& created_at, const AuditEvent& e) {
+    const char sep = '\x1f';
+    std::string t;
+    for (const std::string& part : {created_at, Opt(e.actor ? std::optional(e.actor->value) : std::nullopt),
+                                    e.actor_role, Opt(e.site ? std::optional(e.site->value) : std::nullopt), e.action,
+                                    e.target_kind, Opt(e.target_id), e.address, e.outcome, e.request_id}) {
+        t += part;
+        t.push_back(sep);
+    }
+    return t;
+}
 
 AuditRow FromRow(const db::Row& r) {
     AuditRow a;
@@ -77,30 +110,60 @@ std::string Where(const AuditFilter& f, std::vector<db::Value>& params) {
 
 }  // namespace
 
-std::string CanonicalAuditText(const std::string& created_at, const AuditEvent& e) {
+std::string CanonicalAuditText(std::int64_t id, const std::string& created_at, const AuditEvent& e) {
     // Fields separated by U+001F, which none of them can hold (they are ids, codes and addresses).
-    const char sep = '\x1f';
-    std::string t;
-    for (const std::string& part : {created_at, Opt(e.actor ? std::optional(e.actor->value) : std::nullopt),
-                                    e.actor_role, Opt(e.site ? std::optional(e.site->value) : std::nullopt), e.action,
-                                    e.target_kind, Opt(e.target_id), e.address, e.outcome, e.request_id}) {
-        t += part;
-        t.push_back(sep);
-    }
-    return t;
+    return std::to_string(id) + '\x1f' + PlainText(created_at, e);
 }
 
+std::string AuditKeyFromSecret(std::string_view secret) { return HmacSha256(secret, "tadaima audit chain v1"); }
+
+void InstallAuditKey(std::string key) { Key() = std::move(key); }
+
 void WriteAudit(db::WriteTx& tx, const AuditEvent& e, const common::Clock& clock) {
+    const auto& key = RequireKey();
     if (tx.kind() == db::Kind::kPostgresql) tx.Query("SELECT pg_advisory_xact_lock(?)", kAuditChainLock);
-    auto last = tx.QueryOptional("SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1");
-    std::string prev = last ? last->Text(0) : "";
+    // Appends are serialised (the lock above; SQLite has one writer), so the next id is known before the insert and
+    // the hash can cover it.
+    auto last = tx.QueryOptional("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1");
+    const std::int64_t id = last ? last->Int(0) + 1 : 1;
+    std::string prev = last ? last->Text(1) : "";
     std::string created_at = common::FormatInstant(clock.Now());
-    std::string hash = common::Sha256Hex(prev + "\n" + CanonicalAuditText(created_at, e));
+    std::string hash = EntryHash(key, prev, id, created_at, e);
     tx.Exec(
-        "INSERT INTO audit_event (created_at, actor_user_id, actor_role, site_id, action, target_kind, target_id, "
-        "address, outcome, request_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        created_at, e.actor, e.actor_role, e.site, e.action, e.target_kind, e.target_id, e.address, e.outcome,
+        "INSERT INTO audit_event (id, created_at, actor_user_id, actor_role, site_id, action, target_kind, target_id, "
+        "address, outcome, request_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        id, created_at, e.actor, e.actor_role, e.site, e.action, e.target_kind, e.target_id, e.address, e.outcome,
         e.request_id, prev, hash);
+}
+
+std::optional<AuditHead> GetAuditHead(db::ReadTx& tx) {
+    auto r = tx.QueryOptional("SELECT id, hash, created_at FROM audit_event ORDER BY id DESC LIMIT 1");
+    if (!r) return std::nullopt;
+    return AuditHead{r->Int(0), r->Text(1), common::CanonicalInstant(r->Text(2))};
+}
+
+std::string FormatAuditHead(const AuditHead& head) {
+    return "tadaima-audit-head id=" + std::to_string(head.id) + " hash=" + head.hash + " at=" + head.created_at;
+}
+
+std::vector<AuditHead> ParseAuditHeads(std::string_view text) {
+    static const std::regex kOwn(R"(tadaima-audit-head id=(\d{1,18}) hash=([0-9a-f]{64})(?: at=(\S+))?)");
+    static const std::regex kLog(R"re("audit_head_id":(\d{1,18}).*"audit_head_hash":"([0-9a-f]{64})")re");
+    std::vector<AuditHead> out;
+    std::string all(text);
+    std::size_t start = 0;
+    while (start < all.size()) {
+        auto end = all.find('\n', start);
+        std::string line = all.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        start = end == std::string::npos ? all.size() : end + 1;
+        std::smatch m;
+        if (std::regex_search(line, m, kOwn)) {
+            out.push_back({std::stoll(m[1]), m[2], m[3]});
+        } else if (std::regex_search(line, m, kLog)) {
+            out.push_back({std::stoll(m[1]), m[2], ""});
+        }
+    }
+    return out;
 }
 
 std::vector<AuditRow> ListAudit(db::ReadTx& tx, const AuditFilter& f, int limit, int offset) {
@@ -119,10 +182,10 @@ std::int64_t CountAudit(db::ReadTx& tx, const AuditFilter& f) {
     return tx.QueryParams(sql, params).at(0).Int(0);
 }
 
-ChainCheck VerifyAuditChain(db::ReadTx& tx) {
+ChainCheck VerifyAuditChain(db::ReadTx& tx, const std::vector<AuditHead>& heads) {
+    const auto& key = RequireKey();
     ChainCheck out;
-    std::string prev;      // the hash of the entry before
-    bool chained = false;  // entries before the chain began (migration 0003) have empty hashes
+    std::string prev;  // the hash of the entry before
     std::int64_t after = 0;
     // In pages, so a long trail is not held in memory at once.
     for (;;) {
@@ -131,10 +194,8 @@ ChainCheck VerifyAuditChain(db::ReadTx& tx) {
         for (const auto& r : rows) {
             auto a = FromRow(r);
             after = a.id;
-            if (a.hash.empty() && !chained) continue;
-            chained = true;
             ++out.checked;
-            if (a.hash != common::Sha256Hex(a.prev_hash + "\n" + CanonicalAuditText(a.created_at, a.event))) {
+            if (a.hash != EntryHash(key, a.prev_hash, a.id, a.created_at, a.event)) {
                 out.bad_id = a.id;
                 out.problem = "altered";
                 return out;
@@ -147,7 +208,62 @@ ChainCheck VerifyAuditChain(db::ReadTx& tx) {
             prev = a.hash;
         }
     }
+    // The chain is whole; is it still the one whose heads were kept?
+    for (const auto& h : heads) {
+        auto r = tx.QueryOptional("SELECT hash FROM audit_event WHERE id = ?", h.id);
+        if (!r) {
+            out.bad_id = h.id;
+            out.problem = "cut";
+            return out;
+        }
+        if (r->Text(0) != h.hash) {
+            out.bad_id = h.id;
+            out.problem = "head";
+            return out;
+        }
+    }
     return out;
+}
+
+void KeyAuditChain(db::WriteTx& tx) {
+    const auto& key = RequireKey();
+    auto rows = tx.Query(std::string(kColumns) + " ORDER BY id");
+    // First the plain chain they were written with (entries before migration 0003 have no hashes at all).
+    std::string prev;
+    bool chained = false;
+    for (const auto& r : rows) {
+        auto a = FromRow(r);
+        if (a.hash.empty() && !chained) continue;
+        chained = true;
+        if (a.hash != common::Sha256Hex(a.prev_hash + "\n" + PlainText(a.created_at, a.event)) || a.prev_hash != prev) {
+            throw std::runtime_error("the audit trail was altered before it was keyed, at entry " +
+                                     std::to_string(a.id) +
+                                     "; nothing was changed. Keep a copy of the database and look into it before "
+                                     "migrating.");
+        }
+        prev = a.hash;
+    }
+    if (rows.empty()) return;
+    // The append-only guard stands aside for this one rewrite, inside the migration's transaction.
+    if (tx.kind() == db::Kind::kSqlite) {
+        tx.ExecScript("DROP TRIGGER audit_event_no_update;");
+    } else {
+        tx.ExecScript("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_change;");
+    }
+    prev.clear();
+    for (const auto& r : rows) {
+        auto a = FromRow(r);
+        std::string hash = EntryHash(key, prev, a.id, a.created_at, a.event);
+        tx.Exec("UPDATE audit_event SET prev_hash = ?, hash = ? WHERE id = ?", prev, hash, a.id);
+        prev = hash;
+    }
+    if (tx.kind() == db::Kind::kSqlite) {
+        tx.ExecScript(
+            "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
+            "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END;");
+    } else {
+        tx.ExecScript("ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_change;");
+    }
 }
 
 }  // namespace auth

@@ -48,6 +48,10 @@ std::string Sha256Hex(std::string_view data) {
     return ToHex(out, sizeof out);
 }
 
+std::string BytesToHex(std::string_view bytes) {
+    return ToHex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
+
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     if (a.empty()) return true;

@@ -17,6 +17,8 @@ std::uint32_t RandomBelow(std::uint32_t upper);
 std::string RandomCode(std::size_t length);
 // SHA-256 of data as lower-case hex.
 std::string Sha256Hex(std::string_view data);
+// Bytes as lower-case hex.
+std::string BytesToHex(std::string_view bytes);
 // Comparison whose time does not depend on where the strings differ.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -57,7 +57,7 @@ SchemaStatus GetSchemaStatus(Database& db) {
     return s;
 }
 
-int Migrate(Database& db) {
+int Migrate(Database& db, const std::function<void(WriteTx&, int version)>& after) {
     int ran = 0;
     for (const auto& m : EmbeddedMigrations(db.kind())) {
         bool applied = db.Write([&](WriteTx& tx) {
@@ -70,6 +70,7 @@ int Migrate(Database& db) {
                 return false;
             }
             tx.ExecScript(m.sql);
+            if (after) after(tx, m.version);
             tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.version, m.name,
                     common::FormatInstant(std::chrono::system_clock::now()));
             return true;

@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 // Numbered migrations, embedded from migrations/<dialect>/NNNN_name.sql; the same names in both trees.
 #include <string>
 #include <vector>
@@ -25,6 +26,8 @@ struct SchemaStatus {
 
 SchemaStatus GetSchemaStatus(Database& db);
 // Applies what is missing, each migration in its own transaction; returns how many ran. Twice is a no-op.
-int Migrate(Database& db);
+// Applies the migrations not yet applied, each in its own transaction; `after` (when given) runs in that same
+// transaction right after a migration's SQL, for the steps SQL cannot do (the audit chain's keying at 0016).
+int Migrate(Database& db, const std::function<void(WriteTx&, int version)>& after = nullptr);
 
 }  // namespace db

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -300,6 +300,65 @@ test('audit verify passes on an untouched trail and names the entry someone edit
   } finally {
     await own.stop();
   }
+});
+
+test('audit head prints one line a city keeps, and verify --head finds the newest entries cut off', async () => {
+  const own = await startServer({ sites: 1, children: 2 });
+  try {
+    const c = new Client(own.url);
+    await c.signIn('admin');
+    await c.get('/children');
+    const head = run(['audit', 'head'], own.env);
+    assert.equal(head.status, 0, head.stderr);
+    assert.match(head.stdout, /^tadaima-audit-head id=\d+ hash=[0-9a-f]{64} at=\S+\n$/);
+    const kept = join(own.dir, 'heads.txt');
+    writeFileSync(kept, head.stdout);
+    // The server writes the head to its log too: at start (and stop, and hourly).
+    await own.restart();
+    const logged = own.lines.find((l) => l.includes('"msg":"audit head"'));
+    assert.ok(logged);
+    assert.equal(JSON.parse(logged).audit_head_hash, head.stdout.match(/hash=([0-9a-f]{64})/)[1]);
+    await c.signIn('admin');
+    await c.get('/children');
+    let r = run(['audit', 'verify', '--head', kept], own.env);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /holds the 1 head\(s\) kept/);
+    // Someone with the database file deletes the newest entries: the chain left is whole, the kept head is not there.
+    const id = Number(head.stdout.match(/id=(\d+)/)[1]);
+    const sql = `DROP TRIGGER audit_event_no_delete; DELETE FROM audit_event WHERE id >= ${id - 2};`;
+    const tamper = spawnSync('sqlite3', [own.env.TADAIMA_DB, sql], { encoding: 'utf8' });
+    assert.equal(tamper.status, 0, tamper.stderr);
+    assert.equal(run(['audit', 'verify'], own.env).status, 0);
+    r = run(['audit', 'verify', '--head', kept], own.env);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, new RegExp(`entry ${id}, kept as a head, is gone`));
+  } finally {
+    await own.stop();
+  }
+});
+
+test('a command never makes a new secret beside a database that has one, nor takes another database\'s', async () => {
+  const own = await startServer({ sites: 1, children: 2 });
+  own.proc.kill('SIGTERM');
+  await once(own.proc, 'exit');
+  const env = { ...own.env };
+  // The secret file lost: refused, and no new file appears.
+  rmSync(env.TADAIMA_SECRET_FILE);
+  let r = run(['card', 'show', '--site', '1'], env);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /secret file .* is missing, and this database was set up with a secret/);
+  assert.equal(run(['audit', 'verify'], env).status, 1);
+  assert.throws(() => readFileSync(env.TADAIMA_SECRET_FILE));
+  // Another secret: refused too.
+  writeFileSync(env.TADAIMA_SECRET_FILE, 'another-secret-0123456789abcdef0123456789\n');
+  r = run(['serve'], { ...env, TADAIMA_LISTEN: '127.0.0.1:0' });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /is not this database's own/);
+  // A new, empty database gets a secret of its own at migrate.
+  const fresh = { TADAIMA_DB: join(own.dir, 'fresh.db'), TADAIMA_SECRET_FILE: join(own.dir, 'fresh.key') };
+  assert.equal(run(['migrate'], fresh).status, 0);
+  assert.ok(readFileSync(fresh.TADAIMA_SECRET_FILE, 'utf8').trim().length >= 32);
+  await own.stop();
 });
 
 test('ten failed sign-ins lock an account, and no answer tells whether a login id exists', async () => {

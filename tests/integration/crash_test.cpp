@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <random>
@@ -76,14 +77,22 @@ class Server {
 
 std::size_t Discard(char*, std::size_t size, std::size_t n, void*) { return size * n; }
 
-class Crash : public DbTest {};
+class Crash : public DbTest {
+ protected:
+    // The database's own secret, in the file a server reads.
+    std::string WriteTestSecret() {
+        std::string path = (dir_ / "secret").string();
+        std::ofstream(path) << testing_support::kTestSecret << "\n";
+        return path;
+    }
+};
 
 TEST_P(Crash, EveryAcknowledgedScanSurvivesSigkillExactlyOnce) {
     if (!fs::exists(ServerBinary())) GTEST_SKIP() << "no server binary beside this test binary";
     // A site of 40 children with cards, and a kiosk there.
     demo::SeedDemo(*db_, {1, 40, "tadaima-demo"}, clock_);
-    std::string secret_file = (dir_ / "secret").string();
-    std::string secret = app::LoadOrCreateSecret(secret_file);
+    std::string secret_file = WriteTestSecret();
+    std::string secret = testing_support::kTestSecret;
     std::vector<std::string> cards;
     std::string credential;
     std::int64_t kiosk = 0;
@@ -236,8 +245,7 @@ TEST_P(Crash, NotificationsBeingMailedSurviveSigkillNoneLostAndFewTwice) {
     // Several workers send at once, each over its own connection: each may have one mail between the mail
     // server's acceptance and our mark when the server is killed.
     constexpr int kWorkers = 4;
-    std::string secret_file = (dir_ / "secret").string();
-    app::LoadOrCreateSecret(secret_file);
+    std::string secret_file = WriteTestSecret();
     std::random_device rd;
     unsigned seed = rd();
     std::mt19937 rng(seed);

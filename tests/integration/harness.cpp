@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "app/job_handlers.hpp"
+#include "auth/audit.hpp"
 #include "families/mails.hpp"
 #include "http/message.hpp"
 #include "jobs/jobs.hpp"
@@ -132,7 +133,11 @@ void DbTest::SetUp() {
     dir_ = MakeTempDir("tadaima-test-");  // per test, on both databases (files the test writes: mails, PDFs)
     url_ = GetParam() == db::Kind::kSqlite ? (dir_ / "test.db").string() : PostgresCluster::Instance().CreateDatabase();
     db_ = db::Database::Open({url_, 4});
-    db::Migrate(*db_);
+    // The trail's key comes from the tests' server secret, as a server's does from its own.
+    auth::InstallAuditKey(auth::AuditKeyFromSecret(kTestSecret));
+    db::Migrate(*db_, [](db::WriteTx& tx, int version) {
+        if (version == 16) auth::KeyAuditChain(tx);
+    });
 }
 
 void DbTest::TearDown() {
@@ -295,7 +300,7 @@ void AppTest::SetUp() {
     templates_ = std::make_unique<web::Templates>();
     assets_ = std::make_unique<web::Assets>();
     metrics_ = std::make_unique<app::Metrics>();
-    config_.secret = "integration-test-secret-0123456789abcdef";
+    config_.secret = kTestSecret;
     config_.public_url = "http://tadaima.test";
     services_ = std::make_unique<app::Services>(
         app::Services{*db_, clock_, *catalogue_, *templates_, *assets_, config_, *metrics_, {}, {}});

@@ -17,6 +17,9 @@
 
 namespace testing_support {
 
+// The server secret of every test database (a server a test starts gets it in its secret file).
+inline constexpr const char* kTestSecret = "integration-test-secret-0123456789abcdef";
+
 // One PostgreSQL server for the whole test binary; each test gets a new database in it.
 class PostgresCluster {
  public:
