@@ -1,7 +1,9 @@
 // The permission matrix as data: every route × every role × an object at the actor's own site and one at another
-// site. A case that must be refused must also leave the data unchanged, and people at another site must be
-// "not found" (404), not merely forbidden. Every route the server has must appear in the table, so the table
-// grows with every new endpoint.
+// site — and, over time and across sites, × the former site of a child who moved, the child's new site, an account
+// with roles at two sites, and a guardian of children at two sites. A case that must be refused must also leave the
+// data unchanged, and people at another site must be "not found" (404), not merely forbidden. Every route the
+// server has must appear in the tables, so they grow with every new endpoint.
+#include <array>
 #include <regex>
 #include <set>
 
@@ -9,11 +11,13 @@
 #include "attendance/cards.hpp"
 #include "attendance/kiosks.hpp"
 #include "auth/passwords.hpp"
+#include "children/children.hpp"
 #include "families/families.hpp"
 #include "harness.hpp"
 #include "jobs/jobs.hpp"
 #include "messages/messages.hpp"
 #include "plans/plans.hpp"
+#include "staff/staff.hpp"
 
 namespace {
 
@@ -380,6 +384,40 @@ class PermissionMatrix : public AppTest {
                std::to_string(One("SELECT COUNT(reminded_at) FROM message"));
         return out;
     }
+    // One case against one set of objects: the request as a browser sends it, then what must hold of the answer
+    // and (for refusals) of the data.
+    void CheckCase(const Case& c, const Objects& o, Expect expect, const std::string& who, const std::string& suffix) {
+        std::string path = Fill(c.pattern, o);
+        std::string where = std::string(c.method) + " " + path + " as " + who;
+        clock_.Advance(std::chrono::seconds(1));  // distinct updated_at for every change
+        auto before = Fingerprint();
+        AppTest::Result r{};
+        if (std::string(c.method) == "GET") {
+            r = Get(path);
+        } else {
+            Get("/");  // a fresh CSRF token from a page
+            std::vector<std::pair<std::string, std::string>> form;
+            for (const auto& [k, v] : c.form) {
+                std::string value = Fill(v, o);
+                if (k == "login_id") value += suffix;
+                form.emplace_back(Fill(k, o), value);
+            }
+            r = Post(path, form);
+        }
+        if (expect == Expect::kInvalid) {
+            EXPECT_EQ(r.status, 422) << where;
+            EXPECT_EQ(Fingerprint(), before) << where << " changed data";
+        } else if (expect == Expect::kOk) {
+            EXPECT_TRUE(r.status == 200 || r.status == 303) << where << " → " << r.status;
+        } else {
+            if (expect == Expect::kHidden) {
+                EXPECT_EQ(r.status, 404) << where;
+            } else {
+                EXPECT_TRUE(r.status == 403 || r.status == 404 || r.status == 422) << where << " → " << r.status;
+            }
+            EXPECT_EQ(Fingerprint(), before) << where << " changed data";
+        }
+    }
     void RunAs(int role, const std::string& login) {
         SignIn(login, "tadaima-demo");
         ASSERT_EQ(Get("/").status, 200) << login;
@@ -387,40 +425,9 @@ class PermissionMatrix : public AppTest {
         for (const auto& c : Table()) {
             ++i;
             for (int which = 0; which < 2; ++which) {
-                const Objects& o = which == 0 ? own_ : other_;
-                Expect expect = c.expect[role][which];
-                std::string path = Fill(c.pattern, o);
-                std::string where =
-                    std::string(c.method) + " " + path + " as " + login + (which ? " (other site)" : " (own site)");
-                clock_.Advance(std::chrono::seconds(1));  // distinct updated_at for every change
-                auto before = Fingerprint();
-                AppTest::Result r{};
-                if (std::string(c.method) == "GET") {
-                    r = Get(path);
-                } else {
-                    Get("/");  // a fresh CSRF token from a page
-                    std::vector<std::pair<std::string, std::string>> form;
-                    for (const auto& [k, v] : c.form) {
-                        std::string value = Fill(v, o);
-                        if (k == "login_id") value += std::to_string(role) + std::to_string(which) + std::to_string(i);
-                        form.emplace_back(Fill(k, o), value);
-                    }
-                    r = Post(path, form);
-                }
-                if (expect == Expect::kInvalid) {
-                    EXPECT_EQ(r.status, 422) << where;
-                    EXPECT_EQ(Fingerprint(), before) << where << " changed data";
-                } else if (expect == Expect::kOk) {
-                    EXPECT_TRUE(r.status == 200 || r.status == 303) << where << " → " << r.status;
-                } else {
-                    if (expect == Expect::kHidden) {
-                        EXPECT_EQ(r.status, 404) << where;
-                    } else {
-                        EXPECT_TRUE(r.status == 403 || r.status == 404 || r.status == 422)
-                            << where << " → " << r.status;
-                    }
-                    EXPECT_EQ(Fingerprint(), before) << where << " changed data";
-                }
+                CheckCase(c, which == 0 ? own_ : other_, c.expect[role][which],
+                          login + (which ? " (other site)" : " (own site)"),
+                          std::to_string(role) + std::to_string(which) + std::to_string(i));
             }
         }
     }
@@ -449,7 +456,270 @@ class PermissionMatrix : public AppTest {
         }
     }
     Objects own_{}, other_{};
+
+    // Over time and across sites (the time and multi-site dimensions):
+    //   moved_former_: a child of site 2 who moved to site 1 from today, with the records site 2 kept of it (a day
+    //                  there, the notice of it, a contact, a conversation);
+    //   moved_new_:    the same child at site 1, with records made there since;
+    //   shared_:       site 1's objects, with a guardian who also has a child at site 2;
+    // and an account "multi.sites", staff at site 1 and manager at site 2.
+    Objects moved_former_{}, moved_new_{}, shared_{};
+    void BuildTimeAndSites() {
+        const auto other_guardian = std::to_string(other_.guardian);
+        auto guardian = One(
+            "SELECT MIN(gc.guardian_id) FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id "
+            "WHERE p.site_id = 2 AND gc.guardian_id <> " +
+            other_guardian +
+            " AND gc.guardian_id NOT IN (SELECT gc2.guardian_id FROM guardian_child gc2 JOIN child_placement p2 ON "
+            "p2.child_id = gc2.child_id WHERE p2.site_id <> 2) AND gc.child_id NOT IN (SELECT child_id FROM "
+            "guardian_child WHERE guardian_id = " +
+            other_guardian + ")");
+        auto child = common::ChildId(One("SELECT MIN(child_id) FROM guardian_child WHERE guardian_id = " +
+                                         std::to_string(guardian)));
+        auto staff2 = common::UserId(One("SELECT id FROM staff_user WHERE login_id = 'staff2'"));
+        auto staff1 = common::UserId(One("SELECT id FROM staff_user WHERE login_id = 'staff1'"));
+        moved_former_ = other_;
+        moved_new_ = own_;
+        for (Objects* o : {&moved_former_, &moved_new_}) {
+            o->child = child.value;
+            o->guardian = guardian;
+        }
+        const auto today = common::TokyoDate(clock_.Now());
+        auto in_days = [&](int n) { return common::Date{std::chrono::sys_days(today) + std::chrono::days(n)}; };
+        // Site 2's records, made while the child was there.
+        database().Write([&](db::WriteTx& tx) {
+            auto account = families::CreateConfirmedAccount(tx, "moved@example.test", "転居 保護者",
+                                                            auth::HashPassword("a matrix family passphrase"), "ja",
+                                                            clock_);
+            families::LinkChild(tx, account, child, auth::FamilyRole::kFull, clock_);
+            moved_former_.account = moved_new_.account = account.value;
+            moved_former_.event =
+                attendance::RecordByStaff(
+                    tx, {child, common::SiteId(2), attendance::Direction::kIn, clock_.Now() - std::chrono::hours(24), staff2, ""},
+                    clock_)
+                    .value;
+            moved_former_.notice = tx.QueryOne("SELECT MAX(id) FROM notification WHERE child_id = ?", child).Int(0);
+            auto r = plans::SetPlans(tx, account, child, {in_days(2)}, plans::PlanInput{false},
+                                     plans::ContactKind::kAbsence, false, clock_);
+            EXPECT_TRUE(r.problems.empty());
+            moved_former_.contact = tx.QueryOne("SELECT MAX(id) FROM plan_contact").Int(0);
+            moved_former_.thread =
+                messages::PostFromFamily(tx, common::SiteId(2), child, account, "転居前の質問", clock_).value;
+        });
+        // The move: from today the child is site 1's.
+        database().Write([&](db::WriteTx& tx) {
+            auto c = children::GetChild(tx, child, today);
+            auto in = c->fields;
+            in.site_id = common::SiteId(1);
+            in.group_ids.clear();
+            in.start_date = common::FormatDate(today);
+            children::UpdateChild(tx, child, in, clock_);
+        });
+        // Site 1's records since.
+        database().Write([&](db::WriteTx& tx) {
+            auto account = common::AccountId(moved_new_.account);
+            moved_new_.event = attendance::RecordByStaff(tx,
+                                                         {child, common::SiteId(1), attendance::Direction::kIn,
+                                                          clock_.Now() - std::chrono::minutes(30), staff1, ""},
+                                                         clock_)
+                                   .value;
+            moved_new_.notice = tx.QueryOne("SELECT MAX(id) FROM notification WHERE child_id = ?", child).Int(0);
+            auto r = plans::SetPlans(tx, account, child, {in_days(3)}, plans::PlanInput{false},
+                                     plans::ContactKind::kAbsence, false, clock_);
+            EXPECT_TRUE(r.problems.empty());
+            moved_new_.contact = tx.QueryOne("SELECT MAX(id) FROM plan_contact").Int(0);
+            moved_new_.thread =
+                messages::PostFromFamily(tx, common::SiteId(1), child, account, "転居後の質問", clock_).value;
+        });
+        RunJobs();
+        // A guardian with children at both sites, seen through their child at site 1.
+        shared_ = own_;
+        // (Placements not ended: the moved child's guardian was at both sites, and is at site 1 alone now.)
+        shared_.guardian = One(
+            "SELECT MIN(gc.guardian_id) FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id "
+            "WHERE p.site_id = 1 AND p.end_date IS NULL AND gc.guardian_id IN (SELECT gc2.guardian_id FROM "
+            "guardian_child gc2 JOIN child_placement p2 ON p2.child_id = gc2.child_id WHERE p2.site_id = 2 AND "
+            "p2.end_date IS NULL)");
+        shared_.child = One(
+            "SELECT MIN(gc.child_id) FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id WHERE "
+            "p.site_id = 1 AND p.end_date IS NULL AND gc.guardian_id = " +
+            std::to_string(shared_.guardian));
+        shared_.account = database().Write([&](db::WriteTx& tx) {
+            auto account = families::CreateConfirmedAccount(tx, "shared@example.test", "共有 保護者",
+                                                            auth::HashPassword("a matrix family passphrase"), "ja",
+                                                            clock_);
+            families::LinkChild(tx, account, common::ChildId(shared_.child), auth::FamilyRole::kFull, clock_);
+            return account.value;
+        });
+        database().Write([&](db::WriteTx& tx) {
+            auto id = staff::InsertStaff(tx, "multi.sites", "二施設 兼務", auth::HashPassword("tadaima-demo"), "ja",
+                                         clock_);
+            staff::ReplaceRoles(tx, id, {common::SiteId(1), common::SiteId(2)},
+                                {{common::SiteId(1), auth::Role::kStaff}, {common::SiteId(2), auth::Role::kSiteManager}},
+                                std::nullopt, clock_);
+        });
+    }
 };
+
+// The same routes over time and across sites. Columns: staff and manager of the site a child left (its records
+// there), staff and manager of the site it moved to, an account that is staff at site 1 and manager at site 2 (at
+// each site), and site 1's manager with a guardian who also has a child at site 2. Row by row as Table().
+enum Column { kFormerStaff, kFormerManager, kNewStaff, kNewManager, kTwoSitesAsStaff, kTwoSitesAsManager, kSharedGuardian };
+constexpr int kColumns = 7;
+struct OverTime {
+    const char* method;
+    const char* pattern;
+    Expect expect[kColumns];
+};
+
+const std::vector<OverTime>& OverTimeTable() {
+    // The rows' shapes: what a site-level right, the child's shared record, a day at the site, a guardian and a
+    // staff account come to for each column.
+    constexpr std::array<Expect, kColumns> all_ok{O, O, O, O, O, O, O}, none{N, N, N, N, N, N, N},
+        all_invalid{V, V, V, V, V, V, V}, site_manager{N, O, N, O, N, O, O}, site_manager_invalid{N, V, N, V, N, V, V},
+        any_manager{N, O, N, O, O, O, O}, shared_record{N, N, N, O, N, O, O}, day_at_site{N, N, O, O, O, O, O},
+        day_invalid{N, N, V, V, V, V, V}, guardian_view{H, H, O, O, O, O, O}, guardian_edit{H, H, N, O, N, O, N},
+        account{N, O, N, O, H, O, O};
+    static const std::vector<std::pair<std::pair<const char*, const char*>, std::array<Expect, kColumns>>> rows = {
+        {{"GET", "/"}, all_ok},
+        {{"GET", "/sites"}, all_ok},
+        {{"GET", "/sites/new"}, none},
+        {{"GET", "/sites/{site}"}, all_ok},
+        {{"GET", "/sites/{site}/edit"}, site_manager},
+        {{"GET", "/sites/{site}/groups/new"}, site_manager},
+        {{"GET", "/sites/{site}/import"}, site_manager},
+        {{"GET", "/groups/{group}/edit"}, site_manager},
+        {{"GET", "/children"}, all_ok},
+        {{"GET", "/children/new"}, any_manager},
+        {{"GET", "/children/{child}"}, all_ok},  // the former site: its own history of the child
+        {{"GET", "/children/{child}/edit"}, shared_record},
+        {{"GET", "/guardians"}, all_ok},
+        {{"GET", "/guardians/new?child_id={child}"}, shared_record},
+        {{"GET", "/guardians/{guardian}"}, guardian_view},
+        {{"GET", "/guardians/{guardian}/edit"}, guardian_edit},
+        {{"GET", "/staff"}, any_manager},
+        {{"GET", "/staff/new"}, any_manager},
+        {{"GET", "/staff/{user}/edit"}, account},
+        {{"GET", "/account/password"}, all_ok},
+        {{"POST", "/account/password"}, all_invalid},
+        {{"GET", "/audit"}, none},
+        {{"GET", "/audit.csv"}, none},
+        {{"POST", "/sites"}, none},
+        {{"POST", "/sites/{site}"}, site_manager},
+        {{"POST", "/sites/{site}/groups"}, site_manager},
+        {{"POST", "/sites/{site}/import"}, site_manager_invalid},
+        {{"POST", "/groups/{group}"}, site_manager},
+        {{"POST", "/groups/{group}/deactivate"}, site_manager},
+        {{"POST", "/groups/{group}/reactivate"}, site_manager},
+        {{"POST", "/children"}, site_manager},
+        {{"POST", "/children/{child}"}, shared_record},
+        {{"POST", "/children/{child}/deactivate"}, shared_record},
+        {{"POST", "/children/{child}/reactivate"}, shared_record},
+        {{"POST", "/children/{child}/guardians"}, shared_record},
+        {{"POST", "/guardians"}, shared_record},
+        {{"POST", "/guardians/{guardian}"}, guardian_edit},
+        {{"POST", "/guardians/{guardian}/deactivate"}, guardian_edit},
+        {{"POST", "/guardians/{guardian}/reactivate"}, guardian_edit},
+        {{"POST", "/staff"}, site_manager},
+        {{"POST", "/staff/{user}"}, account},
+        {{"POST", "/staff/{user}/unlock"}, account},
+        {{"POST", "/staff/{user}/sessions/end"}, account},
+        {{"POST", "/staff/{user}/deactivate"}, account},
+        {{"POST", "/staff/{user}/reactivate"}, account},
+        {{"POST", "/sites/{site}/deactivate"}, none},
+        {{"POST", "/sites/{site}/reactivate"}, none},
+        {{"POST", "/children/{child}/letter"}, shared_record},
+        {{"POST", "/sites/{site}/letters"}, site_manager},
+        {{"POST", "/children/{child}/guardians/{guardian}/unlink"}, shared_record},
+        {{"POST", "/children/{child}/accounts/{account}/end"}, shared_record},
+        {{"GET", "/sites/{site}/roster"}, all_ok},
+        {{"GET", "/sites/{site}/roster/events"}, all_ok},
+        {{"GET", "/sites/{site}/kiosks"}, site_manager},
+        {{"GET", "/sites/{site}/cards.pdf"}, site_manager},
+        {{"GET", "/children/{child}/card.pdf"}, shared_record},
+        {{"GET", "/children/{child}/card.png"}, shared_record},
+        {{"GET", "/children/{child}/card.svg"}, shared_record},
+        {{"GET", "/children/{child}/attendance"}, all_ok},  // the former site: its last day with the child
+        {{"POST", "/children/{child}/attendance"}, day_at_site},
+        {{"POST", "/attendance/{event}/correct"}, day_at_site},
+        {{"POST", "/children/{child}/card/reissue"}, shared_record},
+        {{"POST", "/sites/{site}/kiosks"}, site_manager},
+        {{"POST", "/kiosks/{kiosk}/revoke"}, site_manager},
+        {{"GET", "/sites/{site}/schedule"}, site_manager},
+        {{"POST", "/sites/{site}/schedule"}, site_manager},
+        {{"POST", "/sites/{site}/schedule"}, site_manager_invalid},
+        {{"POST", "/sites/{site}/closures"}, site_manager},
+        {{"POST", "/sites/{site}/closures/remove"}, site_manager},
+        {{"POST", "/contacts/{contact}/confirm"}, day_at_site},
+        {{"POST", "/children/{child}/alerts/resolve"}, day_at_site},
+        {{"POST", "/children/{child}/alerts/resolve"}, day_invalid},
+        {{"GET", "/sites/{site}/notices"}, all_ok},
+        {{"GET", "/notices/{notice}"}, all_ok},  // what the site sent, also about a child who left
+        {{"POST", "/notices/{notice}/resend"}, day_at_site},
+        {{"GET", "/sites/{site}/messages"}, all_ok},
+        {{"GET", "/sites/{site}/messages/new"}, all_ok},
+        {{"POST", "/sites/{site}/messages"}, all_ok},
+        {{"POST", "/sites/{site}/messages"}, all_invalid},
+        {{"GET", "/city/messages"}, none},
+        {{"GET", "/city/messages/new"}, none},
+        {{"POST", "/city/messages"}, none},
+        {{"GET", "/messages/{message}"}, all_ok},
+        {{"GET", "/messages/{message}/files/{file}"}, all_ok},
+        {{"POST", "/messages/{message}/remind"}, all_ok},
+        {{"POST", "/messages/{scheduled}/cancel"}, all_ok},
+        {{"GET", "/sites/{site}/threads"}, all_ok},
+        {{"GET", "/threads/{thread}"}, all_ok},  // the site's own conversation, also after the child left
+        {{"POST", "/threads/{thread}"}, day_at_site},
+        {{"POST", "/threads/{thread}"}, day_invalid},
+        {{"GET", "/jobs"}, none},
+        {{"POST", "/jobs/{job}/retry"}, none},
+    };
+    static const std::vector<OverTime> table = [] {
+        std::vector<OverTime> out;
+        for (const auto& [route, expect] : rows) {
+            OverTime t{route.first, route.second, {}};
+            std::copy(expect.begin(), expect.end(), t.expect);
+            out.push_back(t);
+        }
+        return out;
+    }();
+    return table;
+}
+
+class PermissionsOverTime : public PermissionMatrix {
+ protected:
+    void Run(Column column) {
+        BuildTimeAndSites();
+        static const char* kLogins[kColumns] = {"staff2", "manager2", "staff1", "manager1",
+                                               "multi.sites", "multi.sites", "manager1"};
+        const Objects* objects[kColumns] = {&moved_former_, &moved_former_, &moved_new_, &moved_new_,
+                                            &own_,          &other_,        &shared_};
+        SignIn(kLogins[column], "tadaima-demo");
+        ASSERT_EQ(Get("/").status, 200) << kLogins[column];
+        const auto& table = Table();
+        const auto& over_time = OverTimeTable();
+        ASSERT_EQ(over_time.size(), table.size()) << "every row of the matrix needs its row over time";
+        for (std::size_t i = 0; i < table.size(); ++i) {
+            ASSERT_EQ(std::string(over_time[i].method) + over_time[i].pattern,
+                      std::string(table[i].method) + table[i].pattern)
+                << "row " << i;
+            CheckCase(table[i], *objects[column], over_time[i].expect[column],
+                      std::string(kLogins[column]) + " (column " + std::to_string(column) + ")",
+                      "t" + std::to_string(column) + "r" + std::to_string(i));
+        }
+    }
+};
+
+TEST_P(PermissionsOverTime, TheSiteAChildLeftReadsOnlyItsOwnRecordsStaff) { Run(kFormerStaff); }
+TEST_P(PermissionsOverTime, TheSiteAChildLeftReadsOnlyItsOwnRecordsManager) { Run(kFormerManager); }
+TEST_P(PermissionsOverTime, TheSiteAChildMovedToHasItAllStaff) { Run(kNewStaff); }
+TEST_P(PermissionsOverTime, TheSiteAChildMovedToHasItAllManager) { Run(kNewManager); }
+TEST_P(PermissionsOverTime, AnAccountWithRolesAtTwoSitesHasEachRoleAtItsSiteAsStaff) { Run(kTwoSitesAsStaff); }
+TEST_P(PermissionsOverTime, AnAccountWithRolesAtTwoSitesHasEachRoleAtItsSiteAsManager) { Run(kTwoSitesAsManager); }
+TEST_P(PermissionsOverTime, AGuardianOfChildrenAtTwoSitesIsChangedOnlyByWhoManagesBoth) { Run(kSharedGuardian); }
+
+INSTANTIATE_TEST_SUITE_P(Both, PermissionsOverTime, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
 
 TEST_P(PermissionMatrix, EveryRouteIsInTheTable) {
     std::set<std::string> table;
@@ -642,6 +912,63 @@ TEST_P(PermissionMatrix, GuardiansActOnlyForTheirOwnChildrenAndWithinTheirRole) 
         }
         EXPECT_EQ(Fingerprint(), before) << c.pattern;
     }
+}
+
+// A guardian whose children are at two sites acts for each of them as for one: the own-site child's account is made
+// the other site's child's guardian too, with a notice and a message of its own there.
+TEST_P(PermissionMatrix, AGuardianOfChildrenAtTwoSitesActsForEachAsForOne) {
+    Objects second = other_;
+    database().Write([&](db::WriteTx& tx) {
+        families::LinkChild(tx, common::AccountId(own_.account), common::ChildId(other_.child), auth::FamilyRole::kFull,
+                            clock_);
+        attendance::RecordByStaff(tx,
+                                  {common::ChildId(other_.child), common::SiteId(2), attendance::Direction::kOut,
+                                   clock_.Now() - std::chrono::minutes(10), common::UserId(other_.user), ""},
+                                  clock_);
+        messages::Draft d;
+        d.site = common::SiteId(2);
+        d.author = common::UserId(other_.user);
+        d.subject = "二施設のお知らせ";
+        d.body = "本文";
+        d.attachments = {{"two.pdf", "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"}};
+        second.message = messages::Create(tx, d, clock_).value;
+    });
+    RunJobs();
+    second.recipient = One(
+        "SELECT r.id FROM notification_recipient r JOIN notification n ON n.id = r.notification_id WHERE n.child_id = " +
+        std::to_string(other_.child) + " AND n.message_id IS NULL AND r.account_id = " + std::to_string(own_.account) +
+        " ORDER BY r.id DESC LIMIT 1");
+    second.file = One("SELECT id FROM message_attachment WHERE message_id = " + std::to_string(second.message));
+    second.copy = One(
+        "SELECT r.id FROM notification_recipient r JOIN notification n ON n.id = r.notification_id WHERE "
+        "n.message_id = " +
+        std::to_string(second.message) + " AND r.account_id = " + std::to_string(own_.account));
+    ASSERT_GT(second.recipient, 0);
+    ASSERT_GT(second.copy, 0);
+    cookies_.clear();
+    Get("/family/login");
+    ASSERT_EQ(Post("/family/login", {{"email", "matrix1@example.test"}, {"password", "a matrix family passphrase"}}).status,
+              303);
+    for (const auto& c : FamilyTable()) {
+        for (const Objects* o : {&own_, &second}) {
+            Expect expect = c.expect[0][0];  // a full guardian, their own child
+            std::string where = std::string(c.method) + " " + c.pattern + (o == &own_ ? " (site 1)" : " (site 2)");
+            AppTest::Result r{};
+            if (std::string(c.method) == "GET") {
+                r = Get(Fill(c.pattern, *o));
+            } else {
+                Get("/family");
+                std::vector<std::pair<std::string, std::string>> form;
+                for (const auto& [k, v] : c.form) form.emplace_back(k, Fill(v, *o));
+                r = Post(Fill(c.pattern, *o), form);
+            }
+            if (expect == Expect::kOk) EXPECT_TRUE(r.status == 200 || r.status == 303) << where << " → " << r.status;
+        }
+    }
+    // And the family's home shows both children, each with its own site.
+    auto home = Get("/family");
+    EXPECT_NE(home.body.find(Text("SELECT name FROM site WHERE id = 1")), std::string::npos);
+    EXPECT_NE(home.body.find(Text("SELECT name FROM site WHERE id = 2")), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Both, PermissionMatrix, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
