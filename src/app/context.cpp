@@ -52,8 +52,8 @@ std::string Ctx::DeviceToken() {
     }
     // Kept for 400 days (the longest browsers honour); refreshed at each full sign-in.
     std::string token = common::RandomHex(32);
-    cookies.push_back({CookieName(svc.config, auth::kDeviceCookie), token, 400 * 24 * 3600, true,
-                       svc.config.secure_cookies, "Lax"});
+    cookies.push_back(
+        {CookieName(svc.config, auth::kDeviceCookie), token, 400 * 24 * 3600, true, svc.config.secure_cookies, "Lax"});
     return token;
 }
 

@@ -84,7 +84,8 @@ http::Response CoreHandlers::Login(Ctx& ctx) const {
             session = auth::CreateSession(tx, *check.user, svc.clock, svc.session_policy, address,
                                           ctx.req.Header("user-agent"), second_factor);
             // Signed in fully: this browser is trusted for the account from now on.
-            if (!second_factor) auth::TrustDevice(tx, auth::OwnerKind::kStaff, check.user->value, ctx.DeviceToken(), svc.clock);
+            if (!second_factor)
+                auth::TrustDevice(tx, auth::OwnerKind::kStaff, check.user->value, ctx.DeviceToken(), svc.clock);
         }
     });
     if (!session) return RenderLogin(ctx, login_, "error_signin_failed", 401);

@@ -24,9 +24,9 @@ void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport
     families::MailSettings mail{config.public_url, config.secret};
     families::RegisterMailJobs(runner, db, transport, catalogue, mail, clock);
     plans::RegisterPlanMail(runner, db, transport, catalogue, mail);
-    notify::PushSettings push{push::MakeCurlClient(std::chrono::milliseconds(config.push_timeout_ms),
-                                                   config.push_insecure_endpoints),
-                              push::EnsureVapidKey(db, clock), config.vapid_subject};
+    notify::PushSettings push{
+        push::MakeCurlClient(std::chrono::milliseconds(config.push_timeout_ms), config.push_insecure_endpoints),
+        push::EnsureVapidKey(db, clock), config.vapid_subject};
     notify::RegisterDelivery(runner, db, transport, catalogue, mail, push, clock);
     messages::RegisterJobs(runner, clock);
     // Alerts raised by the sweep reach the open rosters of their site at once.

@@ -225,8 +225,7 @@ int AuditVerify(Config& config, int argc, char** argv) {
         std::cout << "audit verify: the chain breaks at entry " << bad
                   << ": the entry before it was removed, altered or reordered\n";
     } else if (check.problem == "cut") {
-        std::cout << "audit verify: entry " << bad
-                  << ", kept as a head, is gone: the newest entries were removed\n";
+        std::cout << "audit verify: entry " << bad << ", kept as a head, is gone: the newest entries were removed\n";
     } else {
         std::cout << "audit verify: entry " << bad
                   << " differs from the head kept for it: the trail was rebuilt from there on\n";

@@ -66,8 +66,9 @@ std::string SecretForDatabase(const std::string& path, db::Database& db) {
     }
     if (found.has_table && !found.recorded) {
         db.Write([&](db::WriteTx& tx) {
-            tx.Exec("INSERT INTO secret_check (id, fingerprint, created_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING",
-                    fingerprint, common::FormatInstant(std::chrono::system_clock::now()));
+            tx.Exec(
+                "INSERT INTO secret_check (id, fingerprint, created_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING",
+                fingerprint, common::FormatInstant(std::chrono::system_clock::now()));
         });
         // Two commands at once: the first one's fingerprint counts.
         auto stored = db.Read(

@@ -2,7 +2,6 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "rights/rights.hpp"
 #include "app/validate.hpp"
 #include "attendance/attendance.hpp"
 #include "attendance/card_print.hpp"
@@ -16,6 +15,7 @@
 #include "families/families.hpp"
 #include "plans/alerts.hpp"
 #include "plans/present.hpp"
+#include "rights/rights.hpp"
 #include "sites/groups.hpp"
 #include "sites/sites.hpp"
 
@@ -608,9 +608,8 @@ http::Response Handlers::ChildDay(Ctx& ctx) const {
     if (date.empty()) {
         // Today; for a site the child has left, its last day there.
         const auto& actor = ctx.RequireActor();
-        auto grant = ctx.svc.db.Read([&](db::ReadTx& tx) {
-            return rights::RequireChild(tx, actor, id, Action::kAttendanceView, Today(ctx));
-        });
+        auto grant = ctx.svc.db.Read(
+            [&](db::ReadTx& tx) { return rights::RequireChild(tx, actor, id, Action::kAttendanceView, Today(ctx)); });
         date = grant.history ? grant.history_periods.back().end.value_or(Today(ctx)) : Today(ctx);
     }
     if (!common::ParseDate(date) || date > Today(ctx)) date = Today(ctx);

@@ -32,17 +32,14 @@ std::int64_t DeviceFailuresSince(db::ReadTx& tx, std::int64_t device, common::In
 }  // namespace
 
 bool IsDeviceToken(std::string_view token) {
-    return token.size() == 64 && std::all_of(token.begin(), token.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-           });
+    return token.size() == 64 && std::all_of(token.begin(), token.end(),
+                                             [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
-std::optional<std::int64_t> TrustedDevice(db::ReadTx& tx, OwnerKind kind, std::int64_t owner,
-                                          std::string_view token) {
+std::optional<std::int64_t> TrustedDevice(db::ReadTx& tx, OwnerKind kind, std::int64_t owner, std::string_view token) {
     if (!IsDeviceToken(token)) return std::nullopt;
-    auto r = tx.QueryOptional(
-        "SELECT id FROM trusted_device WHERE token_hash = ? AND owner_kind = ? AND owner_id = ?",
-        common::Sha256Hex(token), std::string(KindName(kind)), owner);
+    auto r = tx.QueryOptional("SELECT id FROM trusted_device WHERE token_hash = ? AND owner_kind = ? AND owner_id = ?",
+                              common::Sha256Hex(token), std::string(KindName(kind)), owner);
     if (!r) return std::nullopt;
     return r->Int(0);
 }
@@ -88,8 +85,9 @@ std::chrono::seconds AddressWait(db::ReadTx& tx, const std::string& address, con
     if (failures < policy.address_failures) return std::chrono::seconds(0);
     // 1 s after the limit is reached, then 2, 4, 8 … up to the maximum.
     auto over = std::min<std::int64_t>(failures - policy.address_failures, 20);
-    auto delay = std::min<std::chrono::seconds>(std::chrono::seconds(std::int64_t{1} << over),
-                                                 std::chrono::duration_cast<std::chrono::seconds>(policy.max_address_delay));
+    auto delay =
+        std::min<std::chrono::seconds>(std::chrono::seconds(std::int64_t{1} << over),
+                                       std::chrono::duration_cast<std::chrono::seconds>(policy.max_address_delay));
     auto last = common::ParseInstant(r.Text(1));
     if (!last) return std::chrono::seconds(0);
     auto until = *last + delay;

@@ -53,10 +53,10 @@ std::chrono::seconds AddressWait(db::ReadTx& tx, const std::string& address, con
                                  const ThrottlePolicy& policy);
 
 struct CredentialCheck {
-    std::optional<common::UserId> user;    // set only when the password is right and the attempt not held back
-    std::optional<common::UserId> known;   // the account the login id names, if any (for the attempt record)
-    std::optional<std::int64_t> device;    // this browser, when trusted for that account
-    bool locked = false;                   // held back: the account for untrusted attempts, or this browser
+    std::optional<common::UserId> user;   // set only when the password is right and the attempt not held back
+    std::optional<common::UserId> known;  // the account the login id names, if any (for the attempt record)
+    std::optional<std::int64_t> device;   // this browser, when trusted for that account
+    bool locked = false;                  // held back: the account for untrusted attempts, or this browser
 };
 // Checks a login id and password, always doing the same hashing work whether the id exists, is held back or not.
 CredentialCheck CheckCredentials(db::ReadTx& tx, std::string_view login_id, std::string_view password,

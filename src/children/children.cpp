@@ -30,8 +30,8 @@ constexpr const char* kChildColumns =
 
 std::vector<db::Value> FilterParams(const ChildFilter& f) {
     const int former = f.include_former ? 1 : 0;
-    return {f.scope.AllFlag(),          former, f.today, f.scope.UserValue(), f.site ? 1 : 0,
-            f.site ? f.site->value : 0, former, f.today, f.include_inactive ? 1 : 0, f.query,
+    return {f.scope.AllFlag(),           former, f.today, f.scope.UserValue(),        f.site ? 1 : 0,
+            f.site ? f.site->value : 0,  former, f.today, f.include_inactive ? 1 : 0, f.query,
             db::ContainsPattern(f.query)};
 }
 

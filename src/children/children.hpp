@@ -7,9 +7,9 @@
 #include "common/clock.hpp"
 #include "common/dates.hpp"
 #include "common/ids.hpp"
-#include "rights/rights.hpp"
 #include "common/scope.hpp"
 #include "db/database.hpp"
+#include "rights/rights.hpp"
 
 namespace children {
 

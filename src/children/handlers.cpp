@@ -278,8 +278,7 @@ http::Response Handlers::View(Ctx& ctx) const {
         }
         auto accounts = families::AccountsOfChild(tx, id);
         for (const auto& a : accounts) {
-            auth::WriteAudit(tx,
-                             ctx.Audit("guardian_account.view", "guardian_account", a.id.value, reached.grant.site),
+            auth::WriteAudit(tx, ctx.Audit("guardian_account.view", "guardian_account", a.id.value, reached.grant.site),
                              ctx.svc.clock);
         }
         return std::tuple{links, accounts, families::LatestLetter(tx, id, ctx.svc.clock)};

@@ -322,8 +322,7 @@ std::vector<LinkedAccount> AccountsOfChild(db::ReadTx& tx, common::ChildId child
 }
 
 SignInCheck CheckSignIn(db::ReadTx& tx, std::string_view email, std::string_view password,
-                        std::string_view device_token, const common::Clock& clock,
-                        const auth::ThrottlePolicy& policy) {
+                        std::string_view device_token, const common::Clock& clock, const auth::ThrottlePolicy& policy) {
     SignInCheck out;
     auto row = tx.QueryOptional(
         "SELECT id, password_hash FROM guardian_account WHERE email = ? AND confirmed_at IS NOT NULL "

@@ -145,8 +145,7 @@ struct SignInCheck {
 // a browser the account signed in from before, by that browser's failures; from anywhere else, after ten untrusted
 // failures in an hour until they age out.
 SignInCheck CheckSignIn(db::ReadTx& tx, std::string_view email, std::string_view password,
-                        std::string_view device_token, const common::Clock& clock,
-                        const auth::ThrottlePolicy& policy);
+                        std::string_view device_token, const common::Clock& clock, const auth::ThrottlePolicy& policy);
 // The browser trusted for the account with this e-mail address, if any (before the password is checked).
 std::optional<std::int64_t> TrustedGuardianDevice(db::ReadTx& tx, std::string_view email, std::string_view token);
 void RecordSignIn(db::WriteTx& tx, std::string_view email, const std::string& address,

@@ -1,7 +1,5 @@
 #include "families/handlers.hpp"
 
-#include "rights/rights.hpp"
-
 #include "app/validate.hpp"
 #include "attendance/attendance.hpp"
 #include "auth/audit.hpp"
@@ -14,6 +12,7 @@
 #include "families/letter.hpp"
 #include "plans/plans.hpp"
 #include "plans/present.hpp"
+#include "rights/rights.hpp"
 #include "sites/sites.hpp"
 
 namespace families {
@@ -260,9 +259,8 @@ http::Response Handlers::Login(Ctx& ctx) const {
         res.SetHeader("Retry-After", std::to_string(wait.count()));
         return res;
     }
-    auto check = svc.db.Read([&](db::ReadTx& tx) {
-        return CheckSignIn(tx, email, password, device_token, svc.clock, svc.throttle_policy);
-    });
+    auto check = svc.db.Read(
+        [&](db::ReadTx& tx) { return CheckSignIn(tx, email, password, device_token, svc.clock, svc.throttle_policy); });
     svc.db.Write([&](db::WriteTx& tx) {
         RecordSignIn(tx, email, address, check.device, check.account.has_value(), svc.clock);
         if (!check.account) {

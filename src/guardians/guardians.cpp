@@ -1,9 +1,9 @@
 #include "guardians/guardians.hpp"
 
-#include "rights/rights.hpp"
 #include "common/dates.hpp"
 #include "common/kana.hpp"
 #include "db/sql.hpp"
+#include "rights/rights.hpp"
 
 namespace guardians {
 
@@ -29,8 +29,8 @@ constexpr const char* kColumns =
     "g.deactivated_at";
 
 std::vector<db::Value> FilterParams(const GuardianFilter& f) {
-    return {f.scope.AllFlag(), f.today, f.scope.UserValue(), f.include_inactive ? 1 : 0, f.query,
-            db::ContainsPattern(f.query)};
+    return {f.scope.AllFlag(),          f.today, f.scope.UserValue(),
+            f.include_inactive ? 1 : 0, f.query, db::ContainsPattern(f.query)};
 }
 
 Guardian FromRow(const db::Row& r) {

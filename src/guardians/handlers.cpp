@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
-#include "rights/rights.hpp"
 #include "app/validate.hpp"
 #include "children/children.hpp"
 #include "common/kana.hpp"
 #include "guardians/guardians.hpp"
+#include "rights/rights.hpp"
 
 namespace guardians {
 

@@ -1,7 +1,5 @@
 #include "messages/handlers.hpp"
 
-#include "rights/rights.hpp"
-
 #include <algorithm>
 #include <set>
 
@@ -14,6 +12,7 @@
 #include "messages/messages.hpp"
 #include "notify/notify.hpp"
 #include "notify/render.hpp"
+#include "rights/rights.hpp"
 #include "sites/sites.hpp"
 
 namespace messages {

@@ -1,7 +1,5 @@
 #include "notify/handlers.hpp"
 
-#include "rights/rights.hpp"
-
 #include <boost/json/serialize.hpp>
 
 #include "app/app.hpp"
@@ -13,6 +11,7 @@
 #include "notify/notify.hpp"
 #include "notify/render.hpp"
 #include "push/push.hpp"
+#include "rights/rights.hpp"
 #include "sites/sites.hpp"
 
 namespace notify {
@@ -180,9 +179,10 @@ http::Response Handlers::Subscribe(Ctx& ctx) const {
     });
     if (problem) {
         const bool taken = *problem == push::SubscribeProblem::kTaken;
-        boost::json::object error{{"error", ctx.T(taken                                              ? "error_push_taken"
-                                                  : *problem == push::SubscribeProblem::kEndpoint ? "error_push_endpoint"
-                                                                                                  : "error_push_keys")}};
+        boost::json::object error{
+            {"error", ctx.T(taken                                           ? "error_push_taken"
+                            : *problem == push::SubscribeProblem::kEndpoint ? "error_push_endpoint"
+                                                                            : "error_push_keys")}};
         return http::Response::Json(boost::json::serialize(error), taken ? 409 : 422);
     }
     return http::Response::Json(R"({"subscribed":true})");

@@ -1,7 +1,5 @@
 #include "plans/handlers.hpp"
 
-#include "rights/rights.hpp"
-
 #include "app/validate.hpp"
 #include "auth/audit.hpp"
 #include "children/handlers.hpp"
@@ -9,6 +7,7 @@
 #include "plans/alerts.hpp"
 #include "plans/plans.hpp"
 #include "plans/present.hpp"
+#include "rights/rights.hpp"
 #include "sites/sites.hpp"
 
 #include <set>

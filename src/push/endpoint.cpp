@@ -12,9 +12,9 @@ constexpr std::size_t kMaxUrl = 1024;
 
 // Names that only ever mean something inside a network (RFC 6761, RFC 6762, RFC 8375, ICANN's .internal) or that
 // sites commonly use inside theirs.
-constexpr std::string_view kLocalSuffixes[] = {"localhost", "local",   "internal", "intranet", "lan",  "home",
-                                               "home.arpa", "corp",    "private",  "localdomain", "invalid",
-                                               "onion",     "test",    "example"};
+constexpr std::string_view kLocalSuffixes[] = {"localhost", "local",     "internal", "intranet", "lan",
+                                               "home",      "home.arpa", "corp",     "private",  "localdomain",
+                                               "invalid",   "onion",     "test",     "example"};
 
 bool IsDigits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
@@ -28,13 +28,12 @@ bool IsHexNumber(std::string_view s) {
 // A label a host name may have (letters, digits, hyphens; not at either end; 1–63 characters).
 bool IsLdhLabel(std::string_view label) {
     if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
-    return std::all_of(label.begin(), label.end(),
-                       [](unsigned char c) { return std::isalnum(c) || c == '-'; });
+    return std::all_of(label.begin(), label.end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; });
 }
 
 bool InV4(const std::uint8_t* a, std::uint8_t b0, std::uint8_t b1, std::uint8_t b2, std::uint8_t b3, int prefix) {
-    const std::uint32_t addr = (std::uint32_t{a[0]} << 24) | (std::uint32_t{a[1]} << 16) | (std::uint32_t{a[2]} << 8) |
-                               a[3];
+    const std::uint32_t addr =
+        (std::uint32_t{a[0]} << 24) | (std::uint32_t{a[1]} << 16) | (std::uint32_t{a[2]} << 8) | a[3];
     const std::uint32_t net = (std::uint32_t{b0} << 24) | (std::uint32_t{b1} << 16) | (std::uint32_t{b2} << 8) | b3;
     const std::uint32_t mask = prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix);
     return (addr & mask) == (net & mask);
@@ -140,7 +139,9 @@ bool IsPublicAddress(const IpAddress& address) {
     auto starts = [&](std::initializer_list<std::uint8_t> prefix) {
         return std::equal(prefix.begin(), prefix.end(), b.begin());
     };
-    auto zeros = [&](std::size_t n) { return std::all_of(b.begin(), b.begin() + static_cast<long>(n), [](auto x) { return x == 0; }); };
+    auto zeros = [&](std::size_t n) {
+        return std::all_of(b.begin(), b.begin() + static_cast<long>(n), [](auto x) { return x == 0; });
+    };
     // ::/96 holds the unspecified address, loopback and the deprecated IPv4-compatible form; ::ffff:0:0/96 maps IPv4.
     if (zeros(12)) return false;
     if (zeros(10) && b[10] == 0xff && b[11] == 0xff) return PublicV4(b.data() + 12);
@@ -153,15 +154,15 @@ bool IsPublicAddress(const IpAddress& address) {
     if (starts({0x01, 0x00}) && std::all_of(b.begin() + 2, b.begin() + 8, [](auto x) { return x == 0; })) {
         return false;  // 100::/64 discard
     }
-    if (b[0] == 0x20 && b[1] == 0x01 && b[2] < 0x02) return false;        // 2001::/23 IETF special (Teredo, ORCHID …)
-    if (starts({0x20, 0x01, 0x0d, 0xb8})) return false;                   // 2001:db8::/32 documentation
+    if (b[0] == 0x20 && b[1] == 0x01 && b[2] < 0x02) return false;  // 2001::/23 IETF special (Teredo, ORCHID …)
+    if (starts({0x20, 0x01, 0x0d, 0xb8})) return false;             // 2001:db8::/32 documentation
     if (b[0] == 0x3f && b[1] == 0xff && (b[2] & 0xf0) == 0) return false;  // 3fff::/20 documentation (RFC 9637)
     if (starts({0x20, 0x02})) return PublicV4(b.data() + 2);               // 6to4 embeds an IPv4 address
-    if ((b[0] & 0xfe) == 0xfc) return false;                              // fc00::/7 unique-local
-    if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return false;              // fe80::/10 link-local
-    if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return false;              // fec0::/10 site-local (deprecated)
-    if (b[0] == 0xff) return false;                                       // multicast
-    return (b[0] & 0xe0) == 0x20;                                         // global unicast is 2000::/3
+    if ((b[0] & 0xfe) == 0xfc) return false;                               // fc00::/7 unique-local
+    if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return false;               // fe80::/10 link-local
+    if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return false;               // fec0::/10 site-local (deprecated)
+    if (b[0] == 0xff) return false;                                        // multicast
+    return (b[0] & 0xe0) == 0x20;                                          // global unicast is 2000::/3
 }
 
 }  // namespace push

@@ -239,7 +239,8 @@ std::vector<IpAddress> SystemResolve(const std::string& host, const std::string&
         } else {
             continue;
         }
-        if (std::none_of(out.begin(), out.end(), [&](const IpAddress& b) { return b.v6 == a.v6 && b.bytes == a.bytes; }))
+        if (std::none_of(out.begin(), out.end(),
+                         [&](const IpAddress& b) { return b.v6 == a.v6 && b.bytes == a.bytes; }))
             out.push_back(a);
     }
     freeaddrinfo(found);

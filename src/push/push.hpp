@@ -42,7 +42,7 @@ std::optional<std::string> VapidPublicKey(db::ReadTx& tx);
 struct Response {
     int status = 0;  // 0: no answer (refused, timed out)
     std::optional<std::chrono::seconds> retry_after;
-    std::string error;     // never the endpoint
+    std::string error;       // never the endpoint
     bool forbidden = false;  // not sent: the endpoint is not one the server may reach (a non-public address)
 };
 class Client {

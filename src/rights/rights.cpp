@@ -93,8 +93,7 @@ std::map<common::ChildId, Standing> LoadStandings(db::ReadTx& tx, const std::vec
     return out;
 }
 
-ChildDecision DecideChild(const auth::Actor& actor, Action action, const Standing& standing,
-                          const std::string& today) {
+ChildDecision DecideChild(const auth::Actor& actor, Action action, const Standing& standing, const std::string& today) {
     ChildDecision d;
     const auto current = standing.CurrentSites(today);
     if (actor.municipal) {
@@ -117,7 +116,8 @@ ChildDecision DecideChild(const auth::Actor& actor, Action action, const Standin
             d.verdict = everywhere ? Verdict::kAllowed : Verdict::kForbidden;
             return d;
         }
-        auto where = std::find_if(mine.begin(), mine.end(), [&](common::SiteId s) { return auth::Can(actor, action, s); });
+        auto where =
+            std::find_if(mine.begin(), mine.end(), [&](common::SiteId s) { return auth::Can(actor, action, s); });
         d.verdict = where != mine.end() ? Verdict::kAllowed : Verdict::kForbidden;
         if (where != mine.end()) d.grant.site = *where;
         return d;
@@ -129,8 +129,8 @@ ChildDecision DecideChild(const auth::Actor& actor, Action action, const Standin
     if (d.grant.history_periods.empty()) return d;  // hidden
     d.grant.history = true;
     d.grant.site = d.grant.history_periods.back().site;
-    d.verdict = HistoryAllows(action) && auth::Can(actor, action, d.grant.site) ? Verdict::kAllowed
-                                                                                 : Verdict::kForbidden;
+    d.verdict =
+        HistoryAllows(action) && auth::Can(actor, action, d.grant.site) ? Verdict::kAllowed : Verdict::kForbidden;
     return d;
 }
 
@@ -153,8 +153,8 @@ Verdict DecideAtSite(const auth::Actor& actor, Action action, common::SiteId sit
     return Verdict::kAllowed;
 }
 
-void RequireAtSite(db::ReadTx& tx, const auth::Actor& actor, Action action, common::SiteId site,
-                   common::ChildId child, const std::string& today, bool change) {
+void RequireAtSite(db::ReadTx& tx, const auth::Actor& actor, Action action, common::SiteId site, common::ChildId child,
+                   const std::string& today, bool change) {
     auto v = DecideAtSite(actor, action, site, LoadStanding(tx, child), today, change);
     if (v == Verdict::kHidden) throw http::NotFound();
     if (v == Verdict::kForbidden) throw http::Forbidden();
@@ -177,9 +177,10 @@ Verdict DecideGuardian(const auth::Actor& actor, Action action, const std::vecto
     }
     bool visible = std::any_of(sites.begin(), sites.end(), [&](common::SiteId s) { return HasRoleAt(actor, s); });
     if (!visible) return Verdict::kHidden;
-    bool allowed = ChangesSharedRecord(action)
-                       ? std::all_of(sites.begin(), sites.end(), [&](common::SiteId s) { return auth::Can(actor, action, s); })
-                       : std::any_of(sites.begin(), sites.end(), [&](common::SiteId s) { return auth::Can(actor, action, s); });
+    bool allowed =
+        ChangesSharedRecord(action)
+            ? std::all_of(sites.begin(), sites.end(), [&](common::SiteId s) { return auth::Can(actor, action, s); })
+            : std::any_of(sites.begin(), sites.end(), [&](common::SiteId s) { return auth::Can(actor, action, s); });
     return allowed ? Verdict::kAllowed : Verdict::kForbidden;
 }
 
@@ -200,8 +201,9 @@ Verdict DecideAccount(const auth::Actor& actor, Action action, const Account& ac
                                [&](const auto& kv) { return auth::Can(actor, Action::kStaffView, kv.first); });
     if (!visible) return Verdict::kHidden;
     if (action == Action::kStaffView) return Verdict::kAllowed;
-    bool everywhere = !account.municipal && std::all_of(account.site_roles.begin(), account.site_roles.end(),
-                                                        [&](const auto& kv) { return auth::Can(actor, action, kv.first); });
+    bool everywhere =
+        !account.municipal && std::all_of(account.site_roles.begin(), account.site_roles.end(),
+                                          [&](const auto& kv) { return auth::Can(actor, action, kv.first); });
     return everywhere ? Verdict::kAllowed : Verdict::kForbidden;
 }
 

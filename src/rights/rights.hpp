@@ -50,9 +50,9 @@ enum class Verdict { kAllowed, kForbidden, kHidden };
 
 // What an allowed actor reaches of a child.
 struct ChildGrant {
-    common::SiteId site;  // where the actor acts: a current site of the child (none for a municipal admin and a
-                          // child placed nowhere), or for history the former site
-    bool history = false;         // a former site: only `history_periods`
+    common::SiteId site;   // where the actor acts: a current site of the child (none for a municipal admin and a
+                           // child placed nowhere), or for history the former site
+    bool history = false;  // a former site: only `history_periods`
     std::vector<Period> history_periods;  // the child's placements at the actor's former sites
     bool HistoryCovers(common::SiteId at, const std::string& date) const;
 };

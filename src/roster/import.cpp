@@ -240,8 +240,8 @@ void Apply(db::WriteTx& tx, common::SiteId site, const std::vector<Row>& rows, c
                 wanted.language = current->fields.language;  // the file does not carry a language: keep it
                 if (SameGuardian(current->fields, wanted)) {
                     ++r.guardians_unchanged;
-                } else if (importer && rights::DecideGuardian(*importer, auth::Action::kGuardianEdit,
-                                                              guardian_sites) != rights::Verdict::kAllowed) {
+                } else if (importer && rights::DecideGuardian(*importer, auth::Action::kGuardianEdit, guardian_sites) !=
+                                           rights::Verdict::kAllowed) {
                     // Also a guardian at a site this importer may not edit: their mail and phone are that site's too.
                     r.errors.push_back({row.line, "保護者番号", "error_import_guardian_shared"});
                     continue;

@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "app/validate.hpp"
-#include "rights/rights.hpp"
 #include "auth/passwords.hpp"
 #include "auth/throttle.hpp"
 #include "common/dates.hpp"
+#include "rights/rights.hpp"
 #include "sites/sites.hpp"
 #include "staff/staff.hpp"
 

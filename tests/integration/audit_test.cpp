@@ -34,7 +34,8 @@ class Audit : public AppTest {
     void Tamper(const std::string& sql) {
         database().Write([&](db::WriteTx& tx) {
             if (tx.kind() == db::Kind::kSqlite) {
-                tx.ExecScript("DROP TRIGGER IF EXISTS audit_event_no_update; DROP TRIGGER IF EXISTS audit_event_no_delete;");
+                tx.ExecScript(
+                    "DROP TRIGGER IF EXISTS audit_event_no_update; DROP TRIGGER IF EXISTS audit_event_no_delete;");
             } else {
                 tx.ExecScript("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_change;");
             }
@@ -143,7 +144,8 @@ TEST_P(Audit, AnEditedEntryIsFoundEvenWithTheChainRecomputedAfterIt) {
                 e.address = r.Text(8);
                 e.outcome = r.Text(9);
                 e.request_id = r.Text(10);
-                std::string text = prev + "\n" + auth::CanonicalAuditText(r.Int(0), common::CanonicalInstant(r.Text(1)), e);
+                std::string text =
+                    prev + "\n" + auth::CanonicalAuditText(r.Int(0), common::CanonicalInstant(r.Text(1)), e);
                 std::string hash = forged_key.empty() ? common::Sha256Hex(text)
                                                       : common::BytesToHex(auth::HmacSha256(forged_key, text));
                 tx.Exec("UPDATE audit_event SET prev_hash = ?, hash = ? WHERE id = ?", prev, hash, r.Int(0));
@@ -189,9 +191,9 @@ TEST_P(Audit, SwappingTwoEntriesIsFound) {
     auto a = One("SELECT id FROM audit_event WHERE action = 'child.view' AND target_id = 1");
     auto b = One("SELECT id FROM audit_event WHERE action = 'child.view' AND target_id = 2");
     // Every column but the id trades places, hashes included.
-    Tamper("UPDATE audit_event SET id = -1 WHERE id = " + std::to_string(a) + "; UPDATE audit_event SET id = " +
-           std::to_string(a) + " WHERE id = " + std::to_string(b) + "; UPDATE audit_event SET id = " +
-           std::to_string(b) + " WHERE id = -1;");
+    Tamper("UPDATE audit_event SET id = -1 WHERE id = " + std::to_string(a) +
+           "; UPDATE audit_event SET id = " + std::to_string(a) + " WHERE id = " + std::to_string(b) +
+           "; UPDATE audit_event SET id = " + std::to_string(b) + " WHERE id = -1;");
     auto check = Verify();
     ASSERT_TRUE(check.bad_id);
     EXPECT_EQ(*check.bad_id, std::min(a, b));
@@ -253,8 +255,9 @@ class AuditKeying : public testing_support::DbTest {
  protected:
     // A fresh database migrated to 0015, with three entries chained as versions before 0016 wrote them.
     std::unique_ptr<db::Database> Legacy(bool broken) {
-        std::string url = GetParam() == db::Kind::kSqlite ? (dir_ / "legacy.db").string()
-                                                          : testing_support::PostgresCluster::Instance().CreateDatabase();
+        std::string url = GetParam() == db::Kind::kSqlite
+                              ? (dir_ / "legacy.db").string()
+                              : testing_support::PostgresCluster::Instance().CreateDatabase();
         auto legacy = db::Database::Open({url, 2});
         legacy->Write([&](db::WriteTx& tx) {
             for (const auto& m : db::EmbeddedMigrations(tx.kind())) {
@@ -274,9 +277,10 @@ class AuditKeying : public testing_support::DbTest {
                                    '\x1f' + '\x1f' + "ok" + '\x1f' + '\x1f';
                 std::string hash = common::Sha256Hex(prev + "\n" + text);
                 if (broken && i == 2) e.action = "legacy.edited";
-                tx.Exec("INSERT INTO audit_event (created_at, actor_role, action, outcome, prev_hash, hash) VALUES (?, "
-                        "?, ?, ?, ?, ?)",
-                        at, e.actor_role, e.action, e.outcome, prev, hash);
+                tx.Exec(
+                    "INSERT INTO audit_event (created_at, actor_role, action, outcome, prev_hash, hash) VALUES (?, "
+                    "?, ?, ?, ?, ?)",
+                    at, e.actor_role, e.action, e.outcome, prev, hash);
                 prev = hash;
             }
         });
@@ -297,7 +301,9 @@ TEST_P(AuditKeying, APlainChainIsCheckedAndKeyedAtMigration) {
     EXPECT_EQ(check.checked, 3);
     // New entries chain on.
     common::FixedClock clock(*common::ParseInstant("2026-12-02T00:00:00.000Z"));
-    legacy->Write([&](db::WriteTx& tx) { auth::WriteAudit(tx, {std::nullopt, "operator", {}, "after", "", {}, "", "ok", ""}, clock); });
+    legacy->Write([&](db::WriteTx& tx) {
+        auth::WriteAudit(tx, {std::nullopt, "operator", {}, "after", "", {}, "", "ok", ""}, clock);
+    });
     EXPECT_FALSE(legacy->Read([](db::ReadTx& tx) { return auth::VerifyAuditChain(tx); }).bad_id);
 }
 
@@ -307,7 +313,8 @@ TEST_P(AuditKeying, AnAlreadyBrokenPlainChainStopsTheMigrationWithNothingChanged
     EXPECT_EQ(db::GetSchemaStatus(*legacy).current, 15);
     EXPECT_EQ(legacy->Read([](db::ReadTx& tx) {
         return tx.QueryOne("SELECT COUNT(*) FROM audit_event WHERE action = 'legacy.edited'").Int(0);
-    }), 1);
+    }),
+              1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Both, AuditKeying, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),

@@ -16,6 +16,7 @@
 
 #include "app/job_handlers.hpp"
 #include "auth/audit.hpp"
+#include "children/children.hpp"
 #include "families/mails.hpp"
 #include "http/message.hpp"
 #include "jobs/jobs.hpp"
@@ -439,6 +440,27 @@ std::vector<Mail> AppTest::MailsTo(const std::string& to) {
         if (m.to == to) out.push_back(std::move(m));
     }
     return out;
+}
+
+void AppTest::MoveChild(common::ChildId child, common::SiteId to) {
+    database().Write([&](db::WriteTx& tx) {
+        const auto today = common::TokyoDate(clock_.Now());
+        auto in = children::GetChild(tx, child, today)->fields;
+        in.site_id = to;
+        in.group_ids.clear();
+        in.start_date = common::FormatDate(today);
+        children::UpdateChild(tx, child, in, clock_);
+    });
+}
+
+std::map<std::string, std::string> AppTest::BrowserThatSignedInBefore(const std::string& login) {
+    cookies_.clear();
+    SignIn(login, "tadaima-demo");
+    Get("/");
+    EXPECT_EQ(Post("/logout", {}).status, 303) << login;
+    auto browser = cookies_;
+    cookies_.clear();
+    return browser;
 }
 
 void AppTest::SignInGuardian(const std::string& email, const std::string& password) {

@@ -147,6 +147,11 @@ class AppTest : public DbTest {
     // Mails sent so far, oldest first; those to one address.
     std::vector<Mail> Mails();
     std::vector<Mail> MailsTo(const std::string& to);
+    // Moves a child to another site from today, as the child's edit form does: its placement ends yesterday.
+    void MoveChild(common::ChildId child, common::SiteId to);
+    // A browser where `login` signed in and out again: its cookies, the device cookie that makes it trusted for the
+    // account among them. The test's cookies are empty afterwards (another browser).
+    std::map<std::string, std::string> BrowserThatSignedInBefore(const std::string& login);
     // Signs a guardian in on the family pages (staff cookies are dropped first).
     void SignInGuardian(const std::string& email, const std::string& password);
     // The first http URL in a text, made local ("/register/confirm?t=…").

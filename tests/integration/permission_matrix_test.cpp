@@ -466,16 +466,16 @@ class PermissionMatrix : public AppTest {
     Objects moved_former_{}, moved_new_{}, shared_{};
     void BuildTimeAndSites() {
         const auto other_guardian = std::to_string(other_.guardian);
-        auto guardian = One(
-            "SELECT MIN(gc.guardian_id) FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id "
-            "WHERE p.site_id = 2 AND gc.guardian_id <> " +
-            other_guardian +
-            " AND gc.guardian_id NOT IN (SELECT gc2.guardian_id FROM guardian_child gc2 JOIN child_placement p2 ON "
-            "p2.child_id = gc2.child_id WHERE p2.site_id <> 2) AND gc.child_id NOT IN (SELECT child_id FROM "
-            "guardian_child WHERE guardian_id = " +
-            other_guardian + ")");
-        auto child = common::ChildId(One("SELECT MIN(child_id) FROM guardian_child WHERE guardian_id = " +
-                                         std::to_string(guardian)));
+        auto guardian =
+            One("SELECT MIN(gc.guardian_id) FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id "
+                "WHERE p.site_id = 2 AND gc.guardian_id <> " +
+                other_guardian +
+                " AND gc.guardian_id NOT IN (SELECT gc2.guardian_id FROM guardian_child gc2 JOIN child_placement p2 ON "
+                "p2.child_id = gc2.child_id WHERE p2.site_id <> 2) AND gc.child_id NOT IN (SELECT child_id FROM "
+                "guardian_child WHERE guardian_id = " +
+                other_guardian + ")");
+        auto child = common::ChildId(
+            One("SELECT MIN(child_id) FROM guardian_child WHERE guardian_id = " + std::to_string(guardian)));
         auto staff2 = common::UserId(One("SELECT id FROM staff_user WHERE login_id = 'staff2'"));
         auto staff1 = common::UserId(One("SELECT id FROM staff_user WHERE login_id = 'staff1'"));
         moved_former_ = other_;
@@ -486,77 +486,60 @@ class PermissionMatrix : public AppTest {
         }
         const auto today = common::TokyoDate(clock_.Now());
         auto in_days = [&](int n) { return common::Date{std::chrono::sys_days(today) + std::chrono::days(n)}; };
-        // Site 2's records, made while the child was there.
-        database().Write([&](db::WriteTx& tx) {
-            auto account = families::CreateConfirmedAccount(tx, "moved@example.test", "転居 保護者",
-                                                            auth::HashPassword("a matrix family passphrase"), "ja",
-                                                            clock_);
+        // A day, a notice of it, a family's contact and a conversation at a site.
+        auto records_at = [&](Objects& o, common::SiteId site, common::Instant at, common::UserId by, int contact_in,
+                              const char* question) {
+            database().Write([&](db::WriteTx& tx) {
+                auto account = common::AccountId(o.account);
+                o.event =
+                    attendance::RecordByStaff(tx, {child, site, attendance::Direction::kIn, at, by, ""}, clock_).value;
+                o.notice = tx.QueryOne("SELECT MAX(id) FROM notification WHERE child_id = ?", child).Int(0);
+                auto r = plans::SetPlans(tx, account, child, {in_days(contact_in)}, plans::PlanInput{false},
+                                         plans::ContactKind::kAbsence, false, clock_);
+                EXPECT_TRUE(r.problems.empty());
+                o.contact = tx.QueryOne("SELECT MAX(id) FROM plan_contact").Int(0);
+                o.thread = messages::PostFromFamily(tx, site, child, account, question, clock_).value;
+            });
+        };
+        moved_former_.account = moved_new_.account = database().Write([&](db::WriteTx& tx) {
+            auto account =
+                families::CreateConfirmedAccount(tx, "moved@example.test", "転居 保護者",
+                                                 auth::HashPassword("a matrix family passphrase"), "ja", clock_);
             families::LinkChild(tx, account, child, auth::FamilyRole::kFull, clock_);
-            moved_former_.account = moved_new_.account = account.value;
-            moved_former_.event =
-                attendance::RecordByStaff(
-                    tx, {child, common::SiteId(2), attendance::Direction::kIn, clock_.Now() - std::chrono::hours(24), staff2, ""},
-                    clock_)
-                    .value;
-            moved_former_.notice = tx.QueryOne("SELECT MAX(id) FROM notification WHERE child_id = ?", child).Int(0);
-            auto r = plans::SetPlans(tx, account, child, {in_days(2)}, plans::PlanInput{false},
-                                     plans::ContactKind::kAbsence, false, clock_);
-            EXPECT_TRUE(r.problems.empty());
-            moved_former_.contact = tx.QueryOne("SELECT MAX(id) FROM plan_contact").Int(0);
-            moved_former_.thread =
-                messages::PostFromFamily(tx, common::SiteId(2), child, account, "転居前の質問", clock_).value;
+            return account.value;
         });
-        // The move: from today the child is site 1's.
-        database().Write([&](db::WriteTx& tx) {
-            auto c = children::GetChild(tx, child, today);
-            auto in = c->fields;
-            in.site_id = common::SiteId(1);
-            in.group_ids.clear();
-            in.start_date = common::FormatDate(today);
-            children::UpdateChild(tx, child, in, clock_);
-        });
-        // Site 1's records since.
-        database().Write([&](db::WriteTx& tx) {
-            auto account = common::AccountId(moved_new_.account);
-            moved_new_.event = attendance::RecordByStaff(tx,
-                                                         {child, common::SiteId(1), attendance::Direction::kIn,
-                                                          clock_.Now() - std::chrono::minutes(30), staff1, ""},
-                                                         clock_)
-                                   .value;
-            moved_new_.notice = tx.QueryOne("SELECT MAX(id) FROM notification WHERE child_id = ?", child).Int(0);
-            auto r = plans::SetPlans(tx, account, child, {in_days(3)}, plans::PlanInput{false},
-                                     plans::ContactKind::kAbsence, false, clock_);
-            EXPECT_TRUE(r.problems.empty());
-            moved_new_.contact = tx.QueryOne("SELECT MAX(id) FROM plan_contact").Int(0);
-            moved_new_.thread =
-                messages::PostFromFamily(tx, common::SiteId(1), child, account, "転居後の質問", clock_).value;
-        });
+        // Site 2's records, made while the child was there; the move (from today the child is site 1's); site 1's
+        // records since.
+        records_at(moved_former_, common::SiteId(2), clock_.Now() - std::chrono::hours(24), staff2, 2, "転居前の質問");
+        MoveChild(child, common::SiteId(1));
+        records_at(moved_new_, common::SiteId(1), clock_.Now() - std::chrono::minutes(30), staff1, 3, "転居後の質問");
         RunJobs();
         // A guardian with children at both sites, seen through their child at site 1.
         shared_ = own_;
         // (Placements not ended: the moved child's guardian was at both sites, and is at site 1 alone now.)
-        shared_.guardian = One(
-            "SELECT MIN(gc.guardian_id) FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id "
-            "WHERE p.site_id = 1 AND p.end_date IS NULL AND gc.guardian_id IN (SELECT gc2.guardian_id FROM "
-            "guardian_child gc2 JOIN child_placement p2 ON p2.child_id = gc2.child_id WHERE p2.site_id = 2 AND "
-            "p2.end_date IS NULL)");
+        shared_.guardian =
+            One("SELECT MIN(gc.guardian_id) FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id "
+                "WHERE p.site_id = 1 AND p.end_date IS NULL AND gc.guardian_id IN (SELECT gc2.guardian_id FROM "
+                "guardian_child gc2 JOIN child_placement p2 ON p2.child_id = gc2.child_id WHERE p2.site_id = 2 AND "
+                "p2.end_date IS NULL)");
         shared_.child = One(
             "SELECT MIN(gc.child_id) FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id WHERE "
             "p.site_id = 1 AND p.end_date IS NULL AND gc.guardian_id = " +
             std::to_string(shared_.guardian));
         shared_.account = database().Write([&](db::WriteTx& tx) {
-            auto account = families::CreateConfirmedAccount(tx, "shared@example.test", "共有 保護者",
-                                                            auth::HashPassword("a matrix family passphrase"), "ja",
-                                                            clock_);
+            auto account =
+                families::CreateConfirmedAccount(tx, "shared@example.test", "共有 保護者",
+                                                 auth::HashPassword("a matrix family passphrase"), "ja", clock_);
             families::LinkChild(tx, account, common::ChildId(shared_.child), auth::FamilyRole::kFull, clock_);
             return account.value;
         });
         database().Write([&](db::WriteTx& tx) {
-            auto id = staff::InsertStaff(tx, "multi.sites", "二施設 兼務", auth::HashPassword("tadaima-demo"), "ja",
-                                         clock_);
-            staff::ReplaceRoles(tx, id, {common::SiteId(1), common::SiteId(2)},
-                                {{common::SiteId(1), auth::Role::kStaff}, {common::SiteId(2), auth::Role::kSiteManager}},
-                                std::nullopt, clock_);
+            auto id =
+                staff::InsertStaff(tx, "multi.sites", "二施設 兼務", auth::HashPassword("tadaima-demo"), "ja", clock_);
+            staff::ReplaceRoles(
+                tx, id, {common::SiteId(1), common::SiteId(2)},
+                {{common::SiteId(1), auth::Role::kStaff}, {common::SiteId(2), auth::Role::kSiteManager}}, std::nullopt,
+                clock_);
         });
     }
 };
@@ -564,7 +547,15 @@ class PermissionMatrix : public AppTest {
 // The same routes over time and across sites. Columns: staff and manager of the site a child left (its records
 // there), staff and manager of the site it moved to, an account that is staff at site 1 and manager at site 2 (at
 // each site), and site 1's manager with a guardian who also has a child at site 2. Row by row as Table().
-enum Column { kFormerStaff, kFormerManager, kNewStaff, kNewManager, kTwoSitesAsStaff, kTwoSitesAsManager, kSharedGuardian };
+enum Column {
+    kFormerStaff,
+    kFormerManager,
+    kNewStaff,
+    kNewManager,
+    kTwoSitesAsStaff,
+    kTwoSitesAsManager,
+    kSharedGuardian
+};
 constexpr int kColumns = 7;
 struct OverTime {
     const char* method;
@@ -690,8 +681,8 @@ class PermissionsOverTime : public PermissionMatrix {
  protected:
     void Run(Column column) {
         BuildTimeAndSites();
-        static const char* kLogins[kColumns] = {"staff2", "manager2", "staff1", "manager1",
-                                               "multi.sites", "multi.sites", "manager1"};
+        static const char* kLogins[kColumns] = {"staff2",      "manager2",    "staff1",  "manager1",
+                                                "multi.sites", "multi.sites", "manager1"};
         const Objects* objects[kColumns] = {&moved_former_, &moved_former_, &moved_new_, &moved_new_,
                                             &own_,          &other_,        &shared_};
         SignIn(kLogins[column], "tadaima-demo");
@@ -935,20 +926,22 @@ TEST_P(PermissionMatrix, AGuardianOfChildrenAtTwoSitesActsForEachAsForOne) {
     });
     RunJobs();
     second.recipient = One(
-        "SELECT r.id FROM notification_recipient r JOIN notification n ON n.id = r.notification_id WHERE n.child_id = " +
+        "SELECT r.id FROM notification_recipient r JOIN notification n ON n.id = r.notification_id WHERE n.child_id "
+        "= " +
         std::to_string(other_.child) + " AND n.message_id IS NULL AND r.account_id = " + std::to_string(own_.account) +
         " ORDER BY r.id DESC LIMIT 1");
     second.file = One("SELECT id FROM message_attachment WHERE message_id = " + std::to_string(second.message));
-    second.copy = One(
-        "SELECT r.id FROM notification_recipient r JOIN notification n ON n.id = r.notification_id WHERE "
-        "n.message_id = " +
-        std::to_string(second.message) + " AND r.account_id = " + std::to_string(own_.account));
+    second.copy =
+        One("SELECT r.id FROM notification_recipient r JOIN notification n ON n.id = r.notification_id WHERE "
+            "n.message_id = " +
+            std::to_string(second.message) + " AND r.account_id = " + std::to_string(own_.account));
     ASSERT_GT(second.recipient, 0);
     ASSERT_GT(second.copy, 0);
     cookies_.clear();
     Get("/family/login");
-    ASSERT_EQ(Post("/family/login", {{"email", "matrix1@example.test"}, {"password", "a matrix family passphrase"}}).status,
-              303);
+    ASSERT_EQ(
+        Post("/family/login", {{"email", "matrix1@example.test"}, {"password", "a matrix family passphrase"}}).status,
+        303);
     for (const auto& c : FamilyTable()) {
         for (const Objects* o : {&own_, &second}) {
             Expect expect = c.expect[0][0];  // a full guardian, their own child

@@ -324,13 +324,14 @@ TEST(PushSending, ANameThatResolvesToANonPublicAddressIsNeverPostedTo) {
         return out;
     };
     auto client = push::MakeCurlClient(std::chrono::milliseconds(2000), false, resolver);
-    for (auto inward : std::vector<std::vector<std::string>>{{"127.0.0.1"},
-                                                            {"10.0.0.5"},
-                                                            {"169.254.169.254"},
-                                                            {"::1"},
-                                                            {"::ffff:127.0.0.1"},
-                                                            {"fd00::1"},
-                                                            {"8.8.8.8", "192.168.0.10"}}) {  // one bad answer is enough
+    for (auto inward :
+         std::vector<std::vector<std::string>>{{"127.0.0.1"},
+                                               {"10.0.0.5"},
+                                               {"169.254.169.254"},
+                                               {"::1"},
+                                               {"::ffff:127.0.0.1"},
+                                               {"fd00::1"},
+                                               {"8.8.8.8", "192.168.0.10"}}) {  // one bad answer is enough
         answer = inward;
         auto r = client->Post("https://push.example.net/send/phone", {}, "x");
         EXPECT_TRUE(r.forbidden) << inward.front();

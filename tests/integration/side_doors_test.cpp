@@ -26,28 +26,30 @@ class SideDoors : public AppTest {
         AppTest::SetUp();
         SeedSmallCity(2, 24);
         // A child of site 2 whose guardian has no child anywhere else.
-        guardian_ = One(
-            "SELECT MIN(gc.guardian_id) FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id "
-            "WHERE p.site_id = 2 AND gc.guardian_id NOT IN (SELECT gc2.guardian_id FROM guardian_child gc2 "
-            "JOIN child_placement p2 ON p2.child_id = gc2.child_id WHERE p2.site_id <> 2)");
+        guardian_ =
+            One("SELECT MIN(gc.guardian_id) FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id "
+                "WHERE p.site_id = 2 AND gc.guardian_id NOT IN (SELECT gc2.guardian_id FROM guardian_child gc2 "
+                "JOIN child_placement p2 ON p2.child_id = gc2.child_id WHERE p2.site_id <> 2)");
         child_ = One("SELECT MIN(child_id) FROM guardian_child WHERE guardian_id = " + std::to_string(guardian_));
     }
     std::string ChildPath(const std::string& rest = "") { return "/children/" + std::to_string(child_) + rest; }
-    // Moves the child from site 2 to site 1 from today: its placement at site 2 ends yesterday.
-    void MoveChildToSite1() {
-        database().Write([&](db::WriteTx& tx) {
-            auto c = children::GetChild(tx, common::ChildId(child_), common::TokyoDate(clock_.Now()));
-            auto in = c->fields;
-            in.site_id = common::SiteId(1);
-            in.group_ids.clear();
-            in.start_date = common::FormatDate(common::TokyoDate(clock_.Now()));
-            children::UpdateChild(tx, common::ChildId(child_), in, clock_);
-        });
-    }
     std::string GuardianName() {
         return Text("SELECT family_name || ' ' || given_name FROM guardian WHERE id = " + std::to_string(guardian_));
     }
     std::string SiteName(int site) { return Text("SELECT name FROM site WHERE id = " + std::to_string(site)); }
+    // A guardian with children at sites 1 and 2 (the demo's siblings), and that guardian's child at a site.
+    std::int64_t SharedGuardian() {
+        return One(
+            "SELECT MIN(gc.guardian_id) FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id "
+            "WHERE p.site_id = 1 AND gc.guardian_id IN (SELECT gc2.guardian_id FROM guardian_child gc2 "
+            "JOIN child_placement p2 ON p2.child_id = gc2.child_id WHERE p2.site_id = 2)");
+    }
+    std::int64_t ChildAt(std::int64_t guardian, int site) {
+        return One(
+            "SELECT MIN(gc.child_id) FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id "
+            "WHERE p.site_id = " +
+            std::to_string(site) + " AND gc.guardian_id = " + std::to_string(guardian));
+    }
     std::int64_t guardian_ = 0, child_ = 0;
 };
 
@@ -58,8 +60,7 @@ TEST_P(SideDoors, ARosterImportCannotReachAnotherSitesChildOrGuardian) {
         children::SetChildExternalId(tx, common::ChildId(child_), "C-OTHER");
         guardians::SetGuardianExternalId(tx, common::GuardianId(guardian_), "G-OTHER");
     });
-    const std::string before_email =
-        Text("SELECT email FROM guardian WHERE id = " + std::to_string(guardian_));
+    const std::string before_email = Text("SELECT email FROM guardian WHERE id = " + std::to_string(guardian_));
     const std::string before_name = Text("SELECT family_name FROM child WHERE id = " + std::to_string(child_));
     const std::string csv = std::string(kHeader) +
                             "C-OTHER,乗取,太郎,のっとり,たろう,2019-05-05,1,,G-OTHER,乗取,花子,のっとり,はなこ,母,"
@@ -70,26 +71,21 @@ TEST_P(SideDoors, ARosterImportCannotReachAnotherSitesChildOrGuardian) {
         auto r = PostFile("/sites/1/import", {{"mode", mode}}, "roster.csv", csv);
         EXPECT_EQ(r.status, 422) << mode;
         EXPECT_NE(r.body.find("<tr><td>2</td>"), std::string::npos) << mode;  // the error names its line…
-        EXPECT_EQ(r.body.find(SiteName(2)), std::string::npos) << mode;  // …and nothing of the other site
+        EXPECT_EQ(r.body.find(SiteName(2)), std::string::npos) << mode;       // …and nothing of the other site
         Get("/sites/1/import");
     }
     EXPECT_EQ(Text("SELECT email FROM guardian WHERE id = " + std::to_string(guardian_)), before_email);
     EXPECT_EQ(Text("SELECT family_name FROM child WHERE id = " + std::to_string(child_)), before_name);
-    EXPECT_EQ(One("SELECT COUNT(*) FROM child_placement WHERE site_id = 1 AND child_id = " + std::to_string(child_)), 0);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM child_placement WHERE site_id = 1 AND child_id = " + std::to_string(child_)),
+              0);
 }
 
 // …and a guardian who also has a child at a site the importer cannot edit is not changed through the import.
 TEST_P(SideDoors, ARosterImportDoesNotChangeAGuardianWhoAlsoBelongsToAnotherSite) {
     // A guardian with children at both sites (the demo's siblings), given a number, with a child at site 1.
-    auto shared = One(
-        "SELECT MIN(gc.guardian_id) FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id "
-        "WHERE p.site_id = 1 AND gc.guardian_id IN (SELECT gc2.guardian_id FROM guardian_child gc2 "
-        "JOIN child_placement p2 ON p2.child_id = gc2.child_id WHERE p2.site_id = 2)");
+    auto shared = SharedGuardian();
     ASSERT_GT(shared, 0);
-    auto own_child = One(
-        "SELECT MIN(gc.child_id) FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id "
-        "WHERE p.site_id = 1 AND gc.guardian_id = " +
-        std::to_string(shared));
+    auto own_child = ChildAt(shared, 1);
     database().Write([&](db::WriteTx& tx) {
         children::SetChildExternalId(tx, common::ChildId(own_child), "C-OWN");
         guardians::SetGuardianExternalId(tx, common::GuardianId(shared), "G-SHARED");
@@ -133,7 +129,7 @@ TEST_P(SideDoors, AFormerSiteKeepsOnlyItsOwnHistoryOfAChildWhoMoved) {
                                    common::UserId(One("SELECT id FROM staff_user WHERE login_id = 'staff2'")), ""},
                                   clock_);
     });
-    MoveChildToSite1();
+    MoveChild(common::ChildId(child_), common::SiteId(1));
     const std::string yesterday_date = common::FormatDate(common::TokyoDate(yesterday));
     const std::string today = common::FormatDate(common::TokyoDate(clock_.Now()));
     const auto events = One("SELECT COUNT(*) FROM attendance_event");
@@ -151,28 +147,34 @@ TEST_P(SideDoors, AFormerSiteKeepsOnlyItsOwnHistoryOfAChildWhoMoved) {
     EXPECT_TRUE(record.status == 403 || record.status == 404) << record.status;
     EXPECT_EQ(One("SELECT COUNT(*) FROM attendance_event"), events);
     // Not in the former site's lists either.
-    EXPECT_EQ(Get("/children?q=" + http::UrlEncode(Text("SELECT given_name FROM child WHERE id = " +
-                                                       std::to_string(child_))))
-                  .body.find(ChildPath()),
-              std::string::npos);
+    EXPECT_EQ(
+        Get("/children?q=" + http::UrlEncode(Text("SELECT given_name FROM child WHERE id = " + std::to_string(child_))))
+            .body.find(ChildPath()),
+        std::string::npos);
 
     cookies_.clear();
     SignIn("manager2", "tadaima-demo");
-    const auto card = database().Write([&](db::WriteTx& tx) {
-        return attendance::EnsureCard(tx, common::ChildId(child_), clock_).value;
-    });
+    const auto card = database().Write(
+        [&](db::WriteTx& tx) { return attendance::EnsureCard(tx, common::ChildId(child_), clock_).value; });
     const auto letters = One("SELECT COUNT(*) FROM registration_letter");
     const auto placements = One("SELECT COUNT(*) FROM child_placement");
     const auto links = One("SELECT COUNT(*) FROM guardian_child WHERE child_id = " + std::to_string(child_));
     Get(ChildPath());
-    for (const auto& [path, form] : std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>>{
+    for (const auto& [path, form] :
+         std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>>{
              {ChildPath("/card/reissue"), {}},
              {ChildPath("/letter"), {{"days", "30"}}},
              {ChildPath("/deactivate"), {}},
              {ChildPath("/guardians/" + std::to_string(guardian_) + "/unlink"), {}},
              {ChildPath(),
-              {{"family_name", "戻"}, {"given_name", "子"}, {"family_kana", "もど"}, {"given_kana", "こ"},
-               {"birth_date", "2019-05-05"}, {"grade", "1"}, {"site_id", "2"}, {"start_date", today}}}}) {
+              {{"family_name", "戻"},
+               {"given_name", "子"},
+               {"family_kana", "もど"},
+               {"given_kana", "こ"},
+               {"birth_date", "2019-05-05"},
+               {"grade", "1"},
+               {"site_id", "2"},
+               {"start_date", today}}}}) {
         auto r = Post(path, form);
         EXPECT_TRUE(r.status == 403 || r.status == 404) << path << " → " << r.status;
     }
@@ -241,15 +243,9 @@ TEST_P(SideDoors, AManagerCannotTakeOverAnAccountThatAlsoWorksAtAnotherSite) {
 
 // 7. A guardian's page showed staff of site 1 the guardian's children at other sites, with links.
 TEST_P(SideDoors, AGuardiansPageShowsOnlyTheChildrenOfTheViewersSites) {
-    auto shared = One(
-        "SELECT MIN(gc.guardian_id) FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id "
-        "WHERE p.site_id = 1 AND gc.guardian_id IN (SELECT gc2.guardian_id FROM guardian_child gc2 "
-        "JOIN child_placement p2 ON p2.child_id = gc2.child_id WHERE p2.site_id = 2)");
+    auto shared = SharedGuardian();
     ASSERT_GT(shared, 0);
-    auto elsewhere = One(
-        "SELECT MIN(gc.child_id) FROM guardian_child gc JOIN child_placement p ON p.child_id = gc.child_id "
-        "WHERE p.site_id = 2 AND gc.guardian_id = " +
-        std::to_string(shared));
+    auto elsewhere = ChildAt(shared, 2);
     SignIn("staff1", "tadaima-demo");
     auto page = Get("/guardians/" + std::to_string(shared));
     EXPECT_EQ(page.status, 200);
@@ -278,17 +274,9 @@ TEST_P(SideDoors, MetricsNeedTheOperatorsToken) {
 //    one address (a school's shared connection) blocked every sign-in from it.
 TEST_P(SideDoors, AStrangerCannotLockAStaffMemberOutOfTheirOwnBrowser) {
     // staff1 has signed in on this browser before: it holds the account's device cookie.
-    SignIn("staff1", "tadaima-demo");
-    Get("/");
-    ASSERT_EQ(Post("/logout", {}).status, 303);
-    auto staff1_browser = cookies_;
-    cookies_.clear();
-    SignIn("staff2", "tadaima-demo");
-    Get("/");
-    ASSERT_EQ(Post("/logout", {}).status, 303);
-    auto staff2_browser = cookies_;
+    auto staff1_browser = BrowserThatSignedInBefore("staff1");
+    auto staff2_browser = BrowserThatSignedInBefore("staff2");
     // Someone else, from the same address, guesses at staff1 and sprays other accounts.
-    cookies_.clear();
     for (int i = 0; i < 40; ++i) {
         Get("/login");
         Post("/login", {{"login_id", i % 2 ? "staff1" : "manager" + std::to_string(i % 3 + 1)},

@@ -95,11 +95,7 @@ TEST_P(Throttling, AnAddressSprayingManyAccountsIsHeldBack) {
 // The owner's browser (trusted at an earlier sign-in) is not held back by a stranger's failures at the account, nor
 // by those of the address both share.
 TEST_P(Throttling, ABrowserTheAccountSignedInFromIsNotHeldBackByAStrangersFailures) {
-    SignIn("staff1", "tadaima-demo");
-    Get("/");
-    ASSERT_EQ(Post("/logout", {}).status, 303);
-    auto owner = cookies_;
-    cookies_.clear();
+    auto owner = BrowserThatSignedInBefore("staff1");
     FailTimes("staff1", 10);
     for (int i = 0; i < 30; ++i) SignIn("guess" + std::to_string(i), "password1");
     EXPECT_EQ(SignIn("staff1", "tadaima-demo").status, 429);  // the stranger, with the right password
@@ -111,9 +107,7 @@ TEST_P(Throttling, ABrowserTheAccountSignedInFromIsNotHeldBackByAStrangersFailur
 
 // A trusted browser that keeps failing is held back itself — and only itself.
 TEST_P(Throttling, ATrustedBrowsersOwnFailuresHoldBackOnlyThatBrowser) {
-    SignIn("staff1", "tadaima-demo");
-    Get("/");
-    ASSERT_EQ(Post("/logout", {}).status, 303);
+    cookies_ = BrowserThatSignedInBefore("staff1");
     FailTimes("staff1", 10);
     EXPECT_EQ(SignIn("staff1", "tadaima-demo").status, 401);
     EXPECT_EQ(AuditCount("account.locked"), 0);
