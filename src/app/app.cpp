@@ -197,8 +197,11 @@ http::Response App::ErrorResponse(Ctx& ctx, int status, const std::string& messa
 
 std::size_t App::BodyLimit(const http::Request& req) {
     const auto& limits = svc_.config.limits;
+    // Only a POST with a multipart body can be an upload: every other request skips the route lookup on the io
+    // thread.
+    if (req.method != "POST" || !http::MultipartBoundary(req.Header("content-type"))) return limits.max_body_bytes;
     auto match = router_.Find(req.method, req.path);
-    if (match.route && match.route->body == Body::kUpload && http::MultipartBoundary(req.Header("content-type"))) {
+    if (match.route && match.route->body == Body::kUpload) {
         return std::max(limits.max_upload_bytes, limits.max_body_bytes);
     }
     return limits.max_body_bytes;
