@@ -108,6 +108,7 @@ http::Response RenderPage(Ctx& ctx, const web::TemplateRef& tmpl, std::string_vi
     page.set("scripts", scripts);
     page.set("csrf", ctx.CsrfToken());
     page.set("home_url", "/");
+    if (ctx.wide) page.set("wide", true);
     if (ctx.family_page) {
         // Guardians' pages: their own header, no staff menu; installable as an app.
         scripts.push_back(data("url", ctx.svc.assets.Url("family.js")));

@@ -59,6 +59,7 @@ class Ctx {
     std::string anon_csrf;                        // double-submit token for forms shown before sign-in
     std::vector<http::SetCookie> cookies;         // added to whatever response the handler returns
     std::vector<std::string> scripts;             // asset URLs the page loads (deferred), for the few that need one
+    bool wide = false;                            // a page of tables for a wall or desk screen: uses the full width
 
     // The signed-in staff member, or Unauthorized (→ the sign-in page for browsers).
     const auth::Actor& RequireActor() const;

@@ -507,7 +507,11 @@ int SeedDemo(Config& config, int argc, char** argv) {
     if (!db::GetSchemaStatus(*database).UpToDate()) {
         throw std::runtime_error("the schema is not up to date; run `tadaima migrate` first");
     }
-    common::SystemClock clock;
+    // The browser tests seed a city as of the day their server's moved clock shows.
+    common::SystemClock system_clock;
+    std::unique_ptr<common::OffsetFileClock> test_clock;
+    if (!config.test_clock_file.empty()) test_clock = std::make_unique<common::OffsetFileClock>(config.test_clock_file);
+    const common::Clock& clock = test_clock ? static_cast<const common::Clock&>(*test_clock) : system_clock;
     auto r = demo::SeedDemo(*database, options, clock);
     std::cout << "seed-demo: " << r.sites << " sites, " << r.groups << " groups, " << r.children << " children, "
               << r.guardians << " guardians, " << r.staff << " staff accounts\n";

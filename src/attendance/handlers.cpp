@@ -349,138 +349,6 @@ http::Response Handlers::ReissueCard(Ctx& ctx) const {
 
 // --- Staff: the roster, a child's day ----------------------------------------------------------------------------
 
-http::Response Handlers::Roster(Ctx& ctx) const {
-    auto site_id = app::SiteIdParam(ctx);
-    ctx.RequireAtSite(Action::kAttendanceView, site_id);
-    std::optional<common::GroupId> group;
-    if (auto g = app::ParseId(ctx.req.query.GetOr("group"))) group = common::GroupId(*g);
-    std::string today = Today(ctx);
-    auto now = ctx.svc.clock.Now();
-    auto day = common::TokyoDate(now);
-    auto [site, groups, roster, outlook, contacts] = ctx.svc.db.Write([&](db::WriteTx& tx) {
-        auto site = sites::GetSite(tx, site_id);
-        if (!site) throw http::NotFound();
-        auto groups = sites::ListGroups(tx, site_id, false);
-        auto roster = SiteRoster(tx, site_id, today, group);
-        auto outlook = plans::SiteOutlook(tx, site_id, day, now, roster.rows);
-        auto contacts = plans::ContactsForDay(tx, site_id, day);
-        auth::WriteAudit(tx, ctx.Audit("roster.view", "site", site_id.value, site_id), ctx.svc.clock);
-        return std::tuple{*site, groups, roster, outlook, contacts};
-    });
-    std::map<common::GroupId, std::string> group_names;
-    for (const auto& g : groups) group_names[g.id] = g.fields.name;
-    data body;
-    body.set("site_id", site_id.ToString());
-    body.set("site_name", site.fields.name);
-    body.set("date", today);
-    body.set("count_in", std::to_string(roster.in));
-    body.set("count_left", std::to_string(roster.left));
-    body.set("count_not_arrived", std::to_string(roster.not_arrived));
-    body.set("count_total", std::to_string(roster.rows.size()));
-    body.set("events_url",
-             "/sites/" + site_id.ToString() + "/roster/events?after=" + std::to_string(roster.last_event_id));
-    bool can_edit = auth::Can(*ctx.actor, Action::kAttendanceEdit, site_id);
-    data glist{data::type::list};
-    for (const auto& g : groups) {
-        data d;
-        d.set("id", g.id.ToString());
-        d.set("name", g.fields.name);
-        if (group && *group == g.id) d.set("selected", true);
-        glist.push_back(d);
-    }
-    body.set("groups", glist);
-    data rows{data::type::list};
-    int absent = 0, open_alerts = 0;
-    std::string next = "/sites/" + site_id.ToString() + "/roster" + (group ? "?group=" + group->ToString() : "");
-    for (const auto& r : roster.rows) {
-        data d;
-        d.set("id", r.child.ToString());
-        d.set("name", r.display_name);
-        d.set("kana", r.kana);
-        std::string names;
-        for (auto g : r.groups) {
-            if (auto it = group_names.find(g); it != group_names.end())
-                names += (names.empty() ? "" : "・") + it->second;
-        }
-        d.set("groups", names);
-        d.set("state", std::string(StateName(r.day.state)));
-        d.set("state_label", StateLabel(ctx, r.day));
-        d.set("in_at", OptTime(r.day.in_at));
-        d.set("out_at", OptTime(r.day.out_at));
-        if (can_edit) {
-            bool inside = r.day.state == State::kIn;
-            d.set("can_edit", true);
-            d.set("direction", inside ? "out" : "in");
-            d.set("direction_label", ctx.T(inside ? "check_out" : "check_in"));
-            d.set("next", next);
-        }
-        if (auto o = outlook.find(r.child); o != outlook.end()) {
-            const auto& ol = o->second.outlook;
-            d.set("expectation", std::string(plans::ExpectationName(ol.expectation)));
-            if (ol.expectation == plans::Expectation::kAbsent) {
-                ++absent;
-                d.set("absent", true);
-            }
-            if (const auto& p = o->second.plan; p && p->plan.attending) d.set("plan", plans::PlanSummary(ctx, *p));
-            data alerts{data::type::list};
-            for (auto kind : ol.alerts) {
-                data a;
-                a.set("kind", std::string(plans::AlertKindName(kind)));
-                a.set("label", ctx.T("roster_alert_" + std::string(plans::AlertKindName(kind))));
-                if (can_edit) {
-                    a.set("can_resolve", true);
-                    data options{data::type::list};
-                    for (auto res :
-                         {plans::Resolution::kArrivedLate, plans::Resolution::kAbsentWithoutNotice,
-                          plans::Resolution::kFound, plans::Resolution::kPickedUp, plans::Resolution::kLeft}) {
-                        if (!plans::ResolutionFits(kind, res)) continue;
-                        data opt;
-                        opt.set("value", std::string(plans::ResolutionName(res)));
-                        opt.set("label", ctx.T("resolution_" + std::string(plans::ResolutionName(res))));
-                        options.push_back(opt);
-                    }
-                    a.set("options", options);
-                }
-                alerts.push_back(a);
-                ++open_alerts;
-            }
-            if (!ol.alerts.empty()) {
-                d.set("alerts", alerts);
-                d.set("alerted", true);
-            }
-        }
-        rows.push_back(d);
-    }
-    body.set("rows", rows);
-    body.set("count_absent", std::to_string(absent));
-    body.set("count_alerts", std::to_string(open_alerts));
-    if (open_alerts > 0) body.set("has_alerts", true);
-    // Today's changes: every absence and change reported for this date, newest first; unconfirmed ones stand out.
-    data clist{data::type::list};
-    int unconfirmed = 0;
-    for (const auto& c : contacts) {
-        data d = plans::ContactData(ctx, c);
-        if (!c.confirmed_at) {
-            ++unconfirmed;
-            if (can_edit) d.set("can_confirm", true);
-        }
-        d.set("next", next);
-        clist.push_back(d);
-    }
-    body.set("contacts", clist);
-    if (contacts.empty()) body.set("no_contacts", true);
-    body.set("count_unconfirmed", std::to_string(unconfirmed));
-    if (unconfirmed > 0) body.set("has_unconfirmed", true);
-    if (roster.rows.empty()) body.set("no_children", true);
-    body.set("label_in", ctx.T("state_in"));
-    body.set("label_left", ctx.T("state_left"));
-    body.set("label_not_arrived", ctx.T("state_not_arrived"));
-    body.set("label_check_in", ctx.T("check_in"));
-    body.set("label_check_out", ctx.T("check_out"));
-    ctx.scripts.push_back(ctx.svc.assets.Url("roster.js"));
-    return app::RenderPage(ctx, roster_, "roster_title", body);
-}
-
 http::Response Handlers::RosterEvents(Ctx& ctx) const {
     auto site_id = app::SiteIdParam(ctx);
     ctx.RequireAtSite(Action::kAttendanceView, site_id);
@@ -654,8 +522,10 @@ http::Response Handlers::RecordByHand(Ctx& ctx) const {
     Publish(ctx, site, id, today_text, event.value);
     std::string next = ctx.form.GetOr("next");
     if (!next.empty()) {
+        // Back to the roster, at the child's row, saying whom it recorded and offering to take it back.
         std::string path = app::SafeLocalPath(next);
-        return http::Response::Redirect(path + (path.find('?') == std::string::npos ? "?" : "&") + "notice=recorded");
+        return http::Response::Redirect(path + (path.find('?') == std::string::npos ? "?" : "&") +
+                                        "recorded=" + event.ToString() + "#child-" + id.ToString());
     }
     return http::Response::Redirect("/children/" + id.ToString() + "/attendance?notice=recorded");
 }
@@ -702,6 +572,11 @@ http::Response Handlers::Correct(Ctx& ctx) const {
         throw http::HttpError(422, *problem == CorrectionProblem::kOtherDay ? "error_time_of_day" : "error_not_a_mark");
     }
     Publish(ctx, event->site, event->child, event->facility_date, std::get<common::EventId>(outcome).value);
+    if (std::string next = ctx.form.GetOr("next"); !next.empty()) {
+        std::string path = app::SafeLocalPath(next);
+        return http::Response::Redirect(path + (path.find('?') == std::string::npos ? "?" : "&") +
+                                        "notice=undone#child-" + event->child.ToString());
+    }
     return http::Response::Redirect("/children/" + event->child.ToString() +
                                     "/attendance?date=" + event->facility_date + "&notice=corrected");
 }

@@ -110,11 +110,12 @@ void UnlinkGuardian(db::WriteTx& tx, common::GuardianId g, common::ChildId c) {
 
 std::vector<Link> GuardiansOfChild(db::ReadTx& tx, common::ChildId child) {
     std::vector<Link> out;
-    for (const auto& r : tx.Query("SELECT g.id, gc.relationship, g.family_name || ' ' || g.given_name, "
-                                  "g.family_kana || ' ' || g.given_kana, g.deactivated_at FROM guardian_child gc "
-                                  "JOIN guardian g ON g.id = gc.guardian_id WHERE gc.child_id = ? ORDER BY gc.id",
-                                  child)) {
-        out.push_back({r.Id<common::GuardianId>(0), child, r.Text(1), r.Text(2), r.Text(3), r.IsNull(4)});
+    for (const auto& r :
+         tx.Query("SELECT g.id, gc.relationship, g.family_name || ' ' || g.given_name, "
+                  "g.family_kana || ' ' || g.given_kana, g.deactivated_at, g.phone FROM guardian_child gc "
+                  "JOIN guardian g ON g.id = gc.guardian_id WHERE gc.child_id = ? ORDER BY gc.id",
+                  child)) {
+        out.push_back({r.Id<common::GuardianId>(0), child, r.Text(1), r.Text(2), r.Text(3), r.IsNull(4), r.Text(5)});
     }
     return out;
 }

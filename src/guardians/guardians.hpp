@@ -38,6 +38,7 @@ struct Link {
     std::string name;  // the other side's full name, for display
     std::string kana;
     bool active = true;
+    std::string phone;  // the guardian's, in GuardiansOfChild
 };
 
 // Guardians the scope's user reaches today (rights::kGuardianInScope).

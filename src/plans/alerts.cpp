@@ -67,10 +67,22 @@ std::map<common::ChildId, ChildOutlook> SiteOutlook(db::ReadTx& tx, common::Site
         plan_of.emplace(r.Id<common::ChildId>(0), std::move(p));
     }
     std::map<common::ChildId, std::set<AlertKind>> resolved, unresolved;
-    for (const auto& r : tx.Query(
-             "SELECT child_id, kind, resolved_at FROM child_alert WHERE site_id = ? AND alert_date = ?", site, day)) {
-        if (auto k = ParseAlertKind(r.Text(1)))
-            (r.IsNull(2) ? unresolved : resolved)[r.Id<common::ChildId>(0)].insert(*k);
+    std::set<common::ChildId> absent_without_notice;
+    std::map<common::ChildId, common::Instant> first_raised;
+    for (const auto& r : tx.Query("SELECT child_id, kind, resolved_at, resolution, raised_at FROM child_alert WHERE "
+                                  "site_id = ? AND alert_date = ?",
+                                  site, day)) {
+        auto child = r.Id<common::ChildId>(0);
+        auto k = ParseAlertKind(r.Text(1));
+        if (!k) continue;
+        (r.IsNull(2) ? unresolved : resolved)[child].insert(*k);
+        if (r.OptText(3) == ResolutionName(Resolution::kAbsentWithoutNotice)) absent_without_notice.insert(child);
+        if (r.IsNull(2)) {
+            if (auto at = common::ParseInstant(r.Text(4))) {
+                auto [it, fresh] = first_raised.emplace(child, *at);
+                if (!fresh && *at < it->second) it->second = *at;
+            }
+        }
     }
     const auto rules = GetSiteRules(tx, site);
     std::map<int, SiteDay> site_day;  // by grade (-1: none)
@@ -94,6 +106,9 @@ std::map<common::ChildId, ChildOutlook> SiteOutlook(db::ReadTx& tx, common::Site
                 if (std::find(list.begin(), list.end(), k) == list.end()) list.push_back(k);
             }
         }
+        o.absent_without_notice = absent_without_notice.count(row.child) > 0;
+        if (auto f = first_raised.find(row.child); f != first_raised.end()) o.first_raised = f->second;
+        o.standing = StandingOf(row.day.state, o.outlook.expectation, o.absent_without_notice);
         out.emplace(row.child, std::move(o));
     }
     return out;

@@ -28,6 +28,9 @@ bool ResolutionFits(AlertKind kind, Resolution r);
 struct ChildOutlook {
     DayOutlook outlook;
     std::optional<StoredPlan> plan;
+    bool absent_without_notice = false;           // staff resolved the day's "not arrived" so
+    std::optional<common::Instant> first_raised;  // the earliest open alert's record, when recorded
+    Standing standing = Standing::kNoPlan;
 };
 // Every child of the roster: expected, absent or not planned, with the alerts open now.
 std::map<common::ChildId, ChildOutlook> SiteOutlook(db::ReadTx& tx, common::SiteId site, const common::Date& date,

@@ -26,6 +26,38 @@ std::string_view ExpectationName(Expectation e) {
     return "not_planned";
 }
 
+std::string_view StandingName(Standing s) {
+    switch (s) {
+        case Standing::kIn:
+            return "in";
+        case Standing::kLeft:
+            return "left";
+        case Standing::kExpected:
+            return "expected";
+        case Standing::kAbsent:
+            return "absent";
+        case Standing::kNoPlan:
+            return "no_plan";
+    }
+    return "no_plan";
+}
+
+std::optional<Standing> ParseStanding(std::string_view s) {
+    for (auto st : kStandings) {
+        if (StandingName(st) == s) return st;
+    }
+    return std::nullopt;
+}
+
+Standing StandingOf(attendance::State state, Expectation expectation, bool absent_without_notice) {
+    using attendance::State;
+    if (state == State::kIn) return Standing::kIn;
+    if (state == State::kLeft) return Standing::kLeft;
+    if (expectation == Expectation::kAbsent || absent_without_notice) return Standing::kAbsent;
+    if (expectation == Expectation::kExpected) return Standing::kExpected;
+    return Standing::kNoPlan;
+}
+
 std::string_view AlertKindName(AlertKind k) {
     switch (k) {
         case AlertKind::kNotArrived:

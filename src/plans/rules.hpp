@@ -50,6 +50,16 @@ struct DayOutlook {
     std::vector<AlertKind> alerts;          // open now, before staff resolve them
 };
 
+// Where a child stands on the day's roster: exactly one of these, so the roster's counts add up to its children.
+// Marks decide first (here, or gone home); a child without marks is absent (reported, or found absent without
+// notice by staff), expected (planned and not come yet), or without a plan (none for the day, or the site closed).
+enum class Standing { kIn, kLeft, kExpected, kAbsent, kNoPlan };
+inline constexpr Standing kStandings[] = {Standing::kExpected, Standing::kIn, Standing::kLeft, Standing::kAbsent,
+                                          Standing::kNoPlan};
+std::string_view StandingName(Standing s);
+std::optional<Standing> ParseStanding(std::string_view s);
+Standing StandingOf(attendance::State state, Expectation expectation, bool absent_without_notice);
+
 // The alerts are: not arrived — planned, no entry, now at or past dismissal (or opening, when the grade has no
 // dismissal time) plus the threshold; after closing — inside at or after closing time, planned or not; pick-up
 // unconfirmed — left on a day planned "picked up" and staff have not confirmed who came. `resolved` are the kinds

@@ -379,12 +379,13 @@ TEST_P(RosterPlans, TheRosterShowsAbsencesAlertsAndTodaysChangesToConfirm) {
     auto page = Get("/sites/1/roster");
     ASSERT_EQ(page.status, 200);
     auto row = [&](common::ChildId c) {
-        auto start = page.body.find("data-child=\"" + c.ToString() + "\"");
+        auto start = page.body.find("<tr id=\"child-" + c.ToString() + "\"");
         EXPECT_NE(start, std::string::npos);
         return page.body.substr(start, page.body.find("</tr>", start) - start);
     };
-    EXPECT_NE(row(absent_child_).find("data-qa=\"absent\""), std::string::npos);
-    EXPECT_NE(row(child_).find("data-alert=\"not_arrived\""), std::string::npos);
+    EXPECT_NE(row(absent_child_).find("data-standing=\"absent\""), std::string::npos);
+    EXPECT_NE(row(child_).find("data-qa=\"alert-badge\""), std::string::npos);
+    EXPECT_NE(page.body.find("data-alert=\"not_arrived\""), std::string::npos);
     EXPECT_NE(row(child_).find("17:00"), std::string::npos);  // the plan's leaving time
     EXPECT_NE(page.body.find("data-qa=\"roster-alerts\""), std::string::npos);
     EXPECT_NE(page.body.find("祖父母宅へ"), std::string::npos);
@@ -411,7 +412,7 @@ TEST_P(RosterPlans, TheRosterShowsAbsencesAlertsAndTodaysChangesToConfirm) {
     EXPECT_EQ(resolve.status, 303);
     EXPECT_EQ(AuditCount("alert.resolve"), 1);
     page = Get("/sites/1/roster");
-    EXPECT_EQ(row(child_).find("data-alert="), std::string::npos);
+    EXPECT_EQ(row(child_).find("data-qa=\"alert-badge\""), std::string::npos);
     EXPECT_EQ(page.body.find("data-qa=\"roster-alerts\""), std::string::npos);
     // The day's record keeps the plan, the alert and what was done about it; the absent child's, the contact.
     auto day = Get("/children/" + child_.ToString() + "/attendance");
@@ -423,6 +424,133 @@ TEST_P(RosterPlans, TheRosterShowsAbsencesAlertsAndTodaysChangesToConfirm) {
     auto other_day = Get("/children/" + absent_child_.ToString() + "/attendance");
     EXPECT_NE(other_day.body.find("祖父母宅へ"), std::string::npos);
     EXPECT_NE(other_day.body.find("確認済み"), std::string::npos);
+}
+
+// The counts add up (here, gone home, not arrived, absent, no plan), each is a filter, a name finds a child, and a
+// child staff found absent without notice is counted absent, not still expected.
+TEST_P(RosterPlans, TheCountsAddUpEachIsAFilterAndAChildFoundAbsentCountsAsAbsent) {
+    const common::ChildId other_in(
+        One("SELECT child_id FROM child_placement WHERE site_id = 1 ORDER BY child_id LIMIT 1 OFFSET 3"));
+    database().Write([&](db::WriteTx& tx) {
+        attendance::RecordByStaff(tx,
+                                  {other_in, common::SiteId(1), attendance::Direction::kIn,
+                                   common::TokyoInstant(D("2026-11-24"), 15 * 60 + 5), staff_, ""},
+                                  clock_);
+    });
+    SetTokyo("2026-11-24", "15:31");
+    SignIn("staff1", "tadaima-demo");
+    auto counts = [&](const std::string& body) {
+        std::map<std::string, int> out;
+        for (const char* k : {"alert", "in", "left", "expected", "absent", "no_plan", "total"}) {
+            std::string mark = std::string("data-count=\"") + k + "\">";
+            auto at = body.find(mark);
+            out[k] = at == std::string::npos ? -1 : std::stoi(body.substr(at + mark.size()));
+        }
+        return out;
+    };
+    auto row = [&](const std::string& body, common::ChildId c) {
+        auto start = body.find("<tr id=\"child-" + c.ToString() + "\"");
+        EXPECT_NE(start, std::string::npos);
+        return body.substr(start, body.find('>', start) - start);
+    };
+    auto page = Get("/sites/1/roster");
+    ASSERT_EQ(page.status, 200);
+    auto c = counts(page.body);
+    const int children = static_cast<int>(One("SELECT COUNT(*) FROM child_placement WHERE site_id = 1"));
+    EXPECT_EQ(c["total"], children);
+    EXPECT_EQ(c["in"] + c["left"] + c["expected"] + c["absent"] + c["no_plan"], children);
+    EXPECT_EQ(c["alert"], 1);
+    EXPECT_EQ(c["expected"], 1);
+    EXPECT_EQ(c["absent"], 1);
+    EXPECT_EQ(c["in"], 1);
+    EXPECT_NE(row(page.body, child_).find("data-standing=\"expected\""), std::string::npos);
+    // The family's phone number is with the alert (and showing it is audited).
+    auto phone = database().Read([&](db::ReadTx& tx) {
+        return tx
+            .QueryOne(
+                "SELECT g.phone FROM guardian g JOIN guardian_child gc ON gc.guardian_id = g.id WHERE "
+                "gc.child_id = ? AND g.phone <> '' ORDER BY gc.id LIMIT 1",
+                child_)
+            .Text(0);
+    });
+    EXPECT_NE(page.body.find(">母 " + phone), std::string::npos);
+    EXPECT_GE(AuditCount("roster.phones"), 1);
+
+    // Each count shows its children only; the others stay in the page, hidden.
+    auto absent = Get("/sites/1/roster?state=absent");
+    EXPECT_EQ(row(absent.body, absent_child_).find(" hidden"), std::string::npos);
+    EXPECT_NE(row(absent.body, child_).find(" hidden"), std::string::npos);
+    EXPECT_NE(absent.body.find("data-qa=\"filter-line\""), std::string::npos);
+    auto alerted = Get("/sites/1/roster?state=alert");
+    EXPECT_EQ(row(alerted.body, child_).find(" hidden"), std::string::npos);
+    EXPECT_NE(row(alerted.body, absent_child_).find(" hidden"), std::string::npos);
+    EXPECT_EQ(counts(Get("/sites/1/roster?state=nonsense").body)["total"], children);
+    // A name (or its kana) finds the child.
+    auto kana = database().Read(
+        [&](db::ReadTx& tx) { return tx.QueryOne("SELECT given_kana FROM child WHERE id = ?", child_).Text(0); });
+    auto found = Get("/sites/1/roster?q=" + http::UrlEncode(kana));
+    EXPECT_EQ(row(found.body, child_).find(" hidden"), std::string::npos);
+
+    // Staff found the child absent without notice: absent, no longer expected, and the counts still add up.
+    auto resolve =
+        Post("/children/" + child_.ToString() + "/alerts/resolve",
+             {{"kind", "not_arrived"}, {"resolution", "absent_without_notice"}, {"next", "/sites/1/roster"}});
+    EXPECT_EQ(resolve.status, 303);
+    page = Get("/sites/1/roster");
+    auto after = counts(page.body);
+    EXPECT_EQ(after["alert"], -1);  // no alerts: no such count
+    EXPECT_EQ(after["expected"], 0);
+    EXPECT_EQ(after["absent"], 2);
+    EXPECT_EQ(after["in"] + after["left"] + after["expected"] + after["absent"] + after["no_plan"], children);
+    EXPECT_NE(row(page.body, child_).find("data-standing=\"absent\""), std::string::npos);
+}
+
+// Any date: tomorrow's plans and absences ahead (with tomorrow's count on today's page), a past day's record; the
+// hand record names the child and can be taken back.
+TEST_P(RosterPlans, TomorrowAndPastDaysAndAHandRecordThatNamesTheChildAndCanBeUndone) {
+    ASSERT_TRUE(Set({D("2026-11-25")}, Attend("17:00")).problems.empty());
+    ASSERT_TRUE(Set({D("2026-11-25")}, PlanInput{false}, ContactKind::kPlan, false, absent_child_).problems.empty());
+    SetTokyo("2026-11-24", "15:00");
+    SignIn("staff1", "tadaima-demo");
+    auto page = Get("/sites/1/roster");
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("data-qa=\"tomorrow-expected\">1<"), std::string::npos);
+    auto ahead = Get("/sites/1/roster?date=2026-11-25");
+    ASSERT_EQ(ahead.status, 200);
+    EXPECT_NE(ahead.body.find("2026-11-25（水）"), std::string::npos);
+    EXPECT_NE(ahead.body.find("data-count=\"expected\">1<"), std::string::npos);
+    EXPECT_NE(ahead.body.find("data-count=\"absent\">1<"), std::string::npos);
+    EXPECT_EQ(ahead.body.find("/attendance\" class=\"inline\""), std::string::npos);  // nothing to record ahead
+    EXPECT_EQ(ahead.body.find("data-field=\"button\""), std::string::npos);
+    auto garbage = Get("/sites/1/roster?date=2026-13-40");
+    EXPECT_NE(garbage.body.find("2026-11-24（火）"), std::string::npos);
+
+    auto record =
+        Post("/children/" + child_.ToString() + "/attendance", {{"direction", "in"}, {"next", "/sites/1/roster"}});
+    ASSERT_EQ(record.status, 303);
+    EXPECT_NE(record.location.find("recorded="), std::string::npos) << record.location;
+    EXPECT_NE(record.location.find("#child-" + child_.ToString()), std::string::npos) << record.location;
+    auto back = Get(record.location.substr(0, record.location.find('#')));
+    auto name = database().Read([&](db::ReadTx& tx) {
+        return tx.QueryOne("SELECT family_name || ' ' || given_name FROM child WHERE id = ?", child_).Text(0);
+    });
+    auto recorded = back.body.substr(back.body.find("data-qa=\"recorded\""), 600);
+    EXPECT_NE(recorded.find(name), std::string::npos);
+    EXPECT_NE(recorded.find("入室 15:00"), std::string::npos);
+    auto event = One("SELECT MAX(id) FROM attendance_event");
+    auto undo = Post("/attendance/" + std::to_string(event) + "/correct",
+                     {{"action", "undo"}, {"reason", "押し間違い"}, {"next", "/sites/1/roster"}});
+    ASSERT_EQ(undo.status, 303);
+    EXPECT_NE(undo.location.find("notice=undone"), std::string::npos) << undo.location;
+    page = Get("/sites/1/roster");
+    EXPECT_NE(page.body.find("<tr id=\"child-" + child_.ToString() + "\" data-child=\"" + child_.ToString() +
+                             "\" data-state=\"not_arrived\""),
+              std::string::npos);
+    // A past day's record: nothing to record or resolve there.
+    auto past = Get("/sites/1/roster?date=2026-11-23");
+    EXPECT_NE(past.body.find("2026-11-23（月）"), std::string::npos);
+    EXPECT_EQ(past.body.find("data-field=\"button\""), std::string::npos);
+    EXPECT_EQ(past.body.find("alerts/resolve"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, RosterPlans, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),

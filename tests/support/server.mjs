@@ -16,11 +16,18 @@ export function run(args, env) {
 // The server's clock offset (a test clock moves it), for the second-factor codes this process computes.
 let clockOffsetMs = 0;
 
-export async function startServer({ sites = 3, children = 40, env = {}, testClock = false } = {}) {
+// `clock`: an instant the city is seeded at and the server starts at (a test clock), for pages that must look the
+// same on every run (reference screenshots). `plans`: seed the demo's plans too.
+export async function startServer({ sites = 3, children = 40, env = {}, testClock = false, clock, plans = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tadaima-api-'));
   const base = { TADAIMA_DB: join(dir, 'test.db'), TADAIMA_SECRET_FILE: join(dir, 'secret'), ...env };
-  if (testClock) base.TADAIMA_TEST_CLOCK_FILE = join(dir, 'clock');
-  for (const args of [['migrate'], ['seed-demo', '--sites', String(sites), '--children', String(children)]]) {
+  if (testClock || clock) base.TADAIMA_TEST_CLOCK_FILE = join(dir, 'clock');
+  if (clock) {
+    clockOffsetMs = Math.round((Date.parse(clock) - Date.now()) / 1000) * 1000;
+    writeFileSync(base.TADAIMA_TEST_CLOCK_FILE, String(clockOffsetMs / 1000));
+  }
+  const seed = ['seed-demo', '--sites', String(sites), '--children', String(children), ...(plans ? ['--plans'] : [])];
+  for (const args of [['migrate'], seed]) {
     const r = run(args, base);
     if (r.status !== 0) throw new Error(`tadaima ${args.join(' ')} failed: ${r.stderr}`);
   }

@@ -1,6 +1,8 @@
 // Who is expected and when an alert is raised: the rules as a table of cases, with fixed instants in Tokyo.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "plans/rules.hpp"
 
 namespace {
@@ -243,6 +245,65 @@ TEST(Outlook, TableOfCases) {
         EXPECT_EQ(o.expectation, c.expectation) << c.name;
         EXPECT_EQ(o.alerts, c.alerts) << c.name;
     }
+}
+
+// The roster's counts: every combination of site day × plan × marks × staff's "absent without notice" stands in
+// exactly one place, and the counts of a roster holding one child of each add up to its size.
+TEST(Standing, EveryCombinationStandsInOnePlaceAndTheCountsAddUp) {
+    using plans::Standing;
+    SiteDay closed = Open();
+    closed.closed = true;
+    struct Row {
+        const char* name;
+        SiteDay site;
+        std::optional<DayPlan> plan;
+        DayState state;
+        bool absent_without_notice;
+        Standing want;
+    };
+    const std::vector<Row> table = {
+        {"planned, not come", Open(), Attending(), NotArrived(), false, Standing::kExpected},
+        {"planned, not come, found absent by staff", Open(), Attending(), NotArrived(), true, Standing::kAbsent},
+        {"absence reported", Open(), Absent(), NotArrived(), false, Standing::kAbsent},
+        {"absence reported, came anyway", Open(), Absent(), In("15:10"), false, Standing::kIn},
+        {"no plan, not come", Open(), std::nullopt, NotArrived(), false, Standing::kNoPlan},
+        {"no plan, came", Open(), std::nullopt, In("15:10"), false, Standing::kIn},
+        {"planned, here", Open(), Attending(), In("15:10"), false, Standing::kIn},
+        {"planned, gone home", Open(), Attending(), Left("15:10", "17:00"), false, Standing::kLeft},
+        {"absent without notice, then came late", Open(), Attending(), In("16:40"), true, Standing::kIn},
+        {"closed day, planned", closed, Attending(), NotArrived(), false, Standing::kNoPlan},
+        {"closed day, absence", closed, Absent(), NotArrived(), false, Standing::kNoPlan},
+        {"closed day, came anyway", closed, std::nullopt, In("10:00"), false, Standing::kIn},
+    };
+    for (const auto& r : table) {
+        auto o = plans::Outlook(kDay, r.site, r.plan, r.state, false, {}, T("17:30"));
+        EXPECT_EQ(plans::StandingOf(r.state.state, o.expectation, r.absent_without_notice), r.want) << r.name;
+    }
+    // Every combination, once each: 2 site days × 3 plans × 3 marks × 2 = 36 children.
+    std::map<Standing, int> counts;
+    int total = 0;
+    for (const auto& site : {Open(), closed}) {
+        for (const auto& plan :
+             {std::optional<DayPlan>(), std::optional<DayPlan>(Attending()), std::optional<DayPlan>(Absent())}) {
+            for (const auto& state : {NotArrived(), In("15:10"), Left("15:10", "17:00")}) {
+                for (bool awn : {false, true}) {
+                    auto o = plans::Outlook(kDay, site, plan, state, false, {}, T("17:30"));
+                    ++counts[plans::StandingOf(state.state, o.expectation, awn)];
+                    ++total;
+                }
+            }
+        }
+    }
+    EXPECT_EQ(counts[Standing::kIn], 12);
+    EXPECT_EQ(counts[Standing::kLeft], 12);
+    EXPECT_EQ(counts[Standing::kAbsent], 7);    // 6 found absent by staff, 1 reported on an open day
+    EXPECT_EQ(counts[Standing::kExpected], 1);  // planned on an open day, no marks, not found absent
+    EXPECT_EQ(counts[Standing::kNoPlan], 4);    // no plan on an open day, and 3 on the closed day
+    int sum = 0;
+    for (auto s : plans::kStandings) sum += counts[s];
+    EXPECT_EQ(sum, total);
+    for (auto s : plans::kStandings) EXPECT_EQ(plans::ParseStanding(plans::StandingName(s)), s);
+    EXPECT_FALSE(plans::ParseStanding("alert"));
 }
 
 TEST(Outlook, DueByIsDismissalPlusThresholdInTokyo) {

@@ -5,14 +5,13 @@
   'use strict';
   var root = document.getElementById('roster');
   if (!root || !window.EventSource) return;
-  var labels = {
-    in: root.dataset.labelIn, left: root.dataset.labelLeft, not_arrived: root.dataset.labelNotArrived
-  };
   var status = root.querySelector('.live-status');
+  var filter = (new URLSearchParams(window.location.search)).get('state') || '';
 
+  // Each row stands in exactly one place (here, gone home, not arrived, absent, no plan); the counts add up.
   function recount() {
-    var counts = { in: 0, left: 0, not_arrived: 0 };
-    root.querySelectorAll('tr[data-child]').forEach(function (tr) { counts[tr.dataset.state] += 1; });
+    var counts = { in: 0, left: 0, expected: 0, absent: 0, no_plan: 0 };
+    root.querySelectorAll('tr[data-child]').forEach(function (tr) { counts[tr.dataset.standing] += 1; });
     Object.keys(counts).forEach(function (k) {
       var el = root.querySelector('[data-count="' + k + '"]');
       if (el) el.textContent = String(counts[k]);
@@ -22,9 +21,16 @@
   function apply(change) {
     var tr = root.querySelector('tr[data-child="' + change.child + '"]');
     if (!tr) return;  // not on this page (another group)
+    // Marks decide first; without any, the child stands where its plan put it.
+    var standing = change.state === 'not_arrived' ? tr.dataset.base : change.state;
     tr.dataset.state = change.state;
-    tr.className = 'state-' + change.state;
-    tr.querySelector('[data-field="state"]').textContent = labels[change.state] || change.state;
+    tr.dataset.standing = standing;
+    tr.classList.remove('standing-in', 'standing-left', 'standing-expected', 'standing-absent', 'standing-no_plan');
+    tr.classList.add('standing-' + standing);
+    var label = tr.querySelector('[data-field="state"]');
+    // data-label-no_plan → dataset.labelNo_plan
+    label.textContent = root.dataset['label' + standing.charAt(0).toUpperCase() + standing.slice(1)] || standing;
+    label.className = 'pill pill-' + standing;
     tr.querySelector('[data-field="in_at"]').textContent = change.in_at;
     tr.querySelector('[data-field="out_at"]').textContent = change.out_at;
     var direction = tr.querySelector('[data-field="direction"]');
@@ -35,6 +41,18 @@
       button.firstChild.textContent = inside ? root.dataset.labelCheckOut : root.dataset.labelCheckIn;
     }
     recount();
+  }
+
+  // Name search as the carer types (the form still works without this, on the server).
+  var search = document.getElementById('roster-q');
+  if (search) {
+    search.addEventListener('input', function () {
+      var q = search.value.trim();
+      root.querySelectorAll('tr[data-child]').forEach(function (tr) {
+        var byState = !filter || filter === tr.dataset.standing || (filter === 'alert' && tr.classList.contains('alerted'));
+        tr.hidden = !(byState && (!q || tr.dataset.search.indexOf(q) !== -1));
+      });
+    });
   }
 
   // The alert sound: browsers play sound only after a person has pressed something on the page, so a button turns
@@ -73,24 +91,21 @@
   }
   if (root.querySelector('tr.alerted')) beep();
 
-  // An alert raised while the page is open (the server's sweep): the row turns red with the alert's words; the
-  // form to record what happened comes with the next load of the page.
+  // An alert raised while the page is open (the server's sweep): the row turns red with the alert's words and the
+  // banner asks for a reload, which brings the alert to the top with the family's phone and what to record.
   function alertRaised(a) {
     var tr = root.querySelector('tr[data-child="' + a.child + '"]');
     if (!tr || tr.querySelector('[data-alert="' + a.kind + '"]')) return;
     tr.classList.add('alerted');
-    var div = document.createElement('div');
-    div.className = 'alert';
-    div.dataset.alert = a.kind;
-    var strong = document.createElement('strong');
+    var badge = document.createElement('strong');
+    badge.className = 'badge alert';
+    badge.dataset.alert = a.kind;
     // data-alert-not-arrived → dataset.alertNotArrived: the label in the page's language.
-    strong.textContent = root.dataset['alert' + a.kind.split('_').map(function (w) {
+    badge.textContent = root.dataset['alert' + a.kind.split('_').map(function (w) {
       return w.charAt(0).toUpperCase() + w.slice(1);
     }).join('')] || a.kind;
-    div.appendChild(strong);
-    tr.querySelector('[data-field="state"]').parentNode.appendChild(div);
-    var banner = root.querySelector('[data-qa="live-alerts"]');
-    banner.hidden = false;
+    tr.querySelector('[data-field="state"]').parentNode.appendChild(badge);
+    root.querySelector('[data-qa="live-alerts"]').hidden = false;
     beep();
   }
 
