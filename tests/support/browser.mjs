@@ -1,10 +1,12 @@
 // Debian's Chromium through playwright-core on a small phone's viewport, and axe-core in the page.
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { PNG } from 'pngjs';
+import pixelmatch from 'pixelmatch';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -50,4 +52,51 @@ export async function assertAccessibleOnPhone(page) {
   await assertAccessible(page);
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(wide <= 360, `${page.url()} is ${wide}px wide`);
+}
+
+// Nothing on the page at its current width is wider than the screen, and no text of two characters or more is
+// squeezed into a column a character wide (the "one character per line" failure): such an element is narrower
+// than 1.6 of its font size and taller than 2.5 lines of it.
+export async function assertLaidOut(page) {
+  const width = page.viewportSize().width;
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= width, `${page.url()} is ${wide}px wide at ${width}`);
+  const squeezed = await page.evaluate(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('main a, main button, main th, main td, main label, main span, main strong, main p, main li, main h1, main h2, main summary')) {
+      const text = (el.innerText || '').trim();
+      if (text.length < 2) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const size = parseFloat(getComputedStyle(el).fontSize);
+      if (r.width < size * 1.6 && r.height > size * 2.5) out.push(`${el.tagName.toLowerCase()} "${text.slice(0, 20)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+    }
+    return out.slice(0, 10);
+  });
+  assert.deepEqual(squeezed, [], `text one character per line on ${page.url()} at ${width}px`);
+}
+
+// The screenshot of the visible part of the page against the committed reference tests/e2e/reference/NAME.png:
+// the same size, and at most `tolerance` of its pixels different (pixelmatch, anti-aliasing ignored), so a broken
+// layout fails the suite. The screenshot is kept under test-results/ (with a picture of the difference when it
+// fails). TADAIMA_UPDATE_REFERENCE=1 writes the reference instead; look at it before committing it.
+export async function assertLooksLikeReference(page, name, { tolerance = 0.005 } = {}) {
+  mkdirSync('test-results', { recursive: true });
+  const shot = await page.screenshot({ animations: 'disabled', caret: 'hide' });
+  writeFileSync(`test-results/${name}.png`, shot);
+  const reference = new URL(`../e2e/reference/${name}.png`, import.meta.url).pathname;
+  if (process.env.TADAIMA_UPDATE_REFERENCE === '1') {
+    mkdirSync(new URL('../e2e/reference/', import.meta.url).pathname, { recursive: true });
+    writeFileSync(reference, shot);
+    return;
+  }
+  assert.ok(existsSync(reference), `no reference screenshot ${reference}: run with TADAIMA_UPDATE_REFERENCE=1 and look at it`);
+  const want = PNG.sync.read(readFileSync(reference));
+  const got = PNG.sync.read(shot);
+  assert.deepEqual([got.width, got.height], [want.width, want.height], `${name}: the screenshot's size changed`);
+  const diff = new PNG({ width: want.width, height: want.height });
+  const differing = pixelmatch(want.data, got.data, diff.data, want.width, want.height, { threshold: 0.1 });
+  const ratio = differing / (want.width * want.height);
+  if (ratio > tolerance) writeFileSync(`test-results/${name}-diff.png`, PNG.sync.write(diff));
+  assert.ok(ratio <= tolerance, `${name}: ${(ratio * 100).toFixed(2)}% of the pixels differ from the reference (test-results/${name}-diff.png)`);
 }
