@@ -6,7 +6,8 @@
 # the same run; and the kiosk's time from Enter to the name on screen in Chromium. The morning rush: absences
 # reported per second with their latency, and the roster of a 150-child site, on each database. Mail: an emergency
 # message to 100,000 family members and scan → mail latency, beside smtp-source → smtp-sink's raw rate
-# (BENCH_ONLY=mail runs only that). Loopback only; every load run is bounded in time.
+# (BENCH_ONLY=mail runs only that). The roster of a 150-child site without and with 30 open alerts, and its size
+# (BENCH_ONLY=roster runs only that). Loopback only; every load run is bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${BENCH_SECONDS:-10}
@@ -329,14 +330,67 @@ PY
   wait "$pid" || true
 }
 
-if [ "${BENCH_ONLY:-}" != mail ]; then
+# The roster when the alerts fire (issue 15): one 150-child site, every child planned for today, first with all of
+# them arrived (no alert: the everyday page), then with 30 of them missing (30 open alerts, each with the family's
+# phones and its answers). Requests/s, p50 and p99 with four wall screens reloading, and the page's size in bytes.
+# The site opens all day today and has no dismissal times, so "missing" does not depend on the hour the bench runs.
+roster_results=()
+alerts_roster() {
+  local db="$work/roster.db" port base pid today wd out bytes label
+  export TADAIMA_DB="$db" TADAIMA_SECRET_FILE="$work/secret-roster" TADAIMA_LOG_LEVEL=warn
+  ./build/tadaima migrate >/dev/null
+  ./build/tadaima seed-demo --sites 1 --children 150 >/dev/null
+  today=$(TZ=Asia/Tokyo date +%F)
+  wd=$(TZ=Asia/Tokyo date +%w)
+  python3 - "$db" "$today" "$wd" <<'PY'
+import sqlite3, sys
+db, day, wd = sys.argv[1], sys.argv[2], int(sys.argv[3])
+c = sqlite3.connect(db)
+stamp = '2026-01-01T00:00:00.000Z'
+c.execute("DELETE FROM site_dismissal WHERE site_id = 1")
+c.execute("DELETE FROM site_closure WHERE site_id = 1")
+c.execute("INSERT OR REPLACE INTO site_opening_hours (site_id, weekday, opens_at, closes_at, created_at) VALUES (1, ?, '00:00', '23:59', ?)", (wd, stamp))
+kids = [r[0] for r in c.execute("SELECT child_id FROM child_placement WHERE site_id = 1 ORDER BY child_id")]
+for k in kids:
+    c.execute("INSERT OR REPLACE INTO attendance_plan (child_id, site_id, plan_date, attending, leave_time, way_home, created_at, updated_at) VALUES (?, 1, ?, 1, '17:00', 'alone', ?, ?)", (k, day, stamp, stamp))
+    c.execute("INSERT INTO attendance_event (child_id, site_id, facility_date, kind, occurred_at, source, created_at) VALUES (?, 1, ?, 'in', ?, 'staff', ?)", (k, day, stamp, stamp))
+c.commit()
+PY
+  port=$(free_port)
+  TADAIMA_LISTEN="127.0.0.1:$port" ./build/tadaima serve &
+  pid=$!
+  pids+=("$pid")
+  base="http://127.0.0.1:$port"
+  wait_http "$base/healthz"
+  export BENCH_COOKIE="$(staff_cookie "$base" staff1)" BENCH_PATH=/sites/1/roster BENCH_STATUS=200
+  for label in "no alert" "30 open alerts"; do
+    if [ "$label" != "no alert" ]; then
+      python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("DELETE FROM attendance_event WHERE child_id IN (SELECT child_id FROM child_placement WHERE site_id = 1 ORDER BY child_id LIMIT 30)"); c.commit()' "$db"
+    fi
+    bytes=$(curl -fs -H "Cookie: $BENCH_COOKIE" "$base/sites/1/roster" | wc -c)
+    [ "$label" = "no alert" ] || curl -fs -H "Cookie: $BENCH_COOKIE" "$base/sites/1/roster" | grep -q 'data-count="alert">30<' \
+      || echo "bench: the roster does not show 30 alerts" >&2
+    out=$(wrk -t2 -c4 -d"${DURATION}s" -s bench/latency.lua "$base")
+    roster_results+=("$(printf '%-58s %12s %10s %10s %10s' "roster, 150 children, $label: /s, p50, p99 ms, bytes" \
+      "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" $(echo "$out" | awk '/^LATENCY/ {print $2, $4}') "$bytes")")
+    [ "$(echo "$out" | awk '/^LATENCY/ {print $5}')" = 0 ] || echo "bench: roster ($label): unexpected answers" >&2
+  done
+  unset BENCH_COOKIE BENCH_PATH BENCH_STATUS
+  kill "$pid"
+  wait "$pid" || true
+}
+
+if [ "${BENCH_ONLY:-}" = roster ]; then
+alerts_roster
+elif [ "${BENCH_ONLY:-}" != mail ]; then
+alerts_roster
 measure sqlite "$work/bench.db"
 measure postgresql "postgresql://postgres@127.0.0.1:$pg_port/bench"
 psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE bench2" >/dev/null
 morning sqlite "$work/bench2.db"
 morning postgresql "postgresql://postgres@127.0.0.1:$pg_port/bench2"
 fi
-mailbench
+[ -n "${BENCH_ONLY:-}" ] && [ "${BENCH_ONLY}" != mail ] || mailbench
 
 echo
 row "what" "requests/s" "÷ nginx"
@@ -347,4 +401,5 @@ printf '%-58s %12s\n' "raw SQLite single-row commits/s (WAL, synchronous=FULL)" 
 printf '%-58s %12s\n' "raw PostgreSQL single-row commits/s (pgbench, 1 client)" "$raw_pg"
 for r in "${scan_results[@]}"; do echo "$r"; done
 for r in "${plan_results[@]}"; do echo "$r"; done
+for r in "${roster_results[@]}"; do echo "$r"; done
 for r in "${mail_results[@]}"; do echo "$r"; done

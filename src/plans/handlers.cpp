@@ -341,20 +341,22 @@ http::Response Handlers::RenderPlans(Ctx& ctx, common::ChildId child, const std:
     const common::Date last{
         std::chrono::year_month_day_last{month->year(), std::chrono::month_day_last{month->month()}}};
     const bool can_edit = g.Can(auth::FamilyAction::kPlanEdit, child);
-    auto [header, stored, people, closures, rules] = ctx.svc.db.Read([&](db::ReadTx& tx) {
+    auto [header, stored, people, closed, rules] = ctx.svc.db.Read([&](db::ReadTx& tx) {
         auto header = LoadChildHeader(tx, child, today);
-        std::vector<Closure> closures;
+        // The days the site is closed: closure days and weekdays without opening hours (a 学童's Sundays).
+        std::set<std::string> closed;
         SiteRules rules;
         if (header.site) {
-            closures = ListClosures(tx, *header.site, first, last);
             rules = GetSiteRules(tx, *header.site);
+            for (auto d = std::chrono::sys_days(first); d <= std::chrono::sys_days(last); d += std::chrono::days(1)) {
+                if (LoadSiteDay(tx, *header.site, rules, common::Date{d}, std::nullopt).closed)
+                    closed.insert(common::FormatDate(common::Date{d}));
+            }
         }
-        return std::tuple{header, PlansOfChild(tx, child, first, last), ListPickupPersons(tx, child), closures, rules};
+        return std::tuple{header, PlansOfChild(tx, child, first, last), ListPickupPersons(tx, child), closed, rules};
     });
     std::map<std::string, const StoredPlan*> by_date;
     for (const auto& p : stored) by_date[p.date] = &p;
-    std::set<std::string> closed;
-    for (const auto& c : closures) closed.insert(c.date);
     std::set<std::string> picked;
     for (const auto& d : ctx.form.GetAll("day")) picked.insert(d);
 
@@ -389,13 +391,21 @@ http::Response Handlers::RenderPlans(Ctx& ctx, common::ChildId child, const std:
         cell.set("real", true);
         bool past = day < std::chrono::sys_days(today);
         if (date == common::FormatDate(today)) cell.set("today", true);
+        // In the cell, a word and the time that fit a phone's seventh of a screen; the whole plan for screen readers.
         if (closed.count(date)) {
             cell.set("closed", true);
+            cell.set("short", ctx.T("plan_closed"));
             cell.set("status", ctx.T("plan_closed"));
         } else if (auto it = by_date.find(date); it != by_date.end()) {
-            cell.set(it->second->plan.attending ? "attending" : "absent", true);
-            cell.set("status", PlanSummary(ctx, *it->second));
+            const auto& p = *it->second;
+            cell.set(p.plan.attending ? "attending" : "absent", true);
+            cell.set("short", ctx.T(p.plan.attending ? "plan_cell_attending" : "plan_cell_absent"));
+            if (p.plan.attending && p.plan.leave_minutes)
+                cell.set("time", common::FormatTimeOfDay(*p.plan.leave_minutes));
+            if (p.plan.attending && p.plan.way_home == WayHome::kPickup) cell.set("pickup", ctx.T("plan_cell_pickup"));
+            cell.set("status", PlanSummary(ctx, p));
         } else {
+            cell.set("short", ctx.T("plan_cell_none"));
             cell.set("status", ctx.T("plan_none"));
             cell.set("none", true);
         }

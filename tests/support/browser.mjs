@@ -55,8 +55,8 @@ export async function assertAccessibleOnPhone(page) {
 }
 
 // Nothing on the page at its current width is wider than the screen, and no text of two characters or more is
-// squeezed into a column a character wide (the "one character per line" failure): such an element is narrower
-// than 1.6 of its font size and taller than 2.5 lines of it.
+// squeezed into a column a character wide (the "one character per line" failure): its text runs over two lines or
+// more and no line of it is wider than 1.6 of its font size.
 export async function assertLaidOut(page) {
   const width = page.viewportSize().width;
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -69,7 +69,13 @@ export async function assertLaidOut(page) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.height === 0) continue;
       const size = parseFloat(getComputedStyle(el).fontSize);
-      if (r.width < size * 1.6 && r.height > size * 2.5) out.push(`${el.tagName.toLowerCase()} "${text.slice(0, 20)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const lines = [...range.getClientRects()].filter((x) => x.width > 0);
+      const tops = new Set(lines.map((x) => Math.round(x.top)));
+      if (tops.size >= 2 && lines.every((x) => x.width < size * 1.6)) {
+        out.push(`${el.tagName.toLowerCase()} "${text.slice(0, 20)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+      }
     }
     return out.slice(0, 10);
   });
