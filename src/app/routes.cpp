@@ -148,10 +148,12 @@ Router BuildRoutes(const Services& s) {
     // Messages: staff to their site's families, the city to every site's; who has read; conversations per child
     r.Get("/sites/{id}/messages", [message](Ctx& c) { return message->SiteList(c); });
     r.Get("/sites/{id}/messages/new", [message](Ctx& c) { return message->SiteNew(c); });
+    r.Get("/sites/{id}/messages/reach", [message](Ctx& c) { return message->SiteReach(c); });
     r.Post(
         "/sites/{id}/messages", [message](Ctx& c) { return message->SiteCreate(c); }, Session::kLoad, Body::kUpload);
     r.Get("/city/messages", [message](Ctx& c) { return message->CityList(c); });
     r.Get("/city/messages/new", [message](Ctx& c) { return message->CityNew(c); });
+    r.Get("/city/messages/reach", [message](Ctx& c) { return message->CityReach(c); });
     r.Post(
         "/city/messages", [message](Ctx& c) { return message->CityCreate(c); }, Session::kLoad, Body::kUpload);
     r.Get("/messages/{id}", [message](Ctx& c) { return message->Show(c); });

@@ -96,6 +96,73 @@ std::vector<std::int64_t> Ids(const std::vector<std::string>& values) {
     return out;
 }
 
+// The audience a form (or a query) chose: its scope and the ids of that scope's targets.
+std::pair<std::optional<Scope>, std::vector<std::int64_t>> ChosenAudience(const http::Params& p) {
+    auto scope = ParseScope(p.GetOr("scope"));
+    const char* field = !scope                       ? "site"
+                        : *scope == Scope::kGrade    ? "grade"
+                        : *scope == Scope::kGroup    ? "group"
+                        : *scope == Scope::kChildren ? "child"
+                                                     : "site";
+    return {scope, Ids(p.GetAll(field))};
+}
+
+// Who a message reaches, for the sender before it goes: the numbers, and the families it cannot reach with their
+// guardians' phone numbers (for a call or a letter).
+data ReachData(const Ctx& ctx, const Reach& r, const std::string& list_url) {
+    data d;
+    auto n = [](int v) { return std::to_string(v); };
+    d.set("sites", n(r.sites));
+    d.set("children", n(r.children));
+    d.set("families", n(r.families));
+    d.set("members", n(r.members));
+    d.set("by_mail", n(r.by_mail));
+    d.set("by_push", n(r.by_push));
+    d.set("inbox_only", n(r.inbox_only));
+    d.set("unreached_count", n(static_cast<int>(r.unreached.size())));
+    if (!r.unreached.empty()) d.set("has_unreached", true);
+    if (r.inbox_only > 0) d.set("has_inbox_only", true);
+    if (r.children == 0) d.set("nobody", true);
+    if (r.sites > 1) d.set("many_sites", true);
+    d.set("list_url", list_url);
+    data list{data::type::list};
+    for (const auto& u : r.unreached) {
+        data row;
+        row.set("child", u.child.ToString());
+        row.set("name", u.child_name);
+        row.set("site", u.site_name);
+        data gs{data::type::list};
+        for (const auto& g : u.guardians) {
+            data gd;
+            gd.set("who", ctx.T("relationship_" + g.relationship) + " " + g.name);
+            gd.set("phone", g.phone);
+            std::string tel;
+            for (char c : g.phone) {
+                if ((c >= '0' && c <= '9') || c == '+') tel += c;
+            }
+            gd.set("tel", tel);
+            gs.push_back(gd);
+        }
+        row.set("guardians", gs);
+        list.push_back(row);
+    }
+    d.set("unreached", list);
+    return d;
+}
+
+// The reach page's address for an audience (the same query the compose form sends).
+std::string ReachUrl(std::optional<common::SiteId> site, Scope scope, const std::vector<std::int64_t>& targets,
+                     bool emergency) {
+    std::string url = Base(site) + "/reach?scope=" + std::string(ScopeName(scope));
+    const char* field = scope == Scope::kGrade      ? "grade"
+                        : scope == Scope::kGroup    ? "group"
+                        : scope == Scope::kChildren ? "child"
+                                                    : "site";
+    for (auto t : targets) url += "&" + std::string(field) + "=" + std::to_string(t);
+    if (emergency) url += "&emergency=1";
+    return url;
+}
+
 data MessageRow(const Ctx& ctx, const Message& m) {
     data d;
     d.set("id", m.id.ToString());
@@ -199,6 +266,19 @@ http::Response Handlers::RenderCompose(Ctx& ctx, std::optional<common::SiteId> s
         }
     });
     body.set("heading", heading);
+    // Who it reaches as chosen so far (the page's script asks again as the choice changes).
+    {
+        auto [chosen_scope, targets] = ChosenAudience(ctx.form);
+        const Scope sc = from_form && chosen_scope ? *chosen_scope : (site ? Scope::kSite : Scope::kAll);
+        if (!from_form) targets.clear();
+        const bool urgent = ctx.form.GetOr("emergency") == "1";
+        auto reach =
+            ctx.svc.db.Read([&](db::ReadTx& tx) { return ReachOf(tx, site, sc, targets, urgent, Today(ctx)); });
+        data r = ReachData(ctx, reach, ReachUrl(site, sc, targets, urgent));
+        r.set("reach_base", Base(site) + "/reach");
+        body.set("reach", r);
+    }
+    ctx.scripts.push_back(ctx.svc.assets.Url("messages.js"));
     for (const char* s : {"site", "grade", "group", "children", "sites", "all"}) {
         if (scope == s) body.set(std::string("scope_") + s, true);
     }
@@ -252,6 +332,9 @@ http::Response Handlers::Create(Ctx& ctx, std::optional<common::SiteId> site) co
         if (f.name != "files" || !f.filename || (f.filename->empty() && f.data.empty())) continue;
         d.attachments.push_back({*f.filename, f.data});
     }
+    // An emergency to every family of several sites goes only when the sender says they mean it.
+    if (d.emergency && CityScope(d.scope) && ctx.form.GetOr("confirm_city") != "1")
+        errors.Add("confirm_city", "error_message_confirm_city");
     auto problems = ctx.svc.db.Read([&](db::ReadTx& tx) { return Check(tx, d, ctx.svc.clock); });
     // A time too early or too far is shown beside the date.
     for (auto& [field, key] : problems) errors.Add(field == "send_at" ? "send_date" : field, key);
@@ -263,6 +346,35 @@ http::Response Handlers::Create(Ctx& ctx, std::optional<common::SiteId> site) co
     });
     return http::Response::Redirect("/messages/" + id.ToString() + "?notice=" + (d.send_at ? "scheduled" : "sent"),
                                     303);
+}
+
+http::Response Handlers::RenderReach(Ctx& ctx, std::optional<common::SiteId> site) const {
+    auto [scope, targets] = ChosenAudience(ctx.req.query);
+    const Scope sc = scope.value_or(site ? Scope::kSite : Scope::kAll);
+    // A site writes to its own families; the city to sites.
+    if (CityScope(sc) == site.has_value()) throw http::HttpError(422, "error_message_scope");
+    const bool urgent = ctx.req.query.GetOr("emergency") == "1";
+    auto reach = ctx.svc.db.Write([&](db::WriteTx& tx) {
+        auto r = ReachOf(tx, site, sc, targets, urgent, Today(ctx));
+        // The page names the families it cannot reach and their guardians' phone numbers.
+        auth::WriteAudit(tx, ctx.Audit("message.reach", "site", site ? site->value : 0, site), ctx.svc.clock);
+        return r;
+    });
+    data body;
+    body.set("reach", ReachData(ctx, reach, ReachUrl(site, sc, targets, urgent)));
+    body.set("back", Base(site) + "/new");
+    return app::RenderPage(ctx, reach_, "message_reach_title", body);
+}
+
+http::Response Handlers::SiteReach(Ctx& ctx) const {
+    auto site = app::SiteIdParam(ctx);
+    ctx.RequireAtSite(Action::kMessageSend, site);
+    return RenderReach(ctx, site);
+}
+
+http::Response Handlers::CityReach(Ctx& ctx) const {
+    ctx.Require(Action::kMessageCity);
+    return RenderReach(ctx, std::nullopt);
 }
 
 http::Response Handlers::SiteCreate(Ctx& ctx) const {
@@ -285,7 +397,10 @@ http::Response Handlers::Show(Ctx& ctx) const {
     std::vector<Unread> unread;
     std::vector<std::string> targets;
     std::vector<SiteNotice> notices;
+    std::optional<Reach> reach;
     ctx.svc.db.Write([&](db::WriteTx& tx) {
+        // Families the message could not reach (no family member with the app), for a call or paper.
+        if (m->state == "sent") reach = ReachOf(tx, m->site, m->scope, m->targets, m->emergency, Today(ctx));
         files = Attachments(tx, m->id);
         unread = NotRead(tx, m->id, 500);
         notices = NoticesOf(tx, m->id);
@@ -318,6 +433,9 @@ http::Response Handlers::Show(Ctx& ctx) const {
         rows.push_back(r);
     }
     body.set("unread", rows);
+    if (reach) body.set("reach", ReachData(ctx, *reach, ReachUrl(m->site, m->scope, m->targets, m->emergency)));
+    // Sent, but the sites' shares not yet made (a few seconds): not "0 recipients".
+    if (m->state == "sent" && notices.empty() && m->recipients == 0) body.set("preparing", true);
     data sites{data::type::list};
     for (const auto& n : notices) {
         data r;

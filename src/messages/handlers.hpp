@@ -14,7 +14,8 @@ class Handlers {
           detail_(t.Get("message")),
           threads_(t.Get("threads")),
           thread_(t.Get("thread")),
-          family_thread_(t.Get("family_thread")) {}
+          family_thread_(t.Get("family_thread")),
+          reach_(t.Get("message_reach")) {}
 
     // Staff of a site, and the city
     http::Response SiteList(app::Ctx& ctx) const;    // GET /sites/{id}/messages
@@ -23,6 +24,8 @@ class Handlers {
     http::Response CityList(app::Ctx& ctx) const;    // GET /city/messages
     http::Response CityNew(app::Ctx& ctx) const;     // GET /city/messages/new
     http::Response CityCreate(app::Ctx& ctx) const;  // POST /city/messages
+    http::Response SiteReach(app::Ctx& ctx) const;   // GET /sites/{id}/messages/reach?scope=…: who it reaches
+    http::Response CityReach(app::Ctx& ctx) const;   // GET /city/messages/reach?scope=…
     http::Response Show(app::Ctx& ctx) const;        // GET /messages/{id}: who has read, who has not
     http::Response Remind(app::Ctx& ctx) const;      // POST /messages/{id}/remind
     http::Response CancelSend(app::Ctx& ctx) const;  // POST /messages/{id}/cancel
@@ -41,6 +44,7 @@ class Handlers {
                                  int status) const;
     http::Response Create(app::Ctx& ctx, std::optional<common::SiteId> site) const;
     http::Response RenderList(app::Ctx& ctx, std::optional<common::SiteId> site) const;
+    http::Response RenderReach(app::Ctx& ctx, std::optional<common::SiteId> site) const;
     http::Response RenderFamilyThread(app::Ctx& ctx, const app::FormErrors& errors, int status) const;
     std::optional<messages::Thread> FindThreadFor(app::Ctx& ctx, bool answer) const;
     http::Response RenderThread(app::Ctx& ctx, const messages::Thread& t, const app::FormErrors& errors,
@@ -51,6 +55,7 @@ class Handlers {
     const web::TemplateRef& threads_;
     const web::TemplateRef& thread_;
     const web::TemplateRef& family_thread_;
+    const web::TemplateRef& reach_;
 };
 
 // For the guardian's copy of a message: its files and where to write back ({files: [...], replies: [...]}).

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <set>
 
 #include "common/dates.hpp"
 #include "common/random.hpp"
@@ -74,18 +75,17 @@ std::int64_t CountExisting(db::ReadTx& tx, const std::string& sql_before_in, con
     return tx.QueryParams(sql_before_in + " IN (" + Placeholders(ids.size()) + ")", all).front().Int(0);
 }
 
-// Family members of the children in the audience at one site, placed there today.
-notify::Audience AudienceAt(Scope scope, const std::vector<std::int64_t>& targets, common::SiteId site,
-                            const std::string& today) {
-    notify::Audience a;
-    a.accounts_sql =
-        "SELECT l.account_id FROM guardian_account_child l JOIN child ch ON ch.id = l.child_id JOIN child_placement "
-        "p ON p.child_id = l.child_id WHERE l.ended_at IS NULL AND ch.deactivated_at IS NULL AND p.site_id = ? AND "
-        "p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?)";
-    a.params = {db::Value(site), db::Value(today), db::Value(today)};
+// The children of the audience at one site, placed there today: the conditions on `ch` (child) and `p` (its
+// placement) that follow a WHERE, with their parameters. The fan-out and the reach before sending share them.
+void AudienceFilter(std::string& sql, std::vector<db::Value>& params, Scope scope,
+                    const std::vector<std::int64_t>& targets, common::SiteId site, const std::string& today) {
+    sql +=
+        "ch.deactivated_at IS NULL AND p.site_id = ? AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date "
+        ">= ?)";
+    params.insert(params.end(), {db::Value(site), db::Value(today), db::Value(today)});
     auto in = [&](const std::string& column) {
-        a.accounts_sql += " AND " + column + " IN (" + Placeholders(targets.size()) + ")";
-        for (auto t : targets) a.params.emplace_back(t);
+        sql += " AND " + column + " IN (" + Placeholders(targets.size()) + ")";
+        for (auto t : targets) params.emplace_back(t);
     };
     switch (scope) {
         case Scope::kGrade:
@@ -95,20 +95,45 @@ notify::Audience AudienceAt(Scope scope, const std::vector<std::int64_t>& target
             in("ch.id");
             break;
         case Scope::kGroup:
-            a.accounts_sql +=
+            sql +=
                 " AND EXISTS (SELECT 1 FROM child_group_membership gm WHERE gm.child_id = ch.id AND gm.start_date "
                 "<= ? AND (gm.end_date IS NULL OR gm.end_date >= ?) AND gm.group_id IN (" +
                 Placeholders(targets.size()) + "))";
-            a.params.emplace_back(today);
-            a.params.emplace_back(today);
-            for (auto t : targets) a.params.emplace_back(t);
+            params.emplace_back(today);
+            params.emplace_back(today);
+            for (auto t : targets) params.emplace_back(t);
             break;
         case Scope::kSite:
         case Scope::kSites:
         case Scope::kAll:
             break;
     }
+}
+
+// Family members of the children in the audience at one site, placed there today.
+notify::Audience AudienceAt(Scope scope, const std::vector<std::int64_t>& targets, common::SiteId site,
+                            const std::string& today) {
+    notify::Audience a;
+    a.accounts_sql =
+        "SELECT l.account_id FROM guardian_account_child l JOIN child ch ON ch.id = l.child_id JOIN child_placement "
+        "p ON p.child_id = l.child_id WHERE l.ended_at IS NULL AND ";
+    AudienceFilter(a.accounts_sql, a.params, scope, targets, site, today);
     return a;
+}
+
+// The sites a message of this scope reaches.
+std::vector<common::SiteId> SitesOf(db::ReadTx& tx, std::optional<common::SiteId> site, Scope scope,
+                                    const std::vector<std::int64_t>& targets) {
+    std::vector<common::SiteId> out;
+    if (scope == Scope::kAll) {
+        for (const auto& r : tx.Query("SELECT id FROM site WHERE deactivated_at IS NULL ORDER BY id"))
+            out.push_back(r.Id<common::SiteId>(0));
+    } else if (scope == Scope::kSites) {
+        for (auto t : targets) out.push_back(common::SiteId(t));
+    } else if (site) {
+        out.push_back(*site);
+    }
+    return out;
 }
 
 std::int64_t PayloadId(const jobs::Job& job, std::string_view key) {
@@ -295,19 +320,13 @@ void RegisterJobs(jobs::Runner& runner, const common::Clock& clock) {
                 auto m = tx.QueryOptional("SELECT site_id, scope, targets, state FROM message WHERE id = ?", id);
                 if (!m || m->Text(3) != "scheduled") return;  // cancelled, or sent by an earlier run
                 const auto scope = ParseScope(m->Text(1)).value_or(Scope::kSite);
-                std::vector<std::int64_t> sites;
-                if (scope == Scope::kAll) {
-                    for (const auto& r : tx.Query("SELECT id FROM site WHERE deactivated_at IS NULL ORDER BY id"))
-                        sites.push_back(r.Int(0));
-                } else if (scope == Scope::kSites) {
-                    sites = ParseTargets(m->Text(2));
-                } else {
-                    sites.push_back(m->Int(0));
-                }
+                std::optional<common::SiteId> own;
+                if (!m->IsNull(0)) own = m->Id<common::SiteId>(0);
+                const auto sites = SitesOf(tx, own, scope, ParseTargets(m->Text(2)));
                 const auto stamp = common::FormatInstant(clock.Now());
                 tx.Exec("UPDATE message SET state = 'sent', sent_at = ?, updated_at = ? WHERE id = ?", stamp, stamp,
                         id);
-                for (auto s : sites) jobs::Plan(tx, kFanOutJob, {{"message", id.value}, {"site", s}}, clock);
+                for (auto s : sites) jobs::Plan(tx, kFanOutJob, {{"message", id.value}, {"site", s.value}}, clock);
             };
         },
         {});
@@ -370,6 +389,66 @@ std::optional<Attachment> LoadAttachment(db::ReadTx& tx, common::MessageId messa
     auto content = Unbase64(r->Text(1));
     if (!content) return std::nullopt;
     return Attachment{r->Text(0), std::move(*content)};
+}
+
+Reach ReachOf(db::ReadTx& tx, std::optional<common::SiteId> site, Scope scope, const std::vector<std::int64_t>& targets,
+              bool urgent, const std::string& today) {
+    Reach reach;
+    // A scope that names its targets reaches nobody until some are chosen.
+    if (targets.empty() && scope != Scope::kSite && scope != Scope::kAll) return reach;
+    std::set<std::int64_t> members, mail, push, inbox;
+    for (auto s : SitesOf(tx, site, scope, targets)) {
+        ++reach.sites;
+        std::string children = "SELECT ch.id FROM child ch JOIN child_placement p ON p.child_id = ch.id WHERE ";
+        std::vector<db::Value> params;
+        AudienceFilter(children, params, scope, targets, s, today);
+        std::map<std::int64_t, bool> reached;  // child → someone gets it
+        for (const auto& r : tx.QueryParams(children, params)) reached.emplace(r.Int(0), false);
+        reach.children += static_cast<int>(reached.size());
+        if (reached.empty()) continue;
+        std::vector<db::Value> topic_params{db::Value(std::string(notify::TopicName(notify::Topic::kMessage)))};
+        topic_params.insert(topic_params.end(), params.begin(), params.end());
+        for (const auto& r : tx.QueryParams(
+                 "SELECT l.child_id, a.id, c.email, c.push, EXISTS (SELECT 1 FROM push_subscription ps WHERE "
+                 "ps.account_id = a.id) FROM guardian_account_child l JOIN guardian_account a ON a.id = l.account_id "
+                 "LEFT JOIN notification_choice c ON c.account_id = a.id AND c.topic = ? WHERE l.ended_at IS NULL AND "
+                 "a.deactivated_at IS NULL AND l.child_id IN (" +
+                     children + ")",
+                 topic_params)) {
+            reached[r.Int(0)] = true;
+            auto account = r.Int(1);
+            if (!members.insert(account).second) continue;
+            auto opt = [&](std::size_t i) { return r.IsNull(i) ? std::nullopt : std::optional<bool>(r.Bool(i)); };
+            auto ch = notify::ChannelsFor(opt(2), opt(3), r.Bool(4), urgent);
+            if (ch.mail) mail.insert(account);
+            if (ch.push) push.insert(account);
+            if (!ch.mail && !ch.push) inbox.insert(account);
+        }
+        auto site_name = tx.QueryOne("SELECT name FROM site WHERE id = ?", s).Text(0);
+        for (const auto& [child, yes] : reached) {
+            if (yes) {
+                ++reach.families;
+                continue;
+            }
+            Unreached u;
+            u.child = common::ChildId(child);
+            u.site_name = site_name;
+            u.child_name =
+                tx.QueryOne("SELECT family_name || ' ' || given_name FROM child WHERE id = ?", child).Text(0);
+            for (const auto& g : tx.Query("SELECT gc.relationship, g.family_name || ' ' || g.given_name, g.phone FROM "
+                                          "guardian_child gc JOIN guardian g ON g.id = gc.guardian_id WHERE "
+                                          "gc.child_id = ? AND g.deactivated_at IS NULL ORDER BY gc.id",
+                                          child)) {
+                u.guardians.push_back({g.Text(0), g.Text(1), g.Text(2)});
+            }
+            reach.unreached.push_back(std::move(u));
+        }
+    }
+    reach.members = static_cast<int>(members.size());
+    reach.by_mail = static_cast<int>(mail.size());
+    reach.by_push = static_cast<int>(push.size());
+    reach.inbox_only = static_cast<int>(inbox.size());
+    return reach;
 }
 
 std::vector<SiteNotice> NoticesOf(db::ReadTx& tx, common::MessageId id) {

@@ -106,6 +106,29 @@ struct SiteNotice {
 };
 std::vector<SiteNotice> NoticesOf(db::ReadTx& tx, common::MessageId id);
 
+// Who a message would reach, told to the sender before it goes: the children of the audience (placed at its sites
+// today), the families among them with someone who has the app (each family member once, by the channels their
+// choices give), and the children none of whose family has an account: those need a phone call or paper, so their
+// guardians on file come with them.
+struct Unreached {
+    struct Guardian {
+        std::string relationship, name, phone;
+    };
+    common::ChildId child;
+    std::string child_name, site_name;
+    std::vector<Guardian> guardians;
+};
+struct Reach {
+    int sites = 0;
+    int children = 0;
+    int families = 0;  // children with at least one family member who gets it
+    int members = 0;   // family members who get it
+    int by_mail = 0, by_push = 0, inbox_only = 0;
+    std::vector<Unreached> unreached;
+};
+Reach ReachOf(db::ReadTx& tx, std::optional<common::SiteId> site, Scope scope, const std::vector<std::int64_t>& targets,
+              bool urgent, const std::string& today);
+
 // What a site's staff may choose from: its groups, and the children placed there today (with their school year).
 struct Option {
     std::int64_t id = 0;

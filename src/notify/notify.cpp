@@ -123,6 +123,16 @@ std::optional<common::Instant> QuietUntil(common::Instant at, std::string_view s
     return std::nullopt;
 }
 
+Channels ChannelsFor(std::optional<bool> email_chosen, std::optional<bool> push_chosen, bool subscribed, bool urgent) {
+    const bool email = email_chosen.value_or(true);
+    const bool push = push_chosen.value_or(true);
+    Channels c;
+    c.push = subscribed && (push || urgent);
+    // Push chosen but not set up on any phone: mail instead.
+    c.mail = email || (push && !subscribed) || urgent;
+    return c;
+}
+
 namespace {
 
 // A family member as the planning needs them: quiet hours, their choice for the notice's topic, and whether any
@@ -146,12 +156,9 @@ common::NotificationId Plan(db::WriteTx& tx, const Notice& notice, std::optional
                     notice.urgent ? 1 : 0, message, stamp)
                   .Id<common::NotificationId>(0);
     for (const auto& m : members) {
-        const bool email = m.IsNull(3) || m.Bool(3);
-        const bool push = m.IsNull(4) || m.Bool(4);
-        const bool subscribed = m.Bool(5);
-        const bool by_push = subscribed && (push || notice.urgent);
-        // Push chosen but not set up on any phone: mail instead.
-        const bool by_mail = email || (push && !subscribed) || notice.urgent;
+        auto opt = [&](std::size_t i) { return m.IsNull(i) ? std::nullopt : std::optional<bool>(m.Bool(i)); };
+        const auto channels = ChannelsFor(opt(3), opt(4), m.Bool(5), notice.urgent);
+        const bool by_push = channels.push, by_mail = channels.mail;
         auto run_at = now;
         if (!notice.urgent && !m.IsNull(1) && !m.IsNull(2))
             run_at = QuietUntil(now, m.Text(1), m.Text(2)).value_or(now);

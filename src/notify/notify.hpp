@@ -33,6 +33,14 @@ enum class Channel { kEmail, kPush };
 inline constexpr std::string_view kEmailJob = "notify.email";
 inline constexpr std::string_view kPushJob = "notify.push";
 
+// The channels a family member gets a notice by, from their choice for its topic (none made: both), whether a phone
+// of theirs has push set up, and whether the notice is urgent: push needs a subscription (else mail goes instead);
+// an urgent notice always goes by mail, and by push too where there is a subscription. Neither: the inbox only.
+struct Channels {
+    bool mail = false, push = false;
+};
+Channels ChannelsFor(std::optional<bool> email_chosen, std::optional<bool> push_chosen, bool subscribed, bool urgent);
+
 struct Notice {
     Kind kind = Kind::kEntry;
     common::SiteId site;

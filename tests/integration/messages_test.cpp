@@ -336,10 +336,19 @@ TEST_P(Messages, TheCityReachesEverySiteWithOneCopyPerFamilyMember) {
     SignInStaff("staff1");
     EXPECT_EQ(Get("/city/messages").status, 403);
     SignInStaff("admin");
+    // An emergency to the whole city waits for the sender to confirm it; nothing is recorded before.
+    auto unconfirmed = Send("/city/messages", {{"scope", "all"},
+                                               {"subject", "市内全域：警報発令"},
+                                               {"body", "各施設の指示に従ってください。"},
+                                               {"emergency", "1"}});
+    EXPECT_EQ(unconfirmed.status, 422);
+    EXPECT_NE(unconfirmed.body.find("確認の欄にチェック"), std::string::npos);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM message"), 0);
     auto id = MessageOf(Send("/city/messages", {{"scope", "all"},
                                                 {"subject", "市内全域：警報発令"},
                                                 {"body", "各施設の指示に従ってください。"},
-                                                {"emergency", "1"}}));
+                                                {"emergency", "1"},
+                                                {"confirm_city", "1"}}));
     RunJobs();
     EXPECT_EQ(One("SELECT COUNT(*) FROM notification WHERE message_id = " + std::to_string(id)), 2) << "per site";
     EXPECT_EQ(One("SELECT COUNT(*) FROM notification_recipient r JOIN notification n ON n.id = r.notification_id "
@@ -371,6 +380,74 @@ TEST_P(Messages, TheCityReachesEverySiteWithOneCopyPerFamilyMember) {
                   std::to_string(chosen)),
               2);  // the stranger and the mother (through her child at site 2)
     EXPECT_EQ(MailsTo("father@example.test").size(), 1u);
+}
+
+// Before sending, the sender sees how many families the audience reaches and by which channel, and the families it
+// cannot reach (nobody with the app) with their guardians' phone numbers; the sent message's page lists them too.
+TEST_P(Messages, TheSenderIsToldWhoItReachesAndWhoItCannotBeforeAndAfterSending) {
+    const std::string in_grade =
+        "FROM child c JOIN child_placement p ON p.child_id = c.id WHERE p.site_id = 1 AND c.deactivated_at IS NULL "
+        "AND c.grade = " +
+        std::to_string(grade_);
+    const auto children = One("SELECT COUNT(*) " + in_grade);
+    const auto families =
+        One("SELECT COUNT(*) " + in_grade +
+            " AND EXISTS (SELECT 1 FROM guardian_account_child l JOIN guardian_account a ON a.id = "
+            "l.account_id WHERE l.child_id = c.id AND l.ended_at IS NULL AND a.deactivated_at IS NULL)");
+    const auto members =
+        One("SELECT COUNT(DISTINCT l.account_id) FROM guardian_account_child l JOIN child c ON c.id = l.child_id JOIN "
+            "child_placement p ON p.child_id = c.id WHERE l.ended_at IS NULL AND p.site_id = 1 AND c.grade = " +
+            std::to_string(grade_));
+    ASSERT_GE(families, 1);
+    ASSERT_GT(children, families) << "the demo city leaves most families without the app";
+    SignInStaff("staff1");
+    const std::string query = "scope=grade&grade=" + std::to_string(grade_);
+    auto reach = Get("/sites/1/messages/reach?" + query);
+    ASSERT_EQ(reach.status, 200);
+    EXPECT_NE(reach.body.find("data-families=\"" + std::to_string(families) + "\""), std::string::npos);
+    EXPECT_NE(reach.body.find("data-children=\"" + std::to_string(children) + "\""), std::string::npos);
+    EXPECT_NE(reach.body.find("受け取る人 " + std::to_string(members) + "：メール " + std::to_string(members)),
+              std::string::npos)
+        << "nobody has push: everyone by mail";
+    std::size_t rows = 0;
+    for (std::size_t at = 0; (at = reach.body.find("data-qa=\"unreached-row\"", at)) != std::string::npos; ++at) ++rows;
+    EXPECT_EQ(static_cast<std::int64_t>(rows), children - families);
+    // A child with the app is not listed; one without is, with a guardian's phone number.
+    auto name = [&](common::ChildId c) {
+        return database().Read([&](db::ReadTx& tx) {
+            return tx.QueryOne("SELECT family_name || ' ' || given_name FROM child WHERE id = ?", c).Text(0);
+        });
+    };
+    EXPECT_EQ(reach.body.find("<th scope=\"row\">" + name(child_) + "</th>"), std::string::npos);
+    auto lonely = common::ChildId(One("SELECT MIN(c.id) " + in_grade +
+                                      " AND NOT EXISTS (SELECT 1 FROM guardian_account_child l WHERE l.child_id = c.id "
+                                      "AND l.ended_at IS NULL)"));
+    auto lonely_row = reach.body.find("<th scope=\"row\">" + name(lonely) + "</th>");
+    ASSERT_NE(lonely_row, std::string::npos);
+    EXPECT_NE(reach.body.substr(lonely_row, 400).find("href=\"tel:0900000"), std::string::npos);
+    EXPECT_GE(AuditCount("message.reach"), 1);
+    // The compose page says it for its first choice (the whole site); the form's script asks the page above again.
+    auto compose = Get("/sites/1/messages/new");
+    EXPECT_NE(compose.body.find("data-qa=\"reach-unreached\""), std::string::npos);
+    // Another site's child is nobody here; the city's scopes are the city's; another site's staff may not ask.
+    auto elsewhere = Get("/sites/1/messages/reach?scope=children&child=" + other_site_.ToString());
+    EXPECT_NE(elsewhere.body.find("data-children=\"0\""), std::string::npos);
+    EXPECT_EQ(Get("/sites/1/messages/reach?scope=all").status, 422);
+    EXPECT_EQ(Get("/sites/2/messages/reach?scope=site").status, 404);  // another site's, as every page of it
+    EXPECT_EQ(Get("/city/messages/reach?scope=all").status, 403);
+
+    // Sent: its page lists the families it did not reach.
+    auto id =
+        MessageOf(Send("/sites/1/messages",
+                       {{"scope", "grade"}, {"grade", std::to_string(grade_)}, {"subject", "遠足"}, {"body", "本文"}}));
+    RunJobs();
+    auto page = Get("/messages/" + std::to_string(id));
+    EXPECT_NE(page.body.find("data-qa=\"reach-unreached\">" + std::to_string(children - families) + "<"),
+              std::string::npos);
+    SignInStaff("admin");
+    auto city = Get("/city/messages/reach?scope=all&emergency=1");
+    ASSERT_EQ(city.status, 200);
+    EXPECT_NE(city.body.find("（2 施設）"), std::string::npos);
 }
 
 TEST_P(Messages, AFamilyWritesInTheChildsConversationAndTheSitesAnswerReachesThem) {
