@@ -336,24 +336,27 @@ PY
 # The site opens all day today and has no dismissal times, so "missing" does not depend on the hour the bench runs.
 roster_results=()
 alerts_roster() {
-  local db="$work/roster.db" port base pid today wd out bytes label
+  local db="$work/roster.db" port base pid today wd out bytes site login label alerts
   export TADAIMA_DB="$db" TADAIMA_SECRET_FILE="$work/secret-roster" TADAIMA_LOG_LEVEL=warn
   ./build/tadaima migrate >/dev/null
-  ./build/tadaima seed-demo --sites 1 --children 150 >/dev/null
+  ./build/tadaima seed-demo --sites 2 --children 300 >/dev/null
   today=$(TZ=Asia/Tokyo date +%F)
   wd=$(TZ=Asia/Tokyo date +%w)
+  # Site 1: every child planned and arrived. Site 2: every child planned, all but the first 30 arrived.
   python3 - "$db" "$today" "$wd" <<'PY'
 import sqlite3, sys
 db, day, wd = sys.argv[1], sys.argv[2], int(sys.argv[3])
 c = sqlite3.connect(db)
 stamp = '2026-01-01T00:00:00.000Z'
-c.execute("DELETE FROM site_dismissal WHERE site_id = 1")
-c.execute("DELETE FROM site_closure WHERE site_id = 1")
-c.execute("INSERT OR REPLACE INTO site_opening_hours (site_id, weekday, opens_at, closes_at, created_at) VALUES (1, ?, '00:00', '23:59', ?)", (wd, stamp))
-kids = [r[0] for r in c.execute("SELECT child_id FROM child_placement WHERE site_id = 1 ORDER BY child_id")]
-for k in kids:
-    c.execute("INSERT OR REPLACE INTO attendance_plan (child_id, site_id, plan_date, attending, leave_time, way_home, created_at, updated_at) VALUES (?, 1, ?, 1, '17:00', 'alone', ?, ?)", (k, day, stamp, stamp))
-    c.execute("INSERT INTO attendance_event (child_id, site_id, facility_date, kind, occurred_at, source, created_at) VALUES (?, 1, ?, 'in', ?, 'staff', ?)", (k, day, stamp, stamp))
+for site, missing in ((1, 0), (2, 30)):
+    c.execute("DELETE FROM site_dismissal WHERE site_id = ?", (site,))
+    c.execute("DELETE FROM site_closure WHERE site_id = ?", (site,))
+    c.execute("INSERT OR REPLACE INTO site_opening_hours (site_id, weekday, opens_at, closes_at, created_at) VALUES (?, ?, '00:00', '23:59', ?)", (site, wd, stamp))
+    kids = [r[0] for r in c.execute("SELECT child_id FROM child_placement WHERE site_id = ? ORDER BY child_id", (site,))]
+    for i, k in enumerate(kids):
+        c.execute("INSERT OR REPLACE INTO attendance_plan (child_id, site_id, plan_date, attending, leave_time, way_home, created_at, updated_at) VALUES (?, ?, ?, 1, '17:00', 'alone', ?, ?)", (k, site, day, stamp, stamp))
+        if i >= missing:
+            c.execute("INSERT INTO attendance_event (child_id, site_id, facility_date, kind, occurred_at, source, created_at) VALUES (?, ?, ?, 'in', ?, 'staff', ?)", (k, site, day, stamp, stamp))
 c.commit()
 PY
   port=$(free_port)
@@ -362,14 +365,13 @@ PY
   pids+=("$pid")
   base="http://127.0.0.1:$port"
   wait_http "$base/healthz"
-  export BENCH_COOKIE="$(staff_cookie "$base" staff1)" BENCH_PATH=/sites/1/roster BENCH_STATUS=200
-  for label in "no alert" "30 open alerts"; do
-    if [ "$label" != "no alert" ]; then
-      python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("DELETE FROM attendance_event WHERE child_id IN (SELECT child_id FROM child_placement WHERE site_id = 1 ORDER BY child_id LIMIT 30)"); c.commit()' "$db"
-    fi
-    bytes=$(curl -fs -H "Cookie: $BENCH_COOKIE" "$base/sites/1/roster" | wc -c)
-    [ "$label" = "no alert" ] || curl -fs -H "Cookie: $BENCH_COOKIE" "$base/sites/1/roster" | grep -q 'data-count="alert">30<' \
-      || echo "bench: the roster does not show 30 alerts" >&2
+  for site in 1 2; do
+    login=staff$site
+    label=$([ $site = 1 ] && echo "no alert" || echo "30 open alerts")
+    export BENCH_COOKIE="$(staff_cookie "$base" $login)" BENCH_PATH=/sites/$site/roster BENCH_STATUS=200
+    bytes=$(curl -fs -H "Cookie: $BENCH_COOKIE" "$base/sites/$site/roster" | wc -c)
+    alerts=$(curl -fs -H "Cookie: $BENCH_COOKIE" "$base/sites/$site/roster" | sed -n 's/.*data-count="alert">\([0-9]*\)<.*/\1/p')
+    [ "${alerts:-0}" = "$([ $site = 1 ] && echo 0 || echo 30)" ] || echo "bench: site $site's roster shows ${alerts:-0} alerts" >&2
     out=$(wrk -t2 -c4 -d"${DURATION}s" -s bench/latency.lua "$base")
     roster_results+=("$(printf '%-58s %12s %10s %10s %10s' "roster, 150 children, $label: /s, p50, p99 ms, bytes" \
       "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" $(echo "$out" | awk '/^LATENCY/ {print $2, $4}') "$bytes")")

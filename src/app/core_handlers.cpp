@@ -4,6 +4,7 @@
 
 #include "app/app.hpp"
 #include "app/metrics.hpp"
+#include "attendance/attendance.hpp"
 #include "auth/audit.hpp"
 #include "auth/mfa.hpp"
 #include "common/dates.hpp"
@@ -131,6 +132,40 @@ http::Response CoreHandlers::Home(Ctx& ctx) const {
     body.set("site_total", std::to_string(total));
     if (total > static_cast<std::int64_t>(rows.size())) body.set("more_sites", true);
     if (auth::Can(actor, auth::Action::kChildEdit)) body.set("can_add_child", true);
+    // What to do now at each site the account works at (the city's overview of every site is its own page): open
+    // alerts, families' contacts not yet confirmed, conversations waiting for an answer, and who is here.
+    data todo{data::type::list};
+    bool anything = false;
+    ctx.svc.db.Read([&](db::ReadTx& tx) {
+        for (const auto& [site, role] : actor.site_roles) {
+            auto name = tx.QueryOptional("SELECT name FROM site WHERE id = ? AND deactivated_at IS NULL", site);
+            if (!name) continue;
+            auto n = [&](const char* sql) { return tx.QueryOne(sql, site, today).Int(0); };
+            auto alerts =
+                n("SELECT COUNT(DISTINCT child_id) FROM child_alert WHERE site_id = ? AND alert_date = ? "
+                  "AND resolved_at IS NULL");
+            auto contacts =
+                n("SELECT COUNT(*) FROM plan_contact WHERE site_id = ? AND plan_date >= ? AND confirmed_at IS NULL");
+            auto waiting =
+                tx.QueryOne("SELECT COUNT(*) FROM message_thread WHERE site_id = ? AND waiting = 1", site).Int(0);
+            auto here = attendance::SiteRoster(tx, site, today, std::nullopt).in;
+            data d;
+            d.set("id", site.ToString());
+            d.set("name", name->Text(0));
+            d.set("alerts", std::to_string(alerts));
+            d.set("contacts", std::to_string(contacts));
+            d.set("waiting", std::to_string(waiting));
+            d.set("here", std::to_string(here));
+            if (alerts > 0) d.set("has_alerts", true);
+            if (contacts > 0) d.set("has_contacts", true);
+            if (waiting > 0) d.set("has_waiting", true);
+            if (alerts + contacts + waiting == 0) d.set("nothing", true);
+            anything = true;
+            todo.push_back(d);
+        }
+    });
+    body.set("todo", todo);
+    if (anything) body.set("has_todo", true);
     if (!ctx.svc.db.Read([&](db::ReadTx& tx) { return auth::MfaEnrolled(tx, actor.user_id); })) {
         body.set("suggest_mfa", true);
     }

@@ -36,7 +36,7 @@ constexpr const char* kUsage = R"(tadaima — attendance, plans and messages for
 Usage:
   tadaima serve                 start the web server (TADAIMA_LISTEN, default 127.0.0.1:8080)
   tadaima migrate               bring the database schema up to date (running it twice changes nothing)
-  tadaima seed-demo [--sites N] [--children M] [--plans]
+  tadaima seed-demo [--sites N] [--children M] [--plans] [--registered PERCENT]
                                 fill an empty database with a generated dummy city (default 3 sites, 150 children);
                                 --plans adds dismissal times and two weeks of plans at the 学童 sites
   tadaima user create --login L --name N --role R [--site S] [--language ja|en]
@@ -499,6 +499,9 @@ int SeedDemo(Config& config, int argc, char** argv) {
             number(options.children);
         } else if (arg == "--plans") {
             options.plans = true;
+        } else if (arg == "--registered") {
+            number(options.registered_percent);
+            if (options.registered_percent > 100) throw std::runtime_error("--registered is a percentage, 0 to 100");
         } else {
             throw std::runtime_error("unknown option " + arg);
         }
@@ -514,7 +517,8 @@ int SeedDemo(Config& config, int argc, char** argv) {
     const common::Clock& clock = test_clock ? static_cast<const common::Clock&>(*test_clock) : system_clock;
     auto r = demo::SeedDemo(*database, options, clock);
     std::cout << "seed-demo: " << r.sites << " sites, " << r.groups << " groups, " << r.children << " children, "
-              << r.guardians << " guardians, " << r.staff << " staff accounts\n";
+              << r.guardians << " guardians, " << r.staff << " staff accounts, " << r.accounts
+              << " registered families\n";
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "attendance/kiosks.hpp"
 #include "attendance/live.hpp"
 #include "auth/audit.hpp"
+#include "auth/totp.hpp"
 #include "children/children.hpp"
 #include "children/handlers.hpp"
 #include "common/dates.hpp"
@@ -82,6 +83,9 @@ http::Response Handlers::KioskPage(Ctx& ctx) const {
     if (!kiosk || kiosk->revoked_at) {
         data body;
         if (kiosk) body.set("revoked", true);
+        // Opened from the pairing page's QR code: the code is filled in, one tap pairs.
+        std::string code = app::Trimmed(ctx.req.query.GetOr("code"));
+        if (code.size() <= 16) body.set("code", code);
         return app::RenderPage(ctx, kiosk_pair_, "kiosk_pair_title", body);
     }
     data page;
@@ -96,11 +100,31 @@ http::Response Handlers::KioskPage(Ctx& ctx) const {
     page.set("kiosk_name", kiosk->name);
     // The page's messages, in its language, for the script to show.
     data messages{data::type::list};
-    for (const char* key :
-         {"kiosk_in", "kiosk_out", "kiosk_already", "kiosk_waiting", "kiosk_offline", "kiosk_ready", "kiosk_sending",
-          "error_card_unreadable", "error_card_version", "error_card_revoked", "error_card_other_site",
-          "error_kiosk_revoked", "error_kiosk_unknown", "error_scan_future", "error_scan_too_old", "kiosk_camera_on",
-          "kiosk_camera_off", "kiosk_camera_none", "kiosk_delayed"}) {
+    for (const char* key : {"kiosk_in",
+                            "kiosk_out",
+                            "kiosk_already",
+                            "kiosk_waiting",
+                            "kiosk_offline",
+                            "kiosk_ready",
+                            "kiosk_sending",
+                            "kiosk_mark_in",
+                            "kiosk_mark_out",
+                            "kiosk_mark_in_reading",
+                            "kiosk_mark_out_reading",
+                            "kiosk_already_in",
+                            "kiosk_already_out",
+                            "error_card_unreadable",
+                            "error_card_version",
+                            "error_card_revoked",
+                            "error_card_other_site",
+                            "error_kiosk_revoked",
+                            "error_kiosk_unknown",
+                            "error_scan_future",
+                            "error_scan_too_old",
+                            "kiosk_camera_on",
+                            "kiosk_camera_off",
+                            "kiosk_camera_none",
+                            "kiosk_delayed"}) {
         data d;
         d.set("key", key);
         d.set("text", ctx.T(key));
@@ -265,6 +289,10 @@ http::Response Handlers::CreatePairing(Ctx& ctx) const {
     body.set("name", name);
     body.set("code", pairing.code);
     body.set("expires", common::FormatTokyoTime(*common::ParseInstant(pairing.expires_at)));
+    // The kiosk's address to type, and as a QR code for a tablet's camera (with the code, so it only needs a tap).
+    const std::string kiosk_url = ctx.svc.config.public_url + "/kiosk";
+    body.set("kiosk_url", kiosk_url);
+    body.set("qr_svg", auth::QrSvg(kiosk_url + "?code=" + http::UrlEncode(pairing.code)));
     return app::RenderPage(ctx, pairing_, "kiosk_pairing_title", body);
 }
 

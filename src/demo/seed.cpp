@@ -211,11 +211,17 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
         const Name* family_name = nullptr;
         std::optional<common::AccountId> demo_guardian, demo_family;
         bool first_family = false;
+        // A registered family: its first guardian's account, linked to each of the family's children.
+        std::optional<common::AccountId> family_account;
+        int family_number = 0;
+        guardians::GuardianInput family_first;
         for (int c = 0; c < o.children; ++c) {
             const SiteInfo& site = made[static_cast<std::size_t>(c % o.sites)];
             bool sibling = !family.empty() && c >= o.sites && rng.Below(5) == 0;
             if (!sibling) {
                 family.clear();
+                family_account.reset();
+                family_number = r.guardians + 1;
                 family_name = &rng.Pick(kFamily);
                 const Name& mother = rng.Pick(kMotherGiven);
                 const Name& father = rng.Pick(kFatherGiven);
@@ -229,6 +235,7 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
                                                "hogosha" + std::to_string(r.guardians + 1) + "@example.com",
                                                "090-0000-" + std::to_string(1000 + r.guardians % 9000),
                                                rng.Below(10) == 0 ? "en" : "ja"};
+                    if (p == 0) family_first = g;
                     family.push_back(guardians::InsertGuardian(tx, g, clock));
                     ++r.guardians;
                 }
@@ -265,6 +272,16 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
                 families::LinkChild(tx, *demo_family, child, auth::FamilyRole::kFamily, clock);
             } else if (!sibling) {
                 first_family = false;
+            }
+            // Most families of the demo have registered (a fixed choice per family, apart from the names' draws).
+            if (!first_family && (family_number * 37) % 100 < o.registered_percent) {
+                if (!family_account) {
+                    family_account = families::CreateConfirmedAccount(
+                        tx, family_first.email, family_first.family_name + " " + family_first.given_name, password_hash,
+                        family_first.language, clock);
+                    ++r.accounts;
+                }
+                families::LinkChild(tx, *family_account, child, auth::FamilyRole::kFull, clock);
             }
             static const char* kParentRel[] = {"mother", "father"};
             for (std::size_t p = 0; p < family.size(); ++p) {

@@ -12,6 +12,9 @@ struct SeedOptions {
     int children = 150;
     std::string password = "tadaima-demo";  // every demo account's password (documented in README.md)
     bool plans = false;  // dismissal times and two weeks of plans at the 学童 sites (the demo; tests leave it off)
+    // The share of families (percent) whose first guardian has registered in the app, with the guardian's address
+    // (hogoshaN@example.com) and the demo password: the demo shows a city in use; tests keep one family (0).
+    int registered_percent = 0;
 };
 
 struct SeedResult {
@@ -20,6 +23,7 @@ struct SeedResult {
     int children = 0;
     int guardians = 0;
     int staff = 0;
+    int accounts = 0;  // family accounts registered
 };
 
 // Fills an empty, migrated database. Throws std::runtime_error when it already holds sites.

@@ -553,6 +553,30 @@ TEST_P(RosterPlans, TomorrowAndPastDaysAndAHandRecordThatNamesTheChildAndCanBeUn
     EXPECT_EQ(past.body.find("alerts/resolve"), std::string::npos);
 }
 
+// The staff home says what to do now at the account's sites: open alerts, contacts to confirm, who is here.
+TEST_P(RosterPlans, TheStaffHomeListsWhatToDoNowAtTheirSites) {
+    SetTokyo("2026-11-24", "07:45");
+    PlanInput absent{false};
+    absent.absence_reason = "illness";
+    ASSERT_TRUE(Set({D("2026-11-24")}, absent, ContactKind::kAbsence, false, absent_child_).problems.empty());
+    SetTokyo("2026-11-24", "15:31");
+    ASSERT_EQ(Raise(), 1);
+    SignIn("staff1", "tadaima-demo");
+    auto home = Get("/");
+    ASSERT_EQ(home.status, 200);
+    EXPECT_NE(home.body.find("data-qa=\"home-todo\""), std::string::npos);
+    EXPECT_NE(home.body.find("data-qa=\"todo-alerts\">要対応 1名<"), std::string::npos);
+    EXPECT_NE(home.body.find("data-qa=\"todo-contacts\">未確認の連絡 1<"), std::string::npos);
+    EXPECT_EQ(home.body.find("data-site=\"2\""), std::string::npos) << "only the account's own sites";
+    // Resolved and confirmed: nothing left to do there.
+    Post("/children/" + child_.ToString() + "/alerts/resolve",
+         {{"kind", "not_arrived"}, {"resolution", "found"}, {"next", "/"}});
+    Post("/contacts/" + std::to_string(One("SELECT MAX(id) FROM plan_contact")) + "/confirm", {{"next", "/"}});
+    home = Get("/");
+    EXPECT_EQ(home.body.find("data-qa=\"todo-alerts\""), std::string::npos);
+    EXPECT_NE(home.body.find("対応が必要なことはありません"), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Db, RosterPlans, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
                          testing_support::KindName);
 

@@ -273,6 +273,45 @@ TEST_P(Queries, TheDemoCityCanComeWithPlans) {
     EXPECT_GT(one("SELECT COUNT(*) FROM attendance_plan WHERE plan_date = '2026-11-23'"), 0);
 }
 
+// The demo (make demo) shows a city in use: most families registered, each account its first guardian's address
+// and linked (full) to every child of its family; the same people as without it; tests keep one family (0 %).
+TEST_P(Queries, TheDemoCityHasMostFamiliesRegistered) {
+    demo::SeedOptions o{3, 90, "tadaima-demo"};
+    o.registered_percent = 85;
+    auto r = demo::SeedDemo(database(), o, clock_);
+    auto one = [&](const std::string& sql) {
+        return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Int(0); });
+    };
+    const auto children = one("SELECT COUNT(*) FROM child");
+    const auto reached = one("SELECT COUNT(DISTINCT child_id) FROM guardian_account_child WHERE ended_at IS NULL");
+    EXPECT_GE(reached * 100, children * 70) << reached << " of " << children;
+    EXPECT_LT(reached, children) << "some families have not registered: the demo shows who a message misses";
+    EXPECT_EQ(r.accounts + 2, one("SELECT COUNT(*) FROM guardian_account"));  // and guardian1, family1
+    // Each account is a guardian on file with that address, linked to exactly the children that guardian has.
+    EXPECT_EQ(one("SELECT COUNT(*) FROM guardian_account a WHERE a.email LIKE 'hogosha%' AND NOT EXISTS (SELECT 1 "
+                  "FROM guardian g WHERE g.email = a.email)"),
+              0);
+    EXPECT_EQ(one("SELECT COUNT(*) FROM guardian_account_child l JOIN guardian_account a ON a.id = l.account_id JOIN "
+                  "guardian g ON g.email = a.email WHERE NOT EXISTS (SELECT 1 FROM guardian_child gc WHERE "
+                  "gc.guardian_id = g.id AND gc.child_id = l.child_id)"),
+              0);
+    auto dir = testing_support::MakeTempDir("tadaima-seed-");
+    auto plain = db::Database::Open({(dir / "plain.db").string(), 2});
+    db::Migrate(*plain);
+    demo::SeedDemo(*plain, {3, 90, "tadaima-demo"}, clock_);
+    auto people = [](db::Database& d) {
+        std::vector<std::string> out;
+        d.Read([&](db::ReadTx& tx) {
+            for (const auto& row : tx.Query("SELECT family_name || given_name FROM child ORDER BY id"))
+                out.push_back(row.Text(0));
+        });
+        return out;
+    };
+    EXPECT_EQ(people(database()), people(*plain));
+    EXPECT_EQ(plain->Read([&](db::ReadTx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM guardian_account").Int(0); }),
+              2);
+}
+
 // The generator feeds demos, tests and benchmarks: the same options must give the same city on either database.
 TEST_P(Queries, TheDemoCityIsTheSameEveryTime) {
     demo::SeedDemo(database(), {4, 60, "tadaima-demo"}, clock_);

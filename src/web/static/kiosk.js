@@ -58,18 +58,44 @@
       });
     } catch (e) { /* no sound on this device: the screen still says it */ }
   }
-  function show(state, headline, name, kana, time) {
+  // A word in kanji with its reading above it (furigana), for the youngest children; just the word when the page's
+  // language has no reading for it.
+  function withReading(el, word, reading) {
+    el.textContent = '';
+    if (!word) return;
+    if (!reading) { el.textContent = word; return; }
+    var ruby = document.createElement('ruby');
+    ruby.appendChild(document.createTextNode(word));
+    var rt = document.createElement('rt');
+    rt.textContent = reading;
+    ruby.appendChild(rt);
+    el.appendChild(ruby);
+  }
+  // What the screen shows; after a result it returns to the waiting screen by itself, so the next child never sees
+  // the last one's name.
+  var resetAfter = Number(root.dataset.resetSeconds || 6) * 1000;
+  var resetTimer = null;
+  function show(state, headline, name, kana, time, direction) {
     result.dataset.state = state;
     result.querySelector('.kiosk-direction').textContent = headline;
-    result.querySelector('.kiosk-name').textContent = name || '';
-    result.querySelector('.kiosk-kana').textContent = kana || '';
+    var mark = result.querySelector('.kiosk-mark');
+    if (direction === 'in') withReading(mark, text.kiosk_mark_in, text.kiosk_mark_in_reading);
+    else if (direction === 'out') withReading(mark, text.kiosk_mark_out, text.kiosk_mark_out_reading);
+    else mark.textContent = '';
+    withReading(result.querySelector('.kiosk-name'), name, kana);
     result.querySelector('.kiosk-time').textContent = time || '';
+    if (resetTimer) clearTimeout(resetTimer);
+    resetTimer = null;
+    if (state !== 'ready' && state !== 'sending') {
+      resetTimer = setTimeout(function () { show('ready', text.kiosk_ready); }, resetAfter);
+    }
   }
   function showAnswer(body) {
     var dir = body.direction === 'in' ? text.kiosk_in : text.kiosk_out;
-    var headline = body.duplicate ? text.kiosk_already : dir;
+    var already = body.direction === 'in' ? text.kiosk_already_in : text.kiosk_already_out;
+    var headline = body.duplicate ? already : dir;
     show(body.duplicate ? 'already' : body.direction, headline, body.child.display_name, body.child.kana,
-      body.time + (body.delayed ? ' ' + text.kiosk_delayed : ''));
+      body.time + (body.delayed ? ' ' + text.kiosk_delayed : ''), body.direction);
     beep(body.duplicate ? 'already' : body.direction);
   }
   function updateQueueInfo() {
