@@ -359,8 +359,13 @@ for site, missing in ((1, 0), (2, 30)):
             c.execute("INSERT INTO attendance_event (child_id, site_id, facility_date, kind, occurred_at, source, created_at) VALUES (?, ?, ?, 'in', ?, 'staff', ?)", (k, site, day, stamp, stamp))
 c.commit()
 PY
+  # BENCH_BASELINE=path/to/an/older/tadaima measures the same pages as that build draws them, in the same run.
+  local bin which
+  local -A cookies=()
+  for bin in ./build/tadaima ${BENCH_BASELINE:-}; do
+  which=$([ "$bin" = ./build/tadaima ] && echo "" || echo " (baseline)")
   port=$(free_port)
-  TADAIMA_LISTEN="127.0.0.1:$port" ./build/tadaima serve &
+  TADAIMA_LISTEN="127.0.0.1:$port" "$bin" serve &
   pid=$!
   pids+=("$pid")
   base="http://127.0.0.1:$port"
@@ -368,18 +373,22 @@ PY
   for site in 1 2; do
     login=staff$site
     label=$([ $site = 1 ] && echo "no alert" || echo "30 open alerts")
-    export BENCH_COOKIE="$(staff_cookie "$base" $login)" BENCH_PATH=/sites/$site/roster BENCH_STATUS=200
+    # Signed in once (the second factor is set up then); the session serves the baseline too.
+    [ -n "${cookies[$site]:-}" ] || cookies[$site]="$(staff_cookie "$base" $login)"
+    export BENCH_COOKIE="${cookies[$site]}" BENCH_PATH=/sites/$site/roster BENCH_STATUS=200
     bytes=$(curl -fs -H "Cookie: $BENCH_COOKIE" "$base/sites/$site/roster" | wc -c)
     alerts=$(curl -fs -H "Cookie: $BENCH_COOKIE" "$base/sites/$site/roster" | sed -n 's/.*data-count="alert">\([0-9]*\)<.*/\1/p')
-    [ "${alerts:-0}" = "$([ $site = 1 ] && echo 0 || echo 30)" ] || echo "bench: site $site's roster shows ${alerts:-0} alerts" >&2
+    [ -n "$which" ] || [ "${alerts:-0}" = "$([ $site = 1 ] && echo 0 || echo 30)" ] \
+      || echo "bench: site $site's roster shows ${alerts:-0} alerts" >&2
     out=$(wrk -t2 -c4 -d"${DURATION}s" -s bench/latency.lua "$base")
-    roster_results+=("$(printf '%-58s %12s %10s %10s %10s' "roster, 150 children, $label: /s, p50, p99 ms, bytes" \
+    roster_results+=("$(printf '%-58s %12s %10s %10s %10s' "roster, 150 children, $label$which: /s, p50, p99 ms, bytes" \
       "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" $(echo "$out" | awk '/^LATENCY/ {print $2, $4}') "$bytes")")
     [ "$(echo "$out" | awk '/^LATENCY/ {print $5}')" = 0 ] || echo "bench: roster ($label): unexpected answers" >&2
   done
   unset BENCH_COOKIE BENCH_PATH BENCH_STATUS
   kill "$pid"
   wait "$pid" || true
+  done
 }
 
 if [ "${BENCH_ONLY:-}" = roster ]; then

@@ -143,12 +143,9 @@ http::Response Handlers::Roster(Ctx& ctx) const {
                 l.recorded = e;
         }
         if (is_today) {
-            auto next = SiteRoster(tx, site_id, common::FormatDate(tomorrow), group);
             Tally t;
-            for (const auto& [child, o] : plans::SiteOutlook(tx, site_id, tomorrow, now, next.rows)) {
-                ++t.by[o.standing];
-                ++t.total;
-            }
+            t.by = plans::DayAheadCounts(tx, site_id, tomorrow, group);
+            for (const auto& [s, n] : t.by) t.total += n;
             l.tomorrow = t;
         }
         auth::WriteAudit(tx, ctx.Audit("roster.view", "site", site_id.value, site_id), ctx.svc.clock);

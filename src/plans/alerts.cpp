@@ -114,6 +114,32 @@ std::map<common::ChildId, ChildOutlook> SiteOutlook(db::ReadTx& tx, common::Site
     return out;
 }
 
+std::map<Standing, int> DayAheadCounts(db::ReadTx& tx, common::SiteId site, const common::Date& date,
+                                       std::optional<common::GroupId> group) {
+    const std::string day = common::FormatDate(date);
+    const bool closed = LoadSiteDay(tx, site, GetSiteRules(tx, site), date, std::nullopt).closed;
+    std::string sql =
+        "SELECT ap.attending FROM child_placement p JOIN child ch ON ch.id = p.child_id LEFT JOIN attendance_plan ap "
+        "ON ap.child_id = p.child_id AND ap.site_id = p.site_id AND ap.plan_date = ? WHERE p.site_id = ? AND "
+        "p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?) AND ch.deactivated_at IS NULL";
+    std::vector<db::Value> params{day, site, day, day};
+    if (group) {
+        sql +=
+            " AND EXISTS (SELECT 1 FROM child_group_membership m WHERE m.child_id = ch.id AND m.group_id = ? AND "
+            "m.start_date <= ? AND (m.end_date IS NULL OR m.end_date >= ?))";
+        params.insert(params.end(), {*group, day, day});
+    }
+    std::map<Standing, int> out;
+    for (const auto& r : tx.QueryParams(sql, params)) {
+        Expectation e = closed        ? Expectation::kClosed
+                        : r.IsNull(0) ? Expectation::kNotPlanned
+                        : r.Bool(0)   ? Expectation::kExpected
+                                      : Expectation::kAbsent;
+        ++out[StandingOf(attendance::State::kNotArrived, e, false)];
+    }
+    return out;
+}
+
 std::vector<RaisedAlert> RaiseAlerts(db::WriteTx& tx, common::SiteId site, const common::Date& date,
                                      const common::Clock& clock) {
     const auto now = clock.Now();

@@ -37,6 +37,11 @@ std::map<common::ChildId, ChildOutlook> SiteOutlook(db::ReadTx& tx, common::Site
                                                     common::Instant now,
                                                     const std::vector<attendance::RosterRow>& rows);
 
+// A day ahead at a site (in one group, if given), as the roster would count it before anyone arrives: each child
+// placed there that day in one standing (expected, absent or no plan), by the same rule, without drawing the roster.
+std::map<Standing, int> DayAheadCounts(db::ReadTx& tx, common::SiteId site, const common::Date& date,
+                                       std::optional<common::GroupId> group);
+
 struct RaisedAlert {
     common::AlertId id;
     common::ChildId child;

@@ -33,11 +33,10 @@
     label.className = 'pill pill-' + standing;
     tr.querySelector('[data-field="in_at"]').textContent = change.in_at;
     tr.querySelector('[data-field="out_at"]').textContent = change.out_at;
-    var direction = tr.querySelector('[data-field="direction"]');
     var button = tr.querySelector('[data-field="button"]');
-    if (direction && button) {
+    if (button) {
       var inside = change.state === 'in';
-      direction.value = inside ? 'out' : 'in';
+      button.value = inside ? 'out' : 'in';
       button.firstChild.textContent = inside ? root.dataset.labelCheckOut : root.dataset.labelCheckIn;
     }
     recount();
@@ -50,7 +49,7 @@
       var q = search.value.trim();
       root.querySelectorAll('tr[data-child]').forEach(function (tr) {
         var byState = !filter || filter === tr.dataset.standing || (filter === 'alert' && tr.classList.contains('alerted'));
-        tr.hidden = !(byState && (!q || tr.dataset.search.indexOf(q) !== -1));
+        tr.hidden = !(byState && (!q || tr.querySelector('th').textContent.indexOf(q) !== -1));
       });
     });
   }
