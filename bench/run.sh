@@ -283,7 +283,7 @@ PY
   wait_http "$base/healthz"
   session=$(staff_cookie "$base" admin)
   csrf=$(curl -fs -H "Cookie: $session" "$base/city/messages/new" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
-  curl -fs -o /dev/null -H "Cookie: $session" -F "_csrf=$csrf" -F scope=all -F emergency=1 \
+  curl -fs -o /dev/null -H "Cookie: $session" -F "_csrf=$csrf" -F scope=all -F emergency=1 -F confirm_city=1 \
     -F "subject=【緊急】台風接近のため本日は全施設15時で閉所します" -F "body=お迎えをお願いします。詳細は各施設からお知らせします。" \
     "$base/city/messages"
   # Every family member's mail handed to the mail server (bounded wait).

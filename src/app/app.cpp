@@ -188,7 +188,16 @@ http::Response App::ErrorResponse(Ctx& ctx, int status, const std::string& messa
         kainjow::mustache::data body;
         body.set("status", std::to_string(status));
         body.set("message", message);
-        body.set("signed_in", ctx.actor.has_value());
+        // A family's page answers with the family's header and a way back to the family's home (or sign-in),
+        // never the staff sign-in.
+        const bool family = ctx.req.path == "/family" || ctx.req.path.starts_with("/family/");
+        if (family) {
+            ctx.family_page = true;
+            body.set("family", true);
+            body.set("signed_in_family", ctx.guardian.has_value());
+        } else {
+            body.set("signed_in", ctx.actor.has_value());
+        }
         return RenderPage(ctx, svc_.templates.Get("error"), "error_title", body, status);
     } catch (const std::exception&) {
         return http::Response::Text(message, status);

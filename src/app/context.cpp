@@ -101,7 +101,7 @@ http::Response RenderPage(Ctx& ctx, const web::TemplateRef& tmpl, std::string_vi
     body.set("csrf", ctx.CsrfToken());
     data page;
     page.set("lang", ctx.lang);
-    page.set("title", ctx.T(title_key));
+    page.set("title", ctx.TK(title_key));
     page.set("css_url", ctx.svc.assets.Url("app.css"));
     data scripts{data::type::list};
     for (const auto& url : ctx.scripts) scripts.push_back(data("url", url));

@@ -60,6 +60,7 @@ class Ctx {
     std::vector<http::SetCookie> cookies;         // added to whatever response the handler returns
     std::vector<std::string> scripts;             // asset URLs the page loads (deferred), for the few that need one
     bool wide = false;                            // a page of tables for a wall or desk screen: uses the full width
+    std::string site_kind;                        // the kind of site the page is about, for TK()
 
     // The signed-in staff member, or Unauthorized (→ the sign-in page for browsers).
     const auth::Actor& RequireActor() const;
@@ -68,6 +69,15 @@ class Ctx {
     // A site the actor may see (else 404: another site's things are not there for them) and act on (else 403).
     const auth::Actor& RequireAtSite(auth::Action action, common::SiteId site) const;
     const std::string& T(std::string_view key) const { return svc.catalogue.Get(lang, key); }
+    // The text in the words of the page's kind of site (登園/降園 at a nursery, 入室/退室 at a 学童): the catalogue's
+    // "key@kind" where it has one, else the key's.
+    const std::string& TK(std::string_view key) const {
+        if (!site_kind.empty()) {
+            std::string k = std::string(key) + "@" + site_kind;
+            if (svc.catalogue.Has(k)) return svc.catalogue.Get(lang, k);
+        }
+        return svc.catalogue.Get(lang, key);
+    }
     // An audit event with actor, role, address and request id filled in.
     auth::AuditEvent Audit(std::string action, std::string target_kind, std::optional<std::int64_t> target_id,
                            std::optional<common::SiteId> site = std::nullopt) const;

@@ -98,6 +98,7 @@ http::Response Handlers::KioskPage(Ctx& ctx) const {
     }
     page.set("site_name", kiosk->site_name);
     page.set("kiosk_name", kiosk->name);
+    ctx.site_kind = kiosk->site_kind;  // a nursery's entrance says 登園/降園
     // The page's messages, in its language, for the script to show.
     data messages{data::type::list};
     for (const char* key : {"kiosk_in",
@@ -127,7 +128,7 @@ http::Response Handlers::KioskPage(Ctx& ctx) const {
                             "kiosk_delayed"}) {
         data d;
         d.set("key", key);
-        d.set("text", ctx.T(key));
+        d.set("text", ctx.TK(key));
         messages.push_back(d);
     }
     page.set("messages", messages);
@@ -438,6 +439,7 @@ http::Response Handlers::RenderDay(Ctx& ctx, common::ChildId id, const std::stri
     body.set("kana", child.fields.family_kana + " " + child.fields.given_kana);
     body.set("site_id", child.fields.site_id.ToString());
     body.set("date", date);
+    body.set("today", common::FormatDate(today));
     auto d = common::ParseDate(date);
     using std::chrono::days;
     body.set("prev_date", common::FormatDate(std::chrono::sys_days(*d) - days(1)));
@@ -456,9 +458,9 @@ http::Response Handlers::RenderDay(Ctx& ctx, common::ChildId id, const std::stri
         row.set("kind_label", ctx.T("event_" + e.kind));
         row.set("kind", e.kind);
         row.set("source", e.source == "kiosk"
-                              ? ctx.T("source_kiosk") + (e.kiosk_name ? "（" + *e.kiosk_name + "）" : "")
-                              : ctx.T("source_staff") + (e.staff_name ? "（" + *e.staff_name + "）" : ""));
-        row.set("reason", e.reason);
+                              ? ctx.T("source_kiosk") + (e.kiosk_name ? ctx.T("p_open") + *e.kiosk_name + ctx.T("p_close") : "")
+                              : ctx.T("source_staff") + (e.staff_name ? ctx.T("p_open") + *e.staff_name + ctx.T("p_close") : ""));
+        if (!e.reason.empty()) row.set("reason", e.reason);  // mustache shows a section for any string, even ""
         if (e.corrects) row.set("corrects", e.corrects->ToString());
         if (e.corrected_by) row.set("corrected_by", e.corrected_by->ToString());
         bool effective = e.kind != "void" && !e.corrected_by;
@@ -491,8 +493,8 @@ http::Response Handlers::RenderDay(Ctx& ctx, common::ChildId id, const std::stri
     body.set("alerts", alist);
     if (!day_plan.empty() || !contacts.empty() || !alerts.empty()) body.set("has_plan_record", true);
     body.set("state_label", StateLabel(ctx, day));
-    body.set("in_at", OptTime(day.in_at));
-    body.set("out_at", OptTime(day.out_at));
+    if (day.in_at) body.set("in_at", OptTime(day.in_at));
+    if (day.out_at) body.set("out_at", OptTime(day.out_at));
     body.set("suggest", day.state == State::kIn ? "out" : "in");
     if (day.state == State::kIn) body.set("suggest_out", true);
     return app::RenderPage(ctx, day_, "day_title", body, status);

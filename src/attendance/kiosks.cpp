@@ -15,7 +15,8 @@ std::string CodeHash(std::string_view normalised) {
 }
 
 constexpr std::string_view kKioskColumns =
-    "SELECT k.id, k.site_id, k.name, k.created_at, k.last_seen_at, k.revoked_at, s.repeat_scan_seconds, s.name "
+    "SELECT k.id, k.site_id, k.name, k.created_at, k.last_seen_at, k.revoked_at, s.repeat_scan_seconds, s.name, "
+    "s.kind "
     "FROM kiosk k JOIN site s ON s.id = k.site_id ";
 
 Kiosk KioskFromRow(const db::Row& r) {
@@ -28,6 +29,7 @@ Kiosk KioskFromRow(const db::Row& r) {
     if (!r.IsNull(5)) k.revoked_at = common::CanonicalInstant(r.Text(5));
     k.repeat_scan_seconds = static_cast<int>(r.Int(6));
     k.site_name = r.Text(7);
+    k.site_kind = r.Text(8);
     return k;
 }
 

@@ -42,6 +42,7 @@ struct Kiosk {
     std::optional<std::string> revoked_at;
     int repeat_scan_seconds = 60;  // the site's setting
     std::string site_name;
+    std::string site_kind;  // gakudo, nursery, … (the words the kiosk uses)
 };
 // The kiosk a credential belongs to (revoked ones too: the caller says why it stops).
 std::optional<Kiosk> FindKiosk(db::ReadTx& tx, std::string_view credential);

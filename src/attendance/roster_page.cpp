@@ -154,6 +154,7 @@ http::Response Handlers::Roster(Ctx& ctx) const {
         return l;
     });
     const auto& roster = loaded.roster;
+    ctx.site_kind = loaded.site.fields.kind;  // 登園/降園 at a nursery
 
     std::map<common::GroupId, std::string> group_names;
     for (const auto& g : loaded.groups) group_names[g.id] = g.fields.name;
@@ -240,13 +241,13 @@ http::Response Handlers::Roster(Ctx& ctx) const {
     if (is_today && alerted_children > 0) count_item("alert", alerted_children, ctx.T("roster_count_alert"));
     for (auto s : plans::kStandings) {
         std::string name(plans::StandingName(s));
-        count_item(name, tally.by[s], ctx.T("standing_" + name));
+        count_item(name, tally.by[s], ctx.TK("standing_" + name));
     }
     body.set("counts", counts);
     body.set("count_total", std::to_string(tally.total));
     if (!filter.empty()) {
         body.set("filtered", true);
-        body.set("filter_label", filter == "alert" ? ctx.T("roster_count_alert") : ctx.T("standing_" + filter));
+        body.set("filter_label", filter == "alert" ? ctx.T("roster_count_alert") : ctx.TK("standing_" + filter));
     }
     if (loaded.tomorrow) {
         const auto& t = *loaded.tomorrow;
@@ -296,7 +297,7 @@ http::Response Handlers::Roster(Ctx& ctx) const {
         d.set("state", std::string(StateName(r.day.state)));
         d.set("standing", std::string(plans::StandingName(line.standing)));
         d.set("base", std::string(plans::StandingName(line.base)));
-        d.set("standing_label", ctx.T("standing_" + std::string(plans::StandingName(line.standing))));
+        d.set("standing_label", ctx.TK("standing_" + std::string(plans::StandingName(line.standing))));
         d.set("in_at", OptTime(r.day.in_at));
         d.set("out_at", OptTime(r.day.out_at));
         d.set("day_href", "/children/" + r.child.ToString() + "/attendance" + (is_today ? "" : "?date=" + date));
@@ -311,7 +312,7 @@ http::Response Handlers::Roster(Ctx& ctx) const {
             bool inside = r.day.state == State::kIn;
             d.set("can_edit", true);
             d.set("direction", inside ? "out" : "in");
-            d.set("direction_label", ctx.T(inside ? "check_out" : "check_in"));
+            d.set("direction_label", ctx.TK(inside ? "check_out" : "check_in"));
         }
         if (line.outlook) {
             const auto& o = *line.outlook;
@@ -324,7 +325,7 @@ http::Response Handlers::Roster(Ctx& ctx) const {
                 a.set("name", r.display_name);
                 a.set("kana", r.kana);
                 a.set("groups", names);
-                a.set("standing_label", ctx.T("standing_" + std::string(plans::StandingName(line.standing))));
+                a.set("standing_label", ctx.TK("standing_" + std::string(plans::StandingName(line.standing))));
                 if (o.plan) a.set("plan", plans::PlanSummary(ctx, *o.plan));
                 if (o.outlook.due_by) a.set("due_by", common::FormatTokyoTime(*o.outlook.due_by));
                 if (o.first_raised) a.set("raised", common::FormatTokyoTime(*o.first_raised));
@@ -382,7 +383,7 @@ http::Response Handlers::Roster(Ctx& ctx) const {
             rec.set("event", e.id.ToString());
             rec.set("child", e.child.ToString());
             rec.set("name", row->display_name);
-            rec.set("what", ctx.T(e.kind == "in" ? "check_in" : e.kind == "out" ? "check_out" : "event_void"));
+            rec.set("what", ctx.TK(e.kind == "in" ? "check_in" : e.kind == "out" ? "check_out" : "event_void"));
             rec.set("time", common::FormatTokyoTime(*common::ParseInstant(e.occurred_at)));
             if (can_edit && e.kind != "void" && !e.corrected_by) rec.set("can_undo", true);
             body.set("recorded", rec);
@@ -408,10 +409,13 @@ http::Response Handlers::Roster(Ctx& ctx) const {
     if (roster.rows.empty()) body.set("no_children", true);
     for (auto s : plans::kStandings) {
         std::string name(plans::StandingName(s));
-        body.set("label_" + name, ctx.T("standing_" + name));
+        body.set("label_" + name, ctx.TK("standing_" + name));
     }
-    body.set("label_check_in", ctx.T("check_in"));
-    body.set("label_check_out", ctx.T("check_out"));
+    body.set("label_check_in", ctx.TK("check_in"));
+    body.set("label_check_out", ctx.TK("check_out"));
+    data words;
+    for (const char* k : {"roster_title", "roster_in_at", "roster_out_at", "roster_times"}) words.set(k, ctx.TK(k));
+    body.set("w", words);
     if (is_today) ctx.scripts.push_back(ctx.svc.assets.Url("roster.js"));
     ctx.wide = true;
     return app::RenderPage(ctx, roster_, "roster_title", body);

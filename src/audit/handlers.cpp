@@ -3,6 +3,10 @@
 #include "app/validate.hpp"
 #include "auth/audit.hpp"
 #include "common/dates.hpp"
+#include "families/mails.hpp"
+#include "plans/present.hpp"
+
+#include <algorithm>
 
 namespace audit {
 
@@ -70,21 +74,49 @@ http::Response Handlers::List(Ctx& ctx) const {
         return std::make_pair(auth::ListAudit(tx, filter, paging.per_page, paging.Offset()),
                               auth::CountAudit(tx, filter));
     });
+    // In words and Japan's time; the code stays beside it (what the filter and the CSV use). The rows one request
+    // wrote for many records of one kind (a sheet of cards, an import) are one line with their count; the CSV keeps
+    // every row.
+    auto words = [&](const std::string& action) {
+        std::string code = action, prefix;
+        if (code.starts_with("denied:")) {
+            prefix = ctx.T("audit_denied");
+            code = code.substr(7);
+        }
+        std::string key = "audit_act_" + code;
+        std::replace(key.begin(), key.end(), '.', '_');
+        return prefix + (ctx.svc.catalogue.Has(key) ? ctx.T(key) : code);
+    };
     data list{data::type::list};
-    for (const auto& r : rows) {
+    for (std::size_t i = 0; i < rows.size();) {
+        const auto& r = rows[i];
+        std::size_t same = 1;
+        while (i + same < rows.size() && !r.event.request_id.empty() &&
+               rows[i + same].event.request_id == r.event.request_id && rows[i + same].event.action == r.event.action &&
+               rows[i + same].event.target_kind == r.event.target_kind)
+            ++same;
         data d;
         d.set("id", std::to_string(r.id));
-        d.set("created_at", r.created_at);
+        d.set("created_at", plans::TokyoStamp(r.created_at));
         d.set("actor", r.event.actor ? r.event.actor->ToString() : "");
-        d.set("role", r.event.actor_role);
+        const std::string role_key = "role_" + r.event.actor_role;
+        d.set("role", r.event.actor_role.empty() || !ctx.svc.catalogue.Has(role_key) ? r.event.actor_role
+                                                                                     : ctx.T(role_key));
         d.set("site", r.event.site ? r.event.site->ToString() : "");
-        d.set("action", r.event.action);
-        d.set("target", r.event.target_kind + (r.event.target_id ? " " + std::to_string(*r.event.target_id) : ""));
+        d.set("action", words(r.event.action));
+        d.set("code", r.event.action);
+        std::string target = r.event.target_kind + (r.event.target_id ? " " + std::to_string(*r.event.target_id) : "");
+        if (same > 1) {
+            target = r.event.target_kind + " " + families::Fill(ctx.T("audit_times"), {{"n", std::to_string(same)}});
+            d.set("grouped", true);
+        }
+        d.set("target", target);
         d.set("address", r.event.address);
         d.set("outcome", r.event.outcome);
         if (r.event.outcome != "ok") d.set("not_ok", true);
         d.set("request_id", r.event.request_id);
         list.push_back(d);
+        i += same;
     }
     data body;
     body.set("entries", list);

@@ -119,8 +119,8 @@ data ReachData(const Ctx& ctx, const Reach& r, const std::string& list_url) {
     d.set("by_mail", n(r.by_mail));
     d.set("by_push", n(r.by_push));
     d.set("inbox_only", n(r.inbox_only));
-    d.set("unreached_count", n(static_cast<int>(r.unreached.size())));
-    if (!r.unreached.empty()) d.set("has_unreached", true);
+    d.set("unreached_count", n(r.unreached_count));
+    if (r.unreached_count > 0) d.set("has_unreached", true);
     if (r.inbox_only > 0) d.set("has_inbox_only", true);
     if (r.children == 0) d.set("nobody", true);
     if (r.sites > 1) d.set("many_sites", true);
@@ -135,7 +135,7 @@ data ReachData(const Ctx& ctx, const Reach& r, const std::string& list_url) {
         for (const auto& g : u.guardians) {
             data gd;
             gd.set("who", ctx.T("relationship_" + g.relationship) + " " + g.name);
-            gd.set("phone", g.phone);
+            if (!g.phone.empty()) gd.set("phone", g.phone);
             std::string tel;
             for (char c : g.phone) {
                 if ((c >= '0' && c <= '9') || c == '+') tel += c;
@@ -273,7 +273,7 @@ http::Response Handlers::RenderCompose(Ctx& ctx, std::optional<common::SiteId> s
         if (!from_form) targets.clear();
         const bool urgent = ctx.form.GetOr("emergency") == "1";
         auto reach =
-            ctx.svc.db.Read([&](db::ReadTx& tx) { return ReachOf(tx, site, sc, targets, urgent, Today(ctx)); });
+            ctx.svc.db.Read([&](db::ReadTx& tx) { return ReachOf(tx, site, sc, targets, urgent, Today(ctx), false); });
         data r = ReachData(ctx, reach, ReachUrl(site, sc, targets, urgent));
         r.set("reach_base", Base(site) + "/reach");
         body.set("reach", r);
@@ -355,7 +355,7 @@ http::Response Handlers::RenderReach(Ctx& ctx, std::optional<common::SiteId> sit
     if (CityScope(sc) == site.has_value()) throw http::HttpError(422, "error_message_scope");
     const bool urgent = ctx.req.query.GetOr("emergency") == "1";
     auto reach = ctx.svc.db.Write([&](db::WriteTx& tx) {
-        auto r = ReachOf(tx, site, sc, targets, urgent, Today(ctx));
+        auto r = ReachOf(tx, site, sc, targets, urgent, Today(ctx), true);
         // The page names the families it cannot reach and their guardians' phone numbers.
         auth::WriteAudit(tx, ctx.Audit("message.reach", "site", site ? site->value : 0, site), ctx.svc.clock);
         return r;
@@ -400,7 +400,7 @@ http::Response Handlers::Show(Ctx& ctx) const {
     std::optional<Reach> reach;
     ctx.svc.db.Write([&](db::WriteTx& tx) {
         // Families the message could not reach (no family member with the app), for a call or paper.
-        if (m->state == "sent") reach = ReachOf(tx, m->site, m->scope, m->targets, m->emergency, Today(ctx));
+        if (m->state == "sent") reach = ReachOf(tx, m->site, m->scope, m->targets, m->emergency, Today(ctx), true);
         files = Attachments(tx, m->id);
         unread = NotRead(tx, m->id, 500);
         notices = NoticesOf(tx, m->id);
@@ -415,10 +415,10 @@ http::Response Handlers::Show(Ctx& ctx) const {
     if (!targets.empty()) {
         std::string names;
         for (const auto& t : targets) {
-            names += names.empty() ? "" : "、";
+            names += names.empty() ? "" : ctx.T("p_comma");
             names += m->scope == Scope::kGrade ? families::Fill(ctx.T("message_grade_n"), {{"n", t}}) : t;
         }
-        audience += "：" + names;
+        audience += ctx.T("p_colon") + names;
     }
     body.set("audience", audience);
     body.set("send_at", Stamp(ctx, m->send_at));
@@ -652,6 +652,9 @@ http::Response Handlers::RenderFamilyThread(Ctx& ctx, const app::FormErrors& err
     auto site_param = app::ParseId(ctx.req.query.GetOr("site"));
     data body = errors.ToData(ctx);
     body.set("form", app::FormValues(ctx.form));
+    // Absences go through the contact form, for those who may send one; a family member writes them here.
+    body.set("write_hint", ctx.T(ctx.guardian->Can(auth::FamilyAction::kPlanEdit, child) ? "thread_write_hint"
+                                                                                         : "thread_write_hint_family"));
     ctx.svc.db.Read([&](db::ReadTx& tx) {
         auto sites = SitesOfChild(tx, child, Today(ctx));
         if (sites.empty()) throw http::NotFound();

@@ -392,7 +392,7 @@ std::optional<Attachment> LoadAttachment(db::ReadTx& tx, common::MessageId messa
 }
 
 Reach ReachOf(db::ReadTx& tx, std::optional<common::SiteId> site, Scope scope, const std::vector<std::int64_t>& targets,
-              bool urgent, const std::string& today) {
+              bool urgent, const std::string& today, bool with_list) {
     Reach reach;
     // A scope that names its targets reaches nobody until some are chosen.
     if (targets.empty() && scope != Scope::kSite && scope != Scope::kAll) return reach;
@@ -424,25 +424,37 @@ Reach ReachOf(db::ReadTx& tx, std::optional<common::SiteId> site, Scope scope, c
             if (ch.push) push.insert(account);
             if (!ch.mail && !ch.push) inbox.insert(account);
         }
+        int unreached_here = 0;
+        for (const auto& [child, yes] : reached) (yes ? reach.families : unreached_here) += 1;
+        reach.unreached_count += unreached_here;
+        if (!with_list || unreached_here == 0) continue;
+        // The families it misses, with their guardians on file: one query for the names, one for the guardians.
         auto site_name = tx.QueryOne("SELECT name FROM site WHERE id = ?", s).Text(0);
-        for (const auto& [child, yes] : reached) {
-            if (yes) {
-                ++reach.families;
-                continue;
-            }
+        std::map<std::int64_t, Unreached> list;
+        for (const auto& r : tx.QueryParams("SELECT id, family_name || ' ' || given_name FROM child WHERE id IN (" +
+                                                children + ") ORDER BY family_kana, given_kana, id",
+                                            params)) {
+            if (reached[r.Int(0)]) continue;
             Unreached u;
-            u.child = common::ChildId(child);
+            u.child = common::ChildId(r.Int(0));
+            u.child_name = r.Text(1);
             u.site_name = site_name;
-            u.child_name =
-                tx.QueryOne("SELECT family_name || ' ' || given_name FROM child WHERE id = ?", child).Text(0);
-            for (const auto& g : tx.Query("SELECT gc.relationship, g.family_name || ' ' || g.given_name, g.phone FROM "
-                                          "guardian_child gc JOIN guardian g ON g.id = gc.guardian_id WHERE "
-                                          "gc.child_id = ? AND g.deactivated_at IS NULL ORDER BY gc.id",
-                                          child)) {
-                u.guardians.push_back({g.Text(0), g.Text(1), g.Text(2)});
-            }
-            reach.unreached.push_back(std::move(u));
+            list.emplace(r.Int(0), std::move(u));
         }
+        for (const auto& g : tx.QueryParams(
+                 "SELECT gc.child_id, gc.relationship, g.family_name || ' ' || g.given_name, g.phone FROM "
+                 "guardian_child gc JOIN guardian g ON g.id = gc.guardian_id WHERE g.deactivated_at IS NULL AND "
+                 "gc.child_id IN (" +
+                     children + ") ORDER BY gc.id",
+                 params)) {
+            if (auto it = list.find(g.Int(0)); it != list.end())
+                it->second.guardians.push_back({g.Text(1), g.Text(2), g.Text(3)});
+        }
+        // In the names' order, as staff look them up.
+        std::vector<std::pair<std::string, Unreached>> ordered;
+        for (auto& [id, u] : list) ordered.emplace_back(u.child_name, std::move(u));
+        std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (auto& [name, u] : ordered) reach.unreached.push_back(std::move(u));
     }
     reach.members = static_cast<int>(members.size());
     reach.by_mail = static_cast<int>(mail.size());

@@ -124,10 +124,12 @@ struct Reach {
     int families = 0;  // children with at least one family member who gets it
     int members = 0;   // family members who get it
     int by_mail = 0, by_push = 0, inbox_only = 0;
-    std::vector<Unreached> unreached;
+    int unreached_count = 0;
+    std::vector<Unreached> unreached;  // with_list only
 };
+// with_list: also who they are (the reach page, the sent message's page); the form needs only the numbers.
 Reach ReachOf(db::ReadTx& tx, std::optional<common::SiteId> site, Scope scope, const std::vector<std::int64_t>& targets,
-              bool urgent, const std::string& today);
+              bool urgent, const std::string& today, bool with_list);
 
 // What a site's staff may choose from: its groups, and the children placed there today (with their school year).
 struct Option {

@@ -34,6 +34,7 @@ std::string DateWords(const web::Catalogue& c, const std::string& lang, const co
     return families::Fill(c.Get(lang, "date_label"), {{"y", std::to_string(static_cast<int>(d.year()))},
                                                       {"m", std::to_string(static_cast<unsigned>(d.month()))},
                                                       {"d", std::to_string(static_cast<unsigned>(d.day()))},
+                                                      {"mon", c.Get(lang, "month_short_" + std::to_string(static_cast<unsigned>(d.month())))},
                                                       {"w", c.Get(lang, "weekday_short_" + std::to_string(weekday))}});
 }
 

@@ -290,7 +290,7 @@ std::vector<std::string> ProblemTexts(const Ctx& ctx, const std::vector<DateProb
     std::vector<std::string> out;
     for (const auto& p : problems) {
         std::string text = ctx.T("error_plan_" + std::string(PlanProblemName(p.problem)));
-        if (auto d = common::ParseDate(p.date)) text = DateLabel(ctx, *d) + "：" + text;
+        if (auto d = common::ParseDate(p.date)) text = DateLabel(ctx, *d) + ctx.T("p_colon") + text;
         out.push_back(text);
     }
     return out;
@@ -372,7 +372,8 @@ http::Response Handlers::RenderPlans(Ctx& ctx, common::ChildId child, const std:
     body.set("next_month", common::FormatDate(next).substr(0, 7));
     body.set("month", common::FormatDate(first).substr(0, 7));
     body.set("deadline",
-             Fill(ctx.T("plans_deadline_rule"), {{"days", std::to_string(rules.deadline_days_before)},
+             Fill(ctx.T(rules.deadline_days_before == 1 ? "plans_deadline_rule_one" : "plans_deadline_rule"),
+                  {{"days", std::to_string(rules.deadline_days_before)},
                                                  {"time", common::FormatTimeOfDay(rules.deadline_minutes)}}));
     if (can_edit) body.set("can_edit", true);
     // The calendar: weeks from Sunday, each day with its plan.
@@ -449,9 +450,10 @@ http::Response Handlers::RenderPlans(Ctx& ctx, common::ChildId child, const std:
     body.set("to", ctx.form.GetOr("to", common::FormatDate(last)));
     body.set(ctx.form.GetOr("attending") == "0" ? "attending_no" : "attending_yes", true);
     if (auto saved = ctx.req.query.Get("saved")) {
-        body.set("saved_text", Fill(ctx.T("plans_saved"), {{"n", *saved}}));
+        body.set("saved_text", Fill(ctx.T(*saved == "1" ? "plans_saved_one" : "plans_saved"), {{"n", *saved}}));
         if (auto skipped = ctx.req.query.Get("skipped"); skipped && *skipped != "0") {
-            body.set("skipped_text", Fill(ctx.T("plans_skipped_closed"), {{"n", *skipped}}));
+            body.set("skipped_text",
+                     Fill(ctx.T(*skipped == "1" ? "plans_skipped_closed_one" : "plans_skipped_closed"), {{"n", *skipped}}));
         }
         if (auto late = ctx.req.query.Get("late"); late && *late != "0") {
             body.set("late_text", Fill(ctx.T("plans_late"), {{"n", *late}}));

@@ -8,24 +8,24 @@ namespace plans {
 std::string PlanSummary(const app::Ctx& ctx, const StoredPlan& p) {
     if (!p.plan.attending) {
         return ctx.T("plan_absent") +
-               (p.absence_reason ? "（" + ctx.T("absence_reason_" + *p.absence_reason) + "）" : "");
+               (p.absence_reason ? ctx.T("p_open") + ctx.T("absence_reason_" + *p.absence_reason) + ctx.T("p_close") : "");
     }
     std::string s = ctx.T("plan_attending");
     if (p.plan.leave_minutes) s += " " + common::FormatTimeOfDay(*p.plan.leave_minutes);
     s += " " + ctx.T(p.plan.way_home == WayHome::kPickup ? "way_home_pickup" : "way_home_alone");
-    if (!p.pickup_name.empty()) s += "（" + p.pickup_name + "）";
+    if (!p.pickup_name.empty()) s += ctx.T("p_open") + p.pickup_name + ctx.T("p_close");
     return s;
 }
 
 std::string ContactWhat(const app::Ctx& ctx, const Contact& c) {
     if (!c.attending) {
         return ctx.T("contact_absent") +
-               (c.absence_reason ? "（" + ctx.T("absence_reason_" + *c.absence_reason) + "）" : "");
+               (c.absence_reason ? ctx.T("p_open") + ctx.T("absence_reason_" + *c.absence_reason) + ctx.T("p_close") : "");
     }
     std::string what;
     if (c.leave_minutes) what = ctx.T("contact_leave_at") + " " + common::FormatTimeOfDay(*c.leave_minutes);
     what += (what.empty() ? "" : "・") + ctx.T(c.way_home == WayHome::kPickup ? "way_home_pickup" : "way_home_alone");
-    if (!c.pickup_name.empty()) what += "（" + c.pickup_name + "）";
+    if (!c.pickup_name.empty()) what += ctx.T("p_open") + c.pickup_name + ctx.T("p_close");
     return what;
 }
 

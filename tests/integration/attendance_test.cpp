@@ -281,7 +281,11 @@ TEST_P(Attendance, StaffRecordByHandAndCorrectWithAReasonAndBothStayInTheDay) {
     EXPECT_NE(day.body.find("15:10"), std::string::npos);
     EXPECT_NE(day.body.find("15:20"), std::string::npos);
     EXPECT_NE(day.body.find("時刻の誤り"), std::string::npos);
-    EXPECT_NE(day.body.find("#" + std::to_string(first)), std::string::npos);
+    // The corrected entry stays, marked (struck through), with no internal numbers on the page.
+    EXPECT_NE(day.body.find("data-event=\"" + std::to_string(first) + "\" class=\"event-in corrected\""),
+              std::string::npos);
+    EXPECT_NE(day.body.find("訂正済み"), std::string::npos);
+    EXPECT_EQ(day.body.find("#" + std::to_string(first) + "<"), std::string::npos);
     // Undo the corrected entry: the child has not arrived after all.
     ASSERT_EQ(
         Post("/attendance/" + std::to_string(second) + "/correct", {{"action", "undo"}, {"reason", "別の子"}}).status,
