@@ -457,9 +457,10 @@ http::Response Handlers::RenderDay(Ctx& ctx, common::ChildId id, const std::stri
         row.set("recorded", common::FormatTokyoTime(*common::ParseInstant(e.created_at)));
         row.set("kind_label", ctx.T("event_" + e.kind));
         row.set("kind", e.kind);
-        row.set("source", e.source == "kiosk"
-                              ? ctx.T("source_kiosk") + (e.kiosk_name ? ctx.T("p_open") + *e.kiosk_name + ctx.T("p_close") : "")
-                              : ctx.T("source_staff") + (e.staff_name ? ctx.T("p_open") + *e.staff_name + ctx.T("p_close") : ""));
+        row.set("source",
+                e.source == "kiosk"
+                    ? ctx.T("source_kiosk") + (e.kiosk_name ? ctx.T("p_open") + *e.kiosk_name + ctx.T("p_close") : "")
+                    : ctx.T("source_staff") + (e.staff_name ? ctx.T("p_open") + *e.staff_name + ctx.T("p_close") : ""));
         if (!e.reason.empty()) row.set("reason", e.reason);  // mustache shows a section for any string, even ""
         if (e.corrects) row.set("corrects", e.corrects->ToString());
         if (e.corrected_by) row.set("corrected_by", e.corrected_by->ToString());

@@ -100,8 +100,8 @@ http::Response Handlers::List(Ctx& ctx) const {
         d.set("created_at", plans::TokyoStamp(r.created_at));
         d.set("actor", r.event.actor ? r.event.actor->ToString() : "");
         const std::string role_key = "role_" + r.event.actor_role;
-        d.set("role", r.event.actor_role.empty() || !ctx.svc.catalogue.Has(role_key) ? r.event.actor_role
-                                                                                     : ctx.T(role_key));
+        d.set("role",
+              r.event.actor_role.empty() || !ctx.svc.catalogue.Has(role_key) ? r.event.actor_role : ctx.T(role_key));
         d.set("site", r.event.site ? r.event.site->ToString() : "");
         d.set("action", words(r.event.action));
         d.set("code", r.event.action);
@@ -128,6 +128,7 @@ http::Response Handlers::List(Ctx& ctx) const {
     body.set("form", form);
     body.set("csv_url", "/audit.csv?" + http::EncodeQuery(ctx.req.query, {"page"}));
     body.set("pager", app::PagerData(ctx, paging, total));
+    ctx.wide = true;
     return app::RenderPage(ctx, list_, "audit_title", body);
 }
 

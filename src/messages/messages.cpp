@@ -453,7 +453,8 @@ Reach ReachOf(db::ReadTx& tx, std::optional<common::SiteId> site, Scope scope, c
         // In the names' order, as staff look them up.
         std::vector<std::pair<std::string, Unreached>> ordered;
         for (auto& [id, u] : list) ordered.emplace_back(u.child_name, std::move(u));
-        std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::stable_sort(ordered.begin(), ordered.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
         for (auto& [name, u] : ordered) reach.unreached.push_back(std::move(u));
     }
     reach.members = static_cast<int>(members.size());

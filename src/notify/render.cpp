@@ -31,11 +31,12 @@ std::string Time(const std::string& instant) {
 
 std::string DateWords(const web::Catalogue& c, const std::string& lang, const common::Date& d) {
     auto weekday = std::chrono::weekday(std::chrono::sys_days(d)).c_encoding();
-    return families::Fill(c.Get(lang, "date_label"), {{"y", std::to_string(static_cast<int>(d.year()))},
-                                                      {"m", std::to_string(static_cast<unsigned>(d.month()))},
-                                                      {"d", std::to_string(static_cast<unsigned>(d.day()))},
-                                                      {"mon", c.Get(lang, "month_short_" + std::to_string(static_cast<unsigned>(d.month())))},
-                                                      {"w", c.Get(lang, "weekday_short_" + std::to_string(weekday))}});
+    return families::Fill(c.Get(lang, "date_label"),
+                          {{"y", std::to_string(static_cast<int>(d.year()))},
+                           {"m", std::to_string(static_cast<unsigned>(d.month()))},
+                           {"d", std::to_string(static_cast<unsigned>(d.day()))},
+                           {"mon", c.Get(lang, "month_short_" + std::to_string(static_cast<unsigned>(d.month())))},
+                           {"w", c.Get(lang, "weekday_short_" + std::to_string(weekday))}});
 }
 
 std::string InstantWords(const web::Catalogue& c, const std::string& lang, const std::string& instant) {

@@ -374,7 +374,7 @@ http::Response Handlers::RenderPlans(Ctx& ctx, common::ChildId child, const std:
     body.set("deadline",
              Fill(ctx.T(rules.deadline_days_before == 1 ? "plans_deadline_rule_one" : "plans_deadline_rule"),
                   {{"days", std::to_string(rules.deadline_days_before)},
-                                                 {"time", common::FormatTimeOfDay(rules.deadline_minutes)}}));
+                   {"time", common::FormatTimeOfDay(rules.deadline_minutes)}}));
     if (can_edit) body.set("can_edit", true);
     // The calendar: weeks from Sunday, each day with its plan.
     data weeks{data::type::list};
@@ -452,8 +452,8 @@ http::Response Handlers::RenderPlans(Ctx& ctx, common::ChildId child, const std:
     if (auto saved = ctx.req.query.Get("saved")) {
         body.set("saved_text", Fill(ctx.T(*saved == "1" ? "plans_saved_one" : "plans_saved"), {{"n", *saved}}));
         if (auto skipped = ctx.req.query.Get("skipped"); skipped && *skipped != "0") {
-            body.set("skipped_text",
-                     Fill(ctx.T(*skipped == "1" ? "plans_skipped_closed_one" : "plans_skipped_closed"), {{"n", *skipped}}));
+            body.set("skipped_text", Fill(ctx.T(*skipped == "1" ? "plans_skipped_closed_one" : "plans_skipped_closed"),
+                                          {{"n", *skipped}}));
         }
         if (auto late = ctx.req.query.Get("late"); late && *late != "0") {
             body.set("late_text", Fill(ctx.T("plans_late"), {{"n", *late}}));

@@ -8,7 +8,8 @@ namespace plans {
 std::string PlanSummary(const app::Ctx& ctx, const StoredPlan& p) {
     if (!p.plan.attending) {
         return ctx.T("plan_absent") +
-               (p.absence_reason ? ctx.T("p_open") + ctx.T("absence_reason_" + *p.absence_reason) + ctx.T("p_close") : "");
+               (p.absence_reason ? ctx.T("p_open") + ctx.T("absence_reason_" + *p.absence_reason) + ctx.T("p_close")
+                                 : "");
     }
     std::string s = ctx.T("plan_attending");
     if (p.plan.leave_minutes) s += " " + common::FormatTimeOfDay(*p.plan.leave_minutes);
@@ -20,7 +21,8 @@ std::string PlanSummary(const app::Ctx& ctx, const StoredPlan& p) {
 std::string ContactWhat(const app::Ctx& ctx, const Contact& c) {
     if (!c.attending) {
         return ctx.T("contact_absent") +
-               (c.absence_reason ? ctx.T("p_open") + ctx.T("absence_reason_" + *c.absence_reason) + ctx.T("p_close") : "");
+               (c.absence_reason ? ctx.T("p_open") + ctx.T("absence_reason_" + *c.absence_reason) + ctx.T("p_close")
+                                 : "");
     }
     std::string what;
     if (c.leave_minutes) what = ctx.T("contact_leave_at") + " " + common::FormatTimeOfDay(*c.leave_minutes);

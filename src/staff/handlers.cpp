@@ -244,7 +244,8 @@ http::Response Handlers::List(Ctx& ctx) const {
         if (u.municipal) roles = ctx.T("role_municipal_admin");
         for (const auto& [site, role] : u.site_roles) {
             if (!roles.empty()) roles += ctx.T("p_comma");
-            roles += site_names[site] + ctx.T("p_open") + ctx.T("role_" + std::string(auth::RoleName(role))) + ctx.T("p_close");
+            roles += site_names[site] + ctx.T("p_open") + ctx.T("role_" + std::string(auth::RoleName(role))) +
+                     ctx.T("p_close");
         }
         d.set("roles", roles);
         if (!u.active) d.set("inactive", true);
