@@ -357,7 +357,8 @@ http::Response Handlers::RenderReach(Ctx& ctx, std::optional<common::SiteId> sit
     auto reach = ctx.svc.db.Write([&](db::WriteTx& tx) {
         auto r = ReachOf(tx, site, sc, targets, urgent, Today(ctx), true);
         // The page names the families it cannot reach and their guardians' phone numbers.
-        auth::WriteAudit(tx, ctx.Audit("message.reach", "site", site ? site->value : 0, site), ctx.svc.clock);
+        auth::WriteAudit(tx, ctx.Audit("message.reach", site ? "site" : "city", site ? site->value : 0, site),
+                         ctx.svc.clock);
         return r;
     });
     data body;

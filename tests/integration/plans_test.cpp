@@ -686,7 +686,9 @@ TEST_P(FamilyPlans, AWeeklyPatternFillsTheMonthAndTheCalendarShowsIt) {
     EXPECT_NE(page.body.find("13日分を保存しました"), std::string::npos);
     auto cell = page.body.find("data-date=\"2026-12-02\"");
     ASSERT_NE(cell, std::string::npos);
-    EXPECT_NE(page.body.substr(cell, 400).find("利用する 17:30"), std::string::npos);
+    auto td = page.body.substr(cell, page.body.find("</td>", cell) - cell);
+    EXPECT_NE(td.find("利用する 17:30"), std::string::npos) << td;  // the whole plan, for screen readers
+    EXPECT_NE(td.find("<span class=\"time\">17:30</span>"), std::string::npos) << td;  // what fits the cell
     // The home page shows the next days.
     auto home = Get("/family");
     EXPECT_NE(home.body.find("data-qa=\"today-state\""), std::string::npos);
