@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { startServer, Client } from '../support/server.mjs';
-import { launchPhone, assertAccessible } from '../support/browser.mjs';
+import { launchPhone, assertAccessible, assertLaidOut } from '../support/browser.mjs';
 
 let server;
 let browser;
@@ -55,8 +55,7 @@ async function lookAt(login, path, name, check) {
     assert.equal(res.status(), 200, `${path} as ${login}`);
     await check(page);
     await assertAccessible(page);
-    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(wide <= width, `${path} is ${wide}px wide at ${width}`);
+    await assertLaidOut(page);  // no sideways scrolling, no name broken a character per line
     await page.screenshot({ path: `test-results/rights-${name}-${width}.png`, fullPage: true });
   }
   await page.close();
