@@ -10,6 +10,7 @@
 #include "common/dates.hpp"
 #include "families/mails.hpp"
 #include "guardians/guardians.hpp"
+#include "guardians/handlers.hpp"
 #include "plans/alerts.hpp"
 #include "plans/present.hpp"
 #include "sites/groups.hpp"
@@ -54,12 +55,6 @@ int StandingRank(Standing s) {
     return 5;
 }
 
-// The counts of one day: every child of the roster in exactly one standing.
-struct Tally {
-    std::map<Standing, int> by;
-    int total = 0;
-};
-
 // A row with what the page needs of its day.
 struct Line {
     const RosterRow* row;
@@ -67,26 +62,6 @@ struct Line {
     Standing standing;
     Standing base;  // its standing while it has no marks (what the live feed falls back to)
 };
-
-// The guardians' phone numbers of a child, for the alerts ("phone the family").
-data Phones(const Ctx& ctx, const std::vector<guardians::Link>& links) {
-    data list{data::type::list};
-    for (const auto& l : links) {
-        if (!l.active || l.phone.empty()) continue;
-        data p;
-        p.set("who", ctx.T("relationship_" + l.relationship) + " " + l.name);
-        p.set("relation", ctx.T("relationship_" + l.relationship));
-        p.set("name", l.name);
-        p.set("number", l.phone);
-        std::string tel;
-        for (char c : l.phone) {
-            if ((c >= '0' && c <= '9') || c == '+') tel += c;
-        }
-        p.set("tel", tel);
-        list.push_back(p);
-    }
-    return list;
-}
 
 }  // namespace
 
@@ -124,7 +99,7 @@ http::Response Handlers::Roster(Ctx& ctx) const {
         std::vector<plans::Contact> contacts;
         std::map<common::ChildId, std::vector<guardians::Link>> phones;
         std::optional<Event> recorded;
-        std::optional<Tally> tomorrow;
+        std::optional<std::map<Standing, int>> tomorrow;
         bool closed = false;
     };
     auto loaded = ctx.svc.db.Write([&](db::WriteTx& tx) {
@@ -135,19 +110,19 @@ http::Response Handlers::Roster(Ctx& ctx) const {
         l.outlook = plans::SiteOutlook(tx, site_id, day, now, l.roster.rows);
         l.contacts = plans::ContactsForDay(tx, site_id, day);
         l.closed = plans::LoadSiteDay(tx, site_id, plans::GetSiteRules(tx, site_id), day, std::nullopt).closed;
-        for (const auto& [child, o] : l.outlook) {
-            if (!o.outlook.alerts.empty()) l.phones[child] = guardians::GuardiansOfChild(tx, child);
+        // The families of today's alerted children, to call (alerts are acted on today only).
+        if (is_today) {
+            std::vector<common::ChildId> alerted;
+            for (const auto& [child, o] : l.outlook) {
+                if (!o.outlook.alerts.empty()) alerted.push_back(child);
+            }
+            l.phones = guardians::GuardiansOfChildren(tx, alerted);
         }
         if (recorded_id) {
             if (auto e = GetEvent(tx, *recorded_id); e && e->site == site_id && e->facility_date == date)
                 l.recorded = e;
         }
-        if (is_today) {
-            Tally t;
-            t.by = plans::DayAheadCounts(tx, site_id, tomorrow, group);
-            for (const auto& [s, n] : t.by) t.total += n;
-            l.tomorrow = t;
-        }
+        if (is_today) l.tomorrow = plans::DayAheadCounts(tx, site_id, tomorrow, group);
         auth::WriteAudit(tx, ctx.Audit("roster.view", "site", site_id.value, site_id), ctx.svc.clock);
         if (!l.phones.empty())
             auth::WriteAudit(tx, ctx.Audit("roster.phones", "site", site_id.value, site_id), ctx.svc.clock);
@@ -161,7 +136,7 @@ http::Response Handlers::Roster(Ctx& ctx) const {
 
     // Each row's standing, and the counts.
     std::vector<Line> lines;
-    Tally tally;
+    std::map<Standing, int> tally;
     int alerted_children = 0;
     for (const auto& r : roster.rows) {
         Line line{&r, nullptr, StandingOf(r.day.state, plans::Expectation::kNotPlanned, false), Standing::kNoPlan};
@@ -172,8 +147,7 @@ http::Response Handlers::Roster(Ctx& ctx) const {
                 plans::StandingOf(State::kNotArrived, o->second.outlook.expectation, o->second.absent_without_notice);
             if (!o->second.outlook.alerts.empty()) ++alerted_children;
         }
-        ++tally.by[line.standing];
-        ++tally.total;
+        ++tally[line.standing];
         lines.push_back(line);
     }
     auto alerted = [](const Line& l) { return l.outlook && !l.outlook->outlook.alerts.empty(); };
@@ -224,7 +198,6 @@ http::Response Handlers::Roster(Ctx& ctx) const {
     body.set("q", query);
     body.set("next", next);
     body.set("group_value", group ? group->ToString() : "");
-    body.set("sort_value", sort);
 
     // The counts: each a link that shows only those children (the link again shows everyone).
     data counts{data::type::list};
@@ -241,22 +214,22 @@ http::Response Handlers::Roster(Ctx& ctx) const {
     if (is_today && alerted_children > 0) count_item("alert", alerted_children, ctx.T("roster_count_alert"));
     for (auto s : plans::kStandings) {
         std::string name(plans::StandingName(s));
-        count_item(name, tally.by[s], ctx.TK("standing_" + name));
+        count_item(name, tally[s], ctx.TK("standing_" + name));
     }
     body.set("counts", counts);
-    body.set("count_total", std::to_string(tally.total));
+    body.set("count_total", std::to_string(roster.rows.size()));
     if (!filter.empty()) {
         body.set("filtered", true);
         body.set("filter_label", filter == "alert" ? ctx.T("roster_count_alert") : ctx.TK("standing_" + filter));
     }
     if (loaded.tomorrow) {
-        const auto& t = *loaded.tomorrow;
+        auto t = *loaded.tomorrow;
         data tm;
         tm.set("href", base + "?date=" + common::FormatDate(tomorrow) + (group ? "&group=" + group->ToString() : ""));
         tm.set("label", DateLabel(ctx, tomorrow));
-        tm.set("expected", std::to_string(t.by.count(Standing::kExpected) ? t.by.at(Standing::kExpected) : 0));
-        tm.set("absent", std::to_string(t.by.count(Standing::kAbsent) ? t.by.at(Standing::kAbsent) : 0));
-        tm.set("no_plan", std::to_string(t.by.count(Standing::kNoPlan) ? t.by.at(Standing::kNoPlan) : 0));
+        tm.set("expected", std::to_string(t[Standing::kExpected]));
+        tm.set("absent", std::to_string(t[Standing::kAbsent]));
+        tm.set("no_plan", std::to_string(t[Standing::kNoPlan]));
         body.set("tomorrow", tm);
     }
 
@@ -325,15 +298,11 @@ http::Response Handlers::Roster(Ctx& ctx) const {
                 a.set("name", r.display_name);
                 a.set("kana", r.kana);
                 a.set("groups", names);
-                a.set("standing_label", ctx.TK("standing_" + std::string(plans::StandingName(line.standing))));
                 if (o.plan) a.set("plan", plans::PlanSummary(ctx, *o.plan));
                 if (o.outlook.due_by) a.set("due_by", common::FormatTokyoTime(*o.outlook.due_by));
-                if (o.first_raised) a.set("raised", common::FormatTokyoTime(*o.first_raised));
-                a.set("phones", Phones(ctx, loaded.phones[r.child]));
-                if (loaded.phones[r.child].empty() ||
-                    std::none_of(loaded.phones[r.child].begin(), loaded.phones[r.child].end(),
-                                 [](const guardians::Link& l) { return l.active && !l.phone.empty(); }))
-                    a.set("no_phone", true);
+                auto phones = guardians::PhoneList(ctx, loaded.phones[r.child], true);
+                if (phones.is_empty_list()) a.set("no_phone", true);
+                a.set("phones", phones);
                 data kinds{data::type::list};
                 std::string labels;
                 for (auto kind : o.outlook.alerts) {

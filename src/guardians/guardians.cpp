@@ -108,16 +108,40 @@ void UnlinkGuardian(db::WriteTx& tx, common::GuardianId g, common::ChildId c) {
     tx.Exec("DELETE FROM guardian_child WHERE guardian_id = ? AND child_id = ?", g, c);
 }
 
-std::vector<Link> GuardiansOfChild(db::ReadTx& tx, common::ChildId child) {
-    std::vector<Link> out;
-    for (const auto& r :
-         tx.Query("SELECT g.id, gc.relationship, g.family_name || ' ' || g.given_name, "
-                  "g.family_kana || ' ' || g.given_kana, g.deactivated_at, g.phone FROM guardian_child gc "
-                  "JOIN guardian g ON g.id = gc.guardian_id WHERE gc.child_id = ? ORDER BY gc.id",
-                  child)) {
-        out.push_back({r.Id<common::GuardianId>(0), child, r.Text(1), r.Text(2), r.Text(3), r.IsNull(4), r.Text(5)});
+std::map<common::ChildId, std::vector<Link>> GuardiansOfChildren(db::ReadTx& tx,
+                                                                 const std::vector<common::ChildId>& ids) {
+    std::map<common::ChildId, std::vector<Link>> out;
+    if (ids.empty()) return out;
+    std::string in;
+    std::vector<db::Value> params;
+    for (auto id : ids) {
+        in += in.empty() ? "?" : ", ?";
+        params.emplace_back(id);
+    }
+    for (const auto& r : tx.QueryParams("SELECT g.id, gc.child_id, gc.relationship, g.family_name || ' ' || "
+                                        "g.given_name, g.family_kana || ' ' || g.given_kana, g.deactivated_at, g.phone "
+                                        "FROM guardian_child gc JOIN guardian g ON g.id = gc.guardian_id WHERE "
+                                        "gc.child_id IN (" +
+                                            in + ") ORDER BY gc.id",
+                                        params)) {
+        auto child = r.Id<common::ChildId>(1);
+        out[child].push_back(
+            {r.Id<common::GuardianId>(0), child, r.Text(2), r.Text(3), r.Text(4), r.IsNull(5), r.Text(6)});
     }
     return out;
+}
+
+std::vector<Link> GuardiansOfChild(db::ReadTx& tx, common::ChildId child) {
+    auto all = GuardiansOfChildren(tx, {child});
+    return all.empty() ? std::vector<Link>{} : std::move(all.begin()->second);
+}
+
+std::string TelTarget(std::string_view phone) {
+    std::string tel;
+    for (char c : phone) {
+        if ((c >= '0' && c <= '9') || (c == '+' && tel.empty())) tel += c;
+    }
+    return tel;
 }
 
 std::vector<Link> ChildrenOfGuardian(db::ReadTx& tx, common::GuardianId guardian) {

@@ -1,5 +1,6 @@
 #pragma once
 // Guardians and their links to children (relationship). Staff see a guardian through a child of their sites.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,7 +39,7 @@ struct Link {
     std::string name;  // the other side's full name, for display
     std::string kana;
     bool active = true;
-    std::string phone;  // the guardian's, in GuardiansOfChild
+    std::string phone;  // the guardian's, in GuardiansOfChild(ren)
 };
 
 // Guardians the scope's user reaches today (rights::kGuardianInScope).
@@ -62,6 +63,11 @@ void LinkGuardian(db::WriteTx& tx, common::GuardianId g, common::ChildId c, cons
                   const common::Clock& clock);
 void UnlinkGuardian(db::WriteTx& tx, common::GuardianId g, common::ChildId c);
 std::vector<Link> GuardiansOfChild(db::ReadTx& tx, common::ChildId child);
+// The same for many children in one query (the roster's alerts, a message's unreached families), by child.
+std::map<common::ChildId, std::vector<Link>> GuardiansOfChildren(db::ReadTx& tx,
+                                                                 const std::vector<common::ChildId>& ids);
+// A phone number as a tel: link's target: its digits and a leading '+'.
+std::string TelTarget(std::string_view phone);
 // The relationship of a linked guardian and child, if they are linked.
 std::optional<std::string> LinkRelationship(db::ReadTx& tx, common::GuardianId g, common::ChildId c);
 // The number a city's system gives the guardian (roster import).

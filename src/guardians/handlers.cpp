@@ -10,6 +10,24 @@
 
 namespace guardians {
 
+kainjow::mustache::data PhoneList(const app::Ctx& ctx, const std::vector<Link>& links, bool with_phone_only) {
+    kainjow::mustache::data list{kainjow::mustache::data::type::list};
+    for (const auto& l : links) {
+        if (!l.active || (with_phone_only && l.phone.empty())) continue;
+        kainjow::mustache::data p;
+        const std::string& relation = ctx.T("relationship_" + l.relationship);
+        p.set("who", relation + " " + l.name);
+        p.set("relation", relation);
+        p.set("name", l.name);
+        if (!l.phone.empty()) {  // a mustache section shows for any string, even an empty one
+            p.set("phone", l.phone);
+            p.set("tel", TelTarget(l.phone));
+        }
+        list.push_back(p);
+    }
+    return list;
+}
+
 using app::Ctx;
 using app::FormErrors;
 using auth::Action;

@@ -1,7 +1,13 @@
 #pragma once
 #include "app/context.hpp"
+#include "guardians/guardians.hpp"
 
 namespace guardians {
+
+// The active guardians of a child, each as {who, relation, name, phone, tel} (phone and tel only where there is a
+// number), for a page that asks staff to call or write to the family: the roster's alerts list only those with a
+// number (with_phone_only), a message's unreached families every guardian on file.
+kainjow::mustache::data PhoneList(const app::Ctx& ctx, const std::vector<Link>& links, bool with_phone_only);
 
 class Handlers {
  public:

@@ -8,6 +8,7 @@
 #include "auth/audit.hpp"
 #include "common/dates.hpp"
 #include "families/mails.hpp"
+#include "guardians/handlers.hpp"
 #include "http/errors.hpp"
 #include "messages/messages.hpp"
 #include "notify/notify.hpp"
@@ -99,12 +100,7 @@ std::vector<std::int64_t> Ids(const std::vector<std::string>& values) {
 // The audience a form (or a query) chose: its scope and the ids of that scope's targets.
 std::pair<std::optional<Scope>, std::vector<std::int64_t>> ChosenAudience(const http::Params& p) {
     auto scope = ParseScope(p.GetOr("scope"));
-    const char* field = !scope                       ? "site"
-                        : *scope == Scope::kGrade    ? "grade"
-                        : *scope == Scope::kGroup    ? "group"
-                        : *scope == Scope::kChildren ? "child"
-                                                     : "site";
-    return {scope, Ids(p.GetAll(field))};
+    return {scope, Ids(p.GetAll(std::string(TargetField(scope.value_or(Scope::kSite)))))};
 }
 
 // Who a message reaches, for the sender before it goes: the numbers, and the families it cannot reach with their
@@ -131,19 +127,7 @@ data ReachData(const Ctx& ctx, const Reach& r, const std::string& list_url) {
         row.set("child", u.child.ToString());
         row.set("name", u.child_name);
         row.set("site", u.site_name);
-        data gs{data::type::list};
-        for (const auto& g : u.guardians) {
-            data gd;
-            gd.set("who", ctx.T("relationship_" + g.relationship) + " " + g.name);
-            if (!g.phone.empty()) gd.set("phone", g.phone);
-            std::string tel;
-            for (char c : g.phone) {
-                if ((c >= '0' && c <= '9') || c == '+') tel += c;
-            }
-            gd.set("tel", tel);
-            gs.push_back(gd);
-        }
-        row.set("guardians", gs);
+        row.set("guardians", guardians::PhoneList(ctx, u.guardians, false));
         list.push_back(row);
     }
     d.set("unreached", list);
@@ -154,11 +138,7 @@ data ReachData(const Ctx& ctx, const Reach& r, const std::string& list_url) {
 std::string ReachUrl(std::optional<common::SiteId> site, Scope scope, const std::vector<std::int64_t>& targets,
                      bool emergency) {
     std::string url = Base(site) + "/reach?scope=" + std::string(ScopeName(scope));
-    const char* field = scope == Scope::kGrade      ? "grade"
-                        : scope == Scope::kGroup    ? "group"
-                        : scope == Scope::kChildren ? "child"
-                                                    : "site";
-    for (auto t : targets) url += "&" + std::string(field) + "=" + std::to_string(t);
+    for (auto t : targets) url += "&" + std::string(TargetField(scope)) + "=" + std::to_string(t);
     if (emergency) url += "&emergency=1";
     return url;
 }
@@ -311,11 +291,7 @@ http::Response Handlers::Create(Ctx& ctx, std::optional<common::SiteId> site) co
     } else {
         d.scope = *scope;
     }
-    const char* target_field = d.scope == Scope::kGrade      ? "grade"
-                               : d.scope == Scope::kGroup    ? "group"
-                               : d.scope == Scope::kChildren ? "child"
-                                                             : "site";
-    d.targets = Ids(ctx.form.GetAll(target_field));
+    d.targets = Ids(ctx.form.GetAll(std::string(TargetField(d.scope))));
     d.subject = app::Trimmed(ctx.form.GetOr("subject"));
     d.body = ctx.form.GetOr("body");
     d.emergency = ctx.form.GetOr("emergency") == "1";
@@ -401,7 +377,12 @@ http::Response Handlers::Show(Ctx& ctx) const {
     std::optional<Reach> reach;
     ctx.svc.db.Write([&](db::WriteTx& tx) {
         // Families the message could not reach (no family member with the app), for a call or paper.
-        if (m->state == "sent") reach = ReachOf(tx, m->site, m->scope, m->targets, m->emergency, Today(ctx), true);
+        if (m->state == "sent") {
+            reach = ReachOf(tx, m->site, m->scope, m->targets, m->emergency, Today(ctx), true);
+            // The page names those families and their guardians' phone numbers.
+            if (!reach->unreached.empty())
+                auth::WriteAudit(tx, ctx.Audit("message.reach", "message", m->id.value, m->site), ctx.svc.clock);
+        }
         files = Attachments(tx, m->id);
         unread = NotRead(tx, m->id, 500);
         notices = NoticesOf(tx, m->id);

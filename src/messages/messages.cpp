@@ -194,6 +194,22 @@ Thread ThreadFromRow(const db::Row& r) {
 
 }  // namespace
 
+std::string_view TargetField(Scope s) {
+    switch (s) {
+        case Scope::kGrade:
+            return "grade";
+        case Scope::kGroup:
+            return "group";
+        case Scope::kChildren:
+            return "child";
+        case Scope::kSite:
+        case Scope::kSites:
+        case Scope::kAll:
+            break;
+    }
+    return "site";
+}
+
 std::string_view ScopeName(Scope scope) { return kScopeNames[static_cast<std::size_t>(scope)]; }
 
 std::optional<Scope> ParseScope(std::string_view name) {
@@ -428,34 +444,22 @@ Reach ReachOf(db::ReadTx& tx, std::optional<common::SiteId> site, Scope scope, c
         for (const auto& [child, yes] : reached) (yes ? reach.families : unreached_here) += 1;
         reach.unreached_count += unreached_here;
         if (!with_list || unreached_here == 0) continue;
-        // The families it misses, with their guardians on file: one query for the names, one for the guardians.
+        // The families it misses, in the names' order, with their guardians on file: two queries a site.
         auto site_name = tx.QueryOne("SELECT name FROM site WHERE id = ?", s).Text(0);
-        std::map<std::int64_t, Unreached> list;
+        std::vector<Unreached> here;
+        std::vector<common::ChildId> ids;
         for (const auto& r : tx.QueryParams("SELECT id, family_name || ' ' || given_name FROM child WHERE id IN (" +
                                                 children + ") ORDER BY family_kana, given_kana, id",
                                             params)) {
             if (reached[r.Int(0)]) continue;
-            Unreached u;
-            u.child = common::ChildId(r.Int(0));
-            u.child_name = r.Text(1);
-            u.site_name = site_name;
-            list.emplace(r.Int(0), std::move(u));
+            here.push_back({common::ChildId(r.Int(0)), r.Text(1), site_name, {}});
+            ids.push_back(here.back().child);
         }
-        for (const auto& g : tx.QueryParams(
-                 "SELECT gc.child_id, gc.relationship, g.family_name || ' ' || g.given_name, g.phone FROM "
-                 "guardian_child gc JOIN guardian g ON g.id = gc.guardian_id WHERE g.deactivated_at IS NULL AND "
-                 "gc.child_id IN (" +
-                     children + ") ORDER BY gc.id",
-                 params)) {
-            if (auto it = list.find(g.Int(0)); it != list.end())
-                it->second.guardians.push_back({g.Text(1), g.Text(2), g.Text(3)});
+        auto guardians = guardians::GuardiansOfChildren(tx, ids);
+        for (auto& u : here) {
+            u.guardians = std::move(guardians[u.child]);
+            reach.unreached.push_back(std::move(u));
         }
-        // In the names' order, as staff look them up.
-        std::vector<std::pair<std::string, Unreached>> ordered;
-        for (auto& [id, u] : list) ordered.emplace_back(u.child_name, std::move(u));
-        std::stable_sort(ordered.begin(), ordered.end(),
-                         [](const auto& a, const auto& b) { return a.first < b.first; });
-        for (auto& [name, u] : ordered) reach.unreached.push_back(std::move(u));
     }
     reach.members = static_cast<int>(members.size());
     reach.by_mail = static_cast<int>(mail.size());

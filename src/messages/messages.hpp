@@ -14,6 +14,7 @@
 #include "common/clock.hpp"
 #include "common/ids.hpp"
 #include "db/database.hpp"
+#include "guardians/guardians.hpp"
 #include "jobs/jobs.hpp"
 
 namespace messages {
@@ -23,6 +24,8 @@ std::string_view ScopeName(Scope scope);
 std::optional<Scope> ParseScope(std::string_view name);
 // The city's scopes (no writing site).
 inline bool CityScope(Scope s) { return s == Scope::kSites || s == Scope::kAll; }
+// The form field that names a scope's targets: grade, group, child, or site (for the city's chosen sites).
+std::string_view TargetField(Scope s);
 
 inline constexpr std::string_view kSendJob = "message.send";
 inline constexpr std::string_view kFanOutJob = "message.fanout";
@@ -111,12 +114,9 @@ std::vector<SiteNotice> NoticesOf(db::ReadTx& tx, common::MessageId id);
 // choices give), and the children none of whose family has an account: those need a phone call or paper, so their
 // guardians on file come with them.
 struct Unreached {
-    struct Guardian {
-        std::string relationship, name, phone;
-    };
     common::ChildId child;
     std::string child_name, site_name;
-    std::vector<Guardian> guardians;
+    std::vector<guardians::Link> guardians;  // on file, with their phone numbers
 };
 struct Reach {
     int sites = 0;
