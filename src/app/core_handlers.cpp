@@ -1,5 +1,7 @@
 #include "app/core_handlers.hpp"
 
+#include <algorithm>
+
 #include <boost/json/serialize.hpp>
 
 #include "app/app.hpp"
@@ -148,7 +150,10 @@ http::Response CoreHandlers::Home(Ctx& ctx) const {
                 n("SELECT COUNT(*) FROM plan_contact WHERE site_id = ? AND plan_date >= ? AND confirmed_at IS NULL");
             auto waiting =
                 tx.QueryOne("SELECT COUNT(*) FROM message_thread WHERE site_id = ? AND waiting = 1", site).Int(0);
-            auto here = attendance::SiteRoster(tx, site, today, std::nullopt).in;
+            const auto rows = attendance::SiteRoster(tx, site, today, std::nullopt).rows;
+            auto here = std::count_if(rows.begin(), rows.end(), [](const attendance::RosterRow& r) {
+                return r.day.state == attendance::State::kIn;
+            });
             data d;
             d.set("id", site.ToString());
             d.set("name", name->Text(0));

@@ -366,17 +366,6 @@ Roster SiteRoster(db::ReadTx& tx, common::SiteId site, const std::string& date, 
         if (auto g = r.OptInt(5)) row.grade = static_cast<int>(*g);
         if (auto it = groups.find(row.child); it != groups.end()) row.groups = it->second;
         if (auto it = marks.find(row.child); it != marks.end()) row.day = FoldDay(it->second);
-        switch (row.day.state) {
-            case State::kIn:
-                ++roster.in;
-                break;
-            case State::kLeft:
-                ++roster.left;
-                break;
-            case State::kNotArrived:
-                ++roster.not_arrived;
-                break;
-        }
         roster.rows.push_back(std::move(row));
     }
     return roster;

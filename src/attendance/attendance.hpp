@@ -147,8 +147,7 @@ struct RosterRow {
     DayState day;
 };
 struct Roster {
-    std::vector<RosterRow> rows;  // in kana order
-    int in = 0, left = 0, not_arrived = 0;
+    std::vector<RosterRow> rows;     // in kana order
     std::int64_t last_event_id = 0;  // a live feed continues after this
 };
 // The children placed at the site on the date (in one group, if given) with their state.

@@ -103,7 +103,6 @@ http::Response Handlers::KioskPage(Ctx& ctx) const {
     data messages{data::type::list};
     for (const char* key : {"kiosk_in",
                             "kiosk_out",
-                            "kiosk_already",
                             "kiosk_waiting",
                             "kiosk_offline",
                             "kiosk_ready",

@@ -520,7 +520,7 @@ TEST_P(RosterPlans, TomorrowAndPastDaysAndAHandRecordThatNamesTheChildAndCanBeUn
     EXPECT_NE(ahead.body.find("2026-11-25（水）"), std::string::npos);
     EXPECT_NE(ahead.body.find("data-count=\"expected\">1<"), std::string::npos);
     EXPECT_NE(ahead.body.find("data-count=\"absent\">1<"), std::string::npos);
-    EXPECT_EQ(ahead.body.find("/attendance\" class=\"inline\""), std::string::npos);  // nothing to record ahead
+    EXPECT_EQ(ahead.body.find("id=\"hand-entry\""), std::string::npos);  // nothing to record ahead
     EXPECT_EQ(ahead.body.find("data-field=\"button\""), std::string::npos);
     auto garbage = Get("/sites/1/roster?date=2026-13-40");
     EXPECT_NE(garbage.body.find("2026-11-24（火）"), std::string::npos);
