@@ -69,6 +69,15 @@ class Ctx {
     // A site the actor may see (else 404: another site's things are not there for them) and act on (else 403).
     const auth::Actor& RequireAtSite(auth::Action action, common::SiteId site) const;
     const std::string& T(std::string_view key) const { return svc.catalogue.Get(lang, key); }
+    // The text for a count of n: the catalogue's "key_one" when n is 1 and it has one (English "1 day", not
+    // "1 day(s)"), else the key's.
+    const std::string& TN(std::string_view key, long long n) const {
+        if (n == 1) {
+            std::string one = std::string(key) + "_one";
+            if (svc.catalogue.Has(one)) return svc.catalogue.Get(lang, one);
+        }
+        return svc.catalogue.Get(lang, key);
+    }
     // The text in the words of the page's kind of site (登園/降園 at a nursery, 入室/退室 at a 学童): the catalogue's
     // "key@kind" where it has one, else the key's.
     const std::string& TK(std::string_view key) const {

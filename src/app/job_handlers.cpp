@@ -18,6 +18,12 @@ constexpr std::string_view kAuditHead = "audit.head";
 constexpr auto kAuditHeadEvery = std::chrono::hours(1);
 }  // namespace
 
+void LogAuditHead(db::Database& db) {
+    if (auto head = db.Read([](db::ReadTx& tx) { return auth::GetAuditHead(tx); })) {
+        common::LogInfo("audit head", {{"audit_head_id", head->id}, {"audit_head_hash", head->hash}});
+    }
+}
+
 void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport* transport,
                          const web::Catalogue& catalogue, const Config& config, const common::Clock& clock,
                          attendance::LiveFeed* live) {
@@ -44,9 +50,7 @@ void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport
         db.Write([&](db::WriteTx& tx) { jobs::PlanRecurring(tx, kStatistics, clock.Now() + kStatisticsEvery, clock); });
     });
     runner.Register(std::string(kAuditHead), [&db, &clock](const jobs::Job&) {
-        if (auto head = db.Read([](db::ReadTx& tx) { return auth::GetAuditHead(tx); })) {
-            common::LogInfo("audit head", {{"audit_head_id", head->id}, {"audit_head_hash", head->hash}});
-        }
+        LogAuditHead(db);
         db.Write([&](db::WriteTx& tx) { jobs::PlanRecurring(tx, kAuditHead, clock.Now() + kAuditHeadEvery, clock); });
     });
 }

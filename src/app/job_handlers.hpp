@@ -16,5 +16,8 @@ void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport
 // Plans the jobs that plan their own next run (the alert sweep, the planner's statistics) if none is queued: at
 // every start, so that each runs soon after it.
 void EnsureRecurringJobs(db::Database& db, const common::Clock& clock);
+// The audit chain's head in the log (id and hash), for a city's log store to keep beside the trail: at start, at
+// stop and hourly (job audit.head).
+void LogAuditHead(db::Database& db);
 
 }  // namespace app

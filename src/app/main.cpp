@@ -99,20 +99,33 @@ std::unique_ptr<db::Database> OpenDatabase(const Config& config) {
     return db::Database::Open({config.database, config.db_pool_size});
 }
 
-// The database with its own secret (never a new one beside a database that has one) and the audit chain's key
-// installed: every command but migrate opens it this way.
+// The database's own secret (never a new one beside a database that has one) into the config, and the audit
+// chain's key from it.
+void InstallSecret(Config& config, db::Database& database) {
+    config.secret = SecretForDatabase(config.secret_file, database);
+    auth::InstallAuditKey(auth::AuditKeyFromSecret(config.secret));
+}
+
+// The database with its secret installed: every command but serve and migrate opens it this way.
 std::unique_ptr<db::Database> OpenWithSecret(Config& config) {
     auto database = OpenDatabase(config);
-    config.secret = SecretForDatabase(config.secret_file, *database);
-    auth::InstallAuditKey(auth::AuditKeyFromSecret(config.secret));
+    InstallSecret(config, *database);
     return database;
 }
 
-// The audit chain's head in the log, for a city's log store to keep beside the trail (docs/operations.md).
-void LogAuditHead(db::Database& database) {
-    auto head = database.Read([](db::ReadTx& tx) { return auth::GetAuditHead(tx); });
-    if (head) common::LogInfo("audit head", {{"audit_head_id", head->id}, {"audit_head_hash", head->hash}});
-}
+// The system clock, or for browser tests (TADAIMA_TEST_CLOCK_FILE) the time they moved it to.
+class CommandClock {
+ public:
+    explicit CommandClock(const Config& config) {
+        if (!config.test_clock_file.empty()) test_ = std::make_unique<common::OffsetFileClock>(config.test_clock_file);
+    }
+    const common::Clock& Get() const { return test_ ? static_cast<const common::Clock&>(*test_) : system_; }
+    bool Moved() const { return test_ != nullptr; }
+
+ private:
+    common::SystemClock system_;
+    std::unique_ptr<common::OffsetFileClock> test_;
+};
 
 int Serve(Config config) {
     auto database = OpenDatabase(config);
@@ -127,16 +140,12 @@ int Serve(Config config) {
                   << schema.latest << ". Run `tadaima migrate` first.\n";
         return 2;
     }
-    config.secret = SecretForDatabase(config.secret_file, *database);
-    auth::InstallAuditKey(auth::AuditKeyFromSecret(config.secret));
+    InstallSecret(config, *database);
     LogAuditHead(*database);
-    common::SystemClock system_clock;
-    std::unique_ptr<common::OffsetFileClock> test_clock;
-    if (!config.test_clock_file.empty()) {
-        test_clock = std::make_unique<common::OffsetFileClock>(config.test_clock_file);
+    CommandClock clocks(config);
+    if (clocks.Moved())
         common::LogWarn("TADAIMA_TEST_CLOCK_FILE is set: the server's time is moved by tests; never in production");
-    }
-    const common::Clock& clock = test_clock ? static_cast<const common::Clock&>(*test_clock) : system_clock;
+    const common::Clock& clock = clocks.Get();
     web::Catalogue catalogue;
     web::Templates templates;
     web::Assets assets;
@@ -187,8 +196,7 @@ int Serve(Config config) {
 int Migrate(Config& config) {
     auto database = OpenDatabase(config);
     // The secret first: migration 0016 keys the audit chain with it.
-    config.secret = SecretForDatabase(config.secret_file, *database);
-    auth::InstallAuditKey(auth::AuditKeyFromSecret(config.secret));
+    InstallSecret(config, *database);
     int ran = db::Migrate(*database, [](db::WriteTx& tx, int version) {
         if (version == 16) auth::KeyAuditChain(tx);
     });
@@ -511,11 +519,8 @@ int SeedDemo(Config& config, int argc, char** argv) {
         throw std::runtime_error("the schema is not up to date; run `tadaima migrate` first");
     }
     // The browser tests seed a city as of the day their server's moved clock shows.
-    common::SystemClock system_clock;
-    std::unique_ptr<common::OffsetFileClock> test_clock;
-    if (!config.test_clock_file.empty()) test_clock = std::make_unique<common::OffsetFileClock>(config.test_clock_file);
-    const common::Clock& clock = test_clock ? static_cast<const common::Clock&>(*test_clock) : system_clock;
-    auto r = demo::SeedDemo(*database, options, clock);
+    CommandClock clocks(config);
+    auto r = demo::SeedDemo(*database, options, clocks.Get());
     std::cout << "seed-demo: " << r.sites << " sites, " << r.groups << " groups, " << r.children << " children, "
               << r.guardians << " guardians, " << r.staff << " staff accounts, " << r.accounts
               << " registered families\n";

@@ -348,10 +348,7 @@ http::Response Handlers::RenderPlans(Ctx& ctx, common::ChildId child, const std:
         SiteRules rules;
         if (header.site) {
             rules = GetSiteRules(tx, *header.site);
-            for (auto d = std::chrono::sys_days(first); d <= std::chrono::sys_days(last); d += std::chrono::days(1)) {
-                if (LoadSiteDay(tx, *header.site, rules, common::Date{d}, std::nullopt).closed)
-                    closed.insert(common::FormatDate(common::Date{d}));
-            }
+            closed = ClosedDays(tx, *header.site, first, last);
         }
         return std::tuple{header, PlansOfChild(tx, child, first, last), ListPickupPersons(tx, child), closed, rules};
     });
@@ -371,10 +368,9 @@ http::Response Handlers::RenderPlans(Ctx& ctx, common::ChildId child, const std:
     body.set("prev_month", common::FormatDate(prev).substr(0, 7));
     body.set("next_month", common::FormatDate(next).substr(0, 7));
     body.set("month", common::FormatDate(first).substr(0, 7));
-    body.set("deadline",
-             Fill(ctx.T(rules.deadline_days_before == 1 ? "plans_deadline_rule_one" : "plans_deadline_rule"),
-                  {{"days", std::to_string(rules.deadline_days_before)},
-                   {"time", common::FormatTimeOfDay(rules.deadline_minutes)}}));
+    body.set("deadline", Fill(ctx.TN("plans_deadline_rule", rules.deadline_days_before),
+                              {{"days", std::to_string(rules.deadline_days_before)},
+                               {"time", common::FormatTimeOfDay(rules.deadline_minutes)}}));
     if (can_edit) body.set("can_edit", true);
     // The calendar: weeks from Sunday, each day with its plan.
     data weeks{data::type::list};
@@ -450,10 +446,10 @@ http::Response Handlers::RenderPlans(Ctx& ctx, common::ChildId child, const std:
     body.set("to", ctx.form.GetOr("to", common::FormatDate(last)));
     body.set(ctx.form.GetOr("attending") == "0" ? "attending_no" : "attending_yes", true);
     if (auto saved = ctx.req.query.Get("saved")) {
-        body.set("saved_text", Fill(ctx.T(*saved == "1" ? "plans_saved_one" : "plans_saved"), {{"n", *saved}}));
+        body.set("saved_text", Fill(ctx.TN("plans_saved", app::ParseId(*saved).value_or(0)), {{"n", *saved}}));
         if (auto skipped = ctx.req.query.Get("skipped"); skipped && *skipped != "0") {
-            body.set("skipped_text", Fill(ctx.T(*skipped == "1" ? "plans_skipped_closed_one" : "plans_skipped_closed"),
-                                          {{"n", *skipped}}));
+            body.set("skipped_text",
+                     Fill(ctx.TN("plans_skipped_closed", app::ParseId(*skipped).value_or(0)), {{"n", *skipped}}));
         }
         if (auto late = ctx.req.query.Get("late"); late && *late != "0") {
             body.set("late_text", Fill(ctx.T("plans_late"), {{"n", *late}}));

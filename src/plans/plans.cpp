@@ -124,6 +124,19 @@ bool RemoveClosure(db::WriteTx& tx, common::SiteId site, const common::Date& dat
     return tx.Exec("DELETE FROM site_closure WHERE site_id = ? AND closed_on = ?", site, common::FormatDate(date)) > 0;
 }
 
+std::set<std::string> ClosedDays(db::ReadTx& tx, common::SiteId site, const common::Date& from,
+                                 const common::Date& to) {
+    std::set<int> open_weekdays;
+    for (const auto& r : tx.Query("SELECT weekday FROM site_opening_hours WHERE site_id = ?", site))
+        open_weekdays.insert(static_cast<int>(r.Int(0)));
+    std::set<std::string> out;
+    for (const auto& c : ListClosures(tx, site, from, to)) out.insert(c.date);
+    for (auto d = std::chrono::sys_days(from); d <= std::chrono::sys_days(to); d += std::chrono::days(1)) {
+        if (!open_weekdays.count(Weekday(common::Date{d}))) out.insert(common::FormatDate(common::Date{d}));
+    }
+    return out;
+}
+
 std::vector<Closure> ListClosures(db::ReadTx& tx, common::SiteId site, const common::Date& from,
                                   const common::Date& to) {
     std::vector<Closure> out;

@@ -3,6 +3,7 @@
 // that decide who is expected are in rules.hpp; pages are in handlers.cpp.
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,9 @@ struct Closure {
     std::string date;
     std::string reason;
 };
+// The dates from `from` to `to` the site does not open, by LoadSiteDay's rule (a closure day, or a weekday without
+// opening hours), in two queries for the whole range.
+std::set<std::string> ClosedDays(db::ReadTx& tx, common::SiteId site, const common::Date& from, const common::Date& to);
 std::vector<Closure> ListClosures(db::ReadTx& tx, common::SiteId site, const common::Date& from,
                                   const common::Date& to);
 // Sets (or, with nullopt, clears) the usual dismissal time of a grade (0: every grade without its own) on a weekday.
