@@ -418,11 +418,11 @@ TEST_P(Messages, TheSenderIsToldWhoItReachesAndWhoItCannotBeforeAndAfterSending)
             return tx.QueryOne("SELECT family_name || ' ' || given_name FROM child WHERE id = ?", c).Text(0);
         });
     };
-    EXPECT_EQ(reach.body.find("<th scope=\"row\">" + name(child_) + "</th>"), std::string::npos);
+    EXPECT_EQ(reach.body.find("<th scope=\"row\" class=\"nowrap\">" + name(child_) + "</th>"), std::string::npos);
     auto lonely = common::ChildId(One("SELECT MIN(c.id) " + in_grade +
                                       " AND NOT EXISTS (SELECT 1 FROM guardian_account_child l WHERE l.child_id = c.id "
                                       "AND l.ended_at IS NULL)"));
-    auto lonely_row = reach.body.find("<th scope=\"row\">" + name(lonely) + "</th>");
+    auto lonely_row = reach.body.find("<th scope=\"row\" class=\"nowrap\">" + name(lonely) + "</th>");
     ASSERT_NE(lonely_row, std::string::npos);
     EXPECT_NE(reach.body.substr(lonely_row, 400).find("href=\"tel:0900000"), std::string::npos);
     EXPECT_GE(AuditCount("message.reach"), 1);
