@@ -181,6 +181,8 @@ Router BuildRoutes(const Services& s) {
     r.Post("/kiosk/pair", [att](Ctx& c) { return att->KioskPair(c); });
     r.Post(
         "/api/v1/kiosk/scans", [att](Ctx& c) { return att->Scan(c); }, Session::kSkip);
+    r.Get(
+        "/api/v1/kiosk/directory", [att](Ctx& c) { return att->Directory(c); }, Session::kSkip);
 
     // Kiosks and QR cards, for managers
     r.Get("/sites/{id}/kiosks", [att](Ctx& c) { return att->Kiosks(c); });

@@ -172,6 +172,19 @@ std::variant<ScanResult, CheckedScan> CheckScan(db::ReadTx& tx, std::string_view
     return CheckedScan{std::move(*kiosk), card_id, std::move(out)};
 }
 
+std::vector<DirectoryEntry> KioskDirectory(db::ReadTx& tx, common::SiteId site, const std::string& date) {
+    std::vector<DirectoryEntry> out;
+    for (const auto& r : tx.Query(
+             "SELECT c.id, ch.family_name, ch.given_name, ch.family_kana, ch.given_kana FROM card c JOIN child ch ON "
+             "ch.id = c.child_id WHERE c.revoked_at IS NULL AND ch.deactivated_at IS NULL AND EXISTS (SELECT 1 FROM "
+             "child_placement p WHERE p.child_id = c.child_id AND p.site_id = ? AND (p.end_date IS NULL OR "
+             "p.end_date >= ?)) ORDER BY c.id",
+             site, date)) {
+        out.push_back({r.Id<common::CardId>(0), DisplayName(r.Text(1), r.Text(2)), DisplayName(r.Text(3), r.Text(4))});
+    }
+    return out;
+}
+
 namespace {
 // The family hears of each entry and exit, with its time (and "late" when an offline kiosk sent it later).
 void Notify(db::WriteTx& tx, Direction direction, common::SiteId site, common::ChildId child, common::EventId event,

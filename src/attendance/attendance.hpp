@@ -94,6 +94,16 @@ std::optional<ScanResult> RecordCheckedScan(db::WriteTx& tx, const CheckedScan& 
 ScanResult RecordScan(db::WriteTx& tx, std::string_view credential, const ScanRequest& scan, std::string_view secret,
                       const common::Clock& clock);
 
+// What a kiosk keeps so that it can name a child while it is offline: the current card of each child placed at its
+// site on `date` or later. Only the card's number is matched on the device (it cannot check a card's signature);
+// the server checks every scan when it is sent.
+struct DirectoryEntry {
+    common::CardId card;
+    std::string display_name;
+    std::string kana;
+};
+std::vector<DirectoryEntry> KioskDirectory(db::ReadTx& tx, common::SiteId site, const std::string& date);
+
 // Staff: by hand, and corrections.
 
 struct StaffMark {

@@ -239,6 +239,30 @@ http::Response Handlers::Scan(Ctx& ctx) const {
     return http::Response::Json(boost::json::serialize(body), recorded ? 201 : 200);
 }
 
+// The names the kiosk shows while it is offline (kiosk.js keeps them on the device and refreshes them). Each fetch
+// is an audit event: it reads every child's name at the site.
+http::Response Handlers::Directory(Ctx& ctx) const {
+    const auto& svc = ctx.svc;
+    std::string credential = KioskCredential(ctx);
+    if (credential.empty()) throw http::Unauthorized("error_kiosk_unknown");
+    auto kiosk = svc.db.Read([&](db::ReadTx& tx) { return FindKiosk(tx, credential); });
+    if (!kiosk) throw http::Unauthorized("error_kiosk_unknown");
+    if (kiosk->revoked_at) throw http::HttpError(403, "error_kiosk_revoked");
+    const std::string today = Today(ctx);
+    auto entries = svc.db.Read([&](db::ReadTx& tx) { return KioskDirectory(tx, kiosk->site_id, today); });
+    svc.db.Write([&](db::WriteTx& tx) {
+        auth::WriteAudit(tx, ctx.Audit("kiosk.directory", "kiosk", kiosk->id.value, kiosk->site_id), svc.clock);
+    });
+    boost::json::array cards;
+    for (const auto& e : entries) {
+        cards.push_back(boost::json::object{{"card", e.card.value}, {"name", e.display_name}, {"kana", e.kana}});
+    }
+    auto res =
+        http::Response::Json(boost::json::serialize(boost::json::object{{"date", today}, {"cards", std::move(cards)}}));
+    res.SetHeader("Cache-Control", "no-store");
+    return res;
+}
+
 // --- Kiosks and cards, for managers ----------------------------------------------------------------------------
 
 http::Response Handlers::Kiosks(Ctx& ctx) const {

@@ -20,7 +20,8 @@ class Handlers {
     // The kiosk device
     http::Response KioskPage(app::Ctx& ctx) const;
     http::Response KioskPair(app::Ctx& ctx) const;
-    http::Response Scan(app::Ctx& ctx) const;  // POST /api/v1/kiosk/scans
+    http::Response Scan(app::Ctx& ctx) const;       // POST /api/v1/kiosk/scans
+    http::Response Directory(app::Ctx& ctx) const;  // GET /api/v1/kiosk/directory
 
     // Managers: kiosks and cards
     http::Response Kiosks(app::Ctx& ctx) const;

@@ -116,6 +116,11 @@ test('offline, three scans wait in the browser with their times and are recorded
   const kiosk = door.context.pages().find((p) => p.url().endsWith('/kiosk'));
   const roster = wall.context.pages().find((p) => p.url().includes('/roster'));
   const three = children.slice(1, 4);
+  // The kiosk keeps its site's names on the device, to name a child while offline.
+  await kiosk.waitForSelector('#kiosk[data-names]', { state: 'attached' });
+  assert.ok(Number(await kiosk.getAttribute('#kiosk', 'data-names')) >= children.length);
+  const childPage = await manager.get(`/children/${three[2]}`);
+  const lastName = childPage.text.match(/data-qa="child-name">([^<]+)/)[1].trim();
   await door.context.setOffline(true);
   const times = [];
   for (const id of three) {
@@ -124,6 +129,8 @@ test('offline, three scans wait in the browser with their times and are recorded
     await kiosk.waitForSelector(`[data-qa=kiosk-queue][data-count="${times.length}"]`);
   }
   assert.match(await kiosk.textContent('[data-qa=kiosk-direction]'), /つながっていません/);
+  assert.equal((await kiosk.textContent('[data-qa=kiosk-name] ruby')).startsWith(lastName), true,
+    'offline, the screen still names the child');
   assert.match(await kiosk.textContent('[data-qa=kiosk-queue]'), /送信待ち：3件/);
   for (const id of three) assert.match(await dayOf(id), /この日の記録はありません/);
 
@@ -167,6 +174,8 @@ test('a revoked kiosk stops at once and says so', async () => {
   await kiosk.waitForSelector('[data-qa=kiosk-result][data-state="error"]');
   assert.match(await kiosk.textContent('[data-qa=kiosk-direction]'), /取り消されました/);
   assert.match(await dayOf(children[5]), /この日の記録はありません/);
+  // and forgets the names it kept
+  await kiosk.waitForSelector('#kiosk[data-names="0"]', { state: 'attached' });
   await kiosk.reload();
   await kiosk.waitForSelector('[data-qa=kiosk-revoked]');
 });

@@ -4,7 +4,7 @@
 // fixed day and time so the pages are the same on every run.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client } from '../support/server.mjs';
+import { startServer, Client, run } from '../support/server.mjs';
 import { launchPhone, assertAccessible, assertLaidOut, assertLooksLikeReference } from '../support/browser.mjs';
 
 const WIDTHS = [[360, 740], [768, 1024], [1366, 768]];
@@ -104,4 +104,32 @@ test('the kiosk: waiting, then a child in, with the reading above the name', asy
   }
   await assertAccessible(kiosk);
   await kiosk.close();
+
+  // A child in, at each width (a child each: a second scan would be the same card again). The page's clock is the
+  // seeded day's and stands still, so the time shown is the same on every run and the screen waits to be looked at.
+  const staff = new Client(server.url);
+  await staff.signIn('manager1');
+  const list = await staff.get('/children?site_id=1');
+  const ids = [...new Set([...list.text.matchAll(/href="\/children\/(\d+)"/g)].map((m) => m[1]))].slice(0, WIDTHS.length);
+  const answer = await browser.context.newPage();
+  await answer.clock.install({ time: new Date('2026-12-03T07:32:00Z') });
+  await answer.clock.pauseAt(new Date('2026-12-03T07:32:00Z'));
+  await answer.goto(`${server.url}/kiosk`);
+  await answer.waitForSelector('#kiosk[data-ready="true"]');
+  for (const [i, [width, height]] of WIDTHS.entries()) {
+    const r = run(['card', 'show', '--child', ids[i]], server.env);
+    assert.equal(r.status, 0, r.stderr);
+    await answer.setViewportSize({ width, height });
+    await answer.keyboard.type(r.stdout.trim());
+    await answer.keyboard.press('Enter');
+    await answer.waitForSelector('[data-qa=kiosk-result]:not([data-state="ready"]):not([data-state="sending"])');
+    assert.equal(await answer.getAttribute('[data-qa=kiosk-result]', 'data-state'), 'in', await answer.textContent('[data-qa=kiosk-result]'));
+    assert.match(await answer.textContent('[data-qa=kiosk-time]'), /16:32/);
+    await assertLaidOut(answer);
+    await assertLooksLikeReference(answer, `kiosk-in-${width}`);
+    // back to waiting for the next child
+    await answer.clock.runFor(7000);
+    await answer.waitForSelector('[data-qa=kiosk-result][data-state="ready"]');
+  }
+  await answer.close();
 });

@@ -4,10 +4,12 @@
 // data unchanged, and people at another site must be "not found" (404), not merely forbidden. Every route the
 // server has must appear in the tables, so they grow with every new endpoint.
 #include <array>
+#include <boost/json.hpp>
 #include <regex>
 #include <set>
 
 #include "attendance/attendance.hpp"
+#include "attendance/card_payload.hpp"
 #include "attendance/cards.hpp"
 #include "attendance/kiosks.hpp"
 #include "auth/passwords.hpp"
@@ -236,7 +238,8 @@ const std::set<std::string> kFamilyRoutes = {"GET /register",
                                              "POST /family/children/{id}/messages"};
 
 // The kiosk's own routes: its page and pairing (by a code), and the scan API (by its credential).
-const std::set<std::string> kKioskRoutes = {"GET /kiosk", "POST /kiosk/pair", "POST /api/v1/kiosk/scans"};
+const std::set<std::string> kKioskRoutes = {"GET /kiosk", "POST /kiosk/pair", "POST /api/v1/kiosk/scans",
+                                            "GET /api/v1/kiosk/directory"};
 
 struct Objects {
     std::int64_t site, group, child, guardian, user, account, event, kiosk, contact, person;
@@ -769,6 +772,30 @@ TEST_P(PermissionMatrix, AKioskCredentialScansAndDoesNothingElse) {
                        {{"authorization", "Bearer " + other_.kiosk_credential}})
                   .status,
               422);
+    // The names a kiosk keeps for offline use: its own site's children only, and none without a credential.
+    EXPECT_EQ(Get("/api/v1/kiosk/directory").status, 401);
+    for (const auto* which : {&own_, &other_}) {
+        cookies_["tadaima_kiosk"] = which->kiosk_credential;
+        auto res = Get("/api/v1/kiosk/directory");
+        ASSERT_EQ(res.status, 200);
+        auto cards = boost::json::parse(res.body).at("cards").as_array();
+        std::set<std::int64_t> listed;
+        for (const auto& c : cards) listed.insert(c.at("card").as_int64());
+        auto card_id = attendance::ParseCardPayload(config_.secret, card);
+        EXPECT_EQ(listed.count(std::get<common::CardId>(card_id).value), which == &own_ ? 1U : 0U);
+        auto elsewhere = database().Read([&](db::ReadTx& tx) {
+            std::int64_t n = 0;
+            for (auto id : listed) {
+                n += tx.QueryOne(
+                           "SELECT COUNT(*) FROM card c WHERE c.id = ? AND NOT EXISTS (SELECT 1 FROM "
+                           "child_placement p WHERE p.child_id = c.child_id AND p.site_id = ?)",
+                           id, which->site)
+                         .Int(0);
+            }
+            return n;
+        });
+        EXPECT_EQ(elsewhere, 0) << "a card of a child not placed at the kiosk's site";
+    }
 }
 
 // Guardians: a full guardian and a family member of the own-site child, each against their own child and another

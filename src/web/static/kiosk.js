@@ -13,31 +13,75 @@
   var text = {};
   document.querySelectorAll('#kiosk-messages li').forEach(function (li) { text[li.dataset.key] = li.textContent; });
 
-  // --- the queue, in IndexedDB ---------------------------------------------------------------------------------
+  // --- the queue and the names, in IndexedDB ------------------------------------------------------------------
+  // 'scans': what waits to be sent. 'names': card number -> the child's name, so that the screen names the child
+  // while the network is down (the server still checks every card when the scan is sent).
   var dbPromise = new Promise(function (resolve, reject) {
-    var req = indexedDB.open('tadaima-kiosk', 1);
-    req.onupgradeneeded = function () { req.result.createObjectStore('scans', { keyPath: 'scan_id' }); };
+    var req = indexedDB.open('tadaima-kiosk', 2);
+    req.onupgradeneeded = function () {
+      var db = req.result;
+      if (!db.objectStoreNames.contains('scans')) db.createObjectStore('scans', { keyPath: 'scan_id' });
+      if (!db.objectStoreNames.contains('names')) db.createObjectStore('names', { keyPath: 'card' });
+    };
     req.onsuccess = function () { resolve(req.result); };
     req.onerror = function () { reject(req.error); };
   });
-  function store(mode, fn) {
+  function store(name, mode, fn) {
     return dbPromise.then(function (db) {
       return new Promise(function (resolve, reject) {
-        var tx = db.transaction('scans', mode);
-        var out = fn(tx.objectStore('scans'));
+        var tx = db.transaction(name, mode);
+        var out = fn(tx.objectStore(name));
         tx.oncomplete = function () { resolve(out && out.result); };
         tx.onerror = function () { reject(tx.error); };
       });
     });
   }
-  function keep(scan) { return store('readwrite', function (s) { s.put(scan); }); }
-  function drop(id) { return store('readwrite', function (s) { s.delete(id); }); }
-  function waiting() { return store('readonly', function (s) { return s.getAll(); }); }
+  function keep(scan) { return store('scans', 'readwrite', function (s) { s.put(scan); }); }
+  function drop(id) { return store('scans', 'readwrite', function (s) { s.delete(id); }); }
+  function waiting() { return store('scans', 'readonly', function (s) { return s.getAll(); }); }
+
+  var names = {};
+  store('names', 'readonly', function (s) { return s.getAll(); }).then(function (all) {
+    (all || []).forEach(function (n) { names[n.card] = n; });
+  }).catch(function () {});
+  function replaceNames(list) {
+    return store('names', 'readwrite', function (s) {
+      s.clear();
+      list.forEach(function (n) { s.put(n); });
+    }).then(function () {
+      names = {};
+      list.forEach(function (n) { names[n.card] = n; });
+      root.dataset.names = String(list.length);
+    });
+  }
+  // The names of the site's children, fetched when the page opens, every half hour and when the network returns.
+  var directoryUrl = root.dataset.directoryUrl;
+  function refreshNames() {
+    return fetch(directoryUrl, { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
+      .then(function (res) {
+        if (res.status === 401 || res.status === 403) return replaceNames([]);  // revoked: forget them
+        if (!res.ok) return null;
+        return res.json().then(function (body) {
+          return replaceNames(body.cards.map(function (c) { return { card: c.card, name: c.name, kana: c.kana }; }));
+        });
+      }).catch(function () {});
+  }
+  // "TD1-42-…": the card's number, looked up in the names kept on this device.
+  function nameOf(card) {
+    var m = /^TD1-(\d+)-/i.exec(card);
+    return m ? names[Number(m[1])] : undefined;
+  }
 
   function newId() {
     var b = new Uint8Array(16);
     crypto.getRandomValues(b);
     return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
+  }
+
+  // 'HH:MM' in Tokyo, as the server writes a scan's time.
+  function clock(iso) {
+    return new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .format(new Date(iso));
   }
 
   // --- what the screen and the speaker say -------------------------------------------------------------------------
@@ -124,6 +168,7 @@
           if (live) { show('error', text[body.error.code] || body.error.message); beep('error'); }
           if (body.error.code === 'error_kiosk_revoked' || body.error.code === 'error_kiosk_unknown') {
             root.dataset.revoked = 'true';
+            replaceNames([]);
             return 'waiting';  // keep them: a re-paired kiosk can still send them
           }
           return 'refused';
@@ -137,7 +182,8 @@
   // scans still waiting (the direction of each follows the ones before it). liveId: the scan just made, whose
   // answer the screen shows.
   var running = Promise.resolve();
-  function flush(liveId) {
+  function flush(live) {
+    var liveId = live && live.scan_id;
     running = running.then(function () {
       return waiting().then(function (all) {
         all.sort(function (a, b) { return a.scanned_at < b.scanned_at ? -1 : a.scanned_at > b.scanned_at ? 1 : 0; });
@@ -155,7 +201,11 @@
           });
         });
         return chain.then(function () {
-          if (liveId && !liveDone && root.dataset.revoked !== 'true') { show('queued', text.kiosk_offline); beep('queued'); }
+          if (liveId && !liveDone && root.dataset.revoked !== 'true') {
+            var known = nameOf(live.card);
+            show('queued', text.kiosk_offline, known && known.name, known && known.kana, clock(live.scanned_at));
+            beep('queued');
+          }
           return updateQueueInfo();
         });
       });
@@ -175,7 +225,7 @@
     lastAt = now;
     var scan = { card: card, scan_id: newId(), scanned_at: new Date(now).toISOString() };
     show('sending', text.kiosk_sending);
-    keep(scan).then(function () { return flush(scan.scan_id); });
+    keep(scan).then(function () { return flush(scan); });
   }
 
   // --- a USB reader: keys typed quickly, then Enter ------------------------------------------------------------
@@ -266,7 +316,9 @@
     camButton.addEventListener('click', function () { if (stream) stopCamera(); else startCamera(); });
   }
 
-  window.addEventListener('online', function () { flush(); });
+  window.addEventListener('online', function () { flush(); refreshNames(); });
+  setInterval(refreshNames, 30 * 60 * 1000);
+  refreshNames();
   setInterval(function () { flush(); }, 5000);
   updateQueueInfo().then(function () { flush(); });
   root.dataset.ready = 'true';
