@@ -15,6 +15,7 @@
 #include "common/dates.hpp"
 #include "families/families.hpp"
 #include "plans/alerts.hpp"
+#include "plans/plans.hpp"
 #include "plans/present.hpp"
 #include "rights/rights.hpp"
 #include "sites/groups.hpp"
@@ -568,6 +569,42 @@ http::Response Handlers::RecordByHand(Ctx& ctx) const {
     if (!reached->child.active) throw http::HttpError(422, "error_child_inactive");
     if (!reached->standing.PlacedOn(site, today_text)) throw http::HttpError(422, "error_child_not_placed_today");
     if (!errors.empty()) return RenderDay(ctx, id, today_text, errors, 422);
+    // Outside opening hours (a closed day, the small hours, an entry after closing) the page asks first: a tap on
+    // the wrong row or a tablet's wrong clock should not become a record without a word.
+    if (ctx.form.GetOr("off_hours_ok") != "1") {
+        auto [day, kind] = ctx.svc.db.Read([&](db::ReadTx& tx) {
+            auto s = sites::GetSite(tx, site);
+            return std::pair{plans::LoadSiteDay(tx, site, plans::GetSiteRules(tx, site), today, std::nullopt),
+                             s ? s->fields.kind : std::string()};
+        });
+        std::string hhmm = common::FormatTokyoTime(at);
+        auto off = plans::OffHoursOf(day, *direction, *common::ParseTimeOfDay(hhmm));
+        if (off != plans::OffHours::kNone) {
+            ctx.site_kind = kind;
+            data body;
+            body.set("title", ctx.TK("off_hours_title"));
+            const char* why = off == plans::OffHours::kClosedDay       ? "off_hours_closed_day"
+                              : off == plans::OffHours::kBeforeOpening ? "off_hours_before_opening"
+                                                                       : "off_hours_after_closing";
+            body.set("why", ctx.TK(why));
+            body.set("why_code", std::string(why).substr(10));
+            if (day.opens && day.closes && off != plans::OffHours::kClosedDay) {
+                body.set("hours_label", ctx.TK("off_hours_hours"));
+                body.set("hours", common::FormatTimeOfDay(*day.opens) + "–" + common::FormatTimeOfDay(*day.closes));
+            }
+            const auto& f = reached->child.fields;
+            body.set("id", id.ToString());
+            body.set("name", f.family_name + " " + f.given_name);
+            body.set("what", ctx.TK(*direction == Direction::kIn ? "check_in" : "check_out"));
+            body.set("direction", std::string(DirectionName(*direction)));
+            body.set("time", hhmm);
+            body.set("reason", reason);
+            std::string next = ctx.form.GetOr("next");
+            if (!next.empty()) body.set("next", next);
+            body.set("back", next.empty() ? "/children/" + id.ToString() + "/attendance" : app::SafeLocalPath(next));
+            return app::RenderPage(ctx, confirm_, "off_hours_title", body, 409);
+        }
+    }
     auto event = ctx.svc.db.Write([&](db::WriteTx& tx) {
         auto e = RecordByStaff(tx, {id, site, *direction, at, actor.user_id, reason}, ctx.svc.clock);
         auth::WriteAudit(tx, ctx.Audit("attendance.record", "child", id.value, site), ctx.svc.clock);

@@ -15,7 +15,8 @@ class Handlers {
           kiosks_(t.Get("kiosks")),
           pairing_(t.Get("kiosk_pairing")),
           kiosk_pair_(t.Get("kiosk_pair")),
-          kiosk_(t.Get("kiosk")) {}
+          kiosk_(t.Get("kiosk")),
+          confirm_(t.Get("hand_confirm")) {}
 
     // The kiosk device
     http::Response KioskPage(app::Ctx& ctx) const;
@@ -48,6 +49,7 @@ class Handlers {
     const web::TemplateRef& pairing_;
     const web::TemplateRef& kiosk_pair_;
     const web::TemplateRef& kiosk_;
+    const web::TemplateRef& confirm_;  // a hand entry outside opening hours
 };
 
 }  // namespace attendance

@@ -100,7 +100,7 @@ http::Response Handlers::Roster(Ctx& ctx) const {
         std::map<common::ChildId, std::vector<guardians::Link>> phones;
         std::optional<Event> recorded;
         std::optional<std::map<Standing, int>> tomorrow;
-        bool closed = false;
+        plans::SiteDay site_day;
     };
     auto loaded = ctx.svc.db.Write([&](db::WriteTx& tx) {
         auto site = sites::GetSite(tx, site_id);
@@ -109,7 +109,7 @@ http::Response Handlers::Roster(Ctx& ctx) const {
                  {}};
         l.outlook = plans::SiteOutlook(tx, site_id, day, now, l.roster.rows);
         l.contacts = plans::ContactsForDay(tx, site_id, day);
-        l.closed = plans::LoadSiteDay(tx, site_id, plans::GetSiteRules(tx, site_id), day, std::nullopt).closed;
+        l.site_day = plans::LoadSiteDay(tx, site_id, plans::GetSiteRules(tx, site_id), day, std::nullopt);
         // The families of today's alerted children, to call (alerts are acted on today only).
         if (is_today) {
             std::vector<common::ChildId> alerted;
@@ -189,7 +189,17 @@ http::Response Handlers::Roster(Ctx& ctx) const {
     if (is_today) body.set("is_today", true);
     if (day > today) body.set("is_future", true);
     if (day < today) body.set("is_past", true);
-    if (loaded.closed) body.set("closed", true);
+    if (loaded.site_day.closed) body.set("closed", true);
+    // Outside opening hours now: said at the top, as a hand entry will ask before it is taken.
+    if (is_today && !loaded.site_day.closed &&
+        plans::OffHoursOf(loaded.site_day, attendance::Direction::kIn,
+                          *common::ParseTimeOfDay(common::FormatTokyoTime(now))) != plans::OffHours::kNone) {
+        std::string hours;
+        if (loaded.site_day.opens && loaded.site_day.closes)
+            hours = common::FormatTimeOfDay(*loaded.site_day.opens) + "–" +
+                    common::FormatTimeOfDay(*loaded.site_day.closes);
+        body.set("off_hours", ctx.TK("roster_off_hours") + (hours.empty() ? "" : " " + hours));
+    }
     body.set("prev_date", common::FormatDate(common::Date{sys_days(day) - days(1)}));
     body.set("next_date", common::FormatDate(common::Date{sys_days(day) + days(1)}));
     body.set("min_date", common::FormatDate(common::Date{sys_days(today) - days(kPastDays)}));
@@ -383,7 +393,8 @@ http::Response Handlers::Roster(Ctx& ctx) const {
     body.set("label_check_in", ctx.TK("check_in"));
     body.set("label_check_out", ctx.TK("check_out"));
     data words;
-    for (const char* k : {"roster_title", "roster_in_at", "roster_out_at", "roster_times"}) words.set(k, ctx.TK(k));
+    for (const char* k : {"roster_title", "roster_in_at", "roster_out_at", "roster_times", "closed_day"})
+        words.set(k, ctx.TK(k));
     body.set("w", words);
     if (is_today) ctx.scripts.push_back(ctx.svc.assets.Url("roster.js"));
     ctx.wide = true;

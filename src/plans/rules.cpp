@@ -58,6 +58,13 @@ Standing StandingOf(attendance::State state, Expectation expectation, bool absen
     return Standing::kNoPlan;
 }
 
+OffHours OffHoursOf(const SiteDay& day, attendance::Direction direction, int minutes) {
+    if (day.closed) return OffHours::kClosedDay;
+    if (day.opens && minutes < *day.opens - kPreparationMinutes) return OffHours::kBeforeOpening;
+    if (direction == attendance::Direction::kIn && day.closes && minutes >= *day.closes) return OffHours::kAfterClosing;
+    return OffHours::kNone;
+}
+
 std::string_view AlertKindName(AlertKind k) {
     switch (k) {
         case AlertKind::kNotArrived:

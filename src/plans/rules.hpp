@@ -60,6 +60,13 @@ std::string_view StandingName(Standing s);
 std::optional<Standing> ParseStanding(std::string_view s);
 Standing StandingOf(attendance::State state, Expectation expectation, bool absent_without_notice);
 
+// Why a mark staff record by hand at `minutes` (Tokyo) would be out of the ordinary, so the page asks before taking
+// it: the site is closed that day, or it is more than kPreparation before opening, or an entry at or after closing.
+// An exit after closing is ordinary (a late pick-up is recorded as it happens).
+enum class OffHours { kNone, kClosedDay, kBeforeOpening, kAfterClosing };
+inline constexpr int kPreparationMinutes = 60;
+OffHours OffHoursOf(const SiteDay& day, attendance::Direction direction, int minutes);
+
 // The alerts are: not arrived — planned, no entry, now at or past dismissal (or opening, when the grade has no
 // dismissal time) plus the threshold; after closing — inside at or after closing time, planned or not; pick-up
 // unconfirmed — left on a day planned "picked up" and staff have not confirmed who came. `resolved` are the kinds

@@ -122,3 +122,31 @@ test('tomorrow: the plans and absences ahead, nothing to record', async () => {
   await assertAccessible(page);
   await assertLaidOut(page);
 });
+
+test('a hand entry on a day the site is closed asks first, naming the child and the time', async () => {
+  const manager = new Client(server.url);
+  await manager.signIn('manager1');
+  await manager.get('/sites/1/schedule');
+  assert.equal((await manager.post('/sites/1/closures', { date: DAY, reason: '臨時休所' })).status, 303);
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto(`${server.url}/sites/1/roster?state=no_plan`);
+  const row = page.locator('tr[data-standing="no_plan"]:not([hidden])').first();
+  const child = await row.getAttribute('data-child');
+  const name = (await row.locator('th a').textContent()).trim();
+  await row.locator('[data-field="button"]').click();
+  await page.waitForSelector('[data-qa="off-hours"]');
+  for (const [width, height] of [[360, 740], [768, 1024], [1366, 768]]) {
+    await page.setViewportSize({ width, height });
+    assert.match(await page.textContent('[data-qa="off-hours"]'), /今日は休所日です。/);
+    assert.match(await page.textContent('[data-qa="off-hours"]'), new RegExp(`${name}.*入室 16:3\\d`));
+    await assertAccessible(page);
+    await assertLaidOut(page);
+  }
+  // Going back records nothing; confirming records it and names the child on the roster.
+  await page.click('[data-qa="off-hours-back"]');
+  await page.waitForSelector(`tr[data-child="${child}"][data-standing="no_plan"]`, { state: 'attached' });
+  await page.locator(`tr[data-child="${child}"] [data-field="button"]`).click();
+  await page.click('[data-qa="off-hours-confirm"]');
+  await page.waitForURL(new RegExp(`recorded=\\d+#child-${child}$`));
+  assert.equal(await page.getAttribute(`tr[data-child="${child}"]`, 'data-standing'), 'in');
+});

@@ -258,8 +258,16 @@ TEST_P(Attendance, StaffRecordByHandAndCorrectWithAReasonAndBothStayInTheDay) {
     SignIn("staff1", "tadaima-demo");
     std::string base = "/children/" + std::to_string(child_) + "/attendance";
     Get(base);
-    // A forgotten card: checked in by hand at 15:10.
-    auto r = Post(base, {{"direction", "in"}, {"time", "15:10"}, {"reason", "カード忘れ"}});
+    // A forgotten card: checked in by hand at 15:10. The harness's day is a Sunday, when the site is closed: the
+    // page asks first, with the child and the time, and records nothing until staff say so.
+    auto asked = Post(base, {{"direction", "in"}, {"time", "15:10"}, {"reason", "カード忘れ"}});
+    ASSERT_EQ(asked.status, 409) << asked.body;
+    EXPECT_NE(asked.body.find("今日は休所日です。"), std::string::npos);
+    EXPECT_NE(asked.body.find("入室 15:10"), std::string::npos);
+    EXPECT_NE(asked.body.find("name=\"off_hours_ok\" value=\"1\""), std::string::npos);
+    EXPECT_NE(asked.body.find("value=\"カード忘れ\""), std::string::npos);
+    EXPECT_EQ(Events(), 0);
+    auto r = Post(base, {{"direction", "in"}, {"time", "15:10"}, {"reason", "カード忘れ"}, {"off_hours_ok", "1"}});
     ASSERT_EQ(r.status, 303) << r.body;
     auto first = One("SELECT MAX(id) FROM attendance_event");
     // A time that has not come, a bad time: refused, nothing recorded.

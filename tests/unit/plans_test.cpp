@@ -342,3 +342,33 @@ TEST(WayHome, NamesRoundTrip) {
 }
 
 }  // namespace
+
+// A hand entry the page asks about before taking it: a closed day, the small hours, an entry after closing; not an
+// exit after closing (a late pick-up) nor staff coming in to prepare within the hour before opening.
+TEST(OffHours, WhatAHandEntryIsAskedAbout) {
+    using attendance::Direction;
+    using plans::OffHours;
+    SiteDay closed = Open();
+    closed.closed = true;
+    struct Row {
+        SiteDay day;
+        Direction direction;
+        const char* at;
+        OffHours expected;
+    } rows[] = {
+        {Open(), Direction::kIn, "15:10", OffHours::kNone},
+        {Open(), Direction::kOut, "18:30", OffHours::kNone},
+        {Open(), Direction::kIn, "12:00", OffHours::kNone},
+        {Open(), Direction::kIn, "11:59", OffHours::kBeforeOpening},
+        {Open(), Direction::kIn, "02:12", OffHours::kBeforeOpening},
+        {Open(), Direction::kOut, "02:12", OffHours::kBeforeOpening},
+        {Open(), Direction::kIn, "19:00", OffHours::kAfterClosing},
+        {Open(), Direction::kOut, "19:40", OffHours::kNone},
+        {closed, Direction::kIn, "15:00", OffHours::kClosedDay},
+        {closed, Direction::kOut, "17:00", OffHours::kClosedDay},
+    };
+    for (const auto& r : rows) {
+        EXPECT_EQ(plans::OffHoursOf(r.day, r.direction, M(r.at)), r.expected)
+            << (r.direction == Direction::kIn ? "in " : "out ") << r.at;
+    }
+}
