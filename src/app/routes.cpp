@@ -131,6 +131,8 @@ Router BuildRoutes(const Services& s) {
     r.Post("/family/invite", [family](Ctx& c) { return family->Invite(c); });
     r.Get("/family/invitation", [family](Ctx& c) { return family->InvitationPage(c); });
     r.Post("/family/invitation", [family](Ctx& c) { return family->AcceptInvitation(c); });
+    r.Post("/family/children/{id}/members/{account_id}/reporting",
+           [family](Ctx& c) { return family->SetReporting(c); });
 
     // Guardians: the inbox of notifications, their choices of channels, quiet hours and language
     r.Get("/family/inbox", [notice](Ctx& c) { return notice->Inbox(c); });

@@ -54,6 +54,7 @@ constexpr std::array kFamilyMatrix = {
     FamilyRule{FamilyAction::kChildView,      true,  true},
     FamilyRule{FamilyAction::kPlanEdit,       true,  false},
     FamilyRule{FamilyAction::kFamilyInvite,   true,  false},
+    FamilyRule{FamilyAction::kAbsenceReport,  true,  false},  // family: where the full guardian allows it
 };
 // clang-format on
 
@@ -200,6 +201,8 @@ std::string_view FamilyActionName(FamilyAction action) {
             return "family.plan_edit";
         case FamilyAction::kFamilyInvite:
             return "family.invite";
+        case FamilyAction::kAbsenceReport:
+            return "family.absence_report";
     }
     return "unknown";
 }
@@ -213,7 +216,9 @@ bool FamilyRoleAllows(FamilyRole role, FamilyAction action) {
 
 bool GuardianActor::Can(FamilyAction action, common::ChildId child) const {
     auto it = children.find(child);
-    return it != children.end() && FamilyRoleAllows(it->second, action);
+    if (it == children.end()) return false;
+    if (action == FamilyAction::kAbsenceReport && it->second == FamilyRole::kFamily) return reporting.count(child) > 0;
+    return FamilyRoleAllows(it->second, action);
 }
 
 }  // namespace auth

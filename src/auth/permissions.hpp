@@ -2,6 +2,7 @@
 // The one table of who may do what. Every handler asks Can()/Require before it touches data; deny by default.
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,9 +80,10 @@ std::string_view FamilyRoleName(FamilyRole role);
 std::optional<FamilyRole> ParseFamilyRole(std::string_view name);
 
 enum class FamilyAction {
-    kChildView,     // the child's day, plans and notices
-    kPlanEdit,      // plans, absences, pick-up persons
-    kFamilyInvite,  // invite another family member to this child
+    kChildView,      // the child's day, plans and notices
+    kPlanEdit,       // plans, absences, pick-up persons
+    kFamilyInvite,   // invite another family member to this child; choose who may report absences
+    kAbsenceReport,  // report an absence or a change for a day (a family member, when the full guardian allows)
 };
 std::string_view FamilyActionName(FamilyAction action);
 bool FamilyRoleAllows(FamilyRole role, FamilyAction action);
@@ -93,6 +95,7 @@ struct GuardianActor {
     std::string display_name;
     std::string language;
     std::map<common::ChildId, FamilyRole> children;  // the children this account is linked to, with its role
+    std::set<common::ChildId> reporting;  // where a family member may report absences (the full guardian's choice)
     common::SessionId session_id;
     std::string csrf_token;
 

@@ -265,10 +265,11 @@ std::optional<auth::GuardianActor> LoadGuardianActor(db::ReadTx& tx, common::Acc
     g.display_name = a->display_name;
     g.language = a->language;
     for (const auto& r :
-         tx.Query("SELECT l.child_id, l.role FROM guardian_account_child l JOIN child c ON c.id = l.child_id "
-                  "WHERE l.account_id = ? AND l.ended_at IS NULL AND c.deactivated_at IS NULL",
+         tx.Query("SELECT l.child_id, l.role, l.may_report FROM guardian_account_child l JOIN child c ON "
+                  "c.id = l.child_id WHERE l.account_id = ? AND l.ended_at IS NULL AND c.deactivated_at IS NULL",
                   account)) {
         if (auto role = auth::ParseFamilyRole(r.Text(1))) g.children[r.Id<common::ChildId>(0)] = *role;
+        if (r.Bool(2)) g.reporting.insert(r.Id<common::ChildId>(0));
     }
     return g;
 }
@@ -310,15 +311,22 @@ std::vector<FamilyChild> ChildrenOfAccount(db::ReadTx& tx, common::AccountId acc
 std::vector<LinkedAccount> AccountsOfChild(db::ReadTx& tx, common::ChildId child) {
     std::vector<LinkedAccount> out;
     for (const auto& r :
-         tx.Query("SELECT a.id, a.display_name, l.role, l.created_at FROM guardian_account_child l "
+         tx.Query("SELECT a.id, a.display_name, l.role, l.created_at, l.may_report FROM guardian_account_child l "
                   "JOIN guardian_account a ON a.id = l.account_id "
                   "WHERE l.child_id = ? AND l.ended_at IS NULL AND a.deactivated_at IS NULL ORDER BY l.id",
                   child)) {
         out.push_back({r.Id<common::AccountId>(0), r.Text(1),
                        auth::ParseFamilyRole(r.Text(2)).value_or(auth::FamilyRole::kFamily),
-                       common::CanonicalInstant(r.Text(3))});
+                       common::CanonicalInstant(r.Text(3)), r.Bool(4)});
     }
     return out;
+}
+
+bool SetMayReport(db::WriteTx& tx, common::ChildId child, common::AccountId account, bool allowed) {
+    return tx.Exec(
+               "UPDATE guardian_account_child SET may_report = ? WHERE child_id = ? AND account_id = ? AND role = "
+               "'family' AND ended_at IS NULL",
+               allowed ? 1 : 0, child, account) == 1;
 }
 
 SignInCheck CheckSignIn(db::ReadTx& tx, std::string_view email, std::string_view password,

@@ -133,8 +133,12 @@ struct LinkedAccount {
     std::string display_name;
     auth::FamilyRole role = auth::FamilyRole::kFamily;
     std::string since;
+    bool may_report = false;  // a family member the full guardian lets report absences
 };
 std::vector<LinkedAccount> AccountsOfChild(db::ReadTx& tx, common::ChildId child);
+// The full guardian's choice for a family member of the child (role family, linked now): may they report absences
+// and changes? False when there is no such member.
+bool SetMayReport(db::WriteTx& tx, common::ChildId child, common::AccountId account, bool allowed);
 
 struct SignInCheck {
     std::optional<common::AccountId> account;  // set only when the password is right and the attempt not held back

@@ -321,11 +321,21 @@ http::Response Handlers::Home(Ctx& ctx) const {
         d.set("site_name", k.site_name);
         d.set("role", ctx.T("family_role_" + std::string(auth::FamilyRoleName(k.role))));
         data mlist{data::type::list};
+        const bool manages = g.Can(FamilyAction::kFamilyInvite, k.id);
         for (const auto& m : members[i]) {
             data md;
             md.set("name", m.display_name);
             md.set("role", ctx.T("family_role_" + std::string(auth::FamilyRoleName(m.role))));
             if (m.id == g.account_id) md.set("me", true);
+            if (m.role == auth::FamilyRole::kFamily) {
+                md.set("reports", ctx.T(m.may_report ? "family_may_report" : "family_may_not_report"));
+                // The full guardian switches it; the button says what it will do.
+                if (manages) {
+                    md.set("account", m.id.ToString());
+                    md.set("allow", m.may_report ? "0" : "1");
+                    md.set("switch", ctx.T(m.may_report ? "family_reporting_stop" : "family_reporting_allow"));
+                }
+            }
             mlist.push_back(md);
         }
         d.set("members", mlist);
@@ -363,7 +373,7 @@ http::Response Handlers::Home(Ctx& ctx) const {
         }
         d.set("upcoming", upcoming);
         if (x.plans.empty() || (x.plans.size() == 1 && today_plan)) d.set("no_upcoming", true);
-        if (g.Can(FamilyAction::kPlanEdit, k.id)) d.set("can_plan", true);
+        if (g.Can(FamilyAction::kAbsenceReport, k.id)) d.set("can_contact", true);
         list.push_back(d);
         can_invite = can_invite || g.Can(FamilyAction::kFamilyInvite, k.id);
     }
@@ -431,6 +441,25 @@ http::Response Handlers::Invite(Ctx& ctx) const {
         auth::WriteAudit(tx, ev, ctx.svc.clock);
     });
     return http::Response::Redirect("/family?notice=invitation_sent");
+}
+
+// The full guardian lets a family member (a grandparent, say) report absences and changes for the child, or stops it.
+http::Response Handlers::SetReporting(Ctx& ctx) const {
+    const auto& g = ctx.RequireGuardian();
+    auto child = common::ChildId(app::IdParam(ctx));
+    auto account = common::AccountId(app::IdParam(ctx, "account_id"));
+    ctx.RequireFamily(FamilyAction::kFamilyInvite, child);
+    bool allow = ctx.form.GetOr("allow") == "1";
+    bool changed = ctx.svc.db.Write([&](db::WriteTx& tx) {
+        if (!SetMayReport(tx, child, account, allow)) return false;
+        auto ev = GuardianAudit(ctx, allow ? "family.reporting_allow" : "family.reporting_stop", g.account_id);
+        ev.target_kind = "guardian_account";
+        ev.target_id = account.value;
+        auth::WriteAudit(tx, ev, ctx.svc.clock);
+        return true;
+    });
+    if (!changed) throw http::NotFound();
+    return http::Response::Redirect("/family?notice=saved#child-" + child.ToString());
 }
 
 http::Response Handlers::RenderInvitation(Ctx& ctx, const std::string& token, const app::FormErrors& errors,

@@ -29,6 +29,7 @@ class Handlers {
     http::Response Invite(app::Ctx& ctx) const;
     http::Response InvitationPage(app::Ctx& ctx) const;
     http::Response AcceptInvitation(app::Ctx& ctx) const;
+    http::Response SetReporting(app::Ctx& ctx) const;  // POST /family/children/{id}/members/{account_id}/reporting
 
     // Staff
     http::Response ChildLetter(app::Ctx& ctx) const;

@@ -635,8 +635,9 @@ http::Response Handlers::RenderFamilyThread(Ctx& ctx, const app::FormErrors& err
     data body = errors.ToData(ctx);
     body.set("form", app::FormValues(ctx.form));
     // Absences go through the contact form, for those who may send one; a family member writes them here.
-    body.set("write_hint", ctx.T(ctx.guardian->Can(auth::FamilyAction::kPlanEdit, child) ? "thread_write_hint"
-                                                                                         : "thread_write_hint_family"));
+    body.set("write_hint",
+             ctx.T(ctx.guardian->Can(auth::FamilyAction::kAbsenceReport, child) ? "thread_write_hint"
+                                                                                : "thread_write_hint_family"));
     ctx.svc.db.Read([&](db::ReadTx& tx) {
         auto sites = SitesOfChild(tx, child, Today(ctx));
         if (sites.empty()) throw http::NotFound();

@@ -528,12 +528,12 @@ http::Response Handlers::RenderContact(Ctx& ctx, common::ChildId child, const ap
 }
 
 http::Response Handlers::ContactForm(Ctx& ctx) const {
-    auto child = RequireChild(ctx, auth::FamilyAction::kPlanEdit);
+    auto child = RequireChild(ctx, auth::FamilyAction::kAbsenceReport);
     return RenderContact(ctx, child, {}, {}, 200);
 }
 
 http::Response Handlers::SendContact(Ctx& ctx) const {
-    auto child = RequireChild(ctx, auth::FamilyAction::kPlanEdit);
+    auto child = RequireChild(ctx, auth::FamilyAction::kAbsenceReport);
     const auto& g = ctx.RequireGuardian();
     app::FormErrors errors;
     auto date = app::DateField(ctx.form, "date", errors, true);

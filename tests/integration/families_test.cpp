@@ -4,6 +4,7 @@
 #include <fstream>
 #include <regex>
 
+#include "auth/passwords.hpp"
 #include "families/families.hpp"
 #include "harness.hpp"
 
@@ -397,3 +398,69 @@ INSTANTIATE_TEST_SUITE_P(Both, Families, ::testing::Values(db::Kind::kSqlite, db
                          testing_support::KindName);
 
 }  // namespace
+
+// Reporting absences is the full guardian's choice for each family member: a grandparent sees the child but reports
+// nothing until allowed; allowed, the report is theirs on the staff side; stopped, refused again.
+TEST_P(Families, AFullGuardianLetsAFamilyMemberReportAbsences) {
+    RegisterAndConfirm(PrintLetter(child_a_), "mother@example.test");
+    auto mother = cookies_.at("tadaima_family");
+    auto grandma = database().Write([&](db::WriteTx& tx) {
+        auto a = families::CreateConfirmedAccount(tx, "grandma@example.test", "試験 祖母",
+                                                  auth::HashPassword("grandma's long passphrase"), "ja", clock_);
+        families::LinkChild(tx, a, common::ChildId(child_a_), auth::FamilyRole::kFamily, clock_);
+        return a;
+    });
+    SignOutAll();
+    Get("/family/login");
+    ASSERT_EQ(
+        Post("/family/login", {{"email", "grandma@example.test"}, {"password", "grandma's long passphrase"}}).status,
+        303);
+    auto grandma_cookie = cookies_.at("tadaima_family");
+    const std::string contact = "/family/children/" + std::to_string(child_a_) + "/contact";
+    auto home = Get("/family");
+    EXPECT_EQ(home.body.find("data-qa=\"contact-link\""), std::string::npos);
+    EXPECT_EQ(home.body.find("data-qa=\"member-reporting\""), std::string::npos) << "only the full guardian switches";
+    EXPECT_EQ(Get(contact).status, 403);
+    const std::string allow =
+        "/family/children/" + std::to_string(child_a_) + "/members/" + grandma.ToString() + "/reporting";
+    Get("/family");
+    EXPECT_EQ(Post(allow, {{"allow", "1"}}).status, 403) << "a family member cannot allow themselves";
+
+    cookies_.clear();
+    cookies_["tadaima_family"] = mother;
+    home = Get("/family");
+    EXPECT_NE(home.body.find("欠席連絡はできません"), std::string::npos);
+    ASSERT_EQ(Post(allow, {{"allow", "1"}}).status, 303);
+    EXPECT_EQ(AuditCount("family.reporting_allow"), 1);
+    home = Get("/family");
+    EXPECT_NE(home.body.find("欠席連絡ができます"), std::string::npos);
+    EXPECT_NE(home.body.find("欠席連絡の許可をやめる"), std::string::npos);
+    // Another family's member, or the full guardian's own link: not found.
+    auto mine = One("SELECT id FROM guardian_account WHERE email = 'mother@example.test'");
+    EXPECT_EQ(Post("/family/children/" + std::to_string(child_a_) + "/members/" + std::to_string(mine) + "/reporting",
+                   {{"allow", "1"}})
+                  .status,
+              404);
+
+    cookies_.clear();
+    cookies_["tadaima_family"] = grandma_cookie;
+    home = Get("/family");
+    EXPECT_NE(home.body.find("data-qa=\"contact-link\""), std::string::npos);
+    ASSERT_EQ(Get(contact).status, 200);
+    ASSERT_EQ(Post(contact, {{"date", "2026-11-25"}, {"kind", "absence"}, {"absence_reason", "illness"}}).status, 303);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM plan_contact WHERE account_id = " + grandma.ToString()), 1);
+    // Planning the month stays the full guardian's.
+    Get("/family/children/" + std::to_string(child_a_) + "/plans");
+    EXPECT_EQ(Post("/family/children/" + std::to_string(child_a_) + "/plans",
+                   {{"day", "2026-11-26"}, {"attending", "1"}, {"leave_time", "17:00"}, {"way_home", "alone"}})
+                  .status,
+              403);
+
+    cookies_.clear();
+    cookies_["tadaima_family"] = mother;
+    Get("/family");
+    ASSERT_EQ(Post(allow, {{"allow", "0"}}).status, 303);
+    cookies_.clear();
+    cookies_["tadaima_family"] = grandma_cookie;
+    EXPECT_EQ(Get(contact).status, 403);
+}

@@ -227,6 +227,7 @@ const std::set<std::string> kFamilyRoutes = {"GET /register",
                                              "POST /family/children/{id}/plans",
                                              "GET /family/children/{id}/contact",
                                              "POST /family/children/{id}/contact",
+                                             "POST /family/children/{id}/members/{account_id}/reporting",
                                              "GET /family/children/{id}/pickup",
                                              "POST /family/children/{id}/pickup",
                                              "POST /family/children/{id}/pickup/{person}/remove",
@@ -246,6 +247,7 @@ const std::set<std::string> kKioskRoutes = {"GET /kiosk", "POST /kiosk/pair", "P
 
 struct Objects {
     std::int64_t site, group, child, guardian, user, account, event, kiosk, contact, person;
+    std::int64_t member;             // a family member (role family) of the child, never signed in here
     std::int64_t notice, recipient;  // the notification of the staff-recorded entry, and the account's copy of it
     // A message the site sent (with a PDF) and the account's copy of it, one scheduled for later, and the child's
     // conversation with the site.
@@ -283,6 +285,11 @@ class PermissionMatrix : public AppTest {
                 families::CreateConfirmedAccount(tx, "matrix" + s + "@example.test", "行列 " + s,
                                                  auth::HashPassword("a matrix family passphrase"), "ja", clock_);
             families::LinkChild(tx, account, common::ChildId(o.child), auth::FamilyRole::kFull, clock_);
+            auto member =
+                families::CreateConfirmedAccount(tx, "member" + s + "@example.test", "行列 家族 " + s,
+                                                 auth::HashPassword("a matrix family passphrase"), "ja", clock_);
+            families::LinkChild(tx, member, common::ChildId(o.child), auth::FamilyRole::kFamily, clock_);
+            o.member = member.value;
             return account.value;
         });
         // A kiosk at the site, and an entry of the child recorded by staff (a correction's target).
@@ -351,7 +358,8 @@ class PermissionMatrix : public AppTest {
               std::pair{"{event}", o.event}, std::pair{"{kiosk}", o.kiosk}, std::pair{"{contact}", o.contact},
               std::pair{"{person}", o.person}, std::pair{"{notice}", o.notice}, std::pair{"{recipient}", o.recipient},
               std::pair{"{message}", o.message}, std::pair{"{file}", o.file}, std::pair{"{copy}", o.copy},
-              std::pair{"{scheduled}", o.scheduled}, std::pair{"{thread}", o.thread}, std::pair{"{job}", o.job}}) {
+              std::pair{"{scheduled}", o.scheduled}, std::pair{"{thread}", o.thread}, std::pair{"{job}", o.job},
+              std::pair{"{member}", o.member}}) {
             for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key)) {
                 text.replace(pos, std::string(key).size(), std::to_string(value));
             }
@@ -379,6 +387,7 @@ class PermissionMatrix : public AppTest {
             out += std::string(t) + "=" + std::to_string(One(std::string("SELECT COUNT(*) FROM ") + t)) + ";";
         }
         out += "links=" + std::to_string(One("SELECT COUNT(*) FROM guardian_account_child WHERE ended_at IS NULL"));
+        out += ";reporting=" + std::to_string(One("SELECT COALESCE(SUM(may_report), 0) FROM guardian_account_child"));
         out += ";cards=" + std::to_string(One("SELECT COUNT(*) FROM card WHERE revoked_at IS NULL"));
         out += ";kiosks=" + std::to_string(One("SELECT COUNT(*) FROM kiosk WHERE revoked_at IS NULL"));
         out += ";confirmed=" + std::to_string(One("SELECT COUNT(confirmed_at) FROM plan_contact"));
@@ -833,6 +842,8 @@ const std::vector<FamilyCase>& FamilyTable() {
          "/family/children/{child}/contact",
          {{"date", "2026-11-25"}, {"kind", "absence"}, {"absence_reason", "illness"}},
          {{O, H}, {N, H}}},
+        // Who in the family may report absences: the full guardian's choice
+        {"POST", "/family/children/{child}/members/{member}/reporting", {{"allow", "1"}}, {{O, H}, {N, H}}},
         {"GET", "/family/children/{child}/pickup", {}, {{O, H}, {O, H}}},
         {"POST",
          "/family/children/{child}/pickup",
@@ -870,8 +881,10 @@ const std::vector<FamilyCase>& FamilyTable() {
 TEST_P(PermissionMatrix, EveryGuardianRouteIsPublicByDesignOrInTheGuardianTable) {
     std::set<std::string> table;
     for (const auto& c : FamilyTable()) {
-        table.insert(std::string(c.method) + " " +
-                     std::regex_replace(c.pattern, std::regex(R"(\{(child|recipient|copy)\})"), "{id}"));
+        table.insert(
+            std::string(c.method) + " " +
+            std::regex_replace(std::regex_replace(c.pattern, std::regex(R"(\{(child|recipient|copy)\})"), "{id}"),
+                               std::regex(R"(\{member\})"), "{account_id}"));
     }
     for (const auto& r : app_->router().routes()) {
         std::string key = r.method + " " + r.pattern;
