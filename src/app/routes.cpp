@@ -75,6 +75,7 @@ Router BuildRoutes(const Services& s) {
     r.Post("/groups/{id}/deactivate", [site](Ctx& c) { return site->SetGroupActive(c, false); });
     r.Post("/groups/{id}/reactivate", [site](Ctx& c) { return site->SetGroupActive(c, true); });
     r.Get("/sites/{id}/import", [roster](Ctx& c) { return roster->Form(c); });
+    r.Get("/sites/{id}/import/template.csv", [roster](Ctx& c) { return roster->Template(c); });
     r.Post(
         "/sites/{id}/import", [roster](Ctx& c) { return roster->Import(c); }, Session::kLoad, Body::kUpload);
 

@@ -150,14 +150,28 @@ std::optional<Row> ValidateRow(const CsvRecord& rec, const std::string& today, s
     return row;
 }
 
-bool SameChild(const children::ChildInput& a, const children::ChildInput& b) {
-    return a.family_name == b.family_name && a.given_name == b.given_name && a.family_kana == b.family_kana &&
-           a.given_kana == b.given_kana && a.birth_date == b.birth_date && a.grade == b.grade;
+// The columns whose values differ (empty: the same person as recorded).
+std::vector<std::string> ChildDiff(const children::ChildInput& a, const children::ChildInput& b) {
+    std::vector<std::string> out;
+    if (a.family_name != b.family_name) out.push_back("姓");
+    if (a.given_name != b.given_name) out.push_back("名");
+    if (a.family_kana != b.family_kana) out.push_back("せい");
+    if (a.given_kana != b.given_kana) out.push_back("めい");
+    if (a.birth_date != b.birth_date) out.push_back("生年月日");
+    if (a.grade != b.grade) out.push_back("学年");
+    return out;
 }
+bool SameChild(const children::ChildInput& a, const children::ChildInput& b) { return ChildDiff(a, b).empty(); }
 
-bool SameGuardian(const guardians::GuardianInput& a, const guardians::GuardianInput& b) {
-    return a.family_name == b.family_name && a.given_name == b.given_name && a.family_kana == b.family_kana &&
-           a.given_kana == b.given_kana && a.email == b.email && a.phone == b.phone;
+std::vector<std::string> GuardianDiff(const guardians::GuardianInput& a, const guardians::GuardianInput& b) {
+    std::vector<std::string> out;
+    if (a.family_name != b.family_name) out.push_back("保護者姓");
+    if (a.given_name != b.given_name) out.push_back("保護者名");
+    if (a.family_kana != b.family_kana) out.push_back("保護者せい");
+    if (a.given_kana != b.given_kana) out.push_back("保護者めい");
+    if (a.email != b.email) out.push_back("メール");
+    if (a.phone != b.phone) out.push_back("電話");
+    return out;
 }
 
 void Apply(db::WriteTx& tx, common::SiteId site, const std::vector<Row>& rows, const common::Clock& clock,
@@ -199,11 +213,14 @@ void Apply(db::WriteTx& tx, common::SiteId site, const std::vector<Row>& rows, c
                 child = children::InsertChild(tx, in, clock);
                 children::SetChildExternalId(tx, child, row.child_id);
                 ++r.children_new;
+                r.changes.push_back(
+                    {row.line, false, true, row.child_id, row.child.family_name + " " + row.child.given_name, {}});
                 if (group) ++r.memberships_new;
             } else {
                 child = *existing;
                 auto current = children::GetChild(tx, child, common::TokyoDate(clock.Now()));
-                bool changed = !SameChild(current->fields, row.child);
+                auto fields = ChildDiff(current->fields, row.child);
+                bool changed = !fields.empty();
                 if (changed && importer &&
                     rights::DecideChild(*importer, auth::Action::kChildEdit, *standing, today).verdict !=
                         rights::Verdict::kAllowed) {
@@ -211,9 +228,16 @@ void Apply(db::WriteTx& tx, common::SiteId site, const std::vector<Row>& rows, c
                     continue;
                 }
                 if (changed) children::UpdateChildDetails(tx, child, row.child, clock);
-                if (children::EnsurePlacement(tx, child, site, today, clock)) changed = true;
+                if (children::EnsurePlacement(tx, child, site, today, clock)) {
+                    changed = true;
+                    fields.push_back(kPlacementField);
+                }
                 if (group && children::EnsureMembership(tx, child, *group, today, clock)) ++r.memberships_new;
                 changed ? ++r.children_changed : ++r.children_unchanged;
+                if (changed) {
+                    r.changes.push_back({row.line, false, false, row.child_id,
+                                         row.child.family_name + " " + row.child.given_name, std::move(fields)});
+                }
             }
             seen_children.emplace(row.child_id, child);
         }
@@ -233,12 +257,19 @@ void Apply(db::WriteTx& tx, common::SiteId site, const std::vector<Row>& rows, c
                 guardian = guardians::InsertGuardian(tx, row.guardian, clock);
                 guardians::SetGuardianExternalId(tx, guardian, row.guardian_id);
                 ++r.guardians_new;
+                r.changes.push_back({row.line,
+                                     true,
+                                     true,
+                                     row.guardian_id,
+                                     row.guardian.family_name + " " + row.guardian.given_name,
+                                     {}});
             } else {
                 guardian = *existing;
                 auto current = guardians::GetGuardian(tx, guardian);
                 auto wanted = row.guardian;
                 wanted.language = current->fields.language;  // the file does not carry a language: keep it
-                if (SameGuardian(current->fields, wanted)) {
+                auto fields = GuardianDiff(current->fields, wanted);
+                if (fields.empty()) {
                     ++r.guardians_unchanged;
                 } else if (importer && rights::DecideGuardian(*importer, auth::Action::kGuardianEdit, guardian_sites) !=
                                            rights::Verdict::kAllowed) {
@@ -248,6 +279,8 @@ void Apply(db::WriteTx& tx, common::SiteId site, const std::vector<Row>& rows, c
                 } else {
                     guardians::UpdateGuardian(tx, guardian, wanted, clock);
                     ++r.guardians_changed;
+                    r.changes.push_back({row.line, true, false, row.guardian_id,
+                                         wanted.family_name + " " + wanted.given_name, std::move(fields)});
                 }
             }
             seen_guardians.emplace(row.guardian_id, guardian);

@@ -24,6 +24,17 @@ struct ImportError {
     std::string message_key;  // catalogue key
 };
 
+// One child or guardian the import adds or changes, for the page to list before anything is written.
+struct ImportChange {
+    int line = 0;
+    bool guardian = false;  // else a child
+    bool added = false;     // else changed
+    std::string number;     // the city's number (児童番号 / 保護者番号)
+    std::string name;
+    std::vector<std::string> fields;  // what changes: column names, or kPlacementField
+};
+inline constexpr const char* kPlacementField = "+placement";  // a known child placed at this site from today
+
 struct ImportReport {
     std::string encoding;
     int records = 0;
@@ -31,6 +42,7 @@ struct ImportReport {
     int guardians_new = 0, guardians_changed = 0, guardians_unchanged = 0;
     int links_new = 0, groups_new = 0, memberships_new = 0;
     std::vector<ImportError> errors;
+    std::vector<ImportChange> changes;  // in file order; unchanged people are only counted
     bool applied = false;
 };
 

@@ -2,6 +2,8 @@
 // re-import, and errors by line and column in Japanese.
 #include <unicode/ucnv.h>
 
+#include <regex>
+
 #include "harness.hpp"
 #include "roster/import.hpp"
 #include "sites/sites.hpp"
@@ -100,6 +102,12 @@ TEST_P(RosterImport, AChangedRowUpdatesThePersonInsteadOfAddingOne) {
     changed.replace(changed.find("hanako@example.com"), 18, "hanako2@example.com");
     auto r = Run(changed, true);
     EXPECT_EQ(r.guardians_changed, 1);
+    // The report names who changes and what: one guardian, the mail address.
+    ASSERT_EQ(r.changes.size(), 1U);
+    EXPECT_TRUE(r.changes[0].guardian);
+    EXPECT_FALSE(r.changes[0].added);
+    EXPECT_EQ(r.changes[0].number, "G001");
+    EXPECT_EQ(r.changes[0].fields, std::vector<std::string>{"メール"});
     EXPECT_EQ(Count("SELECT COUNT(*) FROM guardian"), 2);
     EXPECT_EQ(Count("SELECT COUNT(*) FROM guardian WHERE email = 'hanako2@example.com'"), 1);
 }
@@ -164,16 +172,41 @@ TEST_P(RosterImportPage, AManagerChecksThenAppliesAnUpload) {
     auto check = PostFile("/sites/1/import", {{"mode", "check"}}, "名簿.csv", Csv("2019-06-01"));
     EXPECT_EQ(check.status, 200);
     EXPECT_NE(check.body.find("data-qa=\"import-children\">新規 1"), std::string::npos) << check.body.substr(0, 3000);
-    EXPECT_NE(check.body.find("value=\"apply\" checked"), std::string::npos) << "apply is offered next";
+    // The check lists whom it adds, and the same file is applied with one button, without choosing it again.
+    EXPECT_NE(check.body.find("<tr data-kind=\"new\"><td>2</td><td class=\"nowrap\">P-1</td><td "
+                              "class=\"nowrap\">取込 花子</td><td>新規</td></tr>"),
+              std::string::npos);
+    std::smatch staged;
+    ASSERT_TRUE(std::regex_search(check.body, staged, std::regex(R"re(name="staged" value="([^"]+)")re")));
     auto children = [&] {
         return database().Read(
             [](db::ReadTx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM child WHERE external_id = 'P-1'").Int(0); });
     };
     EXPECT_EQ(children(), 0);
-    auto apply = PostFile("/sites/1/import", {{"mode", "apply"}}, "名簿.csv", Csv("2019-06-01"));
+    auto apply = PostFiles("/sites/1/import", {{"mode", "apply"}, {"staged", staged[1]}, {"filename", "名簿.csv"}}, {});
     EXPECT_EQ(apply.status, 200);
+    EXPECT_NE(apply.body.find("登録しました。"), std::string::npos);
     EXPECT_EQ(children(), 1);
     EXPECT_EQ(AuditCount("roster.import"), 1);
+    // A later file with another birth date: the check names the child and the column.
+    auto again = PostFile("/sites/1/import", {{"mode", "check"}}, "名簿.csv", Csv("2019-06-02"));
+    EXPECT_NE(again.body.find("<td class=\"nowrap\">取込 花子</td><td>生年月日</td>"), std::string::npos);
+    // The same file again: nothing to add or change, nothing to apply.
+    auto same = PostFile("/sites/1/import", {{"mode", "check"}}, "名簿.csv", Csv("2019-06-01"));
+    EXPECT_NE(same.body.find("data-qa=\"import-no-changes\""), std::string::npos);
+    EXPECT_EQ(same.body.find("data-qa=\"import-apply\""), std::string::npos);
+    // A staged value that is not base64: as if no file was chosen.
+    EXPECT_EQ(PostFiles("/sites/1/import", {{"mode", "apply"}, {"staged", "%%%"}}, {}).status, 422);
+}
+
+// The header row to start from, as Excel opens it: UTF-8 with a byte order mark.
+TEST_P(RosterImportPage, TheTemplateIsTheHeaderRow) {
+    SignIn("manager1", "tadaima-demo");
+    auto r = Get("/sites/1/import/template.csv");
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "\xEF\xBB\xBF" + std::string(kHeader));
+    EXPECT_NE(r.raw.content_type.find("text/csv"), std::string::npos);
+    EXPECT_NE(Get("/sites/1/import").body.find("href=\"/sites/1/import/template.csv\""), std::string::npos);
 }
 
 TEST_P(RosterImportPage, ErrorsAreListedByLineAndColumnAndNothingIsWritten) {
