@@ -370,6 +370,17 @@ std::string FormatReport(const ImportReport& r, const web::Catalogue& c, std::st
     out += t("import_links") + std::string(": ") + std::to_string(r.links_new) + ", " + t("import_groups") + ": " +
            std::to_string(r.groups_new) + ", " + t("import_memberships") + ": " + std::to_string(r.memberships_new) +
            "\n";
+    // Who is added (+) or changed (~, with the columns), one per line.
+    for (const auto& ch : r.changes) {
+        out += std::string(ch.added ? "+ " : "~ ") + t(ch.guardian ? "import_guardians" : "import_children") + " " +
+               ch.number + " " + ch.name;
+        std::string fields;
+        for (const auto& f : ch.fields) {
+            fields += (fields.empty() ? "" : ", ") + (f == kPlacementField ? t("import_change_placement") : f);
+        }
+        if (!fields.empty()) out += " (" + fields + ")";
+        out += "\n";
+    }
     out += t(r.applied ? "import_applied" : "import_dry_run") + std::string("\n");
     return out;
 }

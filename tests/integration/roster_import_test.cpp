@@ -65,7 +65,10 @@ TEST_P(RosterImport, ADryRunReportsEverythingAndWritesNothing) {
     EXPECT_EQ(r.groups_new, 2);
     EXPECT_EQ(Count("SELECT COUNT(*) FROM child"), 0);
     EXPECT_EQ(Count("SELECT COUNT(*) FROM child_group"), 0);
-    EXPECT_NE(roster::FormatReport(r, catalogue_, "ja").find("確認のみです"), std::string::npos);
+    auto text = roster::FormatReport(r, catalogue_, "ja");
+    EXPECT_NE(text.find("確認のみです"), std::string::npos);
+    EXPECT_NE(text.find("+ 児童 C002 山田 太郎, 二世\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("+ 保護者 G001 髙﨑 花子\n"), std::string::npos) << text;
 }
 
 TEST_P(RosterImport, ApplyingTwiceChangesNothingTheSecondTime) {
