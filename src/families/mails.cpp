@@ -48,6 +48,14 @@ void RegisterMailJobs(jobs::Runner& runner, db::Database& db, mail::Transport* t
         SendForJob(transport, url, job, std::move(m));
     };
     auto id_of = PayloadId;
+    // Mails about an account come from the city (its name in the subject), not from one site.
+    auto city = [&db, &catalogue](const std::string& lang) {
+        auto name = db.Read([](db::ReadTx& tx) {
+            auto r = tx.QueryOptional("SELECT name FROM city ORDER BY id LIMIT 1");
+            return r ? r->Text(0) : std::string();
+        });
+        return name.empty() || name == "tadaima" ? catalogue.Get(lang, "app_name") : name;
+    };
 
     runner.Register("mail.confirm_email", [=, &db, &catalogue, &clock](const jobs::Job& job) {
         auto id = id_of(job, "confirmation_id");
@@ -64,7 +72,7 @@ void RegisterMailJobs(jobs::Runner& runner, db::Database& db, mail::Transport* t
         std::string url =
             settings.public_url + "/register/confirm?t=" + auth::SignToken(settings.secret, "confirm", id);
         send(job,
-             {account.email, catalogue.Get(lang, "mail_confirm_subject"),
+             {account.email, Fill(catalogue.Get(lang, "mail_confirm_subject"), {{"city", city(lang)}}),
               Fill(catalogue.Get(lang, "mail_confirm_body"), {{"name", account.display_name},
                                                               {"url", url},
                                                               {"hours", std::to_string(kConfirmationValid.count())}}),
@@ -76,7 +84,7 @@ void RegisterMailJobs(jobs::Runner& runner, db::Database& db, mail::Transport* t
             db.Read([&](db::ReadTx& tx) { return GetAccount(tx, common::AccountId(id_of(job, "account_id"))); });
         if (!account || !account->active) return;
         const auto& lang = account->language;
-        send(job, {account->email, catalogue.Get(lang, "mail_exists_subject"),
+        send(job, {account->email, Fill(catalogue.Get(lang, "mail_exists_subject"), {{"city", city(lang)}}),
                    Fill(catalogue.Get(lang, "mail_exists_body"), {{"name", account->display_name},
                                                                   {"login_url", settings.public_url + "/family/login"},
                                                                   {"add_url", settings.public_url + "/register"}}),
@@ -95,13 +103,15 @@ void RegisterMailJobs(jobs::Runner& runner, db::Database& db, mail::Transport* t
         const auto& [inv, lang] = *found;
         std::string url =
             settings.public_url + "/family/invitation?t=" + auth::SignToken(settings.secret, "invite", id);
-        send(job, {inv.email, Fill(catalogue.Get(lang, "mail_invite_subject"), {{"inviter", inv.inviter_name}}),
-                   Fill(catalogue.Get(lang, "mail_invite_body"),
-                        {{"inviter", inv.inviter_name},
-                         {"role", catalogue.Get(lang, "family_role_" + std::string(auth::FamilyRoleName(inv.role)))},
-                         {"url", url},
-                         {"date", TokyoDay(inv.expires_at)}}),
-                   ""});
+        send(job,
+             {inv.email,
+              Fill(catalogue.Get(lang, "mail_invite_subject"), {{"inviter", inv.inviter_name}, {"city", city(lang)}}),
+              Fill(catalogue.Get(lang, "mail_invite_body"),
+                   {{"inviter", inv.inviter_name},
+                    {"role", catalogue.Get(lang, "family_role_" + std::string(auth::FamilyRoleName(inv.role)))},
+                    {"url", url},
+                    {"date", TokyoDay(inv.expires_at)}}),
+              ""});
     });
 }
 

@@ -89,7 +89,7 @@ void RegisterDelivery(jobs::Runner& runner, db::Database& db, mail::Transport* t
                                                {"settings", settings.public_url + "/family/settings"}});
             families::SendForJob(transport, settings.public_url, job,
                                  {copy.email,
-                                  catalogue.Get(lang, "nt_mail_prefix") +
+                                  families::Fill(catalogue.Get(lang, "nt_mail_prefix"), {{"sender", text.sender}}) +
                                       (Reminder(job) ? catalogue.Get(lang, "nt_reminder_prefix") : "") + text.subject,
                                   body, ""});
             return [id, &clock](db::WriteTx& tx) { SetState(tx, *id, Channel::kEmail, "sent", clock.Now()); };

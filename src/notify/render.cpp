@@ -60,6 +60,7 @@ Text Render(db::ReadTx& tx, const web::Catalogue& c, const std::string& lang, co
         return families::Fill(c.Get(lang, key), values);
     };
     Text t;
+    t.sender = site;
     switch (n.kind) {
         case Kind::kEntry:
         case Kind::kExit: {
@@ -111,6 +112,7 @@ Text Render(db::ReadTx& tx, const web::Catalogue& c, const std::string& lang, co
                     *n.message);
                 const std::string sender = m.Text(2).empty() ? c.Get(lang, "nt_city_sender") : m.Text(2);
                 t.subject = m.Text(0);
+                t.sender = sender;
                 t.body = m.Text(1) + "\n\n" + fill("nt_message_from", {{"sender", sender}});
                 t.attachments = static_cast<int>(m.Int(3));
             } else {

@@ -13,6 +13,7 @@ struct Text {
     std::string subject;
     std::string body;
     int attachments = 0;  // a message's PDF files (shown in the inbox, mentioned in the mail)
+    std::string sender;   // who it is from, for a mail's subject: the site, or the city office for the city's messages
 };
 Text Render(db::ReadTx& tx, const web::Catalogue& catalogue, const std::string& lang, const Stored& n);
 

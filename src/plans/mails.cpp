@@ -13,7 +13,7 @@ void RegisterPlanMail(jobs::Runner& runner, db::Database& db, mail::Transport* t
         struct Found {
             families::Account account;
             std::int64_t child;
-            std::string child_name, month;
+            std::string child_name, month, site;
         };
         auto found = db.Read([&](db::ReadTx& tx) -> std::optional<Found> {
             auto r = tx.QueryOptional(
@@ -35,7 +35,13 @@ void RegisterPlanMail(jobs::Runner& runner, db::Database& db, mail::Transport* t
                                  r->Int(1), from, to)) {
                 return std::nullopt;
             }
-            return Found{*account, r->Int(1), r->Text(2), r->Text(3)};
+            // The site the child is at that month names the mail (the sender families know).
+            auto site = tx.QueryOptional(
+                "SELECT s.name FROM child_placement p JOIN site s ON s.id = p.site_id WHERE p.child_id = ? AND "
+                "p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?) ORDER BY p.start_date DESC LIMIT 1",
+                r->Int(1), to, from);
+            return Found{*account, r->Int(1), r->Text(2), r->Text(3),
+                         site ? site->Text(0) : catalogue.Get(account->language, "app_name")};
         });
         if (!found) return;
         const auto& lang = found->account.language;
@@ -49,7 +55,7 @@ void RegisterPlanMail(jobs::Runner& runner, db::Database& db, mail::Transport* t
             transport, settings.public_url, job,
             {found->account.email,
              families::Fill(catalogue.Get(lang, "mail_reminder_subject"),
-                            {{"child", found->child_name}, {"month", month_label}}),
+                            {{"child", found->child_name}, {"month", month_label}, {"site", found->site}}),
              families::Fill(catalogue.Get(lang, "mail_reminder_body"), {{"name", found->account.display_name},
                                                                         {"child", found->child_name},
                                                                         {"month", month_label},

@@ -53,7 +53,7 @@ test('a letter carries the child, its code and a QR code of the registration URL
   });
   assert.equal(sent.status, 200);
   const mail = await smtp.waitFor('hanako@example.test');
-  assert.equal(mail.subject, '【tadaima】メールアドレスの確認');
+  assert.equal(mail.subject, '【ただいま市】メールアドレスの確認');
   assert.match(mail.messageId, /^<mail\.confirm_email\.\d+@127\.0\.0\.1>$/);
   const link = linkIn(mail.body);
   assert.ok(link.startsWith(`${server.url}/register/confirm?t=`), mail.body);

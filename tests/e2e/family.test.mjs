@@ -79,7 +79,7 @@ test('a guardian registers from the letter\'s QR code on a phone, confirms by ma
   await page.click('[data-qa="invite-submit"]');
   await page.waitForSelector('[data-qa="notice"]');
   const invite = await smtp.waitFor('grandpa@example.test');
-  assert.equal(invite.subject, '【tadaima】試験 花子 さんからの招待');
+  assert.equal(invite.subject, '【ただいま市】試験 花子 さんからの招待');
 
   // The grandparent opens the link on his own phone (no session), creates his account and sees the child.
   await page.click('[data-qa="family-sign-out"]');

@@ -105,7 +105,7 @@ TEST_P(Families, AGuardianRegistersFromALetterConfirmsByMailAndSeesTheChild) {
     auto mails = Mails();
     ASSERT_EQ(mails.size(), 1u);
     EXPECT_EQ(mails[0].to, "parent.one@example.test");
-    EXPECT_EQ(mails[0].subject, "【tadaima】メールアドレスの確認");
+    EXPECT_EQ(mails[0].subject, "【ただいま市】メールアドレスの確認");
     EXPECT_NE(mails[0].raw.find("Message-ID: <mail.confirm_email."), std::string::npos);
     EXPECT_TRUE(mails[0].raw.starts_with("Date: ")) << mails[0].raw;
     EXPECT_NE(mails[0].body.find("試験 保護者 様"), std::string::npos) << mails[0].body;
@@ -206,7 +206,7 @@ TEST_P(Families, RegisteringAnAddressThatHasAnAccountTellsItsOwnerAndChangesNoth
     RunJobs();
     auto mails = Mails();
     ASSERT_EQ(mails.size(), 2u);
-    EXPECT_EQ(mails[1].subject, "【tadaima】ご登録について");
+    EXPECT_EQ(mails[1].subject, "【ただいま市】ご登録について");
     auto after = database().Read([&](db::ReadTx& tx) {
         return tx.QueryOne("SELECT password_hash FROM guardian_account WHERE email = 'taken@example.test'").Text(0);
     });
@@ -262,7 +262,7 @@ TEST_P(Families, AGuardianInvitesAFamilyMemberWhoJoinsWithTheFamilyRole) {
     auto mails = Mails();
     ASSERT_EQ(mails.size(), 2u);
     EXPECT_EQ(mails[1].to, "grandma@example.test");
-    EXPECT_EQ(mails[1].subject, "【tadaima】試験 保護者 さんからの招待");
+    EXPECT_EQ(mails[1].subject, "【ただいま市】試験 保護者 さんからの招待");
     EXPECT_NE(mails[1].body.find("2026-11-29 まで有効"), std::string::npos) << mails[1].body;
     auto link = LocalLink(mails[1].body);
     ASSERT_TRUE(link.starts_with("/family/invitation?t=")) << mails[1].body;

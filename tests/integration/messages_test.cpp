@@ -371,6 +371,7 @@ TEST_P(Messages, TheCityReachesEverySiteWithOneCopyPerFamilyMember) {
     EXPECT_NE(site2.body.find(R"(data-state="sent")"), std::string::npos) << site2.body;
     auto mail = MailsTo("stranger@example.test").at(0);
     EXPECT_NE(mail.body.find("送信元：市役所"), std::string::npos) << mail.body;
+    EXPECT_EQ(mail.subject, "【市役所（放課後・保育担当）】市内全域：警報発令");
     // Chosen sites: only site 2.
     auto chosen = MessageOf(
         Send("/city/messages", {{"scope", "sites"}, {"site", "2"}, {"subject", "第2施設へ"}, {"body", "本文"}}));

@@ -83,6 +83,13 @@ TEST_P(Notifications, AScanTellsEachFamilyMemberInTheirOwnLanguageAndNobodyElse)
     ASSERT_EQ(en.size(), 1u);
     EXPECT_TRUE(MailsTo("stranger@example.test").empty());
     EXPECT_NE(ja[0].subject.find("入室しました（10:00）"), std::string::npos) << ja[0].subject;
+    // The subject names the site the family knows, not the software.
+    auto site_name = database().Read([](db::ReadTx& tx) {
+        return tx.QueryOne("SELECT s.name FROM site s JOIN notification n ON n.site_id = s.id ORDER BY n.id LIMIT 1")
+            .Text(0);
+    });
+    EXPECT_TRUE(ja[0].subject.starts_with("【" + site_name + "】")) << ja[0].subject;
+    EXPECT_TRUE(en[0].subject.starts_with("[" + site_name + "] ")) << en[0].subject;
     EXPECT_NE(ja[0].body.find("通知 母 様"), std::string::npos) << ja[0].body;
     EXPECT_NE(ja[0].body.find("11月22日（日） 10:00"), std::string::npos) << ja[0].body;
     EXPECT_NE(ja[0].body.find("/family/inbox/"), std::string::npos);
