@@ -3,11 +3,13 @@
 #include <array>
 #include <stdexcept>
 
+#include "attendance/kiosks.hpp"
 #include "auth/passwords.hpp"
 #include "children/children.hpp"
 #include "common/dates.hpp"
 #include "families/families.hpp"
 #include "guardians/guardians.hpp"
+#include "messages/messages.hpp"
 #include "plans/plans.hpp"
 #include "sites/groups.hpp"
 #include "sites/sites.hpp"
@@ -143,6 +145,81 @@ void SeedPlans(db::WriteTx& tx, const common::Clock& clock) {
                     absent ? std::nullopt : std::optional<std::string>(common::FormatTimeOfDay(17 * 60 + 30 * (n % 3))),
                     absent ? std::optional<std::string>("illness") : std::nullopt, stamp, stamp);
             }
+        }
+    }
+}
+
+// Four weeks behind today at the 学童 sites: each past open day's plans and absences and the entries and exits the
+// door's kiosk recorded, and (with `notices`, for the demo's registered families) two notices each site sent; so a
+// past roster, a child's day, the family's home and inbox look lived in. Saturdays see a quarter of the children.
+void SeedHistory(db::WriteTx& tx, const common::Clock& clock, bool notices) {
+    const auto today = std::chrono::sys_days(common::TokyoDate(clock.Now()));
+    for (const auto& site : tx.Query("SELECT id FROM site WHERE kind = 'gakudo' ORDER BY id")) {
+        auto site_id = site.Id<common::SiteId>(0);
+        auto kiosk = attendance::CreateKiosk(tx, site_id, "正面玄関", clock);
+        std::vector<std::int64_t> kids;
+        // The demo guardian's children too are left for the guardian (as in SeedPlans).
+        for (const auto& c :
+             tx.Query("SELECT p.child_id FROM child_placement p WHERE p.site_id = ? AND NOT EXISTS (SELECT 1 FROM "
+                      "guardian_account_child l JOIN guardian_account a ON a.id = l.account_id WHERE l.child_id = "
+                      "p.child_id AND a.email = 'guardian1@example.com') ORDER BY p.child_id",
+                      site_id))
+            kids.push_back(c.Int(0));
+        int scan = 0;
+        for (int back = 28; back >= 1; --back) {
+            const common::Date d{today - std::chrono::days(back)};
+            const int wd = plans::Weekday(d);
+            if (wd == 0) continue;
+            const std::string date = common::FormatDate(d);
+            const std::string planned =
+                common::FormatInstant(common::TokyoInstant(common::Date{today - std::chrono::days(back + 3)}, 12 * 60));
+            for (std::size_t i = 0; i < kids.size(); ++i) {
+                const int n = static_cast<int>(i) + 1;
+                if (n % 6 == 0 || (wd == 6 && n % 4 != 0)) continue;
+                const bool absent = (n + back) % 11 == 0;
+                const int leave = 17 * 60 + 30 * (n % 3);
+                tx.Exec(
+                    "INSERT INTO attendance_plan (child_id, site_id, plan_date, attending, leave_time, way_home, "
+                    "absence_reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'alone', ?, ?, ?)",
+                    kids[i], site_id, date, absent ? 0 : 1,
+                    absent ? std::nullopt : std::optional<std::string>(common::FormatTimeOfDay(leave)),
+                    absent ? std::optional<std::string>(n % 2 ? "illness" : "family") : std::nullopt, planned, planned);
+                if (absent) continue;
+                const int in = (wd == 6 ? 8 * 60 + 30 : 15 * 60) + (n * 7 + back * 3) % 25;
+                const int out = (wd == 6 ? 16 * 60 : leave) + (n + back) % 9 - 4;
+                for (auto [kind, minutes] : {std::pair{"in", in}, std::pair{"out", out}}) {
+                    std::string at = common::FormatInstant(common::TokyoInstant(d, minutes));
+                    tx.Exec(
+                        "INSERT INTO attendance_event (child_id, site_id, facility_date, kind, occurred_at, source, "
+                        "kiosk_id, scan_id, created_at) VALUES (?, ?, ?, ?, ?, 'kiosk', ?, ?, ?)",
+                        kids[i], site_id, date, kind, at, kiosk.id, "demo-" + std::to_string(++scan), at);
+                }
+            }
+        }
+        // Two notices from the site's manager, sent in the past (their mails go out when the demo starts).
+        auto manager = tx.QueryOptional(
+            "SELECT u.id FROM staff_user u JOIN staff_role r ON r.user_id = u.id WHERE r.site_id = ? AND r.role = "
+            "'site_manager' ORDER BY u.id LIMIT 1",
+            site_id);
+        if (!manager || !notices) continue;
+        struct Notice {
+            int back;
+            const char* subject;
+            const char* body;
+        };
+        for (const auto& m : {Notice{20, "今月の行事予定",
+                                     "今月は工作の日とおたのしみ会があります。詳しくは掲示板をご覧ください。持ち物があ"
+                                     "る日は前日までにお知らせします。"},
+                              Notice{6, "インフルエンザにご注意ください",
+                                     "市内でインフルエンザが流行しています。登所前に体温を測り、熱がある日はお休みの連"
+                                     "絡をお願いします。"}}) {
+            common::FixedClock then(common::TokyoInstant(common::Date{today - std::chrono::days(m.back)}, 10 * 60));
+            messages::Draft draft;
+            draft.site = site_id;
+            draft.author = manager->Id<common::UserId>(0);
+            draft.subject = m.subject;
+            draft.body = m.body;
+            messages::Create(tx, draft, then);
         }
     }
 }
@@ -288,7 +365,10 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
                 guardians::LinkGuardian(tx, family[p], child, kParentRel[p % 2], clock);
             }
         }
-        if (o.plans) SeedPlans(tx, clock);
+        if (o.plans) {
+            SeedHistory(tx, clock, o.registered_percent > 0);
+            SeedPlans(tx, clock);
+        }
         return r;
     });
     db.Optimize();  // fresh tables: give the planner statistics before anyone lists them
