@@ -69,6 +69,11 @@ data GuardianData(const Guardian& g) {
     d.set("name", g.fields.family_name + " " + g.fields.given_name);
     d.set("kana", g.fields.family_kana + " " + g.fields.given_kana);
     d.set("email", g.fields.email);
+    // For a narrow column: the address may break after its @ (and only there).
+    if (auto at = g.fields.email.find('@'); at != std::string::npos) {
+        d.set("email_local", g.fields.email.substr(0, at + 1));
+        d.set("email_domain", g.fields.email.substr(at + 1));
+    }
     d.set("phone", g.fields.phone);
     if (!g.active) d.set("inactive", true);
     return d;

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, totp } from '../support/server.mjs';
-import { launchPhone, assertAccessible as axeCheck } from '../support/browser.mjs';
+import { launchPhone, assertAccessible as axeCheck, assertLaidOut } from '../support/browser.mjs';
 
 let server;
 let phone;
@@ -104,7 +104,7 @@ test('a manager imports a roster: checks the file, sees the errors by line, fixe
   const header = '児童番号,姓,名,せい,めい,生年月日,学年,グループ,保護者番号,保護者姓,保護者名,保護者せい,保護者めい,続柄,メール,電話\r\n';
   const upload = async (rows, mode) => {
     await page.setInputFiles('#file', { name: '名簿.csv', mimeType: 'text/csv', buffer: Buffer.from(header + rows) });
-    await page.check(`input[name=mode][value=${mode}]`);
+    await page.check(`input[type=radio][name=mode][value=${mode}]`);
     await page.click('[data-qa=import-submit]');
     await page.waitForSelector('[data-qa=import-report]');
   };
@@ -113,8 +113,12 @@ test('a manager imports a roster: checks the file, sees the errors by line, fixe
   await assertAccessible(page);
   await upload('E-1,取込,太郎,とりこみ,たろう,2019-02-28,1,1年生,,,,,,,,\r\n', 'check');
   assert.match(await page.textContent('[data-qa=import-children]'), /新規 1/);
-  assert.equal(await page.isChecked('input[name=mode][value=apply]'), true, 'apply is offered next');
-  await upload('E-1,取込,太郎,とりこみ,たろう,2019-02-28,1,1年生,,,,,,,,\r\n', 'apply');
+  // The check names the child it adds; the same file is registered with one button, without choosing it again.
+  assert.match(await page.textContent('[data-qa=import-child-changes]'), /E-1\s*取込 太郎\s*新規/);
+  await assertAccessible(page);
+  await assertLaidOut(page);
+  await page.click('[data-qa=import-apply]');
+  await page.waitForSelector('[data-qa=import-report]');
   assert.match(await page.textContent('#report-heading'), /登録しました/);
   await page.goto(`${server.url}/children?q=${encodeURIComponent('とりこみ')}`);
   assert.match(await page.textContent('[data-qa=children-table]'), /取込 太郎/);
@@ -151,6 +155,7 @@ test('the staff pages are accessible in English too, by keyboard', async () => {
     '/no-such-page']) {
     await page.goto(server.url + path);
     await assertAccessible(page);
+    await assertLaidOut(page);  // on a 360 px phone: no sideways scrolling, no word a character per line
   }
   assert.match(await page.textContent('h1'), /We could not complete that/);
   await page.close();
