@@ -336,10 +336,16 @@ PY
 # The site opens all day today and has no dismissal times, so "missing" does not depend on the hour the bench runs.
 roster_results=()
 alerts_roster() {
-  local db="$work/roster.db" port base pid today wd out bytes site login label alerts
-  export TADAIMA_DB="$db" TADAIMA_SECRET_FILE="$work/secret-roster" TADAIMA_LOG_LEVEL=warn
-  ./build/tadaima migrate >/dev/null
-  ./build/tadaima seed-demo --sites 2 --children 300 >/dev/null
+  local db port base pid today wd out bytes site login label alerts bin which n=0
+  # BENCH_BASELINE=path/to/an/older/tadaima measures the same pages as that build draws them, in the same run, on a
+  # database of its own made by its own migrate and seed-demo (an older build refuses a newer schema).
+  for bin in ./build/tadaima ${BENCH_BASELINE:-}; do
+  which=$([ "$bin" = ./build/tadaima ] && echo "" || echo " (baseline)")
+  n=$((n + 1))
+  db="$work/roster-$n.db"
+  export TADAIMA_DB="$db" TADAIMA_SECRET_FILE="$work/secret-roster-$n" TADAIMA_LOG_LEVEL=warn
+  "$bin" migrate >/dev/null
+  "$bin" seed-demo --sites 2 --children 300 >/dev/null
   today=$(TZ=Asia/Tokyo date +%F)
   wd=$(TZ=Asia/Tokyo date +%w)
   # Site 1: every child planned and arrived. Site 2: every child planned, all but the first 30 arrived.
@@ -359,11 +365,6 @@ for site, missing in ((1, 0), (2, 30)):
             c.execute("INSERT INTO attendance_event (child_id, site_id, facility_date, kind, occurred_at, source, created_at) VALUES (?, ?, ?, 'in', ?, 'staff', ?)", (k, site, day, stamp, stamp))
 c.commit()
 PY
-  # BENCH_BASELINE=path/to/an/older/tadaima measures the same pages as that build draws them, in the same run.
-  local bin which
-  local -A cookies=()
-  for bin in ./build/tadaima ${BENCH_BASELINE:-}; do
-  which=$([ "$bin" = ./build/tadaima ] && echo "" || echo " (baseline)")
   port=$(free_port)
   TADAIMA_LISTEN="127.0.0.1:$port" "$bin" serve &
   pid=$!
@@ -373,9 +374,7 @@ PY
   for site in 1 2; do
     login=staff$site
     label=$([ $site = 1 ] && echo "no alert" || echo "30 open alerts")
-    # Signed in once (the second factor is set up then); the session serves the baseline too.
-    [ -n "${cookies[$site]:-}" ] || cookies[$site]="$(staff_cookie "$base" $login)"
-    export BENCH_COOKIE="${cookies[$site]}" BENCH_PATH=/sites/$site/roster BENCH_STATUS=200
+    export BENCH_COOKIE="$(staff_cookie "$base" $login)" BENCH_PATH=/sites/$site/roster BENCH_STATUS=200
     bytes=$(curl -fs -H "Cookie: $BENCH_COOKIE" "$base/sites/$site/roster" | wc -c)
     alerts=$(curl -fs -H "Cookie: $BENCH_COOKIE" "$base/sites/$site/roster" | sed -n 's/.*data-count="alert">\([0-9]*\)<.*/\1/p')
     [ -n "$which" ] || [ "${alerts:-0}" = "$([ $site = 1 ] && echo 0 || echo 30)" ] \
