@@ -92,13 +92,19 @@ test('a count filters, a name finds a child, and an alert is recorded in one tap
   assert.equal(await page.getAttribute(`tr[data-child="${child}"]`, 'data-standing'), 'absent');
 });
 
-test('a hand entry names the child at its card and can be undone', async () => {
+// On a phone, the first child without a plan is checked in by hand from the roster: its id and name.
+async function checkInFirstWithoutPlan() {
   await page.setViewportSize({ width: 360, height: 740 });
   await page.goto(`${server.url}/sites/1/roster?state=no_plan`);
   const row = page.locator('tr[data-standing="no_plan"]:not([hidden])').first();
   const child = await row.getAttribute('data-child');
   const name = (await row.locator('th a').textContent()).trim();
   await row.locator('[data-field="button"]').click();
+  return { child, name };
+}
+
+test('a hand entry names the child at its card and can be undone', async () => {
+  const { child, name } = await checkInFirstWithoutPlan();
   await page.waitForURL(new RegExp(`recorded=\\d+#child-${child}$`));
   const recorded = page.locator('[data-qa="recorded"]');
   assert.match(await recorded.textContent(), new RegExp(`${name}.*入室 16:3\\d`));
@@ -128,12 +134,7 @@ test('a hand entry on a day the site is closed asks first, naming the child and 
   await manager.signIn('manager1');
   await manager.get('/sites/1/schedule');
   assert.equal((await manager.post('/sites/1/closures', { date: DAY, reason: '臨時休所' })).status, 303);
-  await page.setViewportSize({ width: 360, height: 740 });
-  await page.goto(`${server.url}/sites/1/roster?state=no_plan`);
-  const row = page.locator('tr[data-standing="no_plan"]:not([hidden])').first();
-  const child = await row.getAttribute('data-child');
-  const name = (await row.locator('th a').textContent()).trim();
-  await row.locator('[data-field="button"]').click();
+  const { child, name } = await checkInFirstWithoutPlan();
   await page.waitForSelector('[data-qa="off-hours"]');
   for (const [width, height] of [[360, 740], [768, 1024], [1366, 768]]) {
     await page.setViewportSize({ width, height });
