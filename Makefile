@@ -25,7 +25,7 @@ build-fuzz: setup
 demo: build
 	rm -rf var/demo.db var/demo.db-wal var/demo.db-shm var/demo-mail
 	TADAIMA_DB=var/demo.db ./build/tadaima migrate
-	TADAIMA_DB=var/demo.db ./build/tadaima seed-demo --sites 3 --children 150 --plans --registered 85
+	TADAIMA_DB=var/demo.db ./build/tadaima seed-demo --sites 3 --children 150 --plans --registered 85 --history-days 28
 	@echo "demo: open http://127.0.0.1:8080 and sign in as admin / tadaima-demo (see README.md)"
 	TADAIMA_DB=var/demo.db TADAIMA_MAIL_DIR=var/demo-mail exec ./build/tadaima serve
 

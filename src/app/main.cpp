@@ -36,9 +36,10 @@ constexpr const char* kUsage = R"(tadaima — attendance, plans and messages for
 Usage:
   tadaima serve                 start the web server (TADAIMA_LISTEN, default 127.0.0.1:8080)
   tadaima migrate               bring the database schema up to date (running it twice changes nothing)
-  tadaima seed-demo [--sites N] [--children M] [--plans] [--registered PERCENT]
+  tadaima seed-demo [--sites N] [--children M] [--plans] [--registered PERCENT] [--history-days D]
                                 fill an empty database with a generated dummy city (default 3 sites, 150 children);
-                                --plans adds dismissal times and two weeks of plans at the 学童 sites
+                                --plans adds dismissal times and two weeks of plans at the 学童 sites;
+                                --history-days the D days before today at them (plans, absences, entries and exits)
   tadaima user create --login L --name N --role R [--site S] [--language ja|en]
                                 create a staff account (roles: municipal_admin, site_manager, staff; a site id
                                 for the last two); the password is read from standard input, or asked for twice
@@ -507,6 +508,9 @@ int SeedDemo(Config& config, int argc, char** argv) {
             number(options.children);
         } else if (arg == "--plans") {
             options.plans = true;
+        } else if (arg == "--history-days") {
+            number(options.history_days);
+            if (options.history_days > 400) throw std::runtime_error("--history-days is at most 400");
         } else if (arg == "--registered") {
             number(options.registered_percent);
             if (options.registered_percent > 100) throw std::runtime_error("--registered is a percentage, 0 to 100");

@@ -172,6 +172,22 @@ std::variant<ScanResult, CheckedScan> CheckScan(db::ReadTx& tx, std::string_view
     return CheckedScan{std::move(*kiosk), card_id, std::move(out)};
 }
 
+std::map<std::pair<common::ChildId, std::string>, std::vector<Mark>> SiteMarksBetween(db::ReadTx& tx,
+                                                                                      common::SiteId site,
+                                                                                      const std::string& from,
+                                                                                      const std::string& to) {
+    static const std::string sql =
+        "SELECT e.child_id, e.facility_date, e.kind, e.occurred_at FROM attendance_event e WHERE e.site_id = ? AND "
+        "e.facility_date >= ? AND e.facility_date <= ? AND " +
+        std::string(kEffective);
+    std::map<std::pair<common::ChildId, std::string>, std::vector<Mark>> out;
+    for (const auto& r : tx.Query(sql, site, from, to)) {
+        out[{r.Id<common::ChildId>(0), r.Text(1)}].push_back(
+            Mark{*ParseDirection(r.Text(2)), InstantOf(common::CanonicalInstant(r.Text(3)))});
+    }
+    return out;
+}
+
 std::vector<DirectoryEntry> KioskDirectory(db::ReadTx& tx, common::SiteId site, const std::string& date) {
     std::vector<DirectoryEntry> out;
     for (const auto& r : tx.Query(

@@ -3,6 +3,7 @@
 // correct (nothing is ever changed or removed), and what follows from them — each child's state on a day, and a
 // site's live roster.
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -103,6 +104,13 @@ struct DirectoryEntry {
     std::string kana;
 };
 std::vector<DirectoryEntry> KioskDirectory(db::ReadTx& tx, common::SiteId site, const std::string& date);
+
+// The effective marks at a site from one facility date to another (inclusive), by child and date: the record a
+// register or a count is made of.
+std::map<std::pair<common::ChildId, std::string>, std::vector<Mark>> SiteMarksBetween(db::ReadTx& tx,
+                                                                                      common::SiteId site,
+                                                                                      const std::string& from,
+                                                                                      const std::string& to);
 
 // Staff: by hand, and corrections.
 

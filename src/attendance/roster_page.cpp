@@ -105,7 +105,7 @@ http::Response Handlers::Roster(Ctx& ctx) const {
     auto loaded = ctx.svc.db.Write([&](db::WriteTx& tx) {
         auto site = sites::GetSite(tx, site_id);
         if (!site) throw http::NotFound();
-        Loaded l{*site, sites::ListGroups(tx, site_id, false), SiteRoster(tx, site_id, date, group), {}, {}, {}, {},
+        Loaded l{*site, sites::ListGroups(tx, site_id, false), SiteRoster(tx, site_id, date, group), {}, {}, {}, {}, {},
                  {}};
         l.outlook = plans::SiteOutlook(tx, site_id, day, now, l.roster.rows);
         l.contacts = plans::ContactsForDay(tx, site_id, day);

@@ -149,10 +149,10 @@ void SeedPlans(db::WriteTx& tx, const common::Clock& clock) {
     }
 }
 
-// Four weeks behind today at the 学童 sites: each past open day's plans and absences and the entries and exits the
+// `days` behind today at the 学童 sites: each past open day's plans and absences and the entries and exits the
 // door's kiosk recorded, and (with `notices`, for the demo's registered families) two notices each site sent; so a
 // past roster, a child's day, the family's home and inbox look lived in. Saturdays see a quarter of the children.
-void SeedHistory(db::WriteTx& tx, const common::Clock& clock, bool notices) {
+void SeedHistory(db::WriteTx& tx, const common::Clock& clock, int days, bool notices) {
     const auto today = std::chrono::sys_days(common::TokyoDate(clock.Now()));
     for (const auto& site : tx.Query("SELECT id FROM site WHERE kind = 'gakudo' ORDER BY id")) {
         auto site_id = site.Id<common::SiteId>(0);
@@ -166,7 +166,7 @@ void SeedHistory(db::WriteTx& tx, const common::Clock& clock, bool notices) {
                       site_id))
             kids.push_back(c.Int(0));
         int scan = 0;
-        for (int back = 28; back >= 1; --back) {
+        for (int back = days; back >= 1; --back) {
             const common::Date d{today - std::chrono::days(back)};
             const int wd = plans::Weekday(d);
             if (wd == 0) continue;
@@ -365,10 +365,8 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
                 guardians::LinkGuardian(tx, family[p], child, kParentRel[p % 2], clock);
             }
         }
-        if (o.plans) {
-            SeedHistory(tx, clock, o.registered_percent > 0);
-            SeedPlans(tx, clock);
-        }
+        if (o.history_days > 0) SeedHistory(tx, clock, o.history_days, o.registered_percent > 0);
+        if (o.plans) SeedPlans(tx, clock);
         return r;
     });
     db.Optimize();  // fresh tables: give the planner statistics before anyone lists them

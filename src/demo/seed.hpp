@@ -15,6 +15,9 @@ struct SeedOptions {
     // The share of families (percent) whose first guardian has registered in the app, with the guardian's address
     // (hogoshaN@example.com) and the demo password: the demo shows a city in use; tests keep one family (0).
     int registered_percent = 0;
+    // Days of history before today at the 学童 sites (plans, absences, a kiosk's entries and exits; with registered
+    // families, two notices per site): the demo shows four weeks, reports and their tests ask for months.
+    int history_days = 0;
 };
 
 struct SeedResult {

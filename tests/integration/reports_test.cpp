@@ -1,0 +1,98 @@
+// Reports on both databases, from the real record: the monthly register of a child who moved sites mid-month, with
+// a corrected exit, an undone entry, a late-recorded entry and a reported absence.
+#include "attendance/attendance.hpp"
+#include "harness.hpp"
+#include "reports/register.hpp"
+
+namespace {
+
+using testing_support::AppTest;
+
+class Reports : public AppTest {
+ protected:
+    void SetUp() override {
+        AppTest::SetUp();
+        SeedSmallCity(2, 10);
+        child_ = common::ChildId(One("SELECT MIN(child_id) FROM child_placement WHERE site_id = 2"));
+        staff_ = common::UserId(One("SELECT id FROM staff_user WHERE login_id = 'staff2'"));
+    }
+    common::Instant T(const std::string& day, const std::string& hhmm) {
+        return common::TokyoInstant(*common::ParseDate(day), *common::ParseTimeOfDay(hhmm));
+    }
+    common::EventId Record(attendance::Direction d, common::Instant at) {
+        return database().Write([&](db::WriteTx& tx) {
+            return attendance::RecordByStaff(tx, {child_, common::SiteId(2), d, at, staff_, ""}, clock_);
+        });
+    }
+    reports::Register Build(int site) {
+        return database().Read([&](db::ReadTx& tx) {
+            auto in = reports::LoadRegisterInputs(tx, common::SiteId(site), "2026-11", std::nullopt);
+            return reports::BuildRegister(common::SiteId(site), "2026-11", common::TokyoDate(clock_.Now()), in);
+        });
+    }
+    const reports::Row* RowOf(const reports::Register& r) {
+        for (const auto& row : r.rows) {
+            if (row.child == child_) return &row;
+        }
+        return nullptr;
+    }
+    common::ChildId child_;
+    common::UserId staff_;
+};
+
+TEST_P(Reports, TheRegisterOfAChildWhoMovedMidMonth) {
+    using attendance::Direction;
+    // Tuesday the 17th: in at 15:00, out recorded 17:00 and corrected to 17:30.
+    Record(Direction::kIn, T("2026-11-17", "15:00"));
+    auto out = Record(Direction::kOut, T("2026-11-17", "17:00"));
+    database().Write([&](db::WriteTx& tx) {
+        auto e = attendance::GetEvent(tx, out);
+        ASSERT_TRUE(e);
+        attendance::Correct(tx, *e, {out, T("2026-11-17", "17:30"), staff_, "時刻の誤り"}, clock_);
+    });
+    // Wednesday the 18th: the family reported an illness.
+    database().Write([&](db::WriteTx& tx) {
+        tx.Exec(
+            "INSERT INTO attendance_plan (child_id, site_id, plan_date, attending, absence_reason, created_at, "
+            "updated_at) VALUES (?, 2, '2026-11-18', 0, 'illness', ?, ?)",
+            child_, common::FormatInstant(clock_.Now()), common::FormatInstant(clock_.Now()));
+    });
+    // Thursday the 19th: an entry recorded days later (an offline kiosk's, or staff catching up): its own day.
+    Record(Direction::kIn, T("2026-11-19", "15:05"));
+    // Friday the 20th: an entry by mistake, undone.
+    auto wrong = Record(Direction::kIn, T("2026-11-20", "15:00"));
+    database().Write([&](db::WriteTx& tx) {
+        attendance::Correct(tx, *attendance::GetEvent(tx, wrong), {wrong, std::nullopt, staff_, "別の子"}, clock_);
+    });
+    // Sunday the 22nd (today): the child moves to site 1.
+    MoveChild(child_, common::SiteId(1));
+
+    auto old_site = Build(2);
+    const auto* row = RowOf(old_site);
+    ASSERT_NE(row, nullptr) << "enrolled at site 2 for part of the month";
+    auto day = [&](int d) { return row->days.at(static_cast<std::size_t>(d - 1)); };
+    EXPECT_EQ(day(17).mark, reports::Mark::kAttended);
+    EXPECT_EQ(common::FormatTokyoTime(*day(17).out_at), "17:30");
+    EXPECT_EQ(day(18).mark, reports::Mark::kAbsent);
+    EXPECT_EQ(day(18).absence_reason, "illness");
+    EXPECT_EQ(day(19).mark, reports::Mark::kAttended);
+    EXPECT_EQ(day(20).mark, reports::Mark::kNoPlan);
+    EXPECT_EQ(day(22).mark, reports::Mark::kNotEnrolled);
+    EXPECT_EQ(day(30).mark, reports::Mark::kNotEnrolled);
+    EXPECT_EQ(row->attended, 2);
+    EXPECT_EQ(row->absent, 1);
+    EXPECT_EQ(old_site.attended_per_day.at(16), 1);
+
+    auto new_site = Build(1);
+    const auto* moved = RowOf(new_site);
+    ASSERT_NE(moved, nullptr);
+    EXPECT_EQ(moved->days.at(16).mark, reports::Mark::kNotEnrolled) << "site 1 does not get site 2's days";
+    EXPECT_EQ(moved->days.at(21).mark, reports::Mark::kClosed) << "a Sunday";
+    EXPECT_EQ(moved->days.at(22).mark, reports::Mark::kAhead);
+    EXPECT_EQ(moved->attended, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Both, Reports, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
+
+}  // namespace
