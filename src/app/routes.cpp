@@ -12,6 +12,7 @@
 #include "messages/handlers.hpp"
 #include "notify/handlers.hpp"
 #include "plans/handlers.hpp"
+#include "reports/handlers.hpp"
 #include "roster/handlers.hpp"
 #include "sites/handlers.hpp"
 #include "staff/handlers.hpp"
@@ -32,6 +33,7 @@ Router BuildRoutes(const Services& s) {
     auto att = std::make_shared<attendance::Handlers>(s.templates);
     auto notice = std::make_shared<notify::Handlers>(s.templates);
     auto message = std::make_shared<messages::Handlers>(s.templates);
+    auto report = std::make_shared<reports::Handlers>(s.templates);
     Router r;
 
     // Operations
@@ -76,6 +78,7 @@ Router BuildRoutes(const Services& s) {
     r.Post("/groups/{id}/reactivate", [site](Ctx& c) { return site->SetGroupActive(c, true); });
     r.Get("/sites/{id}/import", [roster](Ctx& c) { return roster->Form(c); });
     r.Get("/sites/{id}/import/template.csv", [roster](Ctx& c) { return roster->Template(c); });
+    r.Get("/sites/{id}/register", [report](Ctx& c) { return report->Register(c); });
     r.Post(
         "/sites/{id}/import", [roster](Ctx& c) { return roster->Import(c); }, Session::kLoad, Body::kUpload);
 

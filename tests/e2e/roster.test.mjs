@@ -12,6 +12,7 @@ const DAY = '2026-12-03';  // a Thursday; 16:30 in Tokyo: dismissal (15:00) plus
 let server;
 let browser;
 let page;
+let letInOnClosedDay;  // the child checked in by hand on the day made a closure day
 
 before(async () => {
   server = await startServer({ sites: 1, children: 150, clock: `${DAY}T07:30:00Z`, plans: true });
@@ -150,4 +151,19 @@ test('a hand entry on a day the site is closed asks first, naming the child and 
   await page.click('[data-qa="off-hours-confirm"]');
   await page.waitForURL(new RegExp(`recorded=\\d+#child-${child}$`));
   assert.equal(await page.getAttribute(`tr[data-child="${child}"]`, 'data-standing'), 'in');
+  letInOnClosedDay = child;
+});
+
+test("the month's register: a row a child, a column a day, the name kept while the days scroll", async () => {
+  for (const [width, height] of [[360, 740], [768, 1024], [1366, 768]]) {
+    await page.setViewportSize({ width, height });
+    await page.goto(`${server.url}/sites/1/register?times=1`);
+    assert.match(await page.textContent('[data-qa="register-month"]'), /2026年12月/);
+    // The child let in on the closed day is recorded on the 3rd (the fourth cell: name, 1st, 2nd, 3rd).
+    const cell = page.locator(`[data-qa="register"] tr[data-child="${letInOnClosedDay}"] td`).nth(2);
+    assert.equal(await cell.getAttribute('class'), 'm-attended');
+    assert.match(await cell.textContent(), /〇\s*16:3\d/);
+    await assertAccessible(page);
+    await assertLaidOut(page);
+  }
 });

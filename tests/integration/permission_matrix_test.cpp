@@ -124,6 +124,7 @@ const std::vector<Case>& Table() {
         {"POST", "/children/{child}/accounts/{account}/end", {}, {{O, O}, {O, H}, {N, H}}},
         // Cards, kiosks, the roster and the attendance record
         {"GET", "/sites/{site}/roster", {}, {{O, O}, {O, N}, {O, N}}},
+        {"GET", "/sites/{site}/register", {}, {{O, O}, {O, N}, {O, N}}},
         {"GET", "/sites/{site}/roster/events", {}, {{O, O}, {O, N}, {O, N}}},
         {"GET", "/sites/{site}/kiosks", {}, {{O, O}, {O, N}, {N, N}}},
         {"GET", "/sites/{site}/cards.pdf", {}, {{O, O}, {O, N}, {N, N}}},
@@ -643,6 +644,7 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"POST", "/children/{child}/guardians/{guardian}/unlink"}, shared_record},
         {{"POST", "/children/{child}/accounts/{account}/end"}, shared_record},
         {{"GET", "/sites/{site}/roster"}, all_ok},
+        {{"GET", "/sites/{site}/register"}, all_ok},
         {{"GET", "/sites/{site}/roster/events"}, all_ok},
         {{"GET", "/sites/{site}/kiosks"}, site_manager},
         {{"GET", "/sites/{site}/cards.pdf"}, site_manager},

@@ -92,6 +92,34 @@ TEST_P(Reports, TheRegisterOfAChildWhoMovedMidMonth) {
     EXPECT_EQ(moved->attended, 0);
 }
 
+// The register page: the month's marks for those who see the site's roster, every drawing audited, and bad months
+// refused in words.
+TEST_P(Reports, TheRegisterPageShowsTheMonthAndRefusesBadMonths) {
+    using attendance::Direction;
+    Record(Direction::kIn, T("2026-11-17", "15:00"));
+    Record(Direction::kOut, T("2026-11-17", "17:10"));
+    SignIn("staff2", "tadaima-demo");
+    auto page = Get("/sites/2/register?month=2026-11&times=1");
+    ASSERT_EQ(page.status, 200) << page.body.substr(0, 2000);
+    EXPECT_NE(page.body.find("2026年11月"), std::string::npos);
+    auto row = page.body.substr(page.body.find("<tr data-child=\"" + child_.ToString() + "\">"));
+    row = row.substr(0, row.find("</tr>"));
+    EXPECT_NE(row.find("<td class=\"m-attended\">〇<span class=\"t\">15:00</span><span class=\"t\">17:10</span></td>"),
+              std::string::npos)
+        << row;
+    EXPECT_EQ(AuditCount("report.register"), 1);
+    // The current month by default; months to come, nonsense and before the site took children are refused.
+    EXPECT_EQ(Get("/sites/2/register").status, 200);
+    auto future = Get("/sites/2/register?month=2027-01");
+    EXPECT_EQ(future.status, 422);
+    EXPECT_NE(future.body.find("まだ来ていない月の出席簿は作れません。"), std::string::npos);
+    EXPECT_EQ(Get("/sites/2/register?month=2026-13").status, 400);
+    EXPECT_EQ(Get("/sites/2/register?month=1999-01").status, 422);
+    EXPECT_EQ(AuditCount("report.register"), 2) << "only the registers drawn";
+    // Another site's register is not this staff member's.
+    EXPECT_NE(Get("/sites/1/register?month=2026-11").status, 200);
+}
+
 INSTANTIATE_TEST_SUITE_P(Both, Reports, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
                          testing_support::KindName);
 
