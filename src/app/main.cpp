@@ -25,7 +25,10 @@
 #include "jobs/jobs.hpp"
 #include "mail/mail.hpp"
 #include "plans/alerts.hpp"
+#include "reports/export.hpp"
+#include "reports/register.hpp"
 #include "roster/import.hpp"
+#include "sites/sites.hpp"
 #include "staff/staff.hpp"
 
 namespace app {
@@ -56,6 +59,8 @@ Usage:
                                 Authorization: Bearer header of the scan API, or the kiosk page's pairing)
   tadaima card show --child C   prints the payload of child C's card (made if the child has none)
   tadaima card show --site S    the same for every child at site S today, "child-id payload" per line
+  tadaima report register --site S --month YYYY-MM [--format xlsx|csv|csv-cp932] [--lang ja|en]
+                                site S's monthly register (出席簿) to standard output (default xlsx)
   tadaima audit verify [--head FILE]
                                 check the audit trail's keyed hash chain, and each head kept in FILE; exit 1 at the
                                 first altered, missing or reordered entry, or a cut-off tail
@@ -531,6 +536,47 @@ int SeedDemo(Config& config, int argc, char** argv) {
     return 0;
 }
 
+// A site's register for the city's scripts: the file on standard output, or a line on stderr and exit 2 (nothing on
+// standard output) for a bad month, site or format. Audited as the operator's.
+int ReportRegister(Config& config, int argc, char** argv) {
+    const std::string usage =
+        "usage: tadaima report register --site S --month YYYY-MM [--format xlsx|csv|csv-cp932] [--lang ja|en]";
+    auto opts = Options(argc, argv, usage);
+    auto site = common::SiteId(IdOption(opts, "site", usage));
+    if (!opts.count("month")) throw std::runtime_error(usage);
+    auto format = reports::ParseFormat(opts.count("format") ? opts.at("format") : "xlsx");
+    const std::string lang = opts.count("lang") ? opts.at("lang") : "ja";
+    web::Catalogue catalogue;
+    if (!format) throw std::runtime_error(catalogue.Get("en", "error_format"));
+    if (lang != "ja" && lang != "en") throw std::runtime_error(usage);
+    auto database = OpenWithSecret(config);
+    CommandClock clocks(config);
+    const auto& clock = clocks.Get();
+    struct Outcome {
+        std::string file;
+        std::string problem;  // a catalogue key
+    };
+    auto result = database->Write([&](db::WriteTx& tx) -> Outcome {
+        auto s = sites::GetSite(tx, site);
+        if (!s) return {"", "error_site_unknown"};
+        auto reg = reports::SiteRegister(tx, site, opts.at("month"), std::nullopt, common::TokyoDate(clock.Now()));
+        if (auto* problem = std::get_if<reports::MonthProblem>(&reg)) return {"", problem->key};
+        auto ev = OperatorEvent("report.register", common::UserId(0), site);
+        ev.target_kind = "site";
+        ev.target_id = site.value;
+        auth::WriteAudit(tx, ev, clock);
+        return {reports::RegisterFile(std::get<reports::Register>(reg), *format,
+                                      {catalogue, lang, s->fields.kind, s->fields.name}),
+                ""};
+    });
+    if (!result.problem.empty()) {
+        std::cerr << "tadaima: " << catalogue.Get(lang, result.problem) << "\n";
+        return 2;
+    }
+    std::cout << result.file;
+    return 0;
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -554,6 +600,8 @@ int Main(int argc, char** argv) {
             return RosterImport(config, argc, argv);
         if (command == "kiosk" && argc > 2 && std::string(argv[2]) == "create") return KioskCreate(config, argc, argv);
         if (command == "card" && argc > 2 && std::string(argv[2]) == "show") return CardShow(config, argc, argv);
+        if (command == "report" && argc > 2 && std::string(argv[2]) == "register")
+            return ReportRegister(config, argc, argv);
         if (command == "user" && argc > 2 && std::string(argv[2]) == "reset-mfa")
             return UserResetMfa(config, argc, argv);
         std::cerr << "tadaima: unknown command '" << command << "'\n\n" << kUsage;

@@ -2,6 +2,7 @@
 
 #include "auth/audit.hpp"
 #include "families/mails.hpp"
+#include "reports/export.hpp"
 #include "reports/register.hpp"
 #include "sites/groups.hpp"
 #include "sites/sites.hpp"
@@ -23,42 +24,65 @@ common::Date AddMonths(const common::Date& first, int n) {
 
 }  // namespace
 
-http::Response Handlers::Register(Ctx& ctx) const {
-    auto site_id = app::SiteIdParam(ctx);
-    ctx.RequireAtSite(Action::kAttendanceView, site_id);
-    std::optional<common::GroupId> group;
-    if (auto g = app::ParseId(ctx.req.query.GetOr("group"))) group = common::GroupId(*g);
-    const bool times = ctx.req.query.GetOr("times") == "1";
-    const auto today = common::TokyoDate(ctx.svc.clock.Now());
-    std::string month = ctx.req.query.GetOr("month", MonthOf(today));
-    auto bounds = MonthBounds(month);
-    if (!bounds) throw http::HttpError(400, "error_month");
-    if (bounds->first > today) throw http::HttpError(422, "error_month_future");
+namespace {
 
-    struct Loaded {
-        sites::Site site;
-        std::vector<sites::Group> groups;
-        std::string since;  // the site's first day: created, or its first placement if earlier
-        reports::Register reg;
-    };
-    auto loaded = ctx.svc.db.Write([&](db::WriteTx& tx) -> std::optional<Loaded> {
-        auto site = sites::GetSite(tx, site_id);
+struct Asked {
+    common::SiteId site_id;
+    std::optional<common::GroupId> group;
+    std::string month;
+    common::Date today;
+};
+
+Asked Ask(Ctx& ctx) {
+    Asked a{app::SiteIdParam(ctx), std::nullopt, "", common::TokyoDate(ctx.svc.clock.Now())};
+    ctx.RequireAtSite(Action::kAttendanceView, a.site_id);
+    if (auto g = app::ParseId(ctx.req.query.GetOr("group"))) a.group = common::GroupId(*g);
+    a.month = ctx.req.query.GetOr("month", MonthOf(a.today));
+    return a;
+}
+
+struct Loaded {
+    sites::Site site;
+    std::vector<sites::Group> groups;
+    reports::Register reg;
+};
+
+// The site and its register, audited; a bad month is the user's error, in words.
+Loaded Load(Ctx& ctx, const Asked& a) {
+    return ctx.svc.db.Write([&](db::WriteTx& tx) {
+        auto site = sites::GetSite(tx, a.site_id);
         if (!site) throw http::NotFound();
-        // Its first day: when it was made, or its first placement when that is earlier (an imported history).
-        std::string since =
-            common::CanonicalInstant(tx.QueryOne("SELECT created_at FROM site WHERE id = ?", site_id).Text(0))
-                .substr(0, 10);
-        if (auto first =
-                tx.QueryOne("SELECT MIN(start_date) FROM child_placement WHERE site_id = ?", site_id).OptText(0);
-            first && *first < since) {
-            since = *first;
+        auto reg = SiteRegister(tx, a.site_id, a.month, a.group, a.today);
+        if (auto* problem = std::get_if<MonthProblem>(&reg)) {
+            throw http::HttpError(problem->key == "error_month" ? 400 : 422, problem->key);
         }
-        if (!since.empty() && common::FormatDate(bounds->second) < since) return std::nullopt;
-        auto in = LoadRegisterInputs(tx, site_id, month, group);
-        auth::WriteAudit(tx, ctx.Audit("report.register", "site", site_id.value, site_id), ctx.svc.clock);
-        return Loaded{*site, sites::ListGroups(tx, site_id, false), since, BuildRegister(site_id, month, today, in)};
+        auth::WriteAudit(tx, ctx.Audit("report.register", "site", a.site_id.value, a.site_id), ctx.svc.clock);
+        return Loaded{*site, sites::ListGroups(tx, a.site_id, false), std::get<reports::Register>(std::move(reg))};
     });
-    if (!loaded) throw http::HttpError(422, "error_month_before_site");
+}
+
+}  // namespace
+
+http::Response Handlers::Export(Ctx& ctx) const {
+    auto asked = Ask(ctx);
+    auto format = ParseFormat(ctx.req.query.GetOr("format", "xlsx"));
+    if (!format) throw http::HttpError(400, "error_format");
+    auto loaded = Load(ctx, asked);
+    Labels labels{ctx.svc.catalogue, ctx.lang, loaded.site.fields.kind, loaded.site.fields.name};
+    return app::Download(
+        RegisterFile(loaded.reg, *format, labels), std::string(ContentType(*format)),
+        "register-" + asked.site_id.ToString() + "-" + asked.month + "." + std::string(Extension(*format)), true);
+}
+
+http::Response Handlers::Register(Ctx& ctx) const {
+    auto asked = Ask(ctx);
+    const auto site_id = asked.site_id;
+    const auto& group = asked.group;
+    const auto& today = asked.today;
+    const std::string& month = asked.month;
+    const bool times = ctx.req.query.GetOr("times") == "1";
+    auto bounds = MonthBounds(month);
+    auto loaded = std::optional<Loaded>(Load(ctx, asked));
     const auto& reg = loaded->reg;
     ctx.site_kind = loaded->site.fields.kind;
 
@@ -149,6 +173,11 @@ http::Response Handlers::Register(Ctx& ctx) const {
     body.set("open_days", std::to_string(reg.open_days));
     body.set("attended_total", std::to_string(attended_total));
     body.set("legend", ctx.TK("register_legend"));
+    std::string export_base = "/sites/" + site_id.ToString() + "/register/export?month=" + month +
+                              (group ? "&group=" + group->ToString() : "") + "&format=";
+    body.set("xlsx_url", export_base + "xlsx");
+    body.set("csv_url", export_base + "csv");
+    body.set("cp932_url", export_base + "csv-cp932");
     body.set("open_days_label", ctx.TK("register_open_days"));
     body.set("times_label", ctx.TK("register_times"));
     ctx.wide = true;

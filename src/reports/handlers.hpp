@@ -9,6 +9,7 @@ class Handlers {
  public:
     explicit Handlers(const web::Templates& t) : register_(t.Get("register")) {}
     http::Response Register(app::Ctx& ctx) const;  // GET /sites/{id}/register?month=YYYY-MM&group=G&times=1
+    http::Response Export(app::Ctx& ctx) const;    // GET /sites/{id}/register/export?format=xlsx|csv|csv-cp932&…
 
  private:
     const web::TemplateRef& register_;

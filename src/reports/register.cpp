@@ -129,6 +129,23 @@ Register BuildRegister(common::SiteId site, const std::string& month, const comm
     return r;
 }
 
+std::variant<Register, MonthProblem> SiteRegister(db::ReadTx& tx, common::SiteId site, const std::string& month,
+                                                  std::optional<common::GroupId> group, const common::Date& today) {
+    auto bounds = MonthBounds(month);
+    if (!bounds) return MonthProblem{"error_month"};
+    if (bounds->first > today) return MonthProblem{"error_month_future"};
+    // The site's first day: when it was made, or its first placement when that is earlier (an imported history).
+    auto made = tx.QueryOptional("SELECT created_at FROM site WHERE id = ?", site);
+    if (!made) return MonthProblem{"error_site_unknown"};
+    std::string since = common::CanonicalInstant(made->Text(0)).substr(0, 10);
+    if (auto first = tx.QueryOne("SELECT MIN(start_date) FROM child_placement WHERE site_id = ?", site).OptText(0);
+        first && *first < since) {
+        since = *first;
+    }
+    if (common::FormatDate(bounds->second) < since) return MonthProblem{"error_month_before_site"};
+    return BuildRegister(site, month, today, LoadRegisterInputs(tx, site, month, group));
+}
+
 Inputs LoadRegisterInputs(db::ReadTx& tx, common::SiteId site, const std::string& month,
                           std::optional<common::GroupId> group) {
     Inputs in;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "attendance/attendance.hpp"
@@ -80,6 +81,15 @@ Register BuildRegister(common::SiteId site, const std::string& month, const comm
 // Reads the inputs for the site's month (children placed there on any day of it, in one group if given).
 Inputs LoadRegisterInputs(db::ReadTx& tx, common::SiteId site, const std::string& month,
                           std::optional<common::GroupId> group);
+
+// A site's register for a month as its page, its exports and the command line ask for it: refuses (by catalogue
+// key) a month that is not YYYY-MM (error_month), still to come (error_month_future) or before the site took its
+// first child (error_month_before_site). The caller checks who may see the site and audits.
+struct MonthProblem {
+    std::string key;
+};
+std::variant<Register, MonthProblem> SiteRegister(db::ReadTx& tx, common::SiteId site, const std::string& month,
+                                                  std::optional<common::GroupId> group, const common::Date& today);
 
 // The month's first and last day, when `month` is a valid YYYY-MM.
 std::optional<std::pair<common::Date, common::Date>> MonthBounds(const std::string& month);

@@ -163,6 +163,7 @@ test("the month's register: a row a child, a column a day, the name kept while t
     const cell = page.locator(`[data-qa="register"] tr[data-child="${letInOnClosedDay}"] td`).nth(2);
     assert.equal(await cell.getAttribute('class'), 'm-attended');
     assert.match(await cell.textContent(), /〇\s*16:3\d/);
+    assert.match(await page.getAttribute('[data-qa="register-xlsx"]', 'href'), /month=2026-12&format=xlsx$/);
     await assertAccessible(page);
     await assertLaidOut(page);
   }

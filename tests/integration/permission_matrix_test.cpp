@@ -125,6 +125,7 @@ const std::vector<Case>& Table() {
         // Cards, kiosks, the roster and the attendance record
         {"GET", "/sites/{site}/roster", {}, {{O, O}, {O, N}, {O, N}}},
         {"GET", "/sites/{site}/register", {}, {{O, O}, {O, N}, {O, N}}},
+        {"GET", "/sites/{site}/register/export?format=csv", {}, {{O, O}, {O, N}, {O, N}}},
         {"GET", "/sites/{site}/roster/events", {}, {{O, O}, {O, N}, {O, N}}},
         {"GET", "/sites/{site}/kiosks", {}, {{O, O}, {O, N}, {N, N}}},
         {"GET", "/sites/{site}/cards.pdf", {}, {{O, O}, {O, N}, {N, N}}},
@@ -645,6 +646,7 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"POST", "/children/{child}/accounts/{account}/end"}, shared_record},
         {{"GET", "/sites/{site}/roster"}, all_ok},
         {{"GET", "/sites/{site}/register"}, all_ok},
+        {{"GET", "/sites/{site}/register/export?format=csv"}, all_ok},
         {{"GET", "/sites/{site}/roster/events"}, all_ok},
         {{"GET", "/sites/{site}/kiosks"}, site_manager},
         {{"GET", "/sites/{site}/cards.pdf"}, site_manager},

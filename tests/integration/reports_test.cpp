@@ -1,5 +1,11 @@
 // Reports on both databases, from the real record: the monthly register of a child who moved sites mid-month, with
 // a corrected exit, an undone entry, a late-recorded entry and a reported absence.
+#include <unicode/ucnv.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <fstream>
+
 #include "attendance/attendance.hpp"
 #include "harness.hpp"
 #include "reports/register.hpp"
@@ -118,6 +124,90 @@ TEST_P(Reports, TheRegisterPageShowsTheMonthAndRefusesBadMonths) {
     EXPECT_EQ(AuditCount("report.register"), 2) << "only the registers drawn";
     // Another site's register is not this staff member's.
     EXPECT_NE(Get("/sites/1/register?month=2026-11").status, 200);
+}
+
+// The register as a workbook, read back by an independent reader (python3-openpyxl) and checked cell by cell
+// against the register the page draws; as CSV in UTF-8 with a byte order mark and in CP932.
+TEST_P(Reports, TheRegisterExportsAreTheSameRegister) {
+    using attendance::Direction;
+    Record(Direction::kIn, T("2026-11-17", "15:00"));
+    Record(Direction::kOut, T("2026-11-17", "17:10"));
+    database().Write([&](db::WriteTx& tx) {
+        tx.Exec(
+            "INSERT INTO attendance_plan (child_id, site_id, plan_date, attending, absence_reason, created_at, "
+            "updated_at) VALUES (?, 2, '2026-11-18', 0, 'illness', ?, ?)",
+            child_, common::FormatInstant(clock_.Now()), common::FormatInstant(clock_.Now()));
+    });
+    auto reg = Build(2);
+    SignIn("manager2", "tadaima-demo");
+    auto xlsx = Get("/sites/2/register/export?month=2026-11&format=xlsx");
+    ASSERT_EQ(xlsx.status, 200);
+    EXPECT_NE(xlsx.raw.content_type.find("spreadsheetml"), std::string::npos);
+    auto path =
+        std::filesystem::temp_directory_path() / ("tadaima-register-test-" + std::to_string(getpid()) + ".xlsx");
+    std::ofstream(path, std::ios::binary) << xlsx.body;
+    const std::string script =
+        "import json, sys, openpyxl\n"
+        "wb = openpyxl.load_workbook(sys.argv[1])\n"
+        "ws = wb.worksheets[0]\n"
+        "rows = [[c.value.isoformat() if hasattr(c.value, 'isoformat') else c.value for c in r] for r in "
+        "ws.iter_rows(min_row=2)]\n"
+        "print(json.dumps({'rows': rows, 'freeze': ws.freeze_panes, 'orientation': ws.page_setup.orientation, "
+        "'paper': ws.page_setup.paperSize, 'sheets': wb.sheetnames}))\n";
+    std::string cmd = "/usr/bin/python3 -c \"" + script + "\" " + path.string();
+    std::string out;
+    if (FILE* p = popen(cmd.c_str(), "r")) {
+        char buf[4096];
+        while (std::size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+        pclose(p);
+    }
+    std::filesystem::remove(path);
+    ASSERT_FALSE(out.empty()) << "openpyxl read nothing";
+    auto book = boost::json::parse(out).as_object();
+    EXPECT_EQ(book.at("freeze").as_string(), "D4");
+    EXPECT_EQ(book.at("orientation").as_string(), "landscape");
+    EXPECT_EQ(book.at("sheets").as_array().size(), 2U);
+    const auto& rows = book.at("rows").as_array();
+    // The head: a real date per day; then a row per child in the register's order, marks and numbers as numbers.
+    const auto& head = rows.at(0).as_array();
+    EXPECT_EQ(head.at(3).as_string(), "2026-11-01T00:00:00");
+    EXPECT_EQ(head.at(32).as_string(), "2026-11-30T00:00:00");
+    ASSERT_EQ(rows.size(), 2 + reg.rows.size() + 1);
+    for (std::size_t i = 0; i < reg.rows.size(); ++i) {
+        const auto& got = rows.at(2 + i).as_array();
+        const auto& want = reg.rows[i];
+        EXPECT_EQ(got.at(0).as_string(), want.name);
+        for (std::size_t d = 0; d < want.days.size(); ++d) {
+            std::string mark = got.at(3 + d).is_null() ? "" : std::string(got.at(3 + d).as_string());
+            const char* expected = want.days[d].mark == reports::Mark::kAttended      ? "〇"
+                                   : want.days[d].mark == reports::Mark::kAbsent      ? "欠"
+                                   : want.days[d].mark == reports::Mark::kClosed      ? "休"
+                                   : want.days[d].mark == reports::Mark::kNotEnrolled ? "−"
+                                                                                      : "";
+            EXPECT_EQ(mark, expected) << want.name << " day " << d + 1;
+        }
+        EXPECT_EQ(got.at(33).to_number<int>(), want.attended);
+        EXPECT_EQ(got.at(34).to_number<int>(), want.absent);
+    }
+    // CSV: UTF-8 with a byte order mark, and CP932 that decodes to the same text.
+    auto csv = Get("/sites/2/register/export?month=2026-11&format=csv");
+    ASSERT_EQ(csv.status, 200);
+    ASSERT_TRUE(csv.body.starts_with("\xEF\xBB\xBF"));
+    EXPECT_NE(csv.body.find("欠（体調不良）"), std::string::npos);
+    auto sjis = Get("/sites/2/register/export?month=2026-11&format=csv-cp932");
+    ASSERT_EQ(sjis.status, 200);
+    UErrorCode status = U_ZERO_ERROR;
+    std::string back(sjis.body.size() * 3 + 16, '\0');
+    auto n = ucnv_convert("UTF-8", "windows-31j", back.data(), static_cast<int32_t>(back.size()), sjis.body.data(),
+                          static_cast<int32_t>(sjis.body.size()), &status);
+    ASSERT_FALSE(U_FAILURE(status));
+    back.resize(static_cast<std::size_t>(n));
+    EXPECT_EQ(back, csv.body.substr(3));
+    // Each export is audited; an unknown format is refused in words.
+    EXPECT_EQ(AuditCount("report.register"), 3);
+    auto bad = Get("/sites/2/register/export?month=2026-11&format=pdf");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_NE(bad.body.find("形式は xlsx、csv、csv-cp932 のどれかです。"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Both, Reports, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),

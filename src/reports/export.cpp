@@ -1,0 +1,307 @@
+#include "reports/export.hpp"
+
+#include <unicode/ucnv.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "families/mails.hpp"
+
+namespace reports {
+
+std::optional<Format> ParseFormat(std::string_view s) {
+    if (s == "xlsx") return Format::kXlsx;
+    if (s == "csv") return Format::kCsv;
+    if (s == "csv-cp932") return Format::kCsvCp932;
+    return std::nullopt;
+}
+
+std::string_view ContentType(Format f) {
+    switch (f) {
+        case Format::kXlsx:
+            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        case Format::kCsv:
+            return "text/csv; charset=utf-8";
+        case Format::kCsvCp932:
+            return "text/csv; charset=Shift_JIS";
+    }
+    return "application/octet-stream";
+}
+
+std::string_view Extension(Format f) { return f == Format::kXlsx ? "xlsx" : "csv"; }
+
+namespace {
+
+// The catalogue's word for the site's kind, else the plain one.
+std::string Word(const Labels& l, const std::string& key) {
+    if (!l.site_kind.empty()) {
+        std::string kinded = key + "@" + l.site_kind;
+        std::string w = l.catalogue.Get(l.lang, kinded);
+        if (w != kinded) return w;
+    }
+    return l.catalogue.Get(l.lang, key);
+}
+
+std::string MonthLabel(const Register& r, const Labels& l) {
+    return families::Fill(l.catalogue.Get(l.lang, "month_label"),
+                          {{"y", r.month.substr(0, 4)}, {"m", std::to_string(std::stoi(r.month.substr(5, 2)))}});
+}
+
+std::string ReasonWord(const Labels& l, const std::string& reason) {
+    if (reason == "no_notice") return Word(l, "register_no_notice");
+    if (reason.empty()) return Word(l, "register_absent_unknown");
+    return Word(l, "absence_reason_" + reason);
+}
+
+// The symbol a cell shows (an absence with its reason in the CSV, where there is no second sheet).
+std::string Symbol(const Labels& l, const Cell& c, bool with_reason) {
+    switch (c.mark) {
+        case Mark::kAttended:
+            return Word(l, "register_mark_attended");
+        case Mark::kAbsent:
+            return Word(l, "register_mark_absent") +
+                   (with_reason ? Word(l, "p_open") + ReasonWord(l, c.absence_reason) + Word(l, "p_close") : "");
+        case Mark::kClosed:
+            return Word(l, "register_mark_closed");
+        case Mark::kNotEnrolled:
+            return Word(l, "register_mark_not_enrolled");
+        case Mark::kNoPlan:
+        case Mark::kAhead:
+            return "";
+    }
+    return "";
+}
+
+// ---- CSV ------------------------------------------------------------------------------------------------------
+
+std::string Quoted(const std::string& s) {
+    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+std::string Csv(const Register& r, const Labels& l) {
+    std::ostringstream out;
+    auto line = [&](const std::vector<std::string>& fields) {
+        for (std::size_t i = 0; i < fields.size(); ++i) out << (i ? "," : "") << Quoted(fields[i]);
+        out << "\r\n";
+    };
+    std::vector<std::string> head{Word(l, "field_name"), Word(l, "register_kana"), Word(l, "field_grade")};
+    for (const auto& d : r.dates) head.push_back(common::FormatDate(d));
+    head.push_back(Word(l, "register_attended"));
+    head.push_back(Word(l, "register_absent"));
+    line(head);
+    for (const auto& row : r.rows) {
+        std::vector<std::string> f{row.name, row.kana, row.grade ? std::to_string(*row.grade) : ""};
+        for (const auto& c : row.days) f.push_back(Symbol(l, c, true));
+        f.push_back(std::to_string(row.attended));
+        f.push_back(std::to_string(row.absent));
+        line(f);
+    }
+    std::vector<std::string> foot{Word(l, "register_per_day"), "", ""};
+    int total = 0;
+    for (int n : r.attended_per_day) {
+        foot.push_back(std::to_string(n));
+        total += n;
+    }
+    foot.push_back(std::to_string(total));
+    foot.push_back("");
+    line(foot);
+    return out.str();
+}
+
+std::string ToCp932(const std::string& utf8) {
+    UErrorCode status = U_ZERO_ERROR;
+    std::string out(utf8.size() * 2 + 16, '\0');
+    auto n = ucnv_convert("windows-31j", "UTF-8", out.data(), static_cast<int32_t>(out.size()), utf8.data(),
+                          static_cast<int32_t>(utf8.size()), &status);
+    if (U_FAILURE(status)) throw std::runtime_error("CP932 conversion failed");
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+// ---- XLSX -----------------------------------------------------------------------------------------------------
+
+lxw_datetime DateOf(const common::Date& d) {
+    return {static_cast<int>(d.year()),
+            static_cast<int>(static_cast<unsigned>(d.month())),
+            static_cast<int>(static_cast<unsigned>(d.day())),
+            0,
+            0,
+            0};
+}
+
+lxw_datetime TimeOf(common::Instant t) {
+    auto hhmm = common::FormatTokyoTime(t);
+    return {0, 0, 0, std::stoi(hhmm.substr(0, 2)), std::stoi(hhmm.substr(3, 2)), 0};
+}
+
+// A page header's text: '&' is a code there.
+std::string HeaderText(const std::string& s) {
+    std::string out;
+    for (char c : s) out += c == '&' ? std::string("&&") : std::string(1, c);
+    return out;
+}
+
+std::string Xlsx(const Register& r, const Labels& l) {
+    // libxlsxwriter writes a file: a private temporary one, read back whole and removed.
+    std::string dir = std::filesystem::temp_directory_path().string();
+    std::string path = dir + "/tadaima-register-XXXXXX";
+    int fd = mkstemp(path.data());
+    if (fd < 0) throw std::runtime_error("cannot make a temporary file for the workbook");
+    close(fd);
+    struct Remove {
+        std::string p;
+        ~Remove() { std::filesystem::remove(p); }
+    } remove{path};
+    lxw_workbook_options options{};
+    options.tmpdir = dir.data();
+    lxw_workbook* wb = workbook_new_opt(path.c_str(), &options);
+    if (!wb) throw std::runtime_error("cannot start the workbook");
+
+    lxw_format* bold = workbook_add_format(wb);
+    format_set_bold(bold);
+    lxw_format* head = workbook_add_format(wb);
+    format_set_bold(head);
+    format_set_align(head, LXW_ALIGN_CENTER);
+    format_set_border(head, LXW_BORDER_THIN);
+    lxw_format* day = workbook_add_format(wb);
+    format_set_num_format(day, "dd");  // "d" alone is a date to Excel, not to every reader (openpyxl)
+    format_set_bold(day);
+    format_set_align(day, LXW_ALIGN_CENTER);
+    format_set_border(day, LXW_BORDER_THIN);
+    lxw_format* weekday = workbook_add_format(wb);
+    format_set_num_format(weekday, l.lang == "ja" ? "aaa" : "ddd");
+    format_set_align(weekday, LXW_ALIGN_CENTER);
+    format_set_border(weekday, LXW_BORDER_THIN);
+    lxw_format* cell = workbook_add_format(wb);
+    format_set_align(cell, LXW_ALIGN_CENTER);
+    format_set_border(cell, LXW_BORDER_THIN);
+    lxw_format* closed = workbook_add_format(wb);
+    format_set_align(closed, LXW_ALIGN_CENTER);
+    format_set_border(closed, LXW_BORDER_THIN);
+    format_set_bg_color(closed, 0xEEEEEE);
+    lxw_format* text = workbook_add_format(wb);
+    format_set_border(text, LXW_BORDER_THIN);
+    lxw_format* number = workbook_add_format(wb);
+    format_set_border(number, LXW_BORDER_THIN);
+    format_set_bold(number);
+    lxw_format* date = workbook_add_format(wb);
+    format_set_num_format(date, "yyyy-mm-dd");
+    lxw_format* time = workbook_add_format(wb);
+    format_set_num_format(time, "hh:mm");
+
+    const std::string title = Word(l, "register_title");
+    const std::string month = MonthLabel(r, l);
+    lxw_worksheet* ws = workbook_add_worksheet(wb, title.c_str());
+    worksheet_write_string(ws, 0, 0, (title + "　" + l.site_name + "　" + month).c_str(), bold);
+    // Two head rows: the day (a real date shown as its number) and its weekday (the same date shown as a weekday).
+    const lxw_col_t first_day = 3;
+    worksheet_write_string(ws, 1, 0, Word(l, "field_name").c_str(), head);
+    worksheet_write_string(ws, 1, 1, Word(l, "register_kana").c_str(), head);
+    worksheet_write_string(ws, 1, 2, Word(l, "field_grade").c_str(), head);
+    for (std::size_t i = 0; i < r.dates.size(); ++i) {
+        auto dt = DateOf(r.dates[i]);
+        auto col = static_cast<lxw_col_t>(first_day + i);
+        worksheet_write_datetime(ws, 1, col, &dt, day);
+        worksheet_write_datetime(ws, 2, col, &dt, weekday);
+    }
+    const auto sum_col = static_cast<lxw_col_t>(first_day + r.dates.size());
+    worksheet_write_string(ws, 1, sum_col, Word(l, "register_attended").c_str(), head);
+    worksheet_write_string(ws, 1, sum_col + 1, Word(l, "register_absent").c_str(), head);
+    lxw_row_t row_no = 3;
+    for (const auto& row : r.rows) {
+        worksheet_write_string(ws, row_no, 0, row.name.c_str(), text);
+        worksheet_write_string(ws, row_no, 1, row.kana.c_str(), text);
+        if (row.grade) worksheet_write_number(ws, row_no, 2, *row.grade, cell);
+        for (std::size_t i = 0; i < row.days.size(); ++i) {
+            const auto& c = row.days[i];
+            worksheet_write_string(ws, row_no, static_cast<lxw_col_t>(first_day + i), Symbol(l, c, false).c_str(),
+                                   c.mark == Mark::kClosed || c.mark == Mark::kNotEnrolled ? closed : cell);
+        }
+        worksheet_write_number(ws, row_no, sum_col, row.attended, number);
+        worksheet_write_number(ws, row_no, sum_col + 1, row.absent, number);
+        ++row_no;
+    }
+    worksheet_write_string(ws, row_no, 0, Word(l, "register_per_day").c_str(), bold);
+    int total = 0;
+    for (std::size_t i = 0; i < r.attended_per_day.size(); ++i) {
+        worksheet_write_number(ws, row_no, static_cast<lxw_col_t>(first_day + i), r.attended_per_day[i], number);
+        total += r.attended_per_day[i];
+    }
+    worksheet_write_number(ws, row_no, sum_col, total, number);
+    worksheet_set_column(ws, 0, 0, 14, nullptr);
+    worksheet_set_column(ws, 1, 1, 16, nullptr);
+    worksheet_set_column(ws, 2, 2, 5, nullptr);
+    worksheet_set_column(ws, first_day, sum_col - 1, 4.5, nullptr);
+    worksheet_set_column(ws, sum_col, sum_col + 1, 6, nullptr);
+    worksheet_freeze_panes(ws, 3, first_day);
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9);  // A4
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_repeat_rows(ws, 1, 2);
+    std::string header = "&L" + HeaderText(l.site_name) + "&C" + HeaderText(title + " " + month) + "&R&P / &N";
+    worksheet_set_header(ws, header.c_str());
+
+    // Details: a row per child and day with something recorded, for the city's own sums.
+    const std::string details_name = Word(l, "register_details");
+    lxw_worksheet* dws = workbook_add_worksheet(wb, details_name.c_str());
+    const std::vector<std::string> cols{Word(l, "register_date"),     Word(l, "field_name"),
+                                        Word(l, "register_what"),     Word(l, "register_reason"),
+                                        Word(l, "register_in_label"), Word(l, "register_out_label")};
+    for (std::size_t i = 0; i < cols.size(); ++i)
+        worksheet_write_string(dws, 0, static_cast<lxw_col_t>(i), cols[i].c_str(), bold);
+    lxw_row_t d = 1;
+    for (std::size_t i = 0; i < r.dates.size(); ++i) {
+        for (const auto& row : r.rows) {
+            const auto& c = row.days[i];
+            if (c.mark != Mark::kAttended && c.mark != Mark::kAbsent) continue;
+            auto dt = DateOf(r.dates[i]);
+            worksheet_write_datetime(dws, d, 0, &dt, date);
+            worksheet_write_string(dws, d, 1, row.name.c_str(), nullptr);
+            worksheet_write_string(dws, d, 2,
+                                   Word(l, c.mark == Mark::kAttended ? "register_attended" : "register_absent").c_str(),
+                                   nullptr);
+            if (c.mark == Mark::kAbsent)
+                worksheet_write_string(dws, d, 3, ReasonWord(l, c.absence_reason).c_str(), nullptr);
+            if (c.in_at) {
+                auto t = TimeOf(*c.in_at);
+                worksheet_write_datetime(dws, d, 4, &t, time);
+            }
+            if (c.out_at) {
+                auto t = TimeOf(*c.out_at);
+                worksheet_write_datetime(dws, d, 5, &t, time);
+            }
+            ++d;
+        }
+    }
+    worksheet_set_column(dws, 0, 0, 12, nullptr);
+    worksheet_set_column(dws, 1, 1, 16, nullptr);
+    worksheet_freeze_panes(dws, 1, 0);
+
+    if (workbook_close(wb) != LXW_NO_ERROR) throw std::runtime_error("the workbook could not be written");
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+std::string RegisterFile(const Register& r, Format f, const Labels& labels) {
+    switch (f) {
+        case Format::kXlsx:
+            return Xlsx(r, labels);
+        case Format::kCsv:
+            return "\xEF\xBB\xBF" + Csv(r, labels);
+        case Format::kCsvCp932:
+            return ToCp932(Csv(r, labels));
+    }
+    return "";
+}
+
+}  // namespace reports

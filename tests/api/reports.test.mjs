@@ -1,0 +1,47 @@
+// The register from the command line, for a city's scripts: the file on standard output, or one line on standard
+// error and a non-zero exit with nothing on standard output.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { startServer, BINARY } from '../support/server.mjs';
+
+let server;
+
+before(async () => {
+  server = await startServer({ sites: 1, children: 20, clock: '2026-12-03T07:30:00Z', plans: true });
+});
+
+after(async () => {
+  await server?.stop();
+});
+
+function report(args) {
+  return spawnSync(BINARY, ['report', 'register', ...args], { env: { ...process.env, ...server.env } });
+}
+
+test('tadaima report register writes a workbook or a CSV to standard output', () => {
+  const xlsx = report(['--site', '1', '--month', '2026-12']);
+  assert.equal(xlsx.status, 0, xlsx.stderr.toString());
+  assert.equal(xlsx.stdout.subarray(0, 2).toString('latin1'), 'PK', 'a zip container');
+  const csv = report(['--site', '1', '--month', '2026-12', '--format', 'csv']);
+  assert.equal(csv.status, 0);
+  const text = csv.stdout.toString('utf8');
+  assert.ok(text.startsWith('\uFEFF氏名,ふりがな,学年,2026-12-01,'), text.slice(0, 80));
+  assert.equal(text.trim().split('\r\n').length, 1 + 20 + 1, 'a head, a line a child, the foot');
+  const en = report(['--site', '1', '--month', '2026-12', '--format', 'csv', '--lang', 'en']);
+  assert.ok(en.stdout.toString('utf8').startsWith('\uFEFFName,'));
+});
+
+test('a bad month, site or format: a line on standard error, nothing on standard output', () => {
+  for (const [args, message] of [
+    [['--site', '1', '--month', '2027-01'], /まだ来ていない月/],
+    [['--site', '1', '--month', '2026-13'], /2026-11 のように/],
+    [['--site', '99', '--month', '2026-12'], /その施設はありません/],
+    [['--site', '1', '--month', '2026-12', '--format', 'pdf'], /xlsx, csv and csv-cp932/],
+  ]) {
+    const r = report(args);
+    assert.notEqual(r.status, 0, args.join(' '));
+    assert.equal(r.stdout.length, 0, args.join(' '));
+    assert.match(r.stderr.toString(), message);
+  }
+});
