@@ -8,6 +8,7 @@
 #include "attendance/kiosks.hpp"
 #include "common/dates.hpp"
 #include "notify/notify.hpp"
+#include "sites/groups.hpp"
 
 namespace attendance {
 namespace {
@@ -373,9 +374,7 @@ Roster SiteRoster(db::ReadTx& tx, common::SiteId site, const std::string& date, 
         "AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?))";
     std::vector<db::Value> params{site, date, date};
     if (group) {
-        sql +=
-            " AND EXISTS (SELECT 1 FROM child_group_membership m WHERE m.child_id = ch.id AND m.group_id = ? AND "
-            "m.start_date <= ? AND (m.end_date IS NULL OR m.end_date >= ?))";
+        sql += sites::kInGroupBetween;
         params.insert(params.end(), {*group, date, date});
     }
     sql += " ORDER BY ch.family_kana, ch.given_kana, ch.id";

@@ -14,6 +14,7 @@
 #include "plans/alerts.hpp"
 #include "plans/present.hpp"
 #include "sites/groups.hpp"
+#include "sites/handlers.hpp"
 #include "sites/sites.hpp"
 
 namespace attendance {
@@ -243,15 +244,7 @@ http::Response Handlers::Roster(Ctx& ctx) const {
         body.set("tomorrow", tm);
     }
 
-    data glist{data::type::list};
-    for (const auto& g : loaded.groups) {
-        data d;
-        d.set("id", g.id.ToString());
-        d.set("name", g.fields.name);
-        if (group && *group == g.id) d.set("selected", true);
-        glist.push_back(d);
-    }
-    body.set("groups", glist);
+    body.set("groups", sites::GroupOptions(loaded.groups, group));
     data sorts{data::type::list};
     for (const char* s : {"", "kana", "in_at"}) {
         data d;

@@ -5,6 +5,7 @@
 
 #include "jobs/jobs.hpp"
 #include "notify/notify.hpp"
+#include "sites/groups.hpp"
 
 namespace plans {
 
@@ -124,9 +125,7 @@ std::map<Standing, int> DayAheadCounts(db::ReadTx& tx, common::SiteId site, cons
         "p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?) AND ch.deactivated_at IS NULL";
     std::vector<db::Value> params{day, site, day, day};
     if (group) {
-        sql +=
-            " AND EXISTS (SELECT 1 FROM child_group_membership m WHERE m.child_id = ch.id AND m.group_id = ? AND "
-            "m.start_date <= ? AND (m.end_date IS NULL OR m.end_date >= ?))";
+        sql += sites::kInGroupBetween;
         params.insert(params.end(), {*group, day, day});
     }
     std::map<Standing, int> out;

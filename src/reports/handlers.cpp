@@ -5,6 +5,7 @@
 #include "reports/export.hpp"
 #include "reports/register.hpp"
 #include "sites/groups.hpp"
+#include "sites/handlers.hpp"
 #include "sites/sites.hpp"
 
 namespace reports {
@@ -100,15 +101,7 @@ http::Response Handlers::Register(Ctx& ctx) const {
         body.set("next_url", base + "?month=" + MonthOf(AddMonths(bounds->first, 1)) + keep);
     body.set("max_month", MonthOf(today));
     if (times) body.set("times", true);
-    data groups{data::type::list};
-    for (const auto& g : loaded->groups) {
-        data d;
-        d.set("id", g.id.ToString());
-        d.set("name", g.fields.name);
-        if (group && *group == g.id) d.set("selected", true);
-        groups.push_back(d);
-    }
-    body.set("groups", groups);
+    body.set("groups", sites::GroupOptions(loaded->groups, group));
 
     // The head: day numbers with their weekday; closed days and weekends marked.
     data days{data::type::list};

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "plans/plans.hpp"
+#include "sites/groups.hpp"
 
 namespace reports {
 
@@ -159,9 +160,7 @@ Inputs LoadRegisterInputs(db::ReadTx& tx, common::SiteId site, const std::string
         "<= ? AND (p.end_date IS NULL OR p.end_date >= ?)";
     std::vector<db::Value> params{site, last, first};
     if (group) {
-        sql +=
-            " AND EXISTS (SELECT 1 FROM child_group_membership m WHERE m.child_id = ch.id AND m.group_id = ? AND "
-            "m.start_date <= ? AND (m.end_date IS NULL OR m.end_date >= ?))";
+        sql += sites::kInGroupBetween;
         params.insert(params.end(), {*group, last, first});
     }
     for (const auto& r : tx.QueryParams(sql, params)) {

@@ -360,4 +360,16 @@ http::Response Handlers::SetGroupActive(Ctx& ctx, bool active) const {
     return http::Response::Redirect("/sites/" + group.site_id.ToString() + "?notice=saved");
 }
 
+kainjow::mustache::data GroupOptions(const std::vector<Group>& groups, std::optional<common::GroupId> selected) {
+    kainjow::mustache::data list{kainjow::mustache::data::type::list};
+    for (const auto& g : groups) {
+        kainjow::mustache::data d;
+        d.set("id", g.id.ToString());
+        d.set("name", g.fields.name);
+        if (selected && *selected == g.id) d.set("selected", true);
+        list.push_back(d);
+    }
+    return list;
+}
+
 }  // namespace sites

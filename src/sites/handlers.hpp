@@ -1,5 +1,6 @@
 #pragma once
 #include "app/context.hpp"
+#include "sites/groups.hpp"
 
 namespace sites {
 
@@ -29,5 +30,8 @@ class Handlers {
     const web::TemplateRef& form_;
     const web::TemplateRef& group_form_;
 };
+
+// A site's groups as the options of a <select>: {id, name, selected} each.
+kainjow::mustache::data GroupOptions(const std::vector<Group>& groups, std::optional<common::GroupId> selected);
 
 }  // namespace sites
