@@ -89,6 +89,7 @@ constexpr NavItem kNav[] = {
     {"/children", "nav_children", auth::Action::kChildView},
     {"/guardians", "nav_guardians", auth::Action::kGuardianView},
     {"/staff", "nav_staff", auth::Action::kStaffView},
+    {"/counts", "nav_counts", auth::Action::kAttendanceView},
     {"/audit", "nav_audit", auth::Action::kAuditView},
     {"/city/messages", "nav_city_messages", auth::Action::kMessageCity},
     {"/jobs", "nav_jobs", auth::Action::kJobsManage},

@@ -80,6 +80,7 @@ Router BuildRoutes(const Services& s) {
     r.Get("/sites/{id}/import/template.csv", [roster](Ctx& c) { return roster->Template(c); });
     r.Get("/sites/{id}/register", [report](Ctx& c) { return report->Register(c); });
     r.Get("/sites/{id}/register/export", [report](Ctx& c) { return report->Export(c); });
+    r.Get("/counts", [report](Ctx& c) { return report->Counts(c); });
     r.Post(
         "/sites/{id}/import", [roster](Ctx& c) { return roster->Import(c); }, Session::kLoad, Body::kUpload);
 

@@ -177,4 +177,70 @@ http::Response Handlers::Register(Ctx& ctx) const {
     return app::RenderPage(ctx, register_, "register_title", body);
 }
 
+// The month of every site the user may see, in figures: the city office's view of attendance without phoning round.
+http::Response Handlers::Counts(Ctx& ctx) const {
+    const auto& actor = ctx.RequireActor();
+    if (!auth::Can(actor, Action::kAttendanceView)) throw http::Forbidden();
+    const auto today = common::TokyoDate(ctx.svc.clock.Now());
+    const std::string month = ctx.req.query.GetOr("month", MonthOf(today));
+    auto bounds = MonthBounds(month);
+    if (!bounds) throw http::HttpError(400, "error_month");
+    if (bounds->first > today) throw http::HttpError(422, "error_month_future");
+    struct Line {
+        sites::Site site;
+        MonthCounts counts;
+    };
+    auto lines = ctx.svc.db.Write([&](db::WriteTx& tx) {
+        std::vector<Line> out;
+        for (auto& s : sites::ListSites(tx, {actor.Scope(), "", false}, 1000, 0, common::FormatDate(today))) {
+            auto reg = BuildRegister(s.id, month, today, LoadRegisterInputs(tx, s.id, month, std::nullopt));
+            out.push_back({std::move(s), CountsOf(reg, today)});
+        }
+        auth::WriteAudit(tx, ctx.Audit("report.counts", "city", std::nullopt), ctx.svc.clock);
+        return out;
+    });
+    data body;
+    body.set("month", month);
+    body.set("max_month", MonthOf(today));
+    body.set("month_label", families::Fill(ctx.T("month_label"),
+                                           {{"y", std::to_string(static_cast<int>(bounds->first.year()))},
+                                            {"m", std::to_string(static_cast<unsigned>(bounds->first.month()))}}));
+    body.set("prev_url", "/counts?month=" + MonthOf(AddMonths(bounds->first, -1)));
+    if (AddMonths(bounds->first, 1) <= today)
+        body.set("next_url", "/counts?month=" + MonthOf(AddMonths(bounds->first, 1)));
+    data rows{data::type::list};
+    MonthCounts total;
+    auto one_decimal = [](double v) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.1f", v);
+        return std::string(buf);
+    };
+    for (const auto& l : lines) {
+        data r;
+        r.set("id", l.site.id.ToString());
+        r.set("name", l.site.fields.name);
+        r.set("kind", ctx.T("site_kind_" + l.site.fields.kind));
+        r.set("register_url", "/sites/" + l.site.id.ToString() + "/register?month=" + month);
+        r.set("enrolled", std::to_string(l.counts.enrolled));
+        r.set("open_days", std::to_string(l.counts.open_days));
+        r.set("open_so_far", std::to_string(l.counts.open_days_so_far));
+        r.set("attendances", std::to_string(l.counts.attendances));
+        r.set("absences", std::to_string(l.counts.absences));
+        r.set("average", one_decimal(l.counts.average));
+        rows.push_back(r);
+        total.enrolled += l.counts.enrolled;
+        total.attendances += l.counts.attendances;
+        total.absences += l.counts.absences;
+        total.average += l.counts.average;
+    }
+    body.set("rows", rows);
+    if (lines.empty()) body.set("no_sites", true);
+    body.set("total_enrolled", std::to_string(total.enrolled));
+    body.set("total_attendances", std::to_string(total.attendances));
+    body.set("total_absences", std::to_string(total.absences));
+    body.set("total_average", one_decimal(total.average));
+    ctx.wide = true;
+    return app::RenderPage(ctx, counts_, "counts_title", body);
+}
+
 }  // namespace reports

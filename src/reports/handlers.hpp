@@ -7,12 +7,14 @@ namespace reports {
 
 class Handlers {
  public:
-    explicit Handlers(const web::Templates& t) : register_(t.Get("register")) {}
+    explicit Handlers(const web::Templates& t) : register_(t.Get("register")), counts_(t.Get("counts")) {}
     http::Response Register(app::Ctx& ctx) const;  // GET /sites/{id}/register?month=YYYY-MM&group=G&times=1
     http::Response Export(app::Ctx& ctx) const;    // GET /sites/{id}/register/export?format=xlsx|csv|csv-cp932&…
+    http::Response Counts(app::Ctx& ctx) const;    // GET /counts?month=YYYY-MM: every site in the user's scope
 
  private:
     const web::TemplateRef& register_;
+    const web::TemplateRef& counts_;
 };
 
 }  // namespace reports

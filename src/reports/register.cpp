@@ -130,6 +130,23 @@ Register BuildRegister(common::SiteId site, const std::string& month, const comm
     return r;
 }
 
+MonthCounts CountsOf(const Register& r, const common::Date& today) {
+    MonthCounts c;
+    c.open_days = r.open_days;
+    for (std::size_t i = 0; i < r.dates.size(); ++i) {
+        if (!r.closed[i] && r.dates[i] <= today) ++c.open_days_so_far;
+    }
+    for (const auto& row : r.rows) {
+        bool enrolled = std::any_of(row.days.begin(), row.days.end(),
+                                    [](const Cell& cell) { return cell.mark != Mark::kNotEnrolled; });
+        if (enrolled) ++c.enrolled;
+        c.attendances += row.attended;
+        c.absences += row.absent;
+    }
+    if (c.open_days_so_far > 0) c.average = static_cast<double>(c.attendances) / c.open_days_so_far;
+    return c;
+}
+
 std::variant<Register, MonthProblem> SiteRegister(db::ReadTx& tx, common::SiteId site, const std::string& month,
                                                   std::optional<common::GroupId> group, const common::Date& today) {
     auto bounds = MonthBounds(month);

@@ -91,6 +91,18 @@ struct MonthProblem {
 std::variant<Register, MonthProblem> SiteRegister(db::ReadTx& tx, common::SiteId site, const std::string& month,
                                                   std::optional<common::GroupId> group, const common::Date& today);
 
+// A site's month in figures (H1), from its register: children enrolled on any day of it, days open in the month and
+// up to today, attendances and absences, and the children attending on an average open day so far.
+struct MonthCounts {
+    int enrolled = 0;
+    int open_days = 0;
+    int open_days_so_far = 0;  // up to and including today
+    int attendances = 0;
+    int absences = 0;
+    double average = 0;  // attendances per open day so far (0 before the first)
+};
+MonthCounts CountsOf(const Register& r, const common::Date& today);
+
 // The month's first and last day, when `month` is a valid YYYY-MM.
 std::optional<std::pair<common::Date, common::Date>> MonthBounds(const std::string& month);
 

@@ -152,6 +152,7 @@ test('the staff pages are accessible in English too, by keyboard', async () => {
   for (const path of ['/', '/sites', '/sites/1', '/sites/1/edit', '/sites/1/groups/new', '/children',
     '/children/1', '/children/1/edit', '/guardians', '/guardians/1', '/guardians/1/edit',
     '/guardians/new?child_id=1', '/staff', '/staff/new', '/staff/2/edit', '/staff/1/edit', '/sites/1/import', '/sites/new', '/children/new', '/audit',
+    '/counts', '/sites/1/register',
     '/no-such-page']) {
     await page.goto(server.url + path);
     await assertAccessible(page);

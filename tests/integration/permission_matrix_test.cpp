@@ -125,6 +125,7 @@ const std::vector<Case>& Table() {
         // Cards, kiosks, the roster and the attendance record
         {"GET", "/sites/{site}/roster", {}, {{O, O}, {O, N}, {O, N}}},
         {"GET", "/sites/{site}/register", {}, {{O, O}, {O, N}, {O, N}}},
+        {"GET", "/counts", {}, {{O, O}, {O, O}, {O, O}}},  // every site in the user's own scope
         {"GET", "/sites/{site}/register/export?format=csv", {}, {{O, O}, {O, N}, {O, N}}},
         {"GET", "/sites/{site}/roster/events", {}, {{O, O}, {O, N}, {O, N}}},
         {"GET", "/sites/{site}/kiosks", {}, {{O, O}, {O, N}, {N, N}}},

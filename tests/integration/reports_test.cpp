@@ -210,6 +210,34 @@ TEST_P(Reports, TheRegisterExportsAreTheSameRegister) {
     EXPECT_NE(bad.body.find("形式は xlsx、csv、csv-cp932 のどれかです。"), std::string::npos);
 }
 
+// The month in figures: each user sees the sites of their own scope, the figures are the register's, and each
+// drawing is audited.
+TEST_P(Reports, TheFiguresOfTheMonthAreTheRegistersForTheSitesOneSees) {
+    using attendance::Direction;
+    Record(Direction::kIn, T("2026-11-17", "15:00"));
+    Record(Direction::kIn, T("2026-11-19", "15:00"));
+    auto reg = Build(2);
+    auto counts = reports::CountsOf(reg, common::TokyoDate(clock_.Now()));
+    ASSERT_EQ(counts.attendances, 2);
+    SignIn("staff2", "tadaima-demo");
+    auto page = Get("/counts?month=2026-11");
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("data-site=\"2\""), std::string::npos);
+    EXPECT_EQ(page.body.find("data-site=\"1\""), std::string::npos) << "another site's figures";
+    auto row = page.body.substr(page.body.find("data-site=\"2\""));
+    row = row.substr(0, row.find("</tr>"));
+    EXPECT_NE(row.find("data-field=\"attendances\">2<"), std::string::npos) << row;
+    EXPECT_NE(row.find("data-field=\"enrolled\">" + std::to_string(counts.enrolled) + "<"), std::string::npos) << row;
+    EXPECT_EQ(AuditCount("report.counts"), 1);
+    EXPECT_EQ(Get("/counts?month=2027-02").status, 422);
+    EXPECT_EQ(Get("/counts?month=nov").status, 400);
+    cookies_.clear();
+    SignIn("admin", "tadaima-demo");
+    auto all = Get("/counts?month=2026-11");
+    EXPECT_NE(all.body.find("data-site=\"1\""), std::string::npos);
+    EXPECT_NE(all.body.find("data-site=\"2\""), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Both, Reports, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
                          testing_support::KindName);
 

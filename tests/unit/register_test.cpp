@@ -95,3 +95,18 @@ TEST(Register, MonthBoundsKnowFebruaryAndRefuseNonsense) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Register, TheMonthInFiguresAddsUpTheRegister) {
+    auto r = reports::BuildRegister(common::SiteId(1), "2026-11", *common::ParseDate("2026-11-20"), Month());
+    auto c = reports::CountsOf(r, *common::ParseDate("2026-11-20"));
+    EXPECT_EQ(c.enrolled, 2);
+    EXPECT_EQ(c.open_days, 24);
+    EXPECT_EQ(c.open_days_so_far, 16);  // the 20 days to the 20th (today counts), less the 1st, 3rd, 8th and 15th
+    EXPECT_EQ(c.attendances, 3);
+    EXPECT_EQ(c.absences, 4);
+    EXPECT_DOUBLE_EQ(c.average, 3.0 / 16);
+}
+
+}  // namespace
