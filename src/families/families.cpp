@@ -244,9 +244,15 @@ void LinkChild(db::WriteTx& tx, common::AccountId account, common::ChildId child
         return;
     }
     bool ended = row->OptText(2).has_value();
-    // A live link keeps the stronger role; an ended one starts again with the new role.
+    // A live link keeps the stronger role and the full guardian's choices; an ended one starts again with the new
+    // role and no leave to report absences (a choice made for the old link is not one made today).
     std::string keep = (!ended && row->Text(1) == "full") ? "full" : name;
-    tx.Exec("UPDATE guardian_account_child SET role = ?, ended_at = NULL WHERE id = ?", keep, row->Int(0));
+    if (ended) {
+        tx.Exec("UPDATE guardian_account_child SET role = ?, ended_at = NULL, may_report = 0 WHERE id = ?", keep,
+                row->Int(0));
+    } else {
+        tx.Exec("UPDATE guardian_account_child SET role = ?, ended_at = NULL WHERE id = ?", keep, row->Int(0));
+    }
 }
 
 bool EndChildLink(db::WriteTx& tx, common::AccountId account, common::ChildId child, const common::Clock& clock) {

@@ -463,4 +463,16 @@ TEST_P(Families, AFullGuardianLetsAFamilyMemberReportAbsences) {
     cookies_.clear();
     cookies_["tadaima_family"] = grandma_cookie;
     EXPECT_EQ(Get(contact).status, 403);
+    // Allowed again, then the link ends and is made anew: the old leave does not come back with it.
+    cookies_.clear();
+    cookies_["tadaima_family"] = mother;
+    Get("/family");
+    ASSERT_EQ(Post(allow, {{"allow", "1"}}).status, 303);
+    database().Write([&](db::WriteTx& tx) {
+        families::EndChildLink(tx, grandma, common::ChildId(child_a_), clock_);
+        families::LinkChild(tx, grandma, common::ChildId(child_a_), auth::FamilyRole::kFamily, clock_);
+    });
+    cookies_.clear();
+    cookies_["tadaima_family"] = grandma_cookie;
+    EXPECT_EQ(Get(contact).status, 403);
 }
