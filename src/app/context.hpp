@@ -80,13 +80,7 @@ class Ctx {
     }
     // The text in the words of the page's kind of site (登園/降園 at a nursery, 入室/退室 at a 学童): the catalogue's
     // "key@kind" where it has one, else the key's.
-    const std::string& TK(std::string_view key) const {
-        if (!site_kind.empty()) {
-            std::string k = std::string(key) + "@" + site_kind;
-            if (svc.catalogue.Has(k)) return svc.catalogue.Get(lang, k);
-        }
-        return svc.catalogue.Get(lang, key);
-    }
+    const std::string& TK(std::string_view key) const { return svc.catalogue.GetForKind(lang, key, site_kind); }
     // An audit event with actor, role, address and request id filled in.
     auth::AuditEvent Audit(std::string action, std::string target_kind, std::optional<std::int64_t> target_id,
                            std::optional<common::SiteId> site = std::nullopt) const;

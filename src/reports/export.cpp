@@ -37,20 +37,8 @@ std::string_view Extension(Format f) { return f == Format::kXlsx ? "xlsx" : "csv
 
 namespace {
 
-// The catalogue's word for the site's kind, else the plain one.
-std::string Word(const Labels& l, const std::string& key) {
-    if (!l.site_kind.empty()) {
-        std::string kinded = key + "@" + l.site_kind;
-        std::string w = l.catalogue.Get(l.lang, kinded);
-        if (w != kinded) return w;
-    }
-    return l.catalogue.Get(l.lang, key);
-}
-
-std::string MonthLabel(const Register& r, const Labels& l) {
-    return families::Fill(l.catalogue.Get(l.lang, "month_label"),
-                          {{"y", r.month.substr(0, 4)}, {"m", std::to_string(std::stoi(r.month.substr(5, 2)))}});
-}
+// The catalogue's word in the site's kind (休園日 at a nursery).
+std::string Word(const Labels& l, const std::string& key) { return l.catalogue.GetForKind(l.lang, key, l.site_kind); }
 
 std::string ReasonWord(const Labels& l, const std::string& reason) {
     if (reason == "no_notice") return Word(l, "register_no_notice");
@@ -198,7 +186,7 @@ std::string Xlsx(const Register& r, const Labels& l) {
     format_set_num_format(time, "hh:mm");
 
     const std::string title = Word(l, "register_title");
-    const std::string month = MonthLabel(r, l);
+    const std::string month = MonthWords(l.catalogue, l.lang, r.dates.front());
     lxw_worksheet* ws = workbook_add_worksheet(wb, title.c_str());
     worksheet_write_string(ws, 0, 0, (title + "　" + l.site_name + "　" + month).c_str(), bold);
     // Two head rows: the day (a real date shown as its number) and its weekday (the same date shown as a weekday).
@@ -291,6 +279,12 @@ std::string Xlsx(const Register& r, const Labels& l) {
 }
 
 }  // namespace
+
+std::string MonthWords(const web::Catalogue& catalogue, std::string_view lang, const common::Date& first) {
+    return families::Fill(catalogue.Get(lang, "month_label"),
+                          {{"y", std::to_string(static_cast<int>(first.year()))},
+                           {"m", std::to_string(static_cast<unsigned>(first.month()))}});
+}
 
 std::string RegisterFile(const Register& r, Format f, const Labels& labels) {
     switch (f) {

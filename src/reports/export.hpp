@@ -25,6 +25,9 @@ struct Labels {
     std::string site_name;
 };
 
+// "2026年11月" / "11/2026": a month in the language's words.
+std::string MonthWords(const web::Catalogue& catalogue, std::string_view lang, const common::Date& first);
+
 // The file's bytes (whole: nothing is written anywhere a reader could see half of it).
 std::string RegisterFile(const Register& r, Format f, const Labels& labels);
 

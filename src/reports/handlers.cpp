@@ -1,7 +1,6 @@
 #include "reports/handlers.hpp"
 
 #include "auth/audit.hpp"
-#include "families/mails.hpp"
 #include "reports/export.hpp"
 #include "reports/register.hpp"
 #include "sites/groups.hpp"
@@ -48,18 +47,28 @@ struct Loaded {
     reports::Register reg;
 };
 
-// The site and its register, audited; a bad month is the user's error, in words.
+[[noreturn]] void Refuse(const MonthProblem& problem) {
+    throw http::HttpError(problem.key == "error_month" ? 400 : 422, problem.key);
+}
+
+// The site and its register, then the audit event. The month is read in a read transaction, beside the others, and
+// only the audit row takes the write lock (kiosks' scans wait on it).
 Loaded Load(Ctx& ctx, const Asked& a) {
-    return ctx.svc.db.Write([&](db::WriteTx& tx) {
+    auto loaded = ctx.svc.db.Read([&](db::ReadTx& tx) {
         auto site = sites::GetSite(tx, a.site_id);
         if (!site) throw http::NotFound();
         auto reg = SiteRegister(tx, a.site_id, a.month, a.group, a.today);
-        if (auto* problem = std::get_if<MonthProblem>(&reg)) {
-            throw http::HttpError(problem->key == "error_month" ? 400 : 422, problem->key);
-        }
-        auth::WriteAudit(tx, ctx.Audit("report.register", "site", a.site_id.value, a.site_id), ctx.svc.clock);
+        if (auto* problem = std::get_if<MonthProblem>(&reg)) Refuse(*problem);
         return Loaded{*site, sites::ListGroups(tx, a.site_id, false), std::get<reports::Register>(std::move(reg))};
     });
+    ctx.svc.db.Write([&](db::WriteTx& tx) {
+        auth::WriteAudit(tx, ctx.Audit("report.register", "site", a.site_id.value, a.site_id), ctx.svc.clock);
+    });
+    return loaded;
+}
+
+std::string MonthLabel(const Ctx& ctx, const std::string& month) {
+    return MonthWords(ctx.svc.catalogue, ctx.lang, MonthBounds(month)->first);
 }
 
 }  // namespace
@@ -82,18 +91,16 @@ http::Response Handlers::Register(Ctx& ctx) const {
     const auto& today = asked.today;
     const std::string& month = asked.month;
     const bool times = ctx.req.query.GetOr("times") == "1";
-    auto bounds = MonthBounds(month);
-    auto loaded = std::optional<Loaded>(Load(ctx, asked));
-    const auto& reg = loaded->reg;
-    ctx.site_kind = loaded->site.fields.kind;
+    const auto loaded = Load(ctx, asked);
+    const auto bounds = MonthBounds(month);
+    const auto& reg = loaded.reg;
+    ctx.site_kind = loaded.site.fields.kind;
 
     data body;
     body.set("site_id", site_id.ToString());
-    body.set("site_name", loaded->site.fields.name);
+    body.set("site_name", loaded.site.fields.name);
     body.set("month", month);
-    body.set("month_label", families::Fill(ctx.T("month_label"),
-                                           {{"y", std::to_string(static_cast<int>(bounds->first.year()))},
-                                            {"m", std::to_string(static_cast<unsigned>(bounds->first.month()))}}));
+    body.set("month_label", MonthLabel(ctx, month));
     const std::string base = "/sites/" + site_id.ToString() + "/register";
     std::string keep = (group ? "&group=" + group->ToString() : "") + (times ? "&times=1" : "");
     body.set("prev_url", base + "?month=" + MonthOf(AddMonths(bounds->first, -1)) + keep);
@@ -101,7 +108,7 @@ http::Response Handlers::Register(Ctx& ctx) const {
         body.set("next_url", base + "?month=" + MonthOf(AddMonths(bounds->first, 1)) + keep);
     body.set("max_month", MonthOf(today));
     if (times) body.set("times", true);
-    body.set("groups", sites::GroupOptions(loaded->groups, group));
+    body.set("groups", sites::GroupOptions(loaded.groups, group));
 
     // The head: day numbers with their weekday; closed days and weekends marked.
     data days{data::type::list};
@@ -183,28 +190,29 @@ http::Response Handlers::Counts(Ctx& ctx) const {
     if (!auth::Can(actor, Action::kAttendanceView)) throw http::Forbidden();
     const auto today = common::TokyoDate(ctx.svc.clock.Now());
     const std::string month = ctx.req.query.GetOr("month", MonthOf(today));
-    auto bounds = MonthBounds(month);
-    if (!bounds) throw http::HttpError(400, "error_month");
-    if (bounds->first > today) throw http::HttpError(422, "error_month_future");
+    if (auto problem = CheckMonth(month, today)) Refuse(*problem);
+    const auto bounds = MonthBounds(month);
     struct Line {
         sites::Site site;
         MonthCounts counts;
     };
-    auto lines = ctx.svc.db.Write([&](db::WriteTx& tx) {
+    // Every site's month in one read transaction (a city's worth of reading must not hold the write lock); then
+    // the audit row.
+    auto lines = ctx.svc.db.Read([&](db::ReadTx& tx) {
         std::vector<Line> out;
         for (auto& s : sites::ListSites(tx, {actor.Scope(), "", false}, 1000, 0, common::FormatDate(today))) {
             auto reg = BuildRegister(s.id, month, today, LoadRegisterInputs(tx, s.id, month, std::nullopt));
             out.push_back({std::move(s), CountsOf(reg, today)});
         }
-        auth::WriteAudit(tx, ctx.Audit("report.counts", "city", std::nullopt), ctx.svc.clock);
         return out;
+    });
+    ctx.svc.db.Write([&](db::WriteTx& tx) {
+        auth::WriteAudit(tx, ctx.Audit("report.counts", "city", std::nullopt), ctx.svc.clock);
     });
     data body;
     body.set("month", month);
     body.set("max_month", MonthOf(today));
-    body.set("month_label", families::Fill(ctx.T("month_label"),
-                                           {{"y", std::to_string(static_cast<int>(bounds->first.year()))},
-                                            {"m", std::to_string(static_cast<unsigned>(bounds->first.month()))}}));
+    body.set("month_label", MonthLabel(ctx, month));
     body.set("prev_url", "/counts?month=" + MonthOf(AddMonths(bounds->first, -1)));
     if (AddMonths(bounds->first, 1) <= today)
         body.set("next_url", "/counts?month=" + MonthOf(AddMonths(bounds->first, 1)));

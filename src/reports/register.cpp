@@ -147,11 +147,17 @@ MonthCounts CountsOf(const Register& r, const common::Date& today) {
     return c;
 }
 
-std::variant<Register, MonthProblem> SiteRegister(db::ReadTx& tx, common::SiteId site, const std::string& month,
-                                                  std::optional<common::GroupId> group, const common::Date& today) {
+std::optional<MonthProblem> CheckMonth(const std::string& month, const common::Date& today) {
     auto bounds = MonthBounds(month);
     if (!bounds) return MonthProblem{"error_month"};
     if (bounds->first > today) return MonthProblem{"error_month_future"};
+    return std::nullopt;
+}
+
+std::variant<Register, MonthProblem> SiteRegister(db::ReadTx& tx, common::SiteId site, const std::string& month,
+                                                  std::optional<common::GroupId> group, const common::Date& today) {
+    if (auto problem = CheckMonth(month, today)) return *problem;
+    auto bounds = MonthBounds(month);
     // The site's first day: when it was made, or its first placement when that is earlier (an imported history).
     auto made = tx.QueryOptional("SELECT created_at FROM site WHERE id = ?", site);
     if (!made) return MonthProblem{"error_site_unknown"};

@@ -88,6 +88,8 @@ Inputs LoadRegisterInputs(db::ReadTx& tx, common::SiteId site, const std::string
 struct MonthProblem {
     std::string key;
 };
+// A month asked for: not YYYY-MM (error_month) or still to come (error_month_future), else nothing wrong.
+std::optional<MonthProblem> CheckMonth(const std::string& month, const common::Date& today);
 std::variant<Register, MonthProblem> SiteRegister(db::ReadTx& tx, common::SiteId site, const std::string& month,
                                                   std::optional<common::GroupId> group, const common::Date& today);
 

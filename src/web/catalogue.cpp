@@ -55,6 +55,14 @@ const std::string& Catalogue::Get(std::string_view lang, std::string_view key) c
     return missing;
 }
 
+const std::string& Catalogue::GetForKind(std::string_view lang, std::string_view key, std::string_view kind) const {
+    if (!kind.empty()) {
+        std::string k = std::string(key) + "@" + std::string(kind);
+        if (Has(k)) return Get(lang, k);
+    }
+    return Get(lang, key);
+}
+
 const kainjow::mustache::data& Catalogue::Globals(std::string_view lang) const {
     auto it = data_.find(lang);
     if (it == data_.end()) it = data_.find(kDefaultLanguage);

@@ -18,6 +18,8 @@ class Catalogue {
     bool HasLanguage(std::string_view lang) const;
     // The text for key in lang, else in Japanese; the key itself when neither has it (and a test fails on that).
     const std::string& Get(std::string_view lang, std::string_view key) const;
+    // The text in the words of a kind of site (登園/降園 at a nursery): "key@kind" where there is one, else the key's.
+    const std::string& GetForKind(std::string_view lang, std::string_view key, std::string_view kind) const;
     bool Has(std::string_view key) const;
     // {t: {key: text}} for one language: templates read it as {{t.key}} through a render context, never copied.
     const kainjow::mustache::data& Globals(std::string_view lang) const;
