@@ -3,7 +3,9 @@
 #include <charconv>
 
 #include "common/random.hpp"
+#include "families/mails.hpp"
 #include "notify/handlers.hpp"
+#include "rollcall/rollcall.hpp"
 
 namespace app {
 
@@ -89,6 +91,7 @@ constexpr NavItem kNav[] = {
     {"/children", "nav_children", auth::Action::kChildView},
     {"/guardians", "nav_guardians", auth::Action::kGuardianView},
     {"/staff", "nav_staff", auth::Action::kStaffView},
+    {"/overview", "nav_overview", auth::Action::kOverviewView},
     {"/counts", "nav_counts", auth::Action::kAttendanceView},
     {"/audit", "nav_audit", auth::Action::kAuditView},
     {"/city/messages", "nav_city_messages", auth::Action::kMessageCity},
@@ -146,6 +149,20 @@ http::Response RenderPage(Ctx& ctx, const web::TemplateRef& tmpl, std::string_vi
             nav.push_back(d);
         }
         page.set("nav", nav);
+        // A roll-call under way at one of the user's sites is on every page until it is closed.
+        if (!ctx.req.path.ends_with("/rollcall")) {
+            auto open = ctx.svc.db.Read([&](db::ReadTx& tx) { return rollcall::OpenInScope(tx, ctx.actor->Scope()); });
+            if (!open.empty()) {
+                data banner;
+                banner.set("label", ctx.T("rollcall_under_way"));
+                banner.set("href", open.size() == 1 ? "/sites/" + open.front().first.ToString() + "/rollcall"
+                                                    : std::string("/overview"));
+                banner.set("sites", open.size() == 1 ? open.front().second
+                                                     : families::Fill(ctx.T("rollcall_sites_count"),
+                                                                      {{"n", std::to_string(open.size())}}));
+                page.set("rollcall_banner", banner);
+            }
+        }
     }
     // The language switch keeps the user on the same page.
     std::string other = ctx.lang == "ja" ? "en" : "ja";

@@ -13,6 +13,7 @@
 #include "notify/handlers.hpp"
 #include "plans/handlers.hpp"
 #include "reports/handlers.hpp"
+#include "rollcall/handlers.hpp"
 #include "roster/handlers.hpp"
 #include "sites/handlers.hpp"
 #include "staff/handlers.hpp"
@@ -34,6 +35,7 @@ Router BuildRoutes(const Services& s) {
     auto notice = std::make_shared<notify::Handlers>(s.templates);
     auto message = std::make_shared<messages::Handlers>(s.templates);
     auto report = std::make_shared<reports::Handlers>(s.templates);
+    auto call = std::make_shared<rollcall::Handlers>(s.templates);
     Router r;
 
     // Operations
@@ -81,6 +83,18 @@ Router BuildRoutes(const Services& s) {
     r.Get("/sites/{id}/register", [report](Ctx& c) { return report->Register(c); });
     r.Get("/sites/{id}/register/export", [report](Ctx& c) { return report->Export(c); });
     r.Get("/counts", [report](Ctx& c) { return report->Counts(c); });
+    r.Get("/overview", [report](Ctx& c) { return report->Overview(c); });
+    r.Get("/overview/events", [report](Ctx& c) { return report->OverviewEvents(c); });
+    r.Get("/overview/figures", [report](Ctx& c) { return report->OverviewFigures(c); });
+    // The emergency roll-call and hand-over
+    r.Get("/rollcall/new", [call](Ctx& c) { return call->New(c); });
+    r.Post("/rollcall", [call](Ctx& c) { return call->Start(c); });
+    r.Get("/sites/{id}/rollcall", [call](Ctx& c) { return call->Site(c); });
+    r.Post("/sites/{id}/rollcall/{call}/children/{child}/confirm", [call](Ctx& c) { return call->Confirm(c); });
+    r.Get("/sites/{id}/rollcall/{call}/children/{child}/handover", [call](Ctx& c) { return call->HandoverForm(c); });
+    r.Post("/sites/{id}/rollcall/{call}/children/{child}/handover", [call](Ctx& c) { return call->Handover(c); });
+    r.Post("/sites/{id}/rollcall/{call}/close", [call](Ctx& c) { return call->Close(c); });
+    r.Get("/sites/{id}/rollcall/{call}/print", [call](Ctx& c) { return call->Print(c); });
     r.Post(
         "/sites/{id}/import", [roster](Ctx& c) { return roster->Import(c); }, Session::kLoad, Body::kUpload);
 

@@ -272,7 +272,8 @@ common::EventId RecordByStaff(db::WriteTx& tx, const StaffMark& mark, const comm
               mark.child, mark.site, common::FormatDate(common::TokyoDate(mark.at)), DirectionName(mark.direction),
               common::FormatInstant(mark.at), mark.staff, mark.reason, common::FormatInstant(clock.Now()))
             .Id<common::EventId>(0);
-    Notify(tx, mark.direction, mark.site, mark.child, id, common::FormatInstant(mark.at), false, clock);
+    if (mark.notify)
+        Notify(tx, mark.direction, mark.site, mark.child, id, common::FormatInstant(mark.at), false, clock);
     return id;
 }
 

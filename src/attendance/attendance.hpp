@@ -121,6 +121,7 @@ struct StaffMark {
     common::Instant at;
     common::UserId staff;
     std::string reason;
+    bool notify = true;  // the family's ordinary entry/exit notice (a roll-call's hand-over sends its own)
 };
 common::EventId RecordByStaff(db::WriteTx& tx, const StaffMark& mark, const common::Clock& clock);
 

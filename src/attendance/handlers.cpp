@@ -48,7 +48,8 @@ std::string KioskCredential(const Ctx& ctx, bool* bearer = nullptr) {
 void Publish(const Ctx& ctx, common::SiteId site, common::ChildId child, const std::string& date,
              std::int64_t event_id) {
     auto* live = ctx.svc.live;
-    if (!live || live->Subscribers(site) == 0) return;
+    if (!live) return;
+    if (live->Subscribers(site) == 0) return live->Touch(site, date);
     auto day = ctx.svc.db.Read([&](db::ReadTx& tx) { return ChildDay(tx, child, date); });
     live->Publish(site, date, StateEvent(child, day, event_id));
 }
@@ -253,6 +254,7 @@ http::Response Handlers::Directory(Ctx& ctx) const {
     auto entries = svc.db.Read([&](db::ReadTx& tx) { return KioskDirectory(tx, kiosk->site_id, today); });
     svc.db.Write([&](db::WriteTx& tx) {
         auth::WriteAudit(tx, ctx.Audit("kiosk.directory", "kiosk", kiosk->id.value, kiosk->site_id), svc.clock);
+        TouchKiosk(tx, *kiosk, svc.clock);  // the city's overview counts a kiosk quiet when it stops asking
     });
     boost::json::array cards;
     for (const auto& e : entries) {

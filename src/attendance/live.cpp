@@ -27,6 +27,7 @@ void LiveFeed::Subscribe(common::SiteId site, const std::string& date, std::shar
 }
 
 void LiveFeed::Publish(common::SiteId site, const std::string& date, const std::string& formatted) {
+    Touch(site, date);
     std::lock_guard lock(mutex_);
     auto it = listeners_.find(site);
     if (it == listeners_.end()) return;
@@ -34,6 +35,23 @@ void LiveFeed::Publish(common::SiteId site, const std::string& date, const std::
     std::erase_if(
         list, [&](const Listener& l) { return l.date == date ? !l.channel->Push(formatted) : l.channel->closed(); });
     if (list.empty()) listeners_.erase(it);
+}
+
+void LiveFeed::SubscribeCity(const std::string& date, std::optional<std::set<common::SiteId>> sites,
+                             std::shared_ptr<http::EventChannel> channel) {
+    std::lock_guard lock(mutex_);
+    city_.push_back(CityListener{date, std::move(sites), std::move(channel)});
+}
+
+void LiveFeed::Touch(common::SiteId site, const std::string& date) {
+    std::lock_guard lock(mutex_);
+    if (city_.empty()) return;
+    const std::string event =
+        http::FormatEvent("site", boost::json::serialize(boost::json::object{{"site", site.value}}));
+    std::erase_if(city_, [&](const CityListener& l) {
+        if (l.date != date || (l.sites && !l.sites->contains(site))) return l.channel->closed();
+        return !l.channel->Push(event);
+    });
 }
 
 std::size_t LiveFeed::Subscribers(common::SiteId site) {

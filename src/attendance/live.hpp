@@ -2,9 +2,12 @@
 // The live roster's feed: open event streams per site, and what a committed entry or exit sends to them. Events
 // carry the child's id, state and times, never a name (the page already shows it). Within one server process; with
 // several nodes a roster shows the scans of other nodes on reconnect or reload (a shared feed is future work).
+// The city overview's streams hear only which site changed, never what.
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,8 +26,16 @@ class LiveFeed {
  public:
     void Subscribe(common::SiteId site, const std::string& date, std::shared_ptr<http::EventChannel> channel);
     // Sends to every open stream of the site that shows this date; forgets streams whose reader has gone.
+    // Also tells the city streams that the site changed.
     void Publish(common::SiteId site, const std::string& date, const std::string& formatted);
     std::size_t Subscribers(common::SiteId site);
+
+    // A city overview's stream: hears which of its sites (nullopt: every site) changed on its date, as "site"
+    // events ({"site": 3}); the page then asks for those sites' figures.
+    void SubscribeCity(const std::string& date, std::optional<std::set<common::SiteId>> sites,
+                       std::shared_ptr<http::EventChannel> channel);
+    // Tells the city streams that something at the site changed on the date (a mark, an alert, a roll-call step).
+    void Touch(common::SiteId site, const std::string& date);
 
  private:
     struct Listener {
@@ -33,6 +44,12 @@ class LiveFeed {
     };
     std::mutex mutex_;
     std::map<common::SiteId, std::vector<Listener>> listeners_;
+    struct CityListener {
+        std::string date;
+        std::optional<std::set<common::SiteId>> sites;
+        std::shared_ptr<http::EventChannel> channel;
+    };
+    std::vector<CityListener> city_;
 };
 
 }  // namespace attendance

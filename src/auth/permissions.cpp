@@ -40,6 +40,10 @@ constexpr std::array kMatrix = {
     Rule{Action::kMessageCity,      true,  false,  false},
     Rule{Action::kThreadReply,      true,  true,   true},
     Rule{Action::kJobsManage,       true,  false,  false},
+    Rule{Action::kOverviewView,     true,  true,   false},
+    Rule{Action::kRollcallStart,    true,  true,   false},
+    Rule{Action::kRollcallCity,     true,  false,  false},
+    Rule{Action::kRollcallMark,     true,  true,   true},
 };
 
 struct FamilyRule {
@@ -129,6 +133,14 @@ std::string_view ActionName(Action action) {
             return "thread.reply";
         case Action::kJobsManage:
             return "jobs.manage";
+        case Action::kOverviewView:
+            return "overview.view";
+        case Action::kRollcallStart:
+            return "rollcall.start";
+        case Action::kRollcallCity:
+            return "rollcall.city";
+        case Action::kRollcallMark:
+            return "rollcall.mark";
     }
     return "unknown";
 }
@@ -173,7 +185,7 @@ bool Can(const Actor& actor, Action action, std::optional<common::SiteId> site) 
     if (actor.municipal) return RoleAllows(Role::kMunicipalAdmin, action);
     // City-level actions belong to municipal admins alone, whatever site roles someone holds.
     if (action == Action::kSiteCreate || action == Action::kGrantMunicipal || action == Action::kAuditView ||
-        action == Action::kMessageCity || action == Action::kJobsManage)
+        action == Action::kMessageCity || action == Action::kJobsManage || action == Action::kRollcallCity)
         return false;
     if (site) {
         auto role = actor.RoleAt(*site);

@@ -41,6 +41,10 @@ enum class Action {
     kMessageCity,     // municipal only: write to every site's families or chosen sites'
     kThreadReply,     // read and answer a child's conversation with the site
     kJobsManage,      // municipal only: see jobs that failed for good (any kind) and send them again
+    kOverviewView,    // the overview of every site in scope on one screen (figures, no names)
+    kRollcallStart,   // start and close an emergency roll-call at a site
+    kRollcallCity,    // municipal only: start a roll-call at every site at once
+    kRollcallMark,    // confirm the children on a roll-call and hand them over
 };
 std::string_view ActionName(Action action);
 

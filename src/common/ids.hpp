@@ -35,6 +35,9 @@ struct RecipientTag {};
 struct MessageTag {};
 struct AttachmentTag {};
 struct ThreadTag {};
+struct RollcallTag {};
+struct RollcallSiteTag {};
+struct RollcallChildTag {};
 
 using CityId = Id<CityTag>;
 using SiteId = Id<SiteTag>;
@@ -55,6 +58,9 @@ using RecipientId = Id<RecipientTag>;  // one account's copy of a notification: 
 using MessageId = Id<MessageTag>;      // a message written by staff or the city
 using AttachmentId = Id<AttachmentTag>;
 using ThreadId = Id<ThreadTag>;  // a child's conversation with a site
+using RollcallId = Id<RollcallTag>;            // an emergency roll-call (one site or every site)
+using RollcallSiteId = Id<RollcallSiteTag>;    // the roll-call at one site
+using RollcallChildId = Id<RollcallChildTag>;  // one child on a site's roll-call list
 
 }  // namespace common
 

@@ -260,6 +260,8 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
                                 "ただいま市中央" + std::to_string(i + 1) + "丁目1-1",
                                 "03-0000-" + std::to_string(1000 + i),
                                 HoursFor(kind)};
+            static const char* kAreas[] = {"北部地区", "中央地区", "南部地区", "東部地区"};
+            in.area = kAreas[static_cast<std::size_t>(i % 4)];
             SiteInfo info{sites::InsertSite(tx, city, in, clock), kind, {}};
             for (int g = 0; g < 6; ++g) {
                 sites::GroupInput gi;

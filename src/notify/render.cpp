@@ -89,6 +89,25 @@ Text Render(db::ReadTx& tx, const web::Catalogue& c, const std::string& lang, co
             break;
         }
         case Kind::kAlert: {
+            if (auto line = IdParam(p, "rollcall_child")) {
+                // A roll-call step: the child confirmed safe or hurt, or handed over (to whom, when).
+                auto r = tx.QueryOptional(
+                    "SELECT handed_name, handed_relation, handed_at, note FROM rollcall_child WHERE id = ?", line);
+                const std::string k = Param(p, "alert_kind");
+                std::string handed_at = r ? r->OptText(2).value_or("") : "";
+                t.subject = fill("nt_" + k + "_subject", {{"child", child}});
+                t.body = fill("nt_" + k + "_body", {{"child", child},
+                                                    {"site", site},
+                                                    {"name", r ? r->Text(0) : ""},
+                                                    {"relation", !r ? ""
+                                                                 : c.Has("relationship_" + r->Text(1))
+                                                                     ? c.Get(lang, "relationship_" + r->Text(1))
+                                                                     : r->Text(1)},
+                                                    {"time", Time(handed_at)},
+                                                    {"note", r ? r->Text(3) : ""}});
+                t.body += "\n" + fill("nt_site_line", {{"site", site}, {"phone", phone}});
+                break;
+            }
             std::string what = c.Get(lang, "alert_" + Param(p, "alert_kind"));
             t.subject = fill("nt_alert_subject", {{"child", child}, {"what", what}});
             t.body =

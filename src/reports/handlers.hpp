@@ -7,14 +7,21 @@ namespace reports {
 
 class Handlers {
  public:
-    explicit Handlers(const web::Templates& t) : register_(t.Get("register")), counts_(t.Get("counts")) {}
+    explicit Handlers(const web::Templates& t)
+        : register_(t.Get("register")), counts_(t.Get("counts")), overview_(t.Get("overview")) {}
     http::Response Register(app::Ctx& ctx) const;  // GET /sites/{id}/register?month=YYYY-MM&group=G&times=1
     http::Response Export(app::Ctx& ctx) const;    // GET /sites/{id}/register/export?format=xlsx|csv|csv-cp932&…
     http::Response Counts(app::Ctx& ctx) const;    // GET /counts?month=YYYY-MM: every site in the user's scope
+    // The city's overview (I2): GET /overview?date=&kind=&area=&sort=, its stream GET /overview/events and the
+    // figures a live update asks for, GET /overview/figures?sites=1,2 (JSON).
+    http::Response Overview(app::Ctx& ctx) const;
+    http::Response OverviewEvents(app::Ctx& ctx) const;
+    http::Response OverviewFigures(app::Ctx& ctx) const;
 
  private:
     const web::TemplateRef& register_;
     const web::TemplateRef& counts_;
+    const web::TemplateRef& overview_;
 };
 
 }  // namespace reports

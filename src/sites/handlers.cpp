@@ -26,6 +26,7 @@ std::pair<SiteInput, FormErrors> ValidateSite(const http::Params& form) {
     in.name_kana = app::KanaField(form, "name_kana", errors, false);
     in.address = app::TextField(form, "address", errors, false, 200);
     in.phone = app::PhoneField(form, "phone", errors);
+    in.area = app::TextField(form, "area", errors, false, 40);
     if (auto repeat = app::IntField(form, "repeat_scan_seconds", errors, 0, 3600)) in.repeat_scan_seconds = *repeat;
     for (int wd : kWeekdayOrder) {
         std::string o = "open_" + std::to_string(wd), c = "close_" + std::to_string(wd);
@@ -96,6 +97,7 @@ data SiteData(const Ctx& ctx, const Site& s) {
     d.set("kind_label", ctx.T("site_kind_" + s.fields.kind));
     d.set("address", s.fields.address);
     d.set("phone", s.fields.phone);
+    d.set("area", s.fields.area);
     d.set("repeat_scan_seconds", std::to_string(s.fields.repeat_scan_seconds));
     d.set("child_count", std::to_string(s.child_count));
     if (!s.active) d.set("inactive", true);
@@ -113,11 +115,15 @@ http::Response RenderForm(Ctx& ctx, const web::TemplateRef& tmpl, const std::opt
         f.set("name_kana", site->fields.name_kana);
         f.set("address", site->fields.address);
         f.set("phone", site->fields.phone);
+        f.set("area", site->fields.area);
         f.set("repeat_scan_seconds", std::to_string(site->fields.repeat_scan_seconds));
         body.set("form", f);
     }
     std::string kind = posted ? posted->GetOr("kind") : site ? site->fields.kind : "gakudo";
     body.set("kinds", KindOptions(ctx, kind));
+    data areas{data::type::list};
+    for (auto& a : ctx.svc.db.Read([](db::ReadTx& tx) { return ListAreas(tx); })) areas.push_back(data(a));
+    body.set("areas", areas);
     body.set("hours", HoursRows(ctx, site ? site->fields.hours : std::vector<OpeningHours>{}, posted, &errors.map()));
     if (site) {
         body.set("action", "/sites/" + site->id.ToString());

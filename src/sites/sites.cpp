@@ -56,6 +56,7 @@ Site FromRow(const db::Row& r) {
     s.fields.address = r.Text(4);
     s.fields.phone = r.Text(5);
     s.active = r.IsNull(6);
+    s.fields.area = r.Text(7);
     return s;
 }
 
@@ -77,7 +78,7 @@ std::vector<Site> ListSites(db::ReadTx& tx, const SiteFilter& filter, int limit,
     std::vector<Site> out;
     // The page is chosen first; children are counted only for the sites on it.
     for (const auto& r : tx.QueryParams(
-             std::string("SELECT s.id, s.kind, s.name, s.name_kana, s.address, s.phone, s.deactivated_at, "
+             std::string("SELECT s.id, s.kind, s.name, s.name_kana, s.address, s.phone, s.deactivated_at, s.area, "
                          // Placements on the date (from the covering index), less those of the few
                          // deactivated children: no visit to every child row.
                          "(SELECT COUNT(*) FROM child_placement p WHERE p.site_id = s.id AND p.start_date <= ? "
@@ -89,7 +90,7 @@ std::vector<Site> ListSites(db::ReadTx& tx, const SiteFilter& filter, int limit,
                  kFilter + " ORDER BY s.name_kana, s.id LIMIT ? OFFSET ?) s ORDER BY s.name_kana, s.id",
              params)) {
         Site s = FromRow(r);
-        s.child_count = r.Int(7);
+        s.child_count = r.Int(8);
         out.push_back(std::move(s));
     }
     return out;
@@ -106,13 +107,20 @@ std::vector<SiteOption> ListSiteOptions(db::ReadTx& tx, const common::SiteScope&
     return out;
 }
 
+std::vector<std::string> ListAreas(db::ReadTx& tx) {
+    std::vector<std::string> out;
+    for (const auto& r : tx.Query("SELECT DISTINCT area FROM site WHERE area <> '' ORDER BY area"))
+        out.push_back(r.Text(0));
+    return out;
+}
+
 std::int64_t CountSites(db::ReadTx& tx, const SiteFilter& filter) {
     return tx.QueryParams(std::string("SELECT COUNT(*) FROM site s") + kFilter, FilterParams(filter)).at(0).Int(0);
 }
 
 std::optional<Site> GetSite(db::ReadTx& tx, common::SiteId id) {
-    auto r =
-        tx.QueryOptional("SELECT id, kind, name, name_kana, address, phone, deactivated_at FROM site WHERE id = ?", id);
+    auto r = tx.QueryOptional(
+        "SELECT id, kind, name, name_kana, address, phone, deactivated_at, area FROM site WHERE id = ?", id);
     if (!r) return std::nullopt;
     Site s = FromRow(*r);
     LoadHours(tx, s);
@@ -123,21 +131,22 @@ std::optional<Site> GetSite(db::ReadTx& tx, common::SiteId id) {
 
 common::SiteId InsertSite(db::WriteTx& tx, common::CityId city, const SiteInput& in, const common::Clock& clock) {
     auto now = FormatInstant(clock.Now());
-    auto id = tx.QueryOne(
-                    "INSERT INTO site (city_id, kind, name, name_kana, address, phone, search_key, "
-                    "repeat_scan_seconds, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    city, in.kind, in.name, in.name_kana, in.address, in.phone, SearchKey(in), in.repeat_scan_seconds,
-                    now, now)
-                  .Id<common::SiteId>(0);
+    auto id =
+        tx.QueryOne(
+              "INSERT INTO site (city_id, kind, name, name_kana, address, phone, area, search_key, "
+              "repeat_scan_seconds, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+              city, in.kind, in.name, in.name_kana, in.address, in.phone, in.area, SearchKey(in),
+              in.repeat_scan_seconds, now, now)
+            .Id<common::SiteId>(0);
     WriteHours(tx, id, in.hours, clock);
     return id;
 }
 
 void UpdateSite(db::WriteTx& tx, common::SiteId id, const SiteInput& in, const common::Clock& clock) {
     tx.Exec(
-        "UPDATE site SET kind = ?, name = ?, name_kana = ?, address = ?, phone = ?, search_key = ?, "
+        "UPDATE site SET kind = ?, name = ?, name_kana = ?, address = ?, phone = ?, area = ?, search_key = ?, "
         "repeat_scan_seconds = ?, updated_at = ? WHERE id = ?",
-        in.kind, in.name, in.name_kana, in.address, in.phone, SearchKey(in), in.repeat_scan_seconds,
+        in.kind, in.name, in.name_kana, in.address, in.phone, in.area, SearchKey(in), in.repeat_scan_seconds,
         FormatInstant(clock.Now()), id);
     WriteHours(tx, id, in.hours, clock);
 }

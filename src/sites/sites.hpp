@@ -28,6 +28,7 @@ struct SiteInput {
     std::string phone;
     std::vector<OpeningHours> hours;
     int repeat_scan_seconds = 60;  // a second scan of a card within this is "already recorded" (0–3600)
+    std::string area;              // 地区 (a ward or school district): the city's overview filters by it
 };
 
 struct Site {
@@ -54,6 +55,8 @@ common::CityId EnsureCity(db::WriteTx& tx, const std::string& name, const common
 std::vector<Site> ListSites(db::ReadTx& tx, const SiteFilter& filter, int limit, int offset, const std::string& today);
 // Every site in scope, in name order, without counts.
 std::vector<SiteOption> ListSiteOptions(db::ReadTx& tx, const common::SiteScope& scope, bool include_inactive = false);
+// The areas the city's sites are in, in order (for a picker and the overview's filter).
+std::vector<std::string> ListAreas(db::ReadTx& tx);
 std::int64_t CountSites(db::ReadTx& tx, const SiteFilter& filter);
 std::optional<Site> GetSite(db::ReadTx& tx, common::SiteId id);
 common::SiteId InsertSite(db::WriteTx& tx, common::CityId city, const SiteInput& in, const common::Clock& clock);

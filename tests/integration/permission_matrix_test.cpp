@@ -19,6 +19,7 @@
 #include "jobs/jobs.hpp"
 #include "messages/messages.hpp"
 #include "plans/plans.hpp"
+#include "rollcall/rollcall.hpp"
 #include "staff/staff.hpp"
 
 namespace {
@@ -200,6 +201,25 @@ const std::vector<Case>& Table() {
         // Jobs that failed for good: the city's operators
         {"GET", "/jobs", {}, {{O, O}, {N, N}, {N, N}}},
         {"POST", "/jobs/{job}/retry", {}, {{O, O}, {N, N}, {N, N}}},
+        // The city's overview (figures of the user's own sites) and the emergency roll-call: one is open at each
+        // site with the child on its list (started in Find); confirmed, handed over, printed, then closed.
+        {"GET", "/overview", {}, {{O, O}, {O, O}, {N, N}}},
+        {"GET", "/overview/events", {}, {{O, O}, {O, O}, {N, N}}},
+        {"GET", "/overview/figures", {}, {{O, O}, {O, O}, {N, N}}},
+        {"GET", "/rollcall/new", {}, {{O, O}, {O, O}, {N, N}}},
+        {"POST", "/rollcall", {{"site", "{site}"}, {"reason", "earthquake"}}, {{O, O}, {O, H}, {N, N}}},
+        {"GET", "/sites/{site}/rollcall", {}, {{O, O}, {O, H}, {O, H}}},
+        {"POST",
+         "/sites/{site}/rollcall/{call}/children/{listed}/confirm",
+         {{"state", "safe"}},
+         {{O, O}, {O, H}, {O, H}}},
+        {"GET", "/sites/{site}/rollcall/{call}/children/{listed}/handover", {}, {{O, O}, {O, H}, {O, H}}},
+        {"POST",
+         "/sites/{site}/rollcall/{call}/children/{listed}/handover",
+         {{"to", "other"}, {"other_name", "行列 太郎"}, {"identity_checked", "1"}},
+         {{O, O}, {O, H}, {O, H}}},
+        {"GET", "/sites/{site}/rollcall/{call}/print", {}, {{O, O}, {O, H}, {O, H}}},
+        {"POST", "/sites/{site}/rollcall/{call}/close", {}, {{O, O}, {O, H}, {N, H}}},
     };
     return cases;
 }
@@ -256,7 +276,8 @@ struct Objects {
     // A message the site sent (with a PDF) and the account's copy of it, one scheduled for later, and the child's
     // conversation with the site.
     std::int64_t message, file, copy, scheduled, thread;
-    std::int64_t job;  // a job that failed for good
+    std::int64_t job;           // a job that failed for good
+    std::int64_t call, listed;  // the site's open roll-call and the child on its list
     std::string kiosk_credential;
 };
 
@@ -309,6 +330,14 @@ class PermissionMatrix : public AppTest {
                     .value;
         });
         o.notice = One("SELECT MAX(id) FROM notification WHERE child_id = " + std::to_string(o.child));
+        // An emergency roll-call open at the site, with the child (inside) on its list.
+        o.call = database().Write([&](db::WriteTx& tx) {
+            return rollcall::Start(tx, {common::SiteId(site)}, rollcall::Reason::kEarthquake, "", false,
+                                   common::UserId(o.user), clock_)
+                .opened.at(0)
+                .second.value;
+        });
+        o.listed = o.child;
         o.recipient = One("SELECT id FROM notification_recipient WHERE notification_id = " + std::to_string(o.notice) +
                           " AND account_id = " + std::to_string(o.account));
         o.person = database().Write([&](db::WriteTx& tx) {
@@ -356,14 +385,17 @@ class PermissionMatrix : public AppTest {
         return o;
     }
     static std::string Fill(std::string text, const Objects& o) {
-        for (auto [key, value] :
-             {std::pair{"{site}", o.site}, std::pair{"{group}", o.group}, std::pair{"{child}", o.child},
-              std::pair{"{guardian}", o.guardian}, std::pair{"{user}", o.user}, std::pair{"{account}", o.account},
-              std::pair{"{event}", o.event}, std::pair{"{kiosk}", o.kiosk}, std::pair{"{contact}", o.contact},
-              std::pair{"{person}", o.person}, std::pair{"{notice}", o.notice}, std::pair{"{recipient}", o.recipient},
-              std::pair{"{message}", o.message}, std::pair{"{file}", o.file}, std::pair{"{copy}", o.copy},
-              std::pair{"{scheduled}", o.scheduled}, std::pair{"{thread}", o.thread}, std::pair{"{job}", o.job},
-              std::pair{"{member}", o.member}}) {
+        for (auto [key, value] : {std::pair{"{site}", o.site},       std::pair{"{group}", o.group},
+                                  std::pair{"{child}", o.child},     std::pair{"{guardian}", o.guardian},
+                                  std::pair{"{user}", o.user},       std::pair{"{account}", o.account},
+                                  std::pair{"{event}", o.event},     std::pair{"{kiosk}", o.kiosk},
+                                  std::pair{"{contact}", o.contact}, std::pair{"{person}", o.person},
+                                  std::pair{"{notice}", o.notice},   std::pair{"{recipient}", o.recipient},
+                                  std::pair{"{message}", o.message}, std::pair{"{file}", o.file},
+                                  std::pair{"{copy}", o.copy},       std::pair{"{scheduled}", o.scheduled},
+                                  std::pair{"{thread}", o.thread},   std::pair{"{job}", o.job},
+                                  std::pair{"{member}", o.member},   std::pair{"{call}", o.call},
+                                  std::pair{"{listed}", o.listed}}) {
             for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key)) {
                 text.replace(pos, std::string(key).size(), std::to_string(value));
             }
@@ -401,6 +433,10 @@ class PermissionMatrix : public AppTest {
         out += ";contacts=" + std::to_string(One("SELECT COUNT(*) FROM plan_contact"));
         out += ";people=" + std::to_string(One("SELECT COUNT(*) FROM pickup_person WHERE removed_at IS NULL"));
         out += ";dead=" + std::to_string(One("SELECT COUNT(*) FROM job WHERE state = 'dead'"));
+        out += ";rollcall=" + std::to_string(One("SELECT COUNT(*) FROM rollcall")) + "/" +
+               std::to_string(One("SELECT COUNT(closed_at) FROM rollcall_site")) + "/" +
+               std::to_string(One("SELECT COUNT(checked_at) FROM rollcall_child")) + "/" +
+               std::to_string(One("SELECT COUNT(handed_at) FROM rollcall_child"));
         out += ";messages=" + std::to_string(One("SELECT COUNT(*) FROM message WHERE state = 'scheduled'")) + "/" +
                std::to_string(One("SELECT COUNT(reminded_at) FROM message"));
         return out;
@@ -691,6 +727,18 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"POST", "/threads/{thread}"}, day_invalid},
         {{"GET", "/jobs"}, none},
         {{"POST", "/jobs/{job}/retry"}, none},
+        {{"GET", "/overview"}, any_manager},
+        {{"GET", "/overview/events"}, any_manager},
+        {{"GET", "/overview/figures"}, any_manager},
+        {{"GET", "/rollcall/new"}, any_manager},
+        {{"POST", "/rollcall"}, site_manager},
+        // The site's own roll-call and the children on its list, whoever has moved since.
+        {{"GET", "/sites/{site}/rollcall"}, all_ok},
+        {{"POST", "/sites/{site}/rollcall/{call}/children/{listed}/confirm"}, all_ok},
+        {{"GET", "/sites/{site}/rollcall/{call}/children/{listed}/handover"}, all_ok},
+        {{"POST", "/sites/{site}/rollcall/{call}/children/{listed}/handover"}, all_ok},
+        {{"GET", "/sites/{site}/rollcall/{call}/print"}, all_ok},
+        {{"POST", "/sites/{site}/rollcall/{call}/close"}, site_manager},
     };
     static const std::vector<OverTime> table = [] {
         std::vector<OverTime> out;
@@ -743,16 +791,12 @@ TEST_P(PermissionMatrix, EveryRouteIsInTheTable) {
     std::set<std::string> table;
     for (const auto& c : Table()) {
         std::string pattern = std::regex_replace(c.pattern, std::regex(R"(\?.*)"), "");
-        pattern = std::regex_replace(
-            pattern,
-            std::regex(
-                R"(\{(site|group|child|guardian|user|account|event|kiosk|contact|notice|message|scheduled|thread|job)\})"),
-            "{id}");
+        pattern = std::regex_replace(pattern, std::regex(R"(\{[a-z_]+\})"), "{id}");
         table.insert(std::string(c.method) + " " + pattern);
     }
     for (const auto& r : app_->router().routes()) {
         std::string key =
-            r.method + " " + std::regex_replace(r.pattern, std::regex(R"(\{(guardian_id|account_id)\})"), "{id}");
+            r.method + " " + std::regex_replace(r.pattern, std::regex(R"(\{[a-z_]+\})"), "{id}");  // any object
         if (kPublic.count(r.method + " " + r.pattern) || kFamilyRoutes.count(r.method + " " + r.pattern) ||
             kKioskRoutes.count(r.method + " " + r.pattern)) {
             continue;

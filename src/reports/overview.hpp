@@ -1,0 +1,58 @@
+#pragma once
+// The city's overview (I2): every site the user may see on one screen, as its roster counts it — children inside,
+// expected and not yet here, gone home, absent, not planned, open missing-child alerts — with the last scan, the
+// kiosks not heard from lately and any roll-call under way. A day in the past gives that day's final figures. Pure
+// over the same reads as the roster (SiteRoster, SiteOutlook), so the two never disagree.
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/dates.hpp"
+#include "common/ids.hpp"
+#include "common/scope.hpp"
+#include "db/database.hpp"
+#include "plans/rules.hpp"
+
+namespace reports {
+
+// A kiosk not heard from in this long, on a day its site is open, is shown as quiet (kiosks ask for their names
+// list every 30 minutes, so a working one is never quiet for this long).
+inline constexpr std::chrono::minutes kKioskQuietAfter{45};
+
+struct RollcallProgress {
+    common::RollcallId rollcall;
+    int children = 0;   // inside when it started
+    int unchecked = 0;  // not yet confirmed
+    int safe = 0;
+    int trouble = 0;  // not found or injured
+    int handed = 0;   // handed over to an adult
+};
+
+struct SiteFigures {
+    common::SiteId site;
+    std::string name, name_kana, kind, area;
+    bool closed = false;  // the site does not open that day
+    std::optional<int> opens, closes;
+    int enrolled = 0;
+    std::map<plans::Standing, int> standing;
+    int alerted = 0;  // children with an open alert (today only)
+    std::optional<common::Instant> last_scan;
+    int kiosks = 0, kiosks_quiet = 0;
+    std::optional<RollcallProgress> rollcall;  // open now (today only)
+};
+
+struct OverviewFilter {
+    common::SiteScope scope;
+    std::string kind;                              // empty: every kind
+    std::string area;                              // empty: every area
+    std::optional<std::set<common::SiteId>> only;  // these sites alone (a live update)
+};
+
+// Each active site in scope that passes the filter, in kana order, as of `now` on `date` (Tokyo).
+std::vector<SiteFigures> CityOverview(db::ReadTx& tx, const OverviewFilter& filter, const common::Date& date,
+                                      common::Instant now);
+
+}  // namespace reports

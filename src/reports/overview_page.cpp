@@ -1,0 +1,257 @@
+// The city's overview page, its live stream and the figures the page asks for when a site changes. Figures only,
+// never a child's name: the page is not an audit event per refresh, only per opening.
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+
+#include "attendance/live.hpp"
+#include "auth/audit.hpp"
+#include "families/mails.hpp"
+#include "plans/rules.hpp"
+#include "reports/handlers.hpp"
+#include "reports/overview.hpp"
+#include "sites/sites.hpp"
+
+namespace reports {
+
+using app::Ctx;
+using auth::Action;
+using kainjow::mustache::data;
+using plans::Standing;
+
+namespace {
+
+constexpr int kPastDays = 400;
+constexpr std::size_t kMaxOnly = 200;  // sites in one live update
+
+struct Asked {
+    common::Date date;
+    bool today = true;
+    OverviewFilter filter;
+    std::string sort;
+};
+
+Asked Ask(Ctx& ctx) {
+    const auto& actor = ctx.Require(Action::kOverviewView);
+    const auto today = common::TokyoDate(ctx.svc.clock.Now());
+    Asked a{today,
+            true,
+            {actor.Scope(), ctx.req.query.GetOr("kind"), ctx.req.query.GetOr("area"), std::nullopt},
+            ctx.req.query.GetOr("sort")};
+    if (!a.filter.kind.empty() && !sites::IsKind(a.filter.kind)) a.filter.kind.clear();
+    if (a.filter.area.size() > 40) a.filter.area.clear();
+    if (auto d = common::ParseDate(ctx.req.query.GetOr("date"))) {
+        using std::chrono::days;
+        using std::chrono::sys_days;
+        if (sys_days(*d) <= sys_days(today) && sys_days(*d) >= sys_days(today) - days(kPastDays)) a.date = *d;
+    }
+    a.today = a.date == today;
+    if (a.sort != "name" && a.sort != "in" && a.sort != "expected") a.sort.clear();
+    return a;
+}
+
+std::string Time(const std::optional<common::Instant>& t) { return t ? common::FormatTokyoTime(*t) : "—"; }
+
+std::string RollcallText(const Ctx& ctx, const RollcallProgress& p) {
+    return families::Fill(ctx.T("overview_rollcall_progress"), {{"checked", std::to_string(p.children - p.unchecked)},
+                                                                {"children", std::to_string(p.children)},
+                                                                {"handed", std::to_string(p.handed)}});
+}
+
+// What needs the city's eyes first: a roll-call under way, open alerts, quiet kiosks; then children not yet here.
+int Attention(const SiteFigures& f) {
+    if (f.rollcall) return 0;
+    if (f.alerted > 0) return 1;
+    if (f.kiosks_quiet > 0) return 2;
+    return 3;
+}
+
+boost::json::object FiguresJson(const Ctx& ctx, const SiteFigures& f) {
+    boost::json::object o{{"site", f.site.value},
+                          {"in", f.standing.at(Standing::kIn)},
+                          {"expected", f.standing.at(Standing::kExpected)},
+                          {"left", f.standing.at(Standing::kLeft)},
+                          {"absent", f.standing.at(Standing::kAbsent)},
+                          {"no_plan", f.standing.at(Standing::kNoPlan)},
+                          {"enrolled", f.enrolled},
+                          {"alerted", f.alerted},
+                          {"kiosks_quiet", f.kiosks_quiet},
+                          {"last_scan", Time(f.last_scan)},
+                          {"rollcall", f.rollcall ? RollcallText(ctx, *f.rollcall) : ""}};
+    return o;
+}
+
+}  // namespace
+
+http::Response Handlers::Overview(Ctx& ctx) const {
+    auto asked = Ask(ctx);
+    const auto now = ctx.svc.clock.Now();
+    auto [figures, areas] = ctx.svc.db.Read([&](db::ReadTx& tx) {
+        return std::pair{CityOverview(tx, asked.filter, asked.date, now), sites::ListAreas(tx)};
+    });
+    ctx.svc.db.Write([&](db::WriteTx& tx) {
+        auth::WriteAudit(tx, ctx.Audit("overview.view", "city", std::nullopt), ctx.svc.clock);
+    });
+    std::stable_sort(figures.begin(), figures.end(), [&](const SiteFigures& a, const SiteFigures& b) {
+        if (asked.sort == "name") return false;  // kana order, as read
+        if (asked.sort == "in") return a.standing.at(Standing::kIn) > b.standing.at(Standing::kIn);
+        if (asked.sort == "expected") return a.standing.at(Standing::kExpected) > b.standing.at(Standing::kExpected);
+        return Attention(a) < Attention(b);
+    });
+
+    data body;
+    const std::string date = common::FormatDate(asked.date);
+    body.set("date", date);
+    body.set("date_label",
+             families::Fill(
+                 ctx.T("date_with_weekday"),
+                 {{"date", date}, {"weekday", ctx.T("weekday_short_" + std::to_string(plans::Weekday(asked.date)))}}));
+    using std::chrono::days;
+    using std::chrono::sys_days;
+    const auto today = common::TokyoDate(now);
+    body.set("max_date", common::FormatDate(today));
+    body.set("min_date", common::FormatDate(common::Date{sys_days(today) - days(kPastDays)}));
+    if (asked.today) body.set("is_today", true);
+    if (asked.today) body.set("now", common::FormatTokyoTime(now));
+    std::string keep;
+    auto add = [&](const std::string& k, const std::string& v) {
+        if (!v.empty()) keep += "&" + k + "=" + http::UrlEncode(v);
+    };
+    add("kind", asked.filter.kind);
+    add("area", asked.filter.area);
+    add("sort", asked.sort);
+    body.set("prev_url", "/overview?date=" + common::FormatDate(common::Date{sys_days(asked.date) - days(1)}) + keep);
+    if (!asked.today)
+        body.set("next_url",
+                 "/overview?date=" + common::FormatDate(common::Date{sys_days(asked.date) + days(1)}) + keep);
+    data kinds{data::type::list};
+    for (const char* k : sites::kKinds) {
+        data d;
+        d.set("value", std::string(k));
+        d.set("label", ctx.T("site_kind_" + std::string(k)));
+        if (asked.filter.kind == k) d.set("selected", true);
+        kinds.push_back(d);
+    }
+    body.set("kinds", kinds);
+    data area_list{data::type::list};
+    for (const auto& a : areas) {
+        data d;
+        d.set("value", a);
+        if (asked.filter.area == a) d.set("selected", true);
+        area_list.push_back(d);
+    }
+    body.set("areas", area_list);
+    if (!areas.empty()) body.set("has_areas", true);
+    data sorts{data::type::list};
+    for (const char* s : {"", "name", "in", "expected"}) {
+        data d;
+        d.set("value", std::string(s));
+        d.set("label", ctx.T(std::string("overview_sort_") + (*s ? s : "attention")));
+        if (asked.sort == s) d.set("selected", true);
+        sorts.push_back(d);
+    }
+    body.set("sorts", sorts);
+
+    std::map<Standing, int> total;
+    int total_alerted = 0, rollcalls = 0;
+    data rows{data::type::list};
+    for (const auto& f : figures) {
+        data r;
+        r.set("id", f.site.ToString());
+        r.set("name", f.name);
+        r.set("kind", ctx.T("site_kind_" + f.kind));
+        r.set("area", f.area);
+        r.set("roster_url", "/sites/" + f.site.ToString() + "/roster" + (asked.today ? "" : "?date=" + date));
+        ctx.site_kind = f.kind;
+        for (auto st : plans::kStandings) {
+            std::string name(plans::StandingName(st));
+            r.set(name, std::to_string(f.standing.at(st)));
+            r.set(name + "_label", ctx.TK("standing_" + name));
+            total[st] += f.standing.at(st);
+        }
+        r.set("enrolled", std::to_string(f.enrolled));
+        r.set("alerted", std::to_string(f.alerted));
+        if (f.alerted > 0) r.set("has_alert", true);
+        total_alerted += f.alerted;
+        if (f.closed) r.set("closed", ctx.TK("overview_closed"));
+        r.set("last_scan", Time(f.last_scan));
+        r.set("kiosks_quiet", std::to_string(f.kiosks_quiet));
+        if (f.kiosks_quiet > 0) r.set("has_quiet", true);
+        if (f.rollcall) {
+            r.set("rollcall", RollcallText(ctx, *f.rollcall));
+            r.set("rollcall_url", "/sites/" + f.site.ToString() + "/rollcall");
+            ++rollcalls;
+        }
+        rows.push_back(r);
+    }
+    ctx.site_kind.clear();
+    body.set("rows", rows);
+    if (figures.empty()) body.set("no_sites", true);
+    data totals{data::type::list};
+    for (auto st : {Standing::kIn, Standing::kExpected, Standing::kLeft, Standing::kAbsent}) {
+        std::string name(plans::StandingName(st));
+        data d;
+        d.set("key", name);
+        d.set("label", ctx.T("standing_" + name));
+        d.set("count", std::to_string(total[st]));
+        totals.push_back(d);
+    }
+    body.set("totals", totals);
+    body.set("total_alerted", std::to_string(total_alerted));
+    if (total_alerted > 0) body.set("any_alert", true);
+    body.set("site_count", std::to_string(figures.size()));
+    if (asked.today) {
+        body.set("events_url", "/overview/events?" + keep.substr(keep.empty() ? 0 : 1));
+        body.set("figures_url", "/overview/figures?" + keep.substr(keep.empty() ? 0 : 1));
+        ctx.scripts.push_back(ctx.svc.assets.Url("overview.js"));
+        if (auth::Can(*ctx.actor, Action::kRollcallStart)) body.set("rollcall_start_url", "/rollcall/new");
+    }
+    ctx.wide = true;
+    return app::RenderPage(ctx, overview_, "overview_title", body);
+}
+
+// Which sites changed today: the page asks for their figures (no figures travel on the stream itself).
+http::Response Handlers::OverviewEvents(Ctx& ctx) const {
+    auto asked = Ask(ctx);
+    if (!ctx.svc.live) throw http::HttpError(503, "error_unavailable");
+    std::optional<std::set<common::SiteId>> sites;
+    if (!ctx.actor->municipal) {
+        sites.emplace();
+        for (auto s : ctx.actor->Sites()) {
+            if (auth::Can(*ctx.actor, Action::kOverviewView, s)) sites->insert(s);
+        }
+    }
+    auto channel = std::make_shared<http::EventChannel>();
+    channel->Push("retry: 2000\n\n");
+    ctx.svc.live->SubscribeCity(common::FormatDate(asked.date), std::move(sites), channel);
+    http::Response res;
+    res.events = channel;
+    return res;
+}
+
+// The figures of the sites a live update names (all in scope without `sites`), as JSON.
+http::Response Handlers::OverviewFigures(Ctx& ctx) const {
+    auto asked = Ask(ctx);
+    std::string list = ctx.req.query.GetOr("sites");
+    if (!list.empty()) {
+        asked.filter.only.emplace();
+        std::size_t start = 0;
+        while (start <= list.size() && asked.filter.only->size() < kMaxOnly) {
+            auto comma = list.find(',', start);
+            auto part = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            if (auto id = app::ParseId(part)) asked.filter.only->insert(common::SiteId(*id));
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+    }
+    const auto now = ctx.svc.clock.Now();
+    auto figures = ctx.svc.db.Read([&](db::ReadTx& tx) { return CityOverview(tx, asked.filter, asked.date, now); });
+    boost::json::array out;
+    for (const auto& f : figures) out.push_back(FiguresJson(ctx, f));
+    auto res = http::Response::Json(
+        boost::json::serialize(boost::json::object{{"now", common::FormatTokyoTime(now)}, {"sites", std::move(out)}}));
+    res.SetHeader("Cache-Control", "no-store");
+    return res;
+}
+
+}  // namespace reports
