@@ -8,8 +8,10 @@ CREATE TABLE rollcall (
     note text NOT NULL DEFAULT '',
     city_wide integer NOT NULL DEFAULT 0 CHECK (city_wide IN (0, 1)),
     started_at timestamptz NOT NULL,
-    started_by bigint NOT NULL REFERENCES staff_user (id)
+    started_by bigint NOT NULL REFERENCES staff_user (id),
+    created_at timestamptz NOT NULL
 );
+CREATE INDEX rollcall_started_by_idx ON rollcall (started_by);
 
 -- The roll-call at one site, open until its staff close it. One open roll-call per site at a time.
 CREATE TABLE rollcall_site (
@@ -19,8 +21,10 @@ CREATE TABLE rollcall_site (
     facility_date date NOT NULL,
     closed_at timestamptz,
     closed_by bigint REFERENCES staff_user (id),
+    created_at timestamptz NOT NULL,
     UNIQUE (rollcall_id, site_id)
 );
+CREATE INDEX rollcall_site_closed_by_idx ON rollcall_site (closed_by);
 CREATE UNIQUE INDEX rollcall_site_open_idx ON rollcall_site (site_id) WHERE closed_at IS NULL;
 CREATE INDEX rollcall_site_site_id_idx ON rollcall_site (site_id, rollcall_id);
 
@@ -44,8 +48,11 @@ CREATE TABLE rollcall_child (
     identity_checked integer NOT NULL DEFAULT 0 CHECK (identity_checked IN (0, 1)),
     handed_at timestamptz,
     handed_by bigint REFERENCES staff_user (id),
+    created_at timestamptz NOT NULL,
     UNIQUE (rollcall_site_id, child_id)
 );
+CREATE INDEX rollcall_child_checked_by_idx ON rollcall_child (checked_by);
+CREATE INDEX rollcall_child_handed_by_idx ON rollcall_child (handed_by);
 CREATE INDEX rollcall_child_child_id_idx ON rollcall_child (child_id);
 CREATE INDEX rollcall_child_guardian_idx ON rollcall_child (handed_guardian_id);
 CREATE INDEX rollcall_child_pickup_idx ON rollcall_child (handed_pickup_id);

@@ -134,9 +134,9 @@ Started Start(db::WriteTx& tx, const std::vector<common::SiteId>& sites, Reason 
     for (auto site : sites) {
         // One open roll-call per site (the partial unique index holds it under concurrent starts too).
         auto opened = tx.QueryOptional(
-            "INSERT INTO rollcall_site (rollcall_id, site_id, facility_date) SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 "
-            "FROM rollcall_site WHERE site_id = ? AND closed_at IS NULL) RETURNING id",
-            out.id, site, today, site);
+            "INSERT INTO rollcall_site (rollcall_id, site_id, facility_date, created_at) SELECT ?, ?, ?, ? WHERE NOT "
+            "EXISTS (SELECT 1 FROM rollcall_site WHERE site_id = ? AND closed_at IS NULL) RETURNING id",
+            out.id, site, today, stamp, site);
         if (!opened) {
             out.already.push_back(site);
             continue;
@@ -145,9 +145,11 @@ Started Start(db::WriteTx& tx, const std::vector<common::SiteId>& sites, Reason 
         out.opened.emplace_back(site, id);
         for (const auto& row : attendance::SiteRoster(tx, site, today, std::nullopt).rows) {
             if (row.day.state != attendance::State::kIn) continue;
-            tx.Exec("INSERT INTO rollcall_child (rollcall_site_id, child_id, entered_at) VALUES (?, ?, ?)", id,
-                    row.child,
-                    row.day.in_at ? std::optional<std::string>(common::FormatInstant(*row.day.in_at)) : std::nullopt);
+            tx.Exec(
+                "INSERT INTO rollcall_child (rollcall_site_id, child_id, entered_at, created_at) VALUES (?, ?, ?, ?)",
+                id, row.child,
+                row.day.in_at ? std::optional<std::string>(common::FormatInstant(*row.day.in_at)) : std::nullopt,
+                stamp);
         }
     }
     // Nothing opened (every site had one running): no roll-call of its own.
