@@ -127,9 +127,9 @@ Started Start(db::WriteTx& tx, const std::vector<common::SiteId>& sites, Reason 
     const std::string stamp = common::FormatInstant(now), today = common::FormatDate(common::TokyoDate(now));
     Started out;
     out.id = tx.QueryOne(
-                   "INSERT INTO rollcall (reason, note, city_wide, started_at, started_by) VALUES (?, ?, ?, ?, "
-                   "?) RETURNING id",
-                   std::string(ReasonName(reason)), note, city_wide ? 1 : 0, stamp, by)
+                   "INSERT INTO rollcall (reason, note, city_wide, started_at, started_by, created_at) VALUES (?, ?, "
+                   "?, ?, ?, ?) RETURNING id",
+                   std::string(ReasonName(reason)), note, city_wide ? 1 : 0, stamp, by, stamp)
                  .Id<common::RollcallId>(0);
     for (auto site : sites) {
         // One open roll-call per site (the partial unique index holds it under concurrent starts too).
