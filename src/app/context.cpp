@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "common/dates.hpp"
 #include "common/random.hpp"
 #include "families/mails.hpp"
 #include "notify/handlers.hpp"
@@ -275,6 +276,12 @@ std::int64_t IdParam(const Ctx& ctx, const std::string& name) {
     auto id = ParseId(ctx.req.PathParam(name));
     if (!id) throw http::NotFound();
     return *id;
+}
+
+std::string DateWithWeekday(const Ctx& ctx, const common::Date& d) {
+    const auto weekday = std::chrono::weekday(std::chrono::sys_days(d)).c_encoding();
+    return families::Fill(ctx.T("date_with_weekday"), {{"date", common::FormatDate(d)},
+                                                       {"weekday", ctx.T("weekday_short_" + std::to_string(weekday))}});
 }
 
 common::SiteId SiteIdParam(const Ctx& ctx, const std::string& name) { return common::SiteId(IdParam(ctx, name)); }

@@ -12,6 +12,7 @@
 #include "auth/sessions.hpp"
 #include "auth/throttle.hpp"
 #include "common/clock.hpp"
+#include "common/dates.hpp"
 #include "db/database.hpp"
 #include "http/errors.hpp"
 #include "http/message.hpp"
@@ -140,6 +141,9 @@ http::Response Download(std::string bytes, std::string content_type, const std::
 // A `next` target that is a path on this site, else "/": never a redirect to another site (//host, /\host) or a
 // target with control characters in it.
 std::string SafeLocalPath(const std::string& next);
+
+// "2026-12-03（木）", in the page's language (the roster's and the overview's day line).
+std::string DateWithWeekday(const Ctx& ctx, const common::Date& d);
 
 // Small helpers for forms.
 std::string Trimmed(std::string_view s);

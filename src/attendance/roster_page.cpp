@@ -32,13 +32,6 @@ constexpr std::size_t kQueryMax = 50;
 
 std::string OptTime(const std::optional<common::Instant>& t) { return t ? common::FormatTokyoTime(*t) : ""; }
 
-// "2026-12-03（木）", in the page's language.
-std::string DateLabel(const Ctx& ctx, const common::Date& d) {
-    return families::Fill(
-        ctx.T("date_with_weekday"),
-        {{"date", common::FormatDate(d)}, {"weekday", ctx.T("weekday_short_" + std::to_string(plans::Weekday(d)))}});
-}
-
 // The order rows take under the default sort: what a carer must act on first, those gone home last.
 int StandingRank(Standing s) {
     switch (s) {
@@ -186,7 +179,7 @@ http::Response Handlers::Roster(Ctx& ctx) const {
     body.set("site_id", site_id.ToString());
     body.set("site_name", loaded.site.fields.name);
     body.set("date", date);
-    body.set("date_label", DateLabel(ctx, day));
+    body.set("date_label", app::DateWithWeekday(ctx, day));
     if (is_today) body.set("is_today", true);
     if (day > today) body.set("is_future", true);
     if (day < today) body.set("is_past", true);
@@ -237,7 +230,7 @@ http::Response Handlers::Roster(Ctx& ctx) const {
         auto t = *loaded.tomorrow;
         data tm;
         tm.set("href", base + "?date=" + common::FormatDate(tomorrow) + (group ? "&group=" + group->ToString() : ""));
-        tm.set("label", DateLabel(ctx, tomorrow));
+        tm.set("label", app::DateWithWeekday(ctx, tomorrow));
         tm.set("expected", std::to_string(t[Standing::kExpected]));
         tm.set("absent", std::to_string(t[Standing::kAbsent]));
         tm.set("no_plan", std::to_string(t[Standing::kNoPlan]));

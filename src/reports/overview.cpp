@@ -1,12 +1,20 @@
 #include "reports/overview.hpp"
 
 #include "attendance/attendance.hpp"
+#include "families/mails.hpp"
 #include "plans/alerts.hpp"
 #include "plans/plans.hpp"
 #include "rollcall/rollcall.hpp"
 #include "sites/sites.hpp"
 
 namespace reports {
+
+std::string ProgressWords(const web::Catalogue& catalogue, const std::string& lang, const RollcallProgress& p) {
+    return families::Fill(catalogue.Get(lang, "overview_rollcall_progress"),
+                          {{"checked", std::to_string(p.children - p.unchecked)},
+                           {"children", std::to_string(p.children)},
+                           {"handed", std::to_string(p.handed)}});
+}
 
 std::vector<SiteFigures> CityOverview(db::ReadTx& tx, const OverviewFilter& filter, const common::Date& date,
                                       common::Instant now) {

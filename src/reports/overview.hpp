@@ -15,6 +15,7 @@
 #include "common/scope.hpp"
 #include "db/database.hpp"
 #include "plans/rules.hpp"
+#include "web/catalogue.hpp"
 
 namespace reports {
 
@@ -30,6 +31,9 @@ struct RollcallProgress {
     int trouble = 0;  // not found or injured
     int handed = 0;   // handed over to an adult
 };
+
+// "確認 3/5・引き渡し 1": the progress as the overview's tile and the roll-call's page say it.
+std::string ProgressWords(const web::Catalogue& catalogue, const std::string& lang, const RollcallProgress& p);
 
 struct SiteFigures {
     common::SiteId site;

@@ -53,9 +53,7 @@ Asked Ask(Ctx& ctx) {
 std::string Time(const std::optional<common::Instant>& t) { return t ? common::FormatTokyoTime(*t) : "—"; }
 
 std::string RollcallText(const Ctx& ctx, const RollcallProgress& p) {
-    return families::Fill(ctx.T("overview_rollcall_progress"), {{"checked", std::to_string(p.children - p.unchecked)},
-                                                                {"children", std::to_string(p.children)},
-                                                                {"handed", std::to_string(p.handed)}});
+    return ProgressWords(ctx.svc.catalogue, ctx.lang, p);
 }
 
 // What needs the city's eyes first: a roll-call under way, open alerts, quiet kiosks; then children not yet here.
@@ -102,10 +100,7 @@ http::Response Handlers::Overview(Ctx& ctx) const {
     data body;
     const std::string date = common::FormatDate(asked.date);
     body.set("date", date);
-    body.set("date_label",
-             families::Fill(
-                 ctx.T("date_with_weekday"),
-                 {{"date", date}, {"weekday", ctx.T("weekday_short_" + std::to_string(plans::Weekday(asked.date)))}}));
+    body.set("date_label", app::DateWithWeekday(ctx, asked.date));
     using std::chrono::days;
     using std::chrono::sys_days;
     const auto today = common::TokyoDate(now);

@@ -188,7 +188,8 @@ http::Response Handlers::Site(Ctx& ctx) const {
     body.set("call", CallData(ctx, call));
     if (open && auth::Can(actor, Action::kRollcallStart, site_id)) body.set("can_close", true);
     body.set("print_url", Base(site_id) + "/" + call.id.ToString() + "/print");
-    int unchecked = 0, handed = 0;
+    reports::RollcallProgress progress;
+    progress.children = static_cast<int>(loaded.children.size());
     data rows{data::type::list};
     for (const auto& c : loaded.children) {
         data r;
@@ -202,9 +203,9 @@ http::Response Handlers::Site(Ctx& ctx) const {
         r.set("state_label", ctx.T("rollcall_state_" + state));
         r.set("note", c.note);
         if (c.checked_at) r.set("checked", Time(c.checked_at) + " " + c.checked_by);
-        if (c.state == ChildState::kUnchecked) ++unchecked;
+        if (c.state == ChildState::kUnchecked) ++progress.unchecked;
         if (c.handed_at) {
-            ++handed;
+            ++progress.handed;
             r.set("handed", true);
             r.set("handed_line",
                   families::Fill(ctx.T("rollcall_handed_line"), {{"time", Time(c.handed_at)},
@@ -230,10 +231,7 @@ http::Response Handlers::Site(Ctx& ctx) const {
     }
     body.set("rows", rows);
     if (loaded.children.empty()) body.set("no_children", true);
-    body.set("progress", families::Fill(ctx.T("overview_rollcall_progress"),
-                                        {{"checked", std::to_string(loaded.children.size() - unchecked)},
-                                         {"children", std::to_string(loaded.children.size())},
-                                         {"handed", std::to_string(handed)}}));
+    body.set("progress", reports::ProgressWords(ctx.svc.catalogue, ctx.lang, progress));
     body.set("action_base", Base(site_id) + "/" + call.id.ToString());
     if (open) {
         body.set("events_url", "/sites/" + site_id.ToString() + "/roster/events");

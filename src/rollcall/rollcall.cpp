@@ -137,10 +137,7 @@ Started Start(db::WriteTx& tx, const std::vector<common::SiteId>& sites, Reason 
             "INSERT INTO rollcall_site (rollcall_id, site_id, facility_date, created_at) SELECT ?, ?, ?, ? WHERE NOT "
             "EXISTS (SELECT 1 FROM rollcall_site WHERE site_id = ? AND closed_at IS NULL) RETURNING id",
             out.id, site, today, stamp, site);
-        if (!opened) {
-            out.already.push_back(site);
-            continue;
-        }
+        if (!opened) continue;
         auto id = opened->Id<common::RollcallSiteId>(0);
         out.opened.emplace_back(site, id);
         for (const auto& row : attendance::SiteRoster(tx, site, today, std::nullopt).rows) {

@@ -35,10 +35,9 @@ std::optional<HandedTo> ParseHandedTo(std::string_view s);
 struct Started {
     common::RollcallId id;
     std::vector<std::pair<common::SiteId, common::RollcallSiteId>> opened;  // the sites it opened at
-    std::vector<common::SiteId> already;  // sites that had one open (they keep theirs)
 };
-// Opens a roll-call at each site that has none open, listing the children inside now. A site with one open
-// already is left as it is and named in `already`.
+// Opens a roll-call at each site that has none open, listing the children inside now; a site with one open keeps
+// it (and is not in `opened`).
 Started Start(db::WriteTx& tx, const std::vector<common::SiteId>& sites, Reason reason, const std::string& note,
               bool city_wide, common::UserId by, const common::Clock& clock);
 
