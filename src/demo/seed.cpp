@@ -254,14 +254,15 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
             std::string kind = kKinds[static_cast<std::size_t>(i % 3)];
             std::string place = kPlaceNames[static_cast<std::size_t>((i / 3) % kPlaceNames.size())];
             std::string number = i >= 60 ? std::to_string(i / 60 + 1) : "";
+            static const char* kAreas[] = {"北部地区", "中央地区", "南部地区", "東部地区"};
             sites::SiteInput in{kind,
                                 place + number + KindSuffix(kind),
                                 place + number + KindSuffixKana(kind),
                                 "ただいま市中央" + std::to_string(i + 1) + "丁目1-1",
                                 "03-0000-" + std::to_string(1000 + i),
-                                HoursFor(kind)};
-            static const char* kAreas[] = {"北部地区", "中央地区", "南部地区", "東部地区"};
-            in.area = kAreas[static_cast<std::size_t>(i % 4)];
+                                HoursFor(kind),
+                                60,
+                                kAreas[static_cast<std::size_t>(i % 4)]};
             SiteInfo info{sites::InsertSite(tx, city, in, clock), kind, {}};
             for (int g = 0; g < 6; ++g) {
                 sites::GroupInput gi;

@@ -56,6 +56,20 @@ http::Response Handlers::RenderSchedule(Ctx& ctx, common::SiteId site_id, const 
     body.set("late_after_minutes", value("late_after_minutes", std::to_string(rules.late_after.count())));
     body.set("reminder_day", value("reminder_day", std::to_string(rules.reminder_day)));
     if (from_form ? ctx.form.GetOr("notify_guardians") == "1" : rules.notify_guardians) body.set("notify", true);
+    const ExtendedHours extended = rules.extended.value_or(ExtendedHours{});
+    body.set("extended_after",
+             value("extended_after", rules.extended ? common::FormatTimeOfDay(rules.extended->after) : ""));
+    body.set("extended_unit", value("extended_unit", std::to_string(extended.unit)));
+    const std::string rounding = value("extended_rounding", std::string(RoundingName(extended.rounding)));
+    data roundings{data::type::list};
+    for (auto r : {Rounding::kUp, Rounding::kDown, Rounding::kNearest}) {
+        data d;
+        d.set("value", std::string(RoundingName(r)));
+        d.set("label", ctx.T("rounding_" + std::string(RoundingName(r))));
+        if (rounding == RoundingName(r)) d.set("selected", true);
+        roundings.push_back(d);
+    }
+    body.set("roundings", roundings);
     data weekdays{data::type::list};
     for (int wd = 1; wd <= 6; ++wd) {
         data d;
@@ -114,6 +128,16 @@ http::Response Handlers::SaveSchedule(Ctx& ctx) const {
     if (!time) errors.Add("deadline_time", "error_time_of_day");
     auto late = app::IntField(ctx.form, "late_after_minutes", errors, 0, 240);
     auto reminder = app::IntField(ctx.form, "reminder_day", errors, 0, 28);
+    // Extended hours: counted from a time, or (no time) not counted.
+    std::optional<ExtendedHours> extended;
+    if (std::string after = app::Trimmed(ctx.form.GetOr("extended_after")); !after.empty()) {
+        auto at = common::ParseTimeOfDay(after);
+        if (!at) errors.Add("extended_after", "error_time_of_day");
+        auto unit = app::IntField(ctx.form, "extended_unit", errors, 1, 240);
+        auto rounding = ParseRounding(ctx.form.GetOr("extended_rounding"));
+        if (!rounding) errors.Add("extended_rounding", "error_rounding");
+        if (at && unit && rounding) extended = ExtendedHours{*at, *unit, *rounding};
+    }
     std::map<std::pair<int, int>, std::optional<int>> dismissal;
     for (int g = 0; g <= kGrades; ++g) {
         for (int wd = 1; wd <= 6; ++wd) {
@@ -137,6 +161,7 @@ http::Response Handlers::SaveSchedule(Ctx& ctx) const {
     rules.late_after = std::chrono::minutes(*late);
     rules.reminder_day = *reminder;
     rules.notify_guardians = ctx.form.GetOr("notify_guardians") == "1";
+    rules.extended = extended;
     ctx.svc.db.Write([&](db::WriteTx& tx) {
         UpdateSiteRules(tx, site, rules, ctx.svc.clock);
         for (const auto& [key, minutes] : dismissal) {

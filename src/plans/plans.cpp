@@ -60,7 +60,7 @@ std::string_view PlanProblemName(PlanProblem p) {
 SiteRules GetSiteRules(db::ReadTx& tx, common::SiteId site) {
     auto r = tx.QueryOne(
         "SELECT plan_deadline_days_before, plan_deadline_time, late_after_minutes, notify_guardians_on_alert, "
-        "plan_reminder_day FROM site WHERE id = ?",
+        "plan_reminder_day, extended_after, extended_unit_minutes, extended_rounding FROM site WHERE id = ?",
         site);
     SiteRules out;
     out.deadline_days_before = static_cast<int>(r.Int(0));
@@ -68,15 +68,23 @@ SiteRules GetSiteRules(db::ReadTx& tx, common::SiteId site) {
     out.late_after = std::chrono::minutes(r.Int(2));
     out.notify_guardians = r.Int(3) == 1;
     out.reminder_day = static_cast<int>(r.Int(4));
+    if (auto after = OptMinutes(r.OptText(5))) {
+        out.extended =
+            ExtendedHours{*after, static_cast<int>(r.Int(6)), ParseRounding(r.Text(7)).value_or(Rounding::kUp)};
+    }
     return out;
 }
 
 void UpdateSiteRules(db::WriteTx& tx, common::SiteId site, const SiteRules& rules, const common::Clock& clock) {
     tx.Exec(
         "UPDATE site SET plan_deadline_days_before = ?, plan_deadline_time = ?, late_after_minutes = ?, "
-        "notify_guardians_on_alert = ?, plan_reminder_day = ?, updated_at = ? WHERE id = ?",
+        "notify_guardians_on_alert = ?, plan_reminder_day = ?, extended_after = ?, extended_unit_minutes = ?, "
+        "extended_rounding = ?, updated_at = ? WHERE id = ?",
         rules.deadline_days_before, common::FormatTimeOfDay(rules.deadline_minutes),
         static_cast<std::int64_t>(rules.late_after.count()), rules.notify_guardians ? 1 : 0, rules.reminder_day,
+        OptTime(rules.extended ? std::optional<int>(rules.extended->after) : std::nullopt),
+        rules.extended ? rules.extended->unit : 30,
+        std::string(RoundingName(rules.extended ? rules.extended->rounding : Rounding::kUp)),
         common::FormatInstant(clock.Now()), site);
 }
 

@@ -23,6 +23,7 @@ struct SiteRules {
     std::chrono::minutes late_after{30};
     bool notify_guardians = true;
     int reminder_day = 20;
+    std::optional<ExtendedHours> extended;  // none: the site does not count extended-hours use
 };
 SiteRules GetSiteRules(db::ReadTx& tx, common::SiteId site);
 void UpdateSiteRules(db::WriteTx& tx, common::SiteId site, const SiteRules& rules, const common::Clock& clock);

@@ -12,6 +12,38 @@ std::optional<WayHome> ParseWayHome(std::string_view s) {
     return std::nullopt;
 }
 
+std::string_view RoundingName(Rounding r) {
+    switch (r) {
+        case Rounding::kUp:
+            return "up";
+        case Rounding::kDown:
+            return "down";
+        case Rounding::kNearest:
+            return "nearest";
+    }
+    return "up";
+}
+
+std::optional<Rounding> ParseRounding(std::string_view s) {
+    if (s == "up") return Rounding::kUp;
+    if (s == "down") return Rounding::kDown;
+    if (s == "nearest") return Rounding::kNearest;
+    return std::nullopt;
+}
+
+int ExtendedUnits(int minutes_past, const ExtendedHours& e) {
+    if (minutes_past <= 0 || e.unit <= 0) return 0;
+    switch (e.rounding) {
+        case Rounding::kUp:
+            return (minutes_past + e.unit - 1) / e.unit;
+        case Rounding::kDown:
+            return minutes_past / e.unit;
+        case Rounding::kNearest:
+            return (2 * minutes_past + e.unit) / (2 * e.unit);
+    }
+    return 0;
+}
+
 std::string_view ExpectationName(Expectation e) {
     switch (e) {
         case Expectation::kClosed:

@@ -24,6 +24,20 @@ struct DayPlan {
     WayHome way_home = WayHome::kAlone;
 };
 
+// How a site counts extended-hours use (延長利用) in its register: the minutes a child stays past `after` (minutes
+// after midnight, Tokyo), in units of `unit` minutes, rounded up (a minute past starts a unit), down or to the
+// nearest unit (half a unit rounds up).
+enum class Rounding { kUp, kDown, kNearest };
+std::string_view RoundingName(Rounding r);
+std::optional<Rounding> ParseRounding(std::string_view s);
+struct ExtendedHours {
+    int after = 18 * 60;
+    int unit = 30;
+    Rounding rounding = Rounding::kUp;
+};
+// The units of `minutes_past` minutes past the time (0 for none or fewer).
+int ExtendedUnits(int minutes_past, const ExtendedHours& e);
+
 // The site on one date, for one child's grade.
 struct SiteDay {
     bool closed = false;                  // a closure day, or a weekday without opening hours

@@ -84,12 +84,20 @@ std::string Csv(const Register& r, const Labels& l) {
     for (const auto& d : r.dates) head.push_back(common::FormatDate(d));
     head.push_back(Word(l, "register_attended"));
     head.push_back(Word(l, "register_absent"));
+    if (r.extended) {
+        head.push_back(ExtendedHead(l.catalogue, l.lang, *r.extended));
+        head.push_back(Word(l, "register_extended_minutes"));
+    }
     line(head);
     for (const auto& row : r.rows) {
         std::vector<std::string> f{row.name, row.kana, row.grade ? std::to_string(*row.grade) : ""};
         for (const auto& c : row.days) f.push_back(Symbol(l, c, true));
         f.push_back(std::to_string(row.attended));
         f.push_back(std::to_string(row.absent));
+        if (r.extended) {
+            f.push_back(std::to_string(row.extended_units));
+            f.push_back(std::to_string(row.extended_minutes));
+        }
         line(f);
     }
     std::vector<std::string> foot{Word(l, "register_per_day"), "", ""};
@@ -203,6 +211,10 @@ std::string Xlsx(const Register& r, const Labels& l) {
     const auto sum_col = static_cast<lxw_col_t>(first_day + r.dates.size());
     worksheet_write_string(ws, 1, sum_col, Word(l, "register_attended").c_str(), head);
     worksheet_write_string(ws, 1, sum_col + 1, Word(l, "register_absent").c_str(), head);
+    if (r.extended) {
+        worksheet_write_string(ws, 1, sum_col + 2, ExtendedHead(l.catalogue, l.lang, *r.extended).c_str(), head);
+        worksheet_write_string(ws, 1, sum_col + 3, Word(l, "register_extended_minutes").c_str(), head);
+    }
     lxw_row_t row_no = 3;
     for (const auto& row : r.rows) {
         worksheet_write_string(ws, row_no, 0, row.name.c_str(), text);
@@ -215,6 +227,10 @@ std::string Xlsx(const Register& r, const Labels& l) {
         }
         worksheet_write_number(ws, row_no, sum_col, row.attended, number);
         worksheet_write_number(ws, row_no, sum_col + 1, row.absent, number);
+        if (r.extended) {
+            worksheet_write_number(ws, row_no, sum_col + 2, row.extended_units, number);
+            worksheet_write_number(ws, row_no, sum_col + 3, row.extended_minutes, number);
+        }
         ++row_no;
     }
     worksheet_write_string(ws, row_no, 0, Word(l, "register_per_day").c_str(), bold);
@@ -229,6 +245,7 @@ std::string Xlsx(const Register& r, const Labels& l) {
     worksheet_set_column(ws, 2, 2, 5, nullptr);
     worksheet_set_column(ws, first_day, sum_col - 1, 4.5, nullptr);
     worksheet_set_column(ws, sum_col, sum_col + 1, 6, nullptr);
+    if (r.extended) worksheet_set_column(ws, sum_col + 2, sum_col + 3, 10, nullptr);
     worksheet_freeze_panes(ws, 3, first_day);
     worksheet_set_landscape(ws);
     worksheet_set_paper(ws, 9);  // A4
@@ -240,9 +257,14 @@ std::string Xlsx(const Register& r, const Labels& l) {
     // Details: a row per child and day with something recorded, for the city's own sums.
     const std::string details_name = Word(l, "register_details");
     lxw_worksheet* dws = workbook_add_worksheet(wb, details_name.c_str());
-    const std::vector<std::string> cols{Word(l, "register_date"),     Word(l, "field_name"),
-                                        Word(l, "register_what"),     Word(l, "register_reason"),
-                                        Word(l, "register_in_label"), Word(l, "register_out_label")};
+    const std::vector<std::string> cols{Word(l, "register_date"),
+                                        Word(l, "field_name"),
+                                        Word(l, "register_what"),
+                                        Word(l, "register_reason"),
+                                        Word(l, "register_in_label"),
+                                        Word(l, "register_out_label"),
+                                        Word(l, "register_extended_minutes"),
+                                        Word(l, "register_extended_units")};
     for (std::size_t i = 0; i < cols.size(); ++i)
         worksheet_write_string(dws, 0, static_cast<lxw_col_t>(i), cols[i].c_str(), bold);
     lxw_row_t d = 1;
@@ -266,6 +288,10 @@ std::string Xlsx(const Register& r, const Labels& l) {
                 auto t = TimeOf(*c.out_at);
                 worksheet_write_datetime(dws, d, 5, &t, time);
             }
+            if (c.extended_minutes > 0) {
+                worksheet_write_number(dws, d, 6, c.extended_minutes, nullptr);
+                worksheet_write_number(dws, d, 7, c.extended_units, nullptr);
+            }
             ++d;
         }
     }
@@ -284,6 +310,11 @@ std::string MonthWords(const web::Catalogue& catalogue, std::string_view lang, c
     return families::Fill(catalogue.Get(lang, "month_label"),
                           {{"y", std::to_string(static_cast<int>(first.year()))},
                            {"m", std::to_string(static_cast<unsigned>(first.month()))}});
+}
+
+std::string ExtendedHead(const web::Catalogue& catalogue, std::string_view lang, const plans::ExtendedHours& e) {
+    return families::Fill(catalogue.Get(lang, "register_extended_head"),
+                          {{"after", common::FormatTimeOfDay(e.after)}, {"unit", std::to_string(e.unit)}});
 }
 
 std::string RegisterFile(const Register& r, Format f, const Labels& labels) {

@@ -28,6 +28,9 @@ struct Labels {
 // "2026年11月" / "11/2026": a month in the language's words.
 std::string MonthWords(const web::Catalogue& catalogue, std::string_view lang, const common::Date& first);
 
+// The head of the extended-hours column: "延長（18:00以降・30分単位）" / "Extended (after 18:00, 30-min units)".
+std::string ExtendedHead(const web::Catalogue& catalogue, std::string_view lang, const plans::ExtendedHours& e);
+
 // The file's bytes (whole: nothing is written anywhere a reader could see half of it).
 std::string RegisterFile(const Register& r, Format f, const Labels& labels);
 

@@ -134,6 +134,7 @@ http::Response Handlers::Register(Ctx& ctx) const {
         r.set("kana", row.kana);
         r.set("attended", std::to_string(row.attended));
         r.set("absent", std::to_string(row.absent));
+        if (reg.extended) r.set("extended", std::to_string(row.extended_units));
         attended_total += row.attended;
         data cells{data::type::list};
         for (const auto& c : row.days) {
@@ -145,6 +146,7 @@ http::Response Handlers::Register(Ctx& ctx) const {
                     if (times) {
                         cell.set("in", c.in_at ? common::FormatTokyoTime(*c.in_at) : "");
                         if (c.out_at) cell.set("out", common::FormatTokyoTime(*c.out_at));
+                        if (c.extended_units > 0) cell.set("units", "+" + std::to_string(c.extended_units));
                     }
                     break;
                 case Mark::kAbsent:
@@ -170,6 +172,13 @@ http::Response Handlers::Register(Ctx& ctx) const {
     }
     body.set("rows", rows);
     if (reg.rows.empty()) body.set("no_children", true);
+    if (reg.extended) {
+        body.set("extended", true);
+        body.set("extended_head", ExtendedHead(ctx.svc.catalogue, ctx.lang, *reg.extended));
+        int units = 0;
+        for (const auto& row : reg.rows) units += row.extended_units;
+        body.set("extended_total", std::to_string(units));
+    }
     body.set("open_days", std::to_string(reg.open_days));
     body.set("attended_total", std::to_string(attended_total));
     body.set("legend", ctx.TK("register_legend"));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/holidays.hpp"
 #include "plans/plans.hpp"
 #include "sites/groups.hpp"
 
@@ -48,6 +49,8 @@ Cell CellOf(const ChildInput& c, const std::string& day, const common::Date& dat
         return cell;
     }
     const std::pair key{c.child, day};
+    auto plan = in.plans.find(key);
+    cell.planned = plan != in.plans.end() && plan->second.attending && !closed;
     // Came in: attended, whatever the plan or the calendar said (a child let in on a closure day is still recorded).
     if (auto it = in.marks.find(key); it != in.marks.end()) {
         for (const auto& m : it->second) {
@@ -60,6 +63,17 @@ Cell CellOf(const ChildInput& c, const std::string& day, const common::Date& dat
         if (cell.in_at) {
             cell.mark = Mark::kAttended;
             if (cell.out_at && *cell.out_at < *cell.in_at) cell.out_at.reset();
+            // Extended hours run to the exit (none recorded: nothing counted), measured from the facility day's own
+            // clock, so an exit after midnight still counts against the day it belongs to.
+            if (in.extended && cell.out_at) {
+                auto past = std::chrono::duration_cast<std::chrono::minutes>(
+                                *cell.out_at - common::TokyoInstant(date, in.extended->after))
+                                .count();
+                if (past > 0) {
+                    cell.extended_minutes = static_cast<int>(past);
+                    cell.extended_units = plans::ExtendedUnits(cell.extended_minutes, *in.extended);
+                }
+            }
             return cell;
         }
         cell.out_at.reset();
@@ -68,7 +82,6 @@ Cell CellOf(const ChildInput& c, const std::string& day, const common::Date& dat
         cell.mark = Mark::kClosed;
         return cell;
     }
-    auto plan = in.plans.find(key);
     if (plan != in.plans.end() && !plan->second.attending) {
         cell.mark = Mark::kAbsent;
         cell.absence_reason = plan->second.absence_reason;
@@ -98,6 +111,7 @@ Register BuildRegister(common::SiteId site, const std::string& month, const comm
     Register r;
     r.site = site;
     r.month = month;
+    r.extended = in.extended;
     auto bounds = MonthBounds(month);
     if (!bounds) return r;
     for (auto d = std::chrono::sys_days(bounds->first); d <= std::chrono::sys_days(bounds->second);
@@ -115,7 +129,8 @@ Register BuildRegister(common::SiteId site, const std::string& month, const comm
         return std::tie(a->kana, a->child.value) < std::tie(b->kana, b->child.value);
     });
     for (const ChildInput* c : children) {
-        Row row{c->child, c->name, c->kana, c->grade, {}, 0, 0};
+        Row row{c->child, c->name, c->kana, c->grade, std::nullopt, {}};
+        if (c->birth) row.school_year = common::SchoolYearOn(*c->birth, bounds->first);
         for (std::size_t i = 0; i < r.dates.size(); ++i) {
             Cell cell = CellOf(*c, common::FormatDate(r.dates[i]), r.dates[i], r.closed[i], today, in);
             if (cell.mark == Mark::kAttended) {
@@ -123,6 +138,11 @@ Register BuildRegister(common::SiteId site, const std::string& month, const comm
                 ++r.attended_per_day[i];
             }
             if (cell.mark == Mark::kAbsent) ++row.absent;
+            if (cell.extended_minutes > 0) {
+                ++row.extended_days;
+                row.extended_minutes += cell.extended_minutes;
+                row.extended_units += cell.extended_units;
+            }
             row.days.push_back(std::move(cell));
         }
         r.rows.push_back(std::move(row));
@@ -179,7 +199,8 @@ Inputs LoadRegisterInputs(db::ReadTx& tx, common::SiteId site, const std::string
     std::map<common::ChildId, ChildInput> children;
     std::string sql =
         "SELECT ch.id, ch.family_name, ch.given_name, ch.family_kana, ch.given_kana, ch.grade, p.start_date, "
-        "p.end_date FROM child_placement p JOIN child ch ON ch.id = p.child_id WHERE p.site_id = ? AND p.start_date "
+        "p.end_date, ch.birth_date FROM child_placement p JOIN child ch ON ch.id = p.child_id WHERE p.site_id = ? AND "
+        "p.start_date "
         "<= ? AND (p.end_date IS NULL OR p.end_date >= ?)";
     std::vector<db::Value> params{site, last, first};
     if (group) {
@@ -194,9 +215,11 @@ Inputs LoadRegisterInputs(db::ReadTx& tx, common::SiteId site, const std::string
         c.kana = r.Text(3) + " " + r.Text(4);
         if (auto g = r.OptInt(5)) c.grade = static_cast<int>(*g);
         c.placements.emplace_back(r.Text(6), r.OptText(7));
+        c.birth = common::ParseDate(r.Text(8));
     }
     for (auto& [id, c] : children) in.children.push_back(std::move(c));
     in.closed_days = plans::ClosedDays(tx, site, bounds->first, bounds->second);
+    in.extended = plans::GetSiteRules(tx, site).extended;
     in.marks = attendance::SiteMarksBetween(tx, site, first, last);
     for (const auto& r : tx.Query("SELECT child_id, plan_date, attending, absence_reason FROM attendance_plan WHERE "
                                   "site_id = ? AND plan_date >= ? AND plan_date <= ?",

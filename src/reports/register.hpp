@@ -14,6 +14,7 @@
 #include "common/dates.hpp"
 #include "common/ids.hpp"
 #include "db/database.hpp"
+#include "plans/rules.hpp"
 
 namespace reports {
 
@@ -32,15 +33,22 @@ struct Cell {
     Mark mark = Mark::kNoPlan;
     std::optional<common::Instant> in_at, out_at;  // attended: the first entry and the last exit
     std::string absence_reason;                    // absent: illness | family | other | no_notice | "" (unknown)
+    int extended_minutes = 0;                      // attended: minutes from the site's extended-hours time to the exit
+    int extended_units = 0;                        // those minutes in the site's units, rounded its way
+    bool planned = false;                          // the family had planned the child to come that day
 };
 
 struct Row {
     common::ChildId child;
     std::string name, kana;
-    std::optional<int> grade;
-    std::vector<Cell> days;  // one per day of the month
+    std::optional<int> grade;        // as staff entered it
+    std::optional<int> school_year;  // from the birth date on the month's first day (common::SchoolYearOn)
+    std::vector<Cell> days;          // one per day of the month
     int attended = 0;
     int absent = 0;
+    int extended_days = 0;  // days with extended-hours use
+    int extended_minutes = 0;
+    int extended_units = 0;
 };
 
 struct Register {
@@ -51,6 +59,7 @@ struct Register {
     std::vector<Row> rows;            // by kana
     std::vector<int> attended_per_day;
     int open_days = 0;
+    std::optional<plans::ExtendedHours> extended;  // how the site counts extended hours (none: it does not)
 };
 
 // ---- What BuildRegister works from ---------------------------------------------------------------------------
@@ -59,6 +68,7 @@ struct ChildInput {
     common::ChildId child;
     std::string name, kana;
     std::optional<int> grade;
+    std::optional<common::Date> birth;
     // The periods the child is placed at this site (start, end or none), by date "YYYY-MM-DD".
     std::vector<std::pair<std::string, std::optional<std::string>>> placements;
 };
@@ -73,6 +83,7 @@ struct Inputs {
     std::map<std::pair<common::ChildId, std::string>, std::vector<attendance::Mark>> marks;
     std::map<std::pair<common::ChildId, std::string>, PlanInput> plans;
     std::set<std::pair<common::ChildId, std::string>> absent_without_notice;  // staff's answer to an alert
+    std::optional<plans::ExtendedHours> extended;                             // the site's counting, if any
 };
 
 // The month (YYYY-MM) of one site; `today` (Tokyo) separates what is known from what is ahead.

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "common/dates.hpp"
+#include "common/holidays.hpp"
 #include "common/kana.hpp"
 #include "common/random.hpp"
 
@@ -92,4 +93,41 @@ TEST(Random, RawBytesAndUniformNumbersStayInRange) {
         seen[n] = true;
     }
     for (bool s : seen) EXPECT_TRUE(s) << "every value turns up in 5,000 draws";
+}
+
+// Japan's holidays in two years against the Cabinet Office's published list: substitute holidays after a Sunday
+// holiday (2025-02-24, 2025-05-06, 2026-05-06), the day between two holidays (2026-09-22), the equinoxes.
+TEST(Holidays, TwoYearsMatchThePublishedList) {
+    auto list = [](int year) {
+        std::vector<std::string> out;
+        for (auto d = std::chrono::sys_days(std::chrono::year{year} / 1 / 1);
+             d < std::chrono::sys_days(std::chrono::year{year + 1} / 1 / 1); d += std::chrono::days(1)) {
+            if (common::IsNationalHoliday(common::Date{d})) out.push_back(common::FormatDate(common::Date{d}));
+        }
+        return out;
+    };
+    EXPECT_EQ(list(2025),
+              (std::vector<std::string>{"2025-01-01", "2025-01-13", "2025-02-11", "2025-02-23", "2025-02-24",
+                                        "2025-03-20", "2025-04-29", "2025-05-03", "2025-05-04", "2025-05-05",
+                                        "2025-05-06", "2025-07-21", "2025-08-11", "2025-09-15", "2025-09-23",
+                                        "2025-10-13", "2025-11-03", "2025-11-23", "2025-11-24"}));
+    EXPECT_EQ(list(2026), (std::vector<std::string>{
+                              "2026-01-01", "2026-01-12", "2026-02-11", "2026-02-23", "2026-03-20", "2026-04-29",
+                              "2026-05-03", "2026-05-04", "2026-05-05", "2026-05-06", "2026-07-20", "2026-08-11",
+                              "2026-09-21", "2026-09-22", "2026-09-23", "2026-10-12", "2026-11-03", "2026-11-23"}));
+    EXPECT_TRUE(common::IsWeekendOrHoliday(*common::ParseDate("2026-12-05")));   // a Saturday
+    EXPECT_FALSE(common::IsWeekendOrHoliday(*common::ParseDate("2026-12-03")));  // a Thursday
+}
+
+// The school year from the birth date: the 1 April child belongs to the older class; the year turns in April.
+TEST(Holidays, SchoolYearTurnsInAprilAndCountsTheFirstOfAprilWithTheOlderClass) {
+    auto year = [](const char* birth, const char* on) {
+        return common::SchoolYearOn(*common::ParseDate(birth), *common::ParseDate(on));
+    };
+    EXPECT_EQ(year("2019-04-02", "2026-05-01"), 1);
+    EXPECT_EQ(year("2019-04-01", "2026-05-01"), 2) << "born on 1 April: a year ahead";
+    EXPECT_EQ(year("2020-03-31", "2026-05-01"), 1);
+    EXPECT_EQ(year("2019-04-02", "2026-03-31"), 0) << "the year before school (5歳児)";
+    EXPECT_EQ(year("2014-06-10", "2026-12-03"), 6);
+    EXPECT_EQ(year("2026-01-10", "2026-12-03"), -5) << "0歳児";
 }

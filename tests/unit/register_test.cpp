@@ -2,6 +2,7 @@
 // Sundays, absences reported and found, a child let in on a closed day, days ahead, and the totals.
 #include <gtest/gtest.h>
 
+#include "reports/counts.hpp"
 #include "reports/register.hpp"
 
 namespace {
@@ -16,8 +17,18 @@ common::Instant T(const std::string& day, const std::string& hhmm) {
 reports::Inputs Month() {
     reports::Inputs in;
     // あ: joins on the 10th. い: leaves after the 15th (moved to another site).
-    in.children.push_back({common::ChildId(1), "青木 杏", "あおき あん", 1, {{"2026-11-10", std::nullopt}}});
-    in.children.push_back({common::ChildId(2), "井上 一", "いのうえ はじめ", 2, {{"2026-04-01", "2026-11-15"}}});
+    in.children.push_back({common::ChildId(1),
+                           "青木 杏",
+                           "あおき あん",
+                           1,
+                           common::ParseDate("2019-06-01"),
+                           {{"2026-11-10", std::nullopt}}});
+    in.children.push_back({common::ChildId(2),
+                           "井上 一",
+                           "いのうえ はじめ",
+                           2,
+                           common::ParseDate("2018-06-01"),
+                           {{"2026-04-01", "2026-11-15"}}});
     for (const char* d : {"2026-11-01", "2026-11-03", "2026-11-08", "2026-11-15", "2026-11-22", "2026-11-29"}) {
         in.closed_days.insert(d);
     }
@@ -107,6 +118,123 @@ TEST(Register, TheMonthInFiguresAddsUpTheRegister) {
     EXPECT_EQ(c.attendances, 3);
     EXPECT_EQ(c.absences, 4);
     EXPECT_DOUBLE_EQ(c.average, 3.0 / 16);
+}
+
+}  // namespace
+
+namespace {
+
+// Extended hours: the units of minutes past the time, each rounding, at the unit's edges.
+TEST(Register, ExtendedUnitsRoundTheSiteWay) {
+    struct Case {
+        int minutes;
+        plans::Rounding rounding;
+        int units;
+    };
+    const Case cases[] = {
+        {0, plans::Rounding::kUp, 0},       {-5, plans::Rounding::kUp, 0},      {1, plans::Rounding::kUp, 1},
+        {30, plans::Rounding::kUp, 1},      {31, plans::Rounding::kUp, 2},      {29, plans::Rounding::kDown, 0},
+        {30, plans::Rounding::kDown, 1},    {59, plans::Rounding::kDown, 1},    {14, plans::Rounding::kNearest, 0},
+        {15, plans::Rounding::kNearest, 1}, {44, plans::Rounding::kNearest, 1}, {45, plans::Rounding::kNearest, 2},
+    };
+    for (const auto& c : cases) {
+        EXPECT_EQ(plans::ExtendedUnits(c.minutes, {18 * 60, 30, c.rounding}), c.units)
+            << c.minutes << " min, " << plans::RoundingName(c.rounding);
+    }
+}
+
+// In the register: counted from the exit on the day's own clock (an exit after midnight on the month's last day
+// still belongs to it), nothing without an exit, nothing before the time, and the totals per child.
+TEST(Register, ExtendedHoursCountFromTheExitAcrossTheMonthEnd) {
+    reports::Inputs in;
+    in.children.push_back({common::ChildId(1),
+                           "青木 杏",
+                           "あおき あん",
+                           1,
+                           common::ParseDate("2019-06-01"),
+                           {{"2026-11-01", std::nullopt}}});
+    in.extended = plans::ExtendedHours{18 * 60, 30, plans::Rounding::kUp};
+    in.marks[{common::ChildId(1), "2026-11-02"}] = {{Direction::kIn, T("2026-11-02", "15:00")},
+                                                    {Direction::kOut, T("2026-11-02", "18:31")}};  // 31 min: 2
+    in.marks[{common::ChildId(1), "2026-11-04"}] = {{Direction::kIn, T("2026-11-04", "15:00")},
+                                                    {Direction::kOut, T("2026-11-04", "17:59")}};  // before: 0
+    in.marks[{common::ChildId(1), "2026-11-05"}] = {{Direction::kIn, T("2026-11-05", "15:00")}};   // no exit
+    // An offline scan recorded late on the last day, the exit after midnight: 6 hours and 10 minutes past 18:00.
+    in.marks[{common::ChildId(1), "2026-11-30"}] = {{Direction::kIn, T("2026-11-30", "15:00")},
+                                                    {Direction::kOut, T("2026-12-01", "00:10")}};
+    auto r = reports::BuildRegister(common::SiteId(1), "2026-11", *common::ParseDate("2026-12-02"), in);
+    ASSERT_TRUE(r.extended);
+    EXPECT_EQ(At(r, 0, 2).extended_minutes, 31);
+    EXPECT_EQ(At(r, 0, 2).extended_units, 2);
+    EXPECT_EQ(At(r, 0, 4).extended_units, 0);
+    EXPECT_EQ(At(r, 0, 5).mark, Mark::kAttended);
+    EXPECT_EQ(At(r, 0, 5).extended_units, 0);
+    EXPECT_EQ(At(r, 0, 30).extended_minutes, 370);
+    EXPECT_EQ(At(r, 0, 30).extended_units, 13);
+    EXPECT_EQ(r.rows[0].extended_days, 2);
+    EXPECT_EQ(r.rows[0].extended_minutes, 401);
+    EXPECT_EQ(r.rows[0].extended_units, 15);
+    // A site that does not count extended hours: none anywhere.
+    in.extended.reset();
+    auto plain = reports::BuildRegister(common::SiteId(1), "2026-11", *common::ParseDate("2026-12-02"), in);
+    EXPECT_FALSE(plain.extended);
+    EXPECT_EQ(plain.rows[0].extended_units, 0);
+}
+
+}  // namespace
+
+namespace {
+
+// The counts per day and per school year of the hand-made month.
+TEST(Counts, PerDayAndPerSchoolYearAddUpTheRegister) {
+    auto r = reports::BuildRegister(common::SiteId(1), "2026-11", *common::ParseDate("2026-11-20"), Month());
+    auto days = reports::DailyCounts(r);
+    ASSERT_EQ(days.size(), 30U);
+    EXPECT_FALSE(days[0].open);  // the 1st, a Sunday
+    EXPECT_EQ(days[0].enrolled, 1) << "井上 only: 青木 joins on the 10th";
+    EXPECT_EQ(days[9].enrolled, 2);
+    EXPECT_EQ(days[9].attended, 1);
+    EXPECT_EQ(days[11].planned, 1) << "青木 planned the 12th";
+    EXPECT_EQ(days[11].absent, 1);
+    EXPECT_EQ(days[10].planned, 0) << "an absence is no plan to come";
+    EXPECT_EQ(days[16].enrolled, 1) << "井上 left after the 15th";
+    auto grades = reports::CountsByGrade(r);
+    ASSERT_EQ(grades.size(), 2U);
+    EXPECT_EQ(grades[0].school_year, 1) << "born 2019-06-01: started school in April 2026";
+    EXPECT_EQ(grades[0].attendances, 1);
+    EXPECT_EQ(grades[1].school_year, 2);
+    EXPECT_EQ(grades[1].attendances, 2);
+    EXPECT_EQ(grades[1].absences, 1);
+}
+
+// The subsidy figures on hand-made hours: weekdays 13:00–19:00 (6 h, past 18:00), Saturdays 08:00–18:30 (10.5 h),
+// closed Sundays; November 2026 has a national holiday on Tuesday the 3rd (closed here) and the 23rd (a Monday,
+// open here at weekday hours: a holiday by the calendar, yet 6 hours, so not over 8).
+TEST(Counts, TheSubsidyFiguresCountDaysByTheCalendarAndTheHours) {
+    reports::Inputs in = Month();
+    in.closed_days = {"2026-11-01", "2026-11-03", "2026-11-08", "2026-11-15", "2026-11-22", "2026-11-29"};
+    auto r = reports::BuildRegister(common::SiteId(1), "2026-11", *common::ParseDate("2026-11-30"), in);
+    reports::WeekHours hours;
+    for (int wd = 1; wd <= 5; ++wd) hours[wd] = {13 * 60, 19 * 60};
+    hours[6] = {8 * 60, 18 * 60 + 30};
+    auto f = reports::FiguresOfYear({r}, hours, *common::ParseDate("2026-11-30"), {1, 1, 2, std::nullopt});
+    EXPECT_EQ(f.days_open, 24);
+    EXPECT_EQ(f.holidays_open, 5) << "four Saturdays and the 23rd";
+    EXPECT_EQ(f.weekdays_open, 19);
+    EXPECT_EQ(f.weekdays_over_6h, 0) << "exactly 6 hours is not over 6";
+    EXPECT_EQ(f.holidays_over_8h, 4) << "the Saturdays; the 23rd has weekday hours";
+    EXPECT_EQ(f.days_past_18, 24);
+    EXPECT_EQ(f.attendances, 2) << "the closure day's attendance is no day open";
+    EXPECT_DOUBLE_EQ(f.average, 2.0 / 24);
+    EXPECT_EQ(f.registered, 4);
+    EXPECT_EQ(f.registered_by_year.at(1), 2);
+    EXPECT_EQ(f.registered_by_year.at(2), 1);
+    // A year in progress counts only the days up to today.
+    auto part = reports::FiguresOfYear({r}, hours, *common::ParseDate("2026-11-07"), {});
+    EXPECT_EQ(part.days_open, 5) << "the 2nd, 4th, 5th, 6th and 7th";
+    EXPECT_EQ(reports::MonthsOfFiscalYear(2026).front(), "2026-04");
+    EXPECT_EQ(reports::MonthsOfFiscalYear(2026).back(), "2027-03");
+    EXPECT_EQ(reports::FiscalYearOf(*common::ParseDate("2027-03-31")), 2026);
 }
 
 }  // namespace
