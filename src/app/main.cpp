@@ -25,6 +25,7 @@
 #include "jobs/jobs.hpp"
 #include "mail/mail.hpp"
 #include "plans/alerts.hpp"
+#include "reports/counts.hpp"
 #include "reports/export.hpp"
 #include "reports/register.hpp"
 #include "roster/import.hpp"
@@ -61,6 +62,10 @@ Usage:
   tadaima card show --site S    the same for every child at site S today, "child-id payload" per line
   tadaima report register --site S --month YYYY-MM [--format xlsx|csv|csv-cp932] [--lang ja|en]
                                 site S's monthly register (出席簿) to standard output (default xlsx)
+  tadaima report counts --month YYYY-MM [--site S] [--format xlsx|pdf|csv|csv-cp932] [--table sites|days|grades]
+  tadaima report counts --year YYYY [--survey YYYY-MM-DD] [--site S] [--format …]
+                                the counts of every site (or site S) for a month, or a fiscal year's subsidy
+                                figures, to standard output (default xlsx; a CSV holds one table)
   tadaima audit verify [--head FILE]
                                 check the audit trail's keyed hash chain, and each head kept in FILE; exit 1 at the
                                 first altered, missing or reordered entry, or a cut-off tail
@@ -577,6 +582,75 @@ int ReportRegister(Config& config, int argc, char** argv) {
     return 0;
 }
 
+// The counts for the city's scripts: a month of every site (or one), or a fiscal year's subsidy figures. A bad
+// month, year, survey day, site or format is a line on stderr and exit 2, with nothing on standard output.
+int ReportCounts(Config& config, int argc, char** argv) {
+    const std::string usage =
+        "usage: tadaima report counts (--month YYYY-MM | --year YYYY [--survey YYYY-MM-DD]) [--site S] "
+        "[--format xlsx|pdf|csv|csv-cp932] [--table sites|days|grades] [--lang ja|en]";
+    auto opts = Options(argc, argv, usage);
+    if (opts.count("month") == opts.count("year")) throw std::runtime_error(usage);
+    const std::string lang = opts.count("lang") ? opts.at("lang") : "ja";
+    if (lang != "ja" && lang != "en") throw std::runtime_error(usage);
+    web::Catalogue catalogue;
+    auto refuse = [&](const std::string& key) {
+        std::cerr << "tadaima: " << catalogue.Get(lang, key) << "\n";
+        return 2;
+    };
+    auto format = reports::ParseFormat(opts.count("format") ? opts.at("format") : "xlsx");
+    auto table = reports::ParseCountsTable(opts.count("table") ? opts.at("table") : "sites");
+    if (!format || !table) return refuse("error_format");
+    std::optional<common::SiteId> only;
+    if (opts.count("site")) only = common::SiteId(IdOption(opts, "site", usage));
+    auto database = OpenWithSecret(config);
+    CommandClock clocks(config);
+    const auto& clock = clocks.Get();
+    const auto today = common::TokyoDate(clock.Now());
+    // The year and survey day, checked before anything is read.
+    int year = 0;
+    common::Date survey;
+    if (opts.count("year")) {
+        auto y = app::ParseId(opts.at("year"));
+        if (!y || *y < 2000 || *y > 9999) return refuse("error_year");
+        year = static_cast<int>(*y);
+        if (year > reports::FiscalYearOf(today)) return refuse("error_year_future");
+        survey = reports::SurveyDay(year);
+        if (opts.count("survey")) {
+            auto d = common::ParseDate(opts.at("survey"));
+            if (!d || reports::FiscalYearOf(*d) != year) return refuse("error_survey_date");
+            survey = *d;
+        }
+    } else if (auto problem = reports::CheckMonth(opts.at("month"), today)) {
+        return refuse(problem->key);
+    }
+    struct Outcome {
+        std::string file;
+        std::string problem;
+    };
+    auto result = database->Write([&](db::WriteTx& tx) -> Outcome {
+        std::vector<reports::SiteLine> sites;
+        for (auto& s : sites::ListSites(tx, {common::SiteScope{}, "", false}, 100000, 0, common::FormatDate(today))) {
+            if (!only || s.id == *only) sites.push_back({s.id, s.fields.name, s.fields.kind});
+        }
+        if (only && sites.empty()) return {"", "error_site_unknown"};
+        auto ev = OperatorEvent(year ? "report.year_export" : "report.counts_export", common::UserId(0), only);
+        ev.target_kind = only ? "site" : "city";
+        if (only) ev.target_id = only->value;
+        auth::WriteAudit(tx, ev, clock);
+        if (year) {
+            return {
+                reports::CityYearFile(reports::LoadCityYear(tx, sites, year, survey, today), *format, catalogue, lang),
+                ""};
+        }
+        return {reports::CityMonthFile(reports::LoadCityMonth(tx, sites, opts.at("month"), today), *format, catalogue,
+                                       lang, *table),
+                ""};
+    });
+    if (!result.problem.empty()) return refuse(result.problem);
+    std::cout << result.file;
+    return 0;
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -602,6 +676,8 @@ int Main(int argc, char** argv) {
         if (command == "card" && argc > 2 && std::string(argv[2]) == "show") return CardShow(config, argc, argv);
         if (command == "report" && argc > 2 && std::string(argv[2]) == "register")
             return ReportRegister(config, argc, argv);
+        if (command == "report" && argc > 2 && std::string(argv[2]) == "counts")
+            return ReportCounts(config, argc, argv);
         if (command == "user" && argc > 2 && std::string(argv[2]) == "reset-mfa")
             return UserResetMfa(config, argc, argv);
         std::cerr << "tadaima: unknown command '" << command << "'\n\n" << kUsage;

@@ -95,6 +95,15 @@ double PdfDocument::Text(double x_mm, double y_mm, std::string_view text, const 
     return static_cast<double>(h) / PANGO_SCALE / kPtPerMm;
 }
 
+void PdfDocument::Shade(double x_mm, double y_mm, double w_mm, double h_mm, double grey) {
+    cairo_t* cr = state_->cr;
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, grey, grey, grey);
+    cairo_rectangle(cr, x_mm, y_mm, w_mm, h_mm);
+    cairo_fill(cr);
+    cairo_restore(cr);
+}
+
 void PdfDocument::Qr(double x_mm, double y_mm, double size_mm, std::string_view data) {
     std::string text(data);
     QRcode* code = QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);

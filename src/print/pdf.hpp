@@ -35,6 +35,8 @@ class PdfDocument {
     void Qr(double x_mm, double y_mm, double size_mm, std::string_view data);
     void Box(double x_mm, double y_mm, double w_mm, double h_mm, double line_pt = 0.8);
     void Line(double x1_mm, double y1_mm, double x2_mm, double y2_mm, double line_pt = 0.5, bool dashed = false);
+    // A filled rectangle in a grey (0 black … 1 white), drawn under what comes after.
+    void Shade(double x_mm, double y_mm, double w_mm, double h_mm, double grey = 0.9);
     void NextPage();
     // Ends the document and returns its bytes (PDF, PNG or SVG).
     std::string Finish();

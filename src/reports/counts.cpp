@@ -118,4 +118,33 @@ SiteYear LoadYear(db::ReadTx& tx, common::SiteId site, int year, const common::D
     return out;
 }
 
+CityMonth LoadCityMonth(db::ReadTx& tx, const std::vector<SiteLine>& sites, const std::string& month,
+                        const common::Date& today) {
+    CityMonth out{month, {}, {}};
+    for (const auto& site : sites) {
+        auto reg = BuildRegister(site.site, month, today, LoadRegisterInputs(tx, site.site, month, std::nullopt));
+        if (out.dates.empty()) out.dates = reg.dates;
+        SiteMonth m{site, CountsOf(reg, today), DailyCounts(reg), CountsByGrade(reg), 0, reg.extended.has_value()};
+        for (const auto& row : reg.rows) m.extended_units += row.extended_units;
+        out.sites.push_back(std::move(m));
+    }
+    if (out.dates.empty()) {
+        if (auto bounds = MonthBounds(month)) {
+            for (auto d = std::chrono::sys_days(bounds->first); d <= std::chrono::sys_days(bounds->second);
+                 d += std::chrono::days(1))
+                out.dates.emplace_back(d);
+        }
+    }
+    return out;
+}
+
+CityYear LoadCityYear(db::ReadTx& tx, const std::vector<SiteLine>& sites, int year, const common::Date& survey,
+                      const common::Date& today) {
+    CityYear out{year, survey, {}};
+    for (const auto& site : sites) out.sites.push_back({site, LoadYear(tx, site.site, year, survey, today).figures});
+    return out;
+}
+
+common::Date SurveyDay(int year) { return common::Date{std::chrono::year{year} / std::chrono::May / 1}; }
+
 }  // namespace reports

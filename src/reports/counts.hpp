@@ -69,4 +69,42 @@ struct SiteYear {
 // A site's fiscal year read from the database: the months up to today and the children placed on `survey`.
 SiteYear LoadYear(db::ReadTx& tx, common::SiteId site, int year, const common::Date& survey, const common::Date& today);
 
+// ---- Every site the reader may see ------------------------------------------------------------------------------
+
+struct SiteLine {
+    common::SiteId site;
+    std::string name, kind;
+};
+
+struct SiteMonth {
+    SiteLine site;
+    MonthCounts counts;
+    std::vector<DayCounts> days;
+    std::vector<GradeCounts> grades;
+    int extended_units = 0;
+    bool counts_extended = false;
+};
+struct CityMonth {
+    std::string month;
+    std::vector<common::Date> dates;
+    std::vector<SiteMonth> sites;
+};
+// Each site's month, read in the caller's one read transaction.
+CityMonth LoadCityMonth(db::ReadTx& tx, const std::vector<SiteLine>& sites, const std::string& month,
+                        const common::Date& today);
+
+struct SiteYearLine {
+    SiteLine site;
+    YearFigures figures;
+};
+struct CityYear {
+    int year = 0;
+    common::Date survey;
+    std::vector<SiteYearLine> sites;
+};
+CityYear LoadCityYear(db::ReadTx& tx, const std::vector<SiteLine>& sites, int year, const common::Date& survey,
+                      const common::Date& today);
+// The survey date of a fiscal year by default: 1 May (the national survey's day).
+common::Date SurveyDay(int year);
+
 }  // namespace reports

@@ -1,16 +1,11 @@
 #include "reports/export.hpp"
 
-#include <unicode/ucnv.h>
-#include <unistd.h>
-#include <xlsxwriter.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
+#include <algorithm>
 #include <sstream>
-#include <stdexcept>
 
 #include "families/mails.hpp"
+#include "reports/files.hpp"
+#include "reports/pdf_tables.hpp"
 
 namespace reports {
 
@@ -18,6 +13,7 @@ std::optional<Format> ParseFormat(std::string_view s) {
     if (s == "xlsx") return Format::kXlsx;
     if (s == "csv") return Format::kCsv;
     if (s == "csv-cp932") return Format::kCsvCp932;
+    if (s == "pdf") return Format::kPdf;
     return std::nullopt;
 }
 
@@ -29,11 +25,13 @@ std::string_view ContentType(Format f) {
             return "text/csv; charset=utf-8";
         case Format::kCsvCp932:
             return "text/csv; charset=Shift_JIS";
+        case Format::kPdf:
+            return "application/pdf";
     }
     return "application/octet-stream";
 }
 
-std::string_view Extension(Format f) { return f == Format::kXlsx ? "xlsx" : "csv"; }
+std::string_view Extension(Format f) { return f == Format::kXlsx ? "xlsx" : f == Format::kPdf ? "pdf" : "csv"; }
 
 namespace {
 
@@ -67,19 +65,9 @@ std::string Symbol(const Labels& l, const Cell& c, bool with_reason) {
 
 // ---- CSV ------------------------------------------------------------------------------------------------------
 
-std::string Quoted(const std::string& s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
-
 std::string Csv(const Register& r, const Labels& l) {
     std::ostringstream out;
-    auto line = [&](const std::vector<std::string>& fields) {
-        for (std::size_t i = 0; i < fields.size(); ++i) out << (i ? "," : "") << Quoted(fields[i]);
-        out << "\r\n";
-    };
+    auto line = [&](const std::vector<std::string>& fields) { out << files::CsvLine(fields); };
     std::vector<std::string> head{Word(l, "field_name"), Word(l, "register_kana"), Word(l, "field_grade")};
     for (const auto& d : r.dates) head.push_back(common::FormatDate(d));
     head.push_back(Word(l, "register_attended"));
@@ -112,54 +100,11 @@ std::string Csv(const Register& r, const Labels& l) {
     return out.str();
 }
 
-std::string ToCp932(const std::string& utf8) {
-    UErrorCode status = U_ZERO_ERROR;
-    std::string out(utf8.size() * 2 + 16, '\0');
-    auto n = ucnv_convert("windows-31j", "UTF-8", out.data(), static_cast<int32_t>(out.size()), utf8.data(),
-                          static_cast<int32_t>(utf8.size()), &status);
-    if (U_FAILURE(status)) throw std::runtime_error("CP932 conversion failed");
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
-
 // ---- XLSX -----------------------------------------------------------------------------------------------------
 
-lxw_datetime DateOf(const common::Date& d) {
-    return {static_cast<int>(d.year()),
-            static_cast<int>(static_cast<unsigned>(d.month())),
-            static_cast<int>(static_cast<unsigned>(d.day())),
-            0,
-            0,
-            0};
-}
-
-lxw_datetime TimeOf(common::Instant t) {
-    auto hhmm = common::FormatTokyoTime(t);
-    return {0, 0, 0, std::stoi(hhmm.substr(0, 2)), std::stoi(hhmm.substr(3, 2)), 0};
-}
-
-// A page header's text: '&' is a code there.
-std::string HeaderText(const std::string& s) {
-    std::string out;
-    for (char c : s) out += c == '&' ? std::string("&&") : std::string(1, c);
-    return out;
-}
-
 std::string Xlsx(const Register& r, const Labels& l) {
-    // libxlsxwriter writes a file: a private temporary one, read back whole and removed.
-    std::string dir = std::filesystem::temp_directory_path().string();
-    std::string path = dir + "/tadaima-register-XXXXXX";
-    int fd = mkstemp(path.data());
-    if (fd < 0) throw std::runtime_error("cannot make a temporary file for the workbook");
-    close(fd);
-    struct Remove {
-        std::string p;
-        ~Remove() { std::filesystem::remove(p); }
-    } remove{path};
-    lxw_workbook_options options{};
-    options.tmpdir = dir.data();
-    lxw_workbook* wb = workbook_new_opt(path.c_str(), &options);
-    if (!wb) throw std::runtime_error("cannot start the workbook");
+    files::Workbook book;
+    lxw_workbook* wb = book.get();
 
     lxw_format* bold = workbook_add_format(wb);
     format_set_bold(bold);
@@ -203,7 +148,7 @@ std::string Xlsx(const Register& r, const Labels& l) {
     worksheet_write_string(ws, 1, 1, Word(l, "register_kana").c_str(), head);
     worksheet_write_string(ws, 1, 2, Word(l, "field_grade").c_str(), head);
     for (std::size_t i = 0; i < r.dates.size(); ++i) {
-        auto dt = DateOf(r.dates[i]);
+        auto dt = files::DateOf(r.dates[i]);
         auto col = static_cast<lxw_col_t>(first_day + i);
         worksheet_write_datetime(ws, 1, col, &dt, day);
         worksheet_write_datetime(ws, 2, col, &dt, weekday);
@@ -247,12 +192,7 @@ std::string Xlsx(const Register& r, const Labels& l) {
     worksheet_set_column(ws, sum_col, sum_col + 1, 6, nullptr);
     if (r.extended) worksheet_set_column(ws, sum_col + 2, sum_col + 3, 10, nullptr);
     worksheet_freeze_panes(ws, 3, first_day);
-    worksheet_set_landscape(ws);
-    worksheet_set_paper(ws, 9);  // A4
-    worksheet_fit_to_pages(ws, 1, 0);
-    worksheet_repeat_rows(ws, 1, 2);
-    std::string header = "&L" + HeaderText(l.site_name) + "&C" + HeaderText(title + " " + month) + "&R&P / &N";
-    worksheet_set_header(ws, header.c_str());
+    files::PrintLandscape(ws, 1, 2, l.site_name, title + " " + month);
 
     // Details: a row per child and day with something recorded, for the city's own sums.
     const std::string details_name = Word(l, "register_details");
@@ -272,7 +212,7 @@ std::string Xlsx(const Register& r, const Labels& l) {
         for (const auto& row : r.rows) {
             const auto& c = row.days[i];
             if (c.mark != Mark::kAttended && c.mark != Mark::kAbsent) continue;
-            auto dt = DateOf(r.dates[i]);
+            auto dt = files::DateOf(r.dates[i]);
             worksheet_write_datetime(dws, d, 0, &dt, date);
             worksheet_write_string(dws, d, 1, row.name.c_str(), nullptr);
             worksheet_write_string(dws, d, 2,
@@ -281,11 +221,11 @@ std::string Xlsx(const Register& r, const Labels& l) {
             if (c.mark == Mark::kAbsent)
                 worksheet_write_string(dws, d, 3, ReasonWord(l, c.absence_reason).c_str(), nullptr);
             if (c.in_at) {
-                auto t = TimeOf(*c.in_at);
+                auto t = files::TimeOf(*c.in_at);
                 worksheet_write_datetime(dws, d, 4, &t, time);
             }
             if (c.out_at) {
-                auto t = TimeOf(*c.out_at);
+                auto t = files::TimeOf(*c.out_at);
                 worksheet_write_datetime(dws, d, 5, &t, time);
             }
             if (c.extended_minutes > 0) {
@@ -299,12 +239,100 @@ std::string Xlsx(const Register& r, const Labels& l) {
     worksheet_set_column(dws, 1, 1, 16, nullptr);
     worksheet_freeze_panes(dws, 1, 0);
 
-    if (workbook_close(wb) != LXW_NO_ERROR) throw std::runtime_error("the workbook could not be written");
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
+    return book.Finish();
+}
+
+// ---- PDF ------------------------------------------------------------------------------------------------------
+
+std::string WeekdayWord(const Labels& l, const common::Date& d) {
+    return Word(l, "weekday_short_" + std::to_string(std::chrono::weekday{std::chrono::sys_days(d)}.c_encoding()));
+}
+
+std::string Pdf(const Register& r, const Labels& l) {
+    const std::string title = Word(l, "register_title");
+    const std::string month = MonthWords(l.catalogue, l.lang, r.dates.front());
+    PdfSection s;
+    s.title = title + "　" + month;
+    s.place = l.site_name;
+    s.note = Word(l, "register_legend");
+    s.columns.push_back({Word(l, "field_name"), 34, true});
+    for (const auto& d : r.dates) {
+        s.columns.push_back({std::to_string(static_cast<unsigned>(d.day())) + "\n" + WeekdayWord(l, d), 6.4});
+    }
+    s.columns.push_back({Word(l, "register_attended"), 10});
+    s.columns.push_back({Word(l, "register_absent"), 10});
+    if (r.extended) s.columns.push_back({Word(l, "register_extended_units"), 12});
+    for (const auto& row : r.rows) {
+        std::vector<std::string> cells{row.name};
+        std::vector<bool> shade{false};
+        for (const auto& c : row.days) {
+            cells.push_back(Symbol(l, c, false));
+            shade.push_back(c.mark == Mark::kClosed || c.mark == Mark::kNotEnrolled);
+        }
+        cells.push_back(std::to_string(row.attended));
+        cells.push_back(std::to_string(row.absent));
+        if (r.extended) cells.push_back(std::to_string(row.extended_units));
+        s.rows.push_back(std::move(cells));
+        s.shaded.push_back(std::move(shade));
+    }
+    s.foot.push_back(Word(l, "register_per_day"));
+    int total = 0;
+    for (int n : r.attended_per_day) {
+        s.foot.push_back(std::to_string(n));
+        total += n;
+    }
+    s.foot.push_back(std::to_string(total));
+    return PdfTables(title + " " + l.site_name + " " + month, {s}, Word(l, "page_of"));
 }
 
 }  // namespace
+
+std::optional<std::string> ChildMonthPdf(const Register& r, common::ChildId child, const Labels& l) {
+    auto row = std::find_if(r.rows.begin(), r.rows.end(), [&](const Row& x) { return x.child == child; });
+    if (row == r.rows.end()) return std::nullopt;
+    const std::string month = MonthWords(l.catalogue, l.lang, r.dates.front());
+    PdfSection s;
+    s.title = Word(l, "register_child_title") + "　" + row->name + "　" + month;
+    s.place = l.site_name;
+    s.columns = {{Word(l, "register_date"), 26, true},
+                 {Word(l, "register_what"), 24},
+                 {Word(l, "register_reason"), 40},
+                 {Word(l, "register_in_label"), 20},
+                 {Word(l, "register_out_label"), 20}};
+    if (r.extended) s.columns.push_back({ExtendedHead(l.catalogue, l.lang, *r.extended), 50});
+    for (std::size_t i = 0; i < r.dates.size(); ++i) {
+        const auto& c = row->days[i];
+        std::string what;
+        switch (c.mark) {
+            case Mark::kAttended:
+                what = Word(l, "register_attended");
+                break;
+            case Mark::kAbsent:
+                what = Word(l, "register_absent");
+                break;
+            case Mark::kClosed:
+                what = Word(l, "register_mark_closed_word");
+                break;
+            case Mark::kNotEnrolled:
+                what = Word(l, "register_mark_not_enrolled");
+                break;
+            case Mark::kNoPlan:
+            case Mark::kAhead:
+                break;
+        }
+        std::vector<std::string> cells{
+            common::FormatDate(r.dates[i]) + " " + Word(l, "p_open") + WeekdayWord(l, r.dates[i]) + Word(l, "p_close"),
+            what, c.mark == Mark::kAbsent ? ReasonWord(l, c.absence_reason) : "",
+            c.in_at ? common::FormatTokyoTime(*c.in_at) : "", c.out_at ? common::FormatTokyoTime(*c.out_at) : ""};
+        if (r.extended) cells.push_back(c.extended_units > 0 ? std::to_string(c.extended_units) : "");
+        s.rows.push_back(std::move(cells));
+        s.shaded.push_back(std::vector<bool>(s.columns.size(), c.mark == Mark::kClosed));
+    }
+    s.foot = {Word(l, "register_month_total"), Word(l, "register_attended") + " " + std::to_string(row->attended),
+              Word(l, "register_absent") + " " + std::to_string(row->absent), "", ""};
+    if (r.extended) s.foot.push_back(std::to_string(row->extended_units));
+    return PdfTables(s.title, {s}, Word(l, "page_of"));
+}
 
 std::string MonthWords(const web::Catalogue& catalogue, std::string_view lang, const common::Date& first) {
     return families::Fill(catalogue.Get(lang, "month_label"),
@@ -324,7 +352,9 @@ std::string RegisterFile(const Register& r, Format f, const Labels& labels) {
         case Format::kCsv:
             return "\xEF\xBB\xBF" + Csv(r, labels);
         case Format::kCsvCp932:
-            return ToCp932(Csv(r, labels));
+            return files::ToCp932(Csv(r, labels));
+        case Format::kPdf:
+            return Pdf(r, labels);
     }
     return "";
 }

@@ -1,7 +1,10 @@
 #include "reports/handlers.hpp"
 
 #include "auth/audit.hpp"
+#include "families/mails.hpp"
+#include "reports/counts.hpp"
 #include "reports/export.hpp"
+#include "reports/files.hpp"
 #include "reports/register.hpp"
 #include "sites/groups.hpp"
 #include "sites/handlers.hpp"
@@ -53,7 +56,7 @@ struct Loaded {
 
 // The site and its register, then the audit event. The month is read in a read transaction, beside the others, and
 // only the audit row takes the write lock (kiosks' scans wait on it).
-Loaded Load(Ctx& ctx, const Asked& a) {
+Loaded Load(Ctx& ctx, const Asked& a, std::optional<common::ChildId> child = std::nullopt) {
     auto loaded = ctx.svc.db.Read([&](db::ReadTx& tx) {
         auto site = sites::GetSite(tx, a.site_id);
         if (!site) throw http::NotFound();
@@ -62,7 +65,11 @@ Loaded Load(Ctx& ctx, const Asked& a) {
         return Loaded{*site, sites::ListGroups(tx, a.site_id, false), std::get<reports::Register>(std::move(reg))};
     });
     ctx.svc.db.Write([&](db::WriteTx& tx) {
-        auth::WriteAudit(tx, ctx.Audit("report.register", "site", a.site_id.value, a.site_id), ctx.svc.clock);
+        if (child) {
+            auth::WriteAudit(tx, ctx.Audit("report.register_child", "child", child->value, a.site_id), ctx.svc.clock);
+        } else {
+            auth::WriteAudit(tx, ctx.Audit("report.register", "site", a.site_id.value, a.site_id), ctx.svc.clock);
+        }
     });
     return loaded;
 }
@@ -77,6 +84,16 @@ http::Response Handlers::Export(Ctx& ctx) const {
     auto asked = Ask(ctx);
     auto format = ParseFormat(ctx.req.query.GetOr("format", "xlsx"));
     if (!format) throw http::HttpError(400, "error_format");
+    // One child's month for the family (PDF only): the child must be on the site's register that month.
+    if (auto child = app::ParseId(ctx.req.query.GetOr("child"))) {
+        if (*format != Format::kPdf) throw http::HttpError(400, "error_format");
+        auto loaded = Load(ctx, asked, common::ChildId(*child));
+        Labels labels{ctx.svc.catalogue, ctx.lang, loaded.site.fields.kind, loaded.site.fields.name};
+        auto file = ChildMonthPdf(loaded.reg, common::ChildId(*child), labels);
+        if (!file) throw http::NotFound();
+        return app::Download(*file, "application/pdf",
+                             "attendance-" + std::to_string(*child) + "-" + asked.month + ".pdf", true);
+    }
     auto loaded = Load(ctx, asked);
     Labels labels{ctx.svc.catalogue, ctx.lang, loaded.site.fields.kind, loaded.site.fields.name};
     return app::Download(
@@ -187,37 +204,83 @@ http::Response Handlers::Register(Ctx& ctx) const {
     body.set("xlsx_url", export_base + "xlsx");
     body.set("csv_url", export_base + "csv");
     body.set("cp932_url", export_base + "csv-cp932");
+    body.set("pdf_url", export_base + "pdf");
     body.set("open_days_label", ctx.TK("register_open_days"));
     body.set("times_label", ctx.TK("register_times"));
     ctx.wide = true;
     return app::RenderPage(ctx, register_, "register_title", body);
 }
 
-// The month of every site the user may see, in figures: the city office's view of attendance without phoning round.
-http::Response Handlers::Counts(Ctx& ctx) const {
+namespace {
+
+// The sites the reader may see, for the counts.
+std::vector<SiteLine> SitesInScope(db::ReadTx& tx, const auth::Actor& actor, const common::Date& today) {
+    std::vector<SiteLine> out;
+    for (auto& s : sites::ListSites(tx, {actor.Scope(), "", false}, 1000, 0, common::FormatDate(today)))
+        out.push_back({s.id, s.fields.name, s.fields.kind});
+    return out;
+}
+
+const auth::Actor& CountsReader(Ctx& ctx) {
     const auto& actor = ctx.RequireActor();
     if (!auth::Can(actor, Action::kAttendanceView)) throw http::Forbidden();
+    return actor;
+}
+
+// A month of every site the reader may see: read in one read transaction (a city's worth of reading must not hold
+// the write lock), then the audit row.
+CityMonth ReadCityMonth(Ctx& ctx, const std::string& month, const common::Date& today, const std::string& event) {
+    const auto& actor = CountsReader(ctx);
+    if (auto problem = CheckMonth(month, today)) Refuse(*problem);
+    auto city = ctx.svc.db.Read(
+        [&](db::ReadTx& tx) { return LoadCityMonth(tx, SitesInScope(tx, actor, today), month, today); });
+    ctx.svc.db.Write(
+        [&](db::WriteTx& tx) { auth::WriteAudit(tx, ctx.Audit(event, "city", std::nullopt), ctx.svc.clock); });
+    return city;
+}
+
+// The fiscal year asked for (default: this one) and its survey day (default: 1 May); a year to come or before 2000
+// is refused, as is a survey day outside the year.
+struct YearAsked {
+    int year;
+    common::Date survey;
+};
+YearAsked AskYear(Ctx& ctx, const common::Date& today) {
+    const int current = FiscalYearOf(today);
+    int year = current;
+    if (auto y = ctx.req.query.Get("year")) {
+        auto parsed = app::ParseId(*y);
+        if (!parsed || *parsed < 2000 || *parsed > 9999) throw http::HttpError(400, "error_year");
+        year = static_cast<int>(*parsed);
+    }
+    if (year > current) throw http::HttpError(422, "error_year_future");
+    common::Date survey = SurveyDay(year);
+    if (auto d = ctx.req.query.Get("survey"); d && !d->empty()) {
+        auto parsed = common::ParseDate(*d);
+        if (!parsed || FiscalYearOf(*parsed) != year) throw http::HttpError(400, "error_survey_date");
+        survey = *parsed;
+    }
+    return {year, survey};
+}
+
+CityYear ReadCityYear(Ctx& ctx, const YearAsked& asked, const common::Date& today, const std::string& event) {
+    const auto& actor = CountsReader(ctx);
+    auto city = ctx.svc.db.Read([&](db::ReadTx& tx) {
+        return LoadCityYear(tx, SitesInScope(tx, actor, today), asked.year, asked.survey, today);
+    });
+    ctx.svc.db.Write(
+        [&](db::WriteTx& tx) { auth::WriteAudit(tx, ctx.Audit(event, "city", std::nullopt), ctx.svc.clock); });
+    return city;
+}
+
+}  // namespace
+
+// The month of every site the user may see, in figures: the city office's view of attendance without phoning round.
+http::Response Handlers::Counts(Ctx& ctx) const {
     const auto today = common::TokyoDate(ctx.svc.clock.Now());
     const std::string month = ctx.req.query.GetOr("month", MonthOf(today));
-    if (auto problem = CheckMonth(month, today)) Refuse(*problem);
+    const auto city = ReadCityMonth(ctx, month, today, "report.counts");
     const auto bounds = MonthBounds(month);
-    struct Line {
-        sites::Site site;
-        MonthCounts counts;
-    };
-    // Every site's month in one read transaction (a city's worth of reading must not hold the write lock); then
-    // the audit row.
-    auto lines = ctx.svc.db.Read([&](db::ReadTx& tx) {
-        std::vector<Line> out;
-        for (auto& s : sites::ListSites(tx, {actor.Scope(), "", false}, 1000, 0, common::FormatDate(today))) {
-            auto reg = BuildRegister(s.id, month, today, LoadRegisterInputs(tx, s.id, month, std::nullopt));
-            out.push_back({std::move(s), CountsOf(reg, today)});
-        }
-        return out;
-    });
-    ctx.svc.db.Write([&](db::WriteTx& tx) {
-        auth::WriteAudit(tx, ctx.Audit("report.counts", "city", std::nullopt), ctx.svc.clock);
-    });
     data body;
     body.set("month", month);
     body.set("max_month", MonthOf(today));
@@ -227,37 +290,154 @@ http::Response Handlers::Counts(Ctx& ctx) const {
         body.set("next_url", "/counts?month=" + MonthOf(AddMonths(bounds->first, 1)));
     data rows{data::type::list};
     MonthCounts total;
-    auto one_decimal = [](double v) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.1f", v);
-        return std::string(buf);
-    };
-    for (const auto& l : lines) {
+    int extended = 0;
+    std::map<int, GradeCounts> grades;
+    for (const auto& l : city.sites) {
         data r;
-        r.set("id", l.site.id.ToString());
-        r.set("name", l.site.fields.name);
-        r.set("kind", ctx.T("site_kind_" + l.site.fields.kind));
-        r.set("register_url", "/sites/" + l.site.id.ToString() + "/register?month=" + month);
+        r.set("id", l.site.site.ToString());
+        r.set("name", l.site.name);
+        r.set("kind", ctx.T("site_kind_" + l.site.kind));
+        r.set("register_url", "/sites/" + l.site.site.ToString() + "/register?month=" + month);
         r.set("enrolled", std::to_string(l.counts.enrolled));
         r.set("open_days", std::to_string(l.counts.open_days));
         r.set("open_so_far", std::to_string(l.counts.open_days_so_far));
         r.set("attendances", std::to_string(l.counts.attendances));
         r.set("absences", std::to_string(l.counts.absences));
-        r.set("average", one_decimal(l.counts.average));
+        r.set("average", files::OneDecimal(l.counts.average));
+        r.set("extended", l.counts_extended ? std::to_string(l.extended_units) : "–");
         rows.push_back(r);
         total.enrolled += l.counts.enrolled;
         total.attendances += l.counts.attendances;
         total.absences += l.counts.absences;
         total.average += l.counts.average;
+        extended += l.extended_units;
+        for (const auto& g : l.grades) {
+            auto& c = grades[g.school_year.value_or(1000)];
+            c.school_year = g.school_year;
+            c.enrolled += g.enrolled;
+            c.attendances += g.attendances;
+            c.absences += g.absences;
+        }
     }
     body.set("rows", rows);
-    if (lines.empty()) body.set("no_sites", true);
+    if (city.sites.empty()) body.set("no_sites", true);
     body.set("total_enrolled", std::to_string(total.enrolled));
     body.set("total_attendances", std::to_string(total.attendances));
     body.set("total_absences", std::to_string(total.absences));
-    body.set("total_average", one_decimal(total.average));
+    body.set("total_average", files::OneDecimal(total.average));
+    body.set("total_extended", std::to_string(extended));
+    data glist{data::type::list};
+    for (const auto& [key, g] : grades) {
+        data d;
+        d.set("label", SchoolYearWords(ctx.svc.catalogue, ctx.lang, g.school_year));
+        d.set("enrolled", std::to_string(g.enrolled));
+        d.set("attendances", std::to_string(g.attendances));
+        d.set("absences", std::to_string(g.absences));
+        glist.push_back(d);
+    }
+    body.set("grades", glist);
+    const std::string base = "/counts/export?month=" + month + "&format=";
+    body.set("xlsx_url", base + "xlsx");
+    body.set("pdf_url", base + "pdf");
+    body.set("csv_url", base + "csv");
+    body.set("cp932_url", base + "csv-cp932");
+    body.set("days_csv_url", base + "csv&table=days");
+    body.set("year_url", "/counts/year?year=" + std::to_string(FiscalYearOf(bounds->first)));
     ctx.wide = true;
     return app::RenderPage(ctx, counts_, "counts_title", body);
+}
+
+http::Response Handlers::CountsExport(Ctx& ctx) const {
+    const auto today = common::TokyoDate(ctx.svc.clock.Now());
+    const std::string month = ctx.req.query.GetOr("month", MonthOf(today));
+    auto format = ParseFormat(ctx.req.query.GetOr("format", "xlsx"));
+    auto table = ParseCountsTable(ctx.req.query.GetOr("table"));
+    if (!format || !table) throw http::HttpError(400, "error_format");
+    const auto city = ReadCityMonth(ctx, month, today, "report.counts_export");
+    return app::Download(CityMonthFile(city, *format, ctx.svc.catalogue, ctx.lang, *table),
+                         std::string(ContentType(*format)), "counts-" + month + "." + std::string(Extension(*format)),
+                         true);
+}
+
+// The fiscal year's figures the subsidy report asks for, per site.
+http::Response Handlers::Year(Ctx& ctx) const {
+    const auto today = common::TokyoDate(ctx.svc.clock.Now());
+    CountsReader(ctx);
+    const auto asked = AskYear(ctx, today);
+    const auto city = ReadCityYear(ctx, asked, today, "report.year");
+    data body;
+    const std::string year = std::to_string(asked.year);
+    body.set("year", year);
+    body.set("max_year", std::to_string(FiscalYearOf(today)));
+    body.set("survey", common::FormatDate(asked.survey));
+    body.set("year_label", families::Fill(ctx.T("counts_year_label"), {{"y", year}}));
+    body.set(
+        "survey_label",
+        families::Fill(ctx.T("counts_registered_on"),
+                       {{"date", families::Fill(ctx.T("month_day"),
+                                                {{"m", std::to_string(static_cast<unsigned>(asked.survey.month()))},
+                                                 {"d", std::to_string(static_cast<unsigned>(asked.survey.day()))}})}}));
+    body.set("prev_url", "/counts/year?year=" + std::to_string(asked.year - 1));
+    if (asked.year < FiscalYearOf(today)) body.set("next_url", "/counts/year?year=" + std::to_string(asked.year + 1));
+    if (asked.year == FiscalYearOf(today)) body.set("in_progress", true);
+    data rows{data::type::list};
+    for (const auto& l : city.sites) {
+        const auto& f = l.figures;
+        data r;
+        r.set("id", l.site.site.ToString());
+        r.set("name", l.site.name);
+        r.set("kind", ctx.T("site_kind_" + l.site.kind));
+        r.set("days_open", std::to_string(f.days_open));
+        r.set("weekdays_open", std::to_string(f.weekdays_open));
+        r.set("holidays_open", std::to_string(f.holidays_open));
+        r.set("days_past_18", std::to_string(f.days_past_18));
+        r.set("weekdays_over_6h", std::to_string(f.weekdays_over_6h));
+        r.set("holidays_over_8h", std::to_string(f.holidays_over_8h));
+        r.set("attendances", std::to_string(f.attendances));
+        r.set("average", files::OneDecimal(f.average));
+        data by{data::type::list};
+        int school = 0;
+        for (int g = 1; g <= 6; ++g) {
+            auto it = f.registered_by_year.find(g);
+            const int n = it == f.registered_by_year.end() ? 0 : it->second;
+            school += n;
+            data d;
+            d.set("n", std::to_string(n));
+            by.push_back(d);
+        }
+        r.set("by_grade", by);
+        r.set("other", std::to_string(f.registered - school));
+        r.set("registered", std::to_string(f.registered));
+        rows.push_back(r);
+    }
+    body.set("rows", rows);
+    if (city.sites.empty()) body.set("no_sites", true);
+    data heads{data::type::list};
+    for (int g = 1; g <= 6; ++g) {
+        data d;
+        d.set("label", ctx.T("grade_" + std::to_string(g)));
+        heads.push_back(d);
+    }
+    body.set("grade_heads", heads);
+    const std::string base =
+        "/counts/year/export?year=" + year + "&survey=" + common::FormatDate(asked.survey) + "&format=";
+    body.set("xlsx_url", base + "xlsx");
+    body.set("pdf_url", base + "pdf");
+    body.set("csv_url", base + "csv");
+    body.set("cp932_url", base + "csv-cp932");
+    ctx.wide = true;
+    return app::RenderPage(ctx, year_, "counts_year_title", body);
+}
+
+http::Response Handlers::YearExport(Ctx& ctx) const {
+    const auto today = common::TokyoDate(ctx.svc.clock.Now());
+    CountsReader(ctx);
+    auto format = ParseFormat(ctx.req.query.GetOr("format", "xlsx"));
+    if (!format) throw http::HttpError(400, "error_format");
+    const auto asked = AskYear(ctx, today);
+    const auto city = ReadCityYear(ctx, asked, today, "report.year_export");
+    return app::Download(CityYearFile(city, *format, ctx.svc.catalogue, ctx.lang), std::string(ContentType(*format)),
+                         "year-" + std::to_string(asked.year) + "." + std::string(Extension(*format)), true);
 }
 
 }  // namespace reports

@@ -1,6 +1,6 @@
 #pragma once
-// Report pages: the monthly register (出席簿) of a site. Who may see a site's roster may see its register; every
-// register drawn is an audit event (it names the children).
+// Report pages: the monthly register (出席簿) of a site, the counts of every site in scope (a month, a fiscal year).
+// Who may see a site's roster may see its register; every register drawn is an audit event (it names the children).
 #include "app/context.hpp"
 
 namespace reports {
@@ -8,10 +8,18 @@ namespace reports {
 class Handlers {
  public:
     explicit Handlers(const web::Templates& t)
-        : register_(t.Get("register")), counts_(t.Get("counts")), overview_(t.Get("overview")) {}
+        : register_(t.Get("register")),
+          counts_(t.Get("counts")),
+          year_(t.Get("counts_year")),
+          overview_(t.Get("overview")) {}
     http::Response Register(app::Ctx& ctx) const;  // GET /sites/{id}/register?month=YYYY-MM&group=G&times=1
     http::Response Export(app::Ctx& ctx) const;    // GET /sites/{id}/register/export?format=xlsx|csv|csv-cp932&…
     http::Response Counts(app::Ctx& ctx) const;    // GET /counts?month=YYYY-MM: every site in the user's scope
+    // GET /counts/export?month=&format=xlsx|pdf|csv|csv-cp932&table=sites|days|grades
+    http::Response CountsExport(app::Ctx& ctx) const;
+    // The fiscal year's subsidy figures: GET /counts/year?year=&survey=YYYY-MM-DD and GET /counts/year/export?…
+    http::Response Year(app::Ctx& ctx) const;
+    http::Response YearExport(app::Ctx& ctx) const;
     // The city's overview (I2): GET /overview?date=&kind=&area=&sort=, its stream GET /overview/events and the
     // figures a live update asks for, GET /overview/figures?sites=1,2 (JSON).
     http::Response Overview(app::Ctx& ctx) const;
@@ -21,6 +29,7 @@ class Handlers {
  private:
     const web::TemplateRef& register_;
     const web::TemplateRef& counts_;
+    const web::TemplateRef& year_;
     const web::TemplateRef& overview_;
 };
 
