@@ -415,11 +415,9 @@ TEST_P(Attendance, EveryCardOnThePrintedSheetScansAsItsChild) {
     std::ofstream(pdf, std::ios::binary) << sheet.body;
     std::string cmd = "pdftoppm -r 150 -png " + pdf.string() + " " + (dir_ / "page").string() +
                       " && zbarimg --quiet --raw " + (dir_ / "page").string() + "*.png";
-    std::string out;
-    FILE* p = popen(cmd.c_str(), "r");
-    char buf[4096];
-    for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-    EXPECT_EQ(pclose(p), 0);
+    int rc = 0;
+    std::string out = testing_support::CommandOutput(cmd, &rc);
+    EXPECT_EQ(rc, 0);
     std::vector<std::string> payloads;
     std::istringstream lines(out);
     for (std::string line; std::getline(lines, line);) {

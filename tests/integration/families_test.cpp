@@ -31,17 +31,10 @@ class Families : public AppTest {
             return r.Text(0) + " " + r.Text(1);
         });
     }
-    // The PDF's text, through poppler's pdftotext.
-    std::string PdfText(const std::string& pdf) {
-        auto path = dir_ / "letter.pdf";
-        std::ofstream(path, std::ios::binary) << pdf;
-        std::string cmd = "pdftotext -enc UTF-8 " + path.string() + " -";
-        std::string out;
-        FILE* p = popen(cmd.c_str(), "r");
-        char buf[4096];
-        for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-        EXPECT_EQ(pclose(p), 0);
-        return out;
+    static std::string PdfText(const std::string& pdf) {
+        auto text = testing_support::PdfText(pdf);
+        EXPECT_FALSE(text.empty()) << "pdftotext read nothing";
+        return text;
     }
     static std::string CodeIn(const std::string& text) {
         std::smatch m;

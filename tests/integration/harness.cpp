@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
@@ -44,6 +45,56 @@ fs::path MakeTempDir(const std::string& prefix) {
     char* made = mkdtemp(templ.data());
     if (!made) throw std::runtime_error("mkdtemp failed");
     return fs::path(made);
+}
+
+std::string CommandOutput(const std::string& command, int* status) {
+    std::string out;
+    FILE* p = popen(command.c_str(), "r");
+    if (!p) throw std::runtime_error("popen failed");
+    char buf[4096];
+    for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+    int rc = pclose(p);
+    if (status) *status = rc;
+    return out;
+}
+
+namespace {
+
+// The bytes in a private temporary file for a reader that takes a path; removed after.
+std::string ThroughFile(const std::string& bytes, const std::string& suffix,
+                        const std::function<std::string(const std::string&)>& read) {
+    auto dir = MakeTempDir("tadaima-read-");
+    auto path = (dir / ("file" + suffix)).string();
+    std::ofstream(path, std::ios::binary) << bytes;
+    std::string out = read(path);
+    fs::remove_all(dir);
+    return out;
+}
+
+}  // namespace
+
+std::string PdfText(const std::string& pdf) {
+    return ThroughFile(pdf, ".pdf", [](const std::string& path) {
+        int rc = 0;
+        auto text = CommandOutput("pdftotext -enc UTF-8 " + path + " - 2>/dev/null", &rc);
+        return rc == 0 ? text : std::string();
+    });
+}
+
+std::string WorkbookJson(const std::string& xlsx) {
+    static const char* kScript =
+        "import json, sys, openpyxl\n"
+        "wb = openpyxl.load_workbook(sys.argv[1])\n"
+        "def value(v): return v.isoformat() if hasattr(v, 'isoformat') else v\n"
+        "out = {'sheets': []}\n"
+        "for ws in wb.worksheets:\n"
+        "    out['sheets'].append({'name': ws.title, 'freeze': ws.freeze_panes, "
+        "'orientation': ws.page_setup.orientation, 'paper': ws.page_setup.paperSize, "
+        "'rows': [[value(c.value) for c in r] for r in ws.iter_rows()]})\n"
+        "print(json.dumps(out))\n";
+    return ThroughFile(xlsx, ".xlsx", [](const std::string& path) {
+        return CommandOutput("/usr/bin/python3 -c \"" + std::string(kScript) + "\" " + path);
+    });
 }
 
 namespace {

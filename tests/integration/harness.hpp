@@ -40,6 +40,14 @@ class PostgresCluster {
 
 std::filesystem::path MakeTempDir(const std::string& prefix);
 
+// What a command writes to standard output (its exit status checked by the caller through `status`).
+std::string CommandOutput(const std::string& command, int* status = nullptr);
+// A PDF's text through poppler's pdftotext (in reading order, -layout off), or "" when it cannot be read.
+std::string PdfText(const std::string& pdf);
+// A workbook read by an independent reader, python3-openpyxl: every sheet's name and rows (dates as ISO text),
+// its frozen cell and page setup, as JSON text.
+std::string WorkbookJson(const std::string& xlsx);
+
 // Whether something accepts TCP connections on 127.0.0.1:port now (a server the test started).
 bool Accepts(int port);
 

@@ -128,6 +128,10 @@ const std::vector<Case>& Table() {
         {"GET", "/sites/{site}/register", {}, {{O, O}, {O, N}, {O, N}}},
         {"GET", "/counts", {}, {{O, O}, {O, O}, {O, O}}},  // every site in the user's own scope
         {"GET", "/sites/{site}/register/export?format=csv", {}, {{O, O}, {O, N}, {O, N}}},
+        {"GET", "/sites/{site}/register/export?format=pdf&child={child}", {}, {{O, O}, {O, N}, {O, N}}},
+        {"GET", "/counts/export?format=csv", {}, {{O, O}, {O, O}, {O, O}}},  // the user's own scope
+        {"GET", "/counts/year", {}, {{O, O}, {O, O}, {O, O}}},
+        {"GET", "/counts/year/export?format=csv", {}, {{O, O}, {O, O}, {O, O}}},
         {"GET", "/sites/{site}/roster/events", {}, {{O, O}, {O, N}, {O, N}}},
         {"GET", "/sites/{site}/kiosks", {}, {{O, O}, {O, N}, {N, N}}},
         {"GET", "/sites/{site}/cards.pdf", {}, {{O, O}, {O, N}, {N, N}}},
@@ -685,6 +689,10 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"GET", "/sites/{site}/register"}, all_ok},
         {{"GET", "/counts"}, all_ok},  // each sees the sites of their own scope
         {{"GET", "/sites/{site}/register/export?format=csv"}, all_ok},
+        {{"GET", "/sites/{site}/register/export?format=pdf&child={child}"}, all_ok},
+        {{"GET", "/counts/export?format=csv"}, all_ok},
+        {{"GET", "/counts/year"}, all_ok},
+        {{"GET", "/counts/year/export?format=csv"}, all_ok},
         {{"GET", "/sites/{site}/roster/events"}, all_ok},
         {{"GET", "/sites/{site}/kiosks"}, site_manager},
         {{"GET", "/sites/{site}/cards.pdf"}, site_manager},

@@ -8,6 +8,7 @@
 
 #include "attendance/attendance.hpp"
 #include "harness.hpp"
+#include "reports/counts.hpp"
 #include "reports/register.hpp"
 
 namespace {
@@ -143,31 +144,16 @@ TEST_P(Reports, TheRegisterExportsAreTheSameRegister) {
     auto xlsx = Get("/sites/2/register/export?month=2026-11&format=xlsx");
     ASSERT_EQ(xlsx.status, 200);
     EXPECT_NE(xlsx.raw.content_type.find("spreadsheetml"), std::string::npos);
-    auto path =
-        std::filesystem::temp_directory_path() / ("tadaima-register-test-" + std::to_string(getpid()) + ".xlsx");
-    std::ofstream(path, std::ios::binary) << xlsx.body;
-    const std::string script =
-        "import json, sys, openpyxl\n"
-        "wb = openpyxl.load_workbook(sys.argv[1])\n"
-        "ws = wb.worksheets[0]\n"
-        "rows = [[c.value.isoformat() if hasattr(c.value, 'isoformat') else c.value for c in r] for r in "
-        "ws.iter_rows(min_row=2)]\n"
-        "print(json.dumps({'rows': rows, 'freeze': ws.freeze_panes, 'orientation': ws.page_setup.orientation, "
-        "'paper': ws.page_setup.paperSize, 'sheets': wb.sheetnames}))\n";
-    std::string cmd = "/usr/bin/python3 -c \"" + script + "\" " + path.string();
-    std::string out;
-    if (FILE* p = popen(cmd.c_str(), "r")) {
-        char buf[4096];
-        while (std::size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-        pclose(p);
-    }
-    std::filesystem::remove(path);
+    const std::string out = testing_support::WorkbookJson(xlsx.body);
     ASSERT_FALSE(out.empty()) << "openpyxl read nothing";
-    auto book = boost::json::parse(out).as_object();
+    auto sheets = boost::json::parse(out).at("sheets").as_array();
+    ASSERT_EQ(sheets.size(), 2U);
+    const auto& book = sheets.at(0).as_object();
     EXPECT_EQ(book.at("freeze").as_string(), "D4");
     EXPECT_EQ(book.at("orientation").as_string(), "landscape");
-    EXPECT_EQ(book.at("sheets").as_array().size(), 2U);
-    const auto& rows = book.at("rows").as_array();
+    auto all_rows = book.at("rows").as_array();
+    all_rows.erase(all_rows.begin());  // the title line
+    const auto& rows = all_rows;
     // The head: a real date per day; then a row per child in the register's order, marks and numbers as numbers.
     const auto& head = rows.at(0).as_array();
     EXPECT_EQ(head.at(3).as_string(), "2026-11-01T00:00:00");
@@ -205,9 +191,9 @@ TEST_P(Reports, TheRegisterExportsAreTheSameRegister) {
     EXPECT_EQ(back, csv.body.substr(3));
     // Each export is audited; an unknown format is refused in words.
     EXPECT_EQ(AuditCount("report.register"), 3);
-    auto bad = Get("/sites/2/register/export?month=2026-11&format=pdf");
+    auto bad = Get("/sites/2/register/export?month=2026-11&format=ods");
     EXPECT_EQ(bad.status, 400);
-    EXPECT_NE(bad.body.find("形式は xlsx、csv、csv-cp932 のどれかです。"), std::string::npos);
+    EXPECT_NE(bad.body.find("形式は xlsx、pdf、csv、csv-cp932 のどれかです。"), std::string::npos);
 }
 
 // The month in figures: each user sees the sites of their own scope, the figures are the register's, and each
@@ -236,6 +222,154 @@ TEST_P(Reports, TheFiguresOfTheMonthAreTheRegistersForTheSitesOneSees) {
     auto all = Get("/counts?month=2026-11");
     EXPECT_NE(all.body.find("data-site=\"1\""), std::string::npos);
     EXPECT_NE(all.body.find("data-site=\"2\""), std::string::npos);
+}
+
+// Extended hours as the site counts them, in the register's page, its workbook and on paper; one child's month for
+// the family as a PDF, read back with pdftotext; a child not on the site's register has none.
+TEST_P(Reports, ExtendedHoursAndAChildsMonthOnPaper) {
+    using attendance::Direction;
+    SignIn("manager2", "tadaima-demo");
+    // The site counts from 17:00 in 30-minute units, rounded up: out at 17:40 is 40 minutes, 2 units.
+    auto schedule = Get("/sites/2/schedule");
+    ASSERT_EQ(schedule.status, 200);
+    auto bad = Post("/sites/2/schedule", {{"deadline_days_before", "1"},
+                                          {"deadline_time", "17:00"},
+                                          {"late_after_minutes", "30"},
+                                          {"reminder_day", "20"},
+                                          {"extended_after", "25:99"},
+                                          {"extended_unit", "0"},
+                                          {"extended_rounding", "sideways"}});
+    EXPECT_EQ(bad.status, 422);
+    EXPECT_NE(bad.body.find("端数の扱いを選んでください。"), std::string::npos);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM site WHERE id = 2 AND extended_after IS NOT NULL"), 0) << "nothing saved";
+    auto saved = Post("/sites/2/schedule", {{"deadline_days_before", "1"},
+                                            {"deadline_time", "17:00"},
+                                            {"late_after_minutes", "30"},
+                                            {"reminder_day", "20"},
+                                            {"extended_after", "17:00"},
+                                            {"extended_unit", "30"},
+                                            {"extended_rounding", "up"}});
+    ASSERT_EQ(saved.status, 303);
+    Record(Direction::kIn, T("2026-11-17", "15:00"));
+    Record(Direction::kOut, T("2026-11-17", "17:40"));
+    auto reg = Build(2);
+    ASSERT_TRUE(reg.extended);
+    const auto* row = RowOf(reg);
+    ASSERT_TRUE(row);
+    EXPECT_EQ(row->extended_units, 2);
+    EXPECT_EQ(row->extended_minutes, 40);
+    auto page = Get("/sites/2/register?month=2026-11&times=1");
+    EXPECT_NE(page.body.find("延長（17:00以降・30分単位）"), std::string::npos);
+    EXPECT_NE(page.body.find("<span class=\"t x\">+2</span>"), std::string::npos);
+    // The workbook's marks sheet carries the units and minutes after the absences; the details sheet per day.
+    auto book = boost::json::parse(
+                    testing_support::WorkbookJson(Get("/sites/2/register/export?month=2026-11&format=xlsx").body))
+                    .at("sheets")
+                    .as_array();
+    ASSERT_EQ(book.size(), 2U);
+    bool found = false;
+    for (const auto& r : book.at(0).at("rows").as_array()) {
+        const auto& cells = r.as_array();
+        if (cells.size() > 36 && cells.at(0).is_string() && cells.at(0).as_string() == row->name) {
+            EXPECT_EQ(cells.at(35).to_number<int>(), 2);
+            EXPECT_EQ(cells.at(36).to_number<int>(), 40);
+            found = true;
+        }
+    }
+    EXPECT_TRUE(found) << "the child's row in the workbook";
+    // The register on paper, and one child's month.
+    auto pdf = Get("/sites/2/register/export?month=2026-11&format=pdf");
+    ASSERT_EQ(pdf.status, 200);
+    EXPECT_EQ(pdf.raw.content_type, "application/pdf");
+    auto text = testing_support::PdfText(pdf.body);
+    EXPECT_NE(text.find("出席簿"), std::string::npos);
+    EXPECT_NE(text.find("2026年11月"), std::string::npos);
+    EXPECT_NE(text.find(row->name), std::string::npos);
+    auto mine = Get("/sites/2/register/export?month=2026-11&format=pdf&child=" + child_.ToString());
+    ASSERT_EQ(mine.status, 200);
+    auto child_text = testing_support::PdfText(mine.body);
+    EXPECT_NE(child_text.find("出席の記録"), std::string::npos);
+    EXPECT_NE(child_text.find(row->name), std::string::npos);
+    EXPECT_NE(child_text.find("17:40"), std::string::npos);
+    EXPECT_EQ(AuditCount("report.register_child"), 1);
+    // Not on this site's register: none; and only as a PDF.
+    auto elsewhere = One("SELECT MIN(child_id) FROM child_placement WHERE site_id = 1");
+    EXPECT_EQ(Get("/sites/2/register/export?month=2026-11&format=pdf&child=" + std::to_string(elsewhere)).status, 404);
+    EXPECT_EQ(Get("/sites/2/register/export?month=2026-11&format=csv&child=" + child_.ToString()).status, 400);
+}
+
+// The counts as files: the month's workbook read back and checked against the registers, the fiscal year's page
+// and CSV (CP932) against LoadYear, and bad years refused in words.
+TEST_P(Reports, TheCountsFilesAndTheYearAreTheRegisters) {
+    using attendance::Direction;
+    Record(Direction::kIn, T("2026-11-17", "15:00"));
+    Record(Direction::kIn, T("2026-11-19", "15:00"));
+    const auto today = common::TokyoDate(clock_.Now());
+    auto reg = Build(2);
+    auto counts = reports::CountsOf(reg, today);
+    auto days = reports::DailyCounts(reg);
+    SignIn("admin", "tadaima-demo");
+    auto xlsx = Get("/counts/export?month=2026-11&format=xlsx");
+    ASSERT_EQ(xlsx.status, 200);
+    auto sheets = boost::json::parse(testing_support::WorkbookJson(xlsx.body)).at("sheets").as_array();
+    ASSERT_EQ(sheets.size(), 3U) << "by site, by day, by grade";
+    EXPECT_EQ(sheets.at(0).at("orientation").as_string(), "landscape");
+    std::string site2;
+    database().Read([&](db::ReadTx& tx) { site2 = tx.QueryOne("SELECT name FROM site WHERE id = 2").Text(0); });
+    bool site_row = false;
+    for (const auto& r : sheets.at(0).at("rows").as_array()) {
+        const auto& c = r.as_array();
+        if (!c.at(0).is_string() || c.at(0).as_string() != site2) continue;
+        site_row = true;
+        EXPECT_EQ(c.at(2).to_number<int>(), counts.enrolled);
+        EXPECT_EQ(c.at(3).to_number<int>(), counts.open_days);
+        EXPECT_EQ(c.at(5).to_number<int>(), counts.attendances);
+        EXPECT_EQ(c.at(6).to_number<int>(), counts.absences);
+    }
+    EXPECT_TRUE(site_row);
+    // By day: a real date, and the day's figures as numbers.
+    int day_rows = 0;
+    for (const auto& r : sheets.at(1).at("rows").as_array()) {
+        const auto& c = r.as_array();
+        if (!c.at(0).is_string() || c.at(0).as_string() != site2) continue;
+        const auto& want = days.at(static_cast<std::size_t>(day_rows++));
+        EXPECT_EQ(c.at(1).as_string(), common::FormatDate(want.date) + "T00:00:00");
+        EXPECT_EQ(c.at(3).to_number<int>(), want.enrolled);
+        EXPECT_EQ(c.at(4).to_number<int>(), want.planned);
+        EXPECT_EQ(c.at(5).to_number<int>(), want.attended);
+        EXPECT_EQ(c.at(6).to_number<int>(), want.absent);
+    }
+    EXPECT_EQ(day_rows, 30);
+    EXPECT_EQ(Get("/counts/export?month=2026-11&format=pdf").body.substr(0, 5), "%PDF-");
+    EXPECT_EQ(AuditCount("report.counts_export"), 2);
+    // The fiscal year: the page's figures are LoadYear's.
+    auto year = database().Read([&](db::ReadTx& tx) {
+        return reports::LoadYear(tx, common::SiteId(2), 2026, reports::SurveyDay(2026), today).figures;
+    });
+    EXPECT_GE(year.attendances, 2);
+    auto page = Get("/counts/year?year=2026");
+    ASSERT_EQ(page.status, 200);
+    auto line = page.body.substr(page.body.find("data-site=\"2\""));
+    line = line.substr(0, line.find("</tr>"));
+    EXPECT_NE(line.find("data-field=\"days_open\">" + std::to_string(year.days_open) + "<"), std::string::npos) << line;
+    EXPECT_NE(line.find("data-field=\"attendances\">" + std::to_string(year.attendances) + "<"), std::string::npos);
+    EXPECT_NE(line.find("data-field=\"registered\">" + std::to_string(year.registered) + "<"), std::string::npos);
+    auto sjis = Get("/counts/year/export?year=2026&format=csv-cp932");
+    ASSERT_EQ(sjis.status, 200);
+    UErrorCode status = U_ZERO_ERROR;
+    std::string back(sjis.body.size() * 3 + 16, '\0');
+    auto n = ucnv_convert("UTF-8", "windows-31j", back.data(), static_cast<int32_t>(back.size()), sjis.body.data(),
+                          static_cast<int32_t>(sjis.body.size()), &status);
+    ASSERT_FALSE(U_FAILURE(status));
+    back.resize(static_cast<std::size_t>(n));
+    EXPECT_TRUE(back.starts_with("施設,開所日数,")) << back.substr(0, 80);
+    EXPECT_NE(back.find(site2 + "," + std::to_string(year.days_open) + ","), std::string::npos);
+    EXPECT_EQ(Get("/counts/year?year=2027").status, 422);
+    auto bad = Get("/counts/year?year=26");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_NE(bad.body.find("4桁"), std::string::npos);
+    EXPECT_EQ(Get("/counts/year?year=2026&survey=2027-04-01").status, 400);
+    EXPECT_EQ(Get("/counts/export?month=2026-11&format=csv&table=nope").status, 400);
 }
 
 INSTANTIATE_TEST_SUITE_P(Both, Reports, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
