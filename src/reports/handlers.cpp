@@ -368,7 +368,15 @@ http::Response Handlers::Year(Ctx& ctx) const {
     data body;
     const std::string year = std::to_string(asked.year);
     body.set("year", year);
-    body.set("max_year", std::to_string(FiscalYearOf(today)));
+    data years{data::type::list};
+    for (int y = FiscalYearOf(today); y >= std::min(asked.year, FiscalYearOf(today) - 9); --y) {
+        data d;
+        d.set("value", std::to_string(y));
+        d.set("label", families::Fill(ctx.T("counts_year_label"), {{"y", std::to_string(y)}}));
+        if (y == asked.year) d.set("selected", true);
+        years.push_back(d);
+    }
+    body.set("years", years);
     body.set("survey", common::FormatDate(asked.survey));
     body.set("year_label", families::Fill(ctx.T("counts_year_label"), {{"y", year}}));
     body.set(
