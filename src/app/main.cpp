@@ -60,8 +60,9 @@ Usage:
                                 Authorization: Bearer header of the scan API, or the kiosk page's pairing)
   tadaima card show --child C   prints the payload of child C's card (made if the child has none)
   tadaima card show --site S    the same for every child at site S today, "child-id payload" per line
-  tadaima report register --site S --month YYYY-MM [--format xlsx|csv|csv-cp932] [--lang ja|en]
-                                site S's monthly register (出席簿) to standard output (default xlsx)
+  tadaima report register [--site S] --month YYYY-MM [--format xlsx|pdf|csv|csv-cp932] [--lang ja|en]
+                                site S's monthly register (出席簿), or every site's (a sheet or PDF section
+                                each), to standard output (default xlsx)
   tadaima report counts --month YYYY-MM [--site S] [--format xlsx|pdf|csv|csv-cp932] [--table sites|days|grades]
   tadaima report counts --year YYYY [--survey YYYY-MM-DD] [--site S] [--format …]
                                 the counts of every site (or site S) for a month, or a fiscal year's subsidy
@@ -545,9 +546,10 @@ int SeedDemo(Config& config, int argc, char** argv) {
 // standard output) for a bad month, site or format. Audited as the operator's.
 int ReportRegister(Config& config, int argc, char** argv) {
     const std::string usage =
-        "usage: tadaima report register --site S --month YYYY-MM [--format xlsx|csv|csv-cp932] [--lang ja|en]";
+        "usage: tadaima report register [--site S] --month YYYY-MM [--format xlsx|pdf|csv|csv-cp932] [--lang ja|en]";
     auto opts = Options(argc, argv, usage);
-    auto site = common::SiteId(IdOption(opts, "site", usage));
+    std::optional<common::SiteId> only;
+    if (opts.count("site")) only = common::SiteId(IdOption(opts, "site", usage));
     if (!opts.count("month")) throw std::runtime_error(usage);
     auto format = reports::ParseFormat(opts.count("format") ? opts.at("format") : "xlsx");
     const std::string lang = opts.count("lang") ? opts.at("lang") : "ja";
@@ -557,27 +559,46 @@ int ReportRegister(Config& config, int argc, char** argv) {
     auto database = OpenWithSecret(config);
     CommandClock clocks(config);
     const auto& clock = clocks.Get();
+    const auto today = common::TokyoDate(clock.Now());
     struct Outcome {
         std::string file;
         std::string problem;  // a catalogue key
     };
-    auto result = database->Write([&](db::WriteTx& tx) -> Outcome {
-        auto s = sites::GetSite(tx, site);
-        if (!s) return {"", "error_site_unknown"};
-        auto reg = reports::SiteRegister(tx, site, opts.at("month"), std::nullopt, common::TokyoDate(clock.Now()));
-        if (auto* problem = std::get_if<reports::MonthProblem>(&reg)) return {"", problem->key};
-        auto ev = OperatorEvent("report.register", common::UserId(0), site);
-        ev.target_kind = "site";
-        ev.target_id = site.value;
-        auth::WriteAudit(tx, ev, clock);
-        return {reports::RegisterFile(std::get<reports::Register>(reg), *format,
-                                      {catalogue, lang, s->fields.kind, s->fields.name}),
-                ""};
+    // Read in a read transaction (a city's month must not hold the write lock the kiosks' scans wait on), then the
+    // audit row.
+    auto result = database->Read([&](db::ReadTx& tx) -> Outcome {
+        std::vector<std::pair<reports::Register, reports::Labels>> registers;
+        std::vector<sites::Site> list;
+        if (only) {
+            auto s = sites::GetSite(tx, *only);
+            if (!s) return {"", "error_site_unknown"};
+            list.push_back(*s);
+        } else {
+            list = sites::ListSites(tx, {common::SiteScope{}, "", false}, 100000, 0, common::FormatDate(today));
+            if (auto problem = reports::CheckMonth(opts.at("month"), today)) return {"", problem->key};
+        }
+        for (const auto& s : list) {
+            auto reg = reports::SiteRegister(tx, s.id, opts.at("month"), std::nullopt, today);
+            if (auto* problem = std::get_if<reports::MonthProblem>(&reg)) {
+                if (only || problem->key != "error_month_before_site") return {"", problem->key};
+                continue;  // every site: one opened after the month has no register for it
+            }
+            registers.emplace_back(std::get<reports::Register>(std::move(reg)),
+                                   reports::Labels{catalogue, lang, s.fields.kind, s.fields.name});
+        }
+        if (only) return {reports::RegisterFile(registers.front().first, *format, registers.front().second), ""};
+        return {reports::CityRegisterFile(registers, *format), ""};
     });
     if (!result.problem.empty()) {
         std::cerr << "tadaima: " << catalogue.Get(lang, result.problem) << "\n";
         return 2;
     }
+    database->Write([&](db::WriteTx& tx) {
+        auto ev = OperatorEvent("report.register", common::UserId(0), only);
+        ev.target_kind = only ? "site" : "city";
+        if (only) ev.target_id = only->value;
+        auth::WriteAudit(tx, ev, clock);
+    });
     std::cout << result.file;
     return 0;
 }
@@ -627,16 +648,12 @@ int ReportCounts(Config& config, int argc, char** argv) {
         std::string file;
         std::string problem;
     };
-    auto result = database->Write([&](db::WriteTx& tx) -> Outcome {
+    auto result = database->Read([&](db::ReadTx& tx) -> Outcome {
         std::vector<reports::SiteLine> sites;
         for (auto& s : sites::ListSites(tx, {common::SiteScope{}, "", false}, 100000, 0, common::FormatDate(today))) {
             if (!only || s.id == *only) sites.push_back({s.id, s.fields.name, s.fields.kind});
         }
         if (only && sites.empty()) return {"", "error_site_unknown"};
-        auto ev = OperatorEvent(year ? "report.year_export" : "report.counts_export", common::UserId(0), only);
-        ev.target_kind = only ? "site" : "city";
-        if (only) ev.target_id = only->value;
-        auth::WriteAudit(tx, ev, clock);
         if (year) {
             return {
                 reports::CityYearFile(reports::LoadCityYear(tx, sites, year, survey, today), *format, catalogue, lang),
@@ -647,6 +664,12 @@ int ReportCounts(Config& config, int argc, char** argv) {
                 ""};
     });
     if (!result.problem.empty()) return refuse(result.problem);
+    database->Write([&](db::WriteTx& tx) {
+        auto ev = OperatorEvent(year ? "report.year_export" : "report.counts_export", common::UserId(0), only);
+        ev.target_kind = only ? "site" : "city";
+        if (only) ev.target_id = only->value;
+        auth::WriteAudit(tx, ev, clock);
+    });
     std::cout << result.file;
     return 0;
 }

@@ -84,6 +84,7 @@ Router BuildRoutes(const Services& s) {
     r.Get("/sites/{id}/register/export", [report](Ctx& c) { return report->Export(c); });
     r.Get("/counts", [report](Ctx& c) { return report->Counts(c); });
     r.Get("/counts/export", [report](Ctx& c) { return report->CountsExport(c); });
+    r.Get("/counts/registers", [report](Ctx& c) { return report->CityRegisters(c); });
     r.Get("/counts/year", [report](Ctx& c) { return report->Year(c); });
     r.Get("/counts/year/export", [report](Ctx& c) { return report->YearExport(c); });
     r.Get("/overview", [report](Ctx& c) { return report->Overview(c); });

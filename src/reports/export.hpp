@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "reports/counts.hpp"
 #include "reports/register.hpp"
@@ -35,6 +37,10 @@ std::string ExtendedHead(const web::Catalogue& catalogue, std::string_view lang,
 // The file's bytes (whole: nothing is written anywhere a reader could see half of it). A PDF is landscape A4 with
 // the site and month on every page.
 std::string RegisterFile(const Register& r, Format f, const Labels& labels);
+
+// Every site's register of a month in one file: a sheet per site (named by the site), a PDF section per site, or
+// one CSV with the site's name first on each line.
+std::string CityRegisterFile(const std::vector<std::pair<Register, Labels>>& sites, Format f);
 
 // One child's month for the family, on paper: a line a day with the mark, the reason, the times and the extended
 // hours, and the month's totals. Nullopt when the child has no row in the register.

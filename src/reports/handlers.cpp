@@ -342,6 +342,8 @@ http::Response Handlers::Counts(Ctx& ctx) const {
     body.set("csv_url", base + "csv");
     body.set("cp932_url", base + "csv-cp932");
     body.set("days_csv_url", base + "csv&table=days");
+    body.set("registers_xlsx_url", "/counts/registers?month=" + month + "&format=xlsx");
+    body.set("registers_pdf_url", "/counts/registers?month=" + month + "&format=pdf");
     body.set("year_url", "/counts/year?year=" + std::to_string(FiscalYearOf(bounds->first)));
     ctx.wide = true;
     return app::RenderPage(ctx, counts_, "counts_title", body);
@@ -357,6 +359,31 @@ http::Response Handlers::CountsExport(Ctx& ctx) const {
     return app::Download(CityMonthFile(city, *format, ctx.svc.catalogue, ctx.lang, *table),
                          std::string(ContentType(*format)), "counts-" + month + "." + std::string(Extension(*format)),
                          true);
+}
+
+// Every register of a month the reader may see, in one file: a sheet or a PDF section per site.
+http::Response Handlers::CityRegisters(Ctx& ctx) const {
+    const auto& actor = CountsReader(ctx);
+    const auto today = common::TokyoDate(ctx.svc.clock.Now());
+    const std::string month = ctx.req.query.GetOr("month", MonthOf(today));
+    auto format = ParseFormat(ctx.req.query.GetOr("format", "xlsx"));
+    if (!format) throw http::HttpError(400, "error_format");
+    if (auto problem = CheckMonth(month, today)) Refuse(*problem);
+    auto registers = ctx.svc.db.Read([&](db::ReadTx& tx) {
+        std::vector<std::pair<reports::Register, Labels>> out;
+        for (auto& s : sites::ListSites(tx, {actor.Scope(), "", false}, 1000, 0, common::FormatDate(today))) {
+            auto reg = SiteRegister(tx, s.id, month, std::nullopt, today);
+            if (std::holds_alternative<MonthProblem>(reg)) continue;  // a site opened after the month
+            out.emplace_back(std::get<reports::Register>(std::move(reg)),
+                             Labels{ctx.svc.catalogue, ctx.lang, s.fields.kind, s.fields.name});
+        }
+        return out;
+    });
+    ctx.svc.db.Write([&](db::WriteTx& tx) {
+        auth::WriteAudit(tx, ctx.Audit("report.register_all", "city", std::nullopt), ctx.svc.clock);
+    });
+    return app::Download(CityRegisterFile(registers, *format), std::string(ContentType(*format)),
+                         "registers-" + month + "." + std::string(Extension(*format)), true);
 }
 
 // The fiscal year's figures the subsidy report asks for, per site.

@@ -17,6 +17,8 @@ class Handlers {
     http::Response Counts(app::Ctx& ctx) const;    // GET /counts?month=YYYY-MM: every site in the user's scope
     // GET /counts/export?month=&format=xlsx|pdf|csv|csv-cp932&table=sites|days|grades
     http::Response CountsExport(app::Ctx& ctx) const;
+    // GET /counts/registers?month=&format=: every register in the user's scope in one file
+    http::Response CityRegisters(app::Ctx& ctx) const;
     // The fiscal year's subsidy figures: GET /counts/year?year=&survey=YYYY-MM-DD and GET /counts/year/export?…
     http::Response Year(app::Ctx& ctx) const;
     http::Response YearExport(app::Ctx& ctx) const;

@@ -30,6 +30,13 @@ test('tadaima report register writes a workbook or a CSV to standard output', ()
   assert.equal(text.trim().split('\r\n').length, 1 + 20 + 1, 'a head, a line a child, the foot');
   const en = report(['--site', '1', '--month', '2026-12', '--format', 'csv', '--lang', 'en']);
   assert.ok(en.stdout.toString('utf8').startsWith('\uFEFFName,'));
+  // Without a site: every site's register, the site's name first on each line.
+  const all = report(['--month', '2026-12', '--format', 'csv']).stdout.toString('utf8');
+  assert.ok(all.startsWith('\uFEFF施設,氏名,'), all.slice(0, 40));
+  assert.equal(all.trim().split('\r\n').length, 1 + 20 + 1);
+  const pdf = report(['--month', '2026-12', '--format', 'pdf']);
+  assert.equal(pdf.status, 0, pdf.stderr.toString());
+  assert.equal(pdf.stdout.subarray(0, 5).toString('latin1'), '%PDF-');
 });
 
 test('a bad month, site or format: a line on standard error, nothing on standard output', () => {

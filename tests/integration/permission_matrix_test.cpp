@@ -131,6 +131,7 @@ const std::vector<Case>& Table() {
         {"GET", "/sites/{site}/register/export?format=pdf&child={child}", {}, {{O, O}, {O, N}, {O, N}}},
         {"GET", "/counts/export?format=csv", {}, {{O, O}, {O, O}, {O, O}}},  // the user's own scope
         {"GET", "/counts/year", {}, {{O, O}, {O, O}, {O, O}}},
+        {"GET", "/counts/registers?format=csv", {}, {{O, O}, {O, O}, {O, O}}},
         {"GET", "/counts/year/export?format=csv", {}, {{O, O}, {O, O}, {O, O}}},
         {"GET", "/sites/{site}/roster/events", {}, {{O, O}, {O, N}, {O, N}}},
         {"GET", "/sites/{site}/kiosks", {}, {{O, O}, {O, N}, {N, N}}},
@@ -692,6 +693,7 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"GET", "/sites/{site}/register/export?format=pdf&child={child}"}, all_ok},
         {{"GET", "/counts/export?format=csv"}, all_ok},
         {{"GET", "/counts/year"}, all_ok},
+        {{"GET", "/counts/registers?format=csv"}, all_ok},
         {{"GET", "/counts/year/export?format=csv"}, all_ok},
         {{"GET", "/sites/{site}/roster/events"}, all_ok},
         {{"GET", "/sites/{site}/kiosks"}, site_manager},

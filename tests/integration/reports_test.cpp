@@ -370,6 +370,17 @@ TEST_P(Reports, TheCountsFilesAndTheYearAreTheRegisters) {
     EXPECT_NE(bad.body.find("4桁"), std::string::npos);
     EXPECT_EQ(Get("/counts/year?year=2026&survey=2027-04-01").status, 400);
     EXPECT_EQ(Get("/counts/export?month=2026-11&format=csv&table=nope").status, 400);
+    // Every register in one workbook, a sheet per site in the reader's scope: the admin's all, staff's their own.
+    auto all = boost::json::parse(testing_support::WorkbookJson(Get("/counts/registers?month=2026-11").body));
+    EXPECT_EQ(all.at("sheets").as_array().size(), static_cast<std::size_t>(One("SELECT COUNT(*) FROM site")));
+    cookies_.clear();
+    SignIn("staff2", "tadaima-demo");
+    auto own = boost::json::parse(testing_support::WorkbookJson(Get("/counts/registers?month=2026-11").body));
+    ASSERT_EQ(own.at("sheets").as_array().size(), 1U);
+    EXPECT_EQ(own.at("sheets").at(0).at("name").as_string(), site2);
+    auto paper = testing_support::PdfText(Get("/counts/registers?month=2026-11&format=pdf").body);
+    EXPECT_NE(paper.find(site2), std::string::npos);
+    EXPECT_EQ(AuditCount("report.register_all"), 3);
 }
 
 INSTANTIATE_TEST_SUITE_P(Both, Reports, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
