@@ -1,6 +1,7 @@
 -- wrk: one kind of request over and over, and at the end its p50/p95/p99 latency in ms and the count of answers
 -- other than the expected status, on one line: "LATENCY p50 p95 p99 unexpected".
--- Environment: BENCH_PATH, BENCH_COOKIE, BENCH_STATUS (200). With BENCH_FORM, a form POST of that body with
+-- Environment: BENCH_PATH, BENCH_COOKIE, BENCH_STATUS (200), BENCH_DELAY_MS (optional: a pause per connection
+-- between requests, for a fixed rate). With BENCH_FORM, a form POST of that body with
 -- "&date=" and the next of the comma-separated BENCH_DATES appended (the morning rush of absences, each a write).
 local path = os.getenv("BENCH_PATH")
 local cookie = os.getenv("BENCH_COOKIE")
@@ -8,6 +9,7 @@ local expected = tonumber(os.getenv("BENCH_STATUS") or "200")
 local form = os.getenv("BENCH_FORM")
 local dates = {}
 for d in string.gmatch(os.getenv("BENCH_DATES") or "", "[^,]+") do dates[#dates + 1] = d end
+local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
 local threads = {}
 local unexpected = 0
 local n = 0
@@ -21,6 +23,10 @@ function request()
   n = n + 1
   return wrk.format("POST", path, { ["Cookie"] = cookie, ["Content-Type"] = "application/x-www-form-urlencoded" },
     form .. "&date=" .. dates[(n % #dates) + 1])
+end
+
+function delay()
+  return delay_ms
 end
 
 function response(status)

@@ -7,7 +7,8 @@
 # reported per second with their latency, and the roster of a 150-child site, on each database. Mail: an emergency
 # message to 100,000 family members and scan → mail latency, beside smtp-source → smtp-sink's raw rate
 # (BENCH_ONLY=mail runs only that). The roster of a 150-child site without and with 30 open alerts, and its size
-# (BENCH_ONLY=roster runs only that). Loopback only; every load run is bounded in time.
+# (BENCH_ONLY=roster runs only that). Reports: every site's register and a year's counts for 100 sites with 60 days
+# of history, and the city overview under kiosk load (BENCH_ONLY=reports). Loopback only; every load run is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${BENCH_SECONDS:-10}
@@ -390,10 +391,91 @@ PY
   done
 }
 
+# Reports (issue 16) on SQLite, for a city of 100 sites and 10,000 children with 60 days of history: every site's
+# register of last month as one XLSX and as one PDF, and the fiscal year's counts, by the command line (seconds and
+# peak RSS, /usr/bin/time), beside the raw read rate of the attendance record measured in the same run; then the
+# city overview for the municipal admin, p50/p99 with 64 connections while a kiosk scans at ~1,000/s.
+report_results=()
+reports_bench() {
+  local db="$work/reports.db" start month fy rows raw fmt out port base pid kiosk cards scan_out ov_out
+  export TADAIMA_DB="$db" TADAIMA_SECRET_FILE="$work/secret-reports" TADAIMA_LOG_LEVEL=warn
+  ./build/tadaima migrate >/dev/null
+  start=$(date +%s.%N)
+  ./build/tadaima seed-demo --sites 100 --children 10000 --history-days 60 >/dev/null
+  printf 'bench: seed-demo 100 sites / 10,000 children / 60 days of history: %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)"
+  month=$(TZ=Asia/Tokyo date -d "$(TZ=Asia/Tokyo date +%Y-%m-01) -1 day" +%Y-%m)
+  fy=$(TZ=Asia/Tokyo date +%Y)
+  [ "$(TZ=Asia/Tokyo date +%m)" -lt 4 ] && fy=$((fy - 1))
+  rows=$(sqlite3 "$db" "SELECT COUNT(*) FROM attendance_event WHERE facility_date LIKE '$month-%'")
+  # The part underneath: the attendance record's rows read through SQLite (Python's sqlite3), columns as the
+  # register reads them, a whole pass over the table.
+  raw=$(python3 - "$db" <<'PY'
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1])
+start, n = time.time(), 0
+for _ in range(3):
+    for r in c.execute("SELECT child_id, site_id, facility_date, kind, occurred_at FROM attendance_event"):
+        n += 1
+print(int(n / (time.time() - start)))
+PY
+)
+  report_results+=("$(printf '%-58s %12s' "raw read of attendance_event, Python sqlite3 (rows/s)" "$raw")")
+  report_results+=("$(printf '%-58s %12s' "  attendance rows in $month (what the registers read)" "$rows")")
+  for fmt in xlsx pdf; do
+    out=$( { /usr/bin/time -f "%e %M" ./build/tadaima report register --month "$month" --format $fmt >"$work/registers.$fmt"; } 2>&1 | tail -1)
+    report_results+=("$(printf '%-58s %12s %10s %10s' "every site's register of $month as $fmt: s, MiB RSS, bytes" \
+      "$(echo "$out" | awk '{print $1}')" "$(echo "$out" | awk '{printf "%.0f", $2 / 1024}')" "$(stat -c %s "$work/registers.$fmt")")")
+  done
+  out=$( { /usr/bin/time -f "%e %M" ./build/tadaima report counts --year "$fy" --format xlsx >"$work/year.xlsx"; } 2>&1 | tail -1)
+  report_results+=("$(printf '%-58s %12s %10s' "the city's counts for fiscal $fy (xlsx): s, MiB RSS" \
+    "$(echo "$out" | awk '{print $1}')" "$(echo "$out" | awk '{printf "%.0f", $2 / 1024}')")")
+  # The overview while the kiosks scan.
+  port=$(free_port)
+  TADAIMA_LISTEN="127.0.0.1:$port" ./build/tadaima serve &
+  pid=$!
+  pids+=("$pid")
+  base="http://127.0.0.1:$port"
+  wait_http "$base/healthz"
+  kiosk=$(./build/tadaima kiosk create --site 1 --name "bench" 2>/dev/null)
+  cards="$work/cards-reports"
+  ./build/tadaima card show --site 1 > "$cards"
+  sqlite3 "$db" "UPDATE site SET repeat_scan_seconds = 0 WHERE id = 1"
+  export BENCH_COOKIE="$(staff_cookie "$base" admin)" BENCH_PATH=/overview BENCH_STATUS=200
+  # First with no scans, for what the page costs by itself.
+  ov_out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/latency.lua "$base")
+  report_results+=("$(printf '%-58s %12s %10s %10s' "overview of 100 sites, 64 connections, no scans: /s, p50, p99" \
+    "$(echo "$ov_out" | awk '/Requests\/sec/ {print $2}')" $(echo "$ov_out" | awk '/^LATENCY/ {print $2, $4}'))")
+  BENCH_CARDS="$cards" BENCH_KIOSK="$kiosk" BENCH_DELAY_MS=$((CONNECTIONS * 1000 / 1000)) \
+    wrk -t1 -c"$CONNECTIONS" -d"$((DURATION + 2))s" -s bench/scans.lua "$base" > "$work/scans-during-overview" &
+  local scans_pid=$!
+  ov_out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/latency.lua "$base")
+  wait "$scans_pid" || true
+  scan_out=$(awk '/Requests\/sec/ {print $2}' "$work/scans-during-overview")
+  report_results+=("$(printf '%-58s %12s %10s %10s' "overview of 100 sites, 64 connections: /s, p50, p99 ms" \
+    "$(echo "$ov_out" | awk '/Requests\/sec/ {print $2}')" $(echo "$ov_out" | awk '/^LATENCY/ {print $2, $4}'))")
+  report_results+=("$(printf '%-58s %12s' "  kiosk scans meanwhile (asked ~1,000/s; achieved/s)" "$scan_out")")
+  [ "$(echo "$ov_out" | awk '/^LATENCY/ {print $5}')" = 0 ] || echo "bench: overview: unexpected answers" >&2
+  # What 64 open overview pages ask while site 1's kiosk scans: each the changed site's figures every 2 s.
+  BENCH_CARDS="$cards" BENCH_KIOSK="$kiosk" BENCH_DELAY_MS=$((CONNECTIONS * 1000 / 1000)) \
+    wrk -t1 -c"$CONNECTIONS" -d"$((DURATION + 2))s" -s bench/scans.lua "$base" > "$work/scans-during-overview" &
+  scans_pid=$!
+  ov_out=$(BENCH_PATH="/overview/figures?sites=1" BENCH_DELAY_MS=2000 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/latency.lua "$base")
+  wait "$scans_pid" || true
+  report_results+=("$(printf '%-58s %12s %10s %10s' "  64 live pages' figures every 2 s meanwhile: /s, p50, p99 ms" \
+    "$(echo "$ov_out" | awk '/Requests\/sec/ {print $2}')" $(echo "$ov_out" | awk '/^LATENCY/ {print $2, $4}'))")
+  report_results+=("$(printf '%-58s %12s' "  kiosk scans meanwhile (asked ~1,000/s; achieved/s)" "$(awk '/Requests\/sec/ {print $2}' "$work/scans-during-overview")")")
+  unset BENCH_COOKIE BENCH_PATH BENCH_STATUS
+  kill "$pid"
+  wait "$pid" || true
+}
+
 if [ "${BENCH_ONLY:-}" = roster ]; then
 alerts_roster
+elif [ "${BENCH_ONLY:-}" = reports ]; then
+reports_bench
 elif [ "${BENCH_ONLY:-}" != mail ]; then
 alerts_roster
+reports_bench
 measure sqlite "$work/bench.db"
 measure postgresql "postgresql://postgres@127.0.0.1:$pg_port/bench"
 psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE bench2" >/dev/null
@@ -412,4 +494,5 @@ printf '%-58s %12s\n' "raw PostgreSQL single-row commits/s (pgbench, 1 client)" 
 for r in "${scan_results[@]}"; do echo "$r"; done
 for r in "${plan_results[@]}"; do echo "$r"; done
 for r in "${roster_results[@]}"; do echo "$r"; done
+for r in "${report_results[@]}"; do echo "$r"; done
 for r in "${mail_results[@]}"; do echo "$r"; done

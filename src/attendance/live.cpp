@@ -45,6 +45,7 @@ void LiveFeed::SubscribeCity(const std::string& date, std::optional<std::set<com
 
 void LiveFeed::Touch(common::SiteId site, const std::string& date) {
     std::lock_guard lock(mutex_);
+    ++versions_[site];
     if (city_.empty()) return;
     const std::string event =
         http::FormatEvent("site", boost::json::serialize(boost::json::object{{"site", site.value}}));
@@ -52,6 +53,11 @@ void LiveFeed::Touch(common::SiteId site, const std::string& date) {
         if (l.date != date || (l.sites && !l.sites->contains(site))) return l.channel->closed();
         return !l.channel->Push(event);
     });
+}
+
+std::map<common::SiteId, std::uint64_t> LiveFeed::Versions() {
+    std::lock_guard lock(mutex_);
+    return versions_;
 }
 
 std::size_t LiveFeed::Subscribers(common::SiteId site) {

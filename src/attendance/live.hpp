@@ -36,6 +36,9 @@ class LiveFeed {
                        std::shared_ptr<http::EventChannel> channel);
     // Tells the city streams that something at the site changed on the date (a mark, an alert, a roll-call step).
     void Touch(common::SiteId site, const std::string& date);
+    // How many times each site has been touched since the process started: a cache of a site's figures computed
+    // at one version is stale at the next.
+    std::map<common::SiteId, std::uint64_t> Versions();
 
  private:
     struct Listener {
@@ -50,6 +53,7 @@ class LiveFeed {
         std::shared_ptr<http::EventChannel> channel;
     };
     std::vector<CityListener> city_;
+    std::map<common::SiteId, std::uint64_t> versions_;
 };
 
 }  // namespace attendance

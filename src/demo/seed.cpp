@@ -149,13 +149,15 @@ void SeedPlans(db::WriteTx& tx, const common::Clock& clock) {
     }
 }
 
-// `days` behind today at the 学童 sites: each past open day's plans and absences and the entries and exits the
-// door's kiosk recorded, and (with `notices`, for the demo's registered families) two notices each site sent; so a
+// `days` behind today at the 学童 and nursery sites: each past open day's plans and absences and the entries and exits
+// the door's kiosk recorded, and (with `notices`, for the demo's registered families) two notices each site sent; so a
 // past roster, a child's day, the family's home and inbox look lived in. Saturdays see a quarter of the children.
 void SeedHistory(db::WriteTx& tx, const common::Clock& clock, int days, bool notices) {
     const auto today = std::chrono::sys_days(common::TokyoDate(clock.Now()));
-    for (const auto& site : tx.Query("SELECT id FROM site WHERE kind = 'gakudo' ORDER BY id")) {
+    for (const auto& site : tx.Query("SELECT id, kind FROM site WHERE kind IN ('gakudo', 'nursery') ORDER BY id")) {
         auto site_id = site.Id<common::SiteId>(0);
+        // A club's children come after school (all day on Saturdays); a nursery's in the morning, home from 16:00.
+        const bool nursery = site.Text(1) == "nursery";
         auto kiosk = attendance::CreateKiosk(tx, site_id, "正面玄関", clock);
         std::vector<std::int64_t> kids;
         // The demo guardian's children too are left for the guardian (as in SeedPlans).
@@ -177,7 +179,7 @@ void SeedHistory(db::WriteTx& tx, const common::Clock& clock, int days, bool not
                 const int n = static_cast<int>(i) + 1;
                 if (n % 6 == 0 || (wd == 6 && n % 4 != 0)) continue;
                 const bool absent = (n + back) % 11 == 0;
-                const int leave = 17 * 60 + 30 * (n % 3);
+                const int leave = nursery ? 16 * 60 + 30 * (n % 5) : 17 * 60 + 30 * (n % 3);
                 tx.Exec(
                     "INSERT INTO attendance_plan (child_id, site_id, plan_date, attending, leave_time, way_home, "
                     "absence_reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'alone', ?, ?, ?)",
@@ -185,8 +187,8 @@ void SeedHistory(db::WriteTx& tx, const common::Clock& clock, int days, bool not
                     absent ? std::nullopt : std::optional<std::string>(common::FormatTimeOfDay(leave)),
                     absent ? std::optional<std::string>(n % 2 ? "illness" : "family") : std::nullopt, planned, planned);
                 if (absent) continue;
-                const int in = (wd == 6 ? 8 * 60 + 30 : 15 * 60) + (n * 7 + back * 3) % 25;
-                const int out = (wd == 6 ? 16 * 60 : leave) + (n + back) % 9 - 4;
+                const int in = (nursery ? 7 * 60 + 45 : wd == 6 ? 8 * 60 + 30 : 15 * 60) + (n * 7 + back * 3) % 25;
+                const int out = (wd == 6 && !nursery ? 16 * 60 : leave) + (n + back) % 9 - 4;
                 for (auto [kind, minutes] : {std::pair{"in", in}, std::pair{"out", out}}) {
                     std::string at = common::FormatInstant(common::TokyoInstant(d, minutes));
                     tx.Exec(
@@ -264,6 +266,12 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
                                 60,
                                 kAreas[static_cast<std::size_t>(i % 4)]};
             SiteInfo info{sites::InsertSite(tx, city, in, clock), kind, {}};
+            // Clubs and nurseries count extended hours (from 18:00, in 30-minute units, a minute starts one).
+            if (kind == "gakudo" || kind == "nursery") {
+                auto rules = plans::GetSiteRules(tx, info.id);
+                rules.extended = plans::ExtendedHours{18 * 60, 30, plans::Rounding::kUp};
+                plans::UpdateSiteRules(tx, info.id, rules, clock);
+            }
             for (int g = 0; g < 6; ++g) {
                 sites::GroupInput gi;
                 if (kind == "nursery") {

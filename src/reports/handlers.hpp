@@ -1,7 +1,10 @@
 #pragma once
 // Report pages: the monthly register (出席簿) of a site, the counts of every site in scope (a month, a fiscal year).
 // Who may see a site's roster may see its register; every register drawn is an audit event (it names the children).
+#include <memory>
+
 #include "app/context.hpp"
+#include "reports/overview.hpp"
 
 namespace reports {
 
@@ -29,10 +32,12 @@ class Handlers {
     http::Response OverviewFigures(app::Ctx& ctx) const;
 
  private:
+    std::optional<FigureSource> Source(const app::Ctx& ctx) const;
     const web::TemplateRef& register_;
     const web::TemplateRef& counts_;
     const web::TemplateRef& year_;
     const web::TemplateRef& overview_;
+    std::unique_ptr<FigureCache> figure_cache_ = std::make_unique<FigureCache>();  // the overview's, shared by all
 };
 
 }  // namespace reports

@@ -5,7 +5,6 @@
 #include "plans/alerts.hpp"
 #include "plans/plans.hpp"
 #include "rollcall/rollcall.hpp"
-#include "sites/sites.hpp"
 
 namespace reports {
 
@@ -16,22 +15,49 @@ std::string ProgressWords(const web::Catalogue& catalogue, const std::string& la
                            {"handed", std::to_string(p.handed)}});
 }
 
-std::vector<SiteFigures> CityOverview(db::ReadTx& tx, const OverviewFilter& filter, const common::Date& date,
-                                      common::Instant now) {
-    const std::string day = common::FormatDate(date);
-    const bool today = date == common::TokyoDate(now);
+std::optional<SiteFigures> FigureCache::Get(common::SiteId site, const std::string& day, std::uint64_t version,
+                                            common::Instant now) {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find({site, day});
+    if (it == entries_.end() || it->second.version != version || now - it->second.at >= kFresh || now < it->second.at)
+        return std::nullopt;
+    return it->second.figures;
+}
+
+void FigureCache::Put(common::SiteId site, const std::string& day, std::uint64_t version, common::Instant now,
+                      const SiteFigures& figures) {
+    std::lock_guard lock(mutex_);
+    if (entries_.size() >= capacity_) entries_.clear();  // days long past pile up only by browsing: start again
+    entries_.insert_or_assign({site, day}, Entry{version, now, figures});
+}
+
+namespace {
+
+// One site's figures, read as its roster reads them.
+// A site as the overview needs it: what it is called, its kind and area.
+struct SiteName {
+    common::SiteId id;
+    std::string name, name_kana, kind, area;
+};
+
+// The active sites of the scope in kana order (without the children counts the site list draws).
+std::vector<SiteName> ActiveSites(db::ReadTx& tx, const common::SiteScope& scope) {
+    std::vector<SiteName> out;
+    for (const auto& r : tx.Query("SELECT s.id, s.name, s.name_kana, s.kind, s.area FROM site s WHERE (? = 1 OR s.id "
+                                  "IN (SELECT site_id FROM staff_role WHERE user_id = ?)) AND s.deactivated_at IS "
+                                  "NULL ORDER BY s.name_kana, s.id",
+                                  scope.AllFlag(), scope.UserValue())) {
+        out.push_back({r.Id<common::SiteId>(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4)});
+    }
+    return out;
+}
+
+SiteFigures Read(db::ReadTx& tx, const SiteName& s, const common::Date& date, const std::string& day, bool today,
+                 common::Instant now) {
     const std::string quiet_before = common::FormatInstant(now - kKioskQuietAfter);
-    std::vector<SiteFigures> out;
-    for (const auto& s : sites::ListSites(tx, {filter.scope, "", false}, 100000, 0, day)) {
-        if (!filter.kind.empty() && s.fields.kind != filter.kind) continue;
-        if (!filter.area.empty() && s.fields.area != filter.area) continue;
-        if (filter.only && !filter.only->contains(s.id)) continue;
+    {
         SiteFigures f;
         f.site = s.id;
-        f.name = s.fields.name;
-        f.name_kana = s.fields.name_kana;
-        f.kind = s.fields.kind;
-        f.area = s.fields.area;
         const auto site_day = plans::LoadSiteDay(tx, s.id, plans::GetSiteRules(tx, s.id), date, std::nullopt);
         f.closed = site_day.closed;
         f.opens = site_day.opens;
@@ -66,7 +92,38 @@ std::vector<SiteFigures> CityOverview(db::ReadTx& tx, const OverviewFilter& filt
                 f.kiosks_quiet = static_cast<int>(k.Int(1));
             f.rollcall = rollcall::OpenProgress(tx, s.id);
         }
-        out.push_back(std::move(f));
+        return f;
+    }
+}
+
+}  // namespace
+
+std::vector<SiteFigures> CityOverview(db::ReadTx& tx, const OverviewFilter& filter, const common::Date& date,
+                                      common::Instant now, const std::optional<FigureSource>& source) {
+    const std::string day = common::FormatDate(date);
+    const bool today = date == common::TokyoDate(now);
+    // The versions are taken before the first read: a touch after it leaves what is read stale (read again next
+    // time), never stale figures filed as fresh. (The caller's transaction has read nothing yet.)
+    const auto versions = source ? source->feed.Versions() : std::map<common::SiteId, std::uint64_t>{};
+    std::vector<SiteFigures> out;
+    for (const auto& s : ActiveSites(tx, filter.scope)) {
+        if (!filter.kind.empty() && s.kind != filter.kind) continue;
+        if (!filter.area.empty() && s.area != filter.area) continue;
+        if (filter.only && !filter.only->contains(s.id)) continue;
+        const auto v = versions.find(s.id);
+        const std::uint64_t version = v == versions.end() ? 0 : v->second;
+        std::optional<SiteFigures> f;
+        if (source) f = source->cache.Get(s.id, day, version, now);
+        if (!f) {
+            f = Read(tx, s, date, day, today, now);
+            if (source) source->cache.Put(s.id, day, version, now, *f);
+        }
+        // What the site is called is always today's.
+        f->name = s.name;
+        f->name_kana = s.name_kana;
+        f->kind = s.kind;
+        f->area = s.area;
+        out.push_back(std::move(*f));
     }
     return out;
 }

@@ -4,11 +4,13 @@
 // kiosks not heard from lately and any roll-call under way. A day in the past gives that day's final figures. Pure
 // over the same reads as the roster (SiteRoster, SiteOutlook), so the two never disagree.
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "attendance/live.hpp"
 #include "common/clock.hpp"
 #include "common/dates.hpp"
 #include "common/ids.hpp"
@@ -55,8 +57,40 @@ struct OverviewFilter {
     std::optional<std::set<common::SiteId>> only;  // these sites alone (a live update)
 };
 
-// Each active site in scope that passes the filter, in kana order, as of `now` on `date` (Tokyo).
+// Figures already drawn, per site and date, so that a city's screen costs the sites that changed rather than every
+// site: an entry serves while the site's live feed has not been touched since (a scan, a correction, an alert, a
+// roll-call step) and for at most kFresh, which bounds how late what no event announces (a plan changed, time
+// passing a dismissal) shows. Thread-safe.
+class FigureCache {
+ public:
+    static constexpr std::chrono::seconds kFresh{15};
+    explicit FigureCache(std::size_t capacity = 20000) : capacity_(capacity) {}
+    std::optional<SiteFigures> Get(common::SiteId site, const std::string& day, std::uint64_t version,
+                                   common::Instant now);
+    void Put(common::SiteId site, const std::string& day, std::uint64_t version, common::Instant now,
+             const SiteFigures& figures);
+
+ private:
+    struct Entry {
+        std::uint64_t version;
+        common::Instant at;
+        SiteFigures figures;
+    };
+    std::mutex mutex_;
+    std::size_t capacity_;
+    std::map<std::pair<common::SiteId, std::string>, Entry> entries_;
+};
+
+// Where the overview may take figures from instead of reading them: the cache, and the feed whose versions say
+// when an entry went stale.
+struct FigureSource {
+    FigureCache& cache;
+    attendance::LiveFeed& feed;
+};
+
+// Each active site in scope that passes the filter, in kana order, as of `now` on `date` (Tokyo); through the cache
+// when given one, in which case it must be the transaction's first read.
 std::vector<SiteFigures> CityOverview(db::ReadTx& tx, const OverviewFilter& filter, const common::Date& date,
-                                      common::Instant now);
+                                      common::Instant now, const std::optional<FigureSource>& source = std::nullopt);
 
 }  // namespace reports

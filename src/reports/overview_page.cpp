@@ -81,11 +81,17 @@ boost::json::object FiguresJson(const Ctx& ctx, const SiteFigures& f) {
 
 }  // namespace
 
+std::optional<FigureSource> Handlers::Source(const Ctx& ctx) const {
+    if (!ctx.svc.live) return std::nullopt;
+    return FigureSource{*figure_cache_, *ctx.svc.live};
+}
+
 http::Response Handlers::Overview(Ctx& ctx) const {
     auto asked = Ask(ctx);
     const auto now = ctx.svc.clock.Now();
     auto [figures, areas] = ctx.svc.db.Read([&](db::ReadTx& tx) {
-        return std::pair{CityOverview(tx, asked.filter, asked.date, now), sites::ListAreas(tx)};
+        auto figures = CityOverview(tx, asked.filter, asked.date, now, Source(ctx));
+        return std::pair{std::move(figures), sites::ListAreas(tx)};
     });
     ctx.svc.db.Write([&](db::WriteTx& tx) {
         auth::WriteAudit(tx, ctx.Audit("overview.view", "city", std::nullopt), ctx.svc.clock);
@@ -240,7 +246,8 @@ http::Response Handlers::OverviewFigures(Ctx& ctx) const {
         }
     }
     const auto now = ctx.svc.clock.Now();
-    auto figures = ctx.svc.db.Read([&](db::ReadTx& tx) { return CityOverview(tx, asked.filter, asked.date, now); });
+    auto figures =
+        ctx.svc.db.Read([&](db::ReadTx& tx) { return CityOverview(tx, asked.filter, asked.date, now, Source(ctx)); });
     boost::json::array out;
     for (const auto& f : figures) out.push_back(FiguresJson(ctx, f));
     auto res = http::Response::Json(

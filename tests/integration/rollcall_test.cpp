@@ -7,6 +7,7 @@
 #include "auth/passwords.hpp"
 #include "families/families.hpp"
 #include "harness.hpp"
+#include "reports/overview.hpp"
 #include "rollcall/rollcall.hpp"
 
 namespace {
@@ -206,6 +207,28 @@ TEST_P(Rollcall, TheCityStartsOneAtEverySiteAndADrillSendsNoAlarm) {
     EXPECT_EQ(Post(Path(std::to_string(call), here_[0], "confirm"), {{"state", "safe"}}).status, 303);
     EXPECT_EQ(One("SELECT COUNT(*) FROM notification WHERE params LIKE '%rollcall%'"), 0)
         << "a drill does not alarm the families";
+}
+
+// The overview draws a site again when its feed says it changed (an entry recorded through the server shows at
+// once), and what no event announces (a row written behind the server's back, as a plan change would be) shows
+// once the cached figures are older than FigureCache::kFresh.
+TEST_P(Rollcall, TheOverviewRedrawsATouchedSiteAtOnceAndTheRestWithinFreshness) {
+    SignIn("manager1", "tadaima-demo");
+    auto in_at_1 = [&] {
+        auto json = boost::json::parse(Get("/overview/figures?sites=1").body).as_object();
+        return json.at("sites").as_array().at(0).at("in").as_int64();
+    };
+    ASSERT_EQ(in_at_1(), 2);
+    // Through the server: a hand entry for a child outside, from the roster.
+    ASSERT_EQ(Get("/sites/1/roster").status, 200);
+    auto out = Post("/children/" + here_[2].ToString() + "/attendance", {{"direction", "in"}, {"off_hours_ok", "1"}});
+    ASSERT_EQ(out.status, 303);
+    EXPECT_EQ(in_at_1(), 3) << "a touched site is read again";
+    // Behind the server's back: the figures stay as drawn until they are no longer fresh.
+    Mark(here_[2], attendance::Direction::kOut);
+    EXPECT_EQ(in_at_1(), 3);
+    clock_.Advance(reports::FigureCache::kFresh);
+    EXPECT_EQ(in_at_1(), 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Both, Rollcall, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
