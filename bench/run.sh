@@ -42,6 +42,16 @@ print("%06d" % ((struct.unpack(">I", mac[o:o + 4])[0] & 0x7FFFFFFF) % 1000000))
 PY
 }
 row() { printf '%-58s %12s %10s\n' "$1" "$2" "$3"; }
+# Starts ./build/tadaima serve on a free port with the exported database; sets pid and base, waits for /healthz.
+serve_bench() {
+  local port
+  port=$(free_port)
+  TADAIMA_LISTEN="127.0.0.1:$port" ./build/tadaima serve &
+  pid=$!
+  pids+=("$pid")
+  base="http://127.0.0.1:$port"
+  wait_http "$base/healthz"
+}
 
 echo "bench: machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; wrk -t2 -c$CONNECTIONS -d${DURATION}s on loopback"
 
@@ -176,12 +186,7 @@ morning() {
   else
     psql -q -h 127.0.0.1 -p "$pg_port" -U postgres bench2 -c "$plan_sql"
   fi
-  port=$(free_port)
-  TADAIMA_LISTEN="127.0.0.1:$port" ./build/tadaima serve &
-  pid=$!
-  pids+=("$pid")
-  base="http://127.0.0.1:$port"
-  wait_http "$base/healthz"
+  serve_bench
   # The demo guardian signs in on the phone and opens the contact form of the first child.
   jar="$work/jar-guardian-$name"
   csrf=$(curl -fs -c "$jar" -b "$jar" "$base/family/login" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
@@ -397,7 +402,7 @@ PY
 # city overview for the municipal admin, p50/p99 with 64 connections while a kiosk scans at ~1,000/s.
 report_results=()
 reports_bench() {
-  local db="$work/reports.db" start month fy rows raw fmt out port base pid kiosk cards scan_out ov_out
+  local db="$work/reports.db" start month fy rows raw fmt out base pid kiosk cards scan_out ov_out
   export TADAIMA_DB="$db" TADAIMA_SECRET_FILE="$work/secret-reports" TADAIMA_LOG_LEVEL=warn
   ./build/tadaima migrate >/dev/null
   start=$(date +%s.%N)
@@ -430,12 +435,7 @@ PY
   report_results+=("$(printf '%-58s %12s %10s' "the city's counts for fiscal $fy (xlsx): s, MiB RSS" \
     "$(echo "$out" | awk '{print $1}')" "$(echo "$out" | awk '{printf "%.0f", $2 / 1024}')")")
   # The overview while the kiosks scan.
-  port=$(free_port)
-  TADAIMA_LISTEN="127.0.0.1:$port" ./build/tadaima serve &
-  pid=$!
-  pids+=("$pid")
-  base="http://127.0.0.1:$port"
-  wait_http "$base/healthz"
+  serve_bench
   kiosk=$(./build/tadaima kiosk create --site 1 --name "bench" 2>/dev/null)
   cards="$work/cards-reports"
   ./build/tadaima card show --site 1 > "$cards"

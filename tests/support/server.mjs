@@ -36,6 +36,8 @@ export async function startServer({ sites = 3, children = 40, env = {}, testCloc
   return {
     url, port: serving.port, dir, env: base,
     get proc() { return serving.proc; },
+    // The server's time now (its moved clock, when it has one).
+    now() { return new Date(Date.now() + clockOffsetMs); },
     // Moves the running server's time to this instant (with testClock); it then runs on from there.
     setClock(iso) {
       clockOffsetMs = Math.round((Date.parse(iso) - Date.now()) / 1000) * 1000;
