@@ -112,7 +112,8 @@ test('the kiosk: waiting, then a child in, with the reading above the name', asy
   const list = await staff.get('/children?site_id=1');
   const ids = [...new Set([...list.text.matchAll(/href="\/children\/(\d+)"/g)].map((m) => m[1]))].slice(0, WIDTHS.length);
   const answer = await browser.context.newPage();
-  await answer.clock.install({ time: new Date('2026-12-03T07:32:00Z') });
+  // Installed a minute before the pause, so that the pause is never in the page clock's past on a slow run.
+  await answer.clock.install({ time: new Date('2026-12-03T07:31:00Z') });
   await answer.clock.pauseAt(new Date('2026-12-03T07:32:00Z'));
   await answer.goto(`${server.url}/kiosk`);
   await answer.waitForSelector('#kiosk[data-ready="true"]');
