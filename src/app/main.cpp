@@ -631,16 +631,11 @@ int ReportCounts(Config& config, int argc, char** argv) {
     int year = 0;
     common::Date survey;
     if (opts.count("year")) {
-        auto y = app::ParseId(opts.at("year"));
-        if (!y || *y < 2000 || *y > 9999) return refuse("error_year");
-        year = static_cast<int>(*y);
-        if (year > reports::FiscalYearOf(today)) return refuse("error_year_future");
-        survey = reports::SurveyDay(year);
-        if (opts.count("survey")) {
-            auto d = common::ParseDate(opts.at("survey"));
-            if (!d || reports::FiscalYearOf(*d) != year) return refuse("error_survey_date");
-            survey = *d;
-        }
+        auto asked = reports::CheckYear(opts.at("year"),
+                                        opts.count("survey") ? std::optional(opts.at("survey")) : std::nullopt, today);
+        if (auto* problem = std::get_if<reports::MonthProblem>(&asked)) return refuse(problem->key);
+        year = std::get<reports::YearAsked>(asked).year;
+        survey = std::get<reports::YearAsked>(asked).survey;
     } else if (auto problem = reports::CheckMonth(opts.at("month"), today)) {
         return refuse(problem->key);
     }

@@ -147,4 +147,22 @@ CityYear LoadCityYear(db::ReadTx& tx, const std::vector<SiteLine>& sites, int ye
 
 common::Date SurveyDay(int year) { return common::Date{std::chrono::year{year} / std::chrono::May / 1}; }
 
+std::variant<YearAsked, MonthProblem> CheckYear(const std::optional<std::string>& year,
+                                                const std::optional<std::string>& survey, const common::Date& today) {
+    YearAsked out{FiscalYearOf(today), {}};
+    if (year) {
+        if (year->size() != 4 || year->find_first_not_of("0123456789") != std::string::npos || *year < "2000")
+            return MonthProblem{"error_year"};
+        out.year = std::stoi(*year);
+    }
+    if (out.year > FiscalYearOf(today)) return MonthProblem{"error_year_future"};
+    out.survey = SurveyDay(out.year);
+    if (survey && !survey->empty()) {
+        auto d = common::ParseDate(*survey);
+        if (!d || FiscalYearOf(*d) != out.year) return MonthProblem{"error_survey_date"};
+        out.survey = *d;
+    }
+    return out;
+}
+
 }  // namespace reports

@@ -107,4 +107,14 @@ CityYear LoadCityYear(db::ReadTx& tx, const std::vector<SiteLine>& sites, int ye
 // The survey date of a fiscal year by default: 1 May (the national survey's day).
 common::Date SurveyDay(int year);
 
+// A fiscal year asked for (none: this one) with its survey day (none or empty: 1 May): refuses, by catalogue key,
+// a year that is not four digits from 2000 (error_year), one still to come (error_year_future) or a survey day
+// outside the year (error_survey_date). The page and the command line ask through it.
+struct YearAsked {
+    int year = 0;
+    common::Date survey;
+};
+std::variant<YearAsked, MonthProblem> CheckYear(const std::optional<std::string>& year,
+                                                const std::optional<std::string>& survey, const common::Date& today);
+
 }  // namespace reports

@@ -213,11 +213,13 @@ http::Response Handlers::Register(Ctx& ctx) const {
 
 namespace {
 
-// The sites the reader may see, for the counts.
+// The sites whose attendance the reader may see by the permission rule (each site's register asks the same), for
+// the counts and the city's registers.
 std::vector<SiteLine> SitesInScope(db::ReadTx& tx, const auth::Actor& actor, const common::Date& today) {
     std::vector<SiteLine> out;
-    for (auto& s : sites::ListSites(tx, {actor.Scope(), "", false}, 1000, 0, common::FormatDate(today)))
-        out.push_back({s.id, s.fields.name, s.fields.kind});
+    for (auto& s : sites::ListSites(tx, {actor.Scope(), "", false}, 1000, 0, common::FormatDate(today))) {
+        if (auth::Can(actor, Action::kAttendanceView, s.id)) out.push_back({s.id, s.fields.name, s.fields.kind});
+    }
     return out;
 }
 
@@ -239,28 +241,11 @@ CityMonth ReadCityMonth(Ctx& ctx, const std::string& month, const common::Date& 
     return city;
 }
 
-// The fiscal year asked for (default: this one) and its survey day (default: 1 May); a year to come or before 2000
-// is refused, as is a survey day outside the year.
-struct YearAsked {
-    int year;
-    common::Date survey;
-};
 YearAsked AskYear(Ctx& ctx, const common::Date& today) {
-    const int current = FiscalYearOf(today);
-    int year = current;
-    if (auto y = ctx.req.query.Get("year")) {
-        auto parsed = app::ParseId(*y);
-        if (!parsed || *parsed < 2000 || *parsed > 9999) throw http::HttpError(400, "error_year");
-        year = static_cast<int>(*parsed);
-    }
-    if (year > current) throw http::HttpError(422, "error_year_future");
-    common::Date survey = SurveyDay(year);
-    if (auto d = ctx.req.query.Get("survey"); d && !d->empty()) {
-        auto parsed = common::ParseDate(*d);
-        if (!parsed || FiscalYearOf(*parsed) != year) throw http::HttpError(400, "error_survey_date");
-        survey = *parsed;
-    }
-    return {year, survey};
+    auto asked = CheckYear(ctx.req.query.Get("year"), ctx.req.query.Get("survey"), today);
+    if (auto* problem = std::get_if<MonthProblem>(&asked))
+        throw http::HttpError(problem->key == "error_year_future" ? 422 : 400, problem->key);
+    return std::get<YearAsked>(asked);
 }
 
 CityYear ReadCityYear(Ctx& ctx, const YearAsked& asked, const common::Date& today, const std::string& event) {
@@ -371,11 +356,11 @@ http::Response Handlers::CityRegisters(Ctx& ctx) const {
     if (auto problem = CheckMonth(month, today)) Refuse(*problem);
     auto registers = ctx.svc.db.Read([&](db::ReadTx& tx) {
         std::vector<std::pair<reports::Register, Labels>> out;
-        for (auto& s : sites::ListSites(tx, {actor.Scope(), "", false}, 1000, 0, common::FormatDate(today))) {
-            auto reg = SiteRegister(tx, s.id, month, std::nullopt, today);
+        for (const auto& s : SitesInScope(tx, actor, today)) {
+            auto reg = SiteRegister(tx, s.site, month, std::nullopt, today);
             if (std::holds_alternative<MonthProblem>(reg)) continue;  // a site opened after the month
             out.emplace_back(std::get<reports::Register>(std::move(reg)),
-                             Labels{ctx.svc.catalogue, ctx.lang, s.fields.kind, s.fields.name});
+                             Labels{ctx.svc.catalogue, ctx.lang, s.kind, s.name});
         }
         return out;
     });

@@ -110,6 +110,7 @@ std::vector<SiteFigures> CityOverview(db::ReadTx& tx, const OverviewFilter& filt
         if (!filter.kind.empty() && s.kind != filter.kind) continue;
         if (!filter.area.empty() && s.area != filter.area) continue;
         if (filter.only && !filter.only->contains(s.id)) continue;
+        if (filter.allowed && !filter.allowed(s.id)) continue;
         const auto v = versions.find(s.id);
         const std::uint64_t version = v == versions.end() ? 0 : v->second;
         std::optional<SiteFigures> f;

@@ -3,6 +3,7 @@
 // expected and not yet here, gone home, absent, not planned, open missing-child alerts — with the last scan, the
 // kiosks not heard from lately and any roll-call under way. A day in the past gives that day's final figures. Pure
 // over the same reads as the roster (SiteRoster, SiteOutlook), so the two never disagree.
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -51,7 +52,8 @@ struct SiteFigures {
 };
 
 struct OverviewFilter {
-    common::SiteScope scope;
+    common::SiteScope scope;                       // the sites the reader's queries may see
+    std::function<bool(common::SiteId)> allowed;   // of those, where the permission rule gives the overview
     std::string kind;                              // empty: every kind
     std::string area;                              // empty: every area
     std::optional<std::set<common::SiteId>> only;  // these sites alone (a live update)

@@ -36,7 +36,8 @@ Asked Ask(Ctx& ctx) {
     const auto today = common::TokyoDate(ctx.svc.clock.Now());
     Asked a{today,
             true,
-            {actor.Scope(), ctx.req.query.GetOr("kind"), ctx.req.query.GetOr("area"), std::nullopt},
+            {actor.Scope(), [&actor](common::SiteId site) { return auth::Can(actor, Action::kOverviewView, site); },
+             ctx.req.query.GetOr("kind"), ctx.req.query.GetOr("area"), std::nullopt},
             ctx.req.query.GetOr("sort")};
     if (!a.filter.kind.empty() && !sites::IsKind(a.filter.kind)) a.filter.kind.clear();
     if (a.filter.area.size() > 40) a.filter.area.clear();

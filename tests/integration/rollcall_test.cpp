@@ -231,6 +231,25 @@ TEST_P(Rollcall, TheOverviewRedrawsATouchedSiteAtOnceAndTheRestWithinFreshness) 
     EXPECT_EQ(in_at_1(), 2);
 }
 
+// An account that manages one site and is staff at another sees only the managed site on the overview (staff have
+// no overview): the sites come from the one permission rule, not from every site the account works at.
+TEST_P(Rollcall, TheOverviewShowsOnlyTheSitesWhereTheRoleGivesIt) {
+    database().Write([&](db::WriteTx& tx) {
+        tx.Exec(
+            "INSERT INTO staff_role (user_id, site_id, role, created_at) SELECT id, 2, 'staff', ? FROM staff_user "
+            "WHERE login_id = 'manager1'",
+            common::FormatInstant(clock_.Now()));
+    });
+    SignIn("manager1", "tadaima-demo");
+    auto page = Get("/overview");
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("data-site=\"1\""), std::string::npos);
+    EXPECT_EQ(page.body.find("data-site=\"2\""), std::string::npos) << "staff at site 2: no overview of it";
+    auto all = boost::json::parse(Get("/overview/figures").body).as_object();
+    ASSERT_EQ(all.at("sites").as_array().size(), 1u);
+    EXPECT_EQ(all.at("sites").as_array().at(0).at("site").as_int64(), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Both, Rollcall, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
                          testing_support::KindName);
 
