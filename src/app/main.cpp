@@ -645,8 +645,8 @@ int ReportCounts(Config& config, int argc, char** argv) {
     };
     auto result = database->Read([&](db::ReadTx& tx) -> Outcome {
         std::vector<reports::SiteLine> sites;
-        for (auto& s : sites::ListSites(tx, {common::SiteScope{}, "", false}, 100000, 0, common::FormatDate(today))) {
-            if (!only || s.id == *only) sites.push_back({s.id, s.fields.name, s.fields.kind});
+        for (auto& s : sites::ListSiteOptions(tx, common::SiteScope{}, false)) {
+            if (!only || s.id == *only) sites.push_back({s.id, s.name, s.kind});
         }
         if (only && sites.empty()) return {"", "error_site_unknown"};
         if (year) {

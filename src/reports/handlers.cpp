@@ -215,10 +215,10 @@ namespace {
 
 // The sites whose attendance the reader may see by the permission rule (each site's register asks the same), for
 // the counts and the city's registers.
-std::vector<SiteLine> SitesInScope(db::ReadTx& tx, const auth::Actor& actor, const common::Date& today) {
+std::vector<SiteLine> SitesInScope(db::ReadTx& tx, const auth::Actor& actor) {
     std::vector<SiteLine> out;
-    for (auto& s : sites::ListSites(tx, {actor.Scope(), "", false}, 1000, 0, common::FormatDate(today))) {
-        if (auth::Can(actor, Action::kAttendanceView, s.id)) out.push_back({s.id, s.fields.name, s.fields.kind});
+    for (auto& s : sites::ListSiteOptions(tx, actor.Scope(), false)) {
+        if (auth::Can(actor, Action::kAttendanceView, s.id)) out.push_back({s.id, s.name, s.kind});
     }
     return out;
 }
@@ -234,8 +234,8 @@ const auth::Actor& CountsReader(Ctx& ctx) {
 CityMonth ReadCityMonth(Ctx& ctx, const std::string& month, const common::Date& today, const std::string& event) {
     const auto& actor = CountsReader(ctx);
     if (auto problem = CheckMonth(month, today)) Refuse(*problem);
-    auto city = ctx.svc.db.Read(
-        [&](db::ReadTx& tx) { return LoadCityMonth(tx, SitesInScope(tx, actor, today), month, today); });
+    auto city =
+        ctx.svc.db.Read([&](db::ReadTx& tx) { return LoadCityMonth(tx, SitesInScope(tx, actor), month, today); });
     ctx.svc.db.Write(
         [&](db::WriteTx& tx) { auth::WriteAudit(tx, ctx.Audit(event, "city", std::nullopt), ctx.svc.clock); });
     return city;
@@ -250,9 +250,8 @@ YearAsked AskYear(Ctx& ctx, const common::Date& today) {
 
 CityYear ReadCityYear(Ctx& ctx, const YearAsked& asked, const common::Date& today, const std::string& event) {
     const auto& actor = CountsReader(ctx);
-    auto city = ctx.svc.db.Read([&](db::ReadTx& tx) {
-        return LoadCityYear(tx, SitesInScope(tx, actor, today), asked.year, asked.survey, today);
-    });
+    auto city = ctx.svc.db.Read(
+        [&](db::ReadTx& tx) { return LoadCityYear(tx, SitesInScope(tx, actor), asked.year, asked.survey, today); });
     ctx.svc.db.Write(
         [&](db::WriteTx& tx) { auth::WriteAudit(tx, ctx.Audit(event, "city", std::nullopt), ctx.svc.clock); });
     return city;
@@ -356,7 +355,7 @@ http::Response Handlers::CityRegisters(Ctx& ctx) const {
     if (auto problem = CheckMonth(month, today)) Refuse(*problem);
     auto registers = ctx.svc.db.Read([&](db::ReadTx& tx) {
         std::vector<std::pair<reports::Register, Labels>> out;
-        for (const auto& s : SitesInScope(tx, actor, today)) {
+        for (const auto& s : SitesInScope(tx, actor)) {
             auto reg = SiteRegister(tx, s.site, month, std::nullopt, today);
             if (std::holds_alternative<MonthProblem>(reg)) continue;  // a site opened after the month
             out.emplace_back(std::get<reports::Register>(std::move(reg)),

@@ -5,6 +5,7 @@
 #include "plans/alerts.hpp"
 #include "plans/plans.hpp"
 #include "rollcall/rollcall.hpp"
+#include "sites/sites.hpp"
 
 namespace reports {
 
@@ -34,26 +35,8 @@ void FigureCache::Put(common::SiteId site, const std::string& day, std::uint64_t
 namespace {
 
 // One site's figures, read as its roster reads them.
-// A site as the overview needs it: what it is called, its kind and area.
-struct SiteName {
-    common::SiteId id;
-    std::string name, name_kana, kind, area;
-};
-
-// The active sites of the scope in kana order (without the children counts the site list draws).
-std::vector<SiteName> ActiveSites(db::ReadTx& tx, const common::SiteScope& scope) {
-    std::vector<SiteName> out;
-    for (const auto& r : tx.Query("SELECT s.id, s.name, s.name_kana, s.kind, s.area FROM site s WHERE (? = 1 OR s.id "
-                                  "IN (SELECT site_id FROM staff_role WHERE user_id = ?)) AND s.deactivated_at IS "
-                                  "NULL ORDER BY s.name_kana, s.id",
-                                  scope.AllFlag(), scope.UserValue())) {
-        out.push_back({r.Id<common::SiteId>(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4)});
-    }
-    return out;
-}
-
-SiteFigures Read(db::ReadTx& tx, const SiteName& s, const common::Date& date, const std::string& day, bool today,
-                 common::Instant now) {
+SiteFigures Read(db::ReadTx& tx, const sites::SiteOption& s, const common::Date& date, const std::string& day,
+                 bool today, common::Instant now) {
     const std::string quiet_before = common::FormatInstant(now - kKioskQuietAfter);
     {
         SiteFigures f;
@@ -106,7 +89,7 @@ std::vector<SiteFigures> CityOverview(db::ReadTx& tx, const OverviewFilter& filt
     // time), never stale figures filed as fresh. (The caller's transaction has read nothing yet.)
     const auto versions = source ? source->feed.Versions() : std::map<common::SiteId, std::uint64_t>{};
     std::vector<SiteFigures> out;
-    for (const auto& s : ActiveSites(tx, filter.scope)) {
+    for (const auto& s : sites::ListSiteOptions(tx, filter.scope, false)) {
         if (!filter.kind.empty() && s.kind != filter.kind) continue;
         if (!filter.area.empty() && s.area != filter.area) continue;
         if (filter.only && !filter.only->contains(s.id)) continue;

@@ -98,11 +98,12 @@ std::vector<Site> ListSites(db::ReadTx& tx, const SiteFilter& filter, int limit,
 
 std::vector<SiteOption> ListSiteOptions(db::ReadTx& tx, const common::SiteScope& scope, bool include_inactive) {
     std::vector<SiteOption> out;
-    for (const auto& r : tx.Query("SELECT s.id, s.name FROM site s WHERE (? = 1 OR s.id IN (SELECT site_id FROM "
-                                  "staff_role WHERE user_id = ?)) "
-                                  "AND (? = 1 OR s.deactivated_at IS NULL) ORDER BY s.name_kana, s.id",
-                                  scope.AllFlag(), scope.UserValue(), include_inactive ? 1 : 0)) {
-        out.push_back({r.Id<common::SiteId>(0), r.Text(1)});
+    for (const auto& r :
+         tx.Query("SELECT s.id, s.name, s.name_kana, s.kind, s.area FROM site s WHERE (? = 1 OR s.id IN "
+                  "(SELECT site_id FROM staff_role WHERE user_id = ?)) "
+                  "AND (? = 1 OR s.deactivated_at IS NULL) ORDER BY s.name_kana, s.id",
+                  scope.AllFlag(), scope.UserValue(), include_inactive ? 1 : 0)) {
+        out.push_back({r.Id<common::SiteId>(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4)});
     }
     return out;
 }

@@ -42,6 +42,7 @@ struct Site {
 struct SiteOption {
     common::SiteId id;
     std::string name;
+    std::string name_kana, kind, area;
 };
 
 struct SiteFilter {
