@@ -15,7 +15,8 @@ let moved;  // a child of site 2 who moved to site 1 today
 const WIDTHS = [360, 768, 1366];
 
 function sql(statement) {
-  const r = spawnSync('sqlite3', [server.env.TADAIMA_DB, statement], { encoding: 'utf8' });
+  // Waits for the running server's write (its start-up sweep) rather than failing at once on a locked database.
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', server.env.TADAIMA_DB, statement], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }
