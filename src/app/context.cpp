@@ -102,8 +102,12 @@ constexpr NavItem kNav[] = {
 }  // namespace
 
 http::Response RenderPage(Ctx& ctx, const web::TemplateRef& tmpl, std::string_view title_key, data body, int status) {
-    const auto& globals = ctx.svc.catalogue.Globals(ctx.lang);
     body.set("csrf", ctx.CsrfToken());
+    return RenderPageHtml(ctx, title_key, tmpl.Render(body, &ctx.svc.catalogue.Globals(ctx.lang)), status);
+}
+
+http::Response RenderPageHtml(Ctx& ctx, std::string_view title_key, const std::string& body_html, int status) {
+    const auto& globals = ctx.svc.catalogue.Globals(ctx.lang);
     data page;
     page.set("lang", ctx.lang);
     page.set("title", ctx.TK(title_key));
@@ -173,8 +177,15 @@ http::Response RenderPage(Ctx& ctx, const web::TemplateRef& tmpl, std::string_vi
     if (auto notice = ctx.req.query.Get("notice"); notice && ctx.svc.catalogue.Has("notice_" + *notice)) {
         page.set("notice", ctx.T("notice_" + *notice));
     }
-    page.set("body", tmpl.Render(body, &globals));
-    return http::Response::Html(ctx.svc.templates.Get("layout").Render(page, &globals), status);
+    // The body goes in where the layout left its slot, copied once rather than through the template engine.
+    static const std::string slot = "<!--body-->";
+    page.set("body", slot);
+    const std::string layout = ctx.svc.templates.Get("layout").Render(page, &globals);
+    const auto at = layout.find(slot);
+    std::string html;
+    html.reserve(layout.size() + body_html.size());
+    html.append(layout, 0, at).append(body_html).append(layout, at + slot.size());
+    return http::Response::Html(std::move(html), status);
 }
 
 data FormErrors::ToData(const Ctx& ctx) const {

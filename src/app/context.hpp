@@ -102,6 +102,8 @@ class Ctx {
 // Rendering of full pages inside the layout.
 http::Response RenderPage(Ctx& ctx, const web::TemplateRef& tmpl, std::string_view title_key,
                           kainjow::mustache::data body, int status = 200);
+// The same around a body already rendered (a page that keeps its body between requests).
+http::Response RenderPageHtml(Ctx& ctx, std::string_view title_key, const std::string& body_html, int status = 200);
 
 // A field-by-field validation result: field → catalogue key.
 class FormErrors {

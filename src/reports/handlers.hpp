@@ -14,7 +14,8 @@ class Handlers {
         : register_(t.Get("register")),
           counts_(t.Get("counts")),
           year_(t.Get("counts_year")),
-          overview_(t.Get("overview")) {}
+          overview_(t.Get("overview")),
+          tile_(t.Get("overview_tile")) {}
     http::Response Register(app::Ctx& ctx) const;  // GET /sites/{id}/register?month=YYYY-MM&group=G&times=1
     http::Response Export(app::Ctx& ctx) const;    // GET /sites/{id}/register/export?format=xlsx|csv|csv-cp932&…
     http::Response Counts(app::Ctx& ctx) const;    // GET /counts?month=YYYY-MM: every site in the user's scope
@@ -33,11 +34,16 @@ class Handlers {
 
  private:
     std::optional<FigureSource> Source(const app::Ctx& ctx) const;
+    std::string Tile(app::Ctx& ctx, const SiteFigures& f, const std::string& roster_query) const;
     const web::TemplateRef& register_;
     const web::TemplateRef& counts_;
     const web::TemplateRef& year_;
     const web::TemplateRef& overview_;
+    const web::TemplateRef& tile_;
     std::unique_ptr<FigureCache> figure_cache_ = std::make_unique<FigureCache>();  // the overview's, shared by all
+    // Rendered tiles, and whole bodies of the overview, shared by the screens that show the same.
+    std::unique_ptr<HtmlCache> tile_cache_ = std::make_unique<HtmlCache>(5000);
+    std::unique_ptr<HtmlCache> body_cache_ = std::make_unique<HtmlCache>(64);
 };
 
 }  // namespace reports

@@ -16,20 +16,96 @@ std::string ProgressWords(const web::Catalogue& catalogue, const std::string& la
                            {"handed", std::to_string(p.handed)}});
 }
 
+namespace {
+
+// How long a site's drawing stays fresh: kFresh less up to a fifth of it, varied by site, so that the sites of a city
+// drawn together at start are not all drawn again in the same moment.
+std::chrono::milliseconds FreshFor(common::SiteId site) {
+    const auto fifth = std::chrono::duration_cast<std::chrono::milliseconds>(FigureCache::kFresh).count() / 5;
+    return std::chrono::milliseconds(FigureCache::kFresh) -
+           std::chrono::milliseconds((static_cast<std::uint64_t>(site.value) * 7919u) %
+                                     static_cast<std::uint64_t>(fifth));
+}
+
+}  // namespace
+
 std::optional<SiteFigures> FigureCache::Get(common::SiteId site, const std::string& day, std::uint64_t version,
                                             common::Instant now) {
     std::lock_guard lock(mutex_);
     auto it = entries_.find({site, day});
-    if (it == entries_.end() || it->second.version != version || now - it->second.at >= kFresh || now < it->second.at)
-        return std::nullopt;
-    return it->second.figures;
+    if (it == entries_.end()) return std::nullopt;
+    auto& e = it->second;
+    // Requests in flight together each carry the time they started: a drawing filed by one that started later is
+    // not from the future, but a clock set back (a test's) draws again.
+    auto age = now - e.at;
+    if (age < -std::chrono::duration_cast<common::Instant::duration>(kClaimFor)) return std::nullopt;
+    if (age < common::Instant::duration::zero()) age = common::Instant::duration::zero();
+    if (e.version >= version && age < FreshFor(site)) return e.figures;
+    const bool claimed = e.claimed && (now > *e.claimed ? now - *e.claimed : *e.claimed - now) < kClaimFor;
+    if (age < kSettle || (claimed && age < kFresh + kClaimFor)) {
+        auto f = e.figures;
+        f.behind = true;
+        return f;
+    }
+    e.claimed = now;
+    return std::nullopt;
 }
 
-void FigureCache::Put(common::SiteId site, const std::string& day, std::uint64_t version, common::Instant now,
-                      const SiteFigures& figures) {
+SiteFigures FigureCache::Put(common::SiteId site, const std::string& day, std::uint64_t version, common::Instant now,
+                             SiteFigures figures) {
     std::lock_guard lock(mutex_);
     if (entries_.size() >= capacity_) entries_.clear();  // days long past pile up only by browsing: start again
-    entries_.insert_or_assign({site, day}, Entry{version, now, figures});
+    auto it = entries_.find({site, day});
+    if (it != entries_.end() &&
+        (it->second.version > version || (it->second.version == version && it->second.at > now))) {
+        // A reader that started later filed a drawing already: these figures are shown once, not kept.
+        figures.behind = it->second.version > version;
+        figures.drawing = 0;
+        return figures;
+    }
+    figures.drawing = ++serial_;
+    figures.behind = false;
+    entries_.insert_or_assign({site, day}, Entry{version, now, figures, std::nullopt});
+    return figures;
+}
+
+std::shared_ptr<const std::vector<sites::SiteOption>> FigureCache::Sites(db::ReadTx& tx, common::Instant now) {
+    {
+        std::lock_guard lock(mutex_);
+        const auto age = now - sites_at_;
+        if (sites_ && age >= -std::chrono::duration_cast<common::Instant::duration>(kClaimFor)) {
+            // Fresh, or being read again by another request that started within kClaimFor.
+            const bool claimed =
+                sites_claimed_ && (now > *sites_claimed_ ? now - *sites_claimed_ : *sites_claimed_ - now) < kClaimFor;
+            if (age < kSettle || (claimed && age < kFresh)) return sites_;
+        }
+        sites_claimed_ = now;
+    }
+    auto read = std::make_shared<const std::vector<sites::SiteOption>>(sites::ListSiteOptions(tx, {}, false));
+    std::lock_guard lock(mutex_);
+    sites_ = read;
+    sites_at_ = now;
+    sites_claimed_.reset();
+    return read;
+}
+
+std::vector<std::string> AreasOf(const std::vector<sites::SiteOption>& sites) {
+    std::set<std::string> areas;
+    for (const auto& s : sites)
+        if (!s.area.empty()) areas.insert(s.area);
+    return {areas.begin(), areas.end()};
+}
+
+std::shared_ptr<const std::string> HtmlCache::Get(const std::string& key, const std::function<std::string()>& render) {
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = entries_.find(key); it != entries_.end()) return it->second;
+    }
+    auto html = std::make_shared<const std::string>(render());  // outside the lock: other pages do not wait for it
+    std::lock_guard lock(mutex_);
+    if (entries_.size() >= capacity_) entries_.clear();
+    entries_.insert_or_assign(key, html);
+    return html;
 }
 
 namespace {
@@ -88,8 +164,13 @@ std::vector<SiteFigures> CityOverview(db::ReadTx& tx, const OverviewFilter& filt
     // The versions are taken before the first read: a touch after it leaves what is read stale (read again next
     // time), never stale figures filed as fresh. (The caller's transaction has read nothing yet.)
     const auto versions = source ? source->feed.Versions() : std::map<common::SiteId, std::uint64_t>{};
+    if (source && !filter.allowed) throw std::logic_error("CityOverview: a FigureSource needs filter.allowed");
+    const auto sites =
+        source
+            ? source->cache.Sites(tx, now)
+            : std::make_shared<const std::vector<sites::SiteOption>>(sites::ListSiteOptions(tx, filter.scope, false));
     std::vector<SiteFigures> out;
-    for (const auto& s : sites::ListSiteOptions(tx, filter.scope, false)) {
+    for (const auto& s : *sites) {
         if (!filter.kind.empty() && s.kind != filter.kind) continue;
         if (!filter.area.empty() && s.area != filter.area) continue;
         if (filter.only && !filter.only->contains(s.id)) continue;
@@ -100,7 +181,7 @@ std::vector<SiteFigures> CityOverview(db::ReadTx& tx, const OverviewFilter& filt
         if (source) f = source->cache.Get(s.id, day, version, now);
         if (!f) {
             f = Read(tx, s, date, day, today, now);
-            if (source) source->cache.Put(s.id, day, version, now, *f);
+            if (source) f = source->cache.Put(s.id, day, version, now, std::move(*f));
         }
         // What the site is called is always today's.
         f->name = s.name;

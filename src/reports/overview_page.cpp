@@ -51,6 +51,20 @@ Asked Ask(Ctx& ctx) {
     return a;
 }
 
+// The view's filter and order as query parameters ("&kind=…&area=…&sort=…"), for the day links and the live URLs.
+std::string Keep(const Asked& asked) {
+    std::string keep;
+    auto add = [&](const std::string& k, const std::string& v) {
+        if (!v.empty()) keep += "&" + k + "=" + http::UrlEncode(v);
+    };
+    add("kind", asked.filter.kind);
+    add("area", asked.filter.area);
+    add("sort", asked.sort);
+    return keep;
+}
+
+constexpr std::string_view kTilesSlot = "<!--tiles-->";
+
 std::string Time(const std::optional<common::Instant>& t) { return t ? common::FormatTokyoTime(*t) : "—"; }
 
 std::string RollcallText(const Ctx& ctx, const RollcallProgress& p) {
@@ -77,33 +91,49 @@ boost::json::object FiguresJson(const Ctx& ctx, const SiteFigures& f) {
                           {"kiosks_quiet", f.kiosks_quiet},
                           {"last_scan", Time(f.last_scan)},
                           {"rollcall", f.rollcall ? RollcallText(ctx, *f.rollcall) : ""}};
+    if (f.behind) o["behind"] = true;  // the page asks for it again
     return o;
 }
 
 }  // namespace
+
+// One site's tile (overview_tile), in the words of the site's kind.
+std::string Handlers::Tile(Ctx& ctx, const SiteFigures& f, const std::string& roster_query) const {
+    data r;
+    r.set("id", f.site.ToString());
+    r.set("name", f.name);
+    r.set("kind", ctx.T("site_kind_" + f.kind));
+    r.set("area", f.area);
+    r.set("roster_url", "/sites/" + f.site.ToString() + "/roster" + roster_query);
+    ctx.site_kind = f.kind;
+    for (auto st : plans::kStandings) {
+        std::string name(plans::StandingName(st));
+        r.set(name, std::to_string(f.standing.at(st)));
+        r.set(name + "_label", ctx.TK("standing_" + name));
+    }
+    ctx.site_kind.clear();
+    r.set("enrolled", std::to_string(f.enrolled));
+    r.set("alerted", std::to_string(f.alerted));
+    if (f.alerted > 0) r.set("has_alert", true);
+    if (f.closed) r.set("closed", ctx.TK("overview_closed"));
+    r.set("last_scan", Time(f.last_scan));
+    r.set("kiosks_quiet", std::to_string(f.kiosks_quiet));
+    if (f.kiosks_quiet > 0) r.set("has_quiet", true);
+    if (f.rollcall) r.set("rollcall", RollcallText(ctx, *f.rollcall));
+    return tile_.Render(r, &ctx.svc.catalogue.Globals(ctx.lang));
+}
 
 std::optional<FigureSource> Handlers::Source(const Ctx& ctx) const {
     if (!ctx.svc.live) return std::nullopt;
     return FigureSource{*figure_cache_, *ctx.svc.live};
 }
 
-http::Response Handlers::Overview(Ctx& ctx) const {
-    auto asked = Ask(ctx);
-    const auto now = ctx.svc.clock.Now();
-    auto [figures, areas] = ctx.svc.db.Read([&](db::ReadTx& tx) {
-        auto figures = CityOverview(tx, asked.filter, asked.date, now, Source(ctx));
-        return std::pair{std::move(figures), sites::ListAreas(tx)};
-    });
-    ctx.svc.db.Write([&](db::WriteTx& tx) {
-        auth::WriteAudit(tx, ctx.Audit("overview.view", "city", std::nullopt), ctx.svc.clock);
-    });
-    std::stable_sort(figures.begin(), figures.end(), [&](const SiteFigures& a, const SiteFigures& b) {
-        if (asked.sort == "name") return false;  // kana order, as read
-        if (asked.sort == "in") return a.standing.at(Standing::kIn) > b.standing.at(Standing::kIn);
-        if (asked.sort == "expected") return a.standing.at(Standing::kExpected) > b.standing.at(Standing::kExpected);
-        return Attention(a) < Attention(b);
-    });
+namespace {
 
+// The page's body (overview.mustache) around the tiles, in the order shown.
+std::string OverviewBody(const web::TemplateRef& overview_, Ctx& ctx, const Asked& asked,
+                         const std::vector<SiteFigures>& figures, const std::vector<std::string>& areas,
+                         common::Instant now, const std::vector<std::shared_ptr<const std::string>>& tiles) {
     data body;
     const std::string date = common::FormatDate(asked.date);
     body.set("date", date);
@@ -115,13 +145,7 @@ http::Response Handlers::Overview(Ctx& ctx) const {
     body.set("min_date", common::FormatDate(common::Date{sys_days(today) - days(kPastDays)}));
     if (asked.today) body.set("is_today", true);
     if (asked.today) body.set("now", common::FormatTokyoTime(now));
-    std::string keep;
-    auto add = [&](const std::string& k, const std::string& v) {
-        if (!v.empty()) keep += "&" + k + "=" + http::UrlEncode(v);
-    };
-    add("kind", asked.filter.kind);
-    add("area", asked.filter.area);
-    add("sort", asked.sort);
+    const std::string keep = Keep(asked);
     body.set("prev_url", "/overview?date=" + common::FormatDate(common::Date{sys_days(asked.date) - days(1)}) + keep);
     if (!asked.today)
         body.set("next_url",
@@ -155,39 +179,15 @@ http::Response Handlers::Overview(Ctx& ctx) const {
     body.set("sorts", sorts);
 
     std::map<Standing, int> total;
-    int total_alerted = 0, rollcalls = 0;
-    data rows{data::type::list};
+    int total_alerted = 0;
+    std::string behind;
     for (const auto& f : figures) {
-        data r;
-        r.set("id", f.site.ToString());
-        r.set("name", f.name);
-        r.set("kind", ctx.T("site_kind_" + f.kind));
-        r.set("area", f.area);
-        r.set("roster_url", "/sites/" + f.site.ToString() + "/roster" + (asked.today ? "" : "?date=" + date));
-        ctx.site_kind = f.kind;
-        for (auto st : plans::kStandings) {
-            std::string name(plans::StandingName(st));
-            r.set(name, std::to_string(f.standing.at(st)));
-            r.set(name + "_label", ctx.TK("standing_" + name));
-            total[st] += f.standing.at(st);
-        }
-        r.set("enrolled", std::to_string(f.enrolled));
-        r.set("alerted", std::to_string(f.alerted));
-        if (f.alerted > 0) r.set("has_alert", true);
+        for (auto st : plans::kStandings) total[st] += f.standing.at(st);
         total_alerted += f.alerted;
-        if (f.closed) r.set("closed", ctx.TK("overview_closed"));
-        r.set("last_scan", Time(f.last_scan));
-        r.set("kiosks_quiet", std::to_string(f.kiosks_quiet));
-        if (f.kiosks_quiet > 0) r.set("has_quiet", true);
-        if (f.rollcall) {
-            r.set("rollcall", RollcallText(ctx, *f.rollcall));
-            r.set("rollcall_url", "/sites/" + f.site.ToString() + "/rollcall");
-            ++rollcalls;
-        }
-        rows.push_back(r);
+        if (f.behind) behind += (behind.empty() ? "" : ",") + f.site.ToString();
     }
-    ctx.site_kind.clear();
-    body.set("rows", rows);
+    body.set("tiles", std::string(kTilesSlot));
+    body.set("behind", behind);
     if (figures.empty()) body.set("no_sites", true);
     data totals{data::type::list};
     for (auto st : {Standing::kIn, Standing::kExpected, Standing::kLeft, Standing::kAbsent}) {
@@ -205,11 +205,70 @@ http::Response Handlers::Overview(Ctx& ctx) const {
     if (asked.today) {
         body.set("events_url", "/overview/events?" + keep.substr(keep.empty() ? 0 : 1));
         body.set("figures_url", "/overview/figures?" + keep.substr(keep.empty() ? 0 : 1));
-        ctx.scripts.push_back(ctx.svc.assets.Url("overview.js"));
         if (auth::Can(*ctx.actor, Action::kRollcallStart)) body.set("rollcall_start_url", "/rollcall/new");
     }
+    std::string html = overview_.Render(body, &ctx.svc.catalogue.Globals(ctx.lang));
+    // The tiles go in where the template left their slot, without passing through the template engine again.
+    std::size_t size = html.size();
+    for (const auto& t : tiles) size += t->size();
+    std::string out;
+    out.reserve(size);
+    const auto slot = html.find(kTilesSlot);
+    out.append(html, 0, slot);
+    for (const auto& t : tiles) out += *t;
+    out.append(html, slot + kTilesSlot.size());
+    return out;
+}
+
+}  // namespace
+
+http::Response Handlers::Overview(Ctx& ctx) const {
+    auto asked = Ask(ctx);
+    const auto now = ctx.svc.clock.Now();
+    auto [figures, areas] = ctx.svc.db.Read([&](db::ReadTx& tx) {
+        auto figures = CityOverview(tx, asked.filter, asked.date, now, Source(ctx));
+        return std::pair{std::move(figures), AreasOf(*figure_cache_->Sites(tx, now))};
+    });
+    // Shares its commit with whatever else is being written (the kiosks' scans).
+    ctx.svc.db.WriteGrouped([&](db::WriteTx& tx) {
+        auth::WriteAudit(tx, ctx.Audit("overview.view", "city", std::nullopt), ctx.svc.clock);
+    });
+    std::stable_sort(figures.begin(), figures.end(), [&](const SiteFigures& a, const SiteFigures& b) {
+        if (asked.sort == "name") return false;  // kana order, as read
+        if (asked.sort == "in") return a.standing.at(Standing::kIn) > b.standing.at(Standing::kIn);
+        if (asked.sort == "expected") return a.standing.at(Standing::kExpected) > b.standing.at(Standing::kExpected);
+        return Attention(a) < Attention(b);
+    });
+
+    // Each tile, and the body around them, is rendered once for what it shows and then served to every screen that
+    // shows the same (figures read without the cache are rendered every time).
+    const std::string date = common::FormatDate(asked.date);
+    const bool can_start = asked.today && auth::Can(*ctx.actor, Action::kRollcallStart);
+    std::string key = ctx.lang + "|" + date + "|" + (asked.today ? common::FormatTokyoTime(now) : "") + "|" +
+                      common::FormatDate(common::TokyoDate(now)) + "|" + Keep(asked) + "|" +
+                      (can_start ? "start" : "") + "|";
+    for (const auto& a : areas) key += a + "\t";
+    bool cacheable = true;
+    std::vector<std::shared_ptr<const std::string>> tiles;
+    tiles.reserve(figures.size());
+    for (const auto& f : figures) {
+        auto render = [&] { return Tile(ctx, f, asked.today ? "" : "?date=" + date); };
+        if (f.drawing == 0) {
+            cacheable = false;
+            tiles.push_back(std::make_shared<const std::string>(render()));
+            continue;
+        }
+        const std::string tile_key = std::to_string(f.site.value) + "|" + date + "|" + ctx.lang + "|" +
+                                     (asked.today ? "today" : "") + "|" + std::to_string(f.drawing) + "|" + f.name +
+                                     "|" + f.kind + "|" + f.area;
+        tiles.push_back(tile_cache_->Get(tile_key, render));
+        key += "\n" + tile_key + (f.behind ? "|behind" : "");
+    }
+    auto build = [&] { return OverviewBody(overview_, ctx, asked, figures, areas, now, tiles); };
+    const auto body = cacheable ? body_cache_->Get(key, build) : std::make_shared<const std::string>(build());
+    if (asked.today) ctx.scripts.push_back(ctx.svc.assets.Url("overview.js"));
     ctx.wide = true;
-    return app::RenderPage(ctx, overview_, "overview_title", body);
+    return app::RenderPageHtml(ctx, "overview_title", *body);
 }
 
 // Which sites changed today: the page asks for their figures (no figures travel on the stream itself).

@@ -1,12 +1,14 @@
 // The city's overview, live: the stream says which sites changed (never what), and the page asks for those sites'
 // figures at most every two seconds, so a thousand scans a second cost one small request per open screen per two
-// seconds. On reconnecting, every site is asked for again (what changed while the stream was down).
+// seconds. On reconnecting, every site is asked for again (what changed while the stream was down). Figures the
+// server gave as behind (the site changed since they were drawn, a fresh drawing follows shortly) are asked again.
 (function () {
   'use strict';
   var root = document.getElementById('overview');
   if (!root || !root.dataset.events || !window.EventSource || !window.fetch) return;
   var status = root.querySelector('.live-status');
   var pending = {};
+  (root.dataset.behind || '').split(',').forEach(function (id) { if (id) pending[id] = true; });
   var all = false;
   var busy = false;
 
@@ -46,7 +48,10 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (body) {
         if (!body) return;
-        body.sites.forEach(apply);
+        body.sites.forEach(function (f) {
+          apply(f);
+          if (f.behind) pending[f.site] = true;
+        });
         retotal();
         var asOf = document.querySelector('[data-qa="as-of"]');
         if (asOf) asOf.textContent = body.now;
