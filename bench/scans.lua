@@ -9,10 +9,12 @@ end
 local kiosk = os.getenv("BENCH_KIOSK")
 local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
 local threads = 0
+local threads_list = {}
 
 function setup(thread)
   threads = threads + 1
   thread:set("tid", threads)
+  table.insert(threads_list, thread)
 end
 
 local n = 0
@@ -28,7 +30,14 @@ function delay()
   return delay_ms
 end
 
-local errors = 0
+errors = 0  -- global: done() reads it from each thread
 function response(status, headers, body)
   if status ~= 201 and status ~= 200 then errors = errors + 1 end
+end
+
+-- At the end: "SCANS p50 p99 errors" (ms), for runs that report the scans' own latency beside something else.
+function done(summary, latency, requests)
+  local bad = 0
+  for _, t in ipairs(threads_list) do bad = bad + (t:get("errors") or 0) end
+  io.write(string.format("SCANS %.2f %.2f %d\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000, bad))
 end
