@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -20,10 +21,12 @@
 #include "auth/passwords.hpp"
 #include "common/dates.hpp"
 #include "common/log.hpp"
+#include "common/random.hpp"
 #include "db/migrate.hpp"
 #include "demo/seed.hpp"
 #include "jobs/jobs.hpp"
 #include "mail/mail.hpp"
+#include "ops/backup.hpp"
 #include "plans/alerts.hpp"
 #include "reports/counts.hpp"
 #include "reports/export.hpp"
@@ -71,6 +74,11 @@ Usage:
                                 check the audit trail's keyed hash chain, and each head kept in FILE; exit 1 at the
                                 first altered, missing or reordered entry, or a cut-off tail
   tadaima audit head            the newest entry's id and hash, one line, to keep elsewhere
+  tadaima backup FILE           a consistent copy of the SQLite database in one file, taken while the server runs
+                                (never over an existing FILE; nothing is left under FILE when it fails)
+  tadaima backup verify FILE    check a backup without restoring it: an SQLite database of a schema this version
+                                knows, intact, with the secret in TADAIMA_SECRET_FILE, and an unbroken audit trail
+  tadaima restore FILE          bring a verified backup into TADAIMA_DB, which must be empty or missing
   tadaima --help                this text
 
 Environment:
@@ -273,6 +281,138 @@ auth::AuditEvent OperatorEvent(std::string action, common::UserId account, std::
     ev.target_id = account.value;
     ev.outcome = "ok";
     return ev;
+}
+
+bool OnPostgresql(const Config& config) { return config.database.starts_with("postgresql://"); }
+
+// What checking a backup found: nothing wrong (problem empty), or the first thing wrong, as one line.
+struct BackupCheck {
+    std::string problem;
+    int schema = 0;
+    int latest = 0;
+    std::int64_t entries = 0;
+};
+
+// A backup checked on a private working copy at `work` (the backup itself is never changed): an SQLite file,
+// intact, of a tadaima schema this version knows, whose secret is TADAIMA_SECRET_FILE's, and whose audit chain is
+// unbroken. Leaves the working copy closed at `work` for the caller to keep (restore) or remove.
+BackupCheck CheckBackup(Config& config, const std::string& file, const std::string& work) {
+    ops::CopyBackup(file, work);
+    BackupCheck out;
+    auto database = db::Database::Open({work, 1});
+    auto integrity = database->Read([](db::ReadTx& tx) { return tx.Query("PRAGMA integrity_check"); });
+    if (integrity.empty() || integrity.front().Text(0) != "ok") {
+        out.problem =
+            "the file is damaged (" + (integrity.empty() ? std::string("no answer") : integrity.front().Text(0)) + ")";
+        return out;
+    }
+    const auto schema = db::GetSchemaStatus(*database);
+    out.schema = schema.current;
+    out.latest = schema.latest;
+    if (schema.current == 0) {
+        out.problem = "it holds no tadaima schema (not a tadaima backup)";
+        return out;
+    }
+    if (schema.unknown) {
+        out.problem = "it is from a newer tadaima (schema " + std::to_string(schema.current) + "; this one knows " +
+                      std::to_string(schema.latest) + "): use that version";
+        return out;
+    }
+    InstallSecret(config, *database);  // throws when TADAIMA_SECRET_FILE is not this backup's secret
+    auto chain = database->Read([](db::ReadTx& tx) { return auth::VerifyAuditChain(tx); });
+    out.entries = chain.checked;
+    if (chain.bad_id) {
+        out.problem =
+            "its audit trail is broken at entry " + std::to_string(*chain.bad_id) + " (" + chain.problem + ")";
+    }
+    return out;
+}
+
+// `backup FILE`: SQLite's online backup, in one read snapshot, while the server goes on writing.
+int Backup(Config& config, int argc, char** argv) {
+    if (argc != 3) throw std::runtime_error("usage: tadaima backup FILE | tadaima backup verify FILE");
+    if (OnPostgresql(config)) {
+        throw std::runtime_error(
+            "backup: on PostgreSQL use the server's own tools (pg_dump --format=custom, see docs/operations.md)");
+    }
+    const std::string file = argv[2];
+    auto database = OpenWithSecret(config);  // the database's own secret, or it refuses before copying anything
+    const auto bytes = ops::BackupSqlite(config.database, file);
+    CommandClock clock(config);
+    database->Write([&](db::WriteTx& tx) {
+        auto ev = OperatorEvent("backup.taken", common::UserId(0));
+        ev.target_kind = "database";
+        ev.target_id.reset();
+        auth::WriteAudit(tx, ev, clock.Get());
+    });
+    std::cout << "backup: " << file << " written (" << bytes << " bytes) with SQLite's online backup; check it with "
+              << "tadaima backup verify " << file << "\n";
+    return 0;
+}
+
+// `backup verify FILE`: exit 0 when the backup would restore whole, 1 with the first thing wrong.
+int BackupVerify(Config& config, int argc, char** argv) {
+    if (argc != 4) throw std::runtime_error("usage: tadaima backup verify FILE");
+    const std::string file = argv[3];
+    const std::string work =
+        (std::filesystem::temp_directory_path() / ("tadaima-verify-" + common::RandomHex(6) + ".db")).string();
+    BackupCheck check;
+    try {
+        check = CheckBackup(config, file, work);
+    } catch (...) {
+        ops::RemoveDatabaseFiles(work);
+        throw;
+    }
+    ops::RemoveDatabaseFiles(work);
+    if (!check.problem.empty()) {
+        std::cerr << "backup verify: " << file << ": " << check.problem << "\n";
+        return 1;
+    }
+    std::cout << "backup verify: " << file << " is intact: schema version " << check.schema << ", " << check.entries
+              << " audit entries checked, the chain unbroken";
+    if (check.schema < check.latest) std::cout << " (an older schema: tadaima migrate after restoring it)";
+    std::cout << "\n";
+    return 0;
+}
+
+// `restore FILE`: the backup, once checked, becomes the database at TADAIMA_DB, which must be empty or missing.
+int Restore(Config& config, int argc, char** argv) {
+    if (argc != 3) throw std::runtime_error("usage: tadaima restore FILE");
+    if (OnPostgresql(config)) {
+        throw std::runtime_error(
+            "restore: on PostgreSQL use the server's own tools (pg_restore, see docs/operations.md)");
+    }
+    const std::string file = argv[2];
+    const std::string& target = config.database;
+    if (!ops::SqliteFileIsEmpty(target)) {
+        throw std::runtime_error("restore: " + target +
+                                 " is not empty: a backup is restored into an empty database only (move this one "
+                                 "aside first)");
+    }
+    const std::string work = ops::TemporaryBeside(target, "restore");
+    BackupCheck check;
+    try {
+        check = CheckBackup(config, file, work);
+        if (!check.problem.empty()) throw std::runtime_error("restore: " + file + ": " + check.problem);
+        ops::RemoveDatabaseFiles(target);
+        std::filesystem::rename(work, target);
+    } catch (...) {
+        ops::RemoveDatabaseFiles(work);
+        throw;
+    }
+    auto database = OpenWithSecret(config);
+    CommandClock clock(config);
+    database->Write([&](db::WriteTx& tx) {
+        auto ev = OperatorEvent("backup.restored", common::UserId(0));
+        ev.target_kind = "database";
+        ev.target_id.reset();
+        auth::WriteAudit(tx, ev, clock.Get());
+    });
+    std::cout << "restore: " << target << " now holds " << file << " (schema version " << check.schema << ", "
+              << check.entries << " audit entries checked)";
+    if (check.schema < check.latest) std::cout << "; run tadaima migrate before serving";
+    std::cout << "\n";
+    return 0;
 }
 
 // A password from standard input: asked for twice without echo on a terminal, else the first line.
@@ -687,6 +827,10 @@ int Main(int argc, char** argv) {
         if (command == "seed-demo") return SeedDemo(config, argc, argv);
         if (command == "audit" && argc > 2 && std::string(argv[2]) == "verify") return AuditVerify(config, argc, argv);
         if (command == "audit" && argc == 3 && std::string(argv[2]) == "head") return AuditHead(config);
+        if (command == "backup" && argc > 2 && std::string(argv[2]) == "verify")
+            return BackupVerify(config, argc, argv);
+        if (command == "backup") return Backup(config, argc, argv);
+        if (command == "restore") return Restore(config, argc, argv);
         if (command == "user" && argc > 2 && std::string(argv[2]) == "create") return UserCreate(config, argc, argv);
         if (command == "roster" && argc > 2 && std::string(argv[2]) == "import")
             return RosterImport(config, argc, argv);

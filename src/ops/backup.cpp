@@ -1,0 +1,136 @@
+#include "ops/backup.hpp"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+
+#include "common/random.hpp"
+
+namespace ops {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Handle {
+    sqlite3* db = nullptr;
+    ~Handle() { sqlite3_close(db); }
+};
+
+void Open(Handle& h, const std::string& path, int flags, const std::string& what) {
+    if (sqlite3_open_v2(path.c_str(), &h.db, flags, nullptr) != SQLITE_OK) {
+        throw std::runtime_error("cannot open " + what + " " + path + ": " +
+                                 (h.db ? sqlite3_errmsg(h.db) : "out of memory"));
+    }
+    sqlite3_busy_timeout(h.db, 10000);
+}
+
+void Exec(Handle& h, const char* sql, const std::string& what) {
+    char* error = nullptr;
+    if (sqlite3_exec(h.db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+        std::string message = error ? error : sqlite3_errmsg(h.db);
+        sqlite3_free(error);
+        throw std::runtime_error(what + ": " + message);
+    }
+}
+
+// The whole of `from` into `to` in one step (one read snapshot of the source).
+void Copy(Handle& from, Handle& to, const std::string& target) {
+    sqlite3_backup* backup = sqlite3_backup_init(to.db, "main", from.db, "main");
+    if (!backup) throw std::runtime_error("cannot write " + target + ": " + sqlite3_errmsg(to.db));
+    const int rc = sqlite3_backup_step(backup, -1);
+    sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE) {
+        const bool full = rc == SQLITE_FULL || sqlite3_extended_errcode(to.db) == SQLITE_FULL;
+        throw std::runtime_error("cannot write " + target + ": " +
+                                 (full ? std::string("the disk is full") : std::string(sqlite3_errstr(rc))));
+    }
+}
+
+void Sync(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || ::fsync(fd) != 0) {
+        if (fd >= 0) ::close(fd);
+        throw std::runtime_error("cannot sync " + path + " to disk");
+    }
+    ::close(fd);
+}
+
+}  // namespace
+
+std::string TemporaryBeside(const std::string& path, const std::string& what) {
+    return path + "." + what + "-" + common::RandomHex(6);
+}
+
+void RemoveDatabaseFiles(const std::string& path) {
+    std::error_code ignored;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ignored);
+}
+
+std::uintmax_t BackupSqlite(const std::string& from, const std::string& to) {
+    if (fs::exists(to)) throw std::runtime_error(to + " already exists: a backup never replaces a file");
+    const fs::path dir = fs::absolute(to).parent_path();
+    if (!fs::is_directory(dir))
+        throw std::runtime_error("cannot write " + to + ": " + dir.string() + " is no directory");
+    if (!fs::exists(from)) throw std::runtime_error("there is no database at " + from);
+    const std::string partial = TemporaryBeside(to, "partial");
+    try {
+        {
+            Handle source, target;
+            Open(source, from, SQLITE_OPEN_READONLY, "the database");
+            Open(target, partial, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "the backup");
+            Copy(source, target, to);
+            // One file, readable by any SQLite without the server's WAL.
+            Exec(target, "PRAGMA journal_mode=DELETE", "cannot write " + to);
+        }
+        Sync(partial);
+        if (fs::exists(to)) throw std::runtime_error(to + " already exists: a backup never replaces a file");
+        fs::rename(partial, to);
+        Sync(dir.string());
+    } catch (...) {
+        RemoveDatabaseFiles(partial);
+        throw;
+    }
+    return fs::file_size(to);
+}
+
+void CopyBackup(const std::string& from, const std::string& to) {
+    std::FILE* f = std::fopen(from.c_str(), "rb");
+    if (!f) throw std::runtime_error("cannot read " + from);
+    char head[16] = {};
+    const auto got = std::fread(head, 1, sizeof head, f);
+    std::fclose(f);
+    if (got != sizeof head || std::string(head, 15) != "SQLite format 3") {
+        throw std::runtime_error(from + " is not a tadaima backup (not an SQLite database)");
+    }
+    try {
+        Handle source, target;
+        Open(source, from, SQLITE_OPEN_READONLY, "the backup");
+        Open(target, to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "a working copy");
+        Copy(source, target, to);
+        Exec(target, "PRAGMA journal_mode=WAL", "cannot write " + to);
+    } catch (...) {
+        RemoveDatabaseFiles(to);
+        throw;
+    }
+}
+
+bool SqliteFileIsEmpty(const std::string& path) {
+    if (!fs::exists(path) || fs::file_size(path) == 0) return true;
+    Handle h;
+    Open(h, path, SQLITE_OPEN_READONLY, "the database");
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(h.db, "SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1", -1, &st, nullptr) !=
+        SQLITE_OK) {
+        throw std::runtime_error(path + " is not an SQLite database: " + sqlite3_errmsg(h.db));
+    }
+    const bool empty = sqlite3_step(st) != SQLITE_ROW;
+    sqlite3_finalize(st);
+    return empty;
+}
+
+}  // namespace ops

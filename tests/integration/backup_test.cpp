@@ -1,0 +1,151 @@
+// Backups through the command line as an operator runs them: `tadaima backup FILE` taken while entries are being
+// recorded holds every one committed before it began (a consistent prefix, nothing half-seen), `backup verify`
+// checks it without changing it, and `restore` brings it into an empty database only, where the audit chain holds.
+// Bad input: an existing FILE, a directory that is not there, a file that is not a backup, a damaged copy, a
+// non-empty target — each a line on stderr, a failing exit status and nothing written. On PostgreSQL the commands
+// say to use the server's own tools.
+#include <sys/wait.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "attendance/attendance.hpp"
+#include "demo/seed.hpp"
+#include "harness.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using testing_support::DbTest;
+
+fs::path Binary() { return fs::read_symlink("/proc/self/exe").parent_path() / "tadaima"; }
+
+class Backup : public DbTest {
+ protected:
+    struct Run {
+        int status;
+        std::string output;  // standard output and error together
+    };
+    // The command as an operator runs it, against `db` (this test's database unless given).
+    Run Tadaima(const std::string& args, const std::string& db = "") {
+        const std::string secret = (dir_ / "secret").string();
+        if (!fs::exists(secret)) std::ofstream(secret) << testing_support::kTestSecret << "\n";
+        int status = 0;
+        auto out = testing_support::CommandOutput("TADAIMA_LOG_LEVEL=error TADAIMA_DB='" + (db.empty() ? url_ : db) +
+                                                      "' TADAIMA_SECRET_FILE='" + secret + "' '" + Binary().string() +
+                                                      "' " + args + " 2>&1",
+                                                  &status);
+        return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+    }
+};
+
+TEST_P(Backup, ACopyTakenWhileEntriesAreRecordedHoldsEveryOneCommittedBeforeItAndRestoresWhole) {
+    if (!fs::exists(Binary())) GTEST_SKIP() << "no tadaima binary beside this test binary";
+    const std::string file = (dir_ / "nightly.db").string();
+    if (GetParam() == db::Kind::kPostgresql) {
+        auto run = Tadaima("backup " + file);
+        EXPECT_NE(run.status, 0);
+        EXPECT_NE(run.output.find("pg_dump"), std::string::npos) << run.output;
+        EXPECT_FALSE(fs::exists(file));
+        EXPECT_NE(Tadaima("restore " + file).output.find("pg_restore"), std::string::npos);
+        return;
+    }
+    demo::SeedDemo(*db_, {1, 40, "tadaima-demo"}, clock_);
+    const auto staff = common::UserId(One("SELECT id FROM staff_user ORDER BY id LIMIT 1"));
+    std::vector<common::ChildId> children;
+    database().Read([&](db::ReadTx& tx) {
+        for (const auto& r : tx.Query("SELECT DISTINCT child_id FROM child_placement WHERE site_id = 1"))
+            children.push_back(r.Id<common::ChildId>(0));
+    });
+    ASSERT_FALSE(children.empty());
+
+    // Entries and exits recorded one transaction after another, each numbered in its reason, until told to stop.
+    std::mutex mutex;
+    std::condition_variable committed_cv;
+    int committed = 0;
+    std::atomic<bool> stop{false};
+    std::thread writer([&] {
+        for (int i = 0; i < 100000 && !stop; ++i) {
+            database().Write([&](db::WriteTx& tx) {
+                attendance::RecordByStaff(
+                    tx,
+                    {children[i % children.size()], common::SiteId(1),
+                     (i / children.size()) % 2 == 0 ? attendance::Direction::kIn : attendance::Direction::kOut,
+                     clock_.Now(), staff, "seq-" + std::to_string(i), false},
+                    clock_);
+            });
+            std::lock_guard lock(mutex);
+            committed = i + 1;
+            committed_cv.notify_all();
+        }
+    });
+    int before = 0;
+    {
+        std::unique_lock lock(mutex);
+        committed_cv.wait(lock, [&] { return committed >= 50; });
+        before = committed;
+    }
+    auto taken = Tadaima("backup " + file);
+    stop = true;
+    writer.join();
+    ASSERT_EQ(taken.status, 0) << taken.output;
+    EXPECT_NE(taken.output.find("written"), std::string::npos) << taken.output;
+    EXPECT_FALSE(fs::exists(file + "-wal")) << "one file";
+
+    auto verified = Tadaima("backup verify " + file);
+    EXPECT_EQ(verified.status, 0) << verified.output;
+    EXPECT_NE(verified.output.find("intact"), std::string::npos) << verified.output;
+
+    const std::string restored = (dir_ / "restored.db").string();
+    auto restore = Tadaima("restore " + file, restored);
+    ASSERT_EQ(restore.status, 0) << restore.output;
+    // Every entry committed before the backup began is there, and what is there is a prefix: no gap, nothing torn.
+    std::set<int> seqs;
+    {
+        auto copy = db::Database::Open({restored, 1});
+        copy->Read([&](db::ReadTx& tx) {
+            for (const auto& r : tx.Query("SELECT reason FROM attendance_event WHERE reason LIKE 'seq-%'"))
+                seqs.insert(std::stoi(r.Text(0).substr(4)));
+        });
+    }
+    ASSERT_GE(static_cast<int>(seqs.size()), before);
+    EXPECT_EQ(*seqs.rbegin() + 1, static_cast<int>(seqs.size())) << "a consistent prefix of the entries";
+    auto chain = Tadaima("audit verify", restored);
+    EXPECT_EQ(chain.status, 0) << chain.output;
+
+    // Bad input: each refused with a line saying why, and nothing written.
+    const auto size = fs::file_size(file);
+    auto again = Tadaima("backup " + file);
+    EXPECT_NE(again.status, 0);
+    EXPECT_NE(again.output.find("already exists"), std::string::npos) << again.output;
+    EXPECT_EQ(fs::file_size(file), size);
+    auto nowhere = Tadaima("backup " + (dir_ / "missing" / "b.db").string());
+    EXPECT_NE(nowhere.status, 0);
+    EXPECT_NE(nowhere.output.find("no directory"), std::string::npos) << nowhere.output;
+    auto twice = Tadaima("restore " + file, restored);
+    EXPECT_NE(twice.status, 0);
+    EXPECT_NE(twice.output.find("not empty"), std::string::npos) << twice.output;
+    const std::string text = (dir_ / "notes.txt").string();
+    std::ofstream(text) << "not a database at all\n";
+    auto junk = Tadaima("backup verify " + text);
+    EXPECT_NE(junk.status, 0);
+    EXPECT_NE(junk.output.find("not a tadaima backup"), std::string::npos) << junk.output;
+    const std::string cut = (dir_ / "cut.db").string();
+    fs::copy_file(file, cut);
+    fs::resize_file(cut, size / 2);
+    auto damaged = Tadaima("backup verify " + cut);
+    EXPECT_NE(damaged.status, 0) << damaged.output;
+    auto into = Tadaima("restore " + cut, (dir_ / "never.db").string());
+    EXPECT_NE(into.status, 0);
+    for (const auto& e : fs::directory_iterator(dir_))
+        EXPECT_FALSE(e.path().filename().string().starts_with("never.db")) << "left behind: " << e.path();
+}
+
+INSTANTIATE_TEST_SUITE_P(Both, Backup, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
+
+}  // namespace
