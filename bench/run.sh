@@ -8,7 +8,8 @@
 # message to 100,000 family members and scan → mail latency, beside smtp-source → smtp-sink's raw rate
 # (BENCH_ONLY=mail runs only that). The roster of a 150-child site without and with 30 open alerts, and its size
 # (BENCH_ONLY=roster runs only that). Reports: every site's register and a year's counts for 100 sites with 60 days
-# of history, and the city overview under kiosk load (BENCH_ONLY=reports). Loopback only; every load run is bounded.
+# of history, its backup, verify and restore beside sqlite3 .backup, and the city overview under kiosk load
+# (BENCH_ONLY=reports). Loopback only; every load run is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${BENCH_SECONDS:-10}
@@ -434,6 +435,17 @@ PY
   out=$( { /usr/bin/time -f "%e %M" ./build/tadaima report counts --year "$fy" --format xlsx >"$work/year.xlsx"; } 2>&1 | tail -1)
   report_results+=("$(printf '%-58s %12s %10s' "the city's counts for fiscal $fy (xlsx): s, MiB RSS" \
     "$(echo "$out" | awk '{print $1}')" "$(echo "$out" | awk '{printf "%.0f", $2 / 1024}')")")
+  # Backup, verify and restore of this city, beside sqlite3's own .backup of the same database in this run.
+  local t0 t1
+  t0=$(date +%s.%N); sqlite3 "$db" ".backup $work/city-sqlite3.db"; t1=$(date +%s.%N)
+  report_results+=("$(printf '%-58s %12.2f %10s' "sqlite3 .backup of the city: s, bytes" "$(echo "$t1 - $t0" | bc)" "$(stat -c %s "$work/city-sqlite3.db")")")
+  t0=$(date +%s.%N); ./build/tadaima backup "$work/city-backup.db" >/dev/null; t1=$(date +%s.%N)
+  report_results+=("$(printf '%-58s %12.2f %10s' "tadaima backup of the city: s, bytes" "$(echo "$t1 - $t0" | bc)" "$(stat -c %s "$work/city-backup.db")")")
+  t0=$(date +%s.%N); ./build/tadaima backup verify "$work/city-backup.db" >/dev/null; t1=$(date +%s.%N)
+  report_results+=("$(printf '%-58s %12.2f' "tadaima backup verify (integrity, audit chain): s" "$(echo "$t1 - $t0" | bc)")")
+  t0=$(date +%s.%N); TADAIMA_DB="$work/city-restored.db" ./build/tadaima restore "$work/city-backup.db" >/dev/null; t1=$(date +%s.%N)
+  report_results+=("$(printf '%-58s %12.2f' "tadaima restore into an empty database: s" "$(echo "$t1 - $t0" | bc)")")
+  rm -f "$work"/city-*.db
   # The overview while the kiosks scan.
   serve_bench
   kiosk=$(./build/tadaima kiosk create --site 1 --name "bench" 2>/dev/null)
