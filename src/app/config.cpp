@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 
 #include "common/random.hpp"
 #include "mail/mail.hpp"
@@ -31,27 +33,45 @@ long EnvInt(const char* name, long fallback, long min, long max) {
     return n;
 }
 
+// HOST:PORT (an IPv6 host in brackets) from the variable `name`.
+std::pair<std::string, unsigned short> ListenAddress(const char* name, const std::string& listen) {
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos) {
+        throw std::runtime_error(std::string(name) + " must be HOST:PORT, e.g. 127.0.0.1:8080");
+    }
+    std::string address = listen.substr(0, colon);
+    if (address.size() > 2 && address.front() == '[') address = address.substr(1, address.size() - 2);
+    try {
+        int port = std::stoi(listen.substr(colon + 1));
+        if (port < 0 || port > 65535) throw std::out_of_range("port");
+        return {address, static_cast<unsigned short>(port)};
+    } catch (const std::exception&) {
+        throw std::runtime_error(std::string(name) + " has a bad port: " + listen);
+    }
+}
+
 }  // namespace
 
 Config ConfigFromEnvironment() {
     Config c;
-    std::string listen = Env("TADAIMA_LISTEN", "127.0.0.1:8080");
-    auto colon = listen.rfind(':');
-    if (colon == std::string::npos) throw std::runtime_error("TADAIMA_LISTEN must be HOST:PORT, e.g. 127.0.0.1:8080");
-    c.listen_address = listen.substr(0, colon);
-    if (c.listen_address.size() > 2 && c.listen_address.front() == '[') {
-        c.listen_address = c.listen_address.substr(1, c.listen_address.size() - 2);
+    std::tie(c.listen_address, c.listen_port) =
+        ListenAddress("TADAIMA_LISTEN", Env("TADAIMA_LISTEN", "127.0.0.1:8080"));
+    c.tls_cert_file = Env("TADAIMA_TLS_CERT", "");
+    c.tls_key_file = Env("TADAIMA_TLS_KEY", "");
+    if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
+        throw std::runtime_error("TADAIMA_TLS_CERT and TADAIMA_TLS_KEY go together: set both, or neither");
     }
-    try {
-        int port = std::stoi(listen.substr(colon + 1));
-        if (port < 0 || port > 65535) throw std::out_of_range("port");
-        c.listen_port = static_cast<unsigned short>(port);
-    } catch (const std::exception&) {
-        throw std::runtime_error("TADAIMA_LISTEN has a bad port: " + listen);
+    if (const auto redirect = Env("TADAIMA_HTTP_REDIRECT_LISTEN", ""); !redirect.empty()) {
+        if (c.tls_cert_file.empty()) {
+            throw std::runtime_error(
+                "TADAIMA_HTTP_REDIRECT_LISTEN redirects to HTTPS: set TADAIMA_TLS_CERT and "
+                "TADAIMA_TLS_KEY too");
+        }
+        std::tie(c.redirect_address, c.redirect_port) = ListenAddress("TADAIMA_HTTP_REDIRECT_LISTEN", redirect);
     }
     c.database = Env("TADAIMA_DB", c.database);
     c.secret_file = Env("TADAIMA_SECRET_FILE", c.secret_file);
-    c.secure_cookies = Env("TADAIMA_SECURE_COOKIES", "0") == "1";
+    c.secure_cookies = Env("TADAIMA_SECURE_COOKIES", "0") == "1" || !c.tls_cert_file.empty();
     c.worker_threads = static_cast<int>(EnvInt("TADAIMA_WORKERS", c.worker_threads, 1, 256));
     c.db_pool_size = static_cast<int>(EnvInt("TADAIMA_DB_POOL", c.db_pool_size, 1, 256));
     c.job_workers = static_cast<int>(EnvInt("TADAIMA_JOB_WORKERS", c.job_workers, 1, 64));

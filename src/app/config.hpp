@@ -12,7 +12,12 @@ struct Config {
     std::string database = "var/tadaima.db";  // a SQLite path or a postgresql:// URL
     std::string secret_file = "var/secret.key";
     bool secure_cookies = false;  // set when served over TLS (directly or behind a proxy)
-    int worker_threads = 32;      // handlers block on the database; more of them wait together for one commit
+    // TADAIMA_TLS_CERT and TADAIMA_TLS_KEY: serve HTTPS itself (Secure cookies and HSTS follow); and
+    // TADAIMA_HTTP_REDIRECT_LISTEN (HOST:PORT): a plain port beside it that only redirects to HTTPS.
+    std::string tls_cert_file, tls_key_file;
+    std::string redirect_address;
+    unsigned short redirect_port = 0;
+    int worker_threads = 32;  // handlers block on the database; more of them wait together for one commit
     int db_pool_size = 8;
     // Threads running jobs (each with its own connection to the mail server): a broadcast to every family is
     // mostly waiting for the mail server, so several go at once.

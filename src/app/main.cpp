@@ -85,7 +85,10 @@ Environment:
   TADAIMA_DB              SQLite file path (default var/tadaima.db) or postgresql://user@host:port/dbname
   TADAIMA_LISTEN          address:port to listen on (default 127.0.0.1:8080)
   TADAIMA_SECRET_FILE     server secret, created on first start (default var/secret.key)
-  TADAIMA_SECURE_COOKIES  1 when users reach the server over HTTPS
+  TADAIMA_SECURE_COOKIES  1 when users reach the server over HTTPS through a proxy (set by itself with TLS)
+  TADAIMA_TLS_CERT        PEM certificate chain: serve HTTPS (TLS 1.2 and 1.3) on TADAIMA_LISTEN; reread on SIGHUP
+  TADAIMA_TLS_KEY         its PEM private key
+  TADAIMA_HTTP_REDIRECT_LISTEN  address:port of a plain-HTTP port that only redirects to HTTPS (with TLS)
   TADAIMA_PUBLIC_URL      how users reach the server, for links in mails and letters (default http://LISTEN)
   TADAIMA_SMTP_URL        mail server: smtp://host:25 or smtps://user:password@host:465
   TADAIMA_SMTP_STARTTLS   1 to require STARTTLS on smtp://
@@ -188,9 +191,17 @@ int Serve(Config config) {
     options.port = config.listen_port;
     options.limits = config.limits;
     options.worker_threads = config.worker_threads;
-    http::Server server(options, application);
+    if (!config.tls_cert_file.empty()) {
+        http::TlsOptions tls{config.tls_cert_file, config.tls_key_file, std::nullopt, ""};
+        if (config.redirect_port != 0 || !config.redirect_address.empty())
+            tls.redirect_listen = std::pair{config.redirect_address, config.redirect_port};
+        if (config.public_url.starts_with("https://")) tls.redirect_base = config.public_url;
+        options.tls = std::move(tls);
+    }
+    http::Server server(options, application);  // throws with the reason on a bad certificate or key
     if (config.public_url.empty()) {
-        config.public_url = "http://" + config.listen_address + ":" + std::to_string(server.port());
+        config.public_url = std::string(options.tls ? "https://" : "http://") + config.listen_address + ":" +
+                            std::to_string(server.port());
     }
     auto transport = mail::MakeTransport(
         {config.smtp_url, config.smtp_starttls, config.mail_dir, config.mail_from, config.smtp_ca_file}, clock);
@@ -203,6 +214,8 @@ int Serve(Config config) {
     runner.Start(std::chrono::milliseconds(1000), config.job_workers);
     common::LogInfo("listening", {{"address", config.listen_address},
                                   {"port", server.port()},
+                                  {"tls", options.tls.has_value()},
+                                  {"redirect_port", server.redirect_port()},
                                   {"database", std::string(db::KindName(database->kind()))},
                                   {"schema_version", schema.current}});
     server.Run();

@@ -22,8 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 using testing_support::DbTest;
 
-fs::path Binary() { return fs::read_symlink("/proc/self/exe").parent_path() / "tadaima"; }
-
 class Backup : public DbTest {
  protected:
     struct Run {
@@ -35,16 +33,17 @@ class Backup : public DbTest {
         const std::string secret = (dir_ / "secret").string();
         if (!fs::exists(secret)) std::ofstream(secret) << testing_support::kTestSecret << "\n";
         int status = 0;
-        auto out = testing_support::CommandOutput("TADAIMA_LOG_LEVEL=error TADAIMA_DB='" + (db.empty() ? url_ : db) +
-                                                      "' TADAIMA_SECRET_FILE='" + secret + "' '" + Binary().string() +
-                                                      "' " + args + " 2>&1",
-                                                  &status);
+        auto out = testing_support::CommandOutput(
+            "TADAIMA_LOG_LEVEL=error TADAIMA_DB='" + (db.empty() ? url_ : db) + "' TADAIMA_SECRET_FILE='" + secret +
+                "' '" + testing_support::ServerProcess::Binary().string() + "' " + args + " 2>&1",
+            &status);
         return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
     }
 };
 
 TEST_P(Backup, ACopyTakenWhileEntriesAreRecordedHoldsEveryOneCommittedBeforeItAndRestoresWhole) {
-    if (!fs::exists(Binary())) GTEST_SKIP() << "no tadaima binary beside this test binary";
+    if (!fs::exists(testing_support::ServerProcess::Binary()))
+        GTEST_SKIP() << "no tadaima binary beside this test binary";
     const std::string file = (dir_ / "nightly.db").string();
     if (GetParam() == db::Kind::kPostgresql) {
         auto run = Tadaima("backup " + file);

@@ -27,53 +27,17 @@
 #include "families/families.hpp"
 #include "harness.hpp"
 
-extern char** environ;
-
 namespace {
 
 namespace fs = std::filesystem;
 using testing_support::Accepts;
 using testing_support::DbTest;
 using testing_support::FreeLoopbackPort;
+using Server = testing_support::ServerProcess;
 
 constexpr int kScans = 5000;
 constexpr int kClients = 8;
 constexpr int kKills = 5;
-
-// The server binary beside this test binary.
-fs::path ServerBinary() { return fs::read_symlink("/proc/self/exe").parent_path() / "tadaima"; }
-
-class Server {
- public:
-    Server(std::vector<std::string> env, int port) : env_(std::move(env)), port_(port) {}
-    ~Server() { Kill(); }
-    void Start() {
-        std::string binary = ServerBinary().string();
-        const char* argv[] = {binary.c_str(), "serve", nullptr};
-        std::vector<std::string> all;
-        for (char** e = environ; *e; ++e) all.emplace_back(*e);
-        for (const auto& e : env_) all.push_back(e);
-        std::vector<char*> envp;
-        for (auto& e : all) envp.push_back(e.data());
-        envp.push_back(nullptr);
-        ASSERT_EQ(posix_spawn(&pid_, argv[0], nullptr, nullptr, const_cast<char**>(argv), envp.data()), 0);
-        // Bounded: ready when it accepts connections, or the test fails.
-        for (int i = 0; i < 400 && !Accepts(port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
-        ASSERT_TRUE(Accepts(port_)) << "the server did not start";
-    }
-    void Kill() {
-        if (pid_ <= 0) return;
-        kill(pid_, SIGKILL);
-        int status = 0;
-        waitpid(pid_, &status, 0);
-        pid_ = 0;
-    }
-
- private:
-    std::vector<std::string> env_;
-    int port_;
-    pid_t pid_ = 0;
-};
 
 std::size_t Discard(char*, std::size_t size, std::size_t n, void*) { return size * n; }
 
@@ -88,7 +52,7 @@ class Crash : public DbTest {
 };
 
 TEST_P(Crash, EveryAcknowledgedScanSurvivesSigkillExactlyOnce) {
-    if (!fs::exists(ServerBinary())) GTEST_SKIP() << "no server binary beside this test binary";
+    if (!fs::exists(Server::Binary())) GTEST_SKIP() << "no server binary beside this test binary";
     // A site of 40 children with cards, and a kiosk there.
     demo::SeedDemo(*db_, {1, 40, "tadaima-demo"}, clock_);
     std::string secret_file = WriteTestSecret();
@@ -214,7 +178,7 @@ TEST_P(Crash, EveryAcknowledgedScanSurvivesSigkillExactlyOnce) {
 // only when it was caught between the mail server's acceptance and our mark (at most one such per kill), and
 // the copies carry the same Message-ID.
 TEST_P(Crash, NotificationsBeingMailedSurviveSigkillNoneLostAndFewTwice) {
-    if (!fs::exists(ServerBinary())) GTEST_SKIP() << "no server binary beside this test binary";
+    if (!fs::exists(Server::Binary())) GTEST_SKIP() << "no server binary beside this test binary";
     demo::SeedDemo(*db_, {1, 40, "tadaima-demo"}, clock_);
     db_->Write([&](db::WriteTx& tx) {
         auto hash = auth::HashPassword("a crash family passphrase");

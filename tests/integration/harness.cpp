@@ -218,6 +218,39 @@ bool Accepts(int port) {
     return ok;
 }
 
+std::filesystem::path ServerProcess::Binary() {
+    return std::filesystem::read_symlink("/proc/self/exe").parent_path() / "tadaima";
+}
+
+void ServerProcess::Start() {
+    std::string binary = Binary().string();
+    const char* argv[] = {binary.c_str(), "serve", nullptr};
+    std::vector<std::string> all;
+    for (char** e = environ; *e; ++e) all.emplace_back(*e);
+    for (const auto& e : env_) all.push_back(e);
+    std::vector<char*> envp;
+    for (auto& e : all) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    pid_t pid = 0;
+    ASSERT_EQ(posix_spawn(&pid, argv[0], nullptr, nullptr, const_cast<char**>(argv), envp.data()), 0);
+    pid_ = pid;
+    // Bounded: ready when it accepts connections, or the test fails.
+    for (int i = 0; i < 400 && !Accepts(port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    ASSERT_TRUE(Accepts(port_)) << "the server did not start";
+}
+
+void ServerProcess::Signal(int signal) {
+    if (pid_ > 0) kill(pid_, signal);
+}
+
+void ServerProcess::Kill() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = 0;
+}
+
 int FreeLoopbackPort() {
     std::mt19937 rng(static_cast<unsigned>(getpid()) ^ static_cast<unsigned>(std::random_device{}()));
     for (int attempt = 0; attempt < 200; ++attempt) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/app.hpp"
 #include "app/metrics.hpp"
@@ -50,6 +51,24 @@ std::string WorkbookJson(const std::string& xlsx);
 
 // Whether something accepts TCP connections on 127.0.0.1:port now (a server the test started).
 bool Accepts(int port);
+
+// `tadaima serve` — the binary beside this test binary — as a process of its own with extra environment
+// ("NAME=value"), ready once its port accepts connections (a bounded wait: the test fails after 10 s); killed with
+// SIGKILL when the test is done with it.
+class ServerProcess {
+ public:
+    ServerProcess(std::vector<std::string> env, int port) : env_(std::move(env)), port_(port) {}
+    ~ServerProcess() { Kill(); }
+    static std::filesystem::path Binary();
+    void Start();
+    void Signal(int signal);
+    void Kill();
+
+ private:
+    std::vector<std::string> env_;
+    int port_;
+    int pid_ = 0;
+};
 
 // A loopback port below the ephemeral range that nothing is bound to now, for a server a test starts (tests run in
 // several processes at once, so a port picked at random alone could be another process's server).
