@@ -214,23 +214,6 @@ morning() {
   unset BENCH_COOKIE BENCH_PATH BENCH_STATUS
   kill "$pid"
   wait "$pid" || true
-  # HTTPS served by the server itself beside plain HTTP, the same request on the same database in this run (64
-  # keep-alive connections: the handshake once per connection, then TLS records).
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 \
-    -addext subjectAltName=IP:127.0.0.1 -keyout "$work/tls.key" -out "$work/tls.pem" 2>/dev/null
-  local plain_rps tls_rps tls_port tls_pid
-  serve_bench
-  plain_rps=$(rps "$base/login")
-  kill "$pid"; wait "$pid" || true
-  tls_port=$(free_port)
-  TADAIMA_LISTEN="127.0.0.1:$tls_port" TADAIMA_TLS_CERT="$work/tls.pem" TADAIMA_TLS_KEY="$work/tls.key" ./build/tadaima serve &
-  tls_pid=$!
-  pids+=("$tls_pid")
-  for _ in $(seq 1 100); do curl -fs --cacert "$work/tls.pem" -o /dev/null "https://127.0.0.1:$tls_port/healthz" && break; sleep 0.1; done
-  tls_rps=$(rps "https://127.0.0.1:$tls_port/login")
-  kill "$tls_pid"; wait "$tls_pid" || true
-  report_results+=("$(printf '%-58s %12s' "GET /login over plain HTTP: /s" "$plain_rps")")
-  report_results+=("$(printf '%-58s %12s %10s' "GET /login over HTTPS (TLS 1.3, served itself): /s, ÷ plain" "$tls_rps" "$(ratio "$tls_rps" "$plain_rps")")")
 }
 
 # The parts underneath: single-row commits per second, one at a time, on the same disk.
