@@ -7,6 +7,7 @@
 #include "families/mails.hpp"
 #include "notify/handlers.hpp"
 #include "rollcall/rollcall.hpp"
+#include "web/slot.hpp"
 
 namespace app {
 
@@ -177,15 +178,10 @@ http::Response RenderPageHtml(Ctx& ctx, std::string_view title_key, const std::s
     if (auto notice = ctx.req.query.Get("notice"); notice && ctx.svc.catalogue.Has("notice_" + *notice)) {
         page.set("notice", ctx.T("notice_" + *notice));
     }
-    // The body goes in where the layout left its slot, copied once rather than through the template engine.
-    static const std::string slot = "<!--body-->";
-    page.set("body", slot);
-    const std::string layout = ctx.svc.templates.Get("layout").Render(page, &globals);
-    const auto at = layout.find(slot);
-    std::string html;
-    html.reserve(layout.size() + body_html.size());
-    html.append(layout, 0, at).append(body_html).append(layout, at + slot.size());
-    return http::Response::Html(std::move(html), status);
+    constexpr std::string_view kBodySlot = "<!--body-->";
+    page.set("body", std::string(kBodySlot));
+    return http::Response::Html(
+        web::FillSlot(ctx.svc.templates.Get("layout").Render(page, &globals), kBodySlot, {body_html}), status);
 }
 
 data FormErrors::ToData(const Ctx& ctx) const {

@@ -298,6 +298,15 @@ auth::AuditEvent OperatorEvent(std::string action, common::UserId account, std::
 
 bool OnPostgresql(const Config& config) { return config.database.starts_with("postgresql://"); }
 
+// An operator's command over the whole database (a backup taken, a restore) as an audit entry.
+void AuditDatabaseEvent(const Config& config, db::Database& database, const std::string& action) {
+    CommandClock clock(config);
+    auto ev = OperatorEvent(action, common::UserId(0));
+    ev.target_kind = "database";
+    ev.target_id.reset();
+    database.Write([&](db::WriteTx& tx) { auth::WriteAudit(tx, ev, clock.Get()); });
+}
+
 // What checking a backup found: nothing wrong (problem empty), or the first thing wrong, as one line.
 struct BackupCheck {
     std::string problem;
@@ -351,13 +360,7 @@ int Backup(Config& config, int argc, char** argv) {
     const std::string file = argv[2];
     auto database = OpenWithSecret(config);  // the database's own secret, or it refuses before copying anything
     const auto bytes = ops::BackupSqlite(config.database, file);
-    CommandClock clock(config);
-    database->Write([&](db::WriteTx& tx) {
-        auto ev = OperatorEvent("backup.taken", common::UserId(0));
-        ev.target_kind = "database";
-        ev.target_id.reset();
-        auth::WriteAudit(tx, ev, clock.Get());
-    });
+    AuditDatabaseEvent(config, *database, "backup.taken");
     std::cout << "backup: " << file << " written (" << bytes << " bytes) with SQLite's online backup; check it with "
               << "tadaima backup verify " << file << "\n";
     return 0;
@@ -414,13 +417,7 @@ int Restore(Config& config, int argc, char** argv) {
         throw;
     }
     auto database = OpenWithSecret(config);
-    CommandClock clock(config);
-    database->Write([&](db::WriteTx& tx) {
-        auto ev = OperatorEvent("backup.restored", common::UserId(0));
-        ev.target_kind = "database";
-        ev.target_id.reset();
-        auth::WriteAudit(tx, ev, clock.Get());
-    });
+    AuditDatabaseEvent(config, *database, "backup.restored");
     std::cout << "restore: " << target << " now holds " << file << " (schema version " << check.schema << ", "
               << check.entries << " audit entries checked)";
     if (check.schema < check.latest) std::cout << "; run tadaima migrate before serving";

@@ -38,17 +38,23 @@ void Exec(Handle& h, const char* sql, const std::string& what) {
     }
 }
 
-// The whole of `from` into `to` in one step (one read snapshot of the source).
-void Copy(Handle& from, Handle& to, const std::string& target) {
-    sqlite3_backup* backup = sqlite3_backup_init(to.db, "main", from.db, "main");
-    if (!backup) throw std::runtime_error("cannot write " + target + ": " + sqlite3_errmsg(to.db));
+// The whole database at `from` (`what` it is, for messages) into a new file at `file`, in one step (one read
+// snapshot of the source), left in `journal_mode`; errors name `target`, the file the user asked for.
+void CopyDatabase(const std::string& from, const std::string& what, const std::string& file, const std::string& target,
+                  const char* journal_mode) {
+    Handle source, copy;
+    Open(source, from, SQLITE_OPEN_READONLY, what);
+    Open(copy, file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "the copy");
+    sqlite3_backup* backup = sqlite3_backup_init(copy.db, "main", source.db, "main");
+    if (!backup) throw std::runtime_error("cannot write " + target + ": " + sqlite3_errmsg(copy.db));
     const int rc = sqlite3_backup_step(backup, -1);
     sqlite3_backup_finish(backup);
     if (rc != SQLITE_DONE) {
-        const bool full = rc == SQLITE_FULL || sqlite3_extended_errcode(to.db) == SQLITE_FULL;
+        const bool full = rc == SQLITE_FULL || sqlite3_extended_errcode(copy.db) == SQLITE_FULL;
         throw std::runtime_error("cannot write " + target + ": " +
                                  (full ? std::string("the disk is full") : std::string(sqlite3_errstr(rc))));
     }
+    Exec(copy, (std::string("PRAGMA journal_mode=") + journal_mode).c_str(), "cannot write " + target);
 }
 
 void Sync(const std::string& path) {
@@ -79,14 +85,7 @@ std::uintmax_t BackupSqlite(const std::string& from, const std::string& to) {
     if (!fs::exists(from)) throw std::runtime_error("there is no database at " + from);
     const std::string partial = TemporaryBeside(to, "partial");
     try {
-        {
-            Handle source, target;
-            Open(source, from, SQLITE_OPEN_READONLY, "the database");
-            Open(target, partial, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "the backup");
-            Copy(source, target, to);
-            // One file, readable by any SQLite without the server's WAL.
-            Exec(target, "PRAGMA journal_mode=DELETE", "cannot write " + to);
-        }
+        CopyDatabase(from, "the database", partial, to, "DELETE");  // one file: no WAL beside it
         Sync(partial);
         if (fs::exists(to)) throw std::runtime_error(to + " already exists: a backup never replaces a file");
         fs::rename(partial, to);
@@ -108,11 +107,7 @@ void CopyBackup(const std::string& from, const std::string& to) {
         throw std::runtime_error(from + " is not a tadaima backup (not an SQLite database)");
     }
     try {
-        Handle source, target;
-        Open(source, from, SQLITE_OPEN_READONLY, "the backup");
-        Open(target, to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "a working copy");
-        Copy(source, target, to);
-        Exec(target, "PRAGMA journal_mode=WAL", "cannot write " + to);
+        CopyDatabase(from, "the backup", to, to, "WAL");  // as the server runs it
     } catch (...) {
         RemoveDatabaseFiles(to);
         throw;

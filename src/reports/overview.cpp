@@ -27,6 +27,12 @@ std::chrono::milliseconds FreshFor(common::SiteId site) {
                                      static_cast<std::uint64_t>(fifth));
 }
 
+// A claim made at `claimed` still holds at `now`: within kClaimFor either way (requests in flight together carry
+// start times a little apart).
+bool Holds(const std::optional<common::Instant>& claimed, common::Instant now) {
+    return claimed && (now > *claimed ? now - *claimed : *claimed - now) < FigureCache::kClaimFor;
+}
+
 }  // namespace
 
 std::optional<SiteFigures> FigureCache::Get(common::SiteId site, const std::string& day, std::uint64_t version,
@@ -41,8 +47,7 @@ std::optional<SiteFigures> FigureCache::Get(common::SiteId site, const std::stri
     if (age < -std::chrono::duration_cast<common::Instant::duration>(kClaimFor)) return std::nullopt;
     if (age < common::Instant::duration::zero()) age = common::Instant::duration::zero();
     if (e.version >= version && age < FreshFor(site)) return e.figures;
-    const bool claimed = e.claimed && (now > *e.claimed ? now - *e.claimed : *e.claimed - now) < kClaimFor;
-    if (age < kSettle || (claimed && age < kFresh + kClaimFor)) {
+    if (age < kSettle || (Holds(e.claimed, now) && age < kFresh + kClaimFor)) {
         auto f = e.figures;
         f.behind = true;
         return f;
@@ -75,9 +80,7 @@ std::shared_ptr<const std::vector<sites::SiteOption>> FigureCache::Sites(db::Rea
         const auto age = now - sites_at_;
         if (sites_ && age >= -std::chrono::duration_cast<common::Instant::duration>(kClaimFor)) {
             // Fresh, or being read again by another request that started within kClaimFor.
-            const bool claimed =
-                sites_claimed_ && (now > *sites_claimed_ ? now - *sites_claimed_ : *sites_claimed_ - now) < kClaimFor;
-            if (age < kSettle || (claimed && age < kFresh)) return sites_;
+            if (age < kSettle || (Holds(sites_claimed_, now) && age < kFresh)) return sites_;
         }
         sites_claimed_ = now;
     }

@@ -11,6 +11,7 @@
 #include "reports/handlers.hpp"
 #include "reports/overview.hpp"
 #include "sites/sites.hpp"
+#include "web/slot.hpp"
 
 namespace reports {
 
@@ -207,17 +208,10 @@ std::string OverviewBody(const web::TemplateRef& overview_, Ctx& ctx, const Aske
         body.set("figures_url", "/overview/figures?" + keep.substr(keep.empty() ? 0 : 1));
         if (auth::Can(*ctx.actor, Action::kRollcallStart)) body.set("rollcall_start_url", "/rollcall/new");
     }
-    std::string html = overview_.Render(body, &ctx.svc.catalogue.Globals(ctx.lang));
-    // The tiles go in where the template left their slot, without passing through the template engine again.
-    std::size_t size = html.size();
-    for (const auto& t : tiles) size += t->size();
-    std::string out;
-    out.reserve(size);
-    const auto slot = html.find(kTilesSlot);
-    out.append(html, 0, slot);
-    for (const auto& t : tiles) out += *t;
-    out.append(html, slot + kTilesSlot.size());
-    return out;
+    std::vector<std::string_view> pieces;
+    pieces.reserve(tiles.size());
+    for (const auto& t : tiles) pieces.push_back(*t);
+    return web::FillSlot(overview_.Render(body, &ctx.svc.catalogue.Globals(ctx.lang)), kTilesSlot, pieces);
 }
 
 }  // namespace
