@@ -27,6 +27,7 @@
 #include "jobs/jobs.hpp"
 #include "mail/mail.hpp"
 #include "ops/backup.hpp"
+#include "ops/erasure.hpp"
 #include "plans/alerts.hpp"
 #include "reports/counts.hpp"
 #include "reports/export.hpp"
@@ -79,6 +80,16 @@ Usage:
   tadaima backup verify FILE    check a backup without restoring it: an SQLite database of a schema this version
                                 knows, intact, with the secret in TADAIMA_SECRET_FILE, and an unbroken audit trail
   tadaima restore FILE          bring a verified backup into TADAIMA_DB, which must be empty or missing
+  tadaima erase --child C | --family G | --site S --request REF [--out BASE] [--dry-run]
+                                remove a child, a family (guardian G, their children, and every guardian left
+                                without a child) or a whole site's personal records for request REF, scrub the
+                                database files, and write the certificate of erasure as BASE.json (signed) and
+                                BASE.pdf (default erasure-N); --dry-run only counts what would go
+  tadaima erase verify FILE.json
+                                check a certificate: unchanged, signed by this installation, recorded here
+  tadaima erase certificate N [--out BASE]
+                                write erasure N's certificate again
+  tadaima erase scrub           scrub the database files again (after an erasure that could not finish it)
   tadaima --help                this text
 
 Environment:
@@ -474,6 +485,134 @@ std::int64_t IdOption(const std::map<std::string, std::string>& opts, const std:
     return id;
 }
 
+// The certificate of erasure as BASE.json and BASE.pdf, neither of which may exist yet.
+void WriteCertificate(const std::string& certificate, const std::string& base) {
+    for (const auto& file : {base + ".json", base + ".pdf"}) {
+        std::ofstream out(file, std::ios::binary | std::ios::trunc);
+        out << (file.ends_with(".json") ? certificate : ops::CertificatePdf(certificate));
+        out.close();
+        if (!out) throw std::runtime_error("erase: could not write " + file);
+    }
+}
+
+// Refuses an output name whose files exist or whose directory is missing, before anything is erased.
+void CheckCertificateOut(const std::string& base) {
+    const auto dir = std::filesystem::path(base).parent_path();
+    if (!dir.empty() && !std::filesystem::is_directory(dir))
+        throw std::runtime_error("erase: no directory " + dir.string() + " for the certificate");
+    for (const auto& file : {base + ".json", base + ".pdf"}) {
+        if (std::filesystem::exists(file)) throw std::runtime_error("erase: " + file + " exists already");
+    }
+}
+
+int Erase(Config& config, int argc, char** argv) {
+    const std::string usage =
+        "usage: tadaima erase --child C | --family G | --site S --request REF [--out BASE] [--dry-run]";
+    std::map<std::string, std::string> opts;
+    bool dry_run = false;
+    for (int i = 2; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--dry-run") {
+            dry_run = true;
+            continue;
+        }
+        if (!arg.starts_with("--") || i + 1 >= argc) throw std::runtime_error(usage);
+        opts[arg.substr(2)] = argv[++i];
+    }
+    ops::ErasureRequest request;
+    int scopes = 0;
+    for (const char* name : {"child", "family", "site"}) {
+        if (!opts.contains(name)) continue;
+        ++scopes;
+        request.scope = *ops::ParseScope(name);
+        request.target = IdOption(opts, name, usage);
+    }
+    if (scopes != 1) throw std::runtime_error(usage);
+    for (const auto& [k, v] : opts) {
+        if (k != "child" && k != "family" && k != "site" && k != "request" && k != "out")
+            throw std::runtime_error("erase: unknown option --" + k + "\n" + usage);
+    }
+    request.reference = opts.contains("request") ? opts["request"] : "";
+    if (!dry_run && request.reference.empty())
+        throw std::runtime_error("erase: say which request this answers with --request (a reference number)");
+    const char* user = std::getenv("SUDO_USER");
+    if (!user || !*user) user = std::getenv("USER");
+    request.by_name = user && *user ? user : "operator";
+    auto database = OpenWithSecret(config);
+    if (dry_run) {
+        auto preview = ops::PreviewErasure(*database, request);
+        std::cout << "erase --dry-run: " << ops::ScopeName(request.scope) << " " << request.target << ": "
+                  << preview.children.size() << " children, " << preview.guardians.size() << " guardians, "
+                  << preview.accounts.size() << " guardian accounts, " << preview.staff.size()
+                  << " staff accounts; nothing changed\n";
+        for (const auto& [table, n] : preview.rows) std::cout << "  " << table << " " << n << "\n";
+        return 0;
+    }
+    const std::string base = opts.contains("out") ? opts["out"] : "";
+    if (!base.empty()) CheckCertificateOut(base);
+    CommandClock clock(config);
+    auto result = ops::Erase(*database, request, config.secret, clock.Get());
+    const std::string out = base.empty() ? "erasure-" + std::to_string(result.id) : base;
+    if (base.empty()) CheckCertificateOut(out);
+    WriteCertificate(result.certificate, out);
+    if (!result.scrub_problem.empty()) {
+        std::cerr << "erase: erasure " << result.id << " is done, but the database files were not scrubbed ("
+                  << result.scrub_problem << "); run tadaima erase scrub when the server is quiet\n";
+        return 1;
+    }
+    std::int64_t rows = 0;
+    for (const auto& [table, n] : result.erased.rows) rows += n;
+    std::cout << "erase: erasure " << result.id << " done: " << result.erased.children.size() << " children, "
+              << result.erased.guardians.size() << " guardians, " << result.erased.accounts.size()
+              << " guardian accounts, " << result.erased.staff.size() << " staff accounts, " << rows
+              << " rows; the files scrubbed; certificate " << out << ".json and " << out << ".pdf\n";
+    return 0;
+}
+
+int EraseVerify(Config& config, int argc, char** argv) {
+    if (argc != 4) throw std::runtime_error("usage: tadaima erase verify FILE.json");
+    std::ifstream in(argv[3], std::ios::binary);
+    if (!in) throw std::runtime_error(std::string("erase verify: cannot read ") + argv[3]);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto database = OpenWithSecret(config);
+    auto check = ops::VerifyCertificate(text, config.secret, database.get());
+    if (!check.problem.empty()) {
+        std::cerr << "erase verify: " << argv[3] << ": " << check.problem << "\n";
+        return 1;
+    }
+    std::cout << "erase verify: " << argv[3] << " is erasure " << check.erasure_id
+              << "'s certificate, unchanged, signed by this installation and recorded in this database\n";
+    return 0;
+}
+
+int EraseScrub(Config& config, int argc, char**) {
+    if (argc != 3) throw std::runtime_error("usage: tadaima erase scrub");
+    auto database = OpenWithSecret(config);
+    for (const auto& step : ops::ScrubFiles(*database)) std::cout << "erase scrub: " << step << "\n";
+    return 0;
+}
+
+int EraseCertificate(Config& config, int argc, char** argv) {
+    const std::string usage = "usage: tadaima erase certificate N [--out BASE]";
+    if (argc != 4 && argc != 6) throw std::runtime_error(usage);
+    std::map<std::string, std::string> opts{{"id", argv[3]}};
+    if (argc == 6) {
+        if (std::string(argv[4]) != "--out") throw std::runtime_error(usage);
+        opts["out"] = argv[5];
+    }
+    const auto id = IdOption(opts, "id", usage);
+    auto database = OpenWithSecret(config);
+    auto row = database->Read([&](db::ReadTx& tx) {
+        return tx.QueryOptional("SELECT certificate FROM erasure WHERE id = ? AND state = 'done'", id);
+    });
+    if (!row || row->IsNull(0)) throw std::runtime_error("erase certificate: no certificate for erasure " + opts["id"]);
+    const std::string base = opts.contains("out") ? opts["out"] : "erasure-" + opts["id"];
+    CheckCertificateOut(base);
+    WriteCertificate(row->Text(0), base);
+    std::cout << "erase certificate: " << base << ".json and " << base << ".pdf\n";
+    return 0;
+}
+
 int UserCreate(Config& config, int argc, char** argv) {
     auto opts =
         Options(argc, argv, "usage: tadaima user create --login L --name N --role R [--site S] [--language ja|en]");
@@ -841,6 +980,11 @@ int Main(int argc, char** argv) {
             return BackupVerify(config, argc, argv);
         if (command == "backup") return Backup(config, argc, argv);
         if (command == "restore") return Restore(config, argc, argv);
+        if (command == "erase" && argc > 2 && std::string(argv[2]) == "verify") return EraseVerify(config, argc, argv);
+        if (command == "erase" && argc > 2 && std::string(argv[2]) == "certificate")
+            return EraseCertificate(config, argc, argv);
+        if (command == "erase" && argc > 2 && std::string(argv[2]) == "scrub") return EraseScrub(config, argc, argv);
+        if (command == "erase") return Erase(config, argc, argv);
         if (command == "user" && argc > 2 && std::string(argv[2]) == "create") return UserCreate(config, argc, argv);
         if (command == "roster" && argc > 2 && std::string(argv[2]) == "import")
             return RosterImport(config, argc, argv);

@@ -12,13 +12,6 @@ using common::FormatInstant;
 
 namespace {
 
-// Attempts are kept by a hash of the login id as typed (lower-cased), not the id itself.
-std::string StaffLoginKey(std::string_view login_id) {
-    std::string lower(login_id);
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    return common::Sha256Hex(lower);
-}
-
 std::string_view KindName(OwnerKind kind) { return kind == OwnerKind::kStaff ? "staff" : "guardian"; }
 
 // Failures of a trusted browser, or untrusted failures of a staff account since `since`.
@@ -30,6 +23,12 @@ std::int64_t DeviceFailuresSince(db::ReadTx& tx, std::int64_t device, common::In
 }
 
 }  // namespace
+
+std::string StaffLoginKey(std::string_view login_id) {
+    std::string lower(login_id);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    return common::Sha256Hex(lower);
+}
 
 bool IsDeviceToken(std::string_view token) {
     return token.size() == 64 && std::all_of(token.begin(), token.end(),

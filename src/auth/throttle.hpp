@@ -20,6 +20,9 @@
 
 namespace auth {
 
+// Attempts are kept by a hash of the login id as typed (lower-cased), not the id itself.
+std::string StaffLoginKey(std::string_view login_id);
+
 struct ThrottlePolicy {
     int account_failures = 10;  // untrusted failures within the window that hold back untrusted attempts
     std::chrono::minutes account_window{60};

@@ -202,6 +202,11 @@ class Database {
     // The same, cheaply enough to run while serving (SQLite samples each index; PostgreSQL's autovacuum already
     // does it). Statistics taken when a table was small make SQLite scan it whole once it is large.
     virtual void RefreshStatistics() = 0;
+    // After an erasure: leaves no copy of deleted rows in the database's files. SQLite rebuilds the file (VACUUM)
+    // and empties the write-ahead log (a TRUNCATE checkpoint, waiting for readers); PostgreSQL rewrites `tables`
+    // (VACUUM FULL, so no dead row stays on disk) and checkpoints where the role may. Returns the steps done, in
+    // words for the certificate; throws std::runtime_error when a step could not be completed.
+    virtual std::vector<std::string> Scrub(const std::vector<std::string>& tables) = 0;
 
  protected:
     // Backends call this after committing a transaction whose WriteTx noted a planned job.

@@ -18,8 +18,9 @@ bool Expired(const std::string& instant, const common::Clock& clock) {
     return !t || clock.Now() >= *t;
 }
 
-std::string SignInKey(std::string_view email) { return common::Sha256Hex("guardian:" + NormaliseEmail(email)); }
 }  // namespace
+
+std::string SignInKey(std::string_view email) { return common::Sha256Hex("guardian:" + NormaliseEmail(email)); }
 
 std::string NewLetterCode() { return FormatCode(common::RandomCode(12)); }
 

@@ -64,6 +64,8 @@ std::optional<LetterStatus> LatestLetter(db::ReadTx& tx, common::ChildId child, 
 // ---- Accounts ---------------------------------------------------------------------------------------------------
 
 std::string NormaliseEmail(std::string_view email);
+// The key sign-in attempts are kept under for an email (a hash, never the address).
+std::string SignInKey(std::string_view email);
 
 struct Account {
     common::AccountId id;

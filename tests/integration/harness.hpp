@@ -29,6 +29,7 @@ class PostgresCluster {
     // A new, empty database; returns its URL.
     std::string CreateDatabase();
     std::string AdminUrl() const;
+    std::filesystem::path DataDir() const { return dir_ / "data"; }
     void Stop();
     ~PostgresCluster();
 
