@@ -8,8 +8,9 @@
 # message to 100,000 family members and scan → mail latency, beside smtp-source → smtp-sink's raw rate
 # (BENCH_ONLY=mail runs only that). The roster of a 150-child site without and with 30 open alerts, and its size
 # (BENCH_ONLY=roster runs only that). Reports: every site's register and a year's counts for 100 sites with 60 days
-# of history, its backup, verify and restore beside sqlite3 .backup, the city overview under kiosk load, and
-# HTTPS served by the server beside plain HTTP (BENCH_ONLY=reports). Loopback only; every load run is bounded.
+# of history, its backup, verify and restore beside sqlite3 .backup, erasure of one site beside a VACUUM, the city
+# overview under kiosk load, and HTTPS served by the server beside plain HTTP (BENCH_ONLY=reports). Loopback only;
+# every load run is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${BENCH_SECONDS:-10}
@@ -445,7 +446,18 @@ PY
   report_results+=("$(printf '%-58s %12.2f' "tadaima backup verify (integrity, audit chain): s" "$(echo "$t1 - $t0" | bc)")")
   t0=$(date +%s.%N); TADAIMA_DB="$work/city-restored.db" ./build/tadaima restore "$work/city-backup.db" >/dev/null; t1=$(date +%s.%N)
   report_results+=("$(printf '%-58s %12.2f' "tadaima restore into an empty database: s" "$(echo "$t1 - $t0" | bc)")")
-  rm -f "$work"/city-*.db
+  # Erasure of one site (its children, families, staff), on the restored copy, beside a bare VACUUM of the same
+  # database by sqlite3 in this run (the part underneath: erase rebuilds the file the same way after deleting).
+  t0=$(date +%s.%N); sqlite3 "$work/city-sqlite3.db" "VACUUM"; t1=$(date +%s.%N)
+  report_results+=("$(printf '%-58s %12.2f' "sqlite3 VACUUM of the city: s" "$(echo "$t1 - $t0" | bc)")")
+  local before; before=$(stat -c %s "$work/city-restored.db")
+  t0=$(date +%s.%N)
+  TADAIMA_DB="$work/city-restored.db" ./build/tadaima erase --site 1 --request bench --out "$work/erasure-bench" >/dev/null
+  t1=$(date +%s.%N)
+  report_results+=("$(printf '%-58s %12.2f %10s %10s' "tadaima erase --site 1 (of 100): s, bytes before, after" "$(echo "$t1 - $t0" | bc)" \
+    "$before" "$(stat -c %s "$work/city-restored.db")")")
+  rm -f "$work"/erasure-bench.*
+  rm -f "$work"/city-*.db*
   # The overview while the kiosks scan.
   serve_bench
   kiosk=$(./build/tadaima kiosk create --site 1 --name "bench" 2>/dev/null)

@@ -116,9 +116,27 @@ void App::Prepare(Ctx& ctx, Session session) {
 }
 
 http::Response App::Handle(http::Request& req) {
+    const auto& config = svc_.config;
+    if (!config.trusted_proxies.empty())
+        req.remote_address = ClientAddress(req.remote_address, req.Header("x-forwarded-for"), config.trusted_proxies);
     Ctx ctx(req, svc_);
     http::Response res;
     try {
+        // Staff pages and sign-in (and kiosks, if listed) only from the city's networks; families from anywhere.
+        const auto audience = AudienceOf(req.path);
+        const bool staff = audience == Audience::kStaff && !Allowed(config.staff_networks, req.remote_address);
+        const bool kiosk = audience == Audience::kKiosk && !Allowed(config.kiosk_networks, req.remote_address);
+        if (staff || kiosk) {
+            req.route = "network";
+            auth::AuditEvent ev;
+            ev.action = staff ? "network.refused:staff" : "network.refused:kiosk";
+            ev.address = req.remote_address;
+            ev.outcome = "denied";
+            ev.request_id = req.request_id;
+            svc_.db.WriteGrouped([&](db::WriteTx& tx) { auth::WriteAudit(tx, ev, svc_.clock); });
+            common::LogInfo("refused by network", {{"request_id", req.request_id}, {"address", req.remote_address}});
+            throw http::HttpError(403, staff ? "error_network_staff" : "error_network_kiosk");
+        }
         auto match = router_.Find(req.method, req.path);
         if (!match.route) {
             req.route = "unmatched";

@@ -112,6 +112,9 @@ Config ConfigFromEnvironment() {
             c.metrics_token.pop_back();
         }
     }
+    c.staff_networks = ParseNetworks(Env("TADAIMA_STAFF_NETWORKS", ""), "TADAIMA_STAFF_NETWORKS");
+    c.kiosk_networks = ParseNetworks(Env("TADAIMA_KIOSK_NETWORKS", ""), "TADAIMA_KIOSK_NETWORKS");
+    c.trusted_proxies = ParseNetworks(Env("TADAIMA_TRUSTED_PROXIES", ""), "TADAIMA_TRUSTED_PROXIES");
     if (!c.metrics_token.empty() && c.metrics_token.size() < 24) {
         throw std::runtime_error("the metrics token must hold at least 24 characters");
     }

@@ -2,6 +2,7 @@
 // Configuration comes from the environment (documented in README.md), never from the repository.
 #include <string>
 
+#include "app/networks.hpp"
 #include "http/limits.hpp"
 
 namespace app {
@@ -45,6 +46,9 @@ struct Config {
     // Bearer token that /metrics asks for (TADAIMA_METRICS_TOKEN or TADAIMA_METRICS_TOKEN_FILE); empty: /metrics is
     // not served.
     std::string metrics_token;
+    // Where staff pages and sign-in (and, if set, kiosks) may be reached from, and which proxies' X-Forwarded-For is
+    // believed (app/networks.hpp). Empty: no limit, and the peer is the client.
+    Networks staff_networks, kiosk_networks, trusted_proxies;
 };
 
 // Guardians' session cookie (staff sessions use auth::kSessionCookie).

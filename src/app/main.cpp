@@ -100,6 +100,9 @@ Environment:
   TADAIMA_TLS_CERT        PEM certificate chain: serve HTTPS (TLS 1.2 and 1.3) on TADAIMA_LISTEN; reread on SIGHUP
   TADAIMA_TLS_KEY         its PEM private key
   TADAIMA_HTTP_REDIRECT_LISTEN  address:port of a plain-HTTP port that only redirects to HTTPS (with TLS)
+  TADAIMA_STAFF_NETWORKS  networks (CIDR, comma-separated) staff sign-in and pages answer from (default: any)
+  TADAIMA_KIOSK_NETWORKS  the same for kiosks (default: any); families are never limited
+  TADAIMA_TRUSTED_PROXIES reverse proxies whose X-Forwarded-For names the client (default: none)
   TADAIMA_PUBLIC_URL      how users reach the server, for links in mails and letters (default http://LISTEN)
   TADAIMA_SMTP_URL        mail server: smtp://host:25 or smtps://user:password@host:465
   TADAIMA_SMTP_STARTTLS   1 to require STARTTLS on smtp://
