@@ -11,7 +11,7 @@ APT_PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libpq-dev libsodium-dev libicu-dev
   libkainjow-mustache-dev prometheus-cpp-dev libssl-dev libqrencode-dev
-  libcurl4-openssl-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk libxlsxwriter-dev
+  libcurl4-openssl-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk libxlsxwriter-dev libzip-dev
   # tests
   libgtest-dev libgmock-dev postgresql postgresql-client
   # fuzzing: clang's libFuzzer and sanitizer runtimes

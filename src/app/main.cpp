@@ -28,6 +28,7 @@
 #include "mail/mail.hpp"
 #include "ops/backup.hpp"
 #include "ops/erasure.hpp"
+#include "ops/export.hpp"
 #include "plans/alerts.hpp"
 #include "reports/counts.hpp"
 #include "reports/export.hpp"
@@ -80,6 +81,9 @@ Usage:
   tadaima backup verify FILE    check a backup without restoring it: an SQLite database of a schema this version
                                 knows, intact, with the secret in TADAIMA_SECRET_FILE, and an unbroken audit trail
   tadaima restore FILE          bring a verified backup into TADAIMA_DB, which must be empty or missing
+  tadaima export --city | --site S --out FILE.zip
+                                every record of the city (or of site S and its children, families and staff) as
+                                a CSV file per table with schema.json describing them, UTF-8, in one ZIP
   tadaima erase --child C | --family G | --site S --request REF [--out BASE] [--dry-run]
                                 remove a child, a family (guardian G, their children, and every guardian left
                                 without a child) or a whole site's personal records for request REF, scrub the
@@ -572,6 +576,34 @@ int Erase(Config& config, int argc, char** argv) {
     return 0;
 }
 
+int Export(Config& config, int argc, char** argv) {
+    const std::string usage = "usage: tadaima export --city | --site S --out FILE.zip";
+    std::map<std::string, std::string> opts;
+    bool city = false;
+    for (int i = 2; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--city") {
+            city = true;
+            continue;
+        }
+        if ((arg != "--site" && arg != "--out") || i + 1 >= argc) throw std::runtime_error(usage);
+        opts[arg.substr(2)] = argv[++i];
+    }
+    if (city == opts.contains("site") || !opts.contains("out")) throw std::runtime_error(usage);
+    std::optional<common::SiteId> site;
+    if (!city) site = common::SiteId(IdOption(opts, "site", usage));
+    auto database = OpenWithSecret(config);
+    CommandClock clock(config);
+    const auto summary = ops::Export(*database, site, opts["out"], common::FormatInstant(clock.Get().Now()));
+    auto ev = OperatorEvent("export.taken", common::UserId(0), site);
+    ev.target_kind = site ? "site" : "city";
+    ev.target_id = site ? std::optional<std::int64_t>(site->value) : std::nullopt;
+    database->Write([&](db::WriteTx& tx) { auth::WriteAudit(tx, ev, clock.Get()); });
+    std::cout << "export: " << opts["out"] << " written: " << summary.tables << " tables, " << summary.rows << " rows, "
+              << summary.bytes << " bytes (schema.json describes them)\n";
+    return 0;
+}
+
 int EraseVerify(Config& config, int argc, char** argv) {
     if (argc != 4) throw std::runtime_error("usage: tadaima erase verify FILE.json");
     std::ifstream in(argv[3], std::ios::binary);
@@ -983,6 +1015,7 @@ int Main(int argc, char** argv) {
             return BackupVerify(config, argc, argv);
         if (command == "backup") return Backup(config, argc, argv);
         if (command == "restore") return Restore(config, argc, argv);
+        if (command == "export") return Export(config, argc, argv);
         if (command == "erase" && argc > 2 && std::string(argv[2]) == "verify") return EraseVerify(config, argc, argv);
         if (command == "erase" && argc > 2 && std::string(argv[2]) == "certificate")
             return EraseCertificate(config, argc, argv);
