@@ -76,8 +76,9 @@ Usage:
                                 check the audit trail's keyed hash chain, and each head kept in FILE; exit 1 at the
                                 first altered, missing or reordered entry, or a cut-off tail
   tadaima audit head            the newest entry's id and hash, one line, to keep elsewhere
-  tadaima backup FILE           a consistent copy of the SQLite database in one file, taken while the server runs
-                                (never over an existing FILE; nothing is left under FILE when it fails)
+  tadaima backup FILE           a consistent copy of the database in one file, taken while the server runs (SQLite's
+                                online backup; pg_dump on PostgreSQL); never over an existing FILE, nothing is left
+                                under FILE when it fails
   tadaima backup verify FILE    check a backup without restoring it: an SQLite database of a schema this version
                                 knows, intact, with the secret in TADAIMA_SECRET_FILE, and an unbroken audit trail
   tadaima restore FILE          bring a verified backup into TADAIMA_DB, which must be empty or missing
@@ -333,9 +334,32 @@ struct BackupCheck {
     std::int64_t entries = 0;
 };
 
-// A backup checked on a private working copy at `work` (the backup itself is never changed): an SQLite file,
-// intact, of a tadaima schema this version knows, whose secret is TADAIMA_SECRET_FILE's, and whose audit chain is
-// unbroken. Leaves the working copy closed at `work` for the caller to keep (restore) or remove.
+// A restored copy checked: a tadaima schema this version knows, whose secret is TADAIMA_SECRET_FILE's, and whose
+// audit chain is unbroken.
+void CheckRestored(Config& config, db::Database& database, BackupCheck& out) {
+    const auto schema = db::GetSchemaStatus(database);
+    out.schema = schema.current;
+    out.latest = schema.latest;
+    if (schema.current == 0) {
+        out.problem = "it holds no tadaima schema (not a tadaima backup)";
+        return;
+    }
+    if (schema.unknown) {
+        out.problem = "it is from a newer tadaima (schema " + std::to_string(schema.current) + "; this one knows " +
+                      std::to_string(schema.latest) + "): use that version";
+        return;
+    }
+    InstallSecret(config, database);  // throws when TADAIMA_SECRET_FILE is not this backup's secret
+    auto chain = database.Read([](db::ReadTx& tx) { return auth::VerifyAuditChain(tx); });
+    out.entries = chain.checked;
+    if (chain.bad_id) {
+        out.problem =
+            "its audit trail is broken at entry " + std::to_string(*chain.bad_id) + " (" + chain.problem + ")";
+    }
+}
+
+// An SQLite backup checked on a private working copy at `work` (the backup itself is never changed): an SQLite
+// file, intact, then CheckRestored. Leaves the working copy closed at `work` for the caller to keep or remove.
 BackupCheck CheckBackup(Config& config, const std::string& file, const std::string& work) {
     ops::CopyBackup(file, work);
     BackupCheck out;
@@ -346,37 +370,48 @@ BackupCheck CheckBackup(Config& config, const std::string& file, const std::stri
             "the file is damaged (" + (integrity.empty() ? std::string("no answer") : integrity.front().Text(0)) + ")";
         return out;
     }
-    const auto schema = db::GetSchemaStatus(*database);
-    out.schema = schema.current;
-    out.latest = schema.latest;
-    if (schema.current == 0) {
-        out.problem = "it holds no tadaima schema (not a tadaima backup)";
-        return out;
-    }
-    if (schema.unknown) {
-        out.problem = "it is from a newer tadaima (schema " + std::to_string(schema.current) + "; this one knows " +
-                      std::to_string(schema.latest) + "): use that version";
-        return out;
-    }
-    InstallSecret(config, *database);  // throws when TADAIMA_SECRET_FILE is not this backup's secret
-    auto chain = database->Read([](db::ReadTx& tx) { return auth::VerifyAuditChain(tx); });
-    out.entries = chain.checked;
-    if (chain.bad_id) {
-        out.problem =
-            "its audit trail is broken at entry " + std::to_string(*chain.bad_id) + " (" + chain.problem + ")";
-    }
+    CheckRestored(config, *database, out);
     return out;
 }
 
-// `backup FILE`: SQLite's online backup, in one read snapshot, while the server goes on writing.
+// A PostgreSQL backup (pg_dump's custom format) restored by pg_restore into a scratch database on the same server,
+// checked there, and the scratch database dropped.
+BackupCheck CheckPostgresqlBackup(Config& config, const std::string& file) {
+    BackupCheck out;
+    const std::string name = "tadaima_verify_" + common::RandomHex(6);
+    ops::CreatePostgresqlDatabase(config.database, name);
+    try {
+        const auto scratch = ops::WithDatabase(config.database, name);
+        try {
+            ops::RestorePostgresql(file, scratch);
+        } catch (const std::runtime_error& e) {
+            out.problem = std::string("not a tadaima backup, or damaged (") + e.what() + ")";
+        }
+        if (out.problem.empty()) {
+            auto database = db::Database::Open({scratch, 1});
+            CheckRestored(config, *database, out);
+        }
+    } catch (...) {
+        ops::DropPostgresqlDatabase(config.database, name);
+        throw;
+    }
+    ops::DropPostgresqlDatabase(config.database, name);
+    return out;
+}
+
+// `backup FILE`: SQLite's online backup, in one read snapshot, while the server goes on writing; on PostgreSQL
+// pg_dump's, in one snapshot as well.
 int Backup(Config& config, int argc, char** argv) {
     if (argc != 3) throw std::runtime_error("usage: tadaima backup FILE | tadaima backup verify FILE");
-    if (OnPostgresql(config)) {
-        throw std::runtime_error(
-            "backup: on PostgreSQL use the server's own tools (pg_dump --format=custom, see docs/operations.md)");
-    }
     const std::string file = argv[2];
     auto database = OpenWithSecret(config);  // the database's own secret, or it refuses before copying anything
+    if (OnPostgresql(config)) {
+        const auto bytes = ops::BackupPostgresql(config.database, file);
+        AuditDatabaseEvent(config, *database, "backup.taken");
+        std::cout << "backup: " << file << " written (" << bytes << " bytes) by PostgreSQL's pg_dump (custom format); "
+                  << "check it with tadaima backup verify " << file << "\n";
+        return 0;
+    }
     const auto bytes = ops::BackupSqlite(config.database, file);
     AuditDatabaseEvent(config, *database, "backup.taken");
     std::cout << "backup: " << file << " written (" << bytes << " bytes) with SQLite's online backup; check it with "
@@ -391,13 +426,18 @@ int BackupVerify(Config& config, int argc, char** argv) {
     const std::string work =
         (std::filesystem::temp_directory_path() / ("tadaima-verify-" + common::RandomHex(6) + ".db")).string();
     BackupCheck check;
-    try {
-        check = CheckBackup(config, file, work);
-    } catch (...) {
+    if (OnPostgresql(config)) {
+        if (!std::filesystem::exists(file)) throw std::runtime_error("backup verify: there is no file " + file);
+        check = CheckPostgresqlBackup(config, file);
+    } else {
+        try {
+            check = CheckBackup(config, file, work);
+        } catch (...) {
+            ops::RemoveDatabaseFiles(work);
+            throw;
+        }
         ops::RemoveDatabaseFiles(work);
-        throw;
     }
-    ops::RemoveDatabaseFiles(work);
     if (!check.problem.empty()) {
         std::cerr << "backup verify: " << file << ": " << check.problem << "\n";
         return 1;
@@ -412,11 +452,28 @@ int BackupVerify(Config& config, int argc, char** argv) {
 // `restore FILE`: the backup, once checked, becomes the database at TADAIMA_DB, which must be empty or missing.
 int Restore(Config& config, int argc, char** argv) {
     if (argc != 3) throw std::runtime_error("usage: tadaima restore FILE");
-    if (OnPostgresql(config)) {
-        throw std::runtime_error(
-            "restore: on PostgreSQL use the server's own tools (pg_restore, see docs/operations.md)");
-    }
     const std::string file = argv[2];
+    if (OnPostgresql(config)) {
+        // Checked in a scratch database first, then restored in one transaction into the empty target.
+        const bool empty = OpenDatabase(config)->Read([](db::ReadTx& tx) {
+            return tx.QueryOne("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()")
+                       .Int(0) == 0;
+        });
+        if (!empty) {
+            throw std::runtime_error(
+                "restore: the database at TADAIMA_DB is not empty: a backup is restored into an "
+                "empty database only");
+        }
+        if (!std::filesystem::exists(file)) throw std::runtime_error("restore: there is no file " + file);
+        auto check = CheckPostgresqlBackup(config, file);
+        if (!check.problem.empty()) throw std::runtime_error("restore: " + file + ": " + check.problem);
+        ops::RestorePostgresql(file, config.database);
+        auto database = OpenWithSecret(config);
+        AuditDatabaseEvent(config, *database, "backup.restored");
+        std::cout << "restore: TADAIMA_DB now holds " << file << " (pg_restore; schema version " << check.schema << ", "
+                  << check.entries << " audit entries checked)\n";
+        return 0;
+    }
     const std::string& target = config.database;
     if (!ops::SqliteFileIsEmpty(target)) {
         throw std::runtime_error("restore: " + target +

@@ -2,7 +2,12 @@
 
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <boost/url.hpp>
+#include <cerrno>
+#include <vector>
 
 #include <cstdio>
 #include <filesystem>
@@ -66,7 +71,89 @@ void Sync(const std::string& path) {
     ::close(fd);
 }
 
+// Runs a client tool (argv[0] found on PATH) without a shell; returns its exit status and standard error.
+std::pair<int, std::string> RunTool(const std::vector<std::string>& args) {
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("cannot start " + args.front());
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("cannot start " + args.front());
+    if (pid == 0) {
+        ::dup2(pipe_fds[1], 2);
+        const int null = ::open("/dev/null", O_WRONLY);
+        if (null >= 0) ::dup2(null, 1);
+        std::vector<char*> argv;
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        ::execvp(argv[0], argv.data());
+        ::_exit(127);
+    }
+    ::close(pipe_fds[1]);
+    std::string err;
+    char buffer[4096];
+    for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) != 0;) {
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        err.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(pipe_fds[0]);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    if (code == 127 && err.empty()) err = args.front() + " is not installed (Debian: postgresql-client)";
+    while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
+    return {code, err};
+}
+
 }  // namespace
+
+std::string WithDatabase(const std::string& url, const std::string& name) {
+    boost::urls::url u(url);
+    u.set_path("/" + name);
+    return std::string(u.buffer());
+}
+
+std::uintmax_t BackupPostgresql(const std::string& url, const std::string& to) {
+    if (fs::exists(to)) throw std::runtime_error(to + " already exists: a backup never replaces a file");
+    const fs::path dir = fs::absolute(to).parent_path();
+    if (!fs::is_directory(dir))
+        throw std::runtime_error("cannot write " + to + ": " + dir.string() + " is no directory");
+    const std::string partial = TemporaryBeside(to, "partial");
+    try {
+        auto [status, err] =
+            RunTool({"pg_dump", "--format=custom", "--no-owner", "--file=" + partial, "--dbname=" + url});
+        if (status != 0) throw std::runtime_error("pg_dump failed: " + err);
+        Sync(partial);
+        if (fs::exists(to)) throw std::runtime_error(to + " already exists: a backup never replaces a file");
+        fs::rename(partial, to);
+        Sync(dir.string());
+    } catch (...) {
+        std::error_code ignored;
+        fs::remove(partial, ignored);
+        throw;
+    }
+    return fs::file_size(to);
+}
+
+void CreatePostgresqlDatabase(const std::string& url, const std::string& name) {
+    auto [status, err] = RunTool({"createdb", "--maintenance-db=" + url, name});
+    if (status != 0)
+        throw std::runtime_error("cannot make a scratch database to check the backup in (the role needs CREATEDB): " +
+                                 err);
+}
+
+void DropPostgresqlDatabase(const std::string& url, const std::string& name) {
+    RunTool({"dropdb", "--if-exists", "--maintenance-db=" + url, name});
+}
+
+void RestorePostgresql(const std::string& file, const std::string& url) {
+    if (!fs::exists(file)) throw std::runtime_error("there is no file " + file);
+    auto [status, err] =
+        RunTool({"pg_restore", "--exit-on-error", "--single-transaction", "--no-owner", "--dbname=" + url, file});
+    if (status != 0) throw std::runtime_error("pg_restore failed: " + err);
+}
 
 std::string TemporaryBeside(const std::string& path, const std::string& what) {
     return path + "." + what + "-" + common::RandomHex(6);

@@ -27,4 +27,17 @@ bool SqliteFileIsEmpty(const std::string& path);
 // A name beside `path` that nothing uses yet: "<path>.<what>-<random>".
 std::string TemporaryBeside(const std::string& path, const std::string& what);
 
+// PostgreSQL, with the server's own tools. A backup is pg_dump's custom format (one consistent snapshot while the
+// server writes), written under a temporary name and renamed when whole; returns its size. Throws with pg_dump's
+// own words when it fails, leaving nothing at `to`.
+std::uintmax_t BackupPostgresql(const std::string& url, const std::string& to);
+// pg_restore of a custom-format backup into the (empty) database at `url`, in one transaction, stopping at the first
+// error. Throws with pg_restore's words.
+void RestorePostgresql(const std::string& file, const std::string& url);
+// `url` with its database name replaced.
+std::string WithDatabase(const std::string& url, const std::string& name);
+// createdb / dropdb of database `name` on the server of `url` (the role needs CREATEDB for the first).
+void CreatePostgresqlDatabase(const std::string& url, const std::string& name);
+void DropPostgresqlDatabase(const std::string& url, const std::string& name);
+
 }  // namespace ops

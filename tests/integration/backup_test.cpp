@@ -2,8 +2,8 @@
 // recorded holds every one committed before it began (a consistent prefix, nothing half-seen), `backup verify`
 // checks it without changing it, and `restore` brings it into an empty database only, where the audit chain holds.
 // Bad input: an existing FILE, a directory that is not there, a file that is not a backup, a damaged copy, a
-// non-empty target — each a line on stderr, a failing exit status and nothing written. On PostgreSQL the commands
-// say to use the server's own tools.
+// non-empty target — each a line on stderr, a failing exit status and nothing written. On PostgreSQL the same
+// commands run the server's own tools (pg_dump, and pg_restore into a scratch database to verify).
 #include <sys/wait.h>
 
 #include <atomic>
@@ -44,15 +44,12 @@ class Backup : public DbTest {
 TEST_P(Backup, ACopyTakenWhileEntriesAreRecordedHoldsEveryOneCommittedBeforeItAndRestoresWhole) {
     if (!fs::exists(testing_support::ServerProcess::Binary()))
         GTEST_SKIP() << "no tadaima binary beside this test binary";
+    const bool pg = GetParam() == db::Kind::kPostgresql;
     const std::string file = (dir_ / "nightly.db").string();
-    if (GetParam() == db::Kind::kPostgresql) {
-        auto run = Tadaima("backup " + file);
-        EXPECT_NE(run.status, 0);
-        EXPECT_NE(run.output.find("pg_dump"), std::string::npos) << run.output;
-        EXPECT_FALSE(fs::exists(file));
-        EXPECT_NE(Tadaima("restore " + file).output.find("pg_restore"), std::string::npos);
-        return;
-    }
+    // Where a copy is restored: a new file, or a new database on the same PostgreSQL server.
+    auto new_target = [&](const std::string& name) {
+        return pg ? testing_support::PostgresCluster::Instance().CreateDatabase() : (dir_ / name).string();
+    };
     demo::SeedDemo(*db_, {1, 40, "tadaima-demo"}, clock_);
     const auto staff = common::UserId(One("SELECT id FROM staff_user ORDER BY id LIMIT 1"));
     std::vector<common::ChildId> children;
@@ -93,13 +90,14 @@ TEST_P(Backup, ACopyTakenWhileEntriesAreRecordedHoldsEveryOneCommittedBeforeItAn
     writer.join();
     ASSERT_EQ(taken.status, 0) << taken.output;
     EXPECT_NE(taken.output.find("written"), std::string::npos) << taken.output;
+    EXPECT_NE(taken.output.find(pg ? "pg_dump" : "online backup"), std::string::npos) << taken.output;
     EXPECT_FALSE(fs::exists(file + "-wal")) << "one file";
 
     auto verified = Tadaima("backup verify " + file);
     EXPECT_EQ(verified.status, 0) << verified.output;
     EXPECT_NE(verified.output.find("intact"), std::string::npos) << verified.output;
 
-    const std::string restored = (dir_ / "restored.db").string();
+    const std::string restored = new_target("restored.db");
     auto restore = Tadaima("restore " + file, restored);
     ASSERT_EQ(restore.status, 0) << restore.output;
     // Every entry committed before the backup began is there, and what is there is a prefix: no gap, nothing torn.
@@ -138,8 +136,16 @@ TEST_P(Backup, ACopyTakenWhileEntriesAreRecordedHoldsEveryOneCommittedBeforeItAn
     fs::resize_file(cut, size / 2);
     auto damaged = Tadaima("backup verify " + cut);
     EXPECT_NE(damaged.status, 0) << damaged.output;
-    auto into = Tadaima("restore " + cut, (dir_ / "never.db").string());
+    const std::string never = new_target("never.db");
+    auto into = Tadaima("restore " + cut, never);
     EXPECT_NE(into.status, 0);
+    if (pg) {
+        EXPECT_EQ(db::Database::Open({never, 1})->Read([](db::ReadTx& tx) {
+            return tx.QueryOne("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'").Int(0);
+        }),
+                  0)
+            << "nothing restored from a damaged file";
+    }
     for (const auto& e : fs::directory_iterator(dir_))
         EXPECT_FALSE(e.path().filename().string().starts_with("never.db")) << "left behind: " << e.path();
 }
