@@ -22,24 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing_support::DbTest;
 
-class Backup : public DbTest {
- protected:
-    struct Run {
-        int status;
-        std::string output;  // standard output and error together
-    };
-    // The command as an operator runs it, against `db` (this test's database unless given).
-    Run Tadaima(const std::string& args, const std::string& db = "") {
-        const std::string secret = (dir_ / "secret").string();
-        if (!fs::exists(secret)) std::ofstream(secret) << testing_support::kTestSecret << "\n";
-        int status = 0;
-        auto out = testing_support::CommandOutput(
-            "TADAIMA_LOG_LEVEL=error TADAIMA_DB='" + (db.empty() ? url_ : db) + "' TADAIMA_SECRET_FILE='" + secret +
-                "' '" + testing_support::ServerProcess::Binary().string() + "' " + args + " 2>&1",
-            &status);
-        return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-    }
-};
+class Backup : public DbTest {};
 
 TEST_P(Backup, ACopyTakenWhileEntriesAreRecordedHoldsEveryOneCommittedBeforeItAndRestoresWhole) {
     if (!fs::exists(testing_support::ServerProcess::Binary()))

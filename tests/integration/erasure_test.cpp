@@ -175,21 +175,6 @@ class Erasure : public DbTest {
         EXPECT_FALSE(chain.bad_id) << chain.problem;
         EXPECT_GT(chain.checked, 0);
     }
-
-    struct Run {
-        int status;
-        std::string output;
-    };
-    Run Tadaima(const std::string& args) {
-        const std::string secret = (dir_ / "secret").string();
-        if (!fs::exists(secret)) std::ofstream(secret) << testing_support::kTestSecret << "\n";
-        int status = 0;
-        auto out = testing_support::CommandOutput(
-            "cd '" + dir_.string() + "' && TADAIMA_LOG_LEVEL=error TADAIMA_DB='" + url_ + "' TADAIMA_SECRET_FILE='" +
-                secret + "' '" + testing_support::ServerProcess::Binary().string() + "' " + args + " 2>&1",
-            &status);
-        return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-    }
 };
 
 TEST_P(Erasure, NoByteOfAnErasedChildOrItsGuardianStaysInTheFilesAndNothingElseChanges) {

@@ -19,20 +19,6 @@ namespace json = boost::json;
 
 class Export : public testing_support::DbTest {
  protected:
-    struct Run {
-        int status;
-        std::string output;
-    };
-    Run Tadaima(const std::string& args) {
-        const std::string secret = (dir_ / "secret").string();
-        if (!fs::exists(secret)) std::ofstream(secret) << testing_support::kTestSecret << "\n";
-        int status = 0;
-        auto out = testing_support::CommandOutput(
-            "cd '" + dir_.string() + "' && TADAIMA_LOG_LEVEL=error TADAIMA_DB='" + url_ + "' TADAIMA_SECRET_FILE='" +
-                secret + "' '" + testing_support::ServerProcess::Binary().string() + "' " + args + " 2>&1",
-            &status);
-        return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-    }
     // The archive as python3 reads it: {"files": [...], "schema": {...}, "tables": {name: {"header": [...],
     // "rows": [[...]]}}, "raw": {name: text}} for the tables asked for in `raw`.
     json::object Read(const std::string& zip) {

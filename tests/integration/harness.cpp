@@ -518,6 +518,17 @@ std::string DbTest::Text(const std::string& sql) {
     return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Text(0); });
 }
 
+DbTest::CommandRun DbTest::Tadaima(const std::string& args, const std::string& db) {
+    const std::string secret = (dir_ / "secret").string();
+    if (!fs::exists(secret)) std::ofstream(secret) << kTestSecret << "\n";
+    int status = 0;
+    auto out = CommandOutput("cd '" + dir_.string() + "' && TADAIMA_LOG_LEVEL=error TADAIMA_DB='" +
+                                 (db.empty() ? url_ : db) + "' TADAIMA_SECRET_FILE='" + secret + "' '" +
+                                 ServerProcess::Binary().string() + "' " + args + " 2>&1",
+                             &status);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
 std::vector<Mail> AppTest::MailsTo(const std::string& to) {
     std::vector<Mail> out;
     for (auto& m : Mails()) {

@@ -124,6 +124,13 @@ class DbTest : public ::testing::TestWithParam<db::Kind> {
     // The single integer or text a query answers (a count, an id).
     std::int64_t One(const std::string& sql);
     std::string Text(const std::string& sql);
+    // `tadaima ARGS` as an operator runs it in this test's directory, against `db` (this test's database unless
+    // given), with the test secret in a secret file: its exit status and standard output and error together.
+    struct CommandRun {
+        int status;
+        std::string output;
+    };
+    CommandRun Tadaima(const std::string& args, const std::string& db = "");
     common::FixedClock clock_{*common::ParseInstant("2026-11-22T01:00:00.000Z")};
     std::unique_ptr<db::Database> db_;
     std::string url_;  // the database, as TADAIMA_DB would name it
