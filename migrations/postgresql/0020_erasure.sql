@@ -21,6 +21,7 @@ CREATE TABLE erasure_subject (
     erasure_id bigint NOT NULL REFERENCES erasure (id),
     kind text NOT NULL CHECK (kind IN ('child', 'guardian', 'account', 'staff')),
     subject_id bigint NOT NULL,
+    created_at timestamptz NOT NULL,
     UNIQUE (erasure_id, kind, subject_id)
 );
 

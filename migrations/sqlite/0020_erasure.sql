@@ -21,6 +21,7 @@ CREATE TABLE erasure_subject (
     erasure_id INTEGER NOT NULL REFERENCES erasure (id),
     kind TEXT NOT NULL CHECK (kind IN ('child', 'guardian', 'account', 'staff')),
     subject_id INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
     UNIQUE (erasure_id, kind, subject_id)
 );
 

@@ -98,6 +98,7 @@ constexpr NavItem kNav[] = {
     {"/audit", "nav_audit", auth::Action::kAuditView},
     {"/city/messages", "nav_city_messages", auth::Action::kMessageCity},
     {"/jobs", "nav_jobs", auth::Action::kJobsManage},
+    {"/erasures", "nav_erasures", auth::Action::kErase},
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "guardians/handlers.hpp"
 #include "messages/handlers.hpp"
 #include "notify/handlers.hpp"
+#include "ops/handlers.hpp"
 #include "plans/handlers.hpp"
 #include "reports/handlers.hpp"
 #include "rollcall/handlers.hpp"
@@ -36,6 +37,7 @@ Router BuildRoutes(const Services& s) {
     auto message = std::make_shared<messages::Handlers>(s.templates);
     auto report = std::make_shared<reports::Handlers>(s.templates);
     auto call = std::make_shared<rollcall::Handlers>(s.templates);
+    auto erase = std::make_shared<ops::Handlers>(s.templates);
     Router r;
 
     // Operations
@@ -47,6 +49,12 @@ Router BuildRoutes(const Services& s) {
     r.Get("/lang/{lang}", &CoreHandlers::SwitchLanguage);
     r.Get("/jobs", [core](Ctx& c) { return core->Jobs(c); });
     r.Post("/jobs/{id}/retry", &CoreHandlers::RetryJob);
+    r.Get("/erasures", [erase](Ctx& c) { return erase->List(c); });
+    r.Get("/erasures/preview", [erase](Ctx& c) { return erase->Preview(c); });
+    r.Post("/erasures", [erase](Ctx& c) { return erase->Erase(c); });
+    r.Get("/erasures/{id}", [erase](Ctx& c) { return erase->View(c); });
+    r.Get("/erasures/{id}/certificate.pdf", [erase](Ctx& c) { return erase->Pdf(c); });
+    r.Get("/erasures/{id}/certificate.json", [erase](Ctx& c) { return erase->Json(c); });
 
     // Staff sign-in
     r.Get("/login", [core](Ctx& c) { return core->LoginForm(c); });

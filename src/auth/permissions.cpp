@@ -44,6 +44,7 @@ constexpr std::array kMatrix = {
     Rule{Action::kRollcallStart,    true,  true,   false},
     Rule{Action::kRollcallCity,     true,  false,  false},
     Rule{Action::kRollcallMark,     true,  true,   true},
+    Rule{Action::kErase,            true,  false,  false},
 };
 
 struct FamilyRule {
@@ -141,6 +142,8 @@ std::string_view ActionName(Action action) {
             return "rollcall.city";
         case Action::kRollcallMark:
             return "rollcall.mark";
+        case Action::kErase:
+            return "erase";
     }
     return "unknown";
 }
@@ -185,7 +188,8 @@ bool Can(const Actor& actor, Action action, std::optional<common::SiteId> site) 
     if (actor.municipal) return RoleAllows(Role::kMunicipalAdmin, action);
     // City-level actions belong to municipal admins alone, whatever site roles someone holds.
     if (action == Action::kSiteCreate || action == Action::kGrantMunicipal || action == Action::kAuditView ||
-        action == Action::kMessageCity || action == Action::kJobsManage || action == Action::kRollcallCity)
+        action == Action::kMessageCity || action == Action::kJobsManage || action == Action::kRollcallCity ||
+        action == Action::kErase)
         return false;
     if (site) {
         auto role = actor.RoleAt(*site);

@@ -45,6 +45,7 @@ enum class Action {
     kRollcallStart,   // start and close an emergency roll-call at a site
     kRollcallCity,    // municipal only: start a roll-call at every site at once
     kRollcallMark,    // confirm the children on a roll-call and hand them over
+    kErase,           // municipal only: erase a child, a family or a site's people, with a certificate
 };
 std::string_view ActionName(Action action);
 

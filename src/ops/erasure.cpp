@@ -171,7 +171,7 @@ std::vector<std::int64_t> Ids(db::ReadTx& tx, std::string_view sql, const std::v
 }
 
 // Records the subjects of erasure `id` in erasure_subject (children first: the others are found from them).
-ErasurePreview ChooseSubjects(db::WriteTx& tx, std::int64_t id, const ErasureRequest& r) {
+ErasurePreview ChooseSubjects(db::WriteTx& tx, std::int64_t id, const ErasureRequest& r, const std::string& now) {
     ErasurePreview p;
     const db::Value target(r.target);
     switch (r.scope) {
@@ -197,7 +197,8 @@ ErasurePreview ChooseSubjects(db::WriteTx& tx, std::int64_t id, const ErasureReq
     }
     auto add = [&](std::string_view kind, const std::vector<std::int64_t>& ids) {
         for (auto s : ids)
-            tx.Exec("INSERT INTO erasure_subject (erasure_id, kind, subject_id) VALUES (?, ?, ?)", id, kind, s);
+            tx.Exec("INSERT INTO erasure_subject (erasure_id, kind, subject_id, created_at) VALUES (?, ?, ?, ?)", id,
+                    kind, s, now);
     };
     add("child", p.children);
     const std::string ch = "(SELECT subject_id FROM erasure_subject WHERE erasure_id = ? AND kind = 'child')";
@@ -285,7 +286,7 @@ std::int64_t RemoveOrphanJobs(db::WriteTx& tx) {
 }
 
 ErasurePreview RunSteps(db::WriteTx& tx, std::int64_t id, const ErasureRequest& r, const std::string& now) {
-    ErasurePreview p = ChooseSubjects(tx, id, r);
+    ErasurePreview p = ChooseSubjects(tx, id, r, now);
     const auto keys = SignInKeys(tx, id);
     const auto emails = Emails(tx, id);
     const std::int64_t site = r.scope == ErasureScope::kSite ? r.target : 0;

@@ -18,6 +18,7 @@
 #include "harness.hpp"
 #include "jobs/jobs.hpp"
 #include "messages/messages.hpp"
+#include "ops/erasure.hpp"
 #include "plans/plans.hpp"
 #include "rollcall/rollcall.hpp"
 #include "staff/staff.hpp"
@@ -206,6 +207,13 @@ const std::vector<Case>& Table() {
         // Jobs that failed for good: the city's operators
         {"GET", "/jobs", {}, {{O, O}, {N, N}, {N, N}}},
         {"POST", "/jobs/{job}/retry", {}, {{O, O}, {N, N}, {N, N}}},
+        // Erasure: the city's, with a certificate. The POST lacks its request number (422): nothing is erased here.
+        {"GET", "/erasures", {}, {{O, O}, {N, N}, {N, N}}},
+        {"GET", "/erasures/preview?scope=child&id={child}&request=R", {}, {{O, O}, {N, N}, {N, N}}},
+        {"POST", "/erasures", {{"scope", "child"}, {"id", "{child}"}, {"confirm", "1"}}, {{V, V}, {N, N}, {N, N}}},
+        {"GET", "/erasures/{erasure}", {}, {{O, O}, {N, N}, {N, N}}},
+        {"GET", "/erasures/{erasure}/certificate.pdf", {}, {{O, O}, {N, N}, {N, N}}},
+        {"GET", "/erasures/{erasure}/certificate.json", {}, {{O, O}, {N, N}, {N, N}}},
         // The city's overview (figures of the user's own sites) and the emergency roll-call: one is open at each
         // site with the child on its list (started in Find); confirmed, handed over, printed, then closed.
         {"GET", "/overview", {}, {{O, O}, {O, O}, {N, N}}},
@@ -283,6 +291,7 @@ struct Objects {
     std::int64_t message, file, copy, scheduled, thread;
     std::int64_t job;           // a job that failed for good
     std::int64_t call, listed;  // the site's open roll-call and the child on its list
+    std::int64_t erasure;       // an erasure done (of a child of site 1 made for it): the city's, not a site's
     std::string kiosk_credential;
 };
 
@@ -293,6 +302,27 @@ class PermissionMatrix : public AppTest {
         SeedSmallCity(2, 24);
         own_ = Find(1);
         other_ = Find(2);
+        own_.erasure = other_.erasure = EraseOneChild();
+    }
+    // A child of site 1 made only to be erased: the erasure's id.
+    std::int64_t EraseOneChild() {
+        const auto child = database().Write([&](db::WriteTx& tx) {
+            return children::InsertChild(tx,
+                                         {"消去",
+                                          "用",
+                                          "しょうきょ",
+                                          "よう",
+                                          "2018-01-01",
+                                          2,
+                                          common::SiteId(1),
+                                          {},
+                                          "2026-04-01",
+                                          std::nullopt},
+                                         clock_);
+        });
+        return ops::Erase(database(), {ops::ErasureScope::kChild, child.value, "matrix", std::nullopt, "matrix"},
+                          testing_support::kTestSecret, clock_)
+            .id;
     }
     // Objects that belong to exactly one site: a child with a guardian who has no child elsewhere.
     Objects Find(int site) {
@@ -400,7 +430,7 @@ class PermissionMatrix : public AppTest {
                                   std::pair{"{copy}", o.copy},       std::pair{"{scheduled}", o.scheduled},
                                   std::pair{"{thread}", o.thread},   std::pair{"{job}", o.job},
                                   std::pair{"{member}", o.member},   std::pair{"{call}", o.call},
-                                  std::pair{"{listed}", o.listed}}) {
+                                  std::pair{"{listed}", o.listed},   std::pair{"{erasure}", o.erasure}}) {
             for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key)) {
                 text.replace(pos, std::string(key).size(), std::to_string(value));
             }
@@ -737,6 +767,12 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"POST", "/threads/{thread}"}, day_invalid},
         {{"GET", "/jobs"}, none},
         {{"POST", "/jobs/{job}/retry"}, none},
+        {{"GET", "/erasures"}, none},
+        {{"GET", "/erasures/preview?scope=child&id={child}&request=R"}, none},
+        {{"POST", "/erasures"}, none},
+        {{"GET", "/erasures/{erasure}"}, none},
+        {{"GET", "/erasures/{erasure}/certificate.pdf"}, none},
+        {{"GET", "/erasures/{erasure}/certificate.json"}, none},
         {{"GET", "/overview"}, any_manager},
         {{"GET", "/overview/events"}, any_manager},
         {{"GET", "/overview/figures"}, any_manager},
