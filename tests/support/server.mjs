@@ -32,7 +32,7 @@ export async function startServer({ sites = 3, children = 40, env = {}, testCloc
     if (r.status !== 0) throw new Error(`tadaima ${args.join(' ')} failed: ${r.stderr}`);
   }
   let serving = await serve(base, '127.0.0.1:0');
-  const url = `http://127.0.0.1:${serving.port}`;
+  const url = `${base.TADAIMA_TLS_CERT ? 'https' : 'http'}://127.0.0.1:${serving.port}`;
   return {
     url, port: serving.port, dir, env: base,
     get proc() { return serving.proc; },
