@@ -192,6 +192,14 @@ class Database {
             return std::move(*out);
         }
     }
+    // Like Write, for bulk deletes in a known order (an erasure): SQLite checks the foreign keys once over the whole
+    // database before the commit instead of row by row (a deleted parent row whose children have no index on their
+    // column would cost a scan of the child table each); a violation throws ConstraintViolation and nothing is
+    // written. PostgreSQL checks them as always (by index).
+    template <class F>
+    void WriteCheckedAtEnd(F&& f) {
+        RunWriteCheckedAtEnd([&](WriteTx& tx) { f(tx); });
+    }
     // Called after each commit that planned a job (the server wakes its job workers, so that a scan's mail does not
     // wait for their next poll). Set before the first write and cleared after the last.
     void SetJobsPlannedHook(std::function<void()> hook) { jobs_planned_hook_ = std::move(hook); }
@@ -215,6 +223,7 @@ class Database {
     }
     virtual void RunRead(const std::function<void(ReadTx&)>& f) = 0;
     virtual void RunWrite(const std::function<void(WriteTx&)>& f) = 0;
+    virtual void RunWriteCheckedAtEnd(const std::function<void(WriteTx&)>& f) { RunWrite(f); }
 
  private:
     // One caller of WriteGrouped; woken on its own when its batch is done or when it is first in line to lead.

@@ -194,6 +194,36 @@ class SqliteDatabase final : public Database {
         }
     }
 
+    void RunWriteCheckedAtEnd(const std::function<void(WriteTx&)>& f) override {
+        bool planned = false;
+        {
+            std::lock_guard lock(write_mutex_);
+            writer_->ExecScript("PRAGMA foreign_keys = OFF");  // only outside a transaction
+            try {
+                writer_->ExecScript("BEGIN IMMEDIATE");
+                try {
+                    WriteTx tx(*writer_, Kind::kSqlite);
+                    f(tx);
+                    planned = tx.jobs_planned();
+                    auto broken = writer_->Query("PRAGMA foreign_key_check", {});
+                    if (!broken.empty()) {
+                        throw ConstraintViolation("foreign key broken in " + broken.front().Text(0) + " (row " +
+                                                  broken.front().OptText(1).value_or("?") + ")");
+                    }
+                    writer_->ExecScript("COMMIT");
+                } catch (...) {
+                    RollbackQuietly(*writer_);
+                    throw;
+                }
+            } catch (...) {
+                writer_->ExecScript("PRAGMA foreign_keys = ON");
+                throw;
+            }
+            writer_->ExecScript("PRAGMA foreign_keys = ON");
+        }
+        if (planned) JobsCommitted();
+    }
+
     void RunWrite(const std::function<void(WriteTx&)>& f) override {
         bool planned = false;
         {

@@ -427,7 +427,7 @@ ErasurePreview PreviewErasure(db::Database& db, const ErasureRequest& request) {
     struct Rollback {};
     ErasurePreview preview;
     try {
-        db.Write([&](db::WriteTx& tx) {
+        db.WriteCheckedAtEnd([&](db::WriteTx& tx) {
             const auto now = FormatInstant(common::Instant{});
             const auto id = tx.QueryOne(
                                   "INSERT INTO erasure (scope, target_id, reference, state, created_at) VALUES "
@@ -448,7 +448,7 @@ ErasureResult Erase(db::Database& db, const ErasureRequest& request, const std::
     const auto at = clock.Now();
     const auto now = FormatInstant(at);
     ErasureResult out;
-    db.Write([&](db::WriteTx& tx) {
+    db.WriteCheckedAtEnd([&](db::WriteTx& tx) {
         out.id = tx.QueryOne(
                        "INSERT INTO erasure (scope, target_id, reference, by_user_id, state, created_at) VALUES "
                        "(?, ?, ?, ?, 'running', ?) RETURNING id",

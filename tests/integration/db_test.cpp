@@ -38,6 +38,37 @@ TEST_P(Database, AWriteThatThrowsLeavesNothingBehind) {
     EXPECT_EQ(n, 0);
 }
 
+// A bulk delete that checks the foreign keys at the end (an erasure's) still refuses a broken one, writing nothing.
+TEST_P(Database, AWriteCheckedAtEndRefusesABrokenForeignKeyAndLeavesNothing) {
+    const std::string at = "2026-01-01T00:00:00.000Z";
+    database().Write([&](db::WriteTx& tx) {
+        tx.Exec("INSERT INTO city (id, name, created_at) VALUES (1, 'c', ?)", at);
+        tx.Exec("INSERT INTO site (id, city_id, kind, name, created_at, updated_at) VALUES (1, 1, 'gakudo', 's', ?, ?)",
+                at, at);
+        tx.Exec("INSERT INTO child_group (site_id, kind, name, created_at, updated_at) VALUES (1, 'grade', 'g', ?, ?)",
+                at, at);
+        tx.Exec("INSERT INTO site (id, city_id, kind, name, created_at, updated_at) VALUES (2, 1, 'gakudo', 't', ?, ?)",
+                at, at);
+    });
+    EXPECT_THROW(database().WriteCheckedAtEnd([](db::WriteTx& tx) {
+        tx.Exec("DELETE FROM site WHERE id = 2");  // nothing refers to it: fine on its own
+        tx.Exec("DELETE FROM site WHERE id = 1");  // its group still does
+    }),
+                 db::ConstraintViolation);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM site"), 2) << "nothing written";
+    // In the right order it goes through, and foreign keys are enforced again afterwards.
+    database().WriteCheckedAtEnd([](db::WriteTx& tx) {
+        tx.Exec("DELETE FROM child_group WHERE site_id = 1");
+        tx.Exec("DELETE FROM site WHERE id = 1");
+    });
+    EXPECT_EQ(One("SELECT COUNT(*) FROM site"), 1);
+    EXPECT_THROW(database().Write([&](db::WriteTx& tx) {
+        tx.Exec("INSERT INTO child_group (site_id, kind, name, created_at, updated_at) VALUES (9, 'grade', 'g', ?, ?)",
+                at, at);
+    }),
+                 db::ConstraintViolation);
+}
+
 TEST_P(Database, AUniqueConstraintIsReportedAsAConstraintViolation) {
     auto insert = [&] {
         database().Write([](db::WriteTx& tx) {
