@@ -1,7 +1,6 @@
 #include "mail/mail.hpp"
 
 #include <curl/curl.h>
-#include <sodium.h>
 
 #include <cstring>
 #include <ctime>
@@ -10,20 +9,12 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/base64.hpp"
 #include "common/random.hpp"
 
 namespace mail {
 
 namespace {
-
-std::string Base64(std::string_view data) {
-    common::InitCrypto();
-    std::string out(sodium_base64_encoded_len(data.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-                      sodium_base64_VARIANT_ORIGINAL);
-    out.resize(std::strlen(out.c_str()));
-    return out;
-}
 
 bool IsPlainAscii(std::string_view s) {
     for (unsigned char c : s) {
@@ -53,7 +44,7 @@ std::string EncodeHeader(std::string_view text) {
         // Back off to a character boundary (a UTF-8 continuation byte is 10xxxxxx).
         while (end < clean.size() && end > i && (static_cast<unsigned char>(clean[end]) & 0xC0) == 0x80) --end;
         if (!out.empty()) out += "\r\n ";
-        out += "=?UTF-8?B?" + Base64(std::string_view(clean).substr(i, end - i)) + "?=";
+        out += "=?UTF-8?B?" + common::Base64Encode(std::string_view(clean).substr(i, end - i)) + "?=";
         i = end;
     }
     return out;
@@ -101,7 +92,7 @@ std::string Render(const Message& m, const std::string& from, common::Instant da
         if (c == '\n' && (body.empty() || body.back() != '\r')) body += '\r';
         body += c;
     }
-    std::string b64 = Base64(body);
+    std::string b64 = common::Base64Encode(body);
     for (std::size_t i = 0; i < b64.size(); i += 76) out += b64.substr(i, 76) + "\r\n";
     return out;
 }

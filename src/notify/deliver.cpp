@@ -4,6 +4,7 @@
 
 #include <variant>
 
+#include "common/base64.hpp"
 #include "common/dates.hpp"
 #include "common/log.hpp"
 #include "notify/notify.hpp"
@@ -132,8 +133,8 @@ void RegisterDelivery(jobs::Runner& runner, db::Database& db, mail::Transport* t
             std::optional<std::chrono::seconds> retry_after;
             std::string last_error;
             for (const auto& s : subscriptions) {
-                auto key = push::Base64UrlDecode(s.p256dh);
-                auto auth = push::Base64UrlDecode(s.auth);
+                auto key = common::Base64UrlDecode(s.p256dh);
+                auto auth = common::Base64UrlDecode(s.auth);
                 if (!key || !auth) {
                     gone.push_back(s.id);
                     continue;

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "common/base64.hpp"
 #include "common/dates.hpp"
 
 namespace push {
@@ -21,10 +22,11 @@ KeyPair EnsureVapidKey(db::Database& db, const common::Clock& clock) {
         tx.Exec(
             "INSERT INTO server_key (name, private_key, public_key, created_at) VALUES ('vapid', ?, ?, ?) ON CONFLICT "
             "(name) DO NOTHING",
-            Base64UrlEncode(made.private_key), Base64UrlEncode(made.public_key), common::FormatInstant(clock.Now()));
+            common::Base64UrlEncode(made.private_key), common::Base64UrlEncode(made.public_key),
+            common::FormatInstant(clock.Now()));
         auto r = tx.QueryOne("SELECT private_key, public_key FROM server_key WHERE name = 'vapid'");
-        auto priv = Base64UrlDecode(r.Text(0));
-        auto pub = Base64UrlDecode(r.Text(1));
+        auto priv = common::Base64UrlDecode(r.Text(0));
+        auto pub = common::Base64UrlDecode(r.Text(1));
         if (!priv || !pub) throw std::runtime_error("the stored VAPID key is not base64url");
         return KeyPair{*priv, *pub};
     });
@@ -44,8 +46,8 @@ bool EndpointAllowed(const std::string& endpoint, bool insecure_loopback) {
 }
 
 bool KeysUsable(const std::string& p256dh, const std::string& auth) {
-    auto key = Base64UrlDecode(p256dh);
-    auto secret = Base64UrlDecode(auth);
+    auto key = common::Base64UrlDecode(p256dh);
+    auto secret = common::Base64UrlDecode(auth);
     if (!key || !secret || key->size() != 65 || secret->size() != 16) return false;
     try {
         Encrypt("", *key, *secret);  // a point on the curve, or this throws

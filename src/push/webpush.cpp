@@ -7,13 +7,13 @@
 #include <openssl/hmac.h>
 #include <openssl/param_build.h>
 #include <openssl/rand.h>
-#include <sodium.h>
-
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <memory>
 #include <stdexcept>
+
+#include "common/base64.hpp"
 
 namespace push {
 
@@ -112,25 +112,6 @@ std::string Random(std::size_t n) {
 }
 
 }  // namespace
-
-std::string Base64UrlEncode(std::string_view bytes) {
-    std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-    sodium_bin2base64(out.data(), out.size(), Bytes(bytes), bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    out.resize(std::char_traits<char>::length(out.c_str()));
-    return out;
-}
-
-std::optional<std::string> Base64UrlDecode(std::string_view text) {
-    while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-    std::string out(text.size(), '\0');
-    std::size_t len = 0;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
-                          &len, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
-        return std::nullopt;
-    }
-    out.resize(len);
-    return out;
-}
 
 KeyPair GenerateKeyPair() {
     Ptr<EVP_PKEY> key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
@@ -235,9 +216,9 @@ std::optional<std::string> Decrypt(std::string_view body, std::string_view ua_pr
 std::string VapidAuthorization(const KeyPair& server, const std::string& audience, const std::string& subject,
                                common::Instant expires) {
     auto exp = std::chrono::duration_cast<std::chrono::seconds>(expires.time_since_epoch()).count();
-    std::string signing_input =
-        Base64UrlEncode(R"({"typ":"JWT","alg":"ES256"})") + "." +
-        Base64UrlEncode(boost::json::serialize(boost::json::object{{"aud", audience}, {"exp", exp}, {"sub", subject}}));
+    std::string signing_input = common::Base64UrlEncode(R"({"typ":"JWT","alg":"ES256"})") + "." +
+                                common::Base64UrlEncode(boost::json::serialize(
+                                    boost::json::object{{"aud", audience}, {"exp", exp}, {"sub", subject}}));
     auto key = MakeKey(server.public_key, server.private_key);
     Ptr<EVP_MD_CTX> md(EVP_MD_CTX_new());
     Check(md && EVP_DigestSignInit(md.get(), nullptr, EVP_sha256(), nullptr, key.get()) == 1, "sign init");
@@ -254,7 +235,8 @@ std::string VapidAuthorization(const KeyPair& server, const std::string& audienc
     std::string raw(64, '\0');
     BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), reinterpret_cast<unsigned char*>(raw.data()), 32);
     BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), reinterpret_cast<unsigned char*>(raw.data()) + 32, 32);
-    return "vapid t=" + signing_input + "." + Base64UrlEncode(raw) + ", k=" + Base64UrlEncode(server.public_key);
+    return "vapid t=" + signing_input + "." + common::Base64UrlEncode(raw) +
+           ", k=" + common::Base64UrlEncode(server.public_key);
 }
 
 std::optional<std::string> VerifyVapid(std::string_view authorization, const std::string& audience,
@@ -273,13 +255,13 @@ std::optional<std::string> VerifyVapid(std::string_view authorization, const std
     }
     auto first = token.find('.');
     auto second = token.rfind('.');
-    auto public_key = Base64UrlDecode(key);
+    auto public_key = common::Base64UrlDecode(key);
     if (first == std::string::npos || second == first || !public_key || public_key->size() != kPublicSize) {
         return std::nullopt;
     }
-    auto raw = Base64UrlDecode(std::string_view(token).substr(second + 1));
-    auto claims_json = Base64UrlDecode(std::string_view(token).substr(first + 1, second - first - 1));
-    auto header_json = Base64UrlDecode(std::string_view(token).substr(0, first));
+    auto raw = common::Base64UrlDecode(std::string_view(token).substr(second + 1));
+    auto claims_json = common::Base64UrlDecode(std::string_view(token).substr(first + 1, second - first - 1));
+    auto header_json = common::Base64UrlDecode(std::string_view(token).substr(0, first));
     if (!raw || raw->size() != 64 || !claims_json || !header_json) return std::nullopt;
     try {
         auto header = boost::json::parse(*header_json).as_object();

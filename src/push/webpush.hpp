@@ -10,10 +10,6 @@
 
 namespace push {
 
-std::string Base64UrlEncode(std::string_view bytes);
-// Accepts padded or unpadded base64url; nullopt when it is not.
-std::optional<std::string> Base64UrlDecode(std::string_view text);
-
 // A P-256 key pair: the private scalar (32 bytes) and the uncompressed public point (65 bytes, 0x04 first).
 struct KeyPair {
     std::string private_key;

@@ -1,6 +1,6 @@
 #include "roster/handlers.hpp"
 
-#include "push/webpush.hpp"
+#include "common/base64.hpp"
 #include "roster/import.hpp"
 #include "sites/sites.hpp"
 
@@ -80,7 +80,7 @@ http::Response Handlers::Import(Ctx& ctx) const {
         }
     }
     if (bytes.empty()) {
-        if (auto staged = push::Base64UrlDecode(ctx.form.GetOr("staged")); staged && !staged->empty()) {
+        if (auto staged = common::Base64UrlDecode(ctx.form.GetOr("staged")); staged && !staged->empty()) {
             bytes = std::move(*staged);
             filename = ctx.form.GetOr("filename");
         }
@@ -138,7 +138,7 @@ http::Response Handlers::Import(Ctx& ctx) const {
     if (report.applied) body.set("applied", true);
     if (!report.applied && report.errors.empty() && !report.changes.empty()) {
         body.set("can_apply", true);
-        body.set("staged", push::Base64UrlEncode(bytes));
+        body.set("staged", common::Base64UrlEncode(bytes));
     }
     return app::RenderPage(ctx, page_, "import_title", body, report.errors.empty() ? 200 : 422);
 }

@@ -14,6 +14,7 @@
 #include "attendance/cards.hpp"
 #include "attendance/kiosks.hpp"
 #include "auth/passwords.hpp"
+#include "common/base64.hpp"
 #include "families/families.hpp"
 #include "harness.hpp"
 #include "http/server.hpp"
@@ -126,8 +127,8 @@ class Push : public AppTest {
     }
     void Subscribe(const std::string& endpoint) {
         database().Write([&](db::WriteTx& tx) {
-            ASSERT_EQ(push::Subscribe(tx, account_, endpoint, push::Base64UrlEncode(ua_.public_key),
-                                      push::Base64UrlEncode(auth_), true, clock_),
+            ASSERT_EQ(push::Subscribe(tx, account_, endpoint, common::Base64UrlEncode(ua_.public_key),
+                                      common::Base64UrlEncode(auth_), true, clock_),
                       std::nullopt);
         });
     }
@@ -150,7 +151,7 @@ class Push : public AppTest {
     common::ChildId child_;
     common::AccountId account_;
     push::KeyPair ua_ = push::GenerateKeyPair();
-    std::string auth_ = *push::Base64UrlDecode("AAECAwQFBgcICQoLDA0ODw");
+    std::string auth_ = *common::Base64UrlDecode("AAECAwQFBgcICQoLDA0ODw");
 };
 
 TEST_P(Push, APushReachesThePhoneEncryptedWithAValidVapidTokenAndItsHeaders) {
@@ -286,7 +287,7 @@ TEST_P(Push, TheAppSubscribesOverHttpsOnlyWithUsableKeysAndUnsubscribes) {
     auto settings = Get("/family/settings");
     ASSERT_EQ(settings.status, 200);
     EXPECT_NE(settings.body.find("data-vapid-key=\"" + Text("SELECT public_key FROM server_key")), std::string::npos);
-    std::string p256dh = push::Base64UrlEncode(ua_.public_key), auth = push::Base64UrlEncode(auth_);
+    std::string p256dh = common::Base64UrlEncode(ua_.public_key), auth = common::Base64UrlEncode(auth_);
     config_.push_insecure_endpoints = false;
     for (const char* inward : {"http://10.0.0.1/x", "https://10.0.0.1/x", "https://[::1]/x", "https://localhost/x",
                                "https://printer.local/x", "https://user@push.example.net/x", "ftp://push.example.net/x",

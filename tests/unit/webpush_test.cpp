@@ -2,13 +2,14 @@
 // (RFC 8292) tokens a push service accepts or refuses.
 #include <gtest/gtest.h>
 
+#include "common/base64.hpp"
 #include "common/dates.hpp"
 #include "push/webpush.hpp"
 
 namespace {
 
 std::string B(std::string_view text) {
-    auto v = push::Base64UrlDecode(text);
+    auto v = common::Base64UrlDecode(text);
     EXPECT_TRUE(v.has_value()) << text;
     return v.value_or("");
 }
@@ -29,10 +30,10 @@ constexpr std::string_view kBody =
     "yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qulcy4a-fN";
 
 TEST(WebPush, TheRfc8291ExampleIsReproducedByteForByte) {
-    EXPECT_EQ(push::Base64UrlEncode(push::PublicKeyOf(B(kAsPrivate))), kAsPublic);
-    EXPECT_EQ(push::Base64UrlEncode(push::PublicKeyOf(B(kUaPrivate))), kUaPublic);
+    EXPECT_EQ(common::Base64UrlEncode(push::PublicKeyOf(B(kAsPrivate))), kAsPublic);
+    EXPECT_EQ(common::Base64UrlEncode(push::PublicKeyOf(B(kUaPrivate))), kUaPublic);
     auto body = push::Encrypt(kPlaintext, B(kUaPublic), B(kAuth), {B(kAsPrivate), B(kAsPublic)}, B(kSalt));
-    EXPECT_EQ(push::Base64UrlEncode(body), kBody);
+    EXPECT_EQ(common::Base64UrlEncode(body), kBody);
 }
 
 TEST(WebPush, TheUserAgentDecryptsTheExampleAndFreshMessagesAndRefusesTamperedOnes) {
@@ -59,14 +60,14 @@ TEST(WebPush, AVapidTokenIsAcceptedForItsAudienceUntilItExpiresAndNotOtherwise) 
     auto header = push::VapidAuthorization(server, "https://push.example.net", "mailto:ops@tadaima.example.jp",
                                            now + std::chrono::hours(12));
     EXPECT_TRUE(header.starts_with("vapid t=ey"));
-    EXPECT_NE(header.find(", k=" + push::Base64UrlEncode(server.public_key)), std::string::npos);
+    EXPECT_NE(header.find(", k=" + common::Base64UrlEncode(server.public_key)), std::string::npos);
     EXPECT_EQ(push::VerifyVapid(header, "https://push.example.net", now),
               std::optional<std::string>("mailto:ops@tadaima.example.jp"));
     EXPECT_EQ(push::VerifyVapid(header, "https://other.example.net", now), std::nullopt);
     EXPECT_EQ(push::VerifyVapid(header, "https://push.example.net", now + std::chrono::hours(13)), std::nullopt);
     // Another key's k, or a changed claim, breaks the signature.
     auto other = push::GenerateKeyPair();
-    auto swapped = header.substr(0, header.find(", k=")) + ", k=" + push::Base64UrlEncode(other.public_key);
+    auto swapped = header.substr(0, header.find(", k=")) + ", k=" + common::Base64UrlEncode(other.public_key);
     EXPECT_EQ(push::VerifyVapid(swapped, "https://push.example.net", now), std::nullopt);
     EXPECT_EQ(push::VerifyVapid("WebPush abc", "https://push.example.net", now), std::nullopt);
     EXPECT_EQ(push::OriginOf("https://push.example.net:8443/wpush/v2/abc"), "https://push.example.net:8443");
