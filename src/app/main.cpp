@@ -2,6 +2,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -525,11 +526,19 @@ std::string ReadPassword() {
 }
 
 // --name value pairs after the subcommand's two words.
-std::map<std::string, std::string> Options(int argc, char** argv, const std::string& usage) {
+// "--name value" pairs from argv[first] on (a subcommand's own words come before), and `flags`, options without a
+// value ("--dry-run"), as "1". Anything else is the usage.
+std::map<std::string, std::string> Options(int argc, char** argv, const std::string& usage, int first = 3,
+                                           std::initializer_list<std::string_view> flags = {}) {
     std::map<std::string, std::string> opts;
-    for (int i = 3; i < argc; ++i) {
+    for (int i = first; i < argc; ++i) {
         std::string arg = argv[i];
-        if (!arg.starts_with("--") || i + 1 >= argc) throw std::runtime_error(usage);
+        if (!arg.starts_with("--")) throw std::runtime_error(usage);
+        if (std::find(flags.begin(), flags.end(), arg.substr(2)) != flags.end()) {
+            opts[arg.substr(2)] = "1";
+            continue;
+        }
+        if (i + 1 >= argc) throw std::runtime_error(usage);
         opts[arg.substr(2)] = argv[++i];
     }
     return opts;
@@ -572,17 +581,8 @@ void CheckCertificateOut(const std::string& base) {
 int Erase(Config& config, int argc, char** argv) {
     const std::string usage =
         "usage: tadaima erase --child C | --family G | --site S --request REF [--out BASE] [--dry-run]";
-    std::map<std::string, std::string> opts;
-    bool dry_run = false;
-    for (int i = 2; i < argc; ++i) {
-        std::string arg = argv[i];
-        if (arg == "--dry-run") {
-            dry_run = true;
-            continue;
-        }
-        if (!arg.starts_with("--") || i + 1 >= argc) throw std::runtime_error(usage);
-        opts[arg.substr(2)] = argv[++i];
-    }
+    auto opts = Options(argc, argv, usage, 2, {"dry-run"});
+    const bool dry_run = opts.contains("dry-run");
     ops::ErasureRequest request;
     int scopes = 0;
     for (const char* name : {"child", "family", "site"}) {
@@ -593,7 +593,7 @@ int Erase(Config& config, int argc, char** argv) {
     }
     if (scopes != 1) throw std::runtime_error(usage);
     for (const auto& [k, v] : opts) {
-        if (k != "child" && k != "family" && k != "site" && k != "request" && k != "out")
+        if (k != "child" && k != "family" && k != "site" && k != "request" && k != "out" && k != "dry-run")
             throw std::runtime_error("erase: unknown option --" + k + "\n" + usage);
     }
     request.reference = opts.contains("request") ? opts["request"] : "";
@@ -617,8 +617,14 @@ int Erase(Config& config, int argc, char** argv) {
     CommandClock clock(config);
     auto result = ops::Erase(*database, request, config.secret, clock.Get());
     const std::string out = base.empty() ? "erasure-" + std::to_string(result.id) : base;
-    if (base.empty()) CheckCertificateOut(out);
-    WriteCertificate(result.certificate, out);
+    try {
+        if (base.empty()) CheckCertificateOut(out);  // the default name is known only now
+        WriteCertificate(result.certificate, out);
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error(std::string(e.what()) + "; erasure " + std::to_string(result.id) +
+                                 " is done: write its certificate with tadaima erase certificate " +
+                                 std::to_string(result.id) + " --out BASE");
+    }
     if (!result.scrub_problem.empty()) {
         std::cerr << "erase: erasure " << result.id << " is done, but the database files were not scrubbed ("
                   << result.scrub_problem << "); run tadaima erase scrub when the server is quiet\n";
@@ -635,16 +641,10 @@ int Erase(Config& config, int argc, char** argv) {
 
 int Export(Config& config, int argc, char** argv) {
     const std::string usage = "usage: tadaima export --city | --site S --out FILE.zip";
-    std::map<std::string, std::string> opts;
-    bool city = false;
-    for (int i = 2; i < argc; ++i) {
-        std::string arg = argv[i];
-        if (arg == "--city") {
-            city = true;
-            continue;
-        }
-        if ((arg != "--site" && arg != "--out") || i + 1 >= argc) throw std::runtime_error(usage);
-        opts[arg.substr(2)] = argv[++i];
+    auto opts = Options(argc, argv, usage, 2, {"city"});
+    const bool city = opts.contains("city");
+    for (const auto& [k, v] : opts) {
+        if (k != "city" && k != "site" && k != "out") throw std::runtime_error(usage);
     }
     if (city == opts.contains("site") || !opts.contains("out")) throw std::runtime_error(usage);
     std::optional<common::SiteId> site;
@@ -686,21 +686,16 @@ int EraseScrub(Config& config, int argc, char**) {
 
 int EraseCertificate(Config& config, int argc, char** argv) {
     const std::string usage = "usage: tadaima erase certificate N [--out BASE]";
-    if (argc != 4 && argc != 6) throw std::runtime_error(usage);
-    std::map<std::string, std::string> opts{{"id", argv[3]}};
-    if (argc == 6) {
-        if (std::string(argv[4]) != "--out") throw std::runtime_error(usage);
-        opts["out"] = argv[5];
-    }
+    if (argc < 4) throw std::runtime_error(usage);
+    auto opts = Options(argc, argv, usage, 4);
+    opts["id"] = argv[3];
     const auto id = IdOption(opts, "id", usage);
     auto database = OpenWithSecret(config);
-    auto row = database->Read([&](db::ReadTx& tx) {
-        return tx.QueryOptional("SELECT certificate FROM erasure WHERE id = ? AND state = 'done'", id);
-    });
-    if (!row || row->IsNull(0)) throw std::runtime_error("erase certificate: no certificate for erasure " + opts["id"]);
+    auto certificate = ops::StoredCertificate(*database, id);
+    if (!certificate) throw std::runtime_error("erase certificate: no certificate for erasure " + opts["id"]);
     const std::string base = opts.contains("out") ? opts["out"] : "erasure-" + opts["id"];
     CheckCertificateOut(base);
-    WriteCertificate(row->Text(0), base);
+    WriteCertificate(*certificate, base);
     std::cout << "erase certificate: " << base << ".json and " << base << ".pdf\n";
     return 0;
 }

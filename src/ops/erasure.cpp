@@ -10,6 +10,7 @@
 #include "auth/audit.hpp"
 #include "auth/throttle.hpp"
 #include "auth/tokens.hpp"
+#include "common/base64.hpp"
 #include "common/dates.hpp"
 #include "common/random.hpp"
 #include "families/families.hpp"
@@ -107,7 +108,7 @@ constexpr Step kSteps[] = {
     {"site", "UPDATE site SET deactivated_at = :NOW WHERE id = :S AND deactivated_at IS NULL", false},
 };
 
-// Tables whose rows an erasure may remove: rewritten afterwards on PostgreSQL.
+// Every table an erasure may change: what `erase scrub` rewrites on PostgreSQL, not knowing which erasure it follows.
 std::vector<std::string> TouchedTables() {
     std::set<std::string> names;
     for (const auto& s : kSteps) names.insert(std::string(s.table));
@@ -201,24 +202,21 @@ ErasurePreview ChooseSubjects(db::WriteTx& tx, std::int64_t id, const ErasureReq
                     kind, s, now);
     };
     add("child", p.children);
-    const std::string ch = "(SELECT subject_id FROM erasure_subject WHERE erasure_id = ? AND kind = 'child')";
     // Guardians and accounts with no child left once these are gone (and the family's guardian in any case).
-    p.guardians = Ids(tx,
-                      "SELECT guardian_id FROM guardian_child g WHERE child_id IN " + ch +
-                          " AND NOT EXISTS (SELECT 1 FROM guardian_child o WHERE o.guardian_id = g.guardian_id AND "
-                          "o.child_id NOT IN " +
-                          ch + ")",
-                      {db::Value(id), db::Value(id)});
+    auto left_without_child = [&](const std::string& links, const std::string& who) {
+        const std::string ch = "(SELECT subject_id FROM erasure_subject WHERE erasure_id = ? AND kind = 'child')";
+        return Ids(tx,
+                   "SELECT " + who + " FROM " + links + " l WHERE child_id IN " + ch +
+                       " AND NOT EXISTS (SELECT 1 FROM " + links + " o WHERE o." + who + " = l." + who +
+                       " AND o.child_id NOT IN " + ch + ")",
+                   {db::Value(id), db::Value(id)});
+    };
+    p.guardians = left_without_child("guardian_child", "guardian_id");
     if (r.scope == ErasureScope::kFamily && !std::binary_search(p.guardians.begin(), p.guardians.end(), r.target)) {
         p.guardians.push_back(r.target);
         std::sort(p.guardians.begin(), p.guardians.end());
     }
-    p.accounts = Ids(tx,
-                     "SELECT account_id FROM guardian_account_child a WHERE child_id IN " + ch +
-                         " AND NOT EXISTS (SELECT 1 FROM guardian_account_child o WHERE o.account_id = a.account_id "
-                         "AND o.child_id NOT IN " +
-                         ch + ")",
-                     {db::Value(id), db::Value(id)});
+    p.accounts = left_without_child("guardian_account_child", "account_id");
     if (r.scope == ErasureScope::kSite) {
         // Staff who worked only at this site (a municipal admin works everywhere and stays).
         p.staff = Ids(tx,
@@ -293,13 +291,19 @@ ErasurePreview RunSteps(db::WriteTx& tx, std::int64_t id, const ErasureRequest& 
     for (const auto& step : kSteps) {
         auto bound = Bind(step.sql, id, site, now);
         const auto n = tx.ExecParams(bound.sql, bound.params);
-        if (step.counted && n > 0) p.rows[std::string(step.table)] += n;
+        if (n == 0) continue;
+        p.changed.insert(std::string(step.table));
+        if (step.counted) p.rows[std::string(step.table)] += n;
     }
     std::int64_t attempts = 0;
     for (const auto& k : keys) attempts += tx.Exec("DELETE FROM login_attempt WHERE login_key = ?", k);
     if (attempts > 0) p.rows["login_attempt"] += attempts;
-    if (auto jobs = RemoveOrphanJobs(tx); jobs > 0) p.rows["job"] += jobs;
-    for (const auto& e : emails) tx.Exec("UPDATE job SET last_error = '' WHERE last_error LIKE ?", "%" + e + "%");
+    std::int64_t jobs = RemoveOrphanJobs(tx);
+    if (jobs > 0) p.rows["job"] += jobs;
+    for (const auto& e : emails)
+        jobs += tx.Exec("UPDATE job SET last_error = '' WHERE last_error LIKE ?", "%" + e + "%");
+    if (attempts > 0) p.changed.insert("login_attempt");
+    if (jobs > 0) p.changed.insert("job");
     return p;
 }
 
@@ -318,23 +322,6 @@ KeyPair DeriveKey(const std::string& secret) {
     return k;
 }
 
-std::string ToBase64(const unsigned char* data, std::size_t n) {
-    std::string out(sodium_base64_encoded_len(n, sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(out.data(), out.size(), data, n, sodium_base64_VARIANT_ORIGINAL);
-    out.resize(out.size() - 1);  // the terminating NUL
-    return out;
-}
-
-std::optional<std::string> FromBase64(std::string_view text) {
-    std::string out(text.size(), '\0');
-    std::size_t n = 0;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
-                          &n, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
-        return std::nullopt;
-    out.resize(n);
-    return out;
-}
-
 json::array IdArray(const std::vector<std::int64_t>& ids) {
     json::array a;
     for (auto i : ids) a.emplace_back(i);
@@ -351,7 +338,7 @@ std::string Sign(const json::object& payload, const std::string& secret) {
                          key.sk.data());
     json::object whole;
     whole["certificate"] = payload;
-    whole["signature"] = ToBase64(sig.data(), sig.size());
+    whole["signature"] = common::Base64Encode(std::string_view(reinterpret_cast<const char*>(sig.data()), sig.size()));
     return json::serialize(whole) + "\n";
 }
 
@@ -391,8 +378,7 @@ json::object Payload(db::ReadTx& tx, std::int64_t id, const ErasureRequest& r, c
     storage.emplace_back(std::string("secure_delete while deleting"));
     for (const auto& s : steps) storage.emplace_back(s);
     o["storage"] = storage;
-    const auto key = DeriveKey(secret);
-    o["public_key"] = ToBase64(key.pk.data(), key.pk.size());
+    o["public_key"] = CertificatePublicKey(secret);
     return o;
 }
 
@@ -470,7 +456,8 @@ ErasureResult Erase(db::Database& db, const ErasureRequest& request, const std::
     });
     std::vector<std::string> steps;
     try {
-        steps = db.Scrub(TouchedTables());
+        // Only what changed: on PostgreSQL each rewrite locks its table (scans wait for attendance_event's).
+        steps = db.Scrub({out.erased.changed.begin(), out.erased.changed.end()});
     } catch (const std::runtime_error& e) {
         out.scrub_problem = e.what();
         steps.push_back(std::string("NOT SCRUBBED: ") + e.what());
@@ -482,11 +469,20 @@ ErasureResult Erase(db::Database& db, const ErasureRequest& request, const std::
     return out;
 }
 
+std::optional<std::string> StoredCertificate(db::Database& db, std::int64_t id) {
+    auto row = db.Read([&](db::ReadTx& tx) {
+        return tx.QueryOptional(
+            "SELECT certificate FROM erasure WHERE id = ? AND state = 'done' AND scope <> 'retention'", id);
+    });
+    if (!row || row->IsNull(0)) return std::nullopt;
+    return row->Text(0);
+}
+
 std::vector<std::string> ScrubFiles(db::Database& db) { return db.Scrub(TouchedTables()); }
 
 std::string CertificatePublicKey(const std::string& secret) {
     const auto key = DeriveKey(secret);
-    return ToBase64(key.pk.data(), key.pk.size());
+    return common::Base64Encode(std::string_view(reinterpret_cast<const char*>(key.pk.data()), key.pk.size()));
 }
 
 CertificateCheck VerifyCertificate(const std::string& text, const std::string& secret, db::Database* db) {
@@ -509,8 +505,8 @@ CertificateCheck VerifyCertificate(const std::string& text, const std::string& s
         out.problem = "the file has been changed (it is not byte for byte as it was signed)";
         return out;
     }
-    auto sig = FromBase64(Text(whole, "signature"));
-    auto pk = FromBase64(Text(payload, "public_key"));
+    auto sig = common::Base64Decode(Text(whole, "signature"));
+    auto pk = common::Base64Decode(Text(payload, "public_key"));
     if (!sig || !pk || sig->size() != crypto_sign_BYTES || pk->size() != crypto_sign_PUBLICKEYBYTES ||
         crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(sig->data()),
                                     reinterpret_cast<const unsigned char*>(body.data()), body.size(),

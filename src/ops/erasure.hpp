@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -46,6 +47,7 @@ struct ErasureRequest {
 struct ErasurePreview {
     std::vector<std::int64_t> children, guardians, accounts, staff;
     std::map<std::string, std::int64_t> rows;  // table → rows deleted or made anonymous
+    std::set<std::string> changed;             // every table a row went from or changed in (what the scrub rewrites)
 };
 
 // Reads what `Erase` would remove. Throws ErasureNotFound for an unknown id.
@@ -65,8 +67,11 @@ struct ErasureResult {
 ErasureResult Erase(db::Database& db, const ErasureRequest& request, const std::string& secret,
                     const common::Clock& clock);
 
-// The scrub alone, over every table an erasure touches (db::Database::Scrub); returns its steps.
+// The scrub alone, over every table an erasure may touch (db::Database::Scrub); returns its steps.
 std::vector<std::string> ScrubFiles(db::Database& db);
+
+// The signed certificate of erasure `id` (not of a retention run), or nullopt.
+std::optional<std::string> StoredCertificate(db::Database& db, std::int64_t id);
 
 // The certificate as a PDF (A4, Japanese with English), from its JSON.
 std::string CertificatePdf(const std::string& certificate);

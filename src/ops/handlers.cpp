@@ -106,17 +106,6 @@ data Subject(db::ReadTx& tx, const Ctx& ctx, const ErasureRequest& r, const Eras
     return d;
 }
 
-std::optional<std::string> StoredCertificate(const Ctx& ctx, std::int64_t id) {
-    auto row = ctx.svc.db.Read([&](db::ReadTx& tx) {
-        return tx.QueryOptional(
-            "SELECT certificate FROM erasure WHERE id = ? AND state = 'done' AND scope <> "
-            "'retention'",
-            id);
-    });
-    if (!row || row->IsNull(0)) return std::nullopt;
-    return row->Text(0);
-}
-
 }  // namespace
 
 http::Response Handlers::RenderList(Ctx& ctx, const app::FormErrors& errors, int status) const {
@@ -207,7 +196,7 @@ http::Response Handlers::Erase(Ctx& ctx) const {
 http::Response Handlers::View(Ctx& ctx) const {
     ctx.Require(Action::kErase);
     const auto id = app::IdParam(ctx);
-    auto text = StoredCertificate(ctx, id);
+    auto text = StoredCertificate(ctx.svc.db, id);
     if (!text) throw http::NotFound();
     const auto whole = json::parse(*text).as_object();
     const auto& p = whole.at("certificate").as_object();
@@ -255,7 +244,7 @@ http::Response Handlers::View(Ctx& ctx) const {
 http::Response Handlers::Pdf(Ctx& ctx) const {
     ctx.Require(Action::kErase);
     const auto id = app::IdParam(ctx);
-    auto text = StoredCertificate(ctx, id);
+    auto text = StoredCertificate(ctx.svc.db, id);
     if (!text) throw http::NotFound();
     return app::Download(CertificatePdf(*text), "application/pdf", "erasure-" + std::to_string(id) + ".pdf");
 }
@@ -263,7 +252,7 @@ http::Response Handlers::Pdf(Ctx& ctx) const {
 http::Response Handlers::Json(Ctx& ctx) const {
     ctx.Require(Action::kErase);
     const auto id = app::IdParam(ctx);
-    auto text = StoredCertificate(ctx, id);
+    auto text = StoredCertificate(ctx.svc.db, id);
     if (!text) throw http::NotFound();
     return app::Download(*text, "application/json", "erasure-" + std::to_string(id) + ".json");
 }

@@ -229,6 +229,10 @@ TEST_P(Erasure, NoByteOfAnErasedChildOrItsGuardianStaysInTheFilesAndNothingElseC
         changed[at] = static_cast<char>(changed[at] ^ 0x02);
         EXPECT_NE(ops::VerifyCertificate(changed, testing_support::kTestSecret, db_.get()).problem, "") << at;
     }
+    // A second spelling of the same signature (one more padding character) is a changed file too.
+    auto padded = cert;
+    padded.insert(padded.find("==\"}") + 2, "=");
+    EXPECT_NE(ops::VerifyCertificate(padded, testing_support::kTestSecret, db_.get()).problem, "");
     EXPECT_NE(ops::VerifyCertificate(cert, "another installation's secret", nullptr).problem, "");
     const auto pdf = testing_support::PdfText(ops::CertificatePdf(cert));
     EXPECT_NE(pdf.find("個人情報消去証明書"), std::string::npos);
