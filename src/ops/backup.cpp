@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 
@@ -116,25 +117,11 @@ std::string WithDatabase(const std::string& url, const std::string& name) {
 }
 
 std::uintmax_t BackupPostgresql(const std::string& url, const std::string& to) {
-    if (fs::exists(to)) throw std::runtime_error(to + " already exists: a backup never replaces a file");
-    const fs::path dir = fs::absolute(to).parent_path();
-    if (!fs::is_directory(dir))
-        throw std::runtime_error("cannot write " + to + ": " + dir.string() + " is no directory");
-    const std::string partial = TemporaryBeside(to, "partial");
-    try {
+    return WriteWhole(to, [&](const std::string& partial) {
         auto [status, err] =
             RunTool({"pg_dump", "--format=custom", "--no-owner", "--file=" + partial, "--dbname=" + url});
         if (status != 0) throw std::runtime_error("pg_dump failed: " + err);
-        Sync(partial);
-        if (fs::exists(to)) throw std::runtime_error(to + " already exists: a backup never replaces a file");
-        fs::rename(partial, to);
-        Sync(dir.string());
-    } catch (...) {
-        std::error_code ignored;
-        fs::remove(partial, ignored);
-        throw;
-    }
-    return fs::file_size(to);
+    });
 }
 
 void CreatePostgresqlDatabase(const std::string& url, const std::string& name) {
@@ -164,17 +151,16 @@ void RemoveDatabaseFiles(const std::string& path) {
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ignored);
 }
 
-std::uintmax_t BackupSqlite(const std::string& from, const std::string& to) {
-    if (fs::exists(to)) throw std::runtime_error(to + " already exists: a backup never replaces a file");
+std::uintmax_t WriteWhole(const std::string& to, const std::function<void(const std::string& partial)>& write) {
+    if (fs::exists(to)) throw std::runtime_error(to + " already exists: it is never replaced");
     const fs::path dir = fs::absolute(to).parent_path();
     if (!fs::is_directory(dir))
         throw std::runtime_error("cannot write " + to + ": " + dir.string() + " is no directory");
-    if (!fs::exists(from)) throw std::runtime_error("there is no database at " + from);
     const std::string partial = TemporaryBeside(to, "partial");
     try {
-        CopyDatabase(from, "the database", partial, to, "DELETE");  // one file: no WAL beside it
+        write(partial);
         Sync(partial);
-        if (fs::exists(to)) throw std::runtime_error(to + " already exists: a backup never replaces a file");
+        if (fs::exists(to)) throw std::runtime_error(to + " already exists: it is never replaced");
         fs::rename(partial, to);
         Sync(dir.string());
     } catch (...) {
@@ -182,6 +168,13 @@ std::uintmax_t BackupSqlite(const std::string& from, const std::string& to) {
         throw;
     }
     return fs::file_size(to);
+}
+
+std::uintmax_t BackupSqlite(const std::string& from, const std::string& to) {
+    if (!fs::exists(from)) throw std::runtime_error("there is no database at " + from);
+    return WriteWhole(to, [&](const std::string& partial) {
+        CopyDatabase(from, "the database", partial, to, "DELETE");  // one file: no WAL beside it
+    });
 }
 
 void CopyBackup(const std::string& from, const std::string& to) {

@@ -1,9 +1,6 @@
 #include "ops/export.hpp"
 
-#include <unistd.h>
 #include <zip.h>
-
-#include <cstdio>
 
 #include <boost/json.hpp>
 #include <deque>
@@ -211,113 +208,107 @@ constexpr std::string_view kReadme =
 
 ExportSummary Export(db::Database& db, std::optional<common::SiteId> site, const std::string& out,
                      const std::string& now) {
-    if (fs::exists(out)) throw std::runtime_error(out + " exists already");
-    const auto dir = fs::path(out).parent_path();
-    if (!dir.empty() && !fs::is_directory(dir)) throw std::runtime_error("no directory " + dir.string());
-    const fs::path work = TemporaryBeside(out, "export-files");
-    const std::string partial = TemporaryBeside(out, "export");
-    fs::create_directories(work);
+    const fs::path work = TemporaryBeside(out, "export-files");  // the CSV files until the ZIP takes them
     ExportSummary summary;
     try {
-        json::object schema;
-        json::array tables;
-        db.Read([&](db::ReadTx& tx) {
-            if (site && tx.Query("SELECT 1 FROM site WHERE id = ?", site->value).empty())
-                throw std::runtime_error("no site with id " + site->ToString());
-            std::set<std::string> known;
-            for (const auto& t : kTables) known.insert(std::string(t.name));
-            for (const auto& name : TableNames(tx)) {
-                if (!known.contains(name) && !kExcluded.contains(name))
-                    throw std::logic_error("export: table " + name + " is neither exported nor excluded");
+        summary.bytes = WriteWhole(out, [&](const std::string& partial) {
+            fs::create_directories(work);
+            json::object schema;
+            json::array tables;
+            db.Read([&](db::ReadTx& tx) {
+                if (site && tx.Query("SELECT 1 FROM site WHERE id = ?", site->value).empty())
+                    throw std::runtime_error("no site with id " + site->ToString());
+                std::set<std::string> known;
+                for (const auto& t : kTables) known.insert(std::string(t.name));
+                for (const auto& name : TableNames(tx)) {
+                    if (!known.contains(name) && !kExcluded.contains(name))
+                        throw std::logic_error("export: table " + name + " is neither exported nor excluded");
+                }
+                schema["format"] = "tadaima-export/1";
+                schema["scope"] = site ? "site" : "city";
+                if (site) schema["site_id"] = site->value;
+                schema["exported_at"] = now;
+                schema["database"] = db::KindName(tx.kind());
+                schema["schema_version"] =
+                    tx.QueryOne("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Int(0);
+                schema["csv"] =
+                    "UTF-8 without BOM, RFC 4180 quoting, CRLF line ends, a header row; an empty field is NULL and "
+                    "\"\" an "
+                    "empty text; dates YYYY-MM-DD in Asia/Tokyo, instants in UTC";
+                for (const auto& t : kTables) {
+                    std::string where(site ? t.site_where : "1 = 1");
+                    int params = 0;
+                    if (site) {
+                        if (auto c = where.find("{C}"); c != std::string::npos)
+                            where.replace(c, 3, std::string(kChildrenOfSite));
+                        for (char ch : where) params += ch == '?';
+                    }
+                    std::vector<std::string> names;
+                    json::array cols;
+                    for (const auto& [name, type] : Columns(tx, t.name)) {
+                        if (kSecretColumns.contains(name)) continue;
+                        names.push_back(name);
+                        cols.push_back(json::object{{"name", name}, {"type", type}});
+                    }
+                    const std::string file = std::string(t.name) + ".csv";
+                    const auto rows = WriteCsv(tx, t.name, names, where, params, site ? site->value : 0, work / file);
+                    summary.rows += rows;
+                    ++summary.tables;
+                    tables.push_back(json::object{{"name", t.name},
+                                                  {"file", file},
+                                                  {"rows", rows},
+                                                  {"description", t.description},
+                                                  {"columns", cols}});
+                }
+            });
+            schema["tables"] = tables;
+            json::array excluded;
+            for (const auto& [name, why] : kExcluded) excluded.push_back(json::object{{"name", name}, {"why", why}});
+            schema["not_exported"] = excluded;
+            json::array secret_columns;
+            for (const auto& c : kSecretColumns) secret_columns.emplace_back(c);
+            schema["not_exported_columns"] = secret_columns;
+
+            int error = 0;
+            zip_t* zip = zip_open(partial.c_str(), ZIP_CREATE | ZIP_EXCL, &error);
+            if (!zip) throw std::runtime_error("cannot create " + partial);
+            std::deque<std::string> buffers;  // alive until zip_close reads them
+            auto add_buffer = [&](const std::string& name, std::string data) {
+                buffers.push_back(std::move(data));
+                zip_source_t* src = zip_source_buffer(zip, buffers.back().data(), buffers.back().size(), 0);
+                if (!src || zip_file_add(zip, name.c_str(), src, ZIP_FL_ENC_UTF_8) < 0) {
+                    if (src) zip_source_free(src);
+                    throw std::runtime_error("cannot add " + name + " to the archive");
+                }
+            };
+            try {
+                add_buffer("README.txt", std::string(kReadme));
+                add_buffer("schema.json", json::serialize(schema) + "\n");
+                for (const auto& t : tables) {
+                    const std::string file(t.as_object().at("file").as_string());
+                    zip_source_t* src = zip_source_file(zip, (work / file).c_str(), 0, -1);
+                    if (!src || zip_file_add(zip, file.c_str(), src, ZIP_FL_ENC_UTF_8) < 0) {
+                        if (src) zip_source_free(src);
+                        throw std::runtime_error("cannot add " + file + " to the archive");
+                    }
+                }
+            } catch (...) {
+                zip_discard(zip);
+                throw;
             }
-            schema["format"] = "tadaima-export/1";
-            schema["scope"] = site ? "site" : "city";
-            if (site) schema["site_id"] = site->value;
-            schema["exported_at"] = now;
-            schema["database"] = db::KindName(tx.kind());
-            schema["schema_version"] = tx.QueryOne("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Int(0);
-            schema["csv"] =
-                "UTF-8 without BOM, RFC 4180 quoting, CRLF line ends, a header row; an empty field is NULL and \"\" an "
-                "empty text; dates YYYY-MM-DD in Asia/Tokyo, instants in UTC";
-            for (const auto& t : kTables) {
-                std::string where(site ? t.site_where : "1 = 1");
-                int params = 0;
-                if (site) {
-                    if (auto c = where.find("{C}"); c != std::string::npos)
-                        where.replace(c, 3, std::string(kChildrenOfSite));
-                    for (char ch : where) params += ch == '?';
-                }
-                std::vector<std::string> names;
-                json::array cols;
-                for (const auto& [name, type] : Columns(tx, t.name)) {
-                    if (kSecretColumns.contains(name)) continue;
-                    names.push_back(name);
-                    cols.push_back(json::object{{"name", name}, {"type", type}});
-                }
-                const std::string file = std::string(t.name) + ".csv";
-                const auto rows = WriteCsv(tx, t.name, names, where, params, site ? site->value : 0, work / file);
-                summary.rows += rows;
-                ++summary.tables;
-                tables.push_back(json::object{{"name", t.name},
-                                              {"file", file},
-                                              {"rows", rows},
-                                              {"description", t.description},
-                                              {"columns", cols}});
+            if (zip_close(zip) != 0) {
+                const std::string why = zip_strerror(zip);
+                zip_discard(zip);
+                throw std::runtime_error("cannot write " + out + ": " + why);
             }
         });
-        schema["tables"] = tables;
-        json::array excluded;
-        for (const auto& [name, why] : kExcluded) excluded.push_back(json::object{{"name", name}, {"why", why}});
-        schema["not_exported"] = excluded;
-        schema["not_exported_columns"] = json::array{"password_hash", "token_hash", "code_hash", "csrf_token"};
-
-        int error = 0;
-        zip_t* zip = zip_open(partial.c_str(), ZIP_CREATE | ZIP_EXCL, &error);
-        if (!zip) throw std::runtime_error("cannot create " + partial);
-        std::deque<std::string> buffers;  // alive until zip_close reads them
-        auto add_buffer = [&](const std::string& name, std::string data) {
-            buffers.push_back(std::move(data));
-            zip_source_t* src = zip_source_buffer(zip, buffers.back().data(), buffers.back().size(), 0);
-            if (!src || zip_file_add(zip, name.c_str(), src, ZIP_FL_ENC_UTF_8) < 0) {
-                if (src) zip_source_free(src);
-                throw std::runtime_error("cannot add " + name + " to the archive");
-            }
-        };
-        try {
-            add_buffer("README.txt", std::string(kReadme));
-            add_buffer("schema.json", json::serialize(schema) + "\n");
-            for (const auto& t : tables) {
-                const std::string file(t.as_object().at("file").as_string());
-                zip_source_t* src = zip_source_file(zip, (work / file).c_str(), 0, -1);
-                if (!src || zip_file_add(zip, file.c_str(), src, ZIP_FL_ENC_UTF_8) < 0) {
-                    if (src) zip_source_free(src);
-                    throw std::runtime_error("cannot add " + file + " to the archive");
-                }
-            }
-        } catch (...) {
-            zip_discard(zip);
-            throw;
-        }
-        if (zip_close(zip) != 0) {
-            const std::string why = zip_strerror(zip);
-            zip_discard(zip);
-            throw std::runtime_error("cannot write " + out + ": " + why);
-        }
-        // Whole on disk before it takes the name asked for.
-        if (FILE* f = std::fopen(partial.c_str(), "rb")) {
-            fsync(fileno(f));
-            std::fclose(f);
-        }
-        fs::rename(partial, out);
     } catch (...) {
         std::error_code ec;
         fs::remove_all(work, ec);
-        fs::remove(partial, ec);
         throw;
     }
     std::error_code ec;
     fs::remove_all(work, ec);
-    summary.bytes = fs::file_size(out);
     return summary;
 }
 
