@@ -518,6 +518,11 @@ std::string DbTest::Text(const std::string& sql) {
     return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Text(0); });
 }
 
+std::size_t KeepBody(char* data, std::size_t size, std::size_t n, void* out) {
+    static_cast<std::string*>(out)->append(data, size * n);
+    return size * n;
+}
+
 DbTest::CommandRun DbTest::Tadaima(const std::string& args, const std::string& db) {
     const std::string secret = (dir_ / "secret").string();
     if (!fs::exists(secret)) std::ofstream(secret) << kTestSecret << "\n";

@@ -50,6 +50,9 @@ std::string PdfText(const std::string& pdf);
 // its frozen cell and page setup, as JSON text.
 std::string WorkbookJson(const std::string& xlsx);
 
+// A libcurl write (or header) callback that appends what arrives to the std::string its data pointer names.
+std::size_t KeepBody(char* data, std::size_t size, std::size_t n, void* out);
+
 // Whether something accepts TCP connections on 127.0.0.1:port now (a server the test started).
 bool Accepts(int port);
 

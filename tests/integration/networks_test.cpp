@@ -14,11 +14,6 @@ namespace {
 namespace fs = std::filesystem;
 using testing_support::ServerProcess;
 
-std::size_t Keep(char* data, std::size_t size, std::size_t n, void* out) {
-    static_cast<std::string*>(out)->append(data, size * n);
-    return size * n;
-}
-
 struct Answer {
     long status = 0;
     std::string body;
@@ -36,7 +31,7 @@ Answer Fetch(const std::string& url, const std::string& from, const std::string&
     headers = curl_slist_append(headers, "Accept-Language: ja");
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     if (post) curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "login_id=admin&password=x");
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Keep);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, testing_support::KeepBody);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &a.body);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
     EXPECT_EQ(curl_easy_perform(curl), CURLE_OK) << url << " from " << from;

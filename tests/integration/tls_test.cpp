@@ -16,11 +16,6 @@ namespace {
 namespace fs = std::filesystem;
 using testing_support::ServerProcess;
 
-std::size_t Keep(char* data, std::size_t size, std::size_t n, void* out) {
-    static_cast<std::string*>(out)->append(data, size * n);
-    return size * n;
-}
-
 struct Answer {
     CURLcode code = CURLE_OK;
     long status = 0;
@@ -34,10 +29,10 @@ Answer Fetch(CURL* curl, const std::string& url, const std::string& ca, long tls
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_CAINFO, ca.c_str());
     curl_easy_setopt(curl, CURLOPT_SSLVERSION, tls_version);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, Keep);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, testing_support::KeepBody);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &a.head);
     std::string body;
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Keep);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, testing_support::KeepBody);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
     a.code = curl_easy_perform(curl);
