@@ -449,7 +449,8 @@ PY
   # Erasure of one site (its children, families, staff), on the restored copy, beside a bare VACUUM of the same
   # database by sqlite3 in this run (the part underneath: erase rebuilds the file the same way after deleting).
   t0=$(date +%s.%N); sqlite3 "$work/city-sqlite3.db" "VACUUM"; t1=$(date +%s.%N)
-  report_results+=("$(printf '%-58s %12.2f' "sqlite3 VACUUM of the city: s" "$(echo "$t1 - $t0" | bc)")")
+  report_results+=("$(printf '%-58s %12.2f %10s' "sqlite3 VACUUM of the city: s, bytes after" "$(echo "$t1 - $t0" | bc)" \
+    "$(stat -c %s "$work/city-sqlite3.db")")")
   local before; before=$(stat -c %s "$work/city-restored.db")
   t0=$(date +%s.%N)
   TADAIMA_DB="$work/city-restored.db" ./build/tadaima erase --site 1 --request bench --out "$work/erasure-bench" >/dev/null
