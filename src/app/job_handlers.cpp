@@ -1,6 +1,7 @@
 #include "app/job_handlers.hpp"
 
 #include "auth/audit.hpp"
+#include "children/rollover.hpp"
 #include "common/log.hpp"
 #include "families/mails.hpp"
 #include "messages/messages.hpp"
@@ -35,6 +36,7 @@ void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport
         push::EnsureVapidKey(db, clock), config.vapid_subject};
     notify::RegisterDelivery(runner, db, transport, catalogue, mail, push, clock);
     messages::RegisterJobs(runner, clock);
+    children::RegisterRolloverJob(runner, db, clock);
     // Alerts raised by the sweep reach the open rosters of their site at once.
     plans::RegisterAlertSweep(runner, db, clock,
                               [live](common::SiteId site, const common::Date& date, const auto& raised) {

@@ -20,6 +20,7 @@
 #include "auth/audit.hpp"
 #include "auth/mfa.hpp"
 #include "auth/passwords.hpp"
+#include "children/rollover.hpp"
 #include "common/dates.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
@@ -96,6 +97,10 @@ Usage:
   tadaima erase certificate N [--out BASE]
                                 write erasure N's certificate again
   tadaima erase scrub           scrub the database files again (after an erasure that could not finish it)
+  tadaima rollover --date YYYY-04-01 [--apply]
+                                the school-year rollover: grades up, leavers' placements end on 31 March, grade
+                                groups and age classes move on; without --apply only shows what it would do; with
+                                it, applies it now if the day has come, else plans it for 00:00 JST that day
   tadaima --help                this text
 
 Environment:
@@ -661,6 +666,69 @@ int Export(Config& config, int argc, char** argv) {
     return 0;
 }
 
+int Rollover(Config& config, int argc, char** argv) {
+    const std::string usage = "usage: tadaima rollover --date YYYY-04-01 [--apply]";
+    auto opts = Options(argc, argv, usage, 2, {"apply"});
+    for (const auto& [k, v] : opts) {
+        if (k != "date" && k != "apply") throw std::runtime_error("rollover: unknown option --" + k + "\n" + usage);
+    }
+    if (!opts.contains("date")) throw std::runtime_error(usage);
+    const auto date = children::RolloverDate(opts["date"]);
+    auto database = OpenWithSecret(config);
+    CommandClock clock(config);
+    auto print = [](const children::RolloverPlan& plan) {
+        for (const auto& s : plan.sites) {
+            std::cout << "  site " << s.site.value << " " << s.name << ": " << s.staying << " staying, "
+                      << s.leaving.size() << " leaving, " << s.group_moves << " group moves, " << s.starting
+                      << " new from the day";
+            if (!s.to_place.empty()) {
+                std::cout << "; to put in a group by hand:";
+                for (auto c : s.to_place) std::cout << " " << c.value;
+            }
+            std::cout << "\n";
+        }
+        std::cout << "  " << plan.grades_up << " grades up, " << plan.leaving() << " leaving, " << plan.to_place()
+                  << " to put in a group by hand\n";
+    };
+    const std::string d = common::FormatDate(date);
+    if (!opts.contains("apply")) {
+        std::optional<children::RolloverRecord> existing;
+        children::RolloverPlan plan;
+        database->Read([&](db::ReadTx& tx) {
+            existing = children::RolloverFor(tx, date);
+            plan = children::PlanRollover(tx, date);
+        });
+        if (existing && existing->state == "done") {
+            std::cout << "rollover " << d << ": done already (rollover " << existing->id << "); nothing to do\n";
+            return 0;
+        }
+        std::cout << "rollover " << d << " would do (nothing changed; --apply to do it"
+                  << (existing ? ", planned already as rollover " + std::to_string(existing->id) : std::string())
+                  << "):\n";
+        print(plan);
+        return 0;
+    }
+    auto result = children::RequestRollover(*database, date, std::nullopt, clock.Get());
+    switch (result.outcome) {
+        case children::RolloverOutcome::kAlreadyDone:
+            std::cout << "rollover " << d << ": done already (rollover " << result.id << "); nothing changed\n";
+            break;
+        case children::RolloverOutcome::kAlreadyPlanned:
+            std::cout << "rollover " << d << ": planned already (rollover " << result.id << "); nothing changed\n";
+            break;
+        case children::RolloverOutcome::kPlanned:
+            std::cout << "rollover " << d << ": planned as rollover " << result.id
+                      << " for 00:00 JST that day (a running server applies it); as of now it would do:\n";
+            print(result.plan);
+            break;
+        case children::RolloverOutcome::kApplied:
+            std::cout << "rollover " << d << ": done (rollover " << result.id << "):\n";
+            print(result.plan);
+            break;
+    }
+    return 0;
+}
+
 int EraseVerify(Config& config, int argc, char** argv) {
     if (argc != 4) throw std::runtime_error("usage: tadaima erase verify FILE.json");
     std::ifstream in(argv[3], std::ios::binary);
@@ -1073,6 +1141,7 @@ int Main(int argc, char** argv) {
             return EraseCertificate(config, argc, argv);
         if (command == "erase" && argc > 2 && std::string(argv[2]) == "scrub") return EraseScrub(config, argc, argv);
         if (command == "erase") return Erase(config, argc, argv);
+        if (command == "rollover") return Rollover(config, argc, argv);
         if (command == "user" && argc > 2 && std::string(argv[2]) == "create") return UserCreate(config, argc, argv);
         if (command == "roster" && argc > 2 && std::string(argv[2]) == "import")
             return RosterImport(config, argc, argv);

@@ -7,6 +7,7 @@
 #include "attendance/handlers.hpp"
 #include "audit/handlers.hpp"
 #include "children/handlers.hpp"
+#include "children/rollover_handlers.hpp"
 #include "families/handlers.hpp"
 #include "guardians/handlers.hpp"
 #include "messages/handlers.hpp"
@@ -38,6 +39,7 @@ Router BuildRoutes(const Services& s) {
     auto report = std::make_shared<reports::Handlers>(s.templates);
     auto call = std::make_shared<rollcall::Handlers>(s.templates);
     auto erase = std::make_shared<ops::Handlers>(s.templates);
+    auto rollover = std::make_shared<children::RolloverHandlers>(s.templates);
     Router r;
 
     // Operations
@@ -55,6 +57,10 @@ Router BuildRoutes(const Services& s) {
     r.Get("/erasures/{id}", [erase](Ctx& c) { return erase->View(c); });
     r.Get("/erasures/{id}/certificate.pdf", [erase](Ctx& c) { return erase->Pdf(c); });
     r.Get("/erasures/{id}/certificate.json", [erase](Ctx& c) { return erase->Json(c); });
+    r.Get("/rollover", [rollover](Ctx& c) { return rollover->List(c); });
+    r.Get("/rollover/preview", [rollover](Ctx& c) { return rollover->Preview(c); });
+    r.Post("/rollover", [rollover](Ctx& c) { return rollover->Apply(c); });
+    r.Post("/rollover/{id}/cancel", [rollover](Ctx& c) { return rollover->Cancel(c); });
 
     // Staff sign-in
     r.Get("/login", [core](Ctx& c) { return core->LoginForm(c); });

@@ -45,6 +45,7 @@ constexpr std::array kMatrix = {
     Rule{Action::kRollcallCity,     true,  false,  false},
     Rule{Action::kRollcallMark,     true,  true,   true},
     Rule{Action::kErase,            true,  false,  false},
+    Rule{Action::kRollover,         true,  false,  false},
 };
 
 struct FamilyRule {
@@ -144,6 +145,8 @@ std::string_view ActionName(Action action) {
             return "rollcall.mark";
         case Action::kErase:
             return "erase";
+        case Action::kRollover:
+            return "rollover";
     }
     return "unknown";
 }
@@ -189,7 +192,7 @@ bool Can(const Actor& actor, Action action, std::optional<common::SiteId> site) 
     // City-level actions belong to municipal admins alone, whatever site roles someone holds.
     if (action == Action::kSiteCreate || action == Action::kGrantMunicipal || action == Action::kAuditView ||
         action == Action::kMessageCity || action == Action::kJobsManage || action == Action::kRollcallCity ||
-        action == Action::kErase)
+        action == Action::kErase || action == Action::kRollover)
         return false;
     if (site) {
         auto role = actor.RoleAt(*site);

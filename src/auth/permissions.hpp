@@ -46,6 +46,7 @@ enum class Action {
     kRollcallCity,    // municipal only: start a roll-call at every site at once
     kRollcallMark,    // confirm the children on a roll-call and hand them over
     kErase,           // municipal only: erase a child, a family or a site's people, with a certificate
+    kRollover,        // municipal only: the school-year rollover (grades up, leavers' placements end)
 };
 std::string_view ActionName(Action action);
 

@@ -244,6 +244,7 @@ http::Response Handlers::List(Ctx& ctx) const {
     body.set("sites", SiteOptions(SitesFor(ctx, actor, Action::kChildView), filter.site));
     body.set("pager", app::PagerData(ctx, paging, total));
     if (auth::Can(actor, Action::kChildEdit)) body.set("can_create", true);
+    if (auth::Can(actor, Action::kRollover)) body.set("can_rollover", true);
     return app::RenderPage(ctx, list_, "children_title", body);
 }
 

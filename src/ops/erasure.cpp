@@ -82,6 +82,7 @@ constexpr Step kSteps[] = {
      "DELETE FROM child_group_membership WHERE child_id IN :CH OR group_id IN (SELECT id FROM child_group WHERE "
      "site_id = :S)"},
     {"child_placement", "DELETE FROM child_placement WHERE child_id IN :CH OR site_id = :S"},
+    {"rollover_child", "DELETE FROM rollover_child WHERE child_id IN :CH"},
     {"child", "DELETE FROM child WHERE id IN :CH"},
     {"guardian", "DELETE FROM guardian WHERE id IN :GU"},
     {"guardian_session", "DELETE FROM guardian_session WHERE account_id IN :AC"},

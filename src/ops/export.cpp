@@ -84,6 +84,8 @@ const Table kTables[] = {
      "rollcall_site_id IN (SELECT id FROM rollcall_site WHERE site_id = ?)"},
     {"audit_event", "The audit trail (ids only, keyed hash chain): who read or changed what, when, from where.",
      "site_id = ?"},
+    {"rollover", "School-year rollovers (planned, done, cancelled) with their counts.", "1 = 1"},
+    {"rollover_child", "Each child's grade before and after a rollover.", "child_id IN {C}"},
     {"erasure", "Erasures done (scope, request, when, by whom) with their signed certificates.",
      "scope = 'site' AND target_id = ?"},
     {"erasure_subject", "The ids each erasure removed.",

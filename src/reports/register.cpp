@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "children/rollover.hpp"
 #include "common/holidays.hpp"
 #include "plans/plans.hpp"
 #include "sites/groups.hpp"
@@ -198,11 +199,12 @@ Inputs LoadRegisterInputs(db::ReadTx& tx, common::SiteId site, const std::string
     const std::string first = common::FormatDate(bounds->first), last = common::FormatDate(bounds->second);
     std::map<common::ChildId, ChildInput> children;
     std::string sql =
-        "SELECT ch.id, ch.family_name, ch.given_name, ch.family_kana, ch.given_kana, ch.grade, p.start_date, "
-        "p.end_date, ch.birth_date FROM child_placement p JOIN child ch ON ch.id = p.child_id WHERE p.site_id = ? AND "
-        "p.start_date "
-        "<= ? AND (p.end_date IS NULL OR p.end_date >= ?)";
-    std::vector<db::Value> params{site, last, first};
+        "SELECT ch.id, ch.family_name, ch.given_name, ch.family_kana, ch.given_kana, " +
+        std::string(children::kGradeOn) +
+        ", p.start_date, p.end_date, ch.birth_date FROM child_placement p JOIN child ch ON ch.id = p.child_id WHERE "
+        "p.site_id = ? AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?)";
+    // The grade the child had in that month, even after a school-year rollover.
+    std::vector<db::Value> params{first, site, last, first};
     if (group) {
         sql += sites::kInGroupBetween;
         params.insert(params.end(), {*group, last, first});

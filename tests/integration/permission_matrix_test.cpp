@@ -214,6 +214,12 @@ const std::vector<Case>& Table() {
         {"GET", "/erasures/{erasure}", {}, {{O, O}, {N, N}, {N, N}}},
         {"GET", "/erasures/{erasure}/certificate.pdf", {}, {{O, O}, {N, N}, {N, N}}},
         {"GET", "/erasures/{erasure}/certificate.json", {}, {{O, O}, {N, N}, {N, N}}},
+        // The school-year rollover: the city's. The POST's date is not 1 April (422): nothing rolls over here; the
+        // rollover to cancel was cancelled already (404 after the right is checked).
+        {"GET", "/rollover", {}, {{O, O}, {N, N}, {N, N}}},
+        {"GET", "/rollover/preview?date=2027-04-01", {}, {{O, O}, {N, N}, {N, N}}},
+        {"POST", "/rollover", {{"date", "2027-04-02"}, {"confirm", "1"}}, {{V, V}, {N, N}, {N, N}}},
+        {"POST", "/rollover/{rollover}/cancel", {}, {{H, H}, {N, N}, {N, N}}},
         // The city's overview (figures of the user's own sites) and the emergency roll-call: one is open at each
         // site with the child on its list (started in Find); confirmed, handed over, printed, then closed.
         {"GET", "/overview", {}, {{O, O}, {O, O}, {N, N}}},
@@ -292,6 +298,7 @@ struct Objects {
     std::int64_t job;           // a job that failed for good
     std::int64_t call, listed;  // the site's open roll-call and the child on its list
     std::int64_t erasure;       // an erasure done (of a child of site 1 made for it): the city's, not a site's
+    std::int64_t rollover;      // a school-year rollover, cancelled: the city's
     std::string kiosk_credential;
 };
 
@@ -303,6 +310,14 @@ class PermissionMatrix : public AppTest {
         own_ = Find(1);
         other_ = Find(2);
         own_.erasure = other_.erasure = EraseOneChild();
+        own_.rollover = other_.rollover = database().Write([&](db::WriteTx& tx) {
+            return tx
+                .QueryOne(
+                    "INSERT INTO rollover (effective_date, state, created_at) VALUES ('2025-04-01', "
+                    "'cancelled', ?) RETURNING id",
+                    common::FormatInstant(clock_.Now()))
+                .Int(0);
+        });
     }
     // A child of site 1 made only to be erased: the erasure's id.
     std::int64_t EraseOneChild() {
@@ -420,17 +435,18 @@ class PermissionMatrix : public AppTest {
         return o;
     }
     static std::string Fill(std::string text, const Objects& o) {
-        for (auto [key, value] : {std::pair{"{site}", o.site},       std::pair{"{group}", o.group},
-                                  std::pair{"{child}", o.child},     std::pair{"{guardian}", o.guardian},
-                                  std::pair{"{user}", o.user},       std::pair{"{account}", o.account},
-                                  std::pair{"{event}", o.event},     std::pair{"{kiosk}", o.kiosk},
-                                  std::pair{"{contact}", o.contact}, std::pair{"{person}", o.person},
-                                  std::pair{"{notice}", o.notice},   std::pair{"{recipient}", o.recipient},
-                                  std::pair{"{message}", o.message}, std::pair{"{file}", o.file},
-                                  std::pair{"{copy}", o.copy},       std::pair{"{scheduled}", o.scheduled},
-                                  std::pair{"{thread}", o.thread},   std::pair{"{job}", o.job},
-                                  std::pair{"{member}", o.member},   std::pair{"{call}", o.call},
-                                  std::pair{"{listed}", o.listed},   std::pair{"{erasure}", o.erasure}}) {
+        for (auto [key, value] : {std::pair{"{site}", o.site},        std::pair{"{group}", o.group},
+                                  std::pair{"{child}", o.child},      std::pair{"{guardian}", o.guardian},
+                                  std::pair{"{user}", o.user},        std::pair{"{account}", o.account},
+                                  std::pair{"{event}", o.event},      std::pair{"{kiosk}", o.kiosk},
+                                  std::pair{"{contact}", o.contact},  std::pair{"{person}", o.person},
+                                  std::pair{"{notice}", o.notice},    std::pair{"{recipient}", o.recipient},
+                                  std::pair{"{message}", o.message},  std::pair{"{file}", o.file},
+                                  std::pair{"{copy}", o.copy},        std::pair{"{scheduled}", o.scheduled},
+                                  std::pair{"{thread}", o.thread},    std::pair{"{job}", o.job},
+                                  std::pair{"{member}", o.member},    std::pair{"{call}", o.call},
+                                  std::pair{"{listed}", o.listed},    std::pair{"{erasure}", o.erasure},
+                                  std::pair{"{rollover}", o.rollover}}) {
             for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key)) {
                 text.replace(pos, std::string(key).size(), std::to_string(value));
             }
@@ -773,6 +789,10 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"GET", "/erasures/{erasure}"}, none},
         {{"GET", "/erasures/{erasure}/certificate.pdf"}, none},
         {{"GET", "/erasures/{erasure}/certificate.json"}, none},
+        {{"GET", "/rollover"}, none},
+        {{"GET", "/rollover/preview?date=2027-04-01"}, none},
+        {{"POST", "/rollover"}, none},
+        {{"POST", "/rollover/{rollover}/cancel"}, none},
         {{"GET", "/overview"}, any_manager},
         {{"GET", "/overview/events"}, any_manager},
         {{"GET", "/overview/figures"}, any_manager},
