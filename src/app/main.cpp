@@ -702,6 +702,12 @@ int Rollover(Config& config, int argc, char** argv) {
             std::cout << "rollover " << d << ": done already (rollover " << existing->id << "); nothing to do\n";
             return 0;
         }
+        if (children::RolloverTooLate(date, common::TokyoDate(clock.Get().Now()))) {
+            std::cout << "rollover " << d << " is past (a rollover applies until the end of April of its year); it "
+                      << "would have done (nothing changed):\n";
+            print(plan);
+            return 0;
+        }
         std::cout << "rollover " << d << " would do (nothing changed; --apply to do it"
                   << (existing ? ", planned already as rollover " + std::to_string(existing->id) : std::string())
                   << "):\n";

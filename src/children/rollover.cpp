@@ -256,6 +256,18 @@ common::Date RolloverDate(std::string_view text) {
     return *d;
 }
 
+bool RolloverTooLate(const common::Date& date, const common::Date& today) {
+    return today >= date + std::chrono::months{1};
+}
+
+common::Date NextRolloverDate(db::ReadTx& tx, const common::Date& today) {
+    const common::Date this_year{today.year(), std::chrono::April, std::chrono::day{1}};
+    if (today.month() == std::chrono::April && !RolloverFor(tx, this_year)) return this_year;
+    return today < this_year
+               ? this_year
+               : common::Date{today.year() + std::chrono::years{1}, std::chrono::April, std::chrono::day{1}};
+}
+
 RolloverPlan PlanRollover(db::ReadTx& tx, const common::Date& date) { return Compute(tx, date).plan; }
 
 std::vector<RolloverRecord> ListRollovers(db::ReadTx& tx) {
@@ -283,6 +295,10 @@ RolloverResult RequestRollover(db::Database& db, const common::Date& date, std::
         if (existing && existing->state == "done") {
             out = {RolloverOutcome::kAlreadyDone, existing->id, {}};
             return;
+        }
+        if (RolloverTooLate(date, common::TokyoDate(clock.Now()))) {
+            throw RolloverDateError("the rollover of " + common::FormatDate(date) +
+                                    " is past: a rollover applies until the end of April of its year");
         }
         if (date > common::TokyoDate(clock.Now())) {
             out.plan = Compute(tx, date).plan;

@@ -56,6 +56,12 @@ struct RolloverPlan {
 // 1 April of a year, or throws RolloverDateError.
 common::Date RolloverDate(std::string_view text);
 
+// A rollover applies until the end of April of its year; later, children entered since with the grades they have
+// now would be moved up wrongly, so it is refused (RolloverDateError).
+bool RolloverTooLate(const common::Date& date, const common::Date& today);
+// The date to offer: this year's 1 April during April while its rollover is not done or planned, else the next.
+common::Date NextRolloverDate(db::ReadTx& tx, const common::Date& today);
+
 // What a rollover at `date` would do, read now.
 RolloverPlan PlanRollover(db::ReadTx& tx, const common::Date& date);
 
@@ -76,7 +82,8 @@ struct RolloverResult {
 };
 
 // Applies the rollover now when its date has come (one transaction with its audit entry), or plans it for 00:00
-// JST on the day. A second call for the same date changes nothing and says so.
+// JST on the day. A second call for the same date changes nothing and says so; one after April of its year
+// throws RolloverDateError.
 inline constexpr std::string_view kRolloverJob = "rollover.apply";
 RolloverResult RequestRollover(db::Database& db, const common::Date& date, std::optional<common::UserId> by,
                                const common::Clock& clock);

@@ -2,6 +2,7 @@
 
 #include "auth/audit.hpp"
 #include "children/rollover.hpp"
+#include "families/mails.hpp"
 
 namespace children {
 
@@ -12,18 +13,6 @@ using auth::Action;
 using kainjow::mustache::data;
 
 std::string N(std::size_t n) { return std::to_string(n); }
-
-// The date the form offers: this school year's 1 April while its rollover is not done or planned, else the next.
-std::string DefaultDate(db::ReadTx& tx, const common::Date& today) {
-    const int y = static_cast<int>(today.year());
-    const common::Date this_year{std::chrono::year{y}, std::chrono::April, std::chrono::day{1}};
-    const common::Date last = today >= this_year
-                                  ? this_year
-                                  : common::Date{std::chrono::year{y - 1}, std::chrono::April, std::chrono::day{1}};
-    if (!RolloverFor(tx, last)) return common::FormatDate(last);
-    return common::FormatDate(
-        common::Date{last.year() + std::chrono::years{1}, std::chrono::April, std::chrono::day{1}});
-}
 
 std::string When(const std::string& instant) {
     auto at = common::ParseInstant(instant);
@@ -39,7 +28,8 @@ http::Response RolloverHandlers::RenderList(Ctx& ctx, const app::FormErrors& err
     ctx.svc.db.Read([&](db::ReadTx& tx) {
         const auto& params = ctx.req.method == "GET" ? ctx.req.query : ctx.form;
         auto date = params.Get("date");
-        body.set("date", date ? *date : DefaultDate(tx, common::TokyoDate(ctx.svc.clock.Now())));
+        body.set("date",
+                 date ? *date : common::FormatDate(NextRolloverDate(tx, common::TokyoDate(ctx.svc.clock.Now()))));
         for (const auto& r : ListRollovers(tx)) {
             data d;
             d.set("id", std::to_string(r.id));
@@ -85,7 +75,7 @@ http::Response RolloverHandlers::Preview(Ctx& ctx) const {
         }
         auto plan = PlanRollover(tx, date);
         data sites{data::type::list}, to_place{data::type::list};
-        int staying = 0, starting = 0, moves = 0;
+        int staying = 0, starting = 0;
         for (const auto& s : plan.sites) {
             data d;
             d.set("name", s.name);
@@ -94,14 +84,13 @@ http::Response RolloverHandlers::Preview(Ctx& ctx) const {
             d.set("leaving", N(s.leaving.size()));
             d.set("to_place", N(s.to_place.size()));
             if (!s.to_place.empty()) d.set("has_to_place", true);
-            d.set("moves", N(static_cast<std::size_t>(s.group_moves)));
             d.set("starting", N(static_cast<std::size_t>(s.starting)));
-            d.set("last_grade", s.last_grade == 0 ? ctx.T("rollover_last_school_age")
-                                                  : ctx.T("grade_" + std::to_string(s.last_grade)));
+            d.set("until", s.last_grade == 0
+                               ? ctx.T("rollover_until_school")
+                               : families::Fill(ctx.T("rollover_until_grade"), {{"n", std::to_string(s.last_grade)}}));
             sites.push_back(d);
             staying += s.staying;
             starting += s.starting;
-            moves += s.group_moves;
             // The children a carer must place by hand: named (an audited read), at most a page of them.
             for (auto c : s.to_place) {
                 if (to_place.list_value().size() >= 200) break;
@@ -125,14 +114,17 @@ http::Response RolloverHandlers::Preview(Ctx& ctx) const {
         body.set("leaving", N(static_cast<std::size_t>(plan.leaving())));
         body.set("to_place", N(static_cast<std::size_t>(plan.to_place())));
         body.set("staying", N(static_cast<std::size_t>(staying)));
-        body.set("moves", N(static_cast<std::size_t>(moves)));
         body.set("starting", N(static_cast<std::size_t>(starting)));
         auth::WriteAudit(
             tx, ctx.Audit("rollover.preview", "rollover", existing ? std::optional(existing->id) : std::nullopt),
             ctx.svc.clock);
     });
     body.set("date", common::FormatDate(date));
-    body.set(date > today ? "future" : "due", true);
+    if (RolloverTooLate(date, today)) {
+        body.set("too_late", true);
+    } else {
+        body.set(date > today ? "future" : "due", true);
+    }
     if (ctx.req.query.GetOr("unconfirmed") == "1") body.set("unconfirmed", true);
     return app::RenderPage(ctx, preview_, "rollover_preview_title", body);
 }
@@ -151,7 +143,14 @@ http::Response RolloverHandlers::Apply(Ctx& ctx) const {
     if (ctx.form.GetOr("confirm") != "1") {
         return http::Response::Redirect("/rollover/preview?date=" + d + "&unconfirmed=1", 303);
     }
-    auto result = RequestRollover(ctx.svc.db, date, actor.user_id, ctx.svc.clock);
+    RolloverResult result;
+    try {
+        result = RequestRollover(ctx.svc.db, date, actor.user_id, ctx.svc.clock);
+    } catch (const RolloverDateError&) {
+        app::FormErrors errors;
+        errors.Add("date", "error_rollover_too_late");
+        return RenderList(ctx, errors, 422);
+    }
     const char* notice = result.outcome == RolloverOutcome::kApplied          ? "rollover_done"
                          : result.outcome == RolloverOutcome::kPlanned        ? "rollover_planned"
                          : result.outcome == RolloverOutcome::kAlreadyPlanned ? "rollover_already_planned"

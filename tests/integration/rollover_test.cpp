@@ -148,6 +148,11 @@ TEST_P(Rollover, GradesGoUpLeaversLeaveGroupsMoveOnAndTheOldYearStaysAsItWas) {
     const std::string before = Everything();
     EXPECT_EQ(Everything(), before) << "a preview changes nothing";
 
+    // From May the rollover is refused: children entered since with their present grades would move up wrongly.
+    clock_.Set(Tokyo("2027-05-01", 0));
+    EXPECT_THROW(children::RequestRollover(database(), date, std::nullopt, clock_), children::RolloverDateError);
+    EXPECT_EQ(Everything(), before);
+    clock_.Set(Tokyo("2027-04-30", 23));
     auto result = children::RequestRollover(database(), date, std::nullopt, clock_);
     ASSERT_EQ(result.outcome, children::RolloverOutcome::kApplied);
 
@@ -263,10 +268,15 @@ TEST_P(Rollover, TheCommandPreviewsRefusesABadDateAndApplies) {
         EXPECT_NE(run.output.find("tadaima: "), std::string::npos) << run.output;
     }
     EXPECT_NE(Tadaima("rollover --date 2027-04-02").output.find("1 April"), std::string::npos);
-    // The command's clock is today's (December 2026): the preview of a past 1 April, then applying it.
+    // The command's clock is today's (December 2026 or later): a past 1 April is previewed but too late to apply;
+    // one to come is planned.
     auto preview = Tadaima("rollover --date 2026-04-01");
     EXPECT_EQ(preview.status, 0) << preview.output;
     EXPECT_NE(preview.output.find("nothing changed"), std::string::npos) << preview.output;
+    EXPECT_EQ(Everything(), before);
+    auto late = Tadaima("rollover --date 2026-04-01 --apply");
+    EXPECT_EQ(late.status, 1);
+    EXPECT_NE(late.output.find("end of April"), std::string::npos) << late.output;
     EXPECT_EQ(Everything(), before);
     auto future = Tadaima("rollover --date 2099-04-01 --apply");
     EXPECT_EQ(future.status, 0) << future.output;
