@@ -71,6 +71,10 @@ Config ConfigFromEnvironment() {
     }
     c.database = Env("TADAIMA_DB", c.database);
     c.secret_file = Env("TADAIMA_SECRET_FILE", c.secret_file);
+    // Beside the secret unless told: a test or a second installation that moves its secret moves its keys too.
+    const auto secret_dir = std::filesystem::path(c.secret_file).parent_path();
+    c.data_keys_file =
+        Env("TADAIMA_DATA_KEYS_FILE", (secret_dir.empty() ? "data.keys" : (secret_dir / "data.keys").string()));
     c.secure_cookies = Env("TADAIMA_SECURE_COOKIES", "0") == "1" || !c.tls_cert_file.empty();
     c.worker_threads = static_cast<int>(EnvInt("TADAIMA_WORKERS", c.worker_threads, 1, 256));
     c.db_pool_size = static_cast<int>(EnvInt("TADAIMA_DB_POOL", c.db_pool_size, 1, 256));

@@ -2,7 +2,10 @@
 // Configuration comes from the environment (documented in README.md), never from the repository.
 #include <string>
 
+#include <memory>
+
 #include "app/networks.hpp"
+#include "auth/data_keys.hpp"
 #include "http/limits.hpp"
 
 namespace app {
@@ -37,7 +40,11 @@ struct Config {
     std::string vapid_subject = "mailto:noreply@tadaima.invalid";
     int push_timeout_ms = 10000;
     bool push_insecure_endpoints = false;
-    std::string secret;           // loaded from secret_file at start
+    std::string secret;  // loaded from secret_file at start
+    // The keys that seal sensitive fields (auth/data_keys.hpp), in their own file (default: data.keys beside the
+    // secret file); loaded by serve.
+    std::string data_keys_file = "var/data.keys";
+    std::shared_ptr<auth::DataKeys> data_keys;
     std::string test_clock_file;  // TADAIMA_TEST_CLOCK_FILE: browser tests move the server's time (never in production)
     // Failed sign-ins per address in 10 minutes, and wrong registration codes per address in an hour, before the
     // address is held back. Raise them where many families share one address (a carrier's NAT).

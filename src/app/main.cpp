@@ -97,6 +97,8 @@ Usage:
   tadaima erase certificate N [--out BASE]
                                 write erasure N's certificate again
   tadaima erase scrub           scrub the database files again (after an erasure that could not finish it)
+  tadaima keys rotate           a new data key (TADAIMA_DATA_KEYS_FILE): every sealed field sealed again under it,
+                                then the old key dropped; safe while servers run (they reread the file)
   tadaima rollover --date YYYY-04-01 [--apply]
                                 the school-year rollover: grades up, leavers' placements end on 31 March, grade
                                 groups and age classes move on; without --apply only shows what it would do; with
@@ -107,6 +109,8 @@ Environment:
   TADAIMA_DB              SQLite file path (default var/tadaima.db) or postgresql://user@host:port/dbname
   TADAIMA_LISTEN          address:port to listen on (default 127.0.0.1:8080)
   TADAIMA_SECRET_FILE     server secret, created on first start (default var/secret.key)
+  TADAIMA_DATA_KEYS_FILE  keys sealing sensitive fields (second-factor secrets), made on first start
+                          (default data.keys beside the secret file); keep it with the secret and the backups
   TADAIMA_SECURE_COOKIES  1 when users reach the server over HTTPS through a proxy (set by itself with TLS)
   TADAIMA_TLS_CERT        PEM certificate chain: serve HTTPS (TLS 1.2 and 1.3) on TADAIMA_LISTEN; reread on SIGHUP
   TADAIMA_TLS_KEY         its PEM private key
@@ -189,6 +193,7 @@ int Serve(Config config) {
         return 2;
     }
     InstallSecret(config, *database);
+    config.data_keys = auth::DataKeysForDatabase(config.data_keys_file, *database);
     LogAuditHead(*database);
     CommandClock clocks(config);
     if (clocks.Moved())
@@ -663,6 +668,20 @@ int Export(Config& config, int argc, char** argv) {
     database->Write([&](db::WriteTx& tx) { auth::WriteAudit(tx, ev, clock.Get()); });
     std::cout << "export: " << opts["out"] << " written: " << summary.tables << " tables, " << summary.rows << " rows, "
               << summary.bytes << " bytes (schema.json describes them)\n";
+    return 0;
+}
+
+int KeysRotate(Config& config, int argc, char**) {
+    if (argc != 3) throw std::runtime_error("usage: tadaima keys rotate");
+    auto database = OpenWithSecret(config);
+    auto rotation = auth::RotateDataKeys(config.data_keys_file, *database);
+    auto ev = OperatorEvent("keys.rotated", common::UserId(0), std::nullopt);
+    ev.target_kind = "data_key";
+    CommandClock clock(config);
+    database->Write([&](db::WriteTx& tx) { auth::WriteAudit(tx, ev, clock.Get()); });
+    std::cout << "keys rotate: " << config.data_keys_file << " now holds key " << rotation.new_id << " alone (was "
+              << rotation.old_ids << "); " << rotation.resealed
+              << " fields sealed again; the database files scrubbed\n";
     return 0;
 }
 
@@ -1148,6 +1167,7 @@ int Main(int argc, char** argv) {
         if (command == "erase" && argc > 2 && std::string(argv[2]) == "scrub") return EraseScrub(config, argc, argv);
         if (command == "erase") return Erase(config, argc, argv);
         if (command == "rollover") return Rollover(config, argc, argv);
+        if (command == "keys" && argc > 2 && std::string(argv[2]) == "rotate") return KeysRotate(config, argc, argv);
         if (command == "user" && argc > 2 && std::string(argv[2]) == "create") return UserCreate(config, argc, argv);
         if (command == "roster" && argc > 2 && std::string(argv[2]) == "import")
             return RosterImport(config, argc, argv);

@@ -56,7 +56,8 @@ http::Response SecondFactorHandlers::Verify(Ctx& ctx) const {
     bool locked = false;
     ctx.svc.db.Write([&](db::WriteTx& tx) {
         auto device = auth::TrustedDevice(tx, auth::OwnerKind::kStaff, who.user_id.value, ctx.SentDeviceToken());
-        if (!code.empty() && code.size() < 32 && auth::VerifySecondFactor(tx, who.user_id, code, ctx.svc.clock)) {
+        if (!code.empty() && code.size() < 32 &&
+            auth::VerifySecondFactor(tx, *ctx.svc.config.data_keys, who.user_id, code, ctx.svc.clock)) {
             auth::RecordSignInAttempt(tx, who.login_id, who.user_id, ctx.req.remote_address, device, true,
                                       ctx.svc.clock, ctx.svc.throttle_policy);
             auth::WriteAudit(tx, Event(ctx, who, "signin", "ok"), ctx.svc.clock);
@@ -85,7 +86,7 @@ http::Response SecondFactorHandlers::SetupForm(Ctx& ctx) const {
     if (!who) throw http::Unauthorized();
     auto secret = ctx.svc.db.Write([&](db::WriteTx& tx) -> std::optional<std::string> {
         if (auth::MfaEnrolled(tx, who->user_id)) return std::nullopt;
-        return auth::PendingMfaSecret(tx, who->user_id, ctx.svc.clock);
+        return auth::PendingMfaSecret(tx, *ctx.svc.config.data_keys, who->user_id, ctx.svc.clock);
     });
     if (!secret)
         return http::Response::Redirect(ctx.actor ? "/?notice=mfa_already" : "/mfa?next=" + http::UrlEncode(Next(ctx)));
@@ -106,7 +107,7 @@ http::Response SecondFactorHandlers::Setup(Ctx& ctx) const {
     std::string code = Trimmed(ctx.form.GetOr("code"));
     std::optional<http::Response> done;
     ctx.svc.db.Write([&](db::WriteTx& tx) {
-        auto codes = auth::ConfirmMfa(tx, who->user_id, code, ctx.svc.clock);
+        auto codes = auth::ConfirmMfa(tx, *ctx.svc.config.data_keys, who->user_id, code, ctx.svc.clock);
         if (!codes) return;
         auth::WriteAudit(tx, Event(ctx, *who, "mfa.enrol", "ok"), ctx.svc.clock);
         data body;

@@ -28,6 +28,8 @@ std::string NormaliseRecoveryCode(const std::string& code) {
     return out;
 }
 
+std::string SecretPlace(common::UserId user) { return PlaceOf(kSealedFields[0], user.value); }
+
 }  // namespace
 
 bool MfaRequired(const Actor& actor) { return actor.PrimaryRole() != Role::kStaff; }
@@ -36,21 +38,21 @@ bool MfaEnrolled(db::ReadTx& tx, common::UserId user) {
     return !tx.Query("SELECT 1 FROM staff_mfa WHERE user_id = ? AND confirmed_at IS NOT NULL", user).empty();
 }
 
-std::string PendingMfaSecret(db::WriteTx& tx, common::UserId user, const common::Clock& clock) {
+std::string PendingMfaSecret(db::WriteTx& tx, const DataKeys& keys, common::UserId user, const common::Clock& clock) {
     if (auto r = tx.QueryOptional("SELECT secret FROM staff_mfa WHERE user_id = ? AND confirmed_at IS NULL", user)) {
-        return r->Text(0);
+        return keys.Open(r->Text(0), SecretPlace(user));
     }
     auto secret = NewTotpSecret();
-    tx.Exec("INSERT INTO staff_mfa (user_id, secret, created_at) VALUES (?, ?, ?)", user, secret,
-            common::FormatInstant(clock.Now()));
+    tx.Exec("INSERT INTO staff_mfa (user_id, secret, created_at) VALUES (?, ?, ?)", user,
+            keys.Seal(secret, SecretPlace(user)), common::FormatInstant(clock.Now()));
     return secret;
 }
 
-std::optional<std::vector<std::string>> ConfirmMfa(db::WriteTx& tx, common::UserId user, const std::string& code,
-                                                   const common::Clock& clock) {
+std::optional<std::vector<std::string>> ConfirmMfa(db::WriteTx& tx, const DataKeys& keys, common::UserId user,
+                                                   const std::string& code, const common::Clock& clock) {
     auto row = tx.QueryOptional("SELECT id, secret FROM staff_mfa WHERE user_id = ? AND confirmed_at IS NULL", user);
     if (!row) return std::nullopt;
-    auto step = MatchTotp(row->Text(1), code, clock.Now(), 0);
+    auto step = MatchTotp(keys.Open(row->Text(1), SecretPlace(user)), code, clock.Now(), 0);
     if (!step) return std::nullopt;
     auto now = common::FormatInstant(clock.Now());
     tx.Exec("UPDATE staff_mfa SET confirmed_at = ?, last_step = ? WHERE id = ?", now, *step, row->Int(0));
@@ -64,11 +66,12 @@ std::optional<std::vector<std::string>> ConfirmMfa(db::WriteTx& tx, common::User
     return codes;
 }
 
-bool VerifySecondFactor(db::WriteTx& tx, common::UserId user, const std::string& code, const common::Clock& clock) {
+bool VerifySecondFactor(db::WriteTx& tx, const DataKeys& keys, common::UserId user, const std::string& code,
+                        const common::Clock& clock) {
     auto row = tx.QueryOptional(
         "SELECT id, secret, last_step FROM staff_mfa WHERE user_id = ? AND confirmed_at IS NOT NULL", user);
     if (!row) return false;
-    if (auto step = MatchTotp(row->Text(1), code, clock.Now(), row->Int(2))) {
+    if (auto step = MatchTotp(keys.Open(row->Text(1), SecretPlace(user)), code, clock.Now(), row->Int(2))) {
         tx.Exec("UPDATE staff_mfa SET last_step = ? WHERE id = ?", *step, row->Int(0));
         return true;
     }

@@ -386,6 +386,8 @@ void AppTest::SetUp() {
     assets_ = std::make_unique<web::Assets>();
     metrics_ = std::make_unique<app::Metrics>();
     config_.secret = kTestSecret;
+    config_.data_keys_file = (dir_ / "data.keys").string();  // where a command run by Tadaima() finds it too
+    config_.data_keys = auth::DataKeysForDatabase(config_.data_keys_file, *db_);
     config_.public_url = "http://tadaima.test";
     services_ = std::make_unique<app::Services>(
         app::Services{*db_, clock_, *catalogue_, *templates_, *assets_, config_, *metrics_, {}, {}});
