@@ -6,6 +6,7 @@
 #include "families/mails.hpp"
 #include "messages/messages.hpp"
 #include "notify/deliver.hpp"
+#include "ops/retention.hpp"
 #include "plans/alerts.hpp"
 #include "plans/mails.hpp"
 
@@ -37,6 +38,7 @@ void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport
     notify::RegisterDelivery(runner, db, transport, catalogue, mail, push, clock);
     messages::RegisterJobs(runner, clock);
     children::RegisterRolloverJob(runner, db, clock);
+    ops::RegisterRetentionJob(runner, db, clock);
     // Alerts raised by the sweep reach the open rosters of their site at once.
     plans::RegisterAlertSweep(runner, db, clock,
                               [live](common::SiteId site, const common::Date& date, const auto& raised) {
@@ -62,6 +64,7 @@ void EnsureRecurringJobs(db::Database& db, const common::Clock& clock) {
     db.Write([&](db::WriteTx& tx) {
         jobs::PlanRecurring(tx, kStatistics, clock.Now(), clock);
         jobs::PlanRecurring(tx, kAuditHead, clock.Now() + kAuditHeadEvery, clock);
+        ops::PlanRetentionJob(tx, clock);
     });
 }
 

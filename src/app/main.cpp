@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -31,6 +32,7 @@
 #include "ops/backup.hpp"
 #include "ops/erasure.hpp"
 #include "ops/export.hpp"
+#include "ops/retention.hpp"
 #include "plans/alerts.hpp"
 #include "reports/counts.hpp"
 #include "reports/export.hpp"
@@ -97,6 +99,10 @@ Usage:
   tadaima erase certificate N [--out BASE]
                                 write erasure N's certificate again
   tadaima erase scrub           scrub the database files again (after an erasure that could not finish it)
+  tadaima retention [set KIND MONTHS | run]
+                                how long each kind of record is kept (attendance, plans, notifications, messages,
+                                audit) and what would go now; set a kind's months; or remove what has passed now
+                                (a running server does it nightly at 03:00 JST)
   tadaima keys rotate           a new data key (TADAIMA_DATA_KEYS_FILE): every sealed field sealed again under it,
                                 then the old key dropped; safe while servers run (they reread the file)
   tadaima rollover --date YYYY-04-01 [--apply]
@@ -345,8 +351,8 @@ struct BackupCheck {
     std::int64_t entries = 0;
 };
 
-// A restored copy checked: a tadaima schema this version knows, whose secret is TADAIMA_SECRET_FILE's, and whose
-// audit chain is unbroken.
+// A restored copy checked: a tadaima schema this version knows, whose secret is TADAIMA_SECRET_FILE's, whose sealed
+// fields open with TADAIMA_DATA_KEYS_FILE, and whose audit chain is unbroken.
 void CheckRestored(Config& config, db::Database& database, BackupCheck& out) {
     const auto schema = db::GetSchemaStatus(database);
     out.schema = schema.current;
@@ -361,6 +367,10 @@ void CheckRestored(Config& config, db::Database& database, BackupCheck& out) {
         return;
     }
     InstallSecret(config, database);  // throws when TADAIMA_SECRET_FILE is not this backup's secret
+    if (auto keys = auth::CheckDataKeys(config.data_keys_file, database); !keys.empty()) {
+        out.problem = "its sealed fields do not open with TADAIMA_DATA_KEYS_FILE: " + keys;
+        return;
+    }
     auto chain = database.Read([](db::ReadTx& tx) { return auth::VerifyAuditChain(tx); });
     out.entries = chain.checked;
     if (chain.bad_id) {
@@ -668,6 +678,43 @@ int Export(Config& config, int argc, char** argv) {
     database->Write([&](db::WriteTx& tx) { auth::WriteAudit(tx, ev, clock.Get()); });
     std::cout << "export: " << opts["out"] << " written: " << summary.tables << " tables, " << summary.rows << " rows, "
               << summary.bytes << " bytes (schema.json describes them)\n";
+    return 0;
+}
+
+// `retention`: every kind's period and what would go now; `retention set KIND MONTHS`; `retention run`.
+int Retention(Config& config, int argc, char** argv) {
+    const std::string usage = "usage: tadaima retention [set KIND MONTHS | run]";
+    const std::string verb = argc > 2 ? argv[2] : "";
+    if (!(argc == 2 || (verb == "run" && argc == 3) || (verb == "set" && argc == 5))) throw std::runtime_error(usage);
+    auto database = OpenWithSecret(config);
+    CommandClock clock(config);
+    const auto today = common::TokyoDate(clock.Get().Now());
+    if (verb == "set") {
+        const std::string months_text = argv[4];
+        int months = 0;
+        const auto [end, ec] = std::from_chars(months_text.data(), months_text.data() + months_text.size(), months);
+        if (ec != std::errc() || end != months_text.data() + months_text.size())
+            throw std::runtime_error("retention set: MONTHS must be a whole number of months: " + usage);
+        try {
+            database->Write(
+                [&](db::WriteTx& tx) { ops::SetRetention(tx, argv[3], months, std::nullopt, clock.Get()); });
+        } catch (const std::invalid_argument& e) {
+            throw std::runtime_error(std::string("retention set: ") + e.what());
+        }
+    }
+    auto settings = database->Read([&](db::ReadTx& tx) { return ops::RetentionSettings(tx, today); });
+    for (const auto& s : settings) {
+        std::cout << "  " << s.kind << ": " << s.months << " months" << (s.is_default ? " (default)" : "")
+                  << ", records before " << common::FormatDate(s.cutoff) << " go\n";
+    }
+    if (verb == "set") return 0;
+    const auto run =
+        verb == "run" ? ops::RunRetention(*database, clock.Get()) : ops::PreviewRetention(*database, clock.Get());
+    std::cout << "retention " << (verb == "run" ? "run" : "would remove (nothing changed; run to do it)") << ": "
+              << run.total() << " rows";
+    if (run.erasure_id) std::cout << " (erasure " << run.erasure_id << ")";
+    std::cout << "\n";
+    for (const auto& [table, n] : run.rows) std::cout << "  " << table << " " << n << "\n";
     return 0;
 }
 
@@ -1167,6 +1214,7 @@ int Main(int argc, char** argv) {
         if (command == "erase" && argc > 2 && std::string(argv[2]) == "scrub") return EraseScrub(config, argc, argv);
         if (command == "erase") return Erase(config, argc, argv);
         if (command == "rollover") return Rollover(config, argc, argv);
+        if (command == "retention") return Retention(config, argc, argv);
         if (command == "keys" && argc > 2 && std::string(argv[2]) == "rotate") return KeysRotate(config, argc, argv);
         if (command == "user" && argc > 2 && std::string(argv[2]) == "create") return UserCreate(config, argc, argv);
         if (command == "roster" && argc > 2 && std::string(argv[2]) == "import")

@@ -125,6 +125,8 @@ void WriteAudit(db::WriteTx& tx, const AuditEvent& e, const common::Clock& clock
     // Appends are serialised (the lock above; SQLite has one writer), so the next id is known before the insert and
     // the hash can cover it.
     auto last = tx.QueryOptional("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1");
+    // Every entry removed by retention: the chain goes on from its anchor.
+    if (!last) last = tx.QueryOptional("SELECT last_id, last_hash FROM audit_anchor WHERE id = 1");
     const std::int64_t id = last ? last->Int(0) + 1 : 1;
     std::string prev = last ? last->Text(1) : "";
     std::string created_at = common::FormatInstant(clock.Now());
@@ -182,11 +184,44 @@ std::int64_t CountAudit(db::ReadTx& tx, const AuditFilter& f) {
     return tx.QueryParams(sql, params).at(0).Int(0);
 }
 
+namespace {
+
+std::string AnchorMac(const std::string& key, std::int64_t id, const std::string& hash) {
+    return common::BytesToHex(HmacSha256(key, "tadaima audit anchor v1\n" + std::to_string(id) + "\n" + hash));
+}
+
+}  // namespace
+
+std::int64_t TrimAuditChain(db::WriteTx& tx, std::int64_t through, const common::Clock& clock) {
+    const auto& key = RequireKey();
+    if (tx.kind() == db::Kind::kPostgresql) tx.Query("SELECT pg_advisory_xact_lock(?)", kAuditChainLock);
+    auto last = tx.QueryOptional("SELECT id, hash FROM audit_event WHERE id <= ? ORDER BY id DESC LIMIT 1", through);
+    if (!last) return 0;
+    const auto id = last->Int(0);
+    const auto hash = last->Text(1);
+    const auto removed = tx.Exec("DELETE FROM audit_event WHERE id <= ?", id);
+    tx.Exec("DELETE FROM audit_anchor WHERE id = 1");
+    tx.Exec("INSERT INTO audit_anchor (id, last_id, last_hash, mac, created_at) VALUES (1, ?, ?, ?, ?)", id, hash,
+            AnchorMac(key, id, hash), common::FormatInstant(clock.Now()));
+    return removed;
+}
+
 ChainCheck VerifyAuditChain(db::ReadTx& tx, const std::vector<AuditHead>& heads) {
     const auto& key = RequireKey();
     ChainCheck out;
     std::string prev;  // the hash of the entry before
     std::int64_t after = 0;
+    // The oldest entries may have passed their retention: the chain then starts at the anchor they left.
+    if (auto anchor = tx.QueryOptional("SELECT last_id, last_hash, mac FROM audit_anchor WHERE id = 1")) {
+        after = anchor->Int(0);
+        prev = anchor->Text(1);
+        if (!common::ConstantTimeEquals(anchor->Text(2), AnchorMac(key, after, prev))) {
+            out.bad_id = after;
+            out.problem = "anchor";
+            return out;
+        }
+    }
+    const std::int64_t anchored = after;
     // In pages, so a long trail is not held in memory at once.
     for (;;) {
         auto rows = tx.Query(std::string(kColumns) + " WHERE id > ? ORDER BY id LIMIT 5000", after);
@@ -210,6 +245,7 @@ ChainCheck VerifyAuditChain(db::ReadTx& tx, const std::vector<AuditHead>& heads)
     }
     // The chain is whole; is it still the one whose heads were kept?
     for (const auto& h : heads) {
+        if (h.id <= anchored) continue;  // removed by retention, behind the anchor
         auto r = tx.QueryOptional("SELECT hash FROM audit_event WHERE id = ?", h.id);
         if (!r) {
             out.bad_id = h.id;

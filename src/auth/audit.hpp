@@ -71,12 +71,17 @@ std::string FormatAuditHead(const AuditHead& head);
 // Every head in a text: lines as FormatAuditHead writes them, or the server's JSON log lines of the head.
 std::vector<AuditHead> ParseAuditHeads(std::string_view text);
 
+// Retention: removes the entries up to `through` (the newest at or before it stays the anchor: its id and hash,
+// with an HMAC under the chain's key), so the chain goes on verifying from there. Returns the entries removed.
+std::int64_t TrimAuditChain(db::WriteTx& tx, std::int64_t through, const common::Clock& clock);
+
 struct ChainCheck {
     std::int64_t checked = 0;            // entries whose hashes were checked
     std::optional<std::int64_t> bad_id;  // the first entry whose content or link does not match
     // "altered" (its own hash is wrong: edited, or keyed with another secret), "link" (the entry before it was
     // removed, altered or reordered), "cut" (a recorded head is gone: the newest entries were removed) or "head" (a
-    // recorded head's entry is there but different: the chain was rebuilt from there on)
+    // recorded head's entry is there but different: the chain was rebuilt from there on) or "anchor" (where the
+    // trail starts after retention was not written with this secret)
     std::string problem;
 };
 // The whole chain under the installed key, and each recorded head against it.

@@ -199,56 +199,88 @@ std::string PlaceOf(const SealedField& f, std::int64_t row) {
     return std::string(f.table) + "." + f.column + ":" + std::to_string(row);
 }
 
-std::shared_ptr<DataKeys> DataKeysForDatabase(const fs::path& file, db::Database& db) {
-    // What the database holds: sealed values (and their keys) and values from before sealing.
+namespace {
+
+// What the database holds: sealed values by key, and values from before sealing.
+struct Census {
     std::map<std::string, int> sealed_by;
     int plain = 0;
+};
+
+Census Count(db::Database& db) {
+    Census c;
     db.Read([&](db::ReadTx& tx) {
         for (const auto& f : kSealedFields) {
             for (const auto& v : Values(tx, f)) {
                 const auto id = DataKeys::KeyIdOf(v.value);
                 if (id.empty()) {
-                    ++plain;
+                    ++c.plain;
                 } else {
-                    ++sealed_by[id];
+                    ++c.sealed_by[id];
                 }
             }
         }
     });
-    if (!fs::exists(file)) {
-        if (!sealed_by.empty()) {
-            throw std::runtime_error("the data key file " + file.string() +
-                                     " is missing, and this database holds fields sealed with it: restore the file "
-                                     "from your backup (or point TADAIMA_DATA_KEYS_FILE at it). A new key would not "
-                                     "open them, so none is made.");
+    return c;
+}
+
+std::string MissingFile(const fs::path& file) {
+    return "the data key file " + file.string() +
+           " is missing, and this database holds fields sealed with it: restore the file from your backup (or point "
+           "TADAIMA_DATA_KEYS_FILE at it). A new key would not open them, so none is made.";
+}
+
+// Every key the database names is in the file, and every sealed value opens (a damaged one is found now, not at
+// someone's sign-in); else the first thing wrong.
+std::string Problem(const DataKeys& keys, db::Database& db, const Census& census) {
+    for (const auto& [id, n] : census.sealed_by) {
+        if (!keys.Has(id)) {
+            return "the data key " + id + ", which sealed " + std::to_string(n) +
+                   " fields of this database, is not in " + keys.file().string() +
+                   ": use the data key file kept with this database";
         }
+    }
+    std::string problem;
+    db.Read([&](db::ReadTx& tx) {
+        for (const auto& f : kSealedFields) {
+            for (const auto& v : Values(tx, f)) {
+                if (!problem.empty() || DataKeys::KeyIdOf(v.value).empty()) continue;
+                try {
+                    keys.Open(v.value, PlaceOf(f, v.row));
+                } catch (const DataKeyError& e) {
+                    problem =
+                        std::string(f.table) + "." + f.column + " of row " + std::to_string(v.row) + ": " + e.what();
+                }
+            }
+        }
+    });
+    return problem;
+}
+
+}  // namespace
+
+std::string CheckDataKeys(const fs::path& file, db::Database& db) {
+    const auto census = Count(db);
+    if (census.sealed_by.empty()) return "";
+    if (!fs::exists(file)) return MissingFile(file);
+    try {
+        return Problem(DataKeys(file), db, census);
+    } catch (const DataKeyError& e) {
+        return e.what();
+    }
+}
+
+std::shared_ptr<DataKeys> DataKeysForDatabase(const fs::path& file, db::Database& db) {
+    const auto census = Count(db);
+    if (!fs::exists(file)) {
+        if (!census.sealed_by.empty()) throw std::runtime_error(MissingFile(file));
         common::InitCrypto();
         WriteKeyFile(file, {{common::RandomHex(8), common::RandomBytes(32)}});
         common::LogInfo("data key file made", {{"file", file.string()}});
     }
     auto keys = std::make_shared<DataKeys>(file);
-    for (const auto& [id, n] : sealed_by) {
-        if (!keys->Has(id)) {
-            throw std::runtime_error("the data key " + id + ", which sealed " + std::to_string(n) +
-                                     " fields of this database, is not in " + file.string() +
-                                     ": use the data key file kept with this database");
-        }
-    }
-    // Every sealed value opens: a damaged one is found now, not at someone's sign-in.
-    db.Read([&](db::ReadTx& tx) {
-        for (const auto& f : kSealedFields) {
-            for (const auto& v : Values(tx, f)) {
-                if (DataKeys::KeyIdOf(v.value).empty()) continue;
-                try {
-                    keys->Open(v.value, PlaceOf(f, v.row));
-                } catch (const DataKeyError& e) {
-                    throw std::runtime_error(std::string(f.table) + "." + f.column + " of row " +
-                                             std::to_string(v.row) + ": " + e.what());
-                }
-            }
-        }
-    });
-    if (plain > 0) {
+    if (auto problem = Problem(*keys, db, census); !problem.empty()) throw std::runtime_error(problem);
+    if (census.plain > 0) {
         int sealed = 0;
         db.Write([&](db::WriteTx& tx) {
             for (const auto& f : kSealedFields) sealed += Reseal(tx, *keys, f);

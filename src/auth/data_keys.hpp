@@ -77,6 +77,10 @@ std::string PlaceOf(const SealedField& f, std::int64_t row);
 // sealing) are sealed, and the files scrubbed of them. Throws std::runtime_error saying what to do otherwise.
 std::shared_ptr<DataKeys> DataKeysForDatabase(const std::filesystem::path& file, db::Database& db);
 
+// Changing nothing: whether `file` opens every sealed field of the database (a backup's, say). Empty when it does
+// (or nothing is sealed), else the first thing wrong, as one line.
+std::string CheckDataKeys(const std::filesystem::path& file, db::Database& db);
+
 struct Rotation {
     std::string old_ids, new_id;
     int resealed = 0;

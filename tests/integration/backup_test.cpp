@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "attendance/attendance.hpp"
+#include "auth/data_keys.hpp"
 #include "demo/seed.hpp"
 #include "harness.hpp"
 
@@ -131,6 +132,36 @@ TEST_P(Backup, ACopyTakenWhileEntriesAreRecordedHoldsEveryOneCommittedBeforeItAn
     }
     for (const auto& e : fs::directory_iterator(dir_))
         EXPECT_FALSE(e.path().filename().string().starts_with("never.db")) << "left behind: " << e.path();
+}
+
+// A backup's sealed fields open only with the data key file of its time: after `keys rotate` the current file
+// no longer opens an older backup, and `backup verify` says so; the key file kept from then does.
+TEST_P(Backup, VerifyChecksThatTheDataKeyFileOpensTheBackupsSealedFields) {
+    if (!fs::exists(testing_support::ServerProcess::Binary()))
+        GTEST_SKIP() << "no tadaima binary beside this test binary";
+    demo::SeedDemo(*db_, {1, 2, "tadaima-demo"}, clock_);
+    const fs::path key_file = dir_ / "data.keys";  // beside the secret Tadaima() uses, where commands look
+    auto keys = auth::DataKeysForDatabase(key_file, database());
+    database().Write([&](db::WriteTx& tx) {
+        const auto user = tx.QueryOne("SELECT MIN(id) FROM staff_user").Int(0);
+        tx.Exec("INSERT INTO staff_mfa (user_id, secret, created_at) VALUES (?, ?, ?)", user,
+                keys->Seal("JBSWY3DPEHPK3PXP", auth::PlaceOf(auth::kSealedFields[0], user)),
+                common::FormatInstant(clock_.Now()));
+    });
+    const std::string file = (dir_ / "sealed.backup").string();
+    auto taken = Tadaima("backup " + file);
+    ASSERT_EQ(taken.status, 0) << taken.output;
+    auto verified = Tadaima("backup verify " + file);
+    EXPECT_EQ(verified.status, 0) << verified.output;
+    fs::copy_file(key_file, dir_ / "kept.keys");
+    auto rotated = Tadaima("keys rotate");
+    ASSERT_EQ(rotated.status, 0) << rotated.output;
+    auto stale = Tadaima("backup verify " + file);
+    EXPECT_EQ(stale.status, 1);
+    EXPECT_NE(stale.output.find("do not open with TADAIMA_DATA_KEYS_FILE"), std::string::npos) << stale.output;
+    fs::copy_file(dir_ / "kept.keys", key_file, fs::copy_options::overwrite_existing);
+    auto kept = Tadaima("backup verify " + file);
+    EXPECT_EQ(kept.status, 0) << kept.output;
 }
 
 INSTANTIATE_TEST_SUITE_P(Both, Backup, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
