@@ -57,6 +57,8 @@ Router BuildRoutes(const Services& s) {
     r.Get("/erasures/{id}", [erase](Ctx& c) { return erase->View(c); });
     r.Get("/erasures/{id}/certificate.pdf", [erase](Ctx& c) { return erase->Pdf(c); });
     r.Get("/erasures/{id}/certificate.json", [erase](Ctx& c) { return erase->Json(c); });
+    r.Get("/retention", [erase](Ctx& c) { return erase->Retention(c); });
+    r.Post("/retention", [erase](Ctx& c) { return erase->SaveRetention(c); });
     r.Get("/rollover", [rollover](Ctx& c) { return rollover->List(c); });
     r.Get("/rollover/preview", [rollover](Ctx& c) { return rollover->Preview(c); });
     r.Post("/rollover", [rollover](Ctx& c) { return rollover->Apply(c); });

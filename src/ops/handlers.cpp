@@ -6,6 +6,7 @@
 #include "auth/audit.hpp"
 #include "common/log.hpp"
 #include "ops/erasure.hpp"
+#include "ops/retention.hpp"
 
 namespace ops {
 
@@ -255,6 +256,80 @@ http::Response Handlers::Json(Ctx& ctx) const {
     auto text = StoredCertificate(ctx.svc.db, id);
     if (!text) throw http::NotFound();
     return app::Download(*text, "application/json", "erasure-" + std::to_string(id) + ".json");
+}
+
+http::Response Handlers::RenderRetention(Ctx& ctx, const app::FormErrors& errors, int status) const {
+    ctx.Require(Action::kErase);
+    data body = errors.ToData(ctx);
+    data kinds{data::type::list}, runs{data::type::list};
+    const auto today = common::TokyoDate(ctx.svc.clock.Now());
+    ctx.svc.db.Read([&](db::ReadTx& tx) {
+        const auto settings = RetentionSettings(tx, today);
+        for (std::size_t i = 0; i < settings.size(); ++i) {
+            const auto& s = settings[i];
+            const auto& k = kRetentionKinds[i];
+            data d;
+            d.set("kind", s.kind);
+            d.set("label", ctx.T("retention_kind_" + s.kind));
+            d.set("what", ctx.T("retention_what_" + s.kind));
+            const std::string field = "months_" + s.kind;
+            d.set("months", ctx.req.method == "POST" ? ctx.form.GetOr(field) : std::to_string(s.months));
+            d.set("min", std::to_string(k.min_months));
+            d.set("max", std::to_string(kRetentionMaxMonths));
+            d.set("default", std::to_string(k.default_months));
+            d.set("cutoff", common::FormatDate(s.cutoff));
+            if (auto e = errors.map().find(field); e != errors.map().end()) {
+                d.set("error", ctx.T(e->second));
+                d.set("has_error", true);
+            }
+            kinds.push_back(d);
+        }
+        for (const auto& r : tx.Query("SELECT id, finished_at, certificate FROM erasure WHERE scope = 'retention' AND "
+                                      "state = 'done' ORDER BY id DESC LIMIT 10")) {
+            data d;
+            auto at = common::ParseInstant(common::CanonicalInstant(r.OptText(1).value_or("")));
+            d.set("at", at ? common::FormatDate(common::TokyoDate(*at)) + " " + common::FormatTokyoTime(*at) : "");
+            std::int64_t total = 0;
+            boost::system::error_code ec;
+            auto summary = json::parse(r.OptText(2).value_or(""), ec);
+            if (!ec && summary.is_object()) {
+                if (const auto* rows = summary.as_object().if_contains("rows"); rows && rows->is_object()) {
+                    for (const auto& [_, n] : rows->as_object()) total += n.is_int64() ? n.as_int64() : 0;
+                }
+            }
+            d.set("rows", std::to_string(total));
+            runs.push_back(d);
+        }
+    });
+    body.set("kinds", kinds);
+    body.set("runs", runs);
+    if (runs.is_empty_list()) body.set("no_runs", true);
+    return app::RenderPage(ctx, retention_, "retention_title", body, status);
+}
+
+http::Response Handlers::Retention(Ctx& ctx) const { return RenderRetention(ctx, {}, 200); }
+
+http::Response Handlers::SaveRetention(Ctx& ctx) const {
+    const auto& actor = ctx.Require(Action::kErase);
+    app::FormErrors errors;
+    std::vector<std::pair<const char*, int>> asked;
+    for (const auto& k : kRetentionKinds) {
+        const std::string field = std::string("months_") + k.name;
+        app::FormErrors range;  // one message for empty and out of range, which names the range
+        auto months = app::IntField(ctx.form, field, range, k.min_months, kRetentionMaxMonths);
+        if (!months) errors.Add(field, "error_retention_months");
+        if (months) asked.emplace_back(k.name, *months);
+    }
+    if (!errors.empty()) return RenderRetention(ctx, errors, 422);
+    const auto today = common::TokyoDate(ctx.svc.clock.Now());
+    ctx.svc.db.Write([&](db::WriteTx& tx) {
+        const auto now = RetentionSettings(tx, today);
+        for (std::size_t i = 0; i < asked.size(); ++i) {
+            if (now[i].months != asked[i].second)
+                SetRetention(tx, asked[i].first, asked[i].second, actor.user_id, ctx.svc.clock);
+        }
+    });
+    return http::Response::Redirect("/retention?notice=retention_saved", 303);
 }
 
 }  // namespace ops

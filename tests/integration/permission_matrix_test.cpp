@@ -216,6 +216,9 @@ const std::vector<Case>& Table() {
         {"GET", "/erasures/{erasure}/certificate.json", {}, {{O, O}, {N, N}, {N, N}}},
         // The school-year rollover: the city's. The POST's date is not 1 April (422): nothing rolls over here; the
         // rollover to cancel was cancelled already (404 after the right is checked).
+        // How long records are kept: the city's. The POST lacks most periods (422): nothing is changed here.
+        {"GET", "/retention", {}, {{O, O}, {N, N}, {N, N}}},
+        {"POST", "/retention", {{"months_plans", "1"}}, {{V, V}, {N, N}, {N, N}}},
         {"GET", "/rollover", {}, {{O, O}, {N, N}, {N, N}}},
         {"GET", "/rollover/preview?date=2027-04-01", {}, {{O, O}, {N, N}, {N, N}}},
         {"POST", "/rollover", {{"date", "2027-04-02"}, {"confirm", "1"}}, {{V, V}, {N, N}, {N, N}}},
@@ -789,6 +792,8 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"GET", "/erasures/{erasure}"}, none},
         {{"GET", "/erasures/{erasure}/certificate.pdf"}, none},
         {{"GET", "/erasures/{erasure}/certificate.json"}, none},
+        {{"GET", "/retention"}, none},
+        {{"POST", "/retention"}, none},
         {{"GET", "/rollover"}, none},
         {{"GET", "/rollover/preview?date=2027-04-01"}, none},
         {{"POST", "/rollover"}, none},
