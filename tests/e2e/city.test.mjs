@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, run } from '../support/server.mjs';
-import { launchPhone, assertAccessible, assertLaidOut, assertLooksLikeReference } from '../support/browser.mjs';
+import { launchPhone, signedInPage, assertAccessible, assertLaidOut, assertLooksLikeReference } from '../support/browser.mjs';
 
 const WIDTHS = [[360, 740], [768, 1024], [1366, 768]];
 let server;
@@ -16,10 +16,7 @@ let manager;
 before(async () => {
   server = await startServer({ sites: 3, children: 40, clock: '2026-12-03T07:30:00Z', plans: true });
   browser = await launchPhone();
-  const admin = new Client(server.url);
-  await admin.signIn('admin');
-  await browser.context.addCookies([...admin.cookies].map(([name, value]) => ({ name, value, url: server.url })));
-  page = await browser.context.newPage();
+  ({ page } = await signedInPage(browser, server, 'admin'));
   manager = new Client(server.url);
   await manager.signIn('manager1');
 });

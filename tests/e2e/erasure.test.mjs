@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, run } from '../support/server.mjs';
-import { launchPhone, assertAccessible, assertLaidOut, assertLooksLikeReference } from '../support/browser.mjs';
+import { startServer, run } from '../support/server.mjs';
+import { launchPhone, signedInPage, assertAccessible, assertLaidOut, assertLooksLikeReference } from '../support/browser.mjs';
 
 const WIDTHS = [[360, 740], [768, 1024], [1366, 768]];
 let server;
@@ -19,10 +19,7 @@ let admin;
 before(async () => {
   server = await startServer({ sites: 2, children: 20, clock: '2026-12-03T07:30:00Z' });
   browser = await launchPhone();
-  admin = new Client(server.url);
-  await admin.signIn('admin');
-  await browser.context.addCookies([...admin.cookies].map(([name, value]) => ({ name, value, url: server.url })));
-  page = await browser.context.newPage();
+  ({ client: admin, page } = await signedInPage(browser, server, 'admin'));
 });
 
 after(async () => {

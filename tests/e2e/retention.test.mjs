@@ -4,8 +4,8 @@
 // committed reference screenshots.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client } from '../support/server.mjs';
-import { launchPhone, assertAccessible, assertLaidOut, assertLooksLikeReference } from '../support/browser.mjs';
+import { startServer } from '../support/server.mjs';
+import { launchPhone, signedInPage, assertAccessible, assertLaidOut, assertLooksLikeReference } from '../support/browser.mjs';
 
 const WIDTHS = [[360, 740], [768, 1024], [1366, 768]];
 let server;
@@ -15,10 +15,7 @@ let page;
 before(async () => {
   server = await startServer({ sites: 2, children: 10, clock: '2026-12-03T07:30:00Z' });
   browser = await launchPhone();
-  const admin = new Client(server.url);
-  await admin.signIn('admin');
-  await browser.context.addCookies([...admin.cookies].map(([name, value]) => ({ name, value, url: server.url })));
-  page = await browser.context.newPage();
+  ({ page } = await signedInPage(browser, server, 'admin'));
 });
 
 after(async () => {

@@ -25,18 +25,6 @@ namespace {
 namespace fs = std::filesystem;
 using testing_support::DbTest;
 
-// Everything a test compares before and after: rows as text, one per line.
-std::string Rows(db::Database& db, const std::string& sql) {
-    return db.Read([&](db::ReadTx& tx) {
-        std::string out;
-        for (const auto& r : tx.Query(sql)) {
-            for (std::size_t i = 0; i < r.size(); ++i) out += r.OptText(i).value_or("NULL") + "|";
-            out += "\n";
-        }
-        return out;
-    });
-}
-
 class Erasure : public DbTest {
  protected:
     // The distinctive strings of the family to erase: none of them occurs in the generated city.
@@ -148,22 +136,18 @@ class Erasure : public DbTest {
 
     std::string Others(const Family& f) {
         const auto c = f.child.ToString(), g = f.guardian.ToString(), a = f.account.ToString();
-        return Rows(database(),
-                    "SELECT id, family_name, given_name, family_kana, given_kana, birth_date, grade FROM "
-                    "child WHERE id <> " +
-                        c + " ORDER BY id") +
-               Rows(database(), "SELECT id, family_name, given_name, email, phone FROM guardian WHERE id <> " + g +
-                                    " ORDER BY id") +
-               Rows(database(),
-                    "SELECT id, email, display_name FROM guardian_account WHERE id <> " + a + " ORDER BY id") +
-               Rows(database(),
-                    "SELECT id, child_id, site_id, kind, occurred_at FROM attendance_event WHERE child_id "
-                    "<> " +
-                        c + " ORDER BY id") +
-               Rows(database(),
-                    "SELECT guardian_id, child_id FROM guardian_child WHERE child_id <> " + c + " ORDER BY id") +
-               Rows(database(), "SELECT child_id, site_id, start_date FROM child_placement WHERE child_id <> " + c +
-                                    " ORDER BY id");
+        return Dump({"SELECT id, family_name, given_name, family_kana, given_kana, birth_date, grade FROM "
+                     "child WHERE id <> " +
+                     c + " ORDER BY id"}) +
+               Dump({"SELECT id, family_name, given_name, email, phone FROM guardian WHERE id <> " + g +
+                     " ORDER BY id"}) +
+               Dump({"SELECT id, email, display_name FROM guardian_account WHERE id <> " + a + " ORDER BY id"}) +
+               Dump({"SELECT id, child_id, site_id, kind, occurred_at FROM attendance_event WHERE child_id "
+                     "<> " +
+                     c + " ORDER BY id"}) +
+               Dump({"SELECT guardian_id, child_id FROM guardian_child WHERE child_id <> " + c + " ORDER BY id"}) +
+               Dump({"SELECT child_id, site_id, start_date FROM child_placement WHERE child_id <> " + c +
+                     " ORDER BY id"});
     }
 
     ops::ErasureRequest Request(ops::ErasureScope scope, std::int64_t target) {
@@ -285,28 +269,24 @@ TEST_P(Erasure, ASitesEndRemovesWhoWasOnlyThereAndKeepsTheOthersRecordsElsewhere
     const auto two_sites_staff =
         One("SELECT MAX(user_id) FROM staff_role WHERE site_id = 1 AND user_id <> " + staff.ToString());
     const auto site2 =
-        Rows(database(), "SELECT id, child_id, kind, occurred_at FROM attendance_event WHERE site_id = 2 ORDER BY id") +
-        Rows(database(),
-             "SELECT c.id, c.family_name, c.given_name FROM child c WHERE c.id IN (SELECT child_id FROM "
-             "child_placement WHERE site_id = 2) ORDER BY c.id");
-    const auto admins = Rows(database(),
-                             "SELECT u.id, u.login_id, u.display_name FROM staff_user u JOIN staff_role r "
-                             "ON r.user_id = u.id WHERE r.role = 'municipal_admin' ORDER BY u.id");
+        Dump({"SELECT id, child_id, kind, occurred_at FROM attendance_event WHERE site_id = 2 ORDER BY id"}) +
+        Dump({"SELECT c.id, c.family_name, c.given_name FROM child c WHERE c.id IN (SELECT child_id FROM "
+              "child_placement WHERE site_id = 2) ORDER BY c.id"});
+    const auto admins =
+        Dump({"SELECT u.id, u.login_id, u.display_name FROM staff_user u JOIN staff_role r "
+              "ON r.user_id = u.id WHERE r.role = 'municipal_admin' ORDER BY u.id"});
 
     auto result = ops::Erase(database(), Request(ops::ErasureScope::kSite, 1), testing_support::kTestSecret, clock_);
     EXPECT_EQ(Found(), std::vector<std::string>{});
     EXPECT_EQ(One("SELECT COUNT(*) FROM child_placement WHERE site_id = 1"), 0);
     EXPECT_EQ(One("SELECT COUNT(*) FROM attendance_event WHERE site_id = 1"), 0);
     EXPECT_EQ(One("SELECT COUNT(*) FROM child WHERE id = " + both.ToString()), 1) << "placed at site 2 too";
-    EXPECT_EQ(
-        Rows(database(), "SELECT id, child_id, kind, occurred_at FROM attendance_event WHERE site_id = 2 ORDER BY id") +
-            Rows(database(),
-                 "SELECT c.id, c.family_name, c.given_name FROM child c WHERE c.id IN (SELECT "
-                 "child_id FROM child_placement WHERE site_id = 2) ORDER BY c.id"),
-        site2);
-    EXPECT_EQ(Rows(database(),
-                   "SELECT u.id, u.login_id, u.display_name FROM staff_user u JOIN staff_role r ON "
-                   "r.user_id = u.id WHERE r.role = 'municipal_admin' ORDER BY u.id"),
+    EXPECT_EQ(Dump({"SELECT id, child_id, kind, occurred_at FROM attendance_event WHERE site_id = 2 ORDER BY id"}) +
+                  Dump({"SELECT c.id, c.family_name, c.given_name FROM child c WHERE c.id IN (SELECT "
+                        "child_id FROM child_placement WHERE site_id = 2) ORDER BY c.id"}),
+              site2);
+    EXPECT_EQ(Dump({"SELECT u.id, u.login_id, u.display_name FROM staff_user u JOIN staff_role r ON "
+                    "r.user_id = u.id WHERE r.role = 'municipal_admin' ORDER BY u.id"}),
               admins);
     // Staff who worked only here: anonymous rows the audit trail can still point at; one with a role elsewhere stays.
     EXPECT_EQ(Text("SELECT login_id FROM staff_user WHERE id = " + staff.ToString()), "erased-" + staff.ToString());

@@ -512,6 +512,19 @@ std::string AppTest::TotpFor(const std::string& login) {
     return auth::TotpCode(*key, step);
 }
 
+std::string DbTest::Dump(std::initializer_list<std::string> sqls) {
+    return db_->Read([&](db::ReadTx& tx) {
+        std::string out;
+        for (const auto& sql : sqls) {
+            for (const auto& r : tx.Query(sql)) {
+                for (std::size_t i = 0; i < r.size(); ++i) out += r.OptText(i).value_or("NULL") + "|";
+                out += "\n";
+            }
+        }
+        return out;
+    });
+}
+
 std::int64_t DbTest::One(const std::string& sql) {
     return database().Read([&](db::ReadTx& tx) { return tx.QueryOne(sql).Int(0); });
 }

@@ -127,6 +127,8 @@ class DbTest : public ::testing::TestWithParam<db::Kind> {
     // The single integer or text a query answers (a count, an id).
     std::int64_t One(const std::string& sql);
     std::string Text(const std::string& sql);
+    // What the queries answer, as text (a row a line, NULL for none), to compare a database before and after.
+    std::string Dump(std::initializer_list<std::string> sqls);
     // `tadaima ARGS` as an operator runs it in this test's directory, against `db` (this test's database unless
     // given), with the test secret in a secret file: its exit status and standard output and error together.
     struct CommandRun {

@@ -96,23 +96,13 @@ class Retention : public DbTest {
     }
     // Everything retention may touch, as text, to compare.
     std::string Everything() {
-        return database().Read([&](db::ReadTx& tx) {
-            std::string out;
-            for (const auto* sql :
-                 {"SELECT id, facility_date FROM attendance_event ORDER BY id",
-                  "SELECT id, plan_date FROM attendance_plan ORDER BY id",
-                  "SELECT id, message_id FROM notification ORDER BY id",
-                  "SELECT id FROM notification_recipient ORDER BY id", "SELECT id FROM message ORDER BY id",
-                  "SELECT id FROM message_attachment ORDER BY id", "SELECT id, action FROM audit_event ORDER BY id",
-                  "SELECT id FROM erasure", "SELECT id FROM child ORDER BY id",
-                  "SELECT id FROM guardian_account ORDER BY id"}) {
-                for (const auto& r : tx.Query(sql)) {
-                    for (std::size_t i = 0; i < r.size(); ++i) out += r.OptText(i).value_or("NULL") + "|";
-                    out += "\n";
-                }
-            }
-            return out;
-        });
+        return Dump({"SELECT id, facility_date FROM attendance_event ORDER BY id",
+                     "SELECT id, plan_date FROM attendance_plan ORDER BY id",
+                     "SELECT id, message_id FROM notification ORDER BY id",
+                     "SELECT id FROM notification_recipient ORDER BY id", "SELECT id FROM message ORDER BY id",
+                     "SELECT id FROM message_attachment ORDER BY id", "SELECT id, action FROM audit_event ORDER BY id",
+                     "SELECT id FROM erasure", "SELECT id FROM child ORDER BY id",
+                     "SELECT id FROM guardian_account ORDER BY id"});
     }
     auth::ChainCheck Chain() {
         return database().Read([](db::ReadTx& tx) { return auth::VerifyAuditChain(tx); });

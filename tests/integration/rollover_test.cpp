@@ -109,21 +109,11 @@ class Rollover : public DbTest {
         });
     }
     std::string Everything() {
-        return database().Read([&](db::ReadTx& tx) {
-            std::string out;
-            for (const auto* sql :
-                 {"SELECT id, grade, updated_at FROM child ORDER BY id",
-                  "SELECT id, child_id, site_id, start_date, end_date FROM child_placement ORDER BY id",
-                  "SELECT id, child_id, group_id, start_date, end_date FROM child_group_membership ORDER BY id",
-                  "SELECT id, child_id, kind, occurred_at FROM attendance_event ORDER BY id",
-                  "SELECT id, state, summary FROM rollover ORDER BY id"}) {
-                for (const auto& r : tx.Query(sql)) {
-                    for (std::size_t i = 0; i < r.size(); ++i) out += r.OptText(i).value_or("NULL") + "|";
-                    out += "\n";
-                }
-            }
-            return out;
-        });
+        return Dump({"SELECT id, grade, updated_at FROM child ORDER BY id",
+                     "SELECT id, child_id, site_id, start_date, end_date FROM child_placement ORDER BY id",
+                     "SELECT id, child_id, group_id, start_date, end_date FROM child_group_membership ORDER BY id",
+                     "SELECT id, child_id, kind, occurred_at FROM attendance_event ORDER BY id",
+                     "SELECT id, state, summary FROM rollover ORDER BY id"});
     }
     std::string P(common::SiteId s, const std::string& start, const std::string& end = "") {
         return "p" + s.ToString() + ":" + start + ".." + end + " ";

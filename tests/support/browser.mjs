@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import pixelmatch from 'pixelmatch';
+import { Client } from './server.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -32,6 +33,15 @@ export async function launchPhone({ args = [] } = {}) {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+// A page of `browser` signed in as staff `login` on `server`: the client's session cookies shared with the browser.
+// Returns the client (for requests beside the page) and the page.
+export async function signedInPage(browser, server, login) {
+  const client = new Client(server.url);
+  await client.signIn(login);
+  await browser.context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
+  return { client, page: await browser.context.newPage() };
 }
 
 // Runs axe-core (WCAG 2.x A and AA rules) in the page; any violation fails the test with its details. Returns the
