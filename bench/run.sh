@@ -8,9 +8,9 @@
 # message to 100,000 family members and scan → mail latency, beside smtp-source → smtp-sink's raw rate
 # (BENCH_ONLY=mail runs only that). The roster of a 150-child site without and with 30 open alerts, and its size
 # (BENCH_ONLY=roster runs only that). Reports: every site's register and a year's counts for 100 sites with 60 days
-# of history, its backup, verify and restore beside sqlite3 .backup, erasure of one site beside a VACUUM, the city
-# overview under kiosk load, and HTTPS served by the server beside plain HTTP (BENCH_ONLY=reports). Loopback only;
-# every load run is bounded.
+# of history, its backup, verify and restore beside sqlite3 .backup (and on PostgreSQL beside pg_dump), erasure of
+# one site beside a VACUUM, the city overview under kiosk load, and HTTPS served by the server beside plain HTTP
+# (BENCH_ONLY=reports). Loopback only; every load run is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${BENCH_SECONDS:-10}
@@ -446,6 +446,22 @@ PY
   report_results+=("$(printf '%-58s %12.2f' "tadaima backup verify (integrity, audit chain): s" "$(echo "$t1 - $t0" | bc)")")
   t0=$(date +%s.%N); TADAIMA_DB="$work/city-restored.db" ./build/tadaima restore "$work/city-backup.db" >/dev/null; t1=$(date +%s.%N)
   report_results+=("$(printf '%-58s %12.2f' "tadaima restore into an empty database: s" "$(echo "$t1 - $t0" | bc)")")
+  # The same city on PostgreSQL: tadaima backup (pg_dump's custom format underneath) beside pg_dump itself on the
+  # same database in this run, then tadaima restore of it into an empty database.
+  local pgcity="postgresql://postgres@127.0.0.1:$pg_port/city"
+  psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE city" >/dev/null
+  psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE city_restored" >/dev/null
+  TADAIMA_DB="$pgcity" ./build/tadaima migrate >/dev/null
+  start=$(date +%s.%N)
+  TADAIMA_DB="$pgcity" ./build/tadaima seed-demo --sites 100 --children 10000 --history-days 60 >/dev/null
+  printf 'bench: the same city seeded into PostgreSQL: %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)"
+  t0=$(date +%s.%N); "$pgbin/pg_dump" -Fc -h 127.0.0.1 -p "$pg_port" -U postgres -f "$work/city-pg_dump.dump" city; t1=$(date +%s.%N)
+  report_results+=("$(printf '%-58s %12.2f %10s' "pg_dump -Fc of the city on PostgreSQL: s, bytes" "$(echo "$t1 - $t0" | bc)" "$(stat -c %s "$work/city-pg_dump.dump")")")
+  t0=$(date +%s.%N); TADAIMA_DB="$pgcity" ./build/tadaima backup "$work/city-pg.backup" >/dev/null; t1=$(date +%s.%N)
+  report_results+=("$(printf '%-58s %12.2f %10s' "tadaima backup of the city on PostgreSQL: s, bytes" "$(echo "$t1 - $t0" | bc)" "$(stat -c %s "$work/city-pg.backup")")")
+  t0=$(date +%s.%N); TADAIMA_DB="postgresql://postgres@127.0.0.1:$pg_port/city_restored" ./build/tadaima restore "$work/city-pg.backup" >/dev/null; t1=$(date +%s.%N)
+  report_results+=("$(printf '%-58s %12.2f' "tadaima restore on PostgreSQL into an empty database: s" "$(echo "$t1 - $t0" | bc)")")
+  rm -f "$work/city-pg_dump.dump" "$work/city-pg.backup"
   # Erasure of one site (its children, families, staff), on the restored copy, beside a bare VACUUM of the same
   # database by sqlite3 in this run (the part underneath: erase rebuilds the file the same way after deleting).
   t0=$(date +%s.%N); sqlite3 "$work/city-sqlite3.db" "VACUUM"; t1=$(date +%s.%N)

@@ -240,11 +240,12 @@ void PlanRetentionJob(db::WriteTx& tx, const common::Clock& clock) {
 
 void RegisterRetentionJob(jobs::Runner& runner, db::Database& db, const common::Clock& clock) {
     runner.Register(std::string(kRetentionJob), [&db, &clock](const jobs::Job&) {
+        // The next night first: a run that fails is retried, and the nights after it still come.
+        db.Write([&](db::WriteTx& tx) { PlanRetentionJob(tx, clock); });
         const auto run = RunRetention(db, clock);
         if (run.erasure_id) {
             common::LogInfo("retention removed records", {{"erasure_id", run.erasure_id}, {"rows", run.total()}});
         }
-        db.Write([&](db::WriteTx& tx) { PlanRetentionJob(tx, clock); });
     });
 }
 
