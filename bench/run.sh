@@ -10,7 +10,7 @@
 # (BENCH_ONLY=roster runs only that). Reports: every site's register and a year's counts for 100 sites with 60 days
 # of history, its backup, verify and restore beside sqlite3 .backup (and on PostgreSQL beside pg_dump), erasure of
 # one site beside a VACUUM, the city overview under kiosk load, and HTTPS served by the server beside plain HTTP
-# (BENCH_ONLY=reports). Loopback only; every load run is bounded.
+# and nginx's (BENCH_ONLY=reports; BENCH_ONLY=tls for that part alone). Loopback only; every load run is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${BENCH_SECONDS:-10}
@@ -62,6 +62,10 @@ mkdir -p "$work/www" "$work/nginx"
 chmod a+rx "$work/www"
 head -c 512 /dev/zero | tr '\0' 'x' > "$work/www/hello.txt"
 nginx_port=$(free_port)
+nginx_tls_port=$(free_port)
+# One certificate for every HTTPS measurement (nginx's and the server's own), made by openssl in this run.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 -keyout "$work/tls.key" -out "$work/tls.pem" 2>/dev/null
 cat > "$work/nginx/nginx.conf" <<CONF
 worker_processes auto;
 error_log $work/nginx/error.log;
@@ -72,6 +76,8 @@ http {
   client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
   uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
   server { listen 127.0.0.1:$nginx_port; root $work/www; }
+  server { listen 127.0.0.1:$nginx_tls_port ssl; root $work/www; ssl_certificate $work/tls.pem;
+           ssl_certificate_key $work/tls.key; ssl_protocols TLSv1.2 TLSv1.3; }
 }
 CONF
 nginx -c "$work/nginx/nginx.conf" -g 'daemon off;' &
@@ -516,14 +522,21 @@ PY
   unset BENCH_COOKIE BENCH_PATH BENCH_STATUS
   kill "$pid"
   wait "$pid" || true
-  # HTTPS served by the server itself beside plain HTTP, the same request on the same database in this run (64
-  # keep-alive connections: the handshake once per connection, then TLS records).
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 \
-    -addext subjectAltName=IP:127.0.0.1 -keyout "$work/tls.key" -out "$work/tls.pem" 2>/dev/null
-  local plain_rps tls_rps tls_port tls_pid
+  tls_bench
+}
+
+# HTTPS served by the server itself beside plain HTTP, the same request on the same database in this run (64
+# keep-alive connections: the handshake once per connection, then TLS records); beside it the part underneath:
+# nginx serving the same page's bytes over HTTPS and over HTTP, whose ratio is what TLS costs on this machine with
+# wrk's own decryption on the same two cores.
+tls_bench() {
+  local plain_rps tls_rps tls_port tls_pid nginx_plain nginx_tls
   serve_bench
   plain_rps=$(rps "$base/login")
+  curl -fs -o "$work/www/login.html" "$base/login"
   kill "$pid"; wait "$pid" || true
+  nginx_plain=$(rps "http://127.0.0.1:$nginx_port/login.html")
+  nginx_tls=$(rps "https://127.0.0.1:$nginx_tls_port/login.html")
   tls_port=$(free_port)
   TADAIMA_LISTEN="127.0.0.1:$tls_port" TADAIMA_TLS_CERT="$work/tls.pem" TADAIMA_TLS_KEY="$work/tls.key" ./build/tadaima serve &
   tls_pid=$!
@@ -533,12 +546,19 @@ PY
   kill "$tls_pid"; wait "$tls_pid" || true
   report_results+=("$(printf '%-58s %12s' "GET /login over plain HTTP: /s" "$plain_rps")")
   report_results+=("$(printf '%-58s %12s %10s' "GET /login over HTTPS (TLS 1.3, served itself): /s, ÷ plain" "$tls_rps" "$(ratio "$tls_rps" "$plain_rps")")")
+  report_results+=("$(printf '%-58s %12s' "  nginx: the same $(stat -c %s "$work/www/login.html") bytes static over HTTP: /s" "$nginx_plain")")
+  report_results+=("$(printf '%-58s %12s %10s' "  nginx: the same bytes over HTTPS (TLS 1.3): /s, ÷ HTTP" "$nginx_tls" "$(ratio "$nginx_tls" "$nginx_plain")")")
 }
 
 if [ "${BENCH_ONLY:-}" = roster ]; then
 alerts_roster
 elif [ "${BENCH_ONLY:-}" = reports ]; then
 reports_bench
+elif [ "${BENCH_ONLY:-}" = tls ]; then
+export TADAIMA_DB="$work/tls.db" TADAIMA_SECRET_FILE="$work/secret-tls" TADAIMA_LOG_LEVEL=warn
+./build/tadaima migrate >/dev/null
+./build/tadaima seed-demo --sites 3 --children 30 >/dev/null
+tls_bench
 elif [ "${BENCH_ONLY:-}" != mail ]; then
 alerts_roster
 reports_bench
