@@ -69,9 +69,14 @@ http::Response RolloverHandlers::Preview(Ctx& ctx) const {
     const auto today = common::TokyoDate(ctx.svc.clock.Now());
     ctx.svc.db.Write([&](db::WriteTx& tx) {
         auto existing = RolloverFor(tx, date);
-        if (existing) {
-            body.set("existing", ctx.T("rollover_state_" + existing->state));
-            if (existing->state == "done") body.set("already_done", true);
+        if (existing) body.set("existing", ctx.T("rollover_state_" + existing->state));
+        if (existing && existing->state == "done") {
+            // What it did, as recorded: a plan read now would be a second rollover's, which never happens.
+            body.set("already_done", true);
+            body.set("grades_up", std::to_string(existing->grades_up));
+            body.set("leaving", std::to_string(existing->leaving));
+            body.set("to_place", std::to_string(existing->to_place));
+            return;
         }
         auto plan = PlanRollover(tx, date);
         data sites{data::type::list}, to_place{data::type::list};

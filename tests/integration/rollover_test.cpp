@@ -276,6 +276,38 @@ TEST_P(Rollover, TheCommandPreviewsRefusesABadDateAndApplies) {
     EXPECT_NE(again.output.find("planned already"), std::string::npos) << again.output;
 }
 
+// The page of a rollover done shows what it did, as recorded, and offers nothing to apply: a plan read now would
+// be a second rollover's.
+class RolloverPage : public testing_support::AppTest {};
+
+TEST_P(RolloverPage, ARolloverDoneShowsWhatItDidAndOffersNothingMore) {
+    SeedSmallCity(2, 12);
+    clock_.Set(common::TokyoInstant(*common::ParseDate("2027-04-01"), 9 * 60));
+    SignIn("admin", "tadaima-demo");
+    auto before = Get("/rollover/preview?date=2027-04-01");
+    ASSERT_EQ(before.status, 200);
+    EXPECT_NE(before.body.find("data-qa=\"rollover-confirm\""), std::string::npos);
+    auto applied = Post("/rollover", {{"date", "2027-04-01"}, {"confirm", "1"}});
+    ASSERT_EQ(applied.status, 303);
+    EXPECT_EQ(applied.location, "/rollover?notice=rollover_done");
+    const auto grades_up = One("SELECT COUNT(*) FROM rollover_child");
+    ASSERT_GT(grades_up, 0);
+    auto after = Get("/rollover/preview?date=2027-04-01");
+    ASSERT_EQ(after.status, 200);
+    EXPECT_NE(after.body.find("data-qa=\"rollover-done-already\""), std::string::npos);
+    EXPECT_EQ(after.body.find("data-qa=\"rollover-confirm\""), std::string::npos);
+    EXPECT_EQ(after.body.find("data-qa=\"rollover-sites\""), std::string::npos);
+    EXPECT_NE(after.body.find("<dd>" + std::to_string(grades_up) + "</dd>"), std::string::npos) << after.body;
+    // Posted again anyway: nothing changes.
+    const auto grades = Dump({"SELECT id, grade FROM child ORDER BY id"});
+    EXPECT_EQ(Post("/rollover", {{"date", "2027-04-01"}, {"confirm", "1"}}).location,
+              "/rollover?notice=rollover_already_done");
+    EXPECT_EQ(Dump({"SELECT id, grade FROM child ORDER BY id"}), grades);
+}
+
+INSTANTIATE_TEST_SUITE_P(Both, RolloverPage, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
+
 INSTANTIATE_TEST_SUITE_P(Both, Rollover, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
                          testing_support::KindName);
 
