@@ -81,6 +81,8 @@ void AddPlacements(db::ReadTx& tx, std::vector<Child>& children, const common::S
     }
 }
 
+}  // namespace
+
 std::string DayBefore(const std::string& date) {
     auto d = common::ParseDate(date);
     return common::FormatDate(std::chrono::year_month_day{std::chrono::sys_days{*d} - std::chrono::days{1}});
@@ -103,8 +105,6 @@ void EndPeriod(db::WriteTx& tx, const char* table, std::int64_t id, const std::s
         tx.Exec(std::string("UPDATE ") + table + " SET end_date = ? WHERE id = ?", DayBefore(from), id);
     }
 }
-
-}  // namespace
 
 std::string ChildSearchKey(const ChildInput& in) {
     return common::FoldForSearch(in.family_name + in.given_name + "|" + in.family_kana + in.given_kana + "|" +

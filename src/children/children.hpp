@@ -78,4 +78,13 @@ bool EnsureMembership(db::WriteTx& tx, common::ChildId id, common::GroupId group
 
 std::string ChildSearchKey(const ChildInput& in);
 
+// Periods of placements and memberships (dates "YYYY-MM-DD"). The day before a date.
+std::string DayBefore(const std::string& date);
+// A membership of `child` in `group` from `start` (to `end`, or open).
+void StartMembership(db::WriteTx& tx, common::ChildId child, common::GroupId group, const std::string& start,
+                     const std::optional<std::string>& end, const std::string& now);
+// Ends a placement or membership row (`table`) as of `from` (the first day it no longer applies): a row that had not
+// started by then never applied and is removed; otherwise its end date becomes the day before.
+void EndPeriod(db::WriteTx& tx, const char* table, std::int64_t id, const std::string& start, const std::string& from);
+
 }  // namespace children

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "auth/audit.hpp"
+#include "children/children.hpp"
 #include "common/holidays.hpp"
 #include "common/log.hpp"
 
@@ -15,13 +16,12 @@ namespace children {
 namespace {
 
 namespace json = boost::json;
-using std::chrono::days;
-using std::chrono::sys_days;
 
 constexpr int kLastSchoolGrade = 6;
 
 struct Membership {
     std::int64_t id;
+    std::string start;
     common::GroupId group;
     common::SiteId site;
     std::string kind;
@@ -32,7 +32,11 @@ struct Membership {
 // The plan and the rows it changes.
 struct Work {
     RolloverPlan plan;
-    std::vector<std::int64_t> end_placements, end_memberships;
+    struct Period {
+        std::int64_t id;
+        std::string start;
+    };
+    std::vector<Period> end_placements, end_memberships;  // ended the day before
     struct NewMembership {
         common::ChildId child;
         common::GroupId group;
@@ -50,7 +54,7 @@ Work Compute(db::ReadTx& tx, const common::Date& date) {
     Work w;
     w.plan.date = date;
     const std::string on = common::FormatDate(date);
-    const std::string before = common::FormatDate(common::Date{sys_days{date} - days{1}});
+    const std::string before = DayBefore(on);
 
     struct SiteInfo {
         std::string name, kind;
@@ -73,14 +77,14 @@ Work Compute(db::ReadTx& tx, const common::Date& date) {
     }
     // Memberships that span the night from the old year into the new one, by child.
     std::map<common::ChildId, std::vector<Membership>> memberships;
-    for (const auto& r : tx.Query(
-             "SELECT m.id, m.child_id, m.group_id, g.site_id, g.kind, g.grade, m.end_date FROM child_group_membership "
-             "m "
-             "JOIN child_group g ON g.id = m.group_id WHERE m.start_date <= ? AND (m.end_date IS NULL OR m.end_date "
-             ">= ?) ORDER BY m.id",
-             before, on)) {
-        Membership m{r.Int(0),    r.Id<common::GroupId>(2), r.Id<common::SiteId>(3), r.Text(4), std::nullopt,
-                     r.OptText(6)};
+    for (const auto& r :
+         tx.Query("SELECT m.id, m.child_id, m.group_id, g.site_id, g.kind, g.grade, m.end_date, m.start_date FROM "
+                  "child_group_membership m JOIN child_group g ON g.id = m.group_id WHERE m.start_date <= ? AND "
+                  "(m.end_date IS NULL OR m.end_date "
+                  ">= ?) ORDER BY m.id",
+                  before, on)) {
+        Membership m{r.Int(0), r.Text(7),   r.Id<common::GroupId>(2), r.Id<common::SiteId>(3), r.Text(4),
+                     {},       r.OptText(6)};
         if (auto g = r.OptInt(5)) m.grade = static_cast<int>(*g);
         memberships[r.Id<common::ChildId>(1)].push_back(std::move(m));
     }
@@ -127,9 +131,9 @@ Work Compute(db::ReadTx& tx, const common::Date& date) {
         auto& mine = memberships[child];
         if (year && *year > site.last_grade) {
             site.leaving.push_back(child);
-            w.end_placements.push_back(r.Int(0));
+            w.end_placements.push_back({r.Int(0), start});
             for (const auto& m : mine) {
-                if (m.site == site_id) w.end_memberships.push_back(m.id);
+                if (m.site == site_id) w.end_memberships.push_back({m.id, m.start});
             }
             continue;
         }
@@ -137,7 +141,7 @@ Work Compute(db::ReadTx& tx, const common::Date& date) {
         bool unplaced = false;
         for (const auto& m : mine) {
             if (m.site != site_id || !m.grade || (m.kind != "grade" && m.kind != "class")) continue;
-            w.end_memberships.push_back(m.id);
+            w.end_memberships.push_back({m.id, m.start});
             auto next = next_groups.find({site_id, m.kind, *m.grade + 1});
             if (next != next_groups.end() && next->second.size() == 1) {
                 w.new_memberships.push_back({child, next->second.front(), m.end});
@@ -187,16 +191,10 @@ void Audit(db::WriteTx& tx, std::string action, std::int64_t id, std::optional<c
 RolloverPlan Apply(db::WriteTx& tx, std::int64_t id, const common::Date& date, const common::Clock& clock) {
     Work w = Compute(tx, date);
     const std::string now = common::FormatInstant(clock.Now());
-    const std::string before = common::FormatDate(common::Date{sys_days{date} - days{1}});
     const std::string on = common::FormatDate(date);
-    for (auto p : w.end_placements) tx.Exec("UPDATE child_placement SET end_date = ? WHERE id = ?", before, p);
-    for (auto m : w.end_memberships) tx.Exec("UPDATE child_group_membership SET end_date = ? WHERE id = ?", before, m);
-    for (const auto& m : w.new_memberships) {
-        tx.Exec(
-            "INSERT INTO child_group_membership (child_id, group_id, start_date, end_date, created_at) VALUES (?, "
-            "?, ?, ?, ?)",
-            m.child, m.group, on, m.end, now);
-    }
+    for (const auto& p : w.end_placements) EndPeriod(tx, "child_placement", p.id, p.start, on);
+    for (const auto& m : w.end_memberships) EndPeriod(tx, "child_group_membership", m.id, m.start, on);
+    for (const auto& m : w.new_memberships) StartMembership(tx, m.child, m.group, on, m.end, now);
     for (const auto& g : w.grades) {
         tx.Exec("UPDATE child SET grade = ?, updated_at = ? WHERE id = ?", g.after, now, g.child);
         tx.Exec(
