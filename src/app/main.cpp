@@ -23,6 +23,7 @@
 #include "auth/passwords.hpp"
 #include "children/rollover.hpp"
 #include "common/dates.hpp"
+#include "common/files.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
 #include "db/migrate.hpp"
@@ -501,7 +502,7 @@ int Restore(Config& config, int argc, char** argv) {
                                  " is not empty: a backup is restored into an empty database only (move this one "
                                  "aside first)");
     }
-    const std::string work = ops::TemporaryBeside(target, "restore");
+    const std::string work = common::TemporaryBeside(target, "restore");
     BackupCheck check;
     try {
         check = CheckBackup(config, file, work);
@@ -724,6 +725,7 @@ int KeysRotate(Config& config, int argc, char**) {
     auto rotation = auth::RotateDataKeys(config.data_keys_file, *database);
     auto ev = OperatorEvent("keys.rotated", common::UserId(0), std::nullopt);
     ev.target_kind = "data_key";
+    ev.target_id.reset();
     CommandClock clock(config);
     database->Write([&](db::WriteTx& tx) { auth::WriteAudit(tx, ev, clock.Get()); });
     std::cout << "keys rotate: " << config.data_keys_file << " now holds key " << rotation.new_id << " alone (was "

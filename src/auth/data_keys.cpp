@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/base64.hpp"
+#include "common/files.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
 
@@ -30,28 +31,47 @@ bool ValidId(std::string_view id) {
     return true;
 }
 
-// The file written whole or not at all: a temporary file (mode 0600) synced, renamed over, the directory synced.
+// The file written whole or not at all (mode 0600), replacing the one there.
 void WriteKeyFile(const fs::path& file, const std::vector<std::pair<std::string, std::string>>& keys) {
     std::string text =
         "# tadaima data keys: keep this file with the server secret and its backups; without it the sealed fields "
         "cannot be read.\n# The last key seals; the others only open what they sealed.\n";
     for (const auto& [id, key] : keys) text += std::string(kLinePrefix) + id + " " + common::Base64Encode(key) + "\n";
-    const fs::path parent = file.has_parent_path() ? file.parent_path() : fs::path(".");
-    fs::create_directories(parent);
-    const fs::path temp = fs::path(file.string() + ".new");
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) throw DataKeyError("cannot write the data key file " + temp.string());
-    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!written || std::rename(temp.c_str(), file.c_str()) != 0) {
-        std::error_code ignored;
-        fs::remove(temp, ignored);
-        throw DataKeyError("cannot write the data key file " + file.string());
+    if (file.has_parent_path()) fs::create_directories(file.parent_path());
+    common::WriteWhole(
+        file.string(),
+        [&](const std::string& partial) {
+            const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+            const bool written = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+            if (fd >= 0) ::close(fd);
+            if (!written) throw DataKeyError("cannot write the data key file " + file.string());
+        },
+        true);
+}
+
+// The key file's keys in its order (the one that seals last); throws DataKeyError naming the first bad line.
+std::vector<std::pair<std::string, std::string>> ParseKeyFile(const fs::path& file) {
+    std::ifstream in(file);
+    if (!in) throw DataKeyError("the data key file " + file.string() + " cannot be read");
+    std::vector<std::pair<std::string, std::string>> keys;
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty() || line.front() == '#') continue;
+        std::istringstream fields(line.substr(std::min(line.size(), kLinePrefix.size())));
+        std::string id, key_text;
+        fields >> id >> key_text;
+        auto key = common::Base64Decode(key_text);
+        if (!line.starts_with(kLinePrefix) || !ValidId(id) || !key || key->size() != 32) {
+            throw DataKeyError("the data key file " + file.string() + " has a line that is not a key (line " +
+                               std::to_string(number) + ")");
+        }
+        keys.emplace_back(id, std::move(*key));
     }
-    if (const int dir = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
-        ::fsync(dir);
-        ::close(dir);
-    }
+    if (keys.empty()) throw DataKeyError("the data key file " + file.string() + " holds no key");
+    return keys;
 }
 
 struct Stored {
@@ -104,28 +124,12 @@ DataKeys::Ring DataKeys::Read(const fs::path& file) {
     ring.written = fs::last_write_time(file, ec);
     if (ec) throw DataKeyError("the data key file " + file.string() + " cannot be read: " + ec.message());
     ring.size = fs::file_size(file, ec);
-    std::ifstream in(file);
-    if (!in) throw DataKeyError("the data key file " + file.string() + " cannot be read");
-    std::string line;
-    int number = 0;
-    while (std::getline(in, line)) {
-        ++number;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty() || line.front() == '#') continue;
-        std::istringstream fields(line.substr(std::min(line.size(), kLinePrefix.size())));
-        std::string id, key_text;
-        fields >> id >> key_text;
-        auto key = common::Base64Decode(key_text);
-        if (!line.starts_with(kLinePrefix) || !ValidId(id) || !key || key->size() != 32) {
-            throw DataKeyError("the data key file " + file.string() + " has a line that is not a key (line " +
-                               std::to_string(number) + ")");
-        }
+    for (const auto& [id, key] : ParseKeyFile(file)) {
         std::array<unsigned char, 32> bytes{};
-        std::copy(key->begin(), key->end(), bytes.begin());
+        std::copy(key.begin(), key.end(), bytes.begin());
         ring.keys[id] = bytes;
         ring.current = id;
     }
-    if (ring.keys.empty()) throw DataKeyError("the data key file " + file.string() + " holds no key");
     return ring;
 }
 
@@ -201,8 +205,14 @@ std::string PlaceOf(const SealedField& f, std::int64_t row) {
 
 namespace {
 
-// What the database holds: sealed values by key, and values from before sealing.
+// What the database holds, read once: every stored value, the sealed ones counted by key, and how many are from
+// before sealing.
 struct Census {
+    struct Value {
+        const SealedField* field;
+        Stored stored;
+    };
+    std::vector<Value> values;
     std::map<std::string, int> sealed_by;
     int plain = 0;
 };
@@ -211,13 +221,14 @@ Census Count(db::Database& db) {
     Census c;
     db.Read([&](db::ReadTx& tx) {
         for (const auto& f : kSealedFields) {
-            for (const auto& v : Values(tx, f)) {
+            for (auto& v : Values(tx, f)) {
                 const auto id = DataKeys::KeyIdOf(v.value);
                 if (id.empty()) {
                     ++c.plain;
                 } else {
                     ++c.sealed_by[id];
                 }
+                c.values.push_back({&f, std::move(v)});
             }
         }
     });
@@ -232,7 +243,7 @@ std::string MissingFile(const fs::path& file) {
 
 // Every key the database names is in the file, and every sealed value opens (a damaged one is found now, not at
 // someone's sign-in); else the first thing wrong.
-std::string Problem(const DataKeys& keys, db::Database& db, const Census& census) {
+std::string Problem(const DataKeys& keys, const Census& census) {
     for (const auto& [id, n] : census.sealed_by) {
         if (!keys.Has(id)) {
             return "the data key " + id + ", which sealed " + std::to_string(n) +
@@ -240,21 +251,15 @@ std::string Problem(const DataKeys& keys, db::Database& db, const Census& census
                    ": use the data key file kept with this database";
         }
     }
-    std::string problem;
-    db.Read([&](db::ReadTx& tx) {
-        for (const auto& f : kSealedFields) {
-            for (const auto& v : Values(tx, f)) {
-                if (!problem.empty() || DataKeys::KeyIdOf(v.value).empty()) continue;
-                try {
-                    keys.Open(v.value, PlaceOf(f, v.row));
-                } catch (const DataKeyError& e) {
-                    problem =
-                        std::string(f.table) + "." + f.column + " of row " + std::to_string(v.row) + ": " + e.what();
-                }
-            }
+    for (const auto& [f, v] : census.values) {
+        if (DataKeys::KeyIdOf(v.value).empty()) continue;
+        try {
+            keys.Open(v.value, PlaceOf(*f, v.row));
+        } catch (const DataKeyError& e) {
+            return std::string(f->table) + "." + f->column + " of row " + std::to_string(v.row) + ": " + e.what();
         }
-    });
-    return problem;
+    }
+    return "";
 }
 
 }  // namespace
@@ -264,7 +269,7 @@ std::string CheckDataKeys(const fs::path& file, db::Database& db) {
     if (census.sealed_by.empty()) return "";
     if (!fs::exists(file)) return MissingFile(file);
     try {
-        return Problem(DataKeys(file), db, census);
+        return Problem(DataKeys(file), census);
     } catch (const DataKeyError& e) {
         return e.what();
     }
@@ -279,7 +284,7 @@ std::shared_ptr<DataKeys> DataKeysForDatabase(const fs::path& file, db::Database
         common::LogInfo("data key file made", {{"file", file.string()}});
     }
     auto keys = std::make_shared<DataKeys>(file);
-    if (auto problem = Problem(*keys, db, census); !problem.empty()) throw std::runtime_error(problem);
+    if (auto problem = Problem(*keys, census); !problem.empty()) throw std::runtime_error(problem);
     if (census.plain > 0) {
         int sealed = 0;
         db.Write([&](db::WriteTx& tx) {
@@ -299,20 +304,8 @@ Rotation RotateDataKeys(const fs::path& file, db::Database& db) {
     }
     auto keys = DataKeysForDatabase(file, db);  // every value opens before anything changes
     Rotation out;
-    std::vector<std::pair<std::string, std::string>> lines;
-    {
-        // The file as it is, in its order (the newest last), then the new key.
-        std::ifstream in(file);
-        std::string line;
-        while (std::getline(in, line)) {
-            if (!line.starts_with(kLinePrefix)) continue;
-            std::istringstream fields(line.substr(kLinePrefix.size()));
-            std::string id, key;
-            fields >> id >> key;
-            lines.emplace_back(id, *common::Base64Decode(key));
-            out.old_ids += (out.old_ids.empty() ? "" : ",") + id;
-        }
-    }
+    auto lines = ParseKeyFile(file);  // as it is, the one that seals last; then the new key
+    for (const auto& [id, _] : lines) out.old_ids += (out.old_ids.empty() ? "" : ",") + id;
     out.new_id = common::RandomHex(8);
     lines.emplace_back(out.new_id, common::RandomBytes(32));
     WriteKeyFile(file, lines);

@@ -67,9 +67,8 @@ struct SealedField {
     const char* column;
     const char* row;
 };
-inline constexpr SealedField kSealedFields[] = {
-    {"staff_mfa", "secret", "user_id"},
-};
+inline constexpr SealedField kMfaSecretField{"staff_mfa", "secret", "user_id"};
+inline constexpr SealedField kSealedFields[] = {kMfaSecretField};
 std::string PlaceOf(const SealedField& f, std::int64_t row);
 
 // The database's own data keys: the file read and every sealed value's key found in it — or made (mode 0600)

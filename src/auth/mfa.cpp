@@ -28,7 +28,7 @@ std::string NormaliseRecoveryCode(const std::string& code) {
     return out;
 }
 
-std::string SecretPlace(common::UserId user) { return PlaceOf(kSealedFields[0], user.value); }
+std::string SecretPlace(common::UserId user) { return PlaceOf(kMfaSecretField, user.value); }
 
 }  // namespace
 

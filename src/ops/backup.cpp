@@ -15,6 +15,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "common/files.hpp"
 #include "common/random.hpp"
 
 namespace ops {
@@ -63,15 +64,6 @@ void CopyDatabase(const std::string& from, const std::string& what, const std::s
     Exec(copy, (std::string("PRAGMA journal_mode=") + journal_mode).c_str(), "cannot write " + target);
 }
 
-void Sync(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || ::fsync(fd) != 0) {
-        if (fd >= 0) ::close(fd);
-        throw std::runtime_error("cannot sync " + path + " to disk");
-    }
-    ::close(fd);
-}
-
 // Runs a client tool (argv[0] found on PATH) without a shell; returns its exit status and standard error.
 std::pair<int, std::string> RunTool(const std::vector<std::string>& args) {
     int pipe_fds[2];
@@ -117,7 +109,7 @@ std::string WithDatabase(const std::string& url, const std::string& name) {
 }
 
 std::uintmax_t BackupPostgresql(const std::string& url, const std::string& to) {
-    return WriteWhole(to, [&](const std::string& partial) {
+    return common::WriteWhole(to, [&](const std::string& partial) {
         auto [status, err] =
             RunTool({"pg_dump", "--format=custom", "--no-owner", "--file=" + partial, "--dbname=" + url});
         if (status != 0) throw std::runtime_error("pg_dump failed: " + err);
@@ -142,37 +134,14 @@ void RestorePostgresql(const std::string& file, const std::string& url) {
     if (status != 0) throw std::runtime_error("pg_restore failed: " + err);
 }
 
-std::string TemporaryBeside(const std::string& path, const std::string& what) {
-    return path + "." + what + "-" + common::RandomHex(6);
-}
-
 void RemoveDatabaseFiles(const std::string& path) {
     std::error_code ignored;
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ignored);
 }
 
-std::uintmax_t WriteWhole(const std::string& to, const std::function<void(const std::string& partial)>& write) {
-    if (fs::exists(to)) throw std::runtime_error(to + " already exists: it is never replaced");
-    const fs::path dir = fs::absolute(to).parent_path();
-    if (!fs::is_directory(dir))
-        throw std::runtime_error("cannot write " + to + ": " + dir.string() + " is no directory");
-    const std::string partial = TemporaryBeside(to, "partial");
-    try {
-        write(partial);
-        Sync(partial);
-        if (fs::exists(to)) throw std::runtime_error(to + " already exists: it is never replaced");
-        fs::rename(partial, to);
-        Sync(dir.string());
-    } catch (...) {
-        RemoveDatabaseFiles(partial);
-        throw;
-    }
-    return fs::file_size(to);
-}
-
 std::uintmax_t BackupSqlite(const std::string& from, const std::string& to) {
     if (!fs::exists(from)) throw std::runtime_error("there is no database at " + from);
-    return WriteWhole(to, [&](const std::string& partial) {
+    return common::WriteWhole(to, [&](const std::string& partial) {
         CopyDatabase(from, "the database", partial, to, "DELETE");  // one file: no WAL beside it
     });
 }

@@ -5,7 +5,6 @@
 // synced, and renamed into place only when whole. Checking and restoring (app/main.cpp) work on a private copy, so
 // the backup file itself is never changed.
 #include <cstdint>
-#include <functional>
 #include <string>
 
 namespace ops {
@@ -24,14 +23,6 @@ void RemoveDatabaseFiles(const std::string& path);
 
 // True when `path` does not exist, is empty, or is an SQLite database without a single table.
 bool SqliteFileIsEmpty(const std::string& path);
-
-// Writes the file `to` whole or not at all: `write` fills a temporary file beside it, which is synced and renamed
-// to `to` (and the directory synced) only when `write` returns. Refuses an existing `to` or a missing directory;
-// when `write` throws, nothing is left. Returns the size written.
-std::uintmax_t WriteWhole(const std::string& to, const std::function<void(const std::string& partial)>& write);
-
-// A name beside `path` that nothing uses yet: "<path>.<what>-<random>".
-std::string TemporaryBeside(const std::string& path, const std::string& what);
 
 // PostgreSQL, with the server's own tools. A backup is pg_dump's custom format (one consistent snapshot while the
 // server writes), written under a temporary name and renamed when whole; returns its size. Throws with pg_dump's

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "common/files.hpp"
 #include "common/random.hpp"
 #include "ops/backup.hpp"
 
@@ -214,10 +215,10 @@ constexpr std::string_view kReadme =
 
 ExportSummary Export(db::Database& db, std::optional<common::SiteId> site, const std::string& out,
                      const std::string& now) {
-    const fs::path work = TemporaryBeside(out, "export-files");  // the CSV files until the ZIP takes them
+    const fs::path work = common::TemporaryBeside(out, "export-files");  // the CSV files until the ZIP takes them
     ExportSummary summary;
     try {
-        summary.bytes = WriteWhole(out, [&](const std::string& partial) {
+        summary.bytes = common::WriteWhole(out, [&](const std::string& partial) {
             fs::create_directories(work);
             json::object schema;
             json::array tables;

@@ -145,7 +145,7 @@ TEST_P(Backup, VerifyChecksThatTheDataKeyFileOpensTheBackupsSealedFields) {
     database().Write([&](db::WriteTx& tx) {
         const auto user = tx.QueryOne("SELECT MIN(id) FROM staff_user").Int(0);
         tx.Exec("INSERT INTO staff_mfa (user_id, secret, created_at) VALUES (?, ?, ?)", user,
-                keys->Seal("JBSWY3DPEHPK3PXP", auth::PlaceOf(auth::kSealedFields[0], user)),
+                keys->Seal("JBSWY3DPEHPK3PXP", auth::PlaceOf(auth::kMfaSecretField, user)),
                 common::FormatInstant(clock_.Now()));
     });
     const std::string file = (dir_ / "sealed.backup").string();

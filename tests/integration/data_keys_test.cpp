@@ -87,13 +87,13 @@ TEST_P(DataKeys, SecretsFromBeforeAreSealedAtStartAndScrubbedFromTheFiles) {
     const std::string stored = Stored("staff1");
     ASSERT_TRUE(stored.starts_with("enc:v1:")) << stored;
     const auto user = One("SELECT id FROM staff_user WHERE login_id = 'staff1'");
-    EXPECT_EQ(keys->Open(stored, auth::PlaceOf(auth::kSealedFields[0], user)), plain);
+    EXPECT_EQ(keys->Open(stored, auth::PlaceOf(auth::kMfaSecretField, user)), plain);
     if (GetParam() == db::Kind::kSqlite) EXPECT_FALSE(InSqliteFiles(plain));
     // Moved to another account's row, it does not open there.
-    EXPECT_THROW(keys->Open(stored, auth::PlaceOf(auth::kSealedFields[0], user + 1)), auth::DataKeyError);
+    EXPECT_THROW(keys->Open(stored, auth::PlaceOf(auth::kMfaSecretField, user + 1)), auth::DataKeyError);
     std::string changed = stored;
     changed[changed.size() - 3] = changed[changed.size() - 3] == 'A' ? 'B' : 'A';
-    EXPECT_THROW(keys->Open(changed, auth::PlaceOf(auth::kSealedFields[0], user)), auth::DataKeyError);
+    EXPECT_THROW(keys->Open(changed, auth::PlaceOf(auth::kMfaSecretField, user)), auth::DataKeyError);
 }
 
 TEST_P(DataKeys, AMissingOrForeignKeyFileIsRefusedAndNothingIsMade) {
