@@ -13,7 +13,7 @@ APT_PACKAGES=(
   libkainjow-mustache-dev prometheus-cpp-dev libssl-dev libqrencode-dev
   libcurl4-openssl-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk libxlsxwriter-dev libzip-dev
   # tests
-  libgtest-dev libgmock-dev postgresql postgresql-client
+  libgtest-dev libgmock-dev postgresql postgresql-client haproxy
   # fuzzing: clang's libFuzzer and sanitizer runtimes
   clang libclang-rt-14-dev
   chromium nodejs npm curl poppler-utils zbar-tools python3-aiosmtpd openssl python3-openpyxl

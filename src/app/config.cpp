@@ -78,7 +78,13 @@ Config ConfigFromEnvironment() {
     c.secure_cookies = Env("TADAIMA_SECURE_COOKIES", "0") == "1" || !c.tls_cert_file.empty();
     c.worker_threads = static_cast<int>(EnvInt("TADAIMA_WORKERS", c.worker_threads, 1, 256));
     c.db_pool_size = static_cast<int>(EnvInt("TADAIMA_DB_POOL", c.db_pool_size, 1, 256));
-    c.job_workers = static_cast<int>(EnvInt("TADAIMA_JOB_WORKERS", c.job_workers, 1, 64));
+    if (const char* d = std::getenv("TADAIMA_DB_DURABILITY"); d && *d) {
+        const std::string v(d);
+        if (v != "required" && v != "unchecked")
+            throw std::runtime_error("TADAIMA_DB_DURABILITY must be required or unchecked, not " + v);
+        c.durability_unchecked = v == "unchecked";
+    }
+    c.job_workers = static_cast<int>(EnvInt("TADAIMA_JOB_WORKERS", c.job_workers, 0, 64));
     c.limits.max_body_bytes = static_cast<std::size_t>(EnvInt("TADAIMA_MAX_BODY_BYTES", 1 << 20, 1024, 1 << 30));
     c.limits.max_upload_bytes = static_cast<std::size_t>(EnvInt("TADAIMA_MAX_UPLOAD_BYTES", 8 << 20, 1024, 1 << 30));
     c.limits.max_connections = static_cast<int>(EnvInt("TADAIMA_MAX_CONNECTIONS", 2048, 1, 1000000));

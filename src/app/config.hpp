@@ -23,8 +23,11 @@ struct Config {
     unsigned short redirect_port = 0;
     int worker_threads = 32;  // handlers block on the database; more of them wait together for one commit
     int db_pool_size = 8;
+    // TADAIMA_DB_DURABILITY=unchecked: serve on a database that can lose acknowledged writes (PostgreSQL with fsync
+    // or full_page_writes off: the tests' throwaway clusters). Default: refuse to start on one.
+    bool durability_unchecked = false;
     // Threads running jobs (each with its own connection to the mail server): a broadcast to every family is
-    // mostly waiting for the mail server, so several go at once.
+    // mostly waiting for the mail server, so several go at once. 0: this node runs no jobs (other nodes do).
     int job_workers = 4;
     http::Limits limits;
     std::string log_level = "info";

@@ -21,8 +21,8 @@
 #include "web/catalogue.hpp"
 #include "web/templates.hpp"
 
-namespace attendance {
-class LiveFeed;
+namespace live {
+class Feed;
 }
 
 namespace app {
@@ -41,7 +41,7 @@ struct Services {
     auth::ThrottlePolicy throttle_policy;
     // Guardians stay signed in on their own phone for 30 days.
     auth::SessionPolicy guardian_session_policy{std::chrono::hours(24 * 30), std::chrono::hours(24 * 30)};
-    attendance::LiveFeed* live = nullptr;  // the live rosters' open event streams
+    live::Feed* live = nullptr;  // the live feed's open event streams (rosters, roll-calls, the city overview)
 };
 
 class Ctx {

@@ -4,6 +4,7 @@
 #include "children/rollover.hpp"
 #include "common/log.hpp"
 #include "families/mails.hpp"
+#include "live/feed.hpp"
 #include "messages/messages.hpp"
 #include "notify/deliver.hpp"
 #include "ops/retention.hpp"
@@ -18,6 +19,9 @@ constexpr auto kStatisticsEvery = std::chrono::hours(1);
 // The audit chain's head goes to the log this often, so that a cut-off tail shows against the log a city keeps.
 constexpr std::string_view kAuditHead = "audit.head";
 constexpr auto kAuditHeadEvery = std::chrono::hours(1);
+// The live feed's entries are kept two days (a reconnecting stream's catch-up); older ones go every six hours.
+constexpr std::string_view kFeedTrim = "live.trim";
+constexpr auto kFeedTrimEvery = std::chrono::hours(6);
 }  // namespace
 
 void LogAuditHead(db::Database& db) {
@@ -27,8 +31,7 @@ void LogAuditHead(db::Database& db) {
 }
 
 void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport* transport,
-                         const web::Catalogue& catalogue, const Config& config, const common::Clock& clock,
-                         attendance::LiveFeed* live) {
+                         const web::Catalogue& catalogue, const Config& config, const common::Clock& clock) {
     families::MailSettings mail{config.public_url, config.secret};
     families::RegisterMailJobs(runner, db, transport, catalogue, mail, clock);
     plans::RegisterPlanMail(runner, db, transport, catalogue, mail);
@@ -39,19 +42,17 @@ void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport
     messages::RegisterJobs(runner, clock);
     children::RegisterRolloverJob(runner, db, clock);
     ops::RegisterRetentionJob(runner, db, clock);
-    // Alerts raised by the sweep reach the open rosters of their site at once.
-    plans::RegisterAlertSweep(runner, db, clock,
-                              [live](common::SiteId site, const common::Date& date, const auto& raised) {
-                                  if (!live) return;
-                                  for (const auto& a : raised) {
-                                      live->Publish(site, common::FormatDate(date),
-                                                    attendance::AlertEvent(a.child, plans::AlertKindName(a.kind)));
-                                  }
-                              });
+    plans::RegisterAlertSweep(runner, db, clock);
     // The planner's statistics follow the city as it grows (an import of a ward's children, a year's scans).
     runner.Register(std::string(kStatistics), [&db, &clock](const jobs::Job&) {
         db.RefreshStatistics();
         db.Write([&](db::WriteTx& tx) { jobs::PlanRecurring(tx, kStatistics, clock.Now() + kStatisticsEvery, clock); });
+    });
+    runner.Register(std::string(kFeedTrim), [&db, &clock](const jobs::Job&) {
+        db.Write([&](db::WriteTx& tx) {
+            live::Trim(tx, clock);
+            jobs::PlanRecurring(tx, kFeedTrim, clock.Now() + kFeedTrimEvery, clock);
+        });
     });
     runner.Register(std::string(kAuditHead), [&db, &clock](const jobs::Job&) {
         LogAuditHead(db);
@@ -64,6 +65,7 @@ void EnsureRecurringJobs(db::Database& db, const common::Clock& clock) {
     db.Write([&](db::WriteTx& tx) {
         jobs::PlanRecurring(tx, kStatistics, clock.Now(), clock);
         jobs::PlanRecurring(tx, kAuditHead, clock.Now() + kAuditHeadEvery, clock);
+        jobs::PlanRecurring(tx, kFeedTrim, clock.Now() + kFeedTrimEvery, clock);
         ops::PlanRetentionJob(tx, clock);
     });
 }

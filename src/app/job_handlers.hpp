@@ -1,7 +1,6 @@
 #pragma once
 // Every kind of job the server runs, registered in one place for the server and for the tests.
 #include "app/config.hpp"
-#include "attendance/live.hpp"
 #include "common/clock.hpp"
 #include "db/database.hpp"
 #include "jobs/jobs.hpp"
@@ -11,8 +10,7 @@
 namespace app {
 
 void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport* transport,
-                         const web::Catalogue& catalogue, const Config& config, const common::Clock& clock,
-                         attendance::LiveFeed* live);
+                         const web::Catalogue& catalogue, const Config& config, const common::Clock& clock);
 // Plans the jobs that plan their own next run (the alert sweep, the planner's statistics) if none is queued: at
 // every start, so that each runs soon after it.
 void EnsureRecurringJobs(db::Database& db, const common::Clock& clock);

@@ -29,6 +29,7 @@
 #include "db/migrate.hpp"
 #include "demo/seed.hpp"
 #include "jobs/jobs.hpp"
+#include "live/feed.hpp"
 #include "mail/mail.hpp"
 #include "ops/backup.hpp"
 #include "ops/erasure.hpp"
@@ -138,7 +139,9 @@ Environment:
   TADAIMA_NODE_ID         this node's name among nodes sharing a database (default host:port)
   TADAIMA_WORKERS         request worker threads (default 32)
   TADAIMA_DB_POOL         database connections (default 8)
-  TADAIMA_JOB_WORKERS     threads sending mail and push and running other jobs (default 4)
+  TADAIMA_DB_DURABILITY   required (default: refuse a PostgreSQL with fsync or full_page_writes off) or
+                          unchecked (throwaway test clusters only)
+  TADAIMA_JOB_WORKERS     threads sending mail and push and running other jobs (default 4; 0: none here)
   TADAIMA_MAX_BODY_BYTES  largest request body accepted (default 1048576)
   TADAIMA_MAX_UPLOAD_BYTES  largest form with files, e.g. a message's PDFs (default 8388608)
   TADAIMA_MAX_CONNECTIONS open connections accepted at once (default 2048)
@@ -199,6 +202,19 @@ int Serve(Config config) {
                   << schema.latest << ". Run `tadaima migrate` first.\n";
         return 2;
     }
+    if (auto problems = database->DurabilityProblems(); !problems.empty()) {
+        std::string list;
+        for (const auto& p : problems) list += (list.empty() ? "" : "; ") + p;
+        if (!config.durability_unchecked) {
+            std::cerr << "tadaima: refusing to serve: on this database an acknowledged scan could be lost: " << list
+                      << ". Turn these settings on (docs/operations.md).\n";
+            return 2;
+        }
+        common::LogWarn(
+            "TADAIMA_DB_DURABILITY=unchecked: serving on a database that can lose acknowledged writes; "
+            "never in production",
+            {{"problems", list}});
+    }
     InstallSecret(config, *database);
     config.data_keys = auth::DataKeysForDatabase(config.data_keys_file, *database);
     LogAuditHead(*database);
@@ -218,8 +234,8 @@ int Serve(Config config) {
     }
     jobs::Runner runner(*database, clock, worker);
     Services services{*database, clock, catalogue, templates, assets, config, metrics, {}, {}};
-    attendance::LiveFeed live;
-    services.live = &live;
+    live::Feed feed(*database, attendance::ReadStates);
+    services.live = &feed;
     services.throttle_policy.address_failures = config.address_failure_limit;
     services.throttle_policy.code_failures = config.code_failure_limit;
     App application(services, metrics);
@@ -245,10 +261,12 @@ int Serve(Config config) {
     if (!transport) {
         common::LogWarn("no mail transport: set TADAIMA_SMTP_URL (or TADAIMA_MAIL_DIR); mails wait in the job table");
     }
-    RegisterJobHandlers(runner, *database, transport.get(), catalogue, config, clock, &live);
+    RegisterJobHandlers(runner, *database, transport.get(), catalogue, config, clock);
     EnsureRecurringJobs(*database, clock);
     database->SetJobsPlannedHook([&runner] { runner.Wake(); });
-    runner.Start(std::chrono::milliseconds(1000), config.job_workers);
+    // 0: a node that only answers requests (in a large city, jobs can run on the others).
+    if (config.job_workers > 0) runner.Start(std::chrono::milliseconds(1000), config.job_workers);
+    feed.Start();
     common::LogInfo("listening", {{"address", config.listen_address},
                                   {"port", server.port()},
                                   {"tls", options.tls.has_value()},
@@ -257,6 +275,7 @@ int Serve(Config config) {
                                   {"schema_version", schema.current}});
     server.Run();
     runner.Stop();
+    feed.Stop();
     LogAuditHead(*database);
     database->SetJobsPlannedHook({});
     common::LogInfo("stopped");

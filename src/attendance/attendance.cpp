@@ -7,6 +7,7 @@
 #include "attendance/cards.hpp"
 #include "attendance/kiosks.hpp"
 #include "common/dates.hpp"
+#include "live/feed.hpp"
 #include "notify/notify.hpp"
 #include "sites/groups.hpp"
 
@@ -252,6 +253,7 @@ std::optional<ScanResult> RecordCheckedScan(db::WriteTx& tx, const CheckedScan& 
     out.delayed = recorded - scan.scanned_at > kDelayedAfter;
     TouchKiosk(tx, kiosk, clock);
     Notify(tx, decision.direction, kiosk.site_id, out.child, out.event_id, at, out.delayed, clock);
+    live::Append(tx, kiosk.site_id, out.facility_date, live::kState, out.child, "", clock);
     return out;
 }
 
@@ -274,6 +276,7 @@ common::EventId RecordByStaff(db::WriteTx& tx, const StaffMark& mark, const comm
             .Id<common::EventId>(0);
     if (mark.notify)
         Notify(tx, mark.direction, mark.site, mark.child, id, common::FormatInstant(mark.at), false, clock);
+    live::Append(tx, mark.site, common::FormatDate(common::TokyoDate(mark.at)), live::kState, mark.child, "", clock);
     return id;
 }
 
@@ -338,6 +341,7 @@ std::variant<common::EventId, CorrectionProblem> Correct(db::WriteTx& tx, const 
         {"event", id.value}, {"corrects", event.id.value}, {"what", event.kind}, {"old_at", event.occurred_at}};
     if (correction.new_time) params["new_at"] = at;
     notify::Notify(tx, {notify::Kind::kCorrection, event.site, event.child, std::move(params)}, clock);
+    live::Append(tx, event.site, event.facility_date, live::kState, event.child, "", clock);
     return id;
 }
 
@@ -357,16 +361,11 @@ std::map<common::ChildId, std::vector<Mark>> SiteMarks(db::ReadTx& tx, common::S
     return out;
 }
 
-std::int64_t LastEventId(db::ReadTx& tx, common::SiteId site, const std::string& date) {
-    auto r = tx.QueryOne("SELECT MAX(id) FROM attendance_event WHERE site_id = ? AND facility_date = ?", site, date);
-    return r.IsNull(0) ? 0 : r.Int(0);
-}
-
 }  // namespace
 
 Roster SiteRoster(db::ReadTx& tx, common::SiteId site, const std::string& date, std::optional<common::GroupId> group) {
     Roster roster;
-    roster.last_event_id = LastEventId(tx, site, date);
+    roster.feed_position = live::Position(tx, site);
     // The site's placements first (IN walks their index on site and period); written as EXISTS, SQLite walked every
     // child of the city in name order: 0.9 s a site with 50,000 children, for the page and the alert sweep alike.
     std::string sql =
@@ -400,24 +399,30 @@ Roster SiteRoster(db::ReadTx& tx, common::SiteId site, const std::string& date, 
     return roster;
 }
 
-std::pair<std::vector<Change>, std::int64_t> ChangesSince(db::ReadTx& tx, common::SiteId site, const std::string& date,
-                                                          std::int64_t after) {
-    std::set<common::ChildId> changed;
-    std::int64_t last = after;
-    for (const auto& r : tx.Query(
-             "SELECT child_id, id FROM attendance_event WHERE site_id = ? AND facility_date = ? AND id > ? ORDER BY id",
-             site, date, after)) {
-        changed.insert(r.Id<common::ChildId>(0));
-        last = std::max(last, r.Int(1));
+std::map<common::ChildId, DayState> SiteChildrenDays(db::ReadTx& tx, common::SiteId site, const std::string& date,
+                                                     const std::set<common::ChildId>& children) {
+    std::map<common::ChildId, DayState> out;
+    if (children.empty()) return out;
+    // A few children: their own marks (by child and date); many: the site's day, once.
+    std::map<common::ChildId, std::vector<Mark>> marks;
+    if (children.size() > 16) {
+        marks = SiteMarks(tx, site, date);
+    } else {
+        static const std::string sql =
+            "SELECT e.kind, e.occurred_at FROM attendance_event e WHERE e.child_id = ? AND e.facility_date = ? AND "
+            "e.site_id = ? AND " +
+            std::string(kEffective);
+        for (common::ChildId c : children) {
+            auto& list = marks[c];
+            for (const auto& r : tx.Query(sql, c, date, site))
+                list.push_back(Mark{*ParseDirection(r.Text(0)), InstantOf(common::CanonicalInstant(r.Text(1)))});
+        }
     }
-    std::vector<Change> out;
-    if (changed.empty()) return {out, last};
-    auto marks = SiteMarks(tx, site, date);
-    for (common::ChildId c : changed) {
+    for (common::ChildId c : children) {
         auto it = marks.find(c);
-        out.push_back(Change{c, it == marks.end() ? DayState{} : FoldDay(it->second)});
+        out.emplace(c, it == marks.end() ? DayState{} : FoldDay(it->second));
     }
-    return {out, last};
+    return out;
 }
 
 DayState ChildDay(db::ReadTx& tx, common::ChildId child, const std::string& date) {

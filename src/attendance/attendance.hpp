@@ -4,6 +4,7 @@
 // site's live roster.
 #include <chrono>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -166,18 +167,14 @@ struct RosterRow {
     DayState day;
 };
 struct Roster {
-    std::vector<RosterRow> rows;     // in kana order
-    std::int64_t last_event_id = 0;  // a live feed continues after this
+    std::vector<RosterRow> rows;  // in kana order
+    std::int64_t feed_position = 0;  // the site's live feed (live/feed.hpp) continues after this
 };
 // The children placed at the site on the date (in one group, if given) with their state.
 Roster SiteRoster(db::ReadTx& tx, common::SiteId site, const std::string& date, std::optional<common::GroupId> group);
-// The state of each child whose record at the site that day changed after event `after`, and the newest id.
-struct Change {
-    common::ChildId child;
-    DayState day;
-};
-std::pair<std::vector<Change>, std::int64_t> ChangesSince(db::ReadTx& tx, common::SiteId site, const std::string& date,
-                                                          std::int64_t after);
+// The state of each of these children at the site that day (a child without a mark there is absent).
+std::map<common::ChildId, DayState> SiteChildrenDays(db::ReadTx& tx, common::SiteId site, const std::string& date,
+                                                     const std::set<common::ChildId>& children);
 // One child's state that day (all sites).
 DayState ChildDay(db::ReadTx& tx, common::ChildId child, const std::string& date);
 

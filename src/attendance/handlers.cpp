@@ -7,13 +7,13 @@
 #include "attendance/card_print.hpp"
 #include "attendance/cards.hpp"
 #include "attendance/kiosks.hpp"
-#include "attendance/live.hpp"
 #include "auth/audit.hpp"
 #include "auth/totp.hpp"
 #include "children/children.hpp"
 #include "children/handlers.hpp"
 #include "common/dates.hpp"
 #include "families/families.hpp"
+#include "live/feed.hpp"
 #include "plans/alerts.hpp"
 #include "plans/plans.hpp"
 #include "plans/present.hpp"
@@ -43,15 +43,6 @@ std::string KioskCredential(const Ctx& ctx, bool* bearer = nullptr) {
         return auth.substr(7);
     }
     return ctx.req.Cookie(app::CookieName(ctx.svc.config, kKioskCookie)).value_or("");
-}
-
-void Publish(const Ctx& ctx, common::SiteId site, common::ChildId child, const std::string& date,
-             std::int64_t event_id) {
-    auto* live = ctx.svc.live;
-    if (!live) return;
-    if (live->Subscribers(site) == 0) return live->Touch(site, date);
-    auto day = ctx.svc.db.Read([&](db::ReadTx& tx) { return ChildDay(tx, child, date); });
-    live->Publish(site, date, StateEvent(child, day, event_id));
 }
 
 std::string StateLabel(const Ctx& ctx, const DayState& d) {
@@ -226,7 +217,6 @@ http::Response Handlers::Scan(Ctx& ctx) const {
             break;
     }
     bool recorded = r.status == ScanStatus::kRecorded;
-    if (recorded) Publish(ctx, r.site, r.child, r.facility_date, r.event_id.value);
     boost::json::object child{{"id", r.child.value}, {"display_name", r.display_name}, {"kana", r.kana}};
     boost::json::object body{{"status", std::string(ScanStatusName(r.status))},
                              {"duplicate", !recorded},
@@ -412,16 +402,14 @@ http::Response Handlers::RosterEvents(Ctx& ctx) const {
     std::string last = ctx.req.Header("last-event-id");
     if (auto id = app::ParseId(last.empty() ? ctx.req.query.GetOr("after") : last)) after = *id;
     std::string today = Today(ctx);
-    auto channel = std::make_shared<http::EventChannel>();
-    channel->Push("retry: 2000\n\n");
-    // Listen first, then catch up: a scan committed in between is sent twice, which changes nothing.
-    ctx.svc.live->Subscribe(site_id, today, channel);
-    auto [changes, newest] = ctx.svc.db.Write([&](db::WriteTx& tx) {
+    ctx.svc.db.Write([&](db::WriteTx& tx) {
         if (!sites::GetSite(tx, site_id)) throw http::NotFound();
         auth::WriteAudit(tx, ctx.Audit("roster.watch", "site", site_id.value, site_id), ctx.svc.clock);
-        return ChangesSince(tx, site_id, today, after);
     });
-    for (const auto& c : changes) channel->Push(StateEvent(c.child, c.day, newest));
+    auto channel = std::make_shared<http::EventChannel>();
+    channel->Push("retry: 2000\n\n");
+    // The feed sends what came after `after` (on any server), then each change as it commits.
+    ctx.svc.live->Subscribe(site_id, today, after, channel);
     http::Response res;
     res.events = channel;
     return res;
@@ -612,7 +600,6 @@ http::Response Handlers::RecordByHand(Ctx& ctx) const {
         auth::WriteAudit(tx, ctx.Audit("attendance.record", "child", id.value, site), ctx.svc.clock);
         return e;
     });
-    Publish(ctx, site, id, today_text, event.value);
     std::string next = ctx.form.GetOr("next");
     if (!next.empty()) {
         // Back to the roster, at the child's row, saying whom it recorded and offering to take it back.
@@ -664,7 +651,6 @@ http::Response Handlers::Correct(Ctx& ctx) const {
         if (*problem == CorrectionProblem::kAlreadyCorrected) throw http::HttpError(409, "error_already_corrected");
         throw http::HttpError(422, *problem == CorrectionProblem::kOtherDay ? "error_time_of_day" : "error_not_a_mark");
     }
-    Publish(ctx, event->site, event->child, event->facility_date, std::get<common::EventId>(outcome).value);
     if (std::string next = ctx.form.GetOr("next"); !next.empty()) {
         std::string path = app::SafeLocalPath(next);
         return http::Response::Redirect(path + (path.find('?') == std::string::npos ? "?" : "&") +

@@ -198,7 +198,7 @@ http::Response Handlers::Roster(Ctx& ctx) const {
     body.set("next_date", common::FormatDate(common::Date{sys_days(day) + days(1)}));
     body.set("min_date", common::FormatDate(common::Date{sys_days(today) - days(kPastDays)}));
     body.set("max_date", common::FormatDate(common::Date{sys_days(today) + days(kAheadDays)}));
-    body.set("events_url", base + "/events?after=" + std::to_string(roster.last_event_id));
+    body.set("events_url", base + "/events?after=" + std::to_string(roster.feed_position));
     body.set("q", query);
     body.set("next", next);
     body.set("group_value", group ? group->ToString() : "");

@@ -1,5 +1,6 @@
 #include "db/database.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace db {
@@ -69,26 +70,28 @@ std::string ToPostgresPlaceholders(std::string_view sql) {
     return out;
 }
 
-// SQLite: the first caller to find no transaction being written leads: it takes every caller queued so far, runs each
-// in a savepoint of one transaction, commits, and wakes them. Callers arriving meanwhile queue for the next one.
+// The first caller to find fewer than GroupedWriters() transactions being written leads: it takes the callers queued
+// so far (up to kMaxBatch), runs each in a savepoint of one transaction, commits, and wakes them. Callers arriving
+// meanwhile queue for the next one.
 void Database::RunGrouped(const std::function<void(WriteTx&)>& f) {
-    // PostgreSQL already shares WAL flushes between concurrent commits on the pool's connections; grouping would
-    // only put every statement of the batch on one connection, one round trip after another.
-    if (kind() == Kind::kPostgresql) {
-        RunWrite(f);
-        return;
-    }
-    GroupedWrite self{&f, nullptr, false, {}};
+    GroupedWrite self{&f, nullptr, false, false, {}};
     std::unique_lock lock(group_mutex_);
     group_queue_.push_back(&self);
+    const int writers = GroupedWriters();
     while (!self.done) {
-        if (group_leader_) {
+        if (self.taken || group_leaders_ >= writers) {
             self.wake.wait(lock);
             continue;
         }
-        group_leader_ = true;
-        std::deque<GroupedWrite*> batch;
-        batch.swap(group_queue_);
+        ++group_leaders_;
+        std::vector<GroupedWrite*> batch;
+        while (!group_queue_.empty() && batch.size() < kMaxBatch) {
+            batch.push_back(group_queue_.front());
+            group_queue_.pop_front();
+            batch.back()->taken = true;
+        }
+        // More than one batch's worth waiting, and room for another writer: the next in line leads one too.
+        if (!group_queue_.empty() && group_leaders_ < writers) group_queue_.front()->wake.notify_one();
         lock.unlock();
         try {
             RunWrite([&](WriteTx& tx) {
@@ -97,12 +100,14 @@ void Database::RunGrouped(const std::function<void(WriteTx&)>& f) {
                     return;
                 }
                 for (GroupedWrite* w : batch) {
+                    const std::size_t feed_before = tx.feed().size();
                     tx.Exec("SAVEPOINT grouped");
                     try {
                         (*w->f)(tx);
                         tx.Exec("RELEASE SAVEPOINT grouped");
                     } catch (...) {
                         w->error = std::current_exception();
+                        tx.feed().resize(feed_before);
                         tx.Exec("ROLLBACK TO SAVEPOINT grouped");
                         tx.Exec("RELEASE SAVEPOINT grouped");
                     }
@@ -119,12 +124,84 @@ void Database::RunGrouped(const std::function<void(WriteTx&)>& f) {
             w->done = true;
             if (w != &self) w->wake.notify_one();
         }
-        group_leader_ = false;
+        --group_leaders_;
         // Whoever queued meanwhile: the first of them leads the next transaction (the others wait for it).
         if (!group_queue_.empty()) group_queue_.front()->wake.notify_one();
     }
     lock.unlock();
     if (self.error) std::rethrow_exception(self.error);
+}
+
+Database::Committing Database::BeforeCommit(WriteTx& tx) {
+    Committing c;
+    c.jobs_planned = tx.jobs_planned();
+    auto& entries = tx.feed();
+    if (entries.empty()) return c;
+    // Site by site in ascending order: two transactions never wait for each other's sites in opposite orders.
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const FeedEntry& a, const FeedEntry& b) { return a.site < b.site; });
+    std::vector<std::int64_t> seqs(entries.size());
+    for (std::size_t i = 0; i < entries.size();) {
+        std::size_t j = i;
+        while (j < entries.size() && entries[j].site == entries[i].site) ++j;
+        const auto n = static_cast<std::int64_t>(j - i);
+        const std::int64_t top =
+            tx.QueryOne(
+                  "INSERT INTO live_site (site_id, seq, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT "
+                  "(site_id) DO UPDATE SET seq = live_site.seq + excluded.seq, updated_at = excluded.updated_at "
+                  "RETURNING seq",
+                  entries[i].site, n, entries[i].at, entries[i].at)
+                .Int(0);
+        for (std::size_t k = i; k < j; ++k) seqs[k] = top - n + 1 + static_cast<std::int64_t>(k - i);
+        c.feed.push_back(FeedMark{entries[i].site, top});
+        i = j;
+    }
+    // Many rows a statement (SQLite takes at most 32,766 parameters: 7 a row).
+    constexpr std::size_t kRows = 500;
+    for (std::size_t i = 0; i < entries.size(); i += kRows) {
+        const std::size_t end = std::min(entries.size(), i + kRows);
+        std::string sql =
+            "INSERT INTO live_event (site_id, seq, facility_date, kind, child_id, data, created_at) VALUES ";
+        std::vector<Value> params;
+        params.reserve((end - i) * 7);
+        for (std::size_t k = i; k < end; ++k) {
+            sql += k == i ? "(?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?)";
+            const auto& e = entries[k];
+            params.insert(params.end(), {Value(e.site), Value(seqs[k]), Value(e.date), Value(e.kind), Value(e.child),
+                                         Value(e.data), Value(e.at)});
+        }
+        tx.ExecParams(sql, params);
+    }
+    entries.clear();
+    return c;
+}
+
+std::string FeedPayload(const std::vector<FeedMark>& marks) {
+    std::string out;
+    for (const auto& m : marks) {
+        if (!out.empty()) out += ',';
+        out += std::to_string(m.site) + ':' + std::to_string(m.seq);
+    }
+    return out;
+}
+
+std::vector<FeedMark> ParseFeedPayload(std::string_view payload) {
+    std::vector<FeedMark> out;
+    while (!payload.empty()) {
+        auto comma = payload.find(',');
+        auto part = payload.substr(0, comma);
+        payload = comma == std::string_view::npos ? std::string_view{} : payload.substr(comma + 1);
+        auto colon = part.find(':');
+        if (colon == std::string_view::npos) continue;
+        FeedMark m;
+        auto site = part.substr(0, colon), seq = part.substr(colon + 1);
+        auto [p1, e1] = std::from_chars(site.data(), site.data() + site.size(), m.site);
+        auto [p2, e2] = std::from_chars(seq.data(), seq.data() + seq.size(), m.seq);
+        if (e1 != std::errc{} || e2 != std::errc{} || p1 != site.data() + site.size() || p2 != seq.data() + seq.size())
+            continue;
+        out.push_back(m);
+    }
+    return out;
 }
 
 }  // namespace db

@@ -1,6 +1,7 @@
 #pragma once
 // The database seam. Raw SQL with `?` placeholders, written once for both dialects where they agree;
 // PostgreSQL placeholders are rewritten to $n here. Functions that may write take WriteTx&, readers ReadTx&.
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -123,6 +124,21 @@ class ReadTx {
     Kind kind_;
 };
 
+// An entry for the live feed (live/feed.hpp), added to a transaction and numbered per site when it commits.
+struct FeedEntry {
+    std::int64_t site = 0;
+    std::string date;  // the facility date it is about
+    std::string kind;  // state, alert, rollcall, touch
+    std::optional<std::int64_t> child;
+    std::string data;  // JSON, ids only
+    std::string at;    // when (UTC ISO text)
+};
+// What a committed transaction added to a site's feed: its newest number there.
+struct FeedMark {
+    std::int64_t site = 0;
+    std::int64_t seq = 0;
+};
+
 class WriteTx : public ReadTx {
  public:
     using ReadTx::ReadTx;
@@ -136,9 +152,13 @@ class WriteTx : public ReadTx {
     // Set by whoever plans a job in this transaction; once it commits, the database calls its jobs-planned hook.
     void NoteJobPlanned() { jobs_planned_ = true; }
     bool jobs_planned() const { return jobs_planned_; }
+    // Adds an entry to the live feed; the database numbers the transaction's entries just before it commits.
+    void AppendFeed(FeedEntry e) { feed_.push_back(std::move(e)); }
+    std::vector<FeedEntry>& feed() { return feed_; }
 
  private:
     bool jobs_planned_ = false;
+    std::vector<FeedEntry> feed_;
 };
 
 struct Options {
@@ -179,8 +199,8 @@ class Database {
     // Like Write, but callers that arrive while a transaction is being written share the next one (group commit):
     // each f runs in its own savepoint, so one that throws undoes only its own changes and gets its exception back;
     // all the others commit together with one sync to disk. Returns once the commit is durable. For many small
-    // independent writes at once (kiosk scans); f must not depend on another caller's changes. On PostgreSQL each
-    // caller has its own transaction (the server already shares WAL flushes between concurrent commits).
+    // independent writes at once (kiosk scans); f must not depend on another caller's changes. SQLite writes one
+    // such transaction at a time (it has one writer); PostgreSQL a few side by side, each on its own connection.
     template <class F>
     auto WriteGrouped(F&& f) {
         using R = std::invoke_result_t<F, WriteTx&>;
@@ -203,8 +223,26 @@ class Database {
     // Called after each commit that planned a job (the server wakes its job workers, so that a scan's mail does not
     // wait for their next poll). Set before the first write and cleared after the last.
     void SetJobsPlannedHook(std::function<void()> hook) { jobs_planned_hook_ = std::move(hook); }
+    // Called after each commit that added to the live feed, with each site's newest number (this process's live
+    // feed hears its own commits at once; other processes hear them through Listen, or when they next look).
+    void SetFeedHook(std::function<void(const std::vector<FeedMark>&)> hook) { feed_hook_ = std::move(hook); }
+    // Another process's commits to the feed, as they happen: PostgreSQL's LISTEN on a connection of its own (each
+    // notification's payload is "site:seq,site:seq…"). Nothing on SQLite, whose writers are one process (a command
+    // run beside the server is found by polling live_site).
+    class Listener {
+     public:
+        virtual ~Listener() = default;
+        // Waits up to `timeout` and returns the payloads that arrived (maybe none); throws Unavailable when the
+        // connection is lost (notifications may have been missed: the caller polls, then listens again).
+        virtual std::vector<std::string> Wait(std::chrono::milliseconds timeout) = 0;
+    };
+    virtual std::unique_ptr<Listener> ListenFeed() { return nullptr; }
     // True when a trivial query succeeds now.
     virtual bool Ping() = 0;
+    // Why an acknowledged write might not survive a crash or power loss here, in words for the operator (empty: it
+    // would). SQLite: always WAL with synchronous=FULL. PostgreSQL: fsync and full_page_writes off, or a
+    // synchronous_commit that does not wait for the flush; `serve` refuses to start on any of them.
+    virtual std::vector<std::string> DurabilityProblems() = 0;
     // Refreshes planner statistics (and on PostgreSQL the visibility map, for index-only scans) after a bulk load.
     virtual void Optimize() = 0;
     // The same, cheaply enough to run while serving (SQLite samples each index; PostgreSQL's autovacuum already
@@ -217,28 +255,51 @@ class Database {
     virtual std::vector<std::string> Scrub(const std::vector<std::string>& tables) = 0;
 
  protected:
-    // Backends call this after committing a transaction whose WriteTx noted a planned job.
-    void JobsCommitted() const {
-        if (jobs_planned_hook_) jobs_planned_hook_();
+    // What a transaction leaves to do once committed.
+    struct Committing {
+        bool jobs_planned = false;
+        std::vector<FeedMark> feed;
+    };
+    // Backends call this inside the transaction after f, just before COMMIT: numbers the feed's entries (each
+    // site's row in live_site, in site order, stays locked until the commit, so numbers follow commit order).
+    Committing BeforeCommit(WriteTx& tx);
+    // And this after the commit.
+    void Committed(const Committing& c) const {
+        if (c.jobs_planned && jobs_planned_hook_) jobs_planned_hook_();
+        if (!c.feed.empty() && feed_hook_) feed_hook_(c.feed);
     }
     virtual void RunRead(const std::function<void(ReadTx&)>& f) = 0;
     virtual void RunWrite(const std::function<void(WriteTx&)>& f) = 0;
     virtual void RunWriteCheckedAtEnd(const std::function<void(WriteTx&)>& f) { RunWrite(f); }
+
+    // How many grouped transactions may be written at once: SQLite 1 (one writer); PostgreSQL a few, each on its
+    // own connection, so that one batch's round trips overlap another's commit.
+    virtual int GroupedWriters() const { return 1; }
 
  private:
     // One caller of WriteGrouped; woken on its own when its batch is done or when it is first in line to lead.
     struct GroupedWrite {
         const std::function<void(WriteTx&)>* f;
         std::exception_ptr error;
+        bool taken = false;  // in a batch that a leader is writing
         bool done = false;
         std::condition_variable wake;
     };
+    // A batch is at most this many callers (the rest lead the next one), so one batch does not hold its callers
+    // for long on a busy PostgreSQL connection.
+    static constexpr std::size_t kMaxBatch = 128;
     void RunGrouped(const std::function<void(WriteTx&)>& f);
     std::mutex group_mutex_;
     std::deque<GroupedWrite*> group_queue_;
-    bool group_leader_ = false;
+    int group_leaders_ = 0;
     std::function<void()> jobs_planned_hook_;
+    std::function<void(const std::vector<FeedMark>&)> feed_hook_;
 };
+
+// The feed's notification payload ("3:17,5:2") and back; malformed parts are skipped.
+std::string FeedPayload(const std::vector<FeedMark>& marks);
+std::vector<FeedMark> ParseFeedPayload(std::string_view payload);
+inline constexpr std::string_view kFeedChannel = "tadaima_feed";
 
 std::unique_ptr<Database> OpenSqlite(const Options& options);
 std::unique_ptr<Database> OpenPostgresql(const Options& options);

@@ -1,5 +1,8 @@
 // PostgreSQL through libpq: synchronous commit, UTC session time zone, text parameters typed by the server.
 #include <libpq-fe.h>
+#include <poll.h>
+
+#include <algorithm>
 
 #include "db/database.hpp"
 #include "db/pool.hpp"
@@ -99,11 +102,65 @@ class PgConnection final : public Connection {
     PGconn* conn_ = nullptr;
 };
 
+// LISTEN on a connection of its own; notifications arrive between transactions, in commit order.
+class PgListener final : public Database::Listener {
+ public:
+    explicit PgListener(const std::string& url) {
+        conn_ = PQconnectdb(url.c_str());
+        if (PQstatus(conn_) != CONNECTION_OK) {
+            std::string msg = PQerrorMessage(conn_);
+            PQfinish(conn_);
+            conn_ = nullptr;
+            throw Unavailable("cannot connect to PostgreSQL: " + msg);
+        }
+        PGresult* res = PQexec(conn_, ("LISTEN " + std::string(kFeedChannel)).c_str());
+        const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+        PQclear(res);
+        if (!ok) {
+            std::string msg = PQerrorMessage(conn_);
+            PQfinish(conn_);
+            conn_ = nullptr;
+            throw Unavailable("PostgreSQL: LISTEN failed: " + msg);
+        }
+    }
+    ~PgListener() override { PQfinish(conn_); }
+
+    std::vector<std::string> Wait(std::chrono::milliseconds timeout) override {
+        std::vector<std::string> out;
+        Drain(out);
+        if (!out.empty()) return out;
+        pollfd p{PQsocket(conn_), POLLIN, 0};
+        if (p.fd < 0) throw Unavailable("PostgreSQL: the listening connection is closed");
+        const int n = ::poll(&p, 1, static_cast<int>(timeout.count()));
+        if (n < 0 && errno != EINTR) throw Unavailable("PostgreSQL: poll on the listening connection failed");
+        if (n > 0) {
+            if (!PQconsumeInput(conn_) || PQstatus(conn_) != CONNECTION_OK)
+                throw Unavailable(std::string("PostgreSQL: the listening connection was lost: ") +
+                                  PQerrorMessage(conn_));
+            Drain(out);
+        }
+        return out;
+    }
+
+ private:
+    void Drain(std::vector<std::string>& out) {
+        while (PGnotify* n = PQnotifies(conn_)) {
+            out.emplace_back(n->extra ? n->extra : "");
+            PQfreemem(n);
+        }
+    }
+    PGconn* conn_ = nullptr;
+};
+
 class PgDatabase final : public Database {
  public:
     explicit PgDatabase(const Options& o)
-        : url_(o.url), pool_([this] { return std::make_unique<PgConnection>(url_); }, o.pool_size) {}
+        : url_(o.url),
+          pool_size_(o.pool_size),
+          pool_([this] { return std::make_unique<PgConnection>(url_); }, o.pool_size) {}
     Kind kind() const override { return Kind::kPostgresql; }
+
+    std::unique_ptr<Listener> ListenFeed() override { return std::make_unique<PgListener>(url_); }
 
     void Optimize() override {
         auto lease = pool_.Acquire();
@@ -137,6 +194,26 @@ class PgDatabase final : public Database {
         return steps;
     }
 
+    std::vector<std::string> DurabilityProblems() override {
+        auto lease = pool_.Acquire();
+        std::vector<std::string> out;
+        // Settings the server reads at start (postgresql.conf, the command line), and this session's commit mode
+        // (set to on by every connection of ours; a role's or database's "off" would show here if it did not).
+        for (const auto& r :
+             lease->Query("SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'full_page_writes', "
+                          "'synchronous_commit') ORDER BY name",
+                          {})) {
+            const std::string& name = r.Text(0);
+            const std::string& value = r.Text(1);
+            if ((name == "fsync" || name == "full_page_writes") && value != "on")
+                out.push_back(name + " is " + value + " (an acknowledged write can be lost or corrupt after a crash)");
+            if (name == "synchronous_commit" && (value == "off" || value == "local"))
+                out.push_back("synchronous_commit is " + value +
+                              " (a commit is acknowledged before it is safe on disk or on the standby)");
+        }
+        return out;
+    }
+
     bool Ping() override {
         try {
             auto lease = pool_.Acquire();
@@ -160,23 +237,41 @@ class PgDatabase final : public Database {
         });
     }
     void RunWrite(const std::function<void(WriteTx&)>& f) override {
-        bool planned = false;
-        Run("BEGIN", [&](Connection& c) {
-            WriteTx tx(c, Kind::kPostgresql);
-            f(tx);
-            planned = tx.jobs_planned();
-        });
-        if (planned) JobsCommitted();
+        Committing done;
+        Run(
+            "BEGIN",
+            [&](Connection& c) {
+                WriteTx tx(c, Kind::kPostgresql);
+                f(tx);
+                done = BeforeCommit(tx);
+            },
+            [&](Connection& c) {
+                // The other servers hear of it now rather than at their next look. Outside the transaction: a
+                // NOTIFY inside one serialises every such commit in the cluster behind a lock held through its
+                // flush to disk. A server killed before this line is found by the others' polling.
+                if (done.feed.empty()) return;
+                try {
+                    const Value params[] = {Value(std::string(kFeedChannel)), Value(FeedPayload(done.feed))};
+                    c.Query("SELECT pg_notify(?, ?)", params);
+                } catch (const std::exception&) {
+                }
+            });
+        Committed(done);
     }
 
+    // Half the pool at most, so that reads (and a scan's own checks) always find a connection.
+    int GroupedWriters() const override { return std::max(1, pool_size_ / 2); }
+
  private:
-    void Run(const char* begin, const std::function<void(Connection&)>& body) {
+    void Run(const char* begin, const std::function<void(Connection&)>& body,
+             const std::function<void(Connection&)>& after_commit = {}) {
         auto lease = pool_.Acquire();
         try {
             lease->ExecScript(begin);
             try {
                 body(*lease);
                 lease->ExecScript("COMMIT");
+                if (after_commit) after_commit(*lease);
             } catch (...) {
                 if (lease->Healthy()) {
                     try {
@@ -193,6 +288,7 @@ class PgDatabase final : public Database {
     }
 
     std::string url_;
+    int pool_size_;
     Pool pool_;
 };
 

@@ -170,6 +170,15 @@ class SqliteDatabase final : public Database {
             "scrub again when it is quieter");
     }
 
+    std::vector<std::string> DurabilityProblems() override {
+        std::vector<std::string> out;
+        std::lock_guard lock(write_mutex_);
+        if (writer_->Query("PRAGMA journal_mode", {}).front().Text(0) != "wal")
+            out.push_back("journal_mode is not WAL");
+        if (writer_->Query("PRAGMA synchronous", {}).front().Text(0) != "2") out.push_back("synchronous is not FULL");
+        return out;
+    }
+
     bool Ping() override {
         try {
             auto lease = readers_.Acquire();
@@ -195,7 +204,7 @@ class SqliteDatabase final : public Database {
     }
 
     void RunWriteCheckedAtEnd(const std::function<void(WriteTx&)>& f) override {
-        bool planned = false;
+        Committing done;
         {
             std::lock_guard lock(write_mutex_);
             writer_->ExecScript("PRAGMA foreign_keys = OFF");  // only outside a transaction
@@ -204,7 +213,7 @@ class SqliteDatabase final : public Database {
                 try {
                     WriteTx tx(*writer_, Kind::kSqlite);
                     f(tx);
-                    planned = tx.jobs_planned();
+                    done = BeforeCommit(tx);
                     auto broken = writer_->Query("PRAGMA foreign_key_check", {});
                     if (!broken.empty()) {
                         throw ConstraintViolation("foreign key broken in " + broken.front().Text(0) + " (row " +
@@ -221,25 +230,25 @@ class SqliteDatabase final : public Database {
             }
             writer_->ExecScript("PRAGMA foreign_keys = ON");
         }
-        if (planned) JobsCommitted();
+        Committed(done);
     }
 
     void RunWrite(const std::function<void(WriteTx&)>& f) override {
-        bool planned = false;
+        Committing done;
         {
             std::lock_guard lock(write_mutex_);
             writer_->ExecScript("BEGIN IMMEDIATE");
             try {
                 WriteTx tx(*writer_, Kind::kSqlite);
                 f(tx);
-                planned = tx.jobs_planned();
+                done = BeforeCommit(tx);
                 writer_->ExecScript("COMMIT");
             } catch (...) {
                 RollbackQuietly(*writer_);
                 throw;
             }
         }
-        if (planned) JobsCommitted();
+        Committed(done);
     }
 
  private:

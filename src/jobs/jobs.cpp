@@ -25,6 +25,13 @@ JobId Plan(db::WriteTx& tx, std::string_view kind, const boost::json::object& pa
 
 void PlanRecurring(db::WriteTx& tx, std::string_view kind, common::Instant at, const common::Clock& clock) {
     const std::string k(kind);
+    if (tx.kind() == db::Kind::kPostgresql) {
+        // Several servers starting at once each plan the job; one at a time per kind, so only the first does (the
+        // rest see its row). The key: the kind's FNV-1a hash, in a space of its own (two int4 keys).
+        std::uint32_t h = 2166136261u;
+        for (unsigned char c : k) h = (h ^ c) * 16777619u;
+        tx.Query("SELECT pg_advisory_xact_lock(7272, ?)", static_cast<std::int64_t>(static_cast<std::int32_t>(h)));
+    }
     tx.Exec("DELETE FROM job WHERE kind = ? AND state = 'done' AND finished_at < ?", k,
             FormatInstant(clock.Now() - std::chrono::hours(24)));
     if (tx.QueryOptional("SELECT 1 FROM job WHERE kind = ? AND state = 'queued'", k)) return;

@@ -56,6 +56,7 @@ constexpr Step kSteps[] = {
     {"plan_reminder", "DELETE FROM plan_reminder WHERE child_id IN :CH OR account_id IN :AC"},
     {"attendance_plan", "DELETE FROM attendance_plan WHERE child_id IN :CH OR site_id = :S"},
     {"attendance_plan", "UPDATE attendance_plan SET updated_by = NULL WHERE updated_by IN :AC", false},
+    {"live_event", "DELETE FROM live_event WHERE child_id IN :CH OR site_id = :S"},
     {"attendance_event", "DELETE FROM attendance_event WHERE child_id IN :CH OR site_id = :S"},
     {"card", "DELETE FROM card WHERE child_id IN :CH"},
     {"pickup_person", "UPDATE pickup_person SET created_by = NULL WHERE created_by IN :AC", false},

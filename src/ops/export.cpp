@@ -111,6 +111,8 @@ const std::map<std::string_view, std::string_view> kExcluded = {
     {"kiosk_pairing", "kiosk pairing codes: credentials"},
     {"push_subscription", "browser push endpoints and keys: credentials of the families' devices"},
     {"server_key", "the server's private keys"},
+    {"live_site", "the live feed's position per site: the servers' own bookkeeping"},
+    {"live_event", "the live feed (what changed, for open screens; kept two days): the attendance record holds it"},
     {"secret_check", "the fingerprint of the server secret"},
     {"job", "the server's work queue (mails and pushes to send): internal"},
 };

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "attendance/live.hpp"
 #include "jobs/jobs.hpp"
+#include "live/feed.hpp"
 #include "notify/notify.hpp"
 #include "sites/groups.hpp"
 
@@ -157,6 +159,8 @@ std::vector<RaisedAlert> RaiseAlerts(db::WriteTx& tx, common::SiteId site, const
             if (!row) continue;  // recorded before
             auto id = row->Id<common::AlertId>(0);
             raised.push_back({id, child, kind});
+            // The open rosters of the site show it at once, on every server.
+            live::Append(tx, site, day, live::kAlert, child, attendance::AlertJson(child, AlertKindName(kind)), clock);
             if (!notify) continue;
             notify::Notify(tx,
                            {notify::Kind::kAlert,
@@ -170,7 +174,7 @@ std::vector<RaisedAlert> RaiseAlerts(db::WriteTx& tx, common::SiteId site, const
     return raised;
 }
 
-int RaiseAllAlerts(db::Database& db, const common::Clock& clock, const AlertsRaised& on_raised) {
+int RaiseAllAlerts(db::Database& db, const common::Clock& clock) {
     auto sites = db.Read([](db::ReadTx& tx) {
         std::vector<common::SiteId> out;
         for (const auto& r : tx.Query("SELECT id FROM site WHERE deactivated_at IS NULL ORDER BY id")) {
@@ -200,7 +204,6 @@ int RaiseAllAlerts(db::Database& db, const common::Clock& clock, const AlertsRai
         if (!anything_new) continue;
         auto fresh = db.Write([&](db::WriteTx& tx) { return RaiseAlerts(tx, site, today, clock); });
         raised += static_cast<int>(fresh.size());
-        if (on_raised && !fresh.empty()) on_raised(site, today, fresh);
     }
     return raised;
 }
@@ -258,9 +261,9 @@ constexpr std::string_view kSweep = "alerts.sweep";
 constexpr auto kSweepEvery = std::chrono::seconds(60);
 }  // namespace
 
-void RegisterAlertSweep(jobs::Runner& runner, db::Database& db, const common::Clock& clock, AlertsRaised on_raised) {
-    runner.Register(std::string(kSweep), [&db, &clock, on_raised](const jobs::Job&) {
-        RaiseAllAlerts(db, clock, on_raised);
+void RegisterAlertSweep(jobs::Runner& runner, db::Database& db, const common::Clock& clock) {
+    runner.Register(std::string(kSweep), [&db, &clock](const jobs::Job&) {
+        RaiseAllAlerts(db, clock);
         PlanReminders(db, clock);
         db.Write([&](db::WriteTx& tx) { jobs::PlanRecurring(tx, kSweep, clock.Now() + kSweepEvery, clock); });
     });

@@ -47,14 +47,12 @@ struct RaisedAlert {
     common::ChildId child;
     AlertKind kind;
 };
-// Records the alerts open now at the site (each once) and, when the site says so, plans a notice to each of the
-// child's family members (job mail.child_alert). Returns the ones new this time.
+// Records the alerts open now at the site (each once), tells the site's live feed, and, when the site says so, plans
+// a notice to each of the child's family members (job mail.child_alert). Returns the ones new this time.
 std::vector<RaisedAlert> RaiseAlerts(db::WriteTx& tx, common::SiteId site, const common::Date& date,
                                      const common::Clock& clock);
-// Hears of the alerts new at a site (the live roster's feed, in the server).
-using AlertsRaised = std::function<void(common::SiteId, const common::Date&, const std::vector<RaisedAlert>&)>;
 // Every active site's alerts for today (Tokyo); the sweep job's work. Returns how many were new.
-int RaiseAllAlerts(db::Database& db, const common::Clock& clock, const AlertsRaised& on_raised = nullptr);
+int RaiseAllAlerts(db::Database& db, const common::Clock& clock);
 
 // Reminders (B4): from the site's reminder day of the month (after 09:00 Tokyo) on, each full-role family member of
 // a child placed at the site next month, without any plan for next month yet, is reminded once (job
@@ -64,8 +62,7 @@ int PlanReminders(db::Database& db, const common::Clock& clock);
 // The sweep: a job (alerts.sweep) that raises every site's alerts (and plans reminders) and plans itself again a minute
 // later, so one server process at a time does it (on PostgreSQL the job table hands it to one). EnsureAlertSweep plans
 // the first.
-void RegisterAlertSweep(jobs::Runner& runner, db::Database& db, const common::Clock& clock,
-                        AlertsRaised on_raised = nullptr);
+void RegisterAlertSweep(jobs::Runner& runner, db::Database& db, const common::Clock& clock);
 void EnsureAlertSweep(db::Database& db, const common::Clock& clock);
 
 // Staff resolve an alert (recorded or only computed so far) with what happened. False when it was resolved already.

@@ -14,12 +14,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include "attendance/live.hpp"
 #include "common/clock.hpp"
 #include "common/dates.hpp"
 #include "common/ids.hpp"
 #include "common/scope.hpp"
 #include "db/database.hpp"
+#include "live/feed.hpp"
 #include "plans/rules.hpp"
 #include "sites/sites.hpp"
 #include "web/catalogue.hpp"
@@ -132,7 +132,7 @@ class HtmlCache {
 // when an entry went stale.
 struct FigureSource {
     FigureCache& cache;
-    attendance::LiveFeed& feed;
+    live::Feed& feed;
 };
 
 // Each active site in scope that passes the filter, in kana order, as of `now` on `date` (Tokyo); through the cache

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
-#include "attendance/live.hpp"
 #include "auth/audit.hpp"
 #include "families/mails.hpp"
+#include "live/feed.hpp"
 #include "plans/rules.hpp"
 #include "reports/handlers.hpp"
 #include "reports/overview.hpp"
@@ -278,7 +278,7 @@ http::Response Handlers::OverviewEvents(Ctx& ctx) const {
     }
     auto channel = std::make_shared<http::EventChannel>();
     channel->Push("retry: 2000\n\n");
-    ctx.svc.live->SubscribeCity(common::FormatDate(asked.date), std::move(sites), channel);
+    ctx.svc.live->SubscribeCity(std::move(sites), channel);
     http::Response res;
     res.events = channel;
     return res;

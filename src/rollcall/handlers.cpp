@@ -3,11 +3,11 @@
 #include <boost/json/serialize.hpp>
 
 #include "app/validate.hpp"
-#include "attendance/live.hpp"
 #include "auth/audit.hpp"
 #include "common/dates.hpp"
 #include "families/mails.hpp"
 #include "guardians/guardians.hpp"
+#include "live/feed.hpp"
 #include "plans/plans.hpp"
 #include "print/pdf.hpp"
 #include "rollcall/rollcall.hpp"
@@ -41,15 +41,6 @@ SiteCall RequireCall(Ctx& ctx, Action action) {
 }
 
 common::ChildId ChildParam(const Ctx& ctx) { return common::ChildId(app::IdParam(ctx, "child")); }
-
-// Other screens showing the site hear that something changed: the roll-call's other tablets (which child), the
-// city's overview (that the site did).
-void Tell(const Ctx& ctx, const SiteCall& call, std::optional<common::ChildId> child = {}) {
-    if (!ctx.svc.live) return;
-    const std::string today = common::FormatDate(common::TokyoDate(ctx.svc.clock.Now()));
-    boost::json::object o{{"call", call.id.value}, {"child", child ? child->value : 0}};
-    ctx.svc.live->Publish(call.site, today, http::FormatEvent("rollcall", boost::json::serialize(o)));
-}
 
 [[noreturn]] void Refuse(Problem p) {
     throw http::HttpError(p == Problem::kNotListed                                 ? 404
@@ -137,10 +128,6 @@ http::Response Handlers::Start(Ctx& ctx) const {
             auth::WriteAudit(tx, ctx.Audit("rollcall.start", "rollcall", call.value, site), ctx.svc.clock);
         return s;
     });
-    if (ctx.svc.live) {
-        const std::string today = common::FormatDate(common::TokyoDate(ctx.svc.clock.Now()));
-        for (const auto& [site, _] : started.opened) ctx.svc.live->Touch(site, today);
-    }
     if (city) return http::Response::Redirect("/overview?notice=rollcall_started_city");
     if (started.opened.empty()) {
         // One is open at this site already: the carer goes to it rather than starting another.
@@ -159,11 +146,16 @@ http::Response Handlers::Site(Ctx& ctx) const {
         std::optional<SiteCall> call;
         std::vector<ChildLine> children;
         std::vector<SiteCall> history;
+        std::int64_t feed_position = 0;
     };
     auto loaded = ctx.svc.db.Write([&](db::WriteTx& tx) {
         auto site = sites::GetSite(tx, site_id);
         if (!site) throw http::NotFound();
-        Loaded l{*site, asked ? GetSiteCall(tx, *asked) : OpenAt(tx, site_id), {}, History(tx, site_id, 20)};
+        Loaded l{*site,
+                 asked ? GetSiteCall(tx, *asked) : OpenAt(tx, site_id),
+                 {},
+                 History(tx, site_id, 20),
+                 live::Position(tx, site_id)};
         if (l.call && l.call->site != site_id) throw http::NotFound();
         if (l.call) {
             l.children = Children(tx, l.call->id);
@@ -234,7 +226,8 @@ http::Response Handlers::Site(Ctx& ctx) const {
     body.set("progress", reports::ProgressWords(ctx.svc.catalogue, ctx.lang, progress));
     body.set("action_base", Base(site_id) + "/" + call.id.ToString());
     if (open) {
-        body.set("events_url", "/sites/" + site_id.ToString() + "/roster/events");
+        body.set("events_url",
+                 "/sites/" + site_id.ToString() + "/roster/events?after=" + std::to_string(loaded.feed_position));
         ctx.scripts.push_back(ctx.svc.assets.Url("rollcall.js"));
     }
     ctx.wide = true;
@@ -255,7 +248,6 @@ http::Response Handlers::Confirm(Ctx& ctx) const {
         return p;
     });
     if (problem) Refuse(*problem);
-    Tell(ctx, call, child);
     return Back(call, "rollcall_confirmed", child);
 }
 
@@ -352,7 +344,6 @@ http::Response Handlers::Handover(Ctx& ctx) const {
         return r;
     });
     if (auto* p = std::get_if<Problem>(&outcome)) Refuse(*p);
-    Tell(ctx, call, child);
     return Back(call, "rollcall_handed", child);
 }
 
@@ -364,7 +355,6 @@ http::Response Handlers::Close(Ctx& ctx) const {
         return c;
     });
     if (!closed) Refuse(Problem::kClosed);
-    Tell(ctx, call);
     return Back(call, "rollcall_closed");
 }
 

@@ -1,10 +1,13 @@
 #include "rollcall/rollcall.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include <array>
 
 #include "attendance/attendance.hpp"
 #include "common/dates.hpp"
 #include "guardians/guardians.hpp"
+#include "live/feed.hpp"
 #include "notify/notify.hpp"
 #include "plans/plans.hpp"
 
@@ -121,6 +124,17 @@ std::string_view ProblemKey(Problem p) {
     return "error_rollcall_closed";
 }
 
+namespace {
+// The site's other screens hear of it through the live feed: the roll-call's other tablets (which child; 0: the
+// roll-call itself), the city's overview (that the site changed).
+void Tell(db::WriteTx& tx, common::SiteId site, common::RollcallSiteId call, std::optional<common::ChildId> child,
+          const common::Clock& clock) {
+    boost::json::object o{{"call", call.value}, {"child", child ? child->value : 0}};
+    live::Append(tx, site, common::FormatDate(common::TokyoDate(clock.Now())), live::kRollcall, child,
+                 boost::json::serialize(o), clock);
+}
+}  // namespace
+
 Started Start(db::WriteTx& tx, const std::vector<common::SiteId>& sites, Reason reason, const std::string& note,
               bool city_wide, common::UserId by, const common::Clock& clock) {
     const auto now = clock.Now();
@@ -140,6 +154,7 @@ Started Start(db::WriteTx& tx, const std::vector<common::SiteId>& sites, Reason 
         if (!opened) continue;
         auto id = opened->Id<common::RollcallSiteId>(0);
         out.opened.emplace_back(site, id);
+        Tell(tx, site, id, std::nullopt, clock);
         for (const auto& row : attendance::SiteRoster(tx, site, today, std::nullopt).rows) {
             if (row.day.state != attendance::State::kIn) continue;
             tx.Exec(
@@ -233,6 +248,7 @@ std::optional<Problem> Confirm(db::WriteTx& tx, const SiteCall& call, common::Ch
     if (state != line->state && (state == ChildState::kSafe || state == ChildState::kInjured))
         NotifyFamily(tx, call, child, line->id, state == ChildState::kSafe ? "rollcall_safe" : "rollcall_injured",
                      clock);
+    Tell(tx, call.site, call.id, child, clock);
     return std::nullopt;
 }
 
@@ -291,16 +307,18 @@ std::variant<common::EventId, Problem> HandOver(db::WriteTx& tx, const SiteCall&
         h.to == HandedTo::kOther || h.identity_checked ? 1 : 0, common::FormatInstant(now), by, line->id);
     if (!updated) throw std::logic_error("HandOver: the child was handed over under this transaction");
     NotifyFamily(tx, call, child, line->id, "rollcall_handed", clock);
+    Tell(tx, call.site, call.id, child, clock);
     return event;
 }
 
 bool Close(db::WriteTx& tx, const SiteCall& call, common::UserId by, const common::Clock& clock) {
-    return tx
-        .QueryOptional(
-            "UPDATE rollcall_site SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL "
-            "RETURNING id",
-            common::FormatInstant(clock.Now()), by, call.id)
-        .has_value();
+    const bool closed = tx.QueryOptional(
+                              "UPDATE rollcall_site SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS "
+                              "NULL RETURNING id",
+                              common::FormatInstant(clock.Now()), by, call.id)
+                            .has_value();
+    if (closed) Tell(tx, call.site, call.id, std::nullopt, clock);
+    return closed;
 }
 
 }  // namespace rollcall

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "app/job_handlers.hpp"
+#include "attendance/live.hpp"
 #include "auth/audit.hpp"
 #include "children/children.hpp"
 #include "families/mails.hpp"
@@ -227,7 +228,13 @@ void ServerProcess::Start() {
     const char* argv[] = {binary.c_str(), "serve", nullptr};
     std::vector<std::string> all;
     for (char** e = environ; *e; ++e) all.emplace_back(*e);
-    for (const auto& e : env_) all.push_back(e);
+    // getenv finds the first: the test's own settings go first.
+    std::vector<std::string> ordered(env_.begin(), env_.end());
+    // The tests' PostgreSQL runs without fsync (a throwaway cluster): the server is told so, unless a test says.
+    if (std::none_of(env_.begin(), env_.end(),
+                     [](const std::string& e) { return e.starts_with("TADAIMA_DB_DURABILITY="); }))
+        ordered.emplace_back("TADAIMA_DB_DURABILITY=unchecked");
+    all.insert(all.begin(), ordered.begin(), ordered.end());
     std::vector<char*> envp;
     for (auto& e : all) envp.push_back(e.data());
     envp.push_back(nullptr);
@@ -391,13 +398,16 @@ void AppTest::SetUp() {
     config_.public_url = "http://tadaima.test";
     services_ = std::make_unique<app::Services>(
         app::Services{*db_, clock_, *catalogue_, *templates_, *assets_, config_, *metrics_, {}, {}});
-    services_->live = &live_;
+    live_ = std::make_unique<live::Feed>(*db_, attendance::ReadStates);
+    live_->Start();
+    services_->live = live_.get();
     app_ = std::make_unique<app::App>(*services_, *metrics_);
 }
 
 void AppTest::TearDown() {
     app_.reset();
     services_.reset();
+    live_.reset();
     DbTest::TearDown();
 }
 
@@ -409,6 +419,7 @@ AppTest::Result AppTest::Run(http::Request req) {
     if (!cookie.empty()) req.headers["cookie"] = cookie;
     auto res = app_->Handle(req);
     app_->Finish(req, res, std::chrono::nanoseconds(1000));
+    live_->Settle();
     for (const auto& c : res.cookies) {
         if (c.max_age_seconds == 0) {
             cookies_.erase(c.name);
@@ -621,8 +632,10 @@ int AppTest::RunJobs() {
     mc.mail_dir = (dir_ / "mail").string();
     auto transport = mail::MakeTransport(mc, clock_);
     jobs::Runner runner(*db_, clock_, "test-worker");
-    app::RegisterJobHandlers(runner, *db_, transport.get(), *catalogue_, config_, clock_, &live_);
-    return runner.RunDue();
+    app::RegisterJobHandlers(runner, *db_, transport.get(), *catalogue_, config_, clock_);
+    const int ran = runner.RunDue();
+    live_->Settle();
+    return ran;
 }
 
 Mail ParseMail(const std::string& raw) {

@@ -11,10 +11,10 @@
 
 #include "app/app.hpp"
 #include "app/metrics.hpp"
-#include "attendance/live.hpp"
 #include "common/clock.hpp"
 #include "common/dates.hpp"
 #include "db/database.hpp"
+#include "live/feed.hpp"
 
 namespace testing_support {
 
@@ -202,7 +202,9 @@ class AppTest : public DbTest {
     std::unique_ptr<web::Assets> assets_;
     std::unique_ptr<app::Metrics> metrics_;
     app::Config config_;
-    attendance::LiveFeed live_;
+    // The live feed as the server runs it (its threads started); each request and RunJobs waits for it to settle,
+    // so a stream holds what a commit sent before the test looks.
+    std::unique_ptr<live::Feed> live_;
     std::unique_ptr<app::Services> services_;
     std::unique_ptr<app::App> app_;
     std::map<std::string, std::string> cookies_;

@@ -357,7 +357,7 @@ TEST_P(Notifications, AMailOutageWithAThousandNoticesDueLosesNoneSendsNoneTwiceA
     testing_support::SmtpServer smtp(dir_ / "maildir");
     auto transport = mail::MakeTransport({smtp.Url(), false, "", "tadaima <noreply@tadaima.test>"}, clock_);
     jobs::Runner runner(database(), clock_, "outage");
-    app::RegisterJobHandlers(runner, database(), transport.get(), *catalogue_, config_, clock_, &live_);
+    app::RegisterJobHandlers(runner, database(), transport.get(), *catalogue_, config_, clock_);
     const auto first = clock_.Now() - std::chrono::hours(9);
     int scan = 0;
     auto scans = [&](int n) {

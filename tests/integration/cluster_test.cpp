@@ -1,0 +1,327 @@
+// A large city's setup, for real: three `tadaima serve` processes on one PostgreSQL behind HAProxy (Debian's), with
+// health checks on /healthz. A roster stream opened on one server hears a scan made through another and an alert
+// raised by the third's sweep; jobs planned through one server run once each, whichever server claims them; one
+// server stopped is taken out by the load balancer and the others answer; and a server refuses to start on a
+// PostgreSQL that could lose an acknowledged write.
+#include <curl/curl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <spawn.h>
+#include <atomic>
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "attendance/cards.hpp"
+#include "attendance/kiosks.hpp"
+#include "auth/sessions.hpp"
+#include "common/clock.hpp"
+#include "common/dates.hpp"
+#include "demo/seed.hpp"
+#include "harness.hpp"
+#include "live/feed.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using testing_support::Accepts;
+using testing_support::DbTest;
+using testing_support::FreeLoopbackPort;
+using Server = testing_support::ServerProcess;
+
+// An event stream read by libcurl on a thread of its own; the test waits (bounded) for what it expects.
+class Stream {
+ public:
+    Stream(const std::string& url, const std::string& cookie) {
+        thread_ = std::thread([this, url, cookie] {
+            CURL* curl = curl_easy_init();
+            curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+            curl_easy_setopt(curl, CURLOPT_COOKIE, cookie.c_str());
+            curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Stream::Write);
+            curl_easy_setopt(curl, CURLOPT_WRITEDATA, this);
+            curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+            curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &Stream::Progress);
+            curl_easy_setopt(curl, CURLOPT_XFERINFODATA, this);
+            curl_easy_setopt(curl, CURLOPT_TIMEOUT, 120L);  // bounded, whatever happens
+            curl_easy_perform(curl);
+            curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status_);
+            curl_easy_cleanup(curl);
+            std::lock_guard lock(mutex_);
+            ended_ = true;
+            cv_.notify_all();
+        });
+    }
+    ~Stream() {
+        stop_ = true;
+        thread_.join();
+    }
+    // True once the text received contains every needle (within 30 s).
+    bool WaitFor(const std::vector<std::string>& needles) {
+        std::unique_lock lock(mutex_);
+        return cv_.wait_for(lock, std::chrono::seconds(30), [&] {
+            return std::all_of(needles.begin(), needles.end(),
+                               [&](const std::string& n) { return text_.find(n) != std::string::npos; });
+        });
+    }
+    std::string Text() {
+        std::lock_guard lock(mutex_);
+        return text_;
+    }
+
+ private:
+    static std::size_t Write(char* data, std::size_t size, std::size_t n, void* self) {
+        auto* s = static_cast<Stream*>(self);
+        std::lock_guard lock(s->mutex_);
+        s->text_.append(data, size * n);
+        s->cv_.notify_all();
+        return size * n;
+    }
+    static int Progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+        return static_cast<Stream*>(self)->stop_ ? 1 : 0;
+    }
+    std::thread thread_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::string text_;
+    bool ended_ = false;
+    long status_ = 0;
+    std::atomic<bool> stop_{false};
+};
+
+std::size_t Keep(char* data, std::size_t size, std::size_t n, void* out) {
+    static_cast<std::string*>(out)->append(data, size * n);
+    return size * n;
+}
+
+// One request; the status and body.
+std::pair<long, std::string> Request(const std::string& url, const std::string& body = "",
+                                     const std::vector<std::string>& headers = {}) {
+    CURL* curl = curl_easy_init();
+    std::string out;
+    curl_slist* list = nullptr;
+    for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Keep);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
+    if (!body.empty()) curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+    long status = 0;
+    if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(list);
+    curl_easy_cleanup(curl);
+    return {status, out};
+}
+
+// HAProxy in the foreground, as the test's child process.
+class Balancer {
+ public:
+    Balancer(const fs::path& dir, const std::vector<int>& ports) : port_(FreeLoopbackPort()) {
+        const auto config = dir / "haproxy.cfg";
+        std::ofstream f(config);
+        f << "global\n  maxconn 1024\n"
+          << "defaults\n  mode http\n  timeout connect 2s\n  timeout client 60s\n  timeout server 60s\n"
+          << "  timeout tunnel 1h\n  retries 3\n  option redispatch\n"
+          << "frontend web\n  bind 127.0.0.1:" << port_ << "\n  default_backend app\n"
+          << "backend app\n  balance roundrobin\n  option httpchk GET /healthz\n  http-check expect status 200\n"
+          << "  default-server inter 200ms fall 2 rise 1\n";
+        for (std::size_t i = 0; i < ports.size(); ++i)
+            f << "  server s" << i << " 127.0.0.1:" << ports[i] << " check\n";
+        f.close();
+        const std::string binary = "/usr/sbin/haproxy", cfg = config.string();
+        const char* argv[] = {binary.c_str(), "-db", "-q", "-f", cfg.c_str(), nullptr};
+        EXPECT_EQ(posix_spawn(&pid_, argv[0], nullptr, nullptr, const_cast<char**>(argv), environ), 0);
+        for (int i = 0; i < 400 && !Accepts(port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    ~Balancer() {
+        if (pid_ <= 0) return;
+        kill(pid_, SIGKILL);
+        int status = 0;
+        waitpid(pid_, &status, 0);
+    }
+    std::string Base() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+    int port_;
+    pid_t pid_ = 0;
+};
+
+class Cluster : public DbTest {
+ protected:
+    void SetUp() override {
+        DbTest::SetUp();
+        if (!fs::exists(Server::Binary())) GTEST_SKIP() << "no server binary beside this test binary";
+        if (!fs::exists("/usr/sbin/haproxy")) GTEST_SKIP() << "haproxy is not installed (scripts/setup.sh)";
+        demo::SeedDemo(*db_, {2, 40, "tadaima-demo"}, clock_);
+        secret_file_ = (dir_ / "secret").string();
+        std::ofstream(secret_file_) << testing_support::kTestSecret << "\n";
+        // The servers' time: Wednesday 25 November 2026, 19:00:30 in Tokyo — site 1 closed at 19:00.
+        clock_file_ = (dir_ / "clock").string();
+        const auto target = common::TokyoInstant(*common::ParseDate("2026-11-25"), 19 * 60) + std::chrono::seconds(30);
+        const auto offset = std::chrono::duration_cast<std::chrono::seconds>(target - std::chrono::system_clock::now());
+        std::ofstream(clock_file_) << offset.count() << "\n";
+        server_clock_ = std::make_unique<common::OffsetFileClock>(clock_file_);
+        db_->Write([&](db::WriteTx& tx) {
+            tx.Exec("UPDATE site SET repeat_scan_seconds = 0");
+            tx.Exec(
+                "INSERT INTO site_opening_hours (site_id, weekday, opens_at, closes_at, created_at) VALUES (1, 3, "
+                "'08:00', '19:00', now()) ON CONFLICT (site_id, weekday) DO UPDATE SET opens_at = '08:00', "
+                "closes_at = '19:00'");
+            tx.Exec("DELETE FROM site_closure");
+            auto k = attendance::CreateKiosk(tx, common::SiteId(1), "cluster", *server_clock_);
+            kiosk_ = k.credential;
+            for (const auto& r : tx.Query("SELECT child_id FROM child_placement WHERE site_id = 1 ORDER BY child_id")) {
+                const auto child = r.Id<common::ChildId>(0);
+                children_.push_back(child);
+                cards_.push_back(attendance::CardPayload(testing_support::kTestSecret,
+                                                         attendance::EnsureCard(tx, child, *server_clock_)));
+            }
+            const auto staff = tx.QueryOne("SELECT id FROM staff_user WHERE login_id = 'staff1'").Id<common::UserId>(0);
+            cookie_ = "tadaima_session=" + auth::CreateSession(tx, staff, *server_clock_, {}).token;
+        });
+    }
+    std::unique_ptr<Server> Start(const std::string& node, int port, int job_workers) {
+        auto s = std::make_unique<Server>(
+            std::vector<std::string>{"TADAIMA_DB=" + url_, "TADAIMA_SECRET_FILE=" + secret_file_,
+                                     "TADAIMA_DATA_KEYS_FILE=" + (dir_ / "data.keys").string(),
+                                     "TADAIMA_LISTEN=127.0.0.1:" + std::to_string(port), "TADAIMA_NODE_ID=" + node,
+                                     "TADAIMA_JOB_WORKERS=" + std::to_string(job_workers),
+                                     "TADAIMA_TEST_CLOCK_FILE=" + clock_file_,
+                                     "TADAIMA_MAIL_DIR=" + (dir_ / "mail").string(), "TADAIMA_LOG_LEVEL=error"},
+            port);
+        s->Start();
+        return s;
+    }
+    std::pair<long, std::string> Scan(const std::string& base, std::size_t nth, const std::string& scan_id,
+                                      common::Instant at) {
+        return Request(base + "/api/v1/kiosk/scans",
+                       R"({"card":")" + cards_.at(nth) + R"(","scan_id":")" + scan_id + R"(","scanned_at":")" +
+                           common::FormatInstant(at) + R"("})",
+                       {"Content-Type: application/json", "Authorization: Bearer " + kiosk_});
+    }
+    std::int64_t Position() {
+        return db_->Read([](db::ReadTx& tx) { return live::Position(tx, common::SiteId(1)); });
+    }
+    static std::string Url(int port) { return "http://127.0.0.1:" + std::to_string(port); }
+
+    std::string secret_file_, clock_file_, kiosk_, cookie_;
+    std::unique_ptr<common::OffsetFileClock> server_clock_;
+    std::vector<common::ChildId> children_;
+    std::vector<std::string> cards_;
+};
+
+TEST_P(Cluster, AStreamOnOneServerHearsAScanThroughAnotherAndAnAlertFromTheThirdsSweep) {
+    const int pa = FreeLoopbackPort(), pb = FreeLoopbackPort(), pc = FreeLoopbackPort();
+    // A and B answer requests only; C runs the jobs, the alert sweep among them.
+    auto a = Start("a", pa, 0);
+    auto b = Start("b", pb, 0);
+    Stream roster(Url(pa) + "/sites/1/roster/events?after=" + std::to_string(Position()), cookie_);
+    ASSERT_TRUE(roster.WaitFor({"retry: 2000"})) << roster.Text();
+    const auto child = children_.at(0).ToString();
+    const auto in_at = common::TokyoInstant(*common::ParseDate("2026-11-25"), 18 * 60 + 58);
+    auto [status, body] = Scan(Url(pb), 0, "cluster-1", in_at);
+    ASSERT_EQ(status, 201) << body;
+    EXPECT_TRUE(roster.WaitFor({"event: state", "\"child\":" + child + ",\"state\":\"in\",\"in_at\":\"18:58\""}))
+        << roster.Text();
+    // Nobody has swept yet (A and B run no jobs): the alert comes from C, once it is up.
+    EXPECT_EQ(roster.Text().find("event: alert"), std::string::npos);
+    auto c = Start("c", pc, 1);
+    EXPECT_TRUE(roster.WaitFor({"event: alert", "{\"child\":" + child + ",\"kind\":\"after_closing\"}"}))
+        << roster.Text();
+    const auto swept = db_->Read([](db::ReadTx& tx) {
+        auto r = tx.QueryOptional(
+            "SELECT claimed_by FROM job WHERE kind = 'alerts.sweep' AND claimed_by IS NOT NULL ORDER BY id LIMIT 1");
+        return r ? r->OptText(0).value_or("") : std::string();
+    });
+    EXPECT_TRUE(swept.starts_with("c:")) << swept;
+}
+
+TEST_P(Cluster, BehindTheBalancerJobsRunOnceEachAndAStoppedServerIsTakenOut) {
+    std::vector<int> ports{FreeLoopbackPort(), FreeLoopbackPort(), FreeLoopbackPort()};
+    auto a = Start("a", ports[0], 2);
+    auto b = Start("b", ports[1], 2);
+    auto c = Start("c", ports[2], 2);
+    Balancer lb(dir_, ports);
+    // The family with an account (the seed's one registered family) hears of each entry and exit by mail.
+    const auto family_child = db_->Read([](db::ReadTx& tx) {
+        return tx
+            .QueryOne("SELECT child_id FROM guardian_account_child WHERE ended_at IS NULL ORDER BY child_id LIMIT 1")
+            .Id<common::ChildId>(0);
+    });
+    const auto nth =
+        static_cast<std::size_t>(std::find(children_.begin(), children_.end(), family_child) - children_.begin());
+    ASSERT_LT(nth, children_.size()) << "the registered family's child is not at site 1";
+    // Through the balancer every server answers; one stopped is taken out by the health checks, and a request
+    // sent to it meanwhile is sent to another (a refused connection is retried): nothing fails.
+    for (int i = 0; i < 6; ++i) {
+        auto [status, body] = Request(lb.Base() + "/healthz");
+        EXPECT_EQ(status, 200) << body;
+    }
+    c->Kill();
+    const auto first = common::TokyoInstant(*common::ParseDate("2026-11-25"), 16 * 60);
+    for (int i = 0; i < 12; ++i) {
+        auto [status, body] = Scan(lb.Base(), (nth + 1) % children_.size(), "after-kill-" + std::to_string(i),
+                                   first + std::chrono::minutes(100 + i));
+        EXPECT_EQ(status, 201) << "request " << i << ": " << body;
+    }
+    // Sixty scans of that child, alternately in and out, each a minute apart, all through A: sixty notices, whose
+    // mails A and B send between them.
+    for (int i = 0; i < 60; ++i) {
+        auto [status, body] = Scan(Url(ports[0]), nth, "once-" + std::to_string(i), first + std::chrono::minutes(i));
+        ASSERT_EQ(status, 201) << body;
+    }
+    // Every job planned ends done, each claimed once (one attempt), whichever server took it; one mail each.
+    std::int64_t open = -1, jobs = 0;
+    for (int spin = 0; spin < 600 && open != 0; ++spin) {
+        auto counts = db_->Read([](db::ReadTx& tx) {
+            return tx.QueryOne(
+                "SELECT COUNT(*) FILTER (WHERE state IN ('queued', 'running')), COUNT(*) FROM job WHERE "
+                "kind = 'notify.email'");
+        });
+        open = counts.Int(0);
+        jobs = counts.Int(1);
+        if (open != 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));  // bounded: 30 s at most
+    }
+    ASSERT_EQ(open, 0);
+    ASSERT_GE(jobs, 60);
+    auto by_worker = db_->Read([](db::ReadTx& tx) {
+        return tx.Query(
+            "SELECT split_part(claimed_by, ':', 1), COUNT(*), MAX(attempts) FROM job WHERE kind = "
+            "'notify.email' AND state = 'done' GROUP BY 1");
+    });
+    std::int64_t done = 0;
+    for (const auto& r : by_worker) {
+        done += r.Int(1);
+        EXPECT_EQ(r.Int(2), 1) << "a job of node " << r.Text(0) << " was attempted twice";
+    }
+    EXPECT_EQ(done, jobs);
+    std::size_t mails = 0;
+    std::set<std::string> ids;
+    for (const auto& e : fs::directory_iterator(dir_ / "mail")) {
+        if (e.path().extension() != ".eml") continue;
+        ++mails;
+        std::ifstream in(e.path());
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        ids.insert(testing_support::ParseMail(text).message_id);
+    }
+    EXPECT_GE(mails, static_cast<std::size_t>(jobs));  // and the alerts' mails beside them
+    EXPECT_EQ(ids.size(), mails);
+}
+
+TEST_P(Cluster, AServerRefusesAPostgresqlThatCouldLoseAnAcknowledgedScan) {
+    // The test cluster runs with fsync and full_page_writes off; without the tests' override the server says so.
+    const auto out = testing_support::CommandOutput("TADAIMA_DB='" + url_ + "' TADAIMA_SECRET_FILE='" + secret_file_ +
+                                                    "' TADAIMA_DB_DURABILITY=required " + Server::Binary().string() +
+                                                    " serve 2>&1; echo \"exit $?\"");
+    EXPECT_NE(out.find("refusing to serve"), std::string::npos) << out;
+    EXPECT_NE(out.find("fsync is off"), std::string::npos) << out;
+    EXPECT_NE(out.find("full_page_writes is off"), std::string::npos) << out;
+    EXPECT_NE(out.find("exit 2"), std::string::npos) << out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, Cluster, ::testing::Values(db::Kind::kPostgresql), testing_support::KindName);
+
+}  // namespace
