@@ -4,8 +4,8 @@
 // site's live roster.
 #include <chrono>
 #include <map>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -90,8 +90,9 @@ std::variant<ScanResult, CheckedScan> CheckScan(db::ReadTx& tx, std::string_view
                                                 std::string_view secret);
 // The write half: the direction from the child's last mark, and the row (none for a repeat). Nothing when the
 // kiosk or card was revoked since the check, or the scan_id recorded meanwhile: then check again in the write.
+// `checked_in_tx`: the check ran in this transaction, so revocations need no second look.
 std::optional<ScanResult> RecordCheckedScan(db::WriteTx& tx, const CheckedScan& checked, const ScanRequest& scan,
-                                            const common::Clock& clock);
+                                            const common::Clock& clock, bool checked_in_tx = false);
 // Checks the credential, the card and the rules, and records the scan (one row, or none for a repeat) in tx.
 ScanResult RecordScan(db::WriteTx& tx, std::string_view credential, const ScanRequest& scan, std::string_view secret,
                       const common::Clock& clock);
@@ -167,7 +168,7 @@ struct RosterRow {
     DayState day;
 };
 struct Roster {
-    std::vector<RosterRow> rows;  // in kana order
+    std::vector<RosterRow> rows;     // in kana order
     std::int64_t feed_position = 0;  // the site's live feed (live/feed.hpp) continues after this
 };
 // The children placed at the site on the date (in one group, if given) with their state.

@@ -187,12 +187,18 @@ http::Response Handlers::Scan(Ctx& ctx) const {
     if (scan.scanned_at > now + kFutureSkew) throw http::HttpError(422, "error_scan_future");
     if (scan.scanned_at < now - kOldestScan) throw http::HttpError(422, "error_scan_too_old");
 
-    // The kiosk, card and child are read outside the write, where readers run side by side; the write decides the
-    // direction and adds the row. Acknowledged only once committed; scans arriving together share one commit.
-    auto checked = svc.db.Read([&](db::ReadTx& tx) { return CheckScan(tx, credential, scan, svc.config.secret); });
+    // SQLite: the kiosk, card and child are read outside the write, where readers run side by side and the one writer
+    // is not held; the write decides the direction and adds the row. PostgreSQL writes side by side: the check runs
+    // inside the write, saving a transaction's round trips. Acknowledged only once committed; scans arriving
+    // together share one commit.
     ScanResult r;
-    if (auto* answer = std::get_if<ScanResult>(&checked)) {
-        r = std::move(*answer);
+    if (svc.db.kind() == db::Kind::kPostgresql) {
+        r = svc.db.WriteGrouped(
+            [&](db::WriteTx& tx) { return RecordScan(tx, credential, scan, svc.config.secret, svc.clock); });
+    } else if (auto checked =
+                   svc.db.Read([&](db::ReadTx& tx) { return CheckScan(tx, credential, scan, svc.config.secret); });
+               std::holds_alternative<ScanResult>(checked)) {
+        r = std::get<ScanResult>(std::move(checked));
     } else {
         r = svc.db.WriteGrouped([&](db::WriteTx& tx) {
             auto recorded = RecordCheckedScan(tx, std::get<CheckedScan>(checked), scan, svc.clock);

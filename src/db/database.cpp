@@ -93,31 +93,10 @@ void Database::RunGrouped(const std::function<void(WriteTx&)>& f) {
         // More than one batch's worth waiting, and room for another writer: the next in line leads one too.
         if (!group_queue_.empty() && group_leaders_ < writers) group_queue_.front()->wake.notify_one();
         lock.unlock();
-        try {
-            RunWrite([&](WriteTx& tx) {
-                if (batch.size() == 1) {
-                    (*batch.front()->f)(tx);  // alone: the transaction itself undoes a failure
-                    return;
-                }
-                for (GroupedWrite* w : batch) {
-                    const std::size_t feed_before = tx.feed().size();
-                    tx.Exec("SAVEPOINT grouped");
-                    try {
-                        (*w->f)(tx);
-                        tx.Exec("RELEASE SAVEPOINT grouped");
-                    } catch (...) {
-                        w->error = std::current_exception();
-                        tx.feed().resize(feed_before);
-                        tx.Exec("ROLLBACK TO SAVEPOINT grouped");
-                        tx.Exec("RELEASE SAVEPOINT grouped");
-                    }
-                }
-            });
-        } catch (...) {
-            // Nothing of the batch was committed: every caller hears of it (a lone caller, its own exception).
-            for (GroupedWrite* w : batch) {
-                if (!w->error) w->error = std::current_exception();
-            }
+        if (kind() == Kind::kPostgresql) {
+            WriteBatchOptimistically(batch);
+        } else {
+            WriteBatchWithSavepoints(batch);
         }
         lock.lock();
         for (GroupedWrite* w : batch) {
@@ -130,6 +109,70 @@ void Database::RunGrouped(const std::function<void(WriteTx&)>& f) {
     }
     lock.unlock();
     if (self.error) std::rethrow_exception(self.error);
+}
+
+// SQLite: each caller in a savepoint (in-process, free), so one that throws undoes only its own changes.
+void Database::WriteBatchWithSavepoints(const std::vector<GroupedWrite*>& batch) {
+    try {
+        RunWrite([&](WriteTx& tx) {
+            if (batch.size() == 1) {
+                (*batch.front()->f)(tx);  // alone: the transaction itself undoes a failure
+                return;
+            }
+            for (GroupedWrite* w : batch) {
+                const std::size_t feed_before = tx.feed().size();
+                tx.Exec("SAVEPOINT grouped");
+                try {
+                    (*w->f)(tx);
+                    tx.Exec("RELEASE SAVEPOINT grouped");
+                } catch (...) {
+                    w->error = std::current_exception();
+                    tx.feed().resize(feed_before);
+                    tx.Exec("ROLLBACK TO SAVEPOINT grouped");
+                    tx.Exec("RELEASE SAVEPOINT grouped");
+                }
+            }
+        });
+    } catch (...) {
+        // Nothing of the batch was committed: every caller hears of it (a lone caller, its own exception).
+        for (GroupedWrite* w : batch) {
+            if (!w->error) w->error = std::current_exception();
+        }
+    }
+}
+
+// PostgreSQL: a savepoint and its release are two round trips per caller, most of a scan's cost. So the batch runs
+// without them; when a caller throws, that caller gets its exception, the transaction is rolled back, and the
+// others run again in a new one (they do not depend on each other's changes). A failure outside every caller (the
+// database away, the commit refused) reaches them all.
+void Database::WriteBatchOptimistically(const std::vector<GroupedWrite*>& batch) {
+    std::vector<GroupedWrite*> pending = batch;
+    while (!pending.empty()) {
+        GroupedWrite* failed = nullptr;
+        try {
+            RunWrite([&](WriteTx& tx) {
+                for (GroupedWrite* w : pending) {
+                    try {
+                        (*w->f)(tx);
+                    } catch (...) {
+                        failed = w;
+                        w->error = std::current_exception();
+                        throw;
+                    }
+                }
+            });
+            return;
+        } catch (...) {
+            if (failed && pending.size() > 1) {
+                std::erase(pending, failed);
+                continue;
+            }
+            for (GroupedWrite* w : pending) {
+                if (!w->error) w->error = std::current_exception();
+            }
+            return;
+        }
+    }
 }
 
 Database::Committing Database::BeforeCommit(WriteTx& tx) {

@@ -197,7 +197,8 @@ class Database {
         }
     }
     // Like Write, but callers that arrive while a transaction is being written share the next one (group commit):
-    // each f runs in its own savepoint, so one that throws undoes only its own changes and gets its exception back;
+    // one that throws undoes only its own changes and gets its exception back (SQLite: each f in a savepoint;
+    // PostgreSQL: the others run again without it, so f may run more than once and must only write through tx);
     // all the others commit together with one sync to disk. Returns once the commit is durable. For many small
     // independent writes at once (kiosk scans); f must not depend on another caller's changes. SQLite writes one
     // such transaction at a time (it has one writer); PostgreSQL a few side by side, each on its own connection.
@@ -289,6 +290,8 @@ class Database {
     // for long on a busy PostgreSQL connection.
     static constexpr std::size_t kMaxBatch = 128;
     void RunGrouped(const std::function<void(WriteTx&)>& f);
+    void WriteBatchWithSavepoints(const std::vector<GroupedWrite*>& batch);
+    void WriteBatchOptimistically(const std::vector<GroupedWrite*>& batch);
     std::mutex group_mutex_;
     std::deque<GroupedWrite*> group_queue_;
     int group_leaders_ = 0;

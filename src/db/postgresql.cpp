@@ -3,6 +3,8 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <thread>
+#include <unordered_map>
 
 #include "db/database.hpp"
 #include "db/pool.hpp"
@@ -65,6 +67,12 @@ class PgConnection final : public Connection {
     bool Healthy() override { return PQstatus(conn_) == CONNECTION_OK; }
 
  private:
+    // Each statement text is prepared once per connection (PQprepare, then PQexecPrepared): PostgreSQL plans a
+    // statement at every PQexecParams, and for a scan that planning cost more than the work itself. Bounded, so
+    // statements built with a varying number of values (IN lists, multi-row inserts) cannot fill the server's
+    // memory: past kMaxPrepared texts they run unprepared.
+    static constexpr std::size_t kMaxPrepared = 400;
+
     PGresult* Run(std::string_view sql, std::span<const Value> params) {
         std::string text = ToPostgresPlaceholders(sql);
         std::vector<std::string> storage;
@@ -79,15 +87,26 @@ class PgConnection final : public Connection {
                 values.push_back(storage.back().c_str());
             }
         }
-        PGresult* res = PQexecParams(conn_, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
-                                     nullptr, nullptr, 0);
+        const int n = static_cast<int>(values.size());
+        auto it = prepared_.find(text);
+        if (it == prepared_.end() && prepared_.size() < kMaxPrepared) {
+            std::string name = "t" + std::to_string(prepared_.size());
+            Check(PQprepare(conn_, name.c_str(), text.c_str(), n, nullptr), sql, true);
+            it = prepared_.emplace(std::move(text), std::move(name)).first;
+        }
+        PGresult* res = it != prepared_.end()
+                            ? PQexecPrepared(conn_, it->second.c_str(), n, values.data(), nullptr, nullptr, 0)
+                            : PQexecParams(conn_, text.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0);
         Check(res, sql);
         return res;
     }
 
-    void Check(PGresult* res, std::string_view sql) {
+    void Check(PGresult* res, std::string_view sql, bool clear = false) {
         auto status = PQresultStatus(res);
-        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+            if (clear) PQclear(res);
+            return;
+        }
         std::string msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn_);
         const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
         std::string sqlstate = state ? state : "";
@@ -100,6 +119,7 @@ class PgConnection final : public Connection {
     }
 
     PGconn* conn_ = nullptr;
+    std::unordered_map<std::string, std::string> prepared_;  // statement text → its name on this connection
 };
 
 // LISTEN on a connection of its own; notifications arrive between transactions, in commit order.
@@ -259,8 +279,12 @@ class PgDatabase final : public Database {
         Committed(done);
     }
 
-    // Half the pool at most, so that reads (and a scan's own checks) always find a connection.
-    int GroupedWriters() const override { return std::max(1, pool_size_ / 2); }
+    // As many as the machine has cores (more only make smaller batches that wait on each other: measured in
+    // bench/run.sh), and half the pool at most, so that reads always find a connection.
+    int GroupedWriters() const override {
+        const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        return std::max(1, std::min(cores, pool_size_ / 2));
+    }
 
  private:
     void Run(const char* begin, const std::function<void(Connection&)>& body,
