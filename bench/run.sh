@@ -10,7 +10,8 @@
 # (BENCH_ONLY=roster runs only that). Reports: every site's register and a year's counts for 100 sites with 60 days
 # of history, its backup, verify and restore beside sqlite3 .backup (and on PostgreSQL beside pg_dump), erasure of
 # one site beside a VACUUM, the city overview under kiosk load, and HTTPS served by the server beside plain HTTP
-# and nginx's (BENCH_ONLY=reports; BENCH_ONLY=tls for that part alone). Loopback only; every load run is bounded.
+# and nginx's (BENCH_ONLY=reports; BENCH_ONLY=tls for that part alone). A large city on PostgreSQL: one server and
+# three behind HAProxy beside pgbench, and SQLite (BENCH_ONLY=scale). Loopback only; every load run is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${BENCH_SECONDS:-10}
@@ -550,10 +551,87 @@ tls_bench() {
   report_results+=("$(printf '%-58s %12s %10s' "  nginx: the same bytes over HTTPS (TLS 1.3): /s, ÷ HTTP" "$nginx_tls" "$(ratio "$nginx_tls" "$nginx_plain")")")
 }
 
+# A large city on PostgreSQL (issue 18): durable scans/s from 64 connections spread over the kiosks of ten sites, with
+# one server and with three behind HAProxy (health checks on /healthz), p50/p99 at 2,000 scans/s, beside pgbench's
+# single-row commits with 1 and 64 clients in the same run, and the same city on SQLite with one server.
+scale_results=()
+scale_bench() {
+  local pgscale="postgresql://postgres@127.0.0.1:$pg_port/scale" cards="$work/scale-cards" out p50 p99 max
+  psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE scale" >/dev/null
+  # The city's kiosks, one per site, and every child's card with its site's kiosk, shuffled (a city's morning).
+  scale_city() {
+    ./build/tadaima migrate >/dev/null
+    ./build/tadaima seed-demo --sites 20 --children 2000 >/dev/null
+    : > "$cards.tmp"
+    for site in $(seq 1 10); do
+      local k
+      k=$(./build/tadaima kiosk create --site "$site" --name "scale" 2>/dev/null)
+      ./build/tadaima card show --site "$site" | awk -v k="$k" '{print $1, $2, k}' >> "$cards.tmp"
+    done
+    shuf --random-source=<(yes) "$cards.tmp" > "$cards"
+  }
+  scale_run() {  # base label
+    max=$(BENCH_DELAY_MS=0 BENCH_CARDS="$cards" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/scans.lua "$1" | awk '/Requests\/sec/ {print $2}')
+    out=$(BENCH_DELAY_MS=$((CONNECTIONS * 1000 / 2000)) BENCH_CARDS="$cards" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/scans.lua "$1")
+    p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+    p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+    scale_results+=("$(printf '%-58s %12s %10s %10s %10s' "$2" "$max" "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" "$p50" "$p99")")
+  }
+  export TADAIMA_DB="$pgscale" TADAIMA_SECRET_FILE="$work/secret-scale" TADAIMA_DATA_KEYS_FILE="$work/keys-scale" TADAIMA_LOG_LEVEL=error
+  scale_city
+  psql -q -h 127.0.0.1 -p "$pg_port" -U postgres scale -c "UPDATE site SET repeat_scan_seconds = 0" >/dev/null
+  local ports=() spids=() i
+  for i in 1 2 3; do
+    ports+=("$(free_port)")
+    TADAIMA_NODE_ID="node$i" TADAIMA_LISTEN="127.0.0.1:${ports[-1]}" TADAIMA_MAIL_DIR="$work/scale-mail" ./build/tadaima serve &
+    spids+=($!); pids+=($!)
+    wait_http "http://127.0.0.1:${ports[-1]}/healthz"
+  done
+  # One server alone first (the others idle), then all three behind the balancer.
+  scale_run "http://127.0.0.1:${ports[0]}" "PostgreSQL, one server: scans/s; at 2,000/s: /s, p50, p99"
+  local lb_port
+  lb_port=$(free_port)
+  {
+    printf 'global\n  maxconn 4096\ndefaults\n  mode http\n  timeout connect 2s\n  timeout client 60s\n'
+    printf '  timeout server 60s\n  retries 3\n  option redispatch\n'
+    printf 'frontend web\n  bind 127.0.0.1:%s\n  default_backend app\n' "$lb_port"
+    printf 'backend app\n  balance roundrobin\n  option httpchk GET /healthz\n  default-server inter 1s fall 2 rise 1\n'
+    for i in 0 1 2; do printf '  server s%s 127.0.0.1:%s check\n' "$i" "${ports[$i]}"; done
+  } > "$work/haproxy.cfg"
+  /usr/sbin/haproxy -db -q -f "$work/haproxy.cfg" &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$lb_port/healthz"
+  scale_run "http://127.0.0.1:$lb_port" "PostgreSQL, three servers behind HAProxy: the same"
+  for i in "${spids[@]}"; do kill "$i"; wait "$i" || true; done
+  local pg1 pg64
+  pg1=$("$pgbin/pgbench" -n -h 127.0.0.1 -p "$pg_port" -U postgres -c 1 -T "$DURATION" -f "$work/raw.sql" raw 2>/dev/null | awk '/^tps/ {printf "%d", $3}')
+  pg64=$("$pgbin/pgbench" -n -h 127.0.0.1 -p "$pg_port" -U postgres -c 64 -j 2 -T "$DURATION" -f "$work/raw.sql" raw 2>/dev/null | awk '/^tps/ {printf "%d", $3}')
+  scale_results+=("$(printf '%-58s %12s' "pgbench single-row commits/s, 1 client" "$pg1")")
+  scale_results+=("$(printf '%-58s %12s' "pgbench single-row commits/s, 64 clients" "$pg64")")
+  local one
+  one=$(echo "${scale_results[0]}" | awk '{print $(NF-3)}')
+  scale_results+=("$(printf '%-58s %12s' "  one server ÷ pgbench 1 client (aim ≥ 0.5)" "$(ratio "$one" "$pg1")")")
+  # The same city on SQLite, one server.
+  export TADAIMA_DB="$work/scale.db" TADAIMA_SECRET_FILE="$work/secret-scale-sqlite" TADAIMA_DATA_KEYS_FILE="$work/keys-scale-sqlite"
+  scale_city
+  python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE site SET repeat_scan_seconds = 0"); c.commit()' "$work/scale.db"
+  local sp
+  sp=$(free_port)
+  TADAIMA_LISTEN="127.0.0.1:$sp" TADAIMA_MAIL_DIR="$work/scale-mail" ./build/tadaima serve &
+  local spid=$!
+  pids+=("$spid")
+  wait_http "http://127.0.0.1:$sp/healthz"
+  scale_run "http://127.0.0.1:$sp" "SQLite, one server: the same"
+  kill "$spid"; wait "$spid" || true
+  unset TADAIMA_DB TADAIMA_SECRET_FILE TADAIMA_DATA_KEYS_FILE TADAIMA_LOG_LEVEL
+}
+
 if [ "${BENCH_ONLY:-}" = roster ]; then
 alerts_roster
 elif [ "${BENCH_ONLY:-}" = reports ]; then
 reports_bench
+elif [ "${BENCH_ONLY:-}" = scale ]; then
+scale_bench
 elif [ "${BENCH_ONLY:-}" = tls ]; then
 export TADAIMA_DB="$work/tls.db" TADAIMA_SECRET_FILE="$work/secret-tls" TADAIMA_LOG_LEVEL=warn
 ./build/tadaima migrate >/dev/null
@@ -567,6 +645,7 @@ measure postgresql "postgresql://postgres@127.0.0.1:$pg_port/bench"
 psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE bench2" >/dev/null
 morning sqlite "$work/bench2.db"
 morning postgresql "postgresql://postgres@127.0.0.1:$pg_port/bench2"
+scale_bench
 fi
 [ -n "${BENCH_ONLY:-}" ] && [ "${BENCH_ONLY}" != mail ] || mailbench
 
@@ -581,4 +660,8 @@ for r in "${scan_results[@]}"; do echo "$r"; done
 for r in "${plan_results[@]}"; do echo "$r"; done
 for r in "${roster_results[@]}"; do echo "$r"; done
 for r in "${report_results[@]}"; do echo "$r"; done
+if [ ${#scale_results[@]} -gt 0 ]; then
+  printf '\n%-58s %12s %10s %10s %10s\n' "large city (ten sites' kiosks, 64 connections)" "max/s" "at 2k: /s" "p50" "p99"
+  for r in "${scale_results[@]}"; do echo "$r"; done
+fi
 for r in "${mail_results[@]}"; do echo "$r"; done

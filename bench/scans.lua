@@ -1,12 +1,16 @@
 -- wrk: kiosk scans, each with its own scan_id, the cards of one site in turn, the scan time now.
--- Environment: BENCH_CARDS (a file of "child-id payload" lines), BENCH_KIOSK (the kiosk credential),
+-- Environment: BENCH_CARDS (a file of "child-id payload [kiosk]" lines), BENCH_KIOSK (the kiosk credential),
 -- BENCH_DELAY_MS (optional: a pause per connection between requests, for a fixed rate).
-local cards = {}
-for line in io.lines(os.getenv("BENCH_CARDS")) do
-  local payload = line:match("^%d+ (%S+)$")
-  if payload then cards[#cards + 1] = payload end
-end
+local cards, kiosks = {}, {}
 local kiosk = os.getenv("BENCH_KIOSK")
+for line in io.lines(os.getenv("BENCH_CARDS")) do
+  -- "child-id payload", or "child-id payload kiosk-credential" for cards of several sites (each its own kiosk)
+  local payload, own = line:match("^%d+ (%S+) ?(%S*)$")
+  if payload then
+    cards[#cards + 1] = payload
+    kiosks[#kiosks + 1] = (own ~= "" and own) or kiosk
+  end
+end
 local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
 local threads = 0
 local threads_list = {}
@@ -20,10 +24,11 @@ end
 local n = 0
 function request()
   n = n + 1
+  local i = (n % #cards) + 1
   local body = string.format('{"card":"%s","scan_id":"b%d-%d-%d","scanned_at":"%s"}',
-    cards[(n % #cards) + 1], tid, n, math.random(1, 1000000000), os.date("!%Y-%m-%dT%H:%M:%S.000Z"))
+    cards[i], tid, n, math.random(1, 1000000000), os.date("!%Y-%m-%dT%H:%M:%S.000Z"))
   return wrk.format("POST", "/api/v1/kiosk/scans",
-    { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. kiosk }, body)
+    { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. kiosks[i] }, body)
 end
 
 function delay()

@@ -13,7 +13,7 @@ CREATE TABLE live_site (
 CREATE TABLE live_event (
     id INTEGER PRIMARY KEY,
     site_id INTEGER NOT NULL REFERENCES site (id),
-    seq INTEGER NOT NULL,
+    seq INTEGER,  -- always numbered at commit here (one writer)
     facility_date TEXT NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('state', 'alert', 'rollcall', 'touch')),
     child_id INTEGER REFERENCES child (id),
@@ -23,3 +23,4 @@ CREATE TABLE live_event (
 );
 CREATE INDEX live_event_child_idx ON live_event (child_id);
 CREATE INDEX live_event_created_idx ON live_event (created_at);
+CREATE INDEX live_event_unnumbered_idx ON live_event (id) WHERE seq IS NULL;

@@ -180,22 +180,27 @@ Database::Committing Database::BeforeCommit(WriteTx& tx) {
     c.jobs_planned = tx.jobs_planned();
     auto& entries = tx.feed();
     if (entries.empty()) return c;
-    // Site by site in ascending order: two transactions never wait for each other's sites in opposite orders.
+    // SQLite numbers here: its one writer commits in order, and the live_site rows cost nothing to hold. PostgreSQL
+    // adds them unnumbered (seq 0 in the marks): numbering here would hold each site's row through the commit and
+    // line the cluster's writers up behind it; SequenceFeed numbers them once committed.
+    const bool number_now = kind() == Kind::kSqlite;
     std::stable_sort(entries.begin(), entries.end(),
                      [](const FeedEntry& a, const FeedEntry& b) { return a.site < b.site; });
-    std::vector<std::int64_t> seqs(entries.size());
+    std::vector<std::optional<std::int64_t>> seqs(entries.size());
     for (std::size_t i = 0; i < entries.size();) {
         std::size_t j = i;
         while (j < entries.size() && entries[j].site == entries[i].site) ++j;
-        const auto n = static_cast<std::int64_t>(j - i);
-        const std::int64_t top =
-            tx.QueryOne(
-                  "INSERT INTO live_site (site_id, seq, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT "
-                  "(site_id) DO UPDATE SET seq = live_site.seq + excluded.seq, updated_at = excluded.updated_at "
-                  "RETURNING seq",
-                  entries[i].site, n, entries[i].at, entries[i].at)
-                .Int(0);
-        for (std::size_t k = i; k < j; ++k) seqs[k] = top - n + 1 + static_cast<std::int64_t>(k - i);
+        std::int64_t top = 0;
+        if (number_now) {
+            const auto n = static_cast<std::int64_t>(j - i);
+            top = tx.QueryOne(
+                        "INSERT INTO live_site (site_id, seq, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT "
+                        "(site_id) DO UPDATE SET seq = live_site.seq + excluded.seq, updated_at = excluded.updated_at "
+                        "RETURNING seq",
+                        entries[i].site, n, entries[i].at, entries[i].at)
+                      .Int(0);
+            for (std::size_t k = i; k < j; ++k) seqs[k] = top - n + 1 + static_cast<std::int64_t>(k - i);
+        }
         c.feed.push_back(FeedMark{entries[i].site, top});
         i = j;
     }

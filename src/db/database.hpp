@@ -133,7 +133,8 @@ struct FeedEntry {
     std::string data;  // JSON, ids only
     std::string at;    // when (UTC ISO text)
 };
-// What a committed transaction added to a site's feed: its newest number there.
+// What a committed transaction added to a site's feed: its newest number there (0: added unnumbered, to be numbered
+// by SequenceFeed).
 struct FeedMark {
     std::int64_t site = 0;
     std::int64_t seq = 0;
@@ -238,6 +239,13 @@ class Database {
         virtual std::vector<std::string> Wait(std::chrono::milliseconds timeout) = 0;
     };
     virtual std::unique_ptr<Listener> ListenFeed() { return nullptr; }
+    // Numbers the feed's committed entries that have no number yet, per site in the order they are found, and tells
+    // the other servers (NOTIFY); one process at a time (an advisory lock until its commit), so every number given
+    // later is higher than every number anyone has read. Returns each site's newest number. PostgreSQL only:
+    // SQLite's entries are numbered as they commit.
+    virtual std::vector<FeedMark> SequenceFeed() { return {}; }
+    // True when committed entries wait for a number (a server died between its commit and its sequencing).
+    virtual bool FeedUnnumbered() { return false; }
     // True when a trivial query succeeds now.
     virtual bool Ping() = 0;
     // Why an acknowledged write might not survive a crash or power loss here, in words for the operator (empty: it
@@ -261,8 +269,8 @@ class Database {
         bool jobs_planned = false;
         std::vector<FeedMark> feed;
     };
-    // Backends call this inside the transaction after f, just before COMMIT: numbers the feed's entries (each
-    // site's row in live_site, in site order, stays locked until the commit, so numbers follow commit order).
+    // Backends call this inside the transaction after f, just before COMMIT: writes the feed's entries (on SQLite
+    // numbered, each site's live_site row in site order; on PostgreSQL unnumbered, for SequenceFeed).
     Committing BeforeCommit(WriteTx& tx);
     // And this after the commit.
     void Committed(const Committing& c) const {

@@ -182,6 +182,46 @@ class PgDatabase final : public Database {
 
     std::unique_ptr<Listener> ListenFeed() override { return std::make_unique<PgListener>(url_); }
 
+    std::vector<FeedMark> SequenceFeed() override {
+        std::vector<FeedMark> marks;
+        Run(
+            "BEGIN",
+            [&](Connection& c) {
+                // The lock first, in a statement of its own: the numbering statement's snapshot then holds the last
+                // sequencer's commit, and nobody numbers until this one has committed.
+                c.Query("SELECT pg_advisory_xact_lock(7273)", {});
+                for (const auto& r : c.Query(
+                         "WITH p AS (SELECT id, site_id, row_number() OVER (PARTITION BY site_id ORDER BY id) AS rn, "
+                         "count(*) OVER (PARTITION BY site_id) AS n FROM live_event WHERE seq IS NULL ORDER BY id "
+                         "LIMIT 20000), "
+                         "s AS (INSERT INTO live_site (site_id, seq, created_at, updated_at) SELECT site_id, MAX(n), "
+                         "now(), now() FROM p GROUP BY site_id ON CONFLICT (site_id) DO UPDATE SET seq = live_site.seq "
+                         "+ excluded.seq, updated_at = excluded.updated_at RETURNING site_id, seq), "
+                         "u AS (UPDATE live_event e SET seq = s.seq - p.n + p.rn FROM p JOIN s USING (site_id) WHERE "
+                         "e.id = p.id RETURNING e.site_id) "
+                         "SELECT s.site_id, s.seq FROM s WHERE EXISTS (SELECT 1 FROM u)",
+                         {})) {
+                    marks.push_back(FeedMark{r.Int(0), r.Int(1)});
+                }
+            },
+            [&](Connection& c) {
+                // The other servers hear of it now rather than at their next look; a server killed before this
+                // line is found by the others' polling.
+                if (marks.empty()) return;
+                try {
+                    const Value params[] = {Value(std::string(kFeedChannel)), Value(FeedPayload(marks))};
+                    c.Query("SELECT pg_notify(?, ?)", params);
+                } catch (const std::exception&) {
+                }
+            });
+        return marks;
+    }
+
+    bool FeedUnnumbered() override {
+        auto lease = pool_.Acquire();
+        return !lease->Query("SELECT 1 FROM live_event WHERE seq IS NULL LIMIT 1", {}).empty();
+    }
+
     void Optimize() override {
         auto lease = pool_.Acquire();
         lease->ExecScript("VACUUM ANALYZE");  // not in a transaction: VACUUM refuses to run inside one
@@ -258,24 +298,11 @@ class PgDatabase final : public Database {
     }
     void RunWrite(const std::function<void(WriteTx&)>& f) override {
         Committing done;
-        Run(
-            "BEGIN",
-            [&](Connection& c) {
-                WriteTx tx(c, Kind::kPostgresql);
-                f(tx);
-                done = BeforeCommit(tx);
-            },
-            [&](Connection& c) {
-                // The other servers hear of it now rather than at their next look. Outside the transaction: a
-                // NOTIFY inside one serialises every such commit in the cluster behind a lock held through its
-                // flush to disk. A server killed before this line is found by the others' polling.
-                if (done.feed.empty()) return;
-                try {
-                    const Value params[] = {Value(std::string(kFeedChannel)), Value(FeedPayload(done.feed))};
-                    c.Query("SELECT pg_notify(?, ?)", params);
-                } catch (const std::exception&) {
-                }
-            });
+        Run("BEGIN", [&](Connection& c) {
+            WriteTx tx(c, Kind::kPostgresql);
+            f(tx);
+            done = BeforeCommit(tx);
+        });
         Committed(done);
     }
 

@@ -83,6 +83,10 @@ void Feed::Heard(const std::vector<db::FeedMark>& marks) {
     std::lock_guard lock(mutex_);
     bool any = false;
     for (const auto& m : marks) {
+        if (m.seq == 0) {  // committed unnumbered: this server numbers it (PostgreSQL)
+            unnumbered_ = any = true;
+            continue;
+        }
         const common::SiteId site(m.site);
         auto& known = known_[site];
         if (m.seq <= known) continue;
@@ -105,8 +109,15 @@ void Feed::Heard(const std::vector<db::FeedMark>& marks) {
 void Feed::Settle() {
     std::unique_lock lock(mutex_);
     if (!started_) {
-        // No thread: send here.
-        while (!dirty_.empty()) {
+        // No thread: number and send here.
+        while (unnumbered_ || !dirty_.empty()) {
+            if (unnumbered_) {
+                unnumbered_ = false;
+                lock.unlock();
+                Sequence();
+                lock.lock();
+                continue;
+            }
             auto site = *dirty_.begin();
             dirty_.erase(dirty_.begin());
             lock.unlock();
@@ -115,7 +126,7 @@ void Feed::Settle() {
         }
         return;
     }
-    idle_.wait(lock, [&] { return stop_ || (dirty_.empty() && !busy_); });
+    idle_.wait(lock, [&] { return stop_ || (dirty_.empty() && !busy_ && !unnumbered_); });
 }
 
 void Feed::Poll() {
@@ -124,6 +135,8 @@ void Feed::Poll() {
         db_.Read([&](db::ReadTx& tx) {
             for (const auto& r : tx.Query("SELECT site_id, seq FROM live_site")) marks.push_back({r.Int(0), r.Int(1)});
         });
+        // Entries a server committed but did not live to number.
+        if (db_.FeedUnnumbered()) marks.push_back({0, 0});
     } catch (const db::Unavailable& e) {
         common::LogWarn("live feed: cannot read the sites' positions", {{"error", e.what()}});
         return;
@@ -131,13 +144,31 @@ void Feed::Poll() {
     Heard(marks);
 }
 
+void Feed::Sequence() {
+    try {
+        Heard(db_.SequenceFeed());
+    } catch (const std::exception& e) {
+        // The database is away: the next poll finds the entries still unnumbered.
+        common::LogWarn("live feed: cannot number the feed's entries", {{"error", e.what()}});
+    }
+}
+
 void Feed::Follow(std::chrono::milliseconds poll_every) {
     auto next_poll = std::chrono::steady_clock::now() + poll_every;
     std::unique_lock lock(mutex_);
     while (!stop_) {
+        if (unnumbered_) {
+            unnumbered_ = false;
+            busy_ = true;
+            lock.unlock();
+            Sequence();
+            lock.lock();
+            busy_ = false;
+            continue;
+        }
         if (dirty_.empty()) {
             idle_.notify_all();
-            if (wake_.wait_until(lock, next_poll, [&] { return stop_ || !dirty_.empty(); }) == false) {
+            if (wake_.wait_until(lock, next_poll, [&] { return stop_ || !dirty_.empty() || unnumbered_; }) == false) {
                 lock.unlock();
                 Poll();
                 lock.lock();

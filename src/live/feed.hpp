@@ -1,10 +1,11 @@
 #pragma once
 // The live feed: what changed at a site (an entry or exit, an alert, a roll-call step), shared by every server on
 // the database. A change is added to the feed in the transaction that makes it (Append), so it is in the feed if
-// and only if it committed; the database numbers each site's entries in commit order (db::Database::BeforeCommit).
+// and only if it committed; each site's entries are numbered in commit order (SQLite as it commits; PostgreSQL just
+// after, by db::Database::SequenceFeed, which this server runs for its own commits and for any left unnumbered).
 // Each server's Feed sends the entries to its open event streams: it hears of its own commits at once, of other
 // servers' through PostgreSQL's LISTEN/NOTIFY, and looks at every site's newest number each second in case a
-// notification was lost (a server killed between its commit and its NOTIFY, a dropped listening connection).
+// notification was lost (a server killed before its NOTIFY, a dropped listening connection).
 // A stream carries the site's numbers as event ids: one that reconnects with Last-Event-ID n gets exactly what
 // came after n, whichever server it reaches. Events carry ids, states and times, never a name.
 // The city overview's streams hear only which site changed, never what.
@@ -93,6 +94,7 @@ class Feed {
     void Follow(std::chrono::milliseconds poll_every);
     void Listen();
     void Deliver(common::SiteId site);
+    void Sequence();
 
     db::Database& db_;
     StateReader states_;
@@ -103,6 +105,7 @@ class Feed {
     std::map<common::SiteId, std::int64_t> known_;
     std::set<common::SiteId> dirty_;
     bool busy_ = false;
+    bool unnumbered_ = false;  // committed entries wait for SequenceFeed (PostgreSQL)
     bool stop_ = false;
     bool started_ = false;
     std::thread follower_, listener_;

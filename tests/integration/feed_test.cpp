@@ -28,7 +28,9 @@ class Feed : public AppTest {
         return attendance::RecordByStaff(
             tx, {child, common::SiteId(1), attendance::Direction::kIn, clock_.Now(), staff_, "feed test"}, clock_);
     }
+    // The site's number once the feed has numbered what committed (on PostgreSQL just after the commit).
     std::int64_t Position() {
+        live_->Settle();
         return database().Read([](db::ReadTx& tx) { return live::Position(tx, common::SiteId(1)); });
     }
     // The ids of the events in a batch, in order.
