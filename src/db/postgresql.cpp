@@ -12,16 +12,20 @@
 namespace db {
 namespace {
 
+// A new connection, or Unavailable with libpq's reason.
+PGconn* Connect(const std::string& url) {
+    PGconn* conn = PQconnectdb(url.c_str());
+    if (PQstatus(conn) != CONNECTION_OK) {
+        std::string msg = PQerrorMessage(conn);
+        PQfinish(conn);
+        throw Unavailable("cannot connect to PostgreSQL: " + msg);
+    }
+    return conn;
+}
+
 class PgConnection final : public Connection {
  public:
-    explicit PgConnection(const std::string& url) {
-        conn_ = PQconnectdb(url.c_str());
-        if (PQstatus(conn_) != CONNECTION_OK) {
-            std::string msg = PQerrorMessage(conn_);
-            PQfinish(conn_);
-            conn_ = nullptr;
-            throw Unavailable("cannot connect to PostgreSQL: " + msg);
-        }
+    explicit PgConnection(const std::string& url) : conn_(Connect(url)) {
         ExecScript(
             "SET TimeZone = 'UTC'; SET synchronous_commit = on; SET DateStyle = 'ISO, YMD';"
             "SET client_min_messages = warning;");
@@ -125,14 +129,7 @@ class PgConnection final : public Connection {
 // LISTEN on a connection of its own; notifications arrive between transactions, in commit order.
 class PgListener final : public Database::Listener {
  public:
-    explicit PgListener(const std::string& url) {
-        conn_ = PQconnectdb(url.c_str());
-        if (PQstatus(conn_) != CONNECTION_OK) {
-            std::string msg = PQerrorMessage(conn_);
-            PQfinish(conn_);
-            conn_ = nullptr;
-            throw Unavailable("cannot connect to PostgreSQL: " + msg);
-        }
+    explicit PgListener(const std::string& url) : conn_(Connect(url)) {
         PGresult* res = PQexec(conn_, ("LISTEN " + std::string(kFeedChannel)).c_str());
         const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
         PQclear(res);

@@ -1,22 +1,29 @@
 // A large city's setup, for real: three `tadaima serve` processes on one PostgreSQL behind HAProxy (Debian's), with
 // health checks on /healthz. A roster stream opened on one server hears a scan made through another and an alert
 // raised by the third's sweep; jobs planned through one server run once each, whichever server claims them; one
-// server stopped is taken out by the load balancer and the others answer; and a server refuses to start on a
-// PostgreSQL that could lose an acknowledged write.
+// server stopped is taken out by the load balancer and the others answer; servers killed at random under load lose
+// no scan, no job and no event of a stream that reconnects; and a server refuses to start on a PostgreSQL that
+// could lose an acknowledged write.
 #include <curl/curl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <spawn.h>
 #include <atomic>
 #include <condition_variable>
 #include <fstream>
+#include <map>
 #include <mutex>
+#include <optional>
+#include <random>
+#include <regex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "attendance/cards.hpp"
 #include "attendance/kiosks.hpp"
+#include "attendance/live.hpp"
 #include "auth/sessions.hpp"
 #include "common/clock.hpp"
 #include "common/dates.hpp"
@@ -320,6 +327,207 @@ TEST_P(Cluster, AServerRefusesAPostgresqlThatCouldLoseAnAcknowledgedScan) {
     EXPECT_NE(out.find("fsync is off"), std::string::npos) << out;
     EXPECT_NE(out.find("full_page_writes is off"), std::string::npos) << out;
     EXPECT_NE(out.find("exit 2"), std::string::npos) << out;
+}
+
+// A roster stream that reconnects (through the balancer, with Last-Event-ID) whenever its connection ends, as a
+// browser's EventSource does, and keeps each child's last state and the last id it was sent.
+class ResumingStream {
+ public:
+    ResumingStream(std::string url, std::string cookie) {
+        thread_ = std::thread([this, url = std::move(url), cookie = std::move(cookie)] {
+            for (int attempt = 0; attempt < 2000 && !stop_; ++attempt) {
+                CURL* curl = curl_easy_init();
+                curl_slist* headers = nullptr;
+                std::string last;
+                {
+                    std::lock_guard lock(mutex_);
+                    last = last_id_ ? std::to_string(*last_id_) : "";
+                    pending_.clear();
+                }
+                if (!last.empty()) headers = curl_slist_append(headers, ("Last-Event-ID: " + last).c_str());
+                curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+                curl_easy_setopt(curl, CURLOPT_COOKIE, cookie.c_str());
+                curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+                curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &ResumingStream::Write);
+                curl_easy_setopt(curl, CURLOPT_WRITEDATA, this);
+                curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+                curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &ResumingStream::Progress);
+                curl_easy_setopt(curl, CURLOPT_XFERINFODATA, this);
+                curl_easy_setopt(curl, CURLOPT_TIMEOUT, 300L);
+                curl_easy_perform(curl);
+                curl_slist_free_all(headers);
+                curl_easy_cleanup(curl);
+                {
+                    std::lock_guard lock(mutex_);
+                    ++connections_;
+                }
+                if (!stop_) std::this_thread::sleep_for(std::chrono::milliseconds(50));  // EventSource's retry wait
+            }
+        });
+    }
+    ~ResumingStream() {
+        stop_ = true;
+        thread_.join();
+    }
+    // Waits (bounded) until the stream has been sent the id `id`; false if it was not within 60 s.
+    bool WaitForId(std::int64_t id) {
+        std::unique_lock lock(mutex_);
+        return cv_.wait_for(lock, std::chrono::seconds(60), [&] { return last_id_ && *last_id_ >= id; });
+    }
+    std::map<std::int64_t, std::string> States() {
+        std::lock_guard lock(mutex_);
+        return states_;
+    }
+    int Connections() {
+        std::lock_guard lock(mutex_);
+        return connections_;
+    }
+
+ private:
+    static std::size_t Write(char* data, std::size_t size, std::size_t n, void* self) {
+        static_cast<ResumingStream*>(self)->Take(std::string_view(data, size * n));
+        return size * n;
+    }
+    static int Progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+        return static_cast<ResumingStream*>(self)->stop_ ? 1 : 0;
+    }
+    // Whole events only (separated by a blank line); a connection cut mid-event drops the half.
+    void Take(std::string_view chunk) {
+        std::lock_guard lock(mutex_);
+        pending_.append(chunk);
+        static const std::regex kChild(R"("child":(\d+))");
+        for (std::size_t end; (end = pending_.find("\n\n")) != std::string::npos;) {
+            const std::string event = pending_.substr(0, end);
+            pending_.erase(0, end + 2);
+            std::string name, data, id;
+            std::istringstream lines(event);
+            for (std::string line; std::getline(lines, line);) {
+                if (line.starts_with("event: ")) name = line.substr(7);
+                if (line.starts_with("data: ")) data = line.substr(6);
+                if (line.starts_with("id: ")) id = line.substr(4);
+            }
+            std::smatch m;
+            if (name == "state" && std::regex_search(data, m, kChild)) states_[std::stoll(m[1])] = data;
+            if (!id.empty()) last_id_ = std::stoll(id);
+        }
+        cv_.notify_all();
+    }
+    std::thread thread_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::string pending_;
+    std::map<std::int64_t, std::string> states_;
+    std::optional<std::int64_t> last_id_;
+    int connections_ = 0;
+    std::atomic<bool> stop_{false};
+};
+
+// Any one of the three SIGKILLed at random moments while 5,000 scans, each retried with its scan_id until
+// acknowledged, go through the balancer: every acknowledged scan is recorded once, every job planned is done, and
+// the roster stream (reconnecting through the balancer as a browser would) ends with every child's state as the
+// record has it and the site's last number.
+TEST_P(Cluster, AServerKilledAtRandomLosesNoScanNoJobAndNoEvent) {
+    constexpr int kScans = 5000, kClients = 8, kKills = 3;
+    std::vector<int> ports{FreeLoopbackPort(), FreeLoopbackPort(), FreeLoopbackPort()};
+    std::vector<std::unique_ptr<Server>> servers;
+    for (int i = 0; i < 3; ++i) servers.push_back(Start("n" + std::to_string(i), ports[i], 1));
+    Balancer lb(dir_, ports);
+    ResumingStream roster(lb.Base() + "/sites/1/roster/events?after=" + std::to_string(Position()), cookie_);
+    std::random_device rd;
+    const unsigned seed = rd();
+    std::mt19937 rng(seed);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const auto start = common::TokyoInstant(*common::ParseDate("2026-11-25"), 8 * 60);
+    std::mutex mutex;
+    std::set<int> acked;
+    std::atomic<int> next{0};
+    std::atomic<bool> gave_up{false};
+    auto client = [&] {
+        for (int i; (i = next++) < kScans && !gave_up;) {
+            // Each child's scans 9 seconds apart or more, all before the servers' "now".
+            const auto at = start + std::chrono::seconds(2) * i;
+            for (int attempt = 0;; ++attempt) {
+                auto [status, body] =
+                    Scan(lb.Base(), static_cast<std::size_t>(i) % cards_.size(), "kill-" + std::to_string(i), at);
+                if (status == 200 || status == 201) {
+                    std::lock_guard lock(mutex);
+                    acked.insert(i);
+                    break;
+                }
+                if ((status >= 400 && status < 500) || attempt > 2000) {
+                    ADD_FAILURE() << "scan " << i << " answered " << status << " after " << attempt << " attempts";
+                    gave_up = true;
+                    break;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));  // bounded retry while a server restarts
+            }
+        }
+    };
+    std::vector<std::thread> clients;
+    for (int c = 0; c < kClients; ++c) clients.emplace_back(client);
+    std::vector<int> points;
+    for (int k = 0; k < kKills; ++k) points.push_back(300 + static_cast<int>(rng() % (kScans - 600)));
+    std::sort(points.begin(), points.end());
+    std::vector<std::size_t> order{0, 1, 2};
+    std::shuffle(order.begin(), order.end(), rng);
+    for (const int& point : points) {
+        for (int spins = 0; spins < 600000; ++spins) {
+            {
+                std::lock_guard lock(mutex);
+                if (static_cast<int>(acked.size()) >= point || gave_up) break;
+            }
+            std::this_thread::sleep_for(std::chrono::microseconds(100 + rng() % 900));
+        }
+        // Each server once, in a random order: the stream's server among them.
+        auto& victim = servers[order[&point - points.data()]];
+        victim->Kill();
+        victim->Start();  // the same node: it puts back the jobs its killed run held
+    }
+    for (auto& t : clients) t.join();
+    ASSERT_FALSE(gave_up);
+    ASSERT_EQ(acked.size(), static_cast<std::size_t>(kScans));
+    // Every acknowledged scan once.
+    auto rows = db_->Read([&](db::ReadTx& tx) {
+        return tx.QueryOne(
+            "SELECT COUNT(*), COUNT(DISTINCT scan_id) FROM attendance_event WHERE scan_id LIKE 'kill-%'");
+    });
+    EXPECT_EQ(rows.Int(0), kScans);
+    EXPECT_EQ(rows.Int(1), kScans);
+    // Every job planned ends done (a killed server's are put back when it starts again), none dead.
+    std::int64_t open = -1;
+    for (int spin = 0; spin < 1200 && open != 0; ++spin) {
+        open = db_->Read([](db::ReadTx& tx) {
+            return tx.QueryOne("SELECT COUNT(*) FROM job WHERE kind LIKE 'notify.%' AND state IN ('queued', 'running')")
+                .Int(0);
+        });
+        if (open != 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));  // bounded: 60 s at most
+    }
+    EXPECT_EQ(open, 0);
+    EXPECT_EQ(db_->Read([](db::ReadTx& tx) {
+        return tx.QueryOne("SELECT COUNT(*) FROM job WHERE kind LIKE 'notify.%' AND state = 'dead'").Int(0);
+    }),
+              0);
+    // Every entry numbered (a server killed before numbering its own is numbered by another), and the stream has
+    // been sent up to the last number, with each child's state as the record says.
+    std::int64_t unnumbered = -1;
+    for (int spin = 0; spin < 600 && unnumbered != 0; ++spin) {
+        unnumbered = db_->Read(
+            [](db::ReadTx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM live_event WHERE seq IS NULL").Int(0); });
+        if (unnumbered != 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));  // bounded: 30 s at most
+    }
+    ASSERT_EQ(unnumbered, 0);
+    ASSERT_TRUE(roster.WaitForId(Position())) << "the stream was not sent the site's last number";
+    const auto truth = db_->Read([&](db::ReadTx& tx) {
+        return attendance::ReadStates(tx, common::SiteId(1), "2026-11-25",
+                                      std::set<common::ChildId>(children_.begin(), children_.end()));
+    });
+    const auto seen = roster.States();
+    for (const auto& [child, state] : truth) {
+        auto it = seen.find(child.value);
+        ASSERT_NE(it, seen.end()) << "child " << child.value << " never sent";
+        EXPECT_EQ(it->second, state) << "child " << child.value;
+    }
+    EXPECT_GT(roster.Connections(), 0);  // it lost its server (each was killed once) and came back
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, Cluster, ::testing::Values(db::Kind::kPostgresql), testing_support::KindName);
