@@ -16,7 +16,7 @@ CREATE TABLE live_event (
     site_id bigint NOT NULL REFERENCES site (id),
     seq bigint,  -- NULL until numbered
     facility_date date NOT NULL,
-    kind text NOT NULL CHECK (kind IN ('state', 'alert', 'rollcall', 'touch')),
+    kind text NOT NULL CHECK (kind IN ('state', 'alert', 'rollcall')),
     child_id bigint REFERENCES child (id),
     data text NOT NULL DEFAULT '',
     created_at timestamptz NOT NULL,

@@ -15,7 +15,7 @@ CREATE TABLE live_event (
     site_id INTEGER NOT NULL REFERENCES site (id),
     seq INTEGER,  -- always numbered at commit here (one writer)
     facility_date TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('state', 'alert', 'rollcall', 'touch')),
+    kind TEXT NOT NULL CHECK (kind IN ('state', 'alert', 'rollcall')),
     child_id INTEGER REFERENCES child (id),
     data TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL,

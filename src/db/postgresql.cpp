@@ -78,7 +78,6 @@ class PgConnection final : public Connection {
     static constexpr std::size_t kMaxPrepared = 400;
 
     PGresult* Run(std::string_view sql, std::span<const Value> params) {
-        std::string text = ToPostgresPlaceholders(sql);
         std::vector<std::string> storage;
         storage.reserve(params.size());
         std::vector<const char*> values;
@@ -92,15 +91,18 @@ class PgConnection final : public Connection {
             }
         }
         const int n = static_cast<int>(values.size());
-        auto it = prepared_.find(text);
+        // Keyed by the text as written: `?` becomes `$n` once, when the statement is prepared.
+        std::string key(sql);
+        auto it = prepared_.find(key);
         if (it == prepared_.end() && prepared_.size() < kMaxPrepared) {
             std::string name = "t" + std::to_string(prepared_.size());
-            Check(PQprepare(conn_, name.c_str(), text.c_str(), n, nullptr), sql, true);
-            it = prepared_.emplace(std::move(text), std::move(name)).first;
+            Check(PQprepare(conn_, name.c_str(), ToPostgresPlaceholders(sql).c_str(), n, nullptr), sql, true);
+            it = prepared_.emplace(std::move(key), std::move(name)).first;
         }
         PGresult* res = it != prepared_.end()
                             ? PQexecPrepared(conn_, it->second.c_str(), n, values.data(), nullptr, nullptr, 0)
-                            : PQexecParams(conn_, text.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0);
+                            : PQexecParams(conn_, ToPostgresPlaceholders(sql).c_str(), n, nullptr, values.data(),
+                                           nullptr, nullptr, 0);
         Check(res, sql);
         return res;
     }
@@ -123,7 +125,7 @@ class PgConnection final : public Connection {
     }
 
     PGconn* conn_ = nullptr;
-    std::unordered_map<std::string, std::string> prepared_;  // statement text → its name on this connection
+    std::unordered_map<std::string, std::string> prepared_;  // statement as written → its name on this connection
 };
 
 // LISTEN on a connection of its own; notifications arrive between transactions, in commit order.

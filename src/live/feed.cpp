@@ -108,25 +108,7 @@ void Feed::Heard(const std::vector<db::FeedMark>& marks) {
 
 void Feed::Settle() {
     std::unique_lock lock(mutex_);
-    if (!started_) {
-        // No thread: number and send here.
-        while (unnumbered_ || !dirty_.empty()) {
-            if (unnumbered_) {
-                unnumbered_ = false;
-                lock.unlock();
-                Sequence();
-                lock.lock();
-                continue;
-            }
-            auto site = *dirty_.begin();
-            dirty_.erase(dirty_.begin());
-            lock.unlock();
-            Deliver(site);
-            lock.lock();
-        }
-        return;
-    }
-    idle_.wait(lock, [&] { return stop_ || (dirty_.empty() && !busy_ && !unnumbered_); });
+    idle_.wait(lock, [&] { return stop_ || !started_ || (dirty_.empty() && !busy_ && !unnumbered_); });
 }
 
 void Feed::Poll() {
@@ -287,7 +269,7 @@ void Feed::Deliver(common::SiteId site) {
             if (e.kind == kState && e.child) last_state[{e.date, *e.child}] = e.seq;
         std::vector<std::pair<const Entry*, std::string>> events;
         for (const auto& e : entries) {
-            if (e.kind == kTouch || !dates.contains(e.date)) continue;
+            if (!dates.contains(e.date)) continue;
             std::string id = std::to_string(e.seq);
             if (e.kind == kState) {
                 if (!e.child || last_state[{e.date, *e.child}] != e.seq) continue;

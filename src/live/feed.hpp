@@ -29,11 +29,10 @@
 
 namespace live {
 
-// What kind of change an entry is: its event name on the streams ("touch" only tells the city's streams).
+// What kind of change an entry is: its event name on the streams.
 inline constexpr std::string_view kState = "state";
 inline constexpr std::string_view kAlert = "alert";
 inline constexpr std::string_view kRollcall = "rollcall";
-inline constexpr std::string_view kTouch = "touch";
 
 // Adds an entry to the site's feed in this transaction. `data` is the event's JSON (ids only); a state entry's
 // data is read when it is sent (the child's day as it is then), so it is empty here.
@@ -76,7 +75,8 @@ class Feed {
 
     // Sites whose feed moved on (from the database's hook, the listener, the poll).
     void Heard(const std::vector<db::FeedMark>& marks);
-    // Waits until everything heard so far has been sent to the streams (tests: no sleeping for a thread).
+    // Waits until everything heard so far has been numbered and sent to the streams (tests: no sleeping for a
+    // thread). Returns at once when the feed is not started.
     void Settle();
     // Looks at every site's number now (what the poll does each second).
     void Poll();

@@ -258,6 +258,17 @@ void ServerProcess::Kill() {
     pid_ = 0;
 }
 
+std::pair<long, int> UntilAcknowledged(const std::function<long()>& send, int max_attempts) {
+    long status = 0;
+    int attempt = 0;
+    while (++attempt <= max_attempts) {
+        status = send();
+        if (status == 200 || status == 201 || (status >= 400 && status < 500)) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the server is restarting
+    }
+    return {status, attempt};
+}
+
 int FreeLoopbackPort() {
     std::mt19937 rng(static_cast<unsigned>(getpid()) ^ static_cast<unsigned>(std::random_device{}()));
     for (int attempt = 0; attempt < 200; ++attempt) {
@@ -399,7 +410,8 @@ void AppTest::SetUp() {
     services_ = std::make_unique<app::Services>(
         app::Services{*db_, clock_, *catalogue_, *templates_, *assets_, config_, *metrics_, {}, {}});
     live_ = std::make_unique<live::Feed>(*db_, attendance::ReadStates);
-    live_->Start();
+    // Polled only when a test says (Poll): what a test sees comes from the commits it makes, never from a timer.
+    live_->Start(std::chrono::hours(1));
     services_->live = live_.get();
     app_ = std::make_unique<app::App>(*services_, *metrics_);
 }
