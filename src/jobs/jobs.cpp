@@ -92,12 +92,14 @@ std::vector<Job> ClaimDue(db::Database& db, const std::string& worker, int limit
 void Complete(db::Database& db, const Job& job, const std::string& worker, const common::Clock& clock,
               const Finish& finish) {
     // Workers finishing at the same moment share one commit.
+    // The job's row first: what the job achieved is written only while the job is still this worker's (not when
+    // its lease ran out and another took it, nor when an earlier try of this write committed unacknowledged).
     db.WriteGrouped([&](db::WriteTx& tx) {
-        if (finish) finish(tx);
-        tx.Exec(
+        const auto ours = tx.Exec(
             "UPDATE job SET state = 'done', finished_at = ?, claimed_until = NULL WHERE id = ? AND claimed_by = ? "
             "AND state = 'running'",
             FormatInstant(clock.Now()), job.id, worker);
+        if (ours == 1 && finish) finish(tx);
     });
 }
 
@@ -107,11 +109,11 @@ void Fail(db::Database& db, const Job& job, const std::string& worker, const std
     auto now = clock.Now();
     db.WriteGrouped([&](db::WriteTx& tx) {
         if (dead) {
-            if (on_dead) on_dead(tx);
-            tx.Exec(
+            const auto ours = tx.Exec(
                 "UPDATE job SET state = 'dead', last_error = ?, finished_at = ?, claimed_until = NULL "
                 "WHERE id = ? AND claimed_by = ? AND state = 'running'",
                 error.substr(0, 500), FormatInstant(now), job.id, worker);
+            if (ours == 1 && on_dead) on_dead(tx);
         } else {
             tx.Exec(
                 "UPDATE job SET state = 'queued', last_error = ?, run_at = ?, claimed_until = NULL "
@@ -190,33 +192,99 @@ void Runner::Run(const Job& job) {
     }
     Finish on_dead;
     if (h->second.on_dead) on_dead = [&](db::WriteTx& tx) { h->second.on_dead(tx, job); };
+    Finish finish;
     try {
-        auto finish = h->second.run(job);
-        Complete(db_, job, worker_, clock_, finish);
+        finish = h->second.run(job);
     } catch (const RetryLater& e) {
-        Fail(db_, job, worker_, e.what(), false, clock_, on_dead, e.after);
+        Record([&] { Fail(db_, job, worker_, e.what(), false, clock_, on_dead, e.after); });
         common::LogWarn("job attempt failed",
                         {{"job_id", job.id.value}, {"kind", job.kind}, {"attempt", job.attempt}, {"error", e.what()}});
+        return;
     } catch (const PermanentError& e) {
-        Fail(db_, job, worker_, e.what(), true, clock_, on_dead);
+        Record([&] { Fail(db_, job, worker_, e.what(), true, clock_, on_dead); });
         common::LogError("job failed permanently", {{"job_id", job.id.value}, {"kind", job.kind}, {"error", e.what()}});
+        return;
     } catch (const std::exception& e) {
-        Fail(db_, job, worker_, e.what(), false, clock_, on_dead);
+        Record([&] { Fail(db_, job, worker_, e.what(), false, clock_, on_dead); });
         common::LogWarn("job attempt failed",
                         {{"job_id", job.id.value}, {"kind", job.kind}, {"attempt", job.attempt}, {"error", e.what()}});
+        return;
+    }
+    try {
+        Record([&] { Complete(db_, job, worker_, clock_, finish); });
+    } catch (const db::Unavailable&) {
+        throw;  // the database is still away: the rest of the batch waits for it, given back with the next claim
+    } catch (const std::exception& e) {
+        // Not a database that is away: a write that cannot be made. The lease brings the job back.
+        common::LogError("job done but not recorded",
+                         {{"job_id", job.id.value}, {"kind", job.kind}, {"error", e.what()}});
+    }
+}
+
+void Runner::Record(const std::function<void()>& write) {
+    // While the database is away (a restart, a standby being promoted) the job's end is written again, for up to
+    // half its lease, instead of leaving the job to run a second time when the lease runs out.
+    const auto give_up = std::chrono::steady_clock::now() + kLease / 2;
+    auto wait = std::chrono::milliseconds(100);
+    for (;;) {
+        try {
+            write();
+            return;
+        } catch (const db::Unavailable&) {
+            if (std::chrono::steady_clock::now() + wait > give_up) throw;
+            std::unique_lock lock(mutex_);
+            if (wake_.wait_for(lock, wait, [&] { return stopping_; })) throw;
+            wait = std::min(wait * 2, std::chrono::milliseconds(5000));
+        }
     }
 }
 
 int Runner::RunDue() {
     int ran = 0;
     for (;;) {
-        auto batch = ClaimDue(db_, worker_, 50, clock_);
+        std::vector<Job> batch;
+        {
+            std::lock_guard claiming(claiming_);
+            ReleaseLostClaims();
+            try {
+                batch = ClaimDue(db_, worker_, 50, clock_, kLease);
+            } catch (const db::Unavailable&) {
+                // The claim may have committed without the answer arriving (the database went away meanwhile).
+                claims_lost_ = true;
+                throw;
+            }
+            for (const auto& job : batch) held_.insert(job.id);
+        }
         if (batch.empty()) return ran;
-        for (const auto& job : batch) {
-            Run(job);
-            ++ran;
+        std::size_t next = 0;
+        try {
+            for (; next < batch.size(); ++next) {
+                Run(batch[next]);
+                ++ran;
+                std::lock_guard claiming(claiming_);
+                held_.erase(batch[next].id);
+            }
+        } catch (...) {
+            // The rest of the batch is claimed but will not run on this thread: given back with the next claim.
+            std::lock_guard claiming(claiming_);
+            for (; next < batch.size(); ++next) held_.erase(batch[next].id);
+            claims_lost_ = true;
+            throw;
         }
     }
+}
+
+void Runner::ReleaseLostClaims() {
+    if (!claims_lost_) return;
+    // Jobs claimed in this worker's name that no thread of it is running: queued again now, not after their lease.
+    db_.Write([&](db::WriteTx& tx) {
+        for (const auto& r : tx.Query("SELECT id FROM job WHERE state = 'running' AND claimed_by = ?", worker_)) {
+            const auto id = r.Id<JobId>(0);
+            if (held_.contains(id)) continue;
+            tx.Exec("UPDATE job SET state = 'queued', claimed_until = NULL WHERE id = ? AND state = 'running'", id);
+        }
+    });
+    claims_lost_ = false;
 }
 
 void Runner::Start(std::chrono::milliseconds poll, int threads) {

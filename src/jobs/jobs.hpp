@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -122,6 +123,10 @@ class Runner {
 
  private:
     void Run(const Job& job);
+    void Record(const std::function<void()>& write);
+    void ReleaseLostClaims();  // with claiming_ held
+
+    static constexpr std::chrono::seconds kLease{300};
 
     db::Database& db_;
     const common::Clock& clock_;
@@ -136,6 +141,11 @@ class Runner {
     std::uint64_t wakes_ = 0;  // each worker runs again when this moved on since it last looked
     bool stopping_ = false;
     std::vector<std::thread> threads_;
+    // Claims are made one at a time, so that the jobs claimed in this worker's name and not held by any of its
+    // threads are known: those a claim or a run lost to a database outage, released once it is back.
+    std::mutex claiming_;
+    std::set<JobId> held_;
+    bool claims_lost_ = false;
 };
 
 }  // namespace jobs

@@ -185,9 +185,9 @@ class Cluster : public DbTest {
             cookie_ = "tadaima_session=" + auth::CreateSession(tx, staff, *server_clock_, {}).token;
         });
     }
-    std::unique_ptr<Server> Start(const std::string& node, int port, int job_workers) {
+    std::unique_ptr<Server> Start(const std::string& node, int port, int job_workers, const std::string& db = "") {
         auto s = std::make_unique<Server>(
-            std::vector<std::string>{"TADAIMA_DB=" + url_, "TADAIMA_SECRET_FILE=" + secret_file_,
+            std::vector<std::string>{"TADAIMA_DB=" + (db.empty() ? url_ : db), "TADAIMA_SECRET_FILE=" + secret_file_,
                                      "TADAIMA_DATA_KEYS_FILE=" + (dir_ / "data.keys").string(),
                                      "TADAIMA_LISTEN=127.0.0.1:" + std::to_string(port), "TADAIMA_NODE_ID=" + node,
                                      "TADAIMA_JOB_WORKERS=" + std::to_string(job_workers),
@@ -520,6 +520,133 @@ TEST_P(Cluster, AServerKilledAtRandomLosesNoScanNoJobAndNoEvent) {
     }
     EXPECT_GT(roster.Connections(), 0);  // it lost its server (each was killed once) and came back
 }
+
+// The database on a primary of the test's own, with a synchronous standby beside it that the test promotes.
+class Failover : public Cluster {
+ protected:
+    testing_support::PostgresCluster& Postgres() override {
+        if (!primary_) primary_ = std::make_unique<testing_support::PostgresCluster>();
+        return *primary_;
+    }
+    std::unique_ptr<testing_support::PostgresCluster> primary_, standby_;
+};
+
+// The primary stopped (as by a power cut) at a random moment during 2,000 retried scans, and its synchronous
+// standby promoted: the servers, given both hosts, find the new primary by themselves; every scan acknowledged
+// before, during and after is there once, every job planned is done, and a roster stream whose server stayed up
+// while its database moved ends at the site's last number with every child's state as the record has it.
+TEST_P(Failover, APromotedStandbyHasEveryAcknowledgedScanAndTheServersCarryOn) {
+    constexpr int kScans = 2000, kClients = 8;
+    standby_ = std::make_unique<testing_support::PostgresCluster>(*primary_, "standby1");
+    // From here the primary acknowledges a commit once the standby has it.
+    primary_->Set("synchronous_standby_names", "standby1");
+    bool sync = false;
+    for (int i = 0; i < 400 && !sync; ++i) {
+        sync =
+            primary_->Value("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'standby1'") == "sync";
+        if (!sync) std::this_thread::sleep_for(std::chrono::milliseconds(25));  // bounded: 10 s at most
+    }
+    ASSERT_TRUE(sync) << "the standby did not become synchronous";
+    // What operations.md tells a city to give its servers: both hosts, and only the one that takes writes.
+    const std::string both = "postgresql://postgres@127.0.0.1:" + std::to_string(primary_->Port()) +
+                             ",127.0.0.1:" + std::to_string(standby_->Port()) + url_.substr(url_.rfind('/')) +
+                             "?target_session_attrs=read-write";
+    std::vector<int> ports{FreeLoopbackPort(), FreeLoopbackPort()};
+    auto a = Start("a", ports[0], 1, both);
+    auto b = Start("b", ports[1], 1, both);
+    Balancer lb(dir_, ports);
+    ResumingStream roster(Url(ports[0]) + "/sites/1/roster/events?after=" + std::to_string(Position()), cookie_);
+    std::random_device rd;
+    const unsigned seed = rd();
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const int point = 200 + static_cast<int>(seed % (kScans - 400));
+    const auto start = common::TokyoInstant(*common::ParseDate("2026-11-25"), 8 * 60);
+    std::mutex mutex;
+    std::set<int> acked;
+    std::atomic<int> next{0}, refused{0};
+    std::atomic<bool> gave_up{false};
+    auto client = [&] {
+        for (int i; (i = next++) < kScans && !gave_up;) {
+            const auto at = start + std::chrono::seconds(5) * i;
+            const auto [status, attempts] = testing_support::UntilAcknowledged([&] {
+                return Scan(lb.Base(), static_cast<std::size_t>(i) % cards_.size(), "failover-" + std::to_string(i), at)
+                    .first;
+            });
+            if (attempts > 1) ++refused;
+            if (status == 200 || status == 201) {
+                std::lock_guard lock(mutex);
+                acked.insert(i);
+            } else {
+                ADD_FAILURE() << "scan " << i << " answered " << status << " after " << attempts << " attempts";
+                gave_up = true;
+            }
+        }
+    };
+    std::vector<std::thread> clients;
+    for (int c = 0; c < kClients; ++c) clients.emplace_back(client);
+    std::size_t before = 0;
+    for (int spins = 0; spins < 600000; ++spins) {
+        {
+            std::lock_guard lock(mutex);
+            before = acked.size();
+            if (static_cast<int>(before) >= point || gave_up) break;
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    primary_->Stop();  // immediate: no checkpoint, connections cut
+    standby_->Promote();
+    for (auto& t : clients) t.join();
+    ASSERT_FALSE(gave_up);
+    ASSERT_EQ(acked.size(), static_cast<std::size_t>(kScans));
+    EXPECT_GT(before, 0u);
+    EXPECT_LT(before, static_cast<std::size_t>(kScans)) << "the primary went away only after the last scan";
+    EXPECT_GT(refused.load(), 0) << "no scan was refused: the failover went unnoticed";
+    EXPECT_EQ(standby_->Value("SELECT pg_is_in_recovery()"), "f");
+    db_ = db::Database::Open({both, 4});
+    // Every acknowledged scan, once, on the promoted standby.
+    auto rows = db_->Read([&](db::ReadTx& tx) {
+        return tx.QueryOne(
+            "SELECT COUNT(*), COUNT(DISTINCT scan_id) FROM attendance_event WHERE scan_id LIKE 'failover-%'");
+    });
+    EXPECT_EQ(rows.Int(0), kScans);
+    EXPECT_EQ(rows.Int(1), kScans);
+    // Every job planned ends done, none dead: a job whose end was being written when the primary went is written
+    // again once the standby takes writes, and a claim whose answer was lost is given back.
+    std::int64_t open = -1;
+    for (int spin = 0; spin < 1200 && open != 0; ++spin) {
+        open = db_->Read([](db::ReadTx& tx) {
+            return tx.QueryOne("SELECT COUNT(*) FROM job WHERE kind LIKE 'notify.%' AND state IN ('queued', 'running')")
+                .Int(0);
+        });
+        if (open != 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));  // bounded: 60 s at most
+    }
+    EXPECT_EQ(open, 0);
+    EXPECT_EQ(db_->Read([](db::ReadTx& tx) {
+        return tx.QueryOne("SELECT COUNT(*) FROM job WHERE kind LIKE 'notify.%' AND state = 'dead'").Int(0);
+    }),
+              0);
+    // The live feed: every entry numbered by the new primary, the stream sent up to the last number.
+    std::int64_t unnumbered = -1;
+    for (int spin = 0; spin < 600 && unnumbered != 0; ++spin) {
+        unnumbered = db_->Read(
+            [](db::ReadTx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM live_event WHERE seq IS NULL").Int(0); });
+        if (unnumbered != 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));  // bounded: 30 s at most
+    }
+    ASSERT_EQ(unnumbered, 0);
+    ASSERT_TRUE(roster.WaitForId(Position())) << "the stream was not sent the site's last number";
+    const auto truth = db_->Read([&](db::ReadTx& tx) {
+        return attendance::ReadStates(tx, common::SiteId(1), "2026-11-25",
+                                      std::set<common::ChildId>(children_.begin(), children_.end()));
+    });
+    const auto seen = roster.States();
+    for (const auto& [child, state] : truth) {
+        auto it = seen.find(child.value);
+        ASSERT_NE(it, seen.end()) << "child " << child.value << " never sent";
+        EXPECT_EQ(it->second, state) << "child " << child.value;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, Failover, ::testing::Values(db::Kind::kPostgresql), testing_support::KindName);
 
 INSTANTIATE_TEST_SUITE_P(Db, Cluster, ::testing::Values(db::Kind::kPostgresql), testing_support::KindName);
 

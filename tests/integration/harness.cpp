@@ -124,7 +124,7 @@ void ExecAdmin(const std::string& url, const std::string& sql) {
         throw std::runtime_error("cannot connect to the test cluster: " + msg);
     }
     PGresult* r = PQexec(c, sql.c_str());
-    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
     std::string msg = PQresultErrorMessage(r);
     PQclear(r);
     PQfinish(c);
@@ -148,8 +148,31 @@ PostgresCluster::PostgresCluster() {
                       (dir_ / "initdb.log").string() + " 2>&1") != 0) {
         throw std::runtime_error("initdb failed; see " + (dir_ / "initdb.log").string());
     }
+    Start(data);
+}
+
+PostgresCluster::PostgresCluster(const PostgresCluster& primary, const std::string& name) {
+    auto bin = PostgresBin();
+    dir_ = MakeTempDir("tadaima-pg-standby-");
+    fs::permissions(dir_, fs::perms::all);
+    if (geteuid() == 0) std::system(("chown postgres:postgres " + dir_.string()).c_str());
+    auto data = dir_ / "data";
+    // -R writes standby.signal and primary_conninfo; the line added after it names the standby to the primary.
+    if (RunAsPostgres(bin.string() + "/pg_basebackup -D " + data.string() + " -h 127.0.0.1 -p " +
+                      std::to_string(primary.port_) + " -U postgres -X stream -c fast -R >" +
+                      (dir_ / "basebackup.log").string() + " 2>&1") != 0) {
+        throw std::runtime_error("pg_basebackup failed; see " + (dir_ / "basebackup.log").string());
+    }
+    std::ofstream(data / "postgresql.auto.conf", std::ios::app)
+        << "primary_conninfo = 'host=127.0.0.1 port=" << primary.port_ << " user=postgres application_name=" << name
+        << "'\n";
+    Start(data);
+}
+
+void PostgresCluster::Start(const fs::path& data, bool same_port) {
+    auto bin = PostgresBin();
     for (int attempt = 0; attempt < 8 && !running_; ++attempt) {
-        port_ = FreeLoopbackPort();
+        if (!same_port) port_ = FreeLoopbackPort();
         std::string cmd = bin.string() + "/pg_ctl -D " + data.string() + " -l " + (dir_ / "server.log").string() +
                           " -w -t 30 -o \"-p " + std::to_string(port_) + " -k " + dir_.string() +
                           " -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
@@ -157,6 +180,33 @@ PostgresCluster::PostgresCluster() {
         running_ = RunAsPostgres(cmd) == 0;
     }
     if (!running_) throw std::runtime_error("could not start PostgreSQL; see " + (dir_ / "server.log").string());
+}
+
+void PostgresCluster::Restart() {
+    if (!running_) Start(DataDir(), true);
+}
+
+void PostgresCluster::Set(const std::string& name, const std::string& value) {
+    ExecAdmin(AdminUrl(), "ALTER SYSTEM SET " + name + " = '" + value + "'");
+    ExecAdmin(AdminUrl(), "SELECT pg_reload_conf()");
+}
+
+std::string PostgresCluster::Value(const std::string& sql) const {
+    PGconn* c = PQconnectdb(AdminUrl().c_str());
+    PGresult* r = PQexec(c, sql.c_str());
+    const bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+    std::string out = ok && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+    std::string msg = PQerrorMessage(c);
+    PQclear(r);
+    PQfinish(c);
+    if (!ok) throw std::runtime_error("test cluster: " + msg);
+    return out;
+}
+
+void PostgresCluster::Promote() {
+    if (RunAsPostgres(PostgresBin().string() + "/pg_ctl -D " + DataDir().string() +
+                      " -w -t 30 promote >/dev/null 2>&1") != 0)
+        throw std::runtime_error("pg_ctl promote failed; see " + (dir_ / "server.log").string());
 }
 
 PostgresCluster::~PostgresCluster() {
@@ -184,7 +234,7 @@ std::string PostgresCluster::CreateDatabase() {
 
 void DbTest::SetUp() {
     dir_ = MakeTempDir("tadaima-test-");  // per test, on both databases (files the test writes: mails, PDFs)
-    url_ = GetParam() == db::Kind::kSqlite ? (dir_ / "test.db").string() : PostgresCluster::Instance().CreateDatabase();
+    url_ = GetParam() == db::Kind::kSqlite ? (dir_ / "test.db").string() : Postgres().CreateDatabase();
     db_ = db::Database::Open({url_, 4});
     // The trail's key comes from the tests' server secret, as a server's does from its own.
     auth::InstallAuditKey(auth::AuditKeyFromSecret(kTestSecret));

@@ -27,14 +27,27 @@ class PostgresCluster {
  public:
     static PostgresCluster& Instance();
     PostgresCluster();  // a private cluster, for tests that stop it
+    // A streaming standby of `primary`, copied with pg_basebackup and connected as `name` (its application_name,
+    // which the primary's synchronous_standby_names can list).
+    PostgresCluster(const PostgresCluster& primary, const std::string& name);
     // A new, empty database; returns its URL.
     std::string CreateDatabase();
     std::string AdminUrl() const;
+    int Port() const { return port_; }
     std::filesystem::path DataDir() const { return dir_ / "data"; }
+    // ALTER SYSTEM SET name = 'value', then a reload.
+    void Set(const std::string& name, const std::string& value);
+    // The first column of the first row of a query on the postgres database ("" when no row).
+    std::string Value(const std::string& sql) const;
+    // A standby becomes a primary (pg_ctl promote, waiting until it accepts writes).
+    void Promote();
     void Stop();
+    // Started again after Stop, on the same port.
+    void Restart();
     ~PostgresCluster();
 
  private:
+    void Start(const std::filesystem::path& data, bool same_port = false);
     std::filesystem::path dir_;
     int port_ = 0;
     int counter_ = 0;
@@ -129,6 +142,8 @@ class DbTest : public ::testing::TestWithParam<db::Kind> {
  protected:
     void SetUp() override;
     void TearDown() override;
+    // The PostgreSQL server that holds the test's database: the binary's shared one unless a test has its own.
+    virtual PostgresCluster& Postgres() { return PostgresCluster::Instance(); }
     db::Database& database() { return *db_; }
     // The single integer or text a query answers (a count, an id).
     std::int64_t One(const std::string& sql);

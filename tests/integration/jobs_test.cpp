@@ -1,9 +1,12 @@
 // The job table and its runner on both databases: planned with the transaction, retried with backoff, dead after
-// the last attempt, reclaimed after a crashed worker's lease, and never run twice by two workers at once.
+// the last attempt, reclaimed after a crashed worker's lease, and never run twice by two workers at once; and on a
+// PostgreSQL that restarts, a job's end written once it is back and a batch left unfinished given back.
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
 
+#include "db/migrate.hpp"
 #include "harness.hpp"
 #include "jobs/jobs.hpp"
 
@@ -140,6 +143,74 @@ TEST_P(Jobs, ACommitThatPlannedAJobWakesTheWorkersAndNoOtherDoes) {
     EXPECT_TRUE(database().Write([&](db::WriteTx& tx) { return jobs::Retry(tx, id, clock_); }));
     EXPECT_EQ(woken, before + 1);  // a dead job sent again by staff
     database().SetJobsPlannedHook({});
+}
+
+// A PostgreSQL of the test's own, stopped and started again while jobs run.
+class JobsOutage : public ::testing::Test {
+ protected:
+    void SetUp() override {
+        database_ = db::Database::Open({cluster_.CreateDatabase(), 2});
+        db::Migrate(*database_);
+        for (int i = 0; i < 3; ++i)
+            ids_.push_back(
+                database_->Write([&](db::WriteTx& tx) { return jobs::Plan(tx, "test.outage", {}, clock_); }));
+    }
+    // Each job's state and attempts, in order.
+    std::vector<std::string> States() {
+        std::vector<std::string> out;
+        for (auto id : ids_) {
+            out.push_back(database_->Read([&](db::ReadTx& tx) {
+                auto r = tx.QueryOne("SELECT state, attempts FROM job WHERE id = ?", id);
+                return r.Text(0) + "/" + std::to_string(r.Int(1));
+            }));
+        }
+        return out;
+    }
+    testing_support::PostgresCluster cluster_;
+    common::FixedClock clock_{*common::ParseInstant("2026-11-22T01:00:00.000Z")};
+    std::unique_ptr<db::Database> database_;
+    std::vector<jobs::JobId> ids_;
+};
+
+// The database goes away just as a job has done its work (a mail sent): the job's end is written once the database
+// is back, so the job is not run a second time when its lease runs out, and the rest of the batch runs.
+TEST_F(JobsOutage, AJobsEndIsWrittenOnceTheDatabaseIsBackAndTheJobIsNotRunAgain) {
+    std::map<std::int64_t, int> runs;
+    std::thread restarter;
+    jobs::Runner runner(*database_, clock_, "w");
+    runner.Register("test.outage", [&](const jobs::Job& job) {
+        if (runs[job.id.value]++ == 0 && job.id == ids_[0]) {
+            cluster_.Stop();
+            restarter = std::thread([&] { cluster_.Restart(); });
+        }
+    });
+    int ran = 0;
+    EXPECT_NO_THROW(ran = runner.RunDue());
+    restarter.join();
+    EXPECT_EQ(ran, 3);
+    EXPECT_EQ(States(), (std::vector<std::string>{"done/1", "done/1", "done/1"}));
+    for (auto id : ids_) EXPECT_EQ(runs[id.value], 1) << "job " << id.value;
+}
+
+// A worker stopping while the database is away leaves its claimed batch unfinished: the next claim, once the
+// database is back, gives those jobs back at once (not after their lease) and they run.
+TEST_F(JobsOutage, ABatchLeftUnfinishedInAnOutageIsGivenBackWithTheNextClaim) {
+    std::map<std::int64_t, int> runs;
+    jobs::Runner runner(*database_, clock_, "w");
+    runner.Register("test.outage", [&](const jobs::Job& job) {
+        if (runs[job.id.value]++ == 0 && job.id == ids_[0]) {
+            cluster_.Stop();
+            runner.Stop();  // shutting down: the job's end is not waited for
+        }
+    });
+    EXPECT_THROW(runner.RunDue(), db::Unavailable);
+    cluster_.Restart();
+    EXPECT_EQ(States(), (std::vector<std::string>{"running/1", "running/1", "running/1"}));
+    EXPECT_EQ(runner.RunDue(), 3);  // the clock has not moved: no lease has run out
+    EXPECT_EQ(States(), (std::vector<std::string>{"done/2", "done/2", "done/2"}));
+    EXPECT_EQ(runs[ids_[0].value], 2);  // its end was never written: it ran again, as a job may
+    EXPECT_EQ(runs[ids_[1].value], 1);
+    EXPECT_EQ(runs[ids_[2].value], 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Both, Jobs, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
