@@ -111,67 +111,68 @@ std::string_view ScanStatusName(ScanStatus s) {
 std::variant<ScanResult, CheckedScan> CheckScan(db::ReadTx& tx, std::string_view credential, const ScanRequest& scan,
                                                 std::string_view secret) {
     ScanResult out;
-    auto kiosk = FindKiosk(tx, credential);
-    if (!kiosk) {
+    auto parsed = ParseCardPayload(secret, scan.card);
+    const auto* card_id = std::get_if<common::CardId>(&parsed);
+    const auto facility_date = common::FormatDate(common::TokyoDate(scan.scanned_at));
+    // One statement for the kiosk, a replay of this scan_id (a retry after a lost answer) and the card with its
+    // child: every scan asks all three, and on PostgreSQL each statement is a round trip.
+    auto found = FindKioskWith(
+        tx, credential,
+        "r.id, r.kind, r.occurred_at, r.created_at, r.child_id, r.facility_date, rc.family_name, rc.given_name, "
+        "rc.family_kana, rc.given_kana, c.id, c.child_id, c.revoked_at, ch.family_name, ch.given_name, "
+        "ch.family_kana, ch.given_kana, ch.deactivated_at, EXISTS (SELECT 1 FROM child_placement p WHERE p.child_id "
+        "= c.child_id AND p.site_id = k.site_id AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?))",
+        "LEFT JOIN attendance_event r ON r.kiosk_id = k.id AND r.scan_id = ? LEFT JOIN child rc ON rc.id = "
+        "r.child_id LEFT JOIN card c ON c.id = ? LEFT JOIN child ch ON ch.id = c.child_id",
+        {facility_date, facility_date, scan.scan_id, card_id ? card_id->value : std::int64_t{0}});
+    if (!found) {
         out.status = ScanStatus::kUnknownKiosk;
         return out;
     }
-    out.kiosk = kiosk->id;
-    out.site = kiosk->site_id;
-    if (kiosk->revoked_at) {
+    auto& [kiosk, r] = *found;
+    out.kiosk = kiosk.id;
+    out.site = kiosk.site_id;
+    if (kiosk.revoked_at) {
         out.status = ScanStatus::kKioskRevoked;
         return out;
     }
-    // The same scan again (a retry after a lost answer): the first answer, nothing new.
-    if (auto r = tx.QueryOptional(
-            "SELECT e.id, e.kind, e.occurred_at, e.created_at, e.child_id, e.facility_date, ch.family_name, "
-            "ch.given_name, ch.family_kana, ch.given_kana FROM attendance_event e JOIN child ch ON ch.id = e.child_id "
-            "WHERE e.kiosk_id = ? AND e.scan_id = ?",
-            kiosk->id, scan.scan_id)) {
+    // The same scan again: the first answer, nothing new.
+    if (!r.IsNull(0)) {
         out.status = ScanStatus::kAlreadyRecorded;
         out.replay = true;
-        out.event_id = r->Id<common::EventId>(0);
-        out.direction = *ParseDirection(r->Text(1));
-        out.occurred_at = InstantOf(common::CanonicalInstant(r->Text(2)));
-        out.recorded_at = InstantOf(common::CanonicalInstant(r->Text(3)));
+        out.event_id = r.Id<common::EventId>(0);
+        out.direction = *ParseDirection(r.Text(1));
+        out.occurred_at = InstantOf(common::CanonicalInstant(r.Text(2)));
+        out.recorded_at = InstantOf(common::CanonicalInstant(r.Text(3)));
         out.delayed = *out.recorded_at - out.occurred_at > kDelayedAfter;
-        out.child = r->Id<common::ChildId>(4);
-        out.facility_date = r->Text(5);
-        out.display_name = DisplayName(r->Text(6), r->Text(7));
-        out.kana = DisplayName(r->Text(8), r->Text(9));
+        out.child = r.Id<common::ChildId>(4);
+        out.facility_date = r.Text(5);
+        out.display_name = DisplayName(r.Text(6), r.Text(7));
+        out.kana = DisplayName(r.Text(8), r.Text(9));
         return out;
     }
-    auto parsed = ParseCardPayload(secret, scan.card);
     if (auto* problem = std::get_if<CardProblem>(&parsed)) {
         out.status =
             *problem == CardProblem::kUnsupportedVersion ? ScanStatus::kUnsupportedVersion : ScanStatus::kUnreadable;
         return out;
     }
-    out.facility_date = common::FormatDate(common::TokyoDate(scan.scanned_at));
-    auto card_id = std::get<common::CardId>(parsed);
-    auto card = tx.QueryOptional(
-        "SELECT c.child_id, c.revoked_at, ch.family_name, ch.given_name, ch.family_kana, ch.given_kana, "
-        "ch.deactivated_at, EXISTS (SELECT 1 FROM child_placement p WHERE p.child_id = c.child_id AND p.site_id = ? "
-        "AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?)) FROM card c JOIN child ch ON "
-        "ch.id = c.child_id WHERE c.id = ?",
-        kiosk->site_id, out.facility_date, out.facility_date, card_id);
-    if (!card) {
+    out.facility_date = facility_date;
+    if (r.IsNull(10)) {
         out.status = ScanStatus::kUnreadable;  // signed, but no such card here
         return out;
     }
-    if (!card->IsNull(1)) {
+    if (!r.IsNull(12)) {
         out.status = ScanStatus::kCardRevoked;
         return out;
     }
-    bool placed = card->Bool(7);
-    if (!card->IsNull(6) || !placed) {
+    if (!r.IsNull(17) || !r.Bool(18)) {
         out.status = ScanStatus::kOtherSite;
         return out;
     }
-    out.child = card->Id<common::ChildId>(0);
-    out.display_name = DisplayName(card->Text(2), card->Text(3));
-    out.kana = DisplayName(card->Text(4), card->Text(5));
-    return CheckedScan{std::move(*kiosk), card_id, std::move(out)};
+    out.child = r.Id<common::ChildId>(11);
+    out.display_name = DisplayName(r.Text(13), r.Text(14));
+    out.kana = DisplayName(r.Text(15), r.Text(16));
+    return CheckedScan{std::move(kiosk), *card_id, std::move(out)};
 }
 
 std::map<std::pair<common::ChildId, std::string>, std::vector<Mark>> SiteMarksBetween(db::ReadTx& tx,

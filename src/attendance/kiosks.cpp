@@ -14,10 +14,12 @@ std::string CodeHash(std::string_view normalised) {
     return common::Sha256Hex("kiosk-pairing:" + std::string(normalised));
 }
 
-constexpr std::string_view kKioskColumns =
+constexpr std::string_view kKioskSelect =
     "SELECT k.id, k.site_id, k.name, k.created_at, k.last_seen_at, k.revoked_at, s.repeat_scan_seconds, s.name, "
-    "s.kind "
-    "FROM kiosk k JOIN site s ON s.id = k.site_id ";
+    "s.kind ";
+constexpr std::string_view kKioskFrom = "FROM kiosk k JOIN site s ON s.id = k.site_id ";
+const std::string kKioskColumns = std::string(kKioskSelect) + std::string(kKioskFrom);
+constexpr int kKioskColumnCount = 9;
 
 Kiosk KioskFromRow(const db::Row& r) {
     Kiosk k;
@@ -79,6 +81,20 @@ std::optional<Kiosk> FindKiosk(db::ReadTx& tx, std::string_view credential) {
     auto r = tx.QueryOptional(std::string(kKioskColumns) + "WHERE k.token_hash = ?", CredentialHash(credential));
     if (!r) return std::nullopt;
     return KioskFromRow(*r);
+}
+
+std::optional<std::pair<Kiosk, db::Row>> FindKioskWith(db::ReadTx& tx, std::string_view credential,
+                                                       std::string_view columns, std::string_view joins,
+                                                       std::vector<db::Value> params) {
+    if (credential.empty() || credential.size() > 128) return std::nullopt;
+    params.emplace_back(CredentialHash(credential));
+    auto r = tx.QueryParams(std::string(kKioskSelect) + ", " + std::string(columns) + " " + std::string(kKioskFrom) +
+                                std::string(joins) + " WHERE k.token_hash = ?",
+                            params);
+    if (r.empty()) return std::nullopt;
+    if (r.size() > 1) throw std::logic_error("FindKioskWith: the joins gave more than one row");
+    auto kiosk = KioskFromRow(r.front());
+    return std::pair{std::move(kiosk), r.front().Drop(kKioskColumnCount)};
 }
 
 std::optional<Kiosk> GetKiosk(db::ReadTx& tx, common::KioskId id) {

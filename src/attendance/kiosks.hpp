@@ -46,6 +46,12 @@ struct Kiosk {
 };
 // The kiosk a credential belongs to (revoked ones too: the caller says why it stops).
 std::optional<Kiosk> FindKiosk(db::ReadTx& tx, std::string_view credential);
+// The same, with columns of the caller's from further tables in the same statement (one round trip where a scan
+// needs several lookups): `columns` are selected after the kiosk's and returned as the row, `joins` (LEFT JOINs,
+// each giving at most one row; `k` is the kiosk) follow its FROM; `params` fill the placeholders of both, in order.
+std::optional<std::pair<Kiosk, db::Row>> FindKioskWith(db::ReadTx& tx, std::string_view credential,
+                                                       std::string_view columns, std::string_view joins,
+                                                       std::vector<db::Value> params);
 std::optional<Kiosk> GetKiosk(db::ReadTx& tx, common::KioskId id);
 std::vector<Kiosk> ListKiosks(db::ReadTx& tx, common::SiteId site);
 void RevokeKiosk(db::WriteTx& tx, common::KioskId id, const common::Clock& clock);

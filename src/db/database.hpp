@@ -74,6 +74,11 @@ class Row {
     IdT Id(std::size_t i) const {
         return IdT(Int(i));
     }
+    // The columns after the first n, as a row of their own.
+    Row Drop(std::size_t n) const {
+        return Row(std::vector<std::optional<std::string>>(
+            cols_.begin() + static_cast<std::ptrdiff_t>(std::min(n, cols_.size())), cols_.end()));
+    }
 
  private:
     std::vector<std::optional<std::string>> cols_;
