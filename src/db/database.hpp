@@ -246,9 +246,9 @@ class Database {
     virtual std::unique_ptr<Listener> ListenFeed() { return nullptr; }
     // Numbers the feed's committed entries that have no number yet, per site in the order they are found, and tells
     // the other servers (NOTIFY); one process at a time (an advisory lock until its commit), so every number given
-    // later is higher than every number anyone has read. Returns each site's newest number. PostgreSQL only:
-    // SQLite's entries are numbered as they commit.
-    virtual std::vector<FeedMark> SequenceFeed() { return {}; }
+    // later is higher than every number anyone has read. Returns each site's newest number, or nothing when another
+    // process is numbering (try again shortly). PostgreSQL only: SQLite's entries are numbered as they commit.
+    virtual std::optional<std::vector<FeedMark>> SequenceFeed() { return std::vector<FeedMark>{}; }
     // True when committed entries wait for a number (a server died between its commit and its sequencing).
     virtual bool FeedUnnumbered() { return false; }
     // True when a trivial query succeeds now.

@@ -181,20 +181,23 @@ class PgDatabase final : public Database {
 
     std::unique_ptr<Listener> ListenFeed() override { return std::make_unique<PgListener>(url_); }
 
-    std::vector<FeedMark> SequenceFeed() override {
+    std::optional<std::vector<FeedMark>> SequenceFeed() override {
         std::vector<FeedMark> marks;
-        Run(
-            "BEGIN",
-            [&](Connection& c) {
-                // The lock first, in a statement of its own: the numbering statement's snapshot then holds the last
-                // sequencer's commit, and nobody numbers until this one has committed. With it, no sequential scan
-                // for this transaction: the numbering statement's plan is cached per connection, and one made
-                // while live_event was small (a new server, a new city) read the whole table on every later run
-                // once it had grown (measured: 38,000 rows a run at 1,000 scans a second); the partial index of
-                // unnumbered entries is the right path at any size.
-                c.Query("SELECT pg_advisory_xact_lock(7273), set_config('enable_seqscan', 'off', true)", {});
-                for (const auto& r : c.Query(
-                         "WITH p AS (SELECT id, site_id, row_number() OVER (PARTITION BY site_id ORDER BY id) AS rn, "
+        bool numbered = false;
+        Run("BEGIN", [&](Connection& c) {
+            // The lock first, in a statement of its own: the numbering statement's snapshot then holds the last
+            // sequencer's commit, and nobody numbers until this one has committed. Tried, not waited for: when
+            // another server is numbering, this one tries again shortly (a waiting sequencer held a connection and
+            // a transaction open for nothing). With it, no sequential scan for this transaction: the numbering
+            // statement's plan is cached per connection, and one made while live_event was small (a new server, a
+            // new city) read the whole table on every later run once it had grown (measured: 38,000 rows a run at
+            // 1,000 scans a second); the partial index of unnumbered entries is the right path at any size.
+            numbered = c.Query("SELECT pg_try_advisory_xact_lock(7273), set_config('enable_seqscan', 'off', true)", {})
+                           .front()
+                           .Bool(0);
+            if (!numbered) return;
+            for (const auto& r :
+                 c.Query("WITH p AS (SELECT id, site_id, row_number() OVER (PARTITION BY site_id ORDER BY id) AS rn, "
                          "count(*) OVER (PARTITION BY site_id) AS n FROM live_event WHERE seq IS NULL ORDER BY id "
                          "LIMIT 20000), "
                          "s AS (INSERT INTO live_site (site_id, seq, created_at, updated_at) SELECT site_id, MAX(n), "
@@ -204,19 +207,17 @@ class PgDatabase final : public Database {
                          "e.id = p.id RETURNING e.site_id) "
                          "SELECT s.site_id, s.seq FROM s WHERE EXISTS (SELECT 1 FROM u)",
                          {})) {
-                    marks.push_back(FeedMark{r.Int(0), r.Int(1)});
-                }
-            },
-            [&](Connection& c) {
-                // The other servers hear of it now rather than at their next look; a server killed before this
-                // line is found by the others' polling.
-                if (marks.empty()) return;
-                try {
-                    const Value params[] = {Value(std::string(kFeedChannel)), Value(FeedPayload(marks))};
-                    c.Query("SELECT pg_notify(?, ?)", params);
-                } catch (const std::exception&) {
-                }
-            });
+                marks.push_back(FeedMark{r.Int(0), r.Int(1)});
+            }
+            // The other servers hear of it with the commit (a notification is sent if and only if its transaction
+            // commits) rather than at their next look; a server that dies before committing leaves the entries
+            // unnumbered, for the others' polling.
+            if (!marks.empty()) {
+                const Value params[] = {Value(std::string(kFeedChannel)), Value(FeedPayload(marks))};
+                c.Query("SELECT pg_notify(?, ?)", params);
+            }
+        });
+        if (!numbered) return std::nullopt;
         return marks;
     }
 
@@ -317,15 +318,13 @@ class PgDatabase final : public Database {
     }
 
  private:
-    void Run(const char* begin, const std::function<void(Connection&)>& body,
-             const std::function<void(Connection&)>& after_commit = {}) {
+    void Run(const char* begin, const std::function<void(Connection&)>& body) {
         auto lease = pool_.Acquire();
         try {
             lease->ExecScript(begin);
             try {
                 body(*lease);
                 lease->ExecScript("COMMIT");
-                if (after_commit) after_commit(*lease);
             } catch (...) {
                 if (lease->Healthy()) {
                     try {

@@ -128,7 +128,14 @@ void Feed::Poll() {
 
 void Feed::Sequence() {
     try {
-        Heard(db_.SequenceFeed());
+        auto marks = db_.SequenceFeed();
+        if (!marks) {
+            // Another server is numbering: again shortly, for what it did not see.
+            std::lock_guard lock(mutex_);
+            unnumbered_ = true;
+            return;
+        }
+        Heard(*marks);
     } catch (const std::exception& e) {
         // The database is away: the next poll finds the entries still unnumbered.
         common::LogWarn("live feed: cannot number the feed's entries", {{"error", e.what()}});

@@ -154,6 +154,40 @@ TEST_P(Feed, AChangeNotHeardAtCommitIsFoundByThePoll) {
     EXPECT_NE(found.find("\"state\":\"in\""), std::string::npos) << found;
 }
 
+// On PostgreSQL one server numbers at a time: while another holds the numbering lock a server does not wait for it
+// (it tries again shortly), and the numbering reaches the other servers as a notification sent with its commit.
+TEST_P(Feed, OneServerNumbersAtATimeAndTellsTheOthersWithItsCommit) {
+    if (GetParam() == db::Kind::kSqlite) GTEST_SKIP() << "SQLite numbers at commit: one process writes";
+    auto other = db::Database::Open({url_, 2});  // another server's connections
+    auto listener = other->ListenFeed();
+    ASSERT_TRUE(listener);
+    std::promise<void> locked, release;
+    auto go = release.get_future().share();
+    std::thread holder([&] {
+        database().Write([&](db::WriteTx& tx) {
+            tx.Query("SELECT pg_advisory_xact_lock(7273)");
+            locked.set_value();
+            go.wait();  // a third server, numbering
+        });
+    });
+    locked.get_future().wait();
+    database().Write([&](db::WriteTx& tx) { Mark(tx, a_); });
+    EXPECT_FALSE(other->SequenceFeed().has_value()) << "it should not number while another server does";
+    EXPECT_EQ(One("SELECT COUNT(*) FROM live_event WHERE seq IS NULL"), 1);
+    release.set_value();
+    holder.join();
+    const auto position = Position();  // this server's feed numbers it once the lock is free
+    EXPECT_EQ(One("SELECT COUNT(*) FROM live_event WHERE seq IS NULL"), 0);
+    bool heard = false;
+    for (int i = 0; i < 20 && !heard; ++i) {  // bounded: 20 waits of at most 250 ms
+        for (const auto& payload : listener->Wait(std::chrono::milliseconds(250))) {
+            for (const auto& mark : db::ParseFeedPayload(payload))
+                heard = heard || (mark.site == 1 && mark.seq == position);
+        }
+    }
+    EXPECT_TRUE(heard) << "the other server was not told of site 1's number " << position;
+}
+
 TEST(FeedPayload, RoundTripsAndSkipsWhatIsMalformed) {
     const std::vector<db::FeedMark> marks{{3, 17}, {5, 2}};
     EXPECT_EQ(db::FeedPayload(marks), "3:17,5:2");
