@@ -12,6 +12,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -207,6 +208,7 @@ class Cluster : public DbTest {
     std::int64_t Position() {
         return db_->Read([](db::ReadTx& tx) { return live::Position(tx, common::SiteId(1)); });
     }
+    void ExpectNothingLost(const std::string& prefix, int n, class ResumingStream& roster);
     static std::string Url(int port) { return "http://127.0.0.1:" + std::to_string(port); }
 
     std::string secret_file_, clock_file_, kiosk_, cookie_;
@@ -417,74 +419,67 @@ class ResumingStream {
     std::atomic<bool> stop_{false};
 };
 
-// Any one of the three SIGKILLed at random moments while 5,000 scans, each retried with its scan_id until
-// acknowledged, go through the balancer: every acknowledged scan is recorded once, every job planned is done, and
-// the roster stream (reconnecting through the balancer as a browser would) ends with every child's state as the
-// record has it and the site's last number.
-TEST_P(Cluster, AServerKilledAtRandomLosesNoScanNoJobAndNoEvent) {
-    constexpr int kScans = 5000, kClients = 8, kKills = 3;
-    std::vector<int> ports{FreeLoopbackPort(), FreeLoopbackPort(), FreeLoopbackPort()};
-    std::vector<std::unique_ptr<Server>> servers;
-    for (int i = 0; i < 3; ++i) servers.push_back(Start("n" + std::to_string(i), ports[i], 1));
-    Balancer lb(dir_, ports);
-    ResumingStream roster(lb.Base() + "/sites/1/roster/events?after=" + std::to_string(Position()), cookie_);
-    std::random_device rd;
-    const unsigned seed = rd();
-    std::mt19937 rng(seed);
-    SCOPED_TRACE("seed " + std::to_string(seed));
-    const auto start = common::TokyoInstant(*common::ParseDate("2026-11-25"), 8 * 60);
-    std::mutex mutex;
-    std::set<int> acked;
-    std::atomic<int> next{0};
-    std::atomic<bool> gave_up{false};
-    auto client = [&] {
-        for (int i; (i = next++) < kScans && !gave_up;) {
-            // Each child's scans 9 seconds apart or more, all before the servers' "now".
-            const auto at = start + std::chrono::seconds(2) * i;
-            const auto [status, attempts] = testing_support::UntilAcknowledged([&] {
-                return Scan(lb.Base(), static_cast<std::size_t>(i) % cards_.size(), "kill-" + std::to_string(i), at)
-                    .first;
-            });
+// Scans 0…n-1 sent by eight clients through `base`, each retried with its scan_id until acknowledged (bounded): how
+// many are acknowledged so far, and whether any needed more than one try.
+class RetriedScans {
+ public:
+    using Send = std::function<long(int)>;
+    RetriedScans(int n, Send send) : n_(n), send_(std::move(send)) {
+        for (int c = 0; c < 8; ++c) clients_.emplace_back([this] { Run(); });
+    }
+    ~RetriedScans() { Join(); }
+    void Join() {
+        for (auto& t : clients_)
+            if (t.joinable()) t.join();
+    }
+    // Waits (bounded) until `count` scans are acknowledged or a client gave up; how many are.
+    std::size_t WaitForAcknowledged(std::size_t count) {
+        std::unique_lock lock(mutex_);
+        cv_.wait_for(lock, std::chrono::seconds(120), [&] { return acked_ >= count || gave_up_; });
+        return acked_;
+    }
+    std::size_t Acknowledged() {
+        std::lock_guard lock(mutex_);
+        return acked_;
+    }
+    bool GaveUp() const { return gave_up_; }
+    bool AnyRetried() const { return retried_; }
+
+ private:
+    void Run() {
+        for (int i; (i = next_++) < n_ && !gave_up_;) {
+            const auto [status, attempts] = testing_support::UntilAcknowledged([&] { return send_(i); });
+            if (attempts > 1) retried_ = true;
+            std::lock_guard lock(mutex_);
             if (status == 200 || status == 201) {
-                std::lock_guard lock(mutex);
-                acked.insert(i);
+                ++acked_;
             } else {
                 ADD_FAILURE() << "scan " << i << " answered " << status << " after " << attempts << " attempts";
-                gave_up = true;
+                gave_up_ = true;
             }
+            cv_.notify_all();
         }
-    };
-    std::vector<std::thread> clients;
-    for (int c = 0; c < kClients; ++c) clients.emplace_back(client);
-    std::vector<int> points;
-    for (int k = 0; k < kKills; ++k) points.push_back(300 + static_cast<int>(rng() % (kScans - 600)));
-    std::sort(points.begin(), points.end());
-    std::vector<std::size_t> order{0, 1, 2};
-    std::shuffle(order.begin(), order.end(), rng);
-    for (const int& point : points) {
-        for (int spins = 0; spins < 600000; ++spins) {
-            {
-                std::lock_guard lock(mutex);
-                if (static_cast<int>(acked.size()) >= point || gave_up) break;
-            }
-            std::this_thread::sleep_for(std::chrono::microseconds(100 + rng() % 900));
-        }
-        // Each server once, in a random order: the stream's server among them.
-        auto& victim = servers[order[&point - points.data()]];
-        victim->Kill();
-        victim->Start();  // the same node: it puts back the jobs its killed run held
     }
-    for (auto& t : clients) t.join();
-    ASSERT_FALSE(gave_up);
-    ASSERT_EQ(acked.size(), static_cast<std::size_t>(kScans));
-    // Every acknowledged scan once.
+    const int n_;
+    Send send_;
+    std::atomic<int> next_{0};
+    std::atomic<bool> gave_up_{false}, retried_{false};
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::size_t acked_ = 0;
+    std::vector<std::thread> clients_;
+};
+
+// After scans named prefix-0…prefix-(n-1) were all acknowledged: each is recorded once, every notice job planned is
+// done and none dead, every feed entry is numbered, and the roster stream was sent up to the site's last number with
+// every child's state as the record has it.
+void Cluster::ExpectNothingLost(const std::string& prefix, int n, ResumingStream& roster) {
     auto rows = db_->Read([&](db::ReadTx& tx) {
-        return tx.QueryOne(
-            "SELECT COUNT(*), COUNT(DISTINCT scan_id) FROM attendance_event WHERE scan_id LIKE 'kill-%'");
+        return tx.QueryOne("SELECT COUNT(*), COUNT(DISTINCT scan_id) FROM attendance_event WHERE scan_id LIKE ?",
+                           prefix + "-%");
     });
-    EXPECT_EQ(rows.Int(0), kScans);
-    EXPECT_EQ(rows.Int(1), kScans);
-    // Every job planned ends done (a killed server's are put back when it starts again), none dead.
+    EXPECT_EQ(rows.Int(0), n);
+    EXPECT_EQ(rows.Int(1), n);
     std::int64_t open = -1;
     for (int spin = 0; spin < 1200 && open != 0; ++spin) {
         open = db_->Read([](db::ReadTx& tx) {
@@ -498,8 +493,6 @@ TEST_P(Cluster, AServerKilledAtRandomLosesNoScanNoJobAndNoEvent) {
         return tx.QueryOne("SELECT COUNT(*) FROM job WHERE kind LIKE 'notify.%' AND state = 'dead'").Int(0);
     }),
               0);
-    // Every entry numbered (a server killed before numbering its own is numbered by another), and the stream has
-    // been sent up to the last number, with each child's state as the record says.
     std::int64_t unnumbered = -1;
     for (int spin = 0; spin < 600 && unnumbered != 0; ++spin) {
         unnumbered = db_->Read(
@@ -518,6 +511,46 @@ TEST_P(Cluster, AServerKilledAtRandomLosesNoScanNoJobAndNoEvent) {
         ASSERT_NE(it, seen.end()) << "child " << child.value << " never sent";
         EXPECT_EQ(it->second, state) << "child " << child.value;
     }
+}
+
+// Any one of the three SIGKILLed at random moments while 5,000 scans, each retried with its scan_id until
+// acknowledged, go through the balancer: every acknowledged scan is recorded once, every job planned is done, and
+// the roster stream (reconnecting through the balancer as a browser would) ends with every child's state as the
+// record has it and the site's last number.
+TEST_P(Cluster, AServerKilledAtRandomLosesNoScanNoJobAndNoEvent) {
+    constexpr int kScans = 5000, kKills = 3;
+    std::vector<int> ports{FreeLoopbackPort(), FreeLoopbackPort(), FreeLoopbackPort()};
+    std::vector<std::unique_ptr<Server>> servers;
+    for (int i = 0; i < 3; ++i) servers.push_back(Start("n" + std::to_string(i), ports[i], 1));
+    Balancer lb(dir_, ports);
+    ResumingStream roster(lb.Base() + "/sites/1/roster/events?after=" + std::to_string(Position()), cookie_);
+    std::random_device rd;
+    const unsigned seed = rd();
+    std::mt19937 rng(seed);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const auto start = common::TokyoInstant(*common::ParseDate("2026-11-25"), 8 * 60);
+    // Each child's scans 9 seconds apart or more, all before the servers' "now".
+    RetriedScans scans(kScans, [&](int i) {
+        return Scan(lb.Base(), static_cast<std::size_t>(i) % cards_.size(), "kill-" + std::to_string(i),
+                    start + std::chrono::seconds(2) * i)
+            .first;
+    });
+    std::vector<int> points;
+    for (int k = 0; k < kKills; ++k) points.push_back(300 + static_cast<int>(rng() % (kScans - 600)));
+    std::sort(points.begin(), points.end());
+    std::vector<std::size_t> order{0, 1, 2};
+    std::shuffle(order.begin(), order.end(), rng);
+    for (std::size_t k = 0; k < points.size(); ++k) {
+        scans.WaitForAcknowledged(static_cast<std::size_t>(points[k]));
+        // Each server once, in a random order: the stream's server among them.
+        auto& victim = servers[order[k]];
+        victim->Kill();
+        victim->Start();  // the same node: it puts back the jobs its killed run held
+    }
+    scans.Join();
+    ASSERT_FALSE(scans.GaveUp());
+    ASSERT_EQ(scans.Acknowledged(), static_cast<std::size_t>(kScans));
+    ExpectNothingLost("kill", kScans, roster);
     EXPECT_GT(roster.Connections(), 0);  // it lost its server (each was killed once) and came back
 }
 
@@ -536,7 +569,7 @@ class Failover : public Cluster {
 // before, during and after is there once, every job planned is done, and a roster stream whose server stayed up
 // while its database moved ends at the site's last number with every child's state as the record has it.
 TEST_P(Failover, APromotedStandbyHasEveryAcknowledgedScanAndTheServersCarryOn) {
-    constexpr int kScans = 2000, kClients = 8;
+    constexpr int kScans = 2000;
     standby_ = std::make_unique<testing_support::PostgresCluster>(*primary_, "standby1");
     // From here the primary acknowledges a commit once the standby has it.
     primary_->Set("synchronous_standby_names", "standby1");
@@ -559,91 +592,26 @@ TEST_P(Failover, APromotedStandbyHasEveryAcknowledgedScanAndTheServersCarryOn) {
     std::random_device rd;
     const unsigned seed = rd();
     SCOPED_TRACE("seed " + std::to_string(seed));
-    const int point = 200 + static_cast<int>(seed % (kScans - 400));
     const auto start = common::TokyoInstant(*common::ParseDate("2026-11-25"), 8 * 60);
-    std::mutex mutex;
-    std::set<int> acked;
-    std::atomic<int> next{0}, refused{0};
-    std::atomic<bool> gave_up{false};
-    auto client = [&] {
-        for (int i; (i = next++) < kScans && !gave_up;) {
-            const auto at = start + std::chrono::seconds(5) * i;
-            const auto [status, attempts] = testing_support::UntilAcknowledged([&] {
-                return Scan(lb.Base(), static_cast<std::size_t>(i) % cards_.size(), "failover-" + std::to_string(i), at)
-                    .first;
-            });
-            if (attempts > 1) ++refused;
-            if (status == 200 || status == 201) {
-                std::lock_guard lock(mutex);
-                acked.insert(i);
-            } else {
-                ADD_FAILURE() << "scan " << i << " answered " << status << " after " << attempts << " attempts";
-                gave_up = true;
-            }
-        }
-    };
-    std::vector<std::thread> clients;
-    for (int c = 0; c < kClients; ++c) clients.emplace_back(client);
-    std::size_t before = 0;
-    for (int spins = 0; spins < 600000; ++spins) {
-        {
-            std::lock_guard lock(mutex);
-            before = acked.size();
-            if (static_cast<int>(before) >= point || gave_up) break;
-        }
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
+    RetriedScans scans(kScans, [&](int i) {
+        return Scan(lb.Base(), static_cast<std::size_t>(i) % cards_.size(), "failover-" + std::to_string(i),
+                    start + std::chrono::seconds(5) * i)
+            .first;
+    });
+    const auto before = scans.WaitForAcknowledged(200 + seed % (kScans - 400));
     primary_->Stop();  // immediate: no checkpoint, connections cut
     standby_->Promote();
-    for (auto& t : clients) t.join();
-    ASSERT_FALSE(gave_up);
-    ASSERT_EQ(acked.size(), static_cast<std::size_t>(kScans));
+    scans.Join();
+    ASSERT_FALSE(scans.GaveUp());
+    ASSERT_EQ(scans.Acknowledged(), static_cast<std::size_t>(kScans));
     EXPECT_GT(before, 0u);
     EXPECT_LT(before, static_cast<std::size_t>(kScans)) << "the primary went away only after the last scan";
-    EXPECT_GT(refused.load(), 0) << "no scan was refused: the failover went unnoticed";
+    EXPECT_TRUE(scans.AnyRetried()) << "no scan was refused: the failover went unnoticed";
     EXPECT_EQ(standby_->Value("SELECT pg_is_in_recovery()"), "f");
+    // Every acknowledged scan once on the promoted standby; a job whose end was being written when the primary went
+    // is written once the standby takes writes, and a claim whose answer was lost is given back.
     db_ = db::Database::Open({both, 4});
-    // Every acknowledged scan, once, on the promoted standby.
-    auto rows = db_->Read([&](db::ReadTx& tx) {
-        return tx.QueryOne(
-            "SELECT COUNT(*), COUNT(DISTINCT scan_id) FROM attendance_event WHERE scan_id LIKE 'failover-%'");
-    });
-    EXPECT_EQ(rows.Int(0), kScans);
-    EXPECT_EQ(rows.Int(1), kScans);
-    // Every job planned ends done, none dead: a job whose end was being written when the primary went is written
-    // again once the standby takes writes, and a claim whose answer was lost is given back.
-    std::int64_t open = -1;
-    for (int spin = 0; spin < 1200 && open != 0; ++spin) {
-        open = db_->Read([](db::ReadTx& tx) {
-            return tx.QueryOne("SELECT COUNT(*) FROM job WHERE kind LIKE 'notify.%' AND state IN ('queued', 'running')")
-                .Int(0);
-        });
-        if (open != 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));  // bounded: 60 s at most
-    }
-    EXPECT_EQ(open, 0);
-    EXPECT_EQ(db_->Read([](db::ReadTx& tx) {
-        return tx.QueryOne("SELECT COUNT(*) FROM job WHERE kind LIKE 'notify.%' AND state = 'dead'").Int(0);
-    }),
-              0);
-    // The live feed: every entry numbered by the new primary, the stream sent up to the last number.
-    std::int64_t unnumbered = -1;
-    for (int spin = 0; spin < 600 && unnumbered != 0; ++spin) {
-        unnumbered = db_->Read(
-            [](db::ReadTx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM live_event WHERE seq IS NULL").Int(0); });
-        if (unnumbered != 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));  // bounded: 30 s at most
-    }
-    ASSERT_EQ(unnumbered, 0);
-    ASSERT_TRUE(roster.WaitForId(Position())) << "the stream was not sent the site's last number";
-    const auto truth = db_->Read([&](db::ReadTx& tx) {
-        return attendance::ReadStates(tx, common::SiteId(1), "2026-11-25",
-                                      std::set<common::ChildId>(children_.begin(), children_.end()));
-    });
-    const auto seen = roster.States();
-    for (const auto& [child, state] : truth) {
-        auto it = seen.find(child.value);
-        ASSERT_NE(it, seen.end()) << "child " << child.value << " never sent";
-        EXPECT_EQ(it->second, state) << "child " << child.value;
-    }
+    ExpectNothingLost("failover", kScans, roster);
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, Failover, ::testing::Values(db::Kind::kPostgresql), testing_support::KindName);
