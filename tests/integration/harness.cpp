@@ -291,9 +291,17 @@ void ServerProcess::Start() {
     pid_t pid = 0;
     ASSERT_EQ(posix_spawn(&pid, argv[0], nullptr, nullptr, const_cast<char**>(argv), envp.data()), 0);
     pid_ = pid;
-    // Bounded: ready when it accepts connections, or the test fails.
-    for (int i = 0; i < 400 && !Accepts(port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    ASSERT_TRUE(Accepts(port_)) << "the server did not start";
+    // Bounded: ready when it accepts connections, or the test fails. A minute: the sanitizer build, four test
+    // processes and the cluster tests' servers share two cores (10 s was once too short there).
+    for (int i = 0; i < 2400 && !Accepts(port_); ++i) {
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = 0;
+            FAIL() << "the server exited while starting (status " << status << ")";
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    ASSERT_TRUE(Accepts(port_)) << "the server did not start within a minute";
 }
 
 void ServerProcess::Signal(int signal) {

@@ -70,7 +70,7 @@ std::size_t KeepBody(char* data, std::size_t size, std::size_t n, void* out);
 // Sends something safe to resend (a scan with its scan_id) until it is acknowledged (200 or 201), as a kiosk does
 // while a server restarts: bounded, 5 ms between attempts. Returns the status that ended it (200/201; a 4xx, which
 // no resend changes; or the last after `max_attempts`) and how many attempts it took.
-std::pair<long, int> UntilAcknowledged(const std::function<long()>& send, int max_attempts = 2000);
+std::pair<long, int> UntilAcknowledged(const std::function<long()>& send, int max_attempts = 12000);
 
 // Whether something accepts TCP connections on 127.0.0.1:port now (a server the test started).
 bool Accepts(int port);
