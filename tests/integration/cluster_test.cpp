@@ -38,6 +38,7 @@ namespace fs = std::filesystem;
 using testing_support::Accepts;
 using testing_support::DbTest;
 using testing_support::FreeLoopbackPort;
+using testing_support::RetriedScans;
 using Server = testing_support::ServerProcess;
 
 // An event stream read by libcurl on a thread of its own; the test waits (bounded) for what it expects.
@@ -98,26 +99,6 @@ class Stream {
     long status_ = 0;
     std::atomic<bool> stop_{false};
 };
-
-// One request; the status and body.
-std::pair<long, std::string> Request(const std::string& url, const std::string& body = "",
-                                     const std::vector<std::string>& headers = {}) {
-    CURL* curl = curl_easy_init();
-    std::string out;
-    curl_slist* list = nullptr;
-    for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, testing_support::KeepBody);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
-    if (!body.empty()) curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-    long status = 0;
-    if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(list);
-    curl_easy_cleanup(curl);
-    return {status, out};
-}
 
 // HAProxy in the foreground, as the test's child process.
 class Balancer {
@@ -200,10 +181,10 @@ class Cluster : public DbTest {
     }
     std::pair<long, std::string> Scan(const std::string& base, std::size_t nth, const std::string& scan_id,
                                       common::Instant at) {
-        return Request(base + "/api/v1/kiosk/scans",
-                       R"({"card":")" + cards_.at(nth) + R"(","scan_id":")" + scan_id + R"(","scanned_at":")" +
-                           common::FormatInstant(at) + R"("})",
-                       {"Content-Type: application/json", "Authorization: Bearer " + kiosk_});
+        return testing_support::HttpRequest(base + "/api/v1/kiosk/scans",
+                                            R"({"card":")" + cards_.at(nth) + R"(","scan_id":")" + scan_id +
+                                                R"(","scanned_at":")" + common::FormatInstant(at) + R"("})",
+                                            {"Content-Type: application/json", "Authorization: Bearer " + kiosk_});
     }
     std::int64_t Position() {
         return db_->Read([](db::ReadTx& tx) { return live::Position(tx, common::SiteId(1)); });
@@ -261,7 +242,7 @@ TEST_P(Cluster, BehindTheBalancerJobsRunOnceEachAndAStoppedServerIsTakenOut) {
     // The balancer answers; with one server stopped, the health checks take it out and a request sent to it
     // meanwhile goes to another (a refused connection is retried): nothing fails.
     for (int i = 0; i < 6; ++i) {
-        auto [status, body] = Request(lb.Base() + "/healthz");
+        auto [status, body] = testing_support::HttpRequest(lb.Base() + "/healthz");
         EXPECT_EQ(status, 200) << body;
     }
     c->Kill();
@@ -419,57 +400,6 @@ class ResumingStream {
     std::atomic<bool> stop_{false};
 };
 
-// Scans 0…n-1 sent by eight clients through `base`, each retried with its scan_id until acknowledged (bounded): how
-// many are acknowledged so far, and whether any needed more than one try.
-class RetriedScans {
- public:
-    using Send = std::function<long(int)>;
-    RetriedScans(int n, Send send) : n_(n), send_(std::move(send)) {
-        for (int c = 0; c < 8; ++c) clients_.emplace_back([this] { Run(); });
-    }
-    ~RetriedScans() { Join(); }
-    void Join() {
-        for (auto& t : clients_)
-            if (t.joinable()) t.join();
-    }
-    // Waits (bounded) until `count` scans are acknowledged or a client gave up; how many are.
-    std::size_t WaitForAcknowledged(std::size_t count) {
-        std::unique_lock lock(mutex_);
-        cv_.wait_for(lock, std::chrono::seconds(120), [&] { return acked_ >= count || gave_up_; });
-        return acked_;
-    }
-    std::size_t Acknowledged() {
-        std::lock_guard lock(mutex_);
-        return acked_;
-    }
-    bool GaveUp() const { return gave_up_; }
-    bool AnyRetried() const { return retried_; }
-
- private:
-    void Run() {
-        for (int i; (i = next_++) < n_ && !gave_up_;) {
-            const auto [status, attempts] = testing_support::UntilAcknowledged([&] { return send_(i); });
-            if (attempts > 1) retried_ = true;
-            std::lock_guard lock(mutex_);
-            if (status == 200 || status == 201) {
-                ++acked_;
-            } else {
-                ADD_FAILURE() << "scan " << i << " answered " << status << " after " << attempts << " attempts";
-                gave_up_ = true;
-            }
-            cv_.notify_all();
-        }
-    }
-    const int n_;
-    Send send_;
-    std::atomic<int> next_{0};
-    std::atomic<bool> gave_up_{false}, retried_{false};
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    std::size_t acked_ = 0;
-    std::vector<std::thread> clients_;
-};
-
 // After scans named prefix-0…prefix-(n-1) were all acknowledged: each is recorded once, every notice job planned is
 // done and none dead, every feed entry is numbered, and the roster stream was sent up to the site's last number with
 // every child's state as the record has it.
@@ -530,7 +460,7 @@ TEST_P(Cluster, AServerKilledAtRandomLosesNoScanNoJobAndNoEvent) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     const auto start = common::TokyoInstant(*common::ParseDate("2026-11-25"), 8 * 60);
     // Each child's scans 9 seconds apart or more, all before the servers' "now".
-    RetriedScans scans(kScans, [&](int i) {
+    RetriedScans scans(kScans, 8, [&](int i) {
         return Scan(lb.Base(), static_cast<std::size_t>(i) % cards_.size(), "kill-" + std::to_string(i),
                     start + std::chrono::seconds(2) * i)
             .first;
@@ -549,7 +479,7 @@ TEST_P(Cluster, AServerKilledAtRandomLosesNoScanNoJobAndNoEvent) {
     }
     scans.Join();
     ASSERT_FALSE(scans.GaveUp());
-    ASSERT_EQ(scans.Acknowledged(), static_cast<std::size_t>(kScans));
+    ASSERT_EQ(scans.Acknowledged().size(), static_cast<std::size_t>(kScans));
     ExpectNothingLost("kill", kScans, roster);
     EXPECT_GT(roster.Connections(), 0);  // it lost its server (each was killed once) and came back
 }
@@ -593,7 +523,7 @@ TEST_P(Failover, APromotedStandbyHasEveryAcknowledgedScanAndTheServersCarryOn) {
     const unsigned seed = rd();
     SCOPED_TRACE("seed " + std::to_string(seed));
     const auto start = common::TokyoInstant(*common::ParseDate("2026-11-25"), 8 * 60);
-    RetriedScans scans(kScans, [&](int i) {
+    RetriedScans scans(kScans, 8, [&](int i) {
         return Scan(lb.Base(), static_cast<std::size_t>(i) % cards_.size(), "failover-" + std::to_string(i),
                     start + std::chrono::seconds(5) * i)
             .first;
@@ -603,7 +533,7 @@ TEST_P(Failover, APromotedStandbyHasEveryAcknowledgedScanAndTheServersCarryOn) {
     standby_->Promote();
     scans.Join();
     ASSERT_FALSE(scans.GaveUp());
-    ASSERT_EQ(scans.Acknowledged(), static_cast<std::size_t>(kScans));
+    ASSERT_EQ(scans.Acknowledged().size(), static_cast<std::size_t>(kScans));
     EXPECT_GT(before, 0u);
     EXPECT_LT(before, static_cast<std::size_t>(kScans)) << "the primary went away only after the last scan";
     EXPECT_TRUE(scans.AnyRetried()) << "no scan was refused: the failover went unnoticed";

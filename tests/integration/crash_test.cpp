@@ -2,7 +2,6 @@
 // scans and retry each with the same scan_id until it is acknowledged. After every kill, each acknowledged scan is
 // in the database exactly once (and SQLite's integrity check passes); at the end all 5,000 are, once each.
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
@@ -38,8 +37,6 @@ using Server = testing_support::ServerProcess;
 constexpr int kScans = 5000;
 constexpr int kClients = 8;
 constexpr int kKills = 5;
-
-std::size_t Discard(char*, std::size_t size, std::size_t n, void*) { return size * n; }
 
 class Crash : public DbTest {
  protected:
@@ -83,42 +80,7 @@ TEST_P(Crash, EveryAcknowledgedScanSurvivesSigkillExactlyOnce) {
 
     // Each child's scans 80 seconds apart (never a repeat), all within the last three hours.
     auto start = std::chrono::system_clock::now() - std::chrono::hours(3);
-    std::mutex mutex;
-    std::set<int> acked;
-    std::atomic<int> next{0};
-    std::atomic<bool> gave_up{false};
-    auto client = [&] {
-        CURL* curl = curl_easy_init();
-        std::string url = "http://127.0.0.1:" + std::to_string(port) + "/api/v1/kiosk/scans";
-        curl_slist* headers = nullptr;
-        headers = curl_slist_append(headers, "Content-Type: application/json");
-        headers = curl_slist_append(headers, ("Authorization: Bearer " + credential).c_str());
-        curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
-        for (int i; (i = next++) < kScans && !gave_up;) {
-            std::string body = R"({"card":")" + cards[static_cast<std::size_t>(i) % cards.size()] +
-                               R"(","scan_id":"crash-)" + std::to_string(i) + R"(","scanned_at":")" +
-                               common::FormatInstant(start + std::chrono::seconds(2) * i) + R"("})";
-            curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-            // The same scan until it is acknowledged (bounded: a server that never comes back fails the test).
-            const auto [status, attempts] = testing_support::UntilAcknowledged([&] {
-                long answered = 0;
-                if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &answered);
-                return answered;
-            });
-            if (status == 200 || status == 201) {
-                std::lock_guard lock(mutex);
-                acked.insert(i);
-            } else {
-                ADD_FAILURE() << "scan " << i << " answered " << status << " after " << attempts << " attempts";
-                gave_up = true;
-            }
-        }
-        curl_slist_free_all(headers);
-        curl_easy_cleanup(curl);
-    };
+    const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/api/v1/kiosk/scans";
 
     // Every acknowledged scan is recorded exactly once; nothing else from this kiosk is.
     auto verify = [&](const std::set<int>& expected, bool complete) {
@@ -138,36 +100,29 @@ TEST_P(Crash, EveryAcknowledgedScanSurvivesSigkillExactlyOnce) {
         }
     };
 
-    std::vector<std::thread> clients;
-    for (int c = 0; c < kClients; ++c) clients.emplace_back(client);
+    testing_support::RetriedScans scans(kScans, kClients, [&](int i) {
+        return testing_support::HttpRequest(url,
+                                            R"({"card":")" + cards[static_cast<std::size_t>(i) % cards.size()] +
+                                                R"(","scan_id":"crash-)" + std::to_string(i) + R"(","scanned_at":")" +
+                                                common::FormatInstant(start + std::chrono::seconds(2) * i) + R"("})",
+                                            {"Content-Type: application/json", "Authorization: Bearer " + credential})
+            .first;
+    });
     // Kill at random moments: when the acknowledged count passes random points.
     std::vector<int> points;
     for (int k = 0; k < kKills; ++k) points.push_back(200 + static_cast<int>(rng() % (kScans - 400)));
     std::sort(points.begin(), points.end());
     for (int point : points) {
-        for (int spins = 0;; ++spins) {
-            std::size_t n;
-            {
-                std::lock_guard lock(mutex);
-                n = acked.size();
-            }
-            if (static_cast<int>(n) >= point || gave_up || spins > 600000) break;
-            std::this_thread::sleep_for(std::chrono::microseconds(100 + rng() % 900));
-        }
+        scans.WaitForAcknowledged(static_cast<std::size_t>(point));
         server.Kill();
-        std::set<int> snapshot;
-        {
-            std::lock_guard lock(mutex);
-            snapshot = acked;
-        }
-        verify(snapshot, false);
+        verify(scans.Acknowledged(), false);
         server.Start();
     }
-    for (auto& t : clients) t.join();
+    scans.Join();
     server.Kill();
-    ASSERT_FALSE(gave_up);
-    ASSERT_EQ(acked.size(), static_cast<std::size_t>(kScans));
-    verify(acked, true);
+    ASSERT_FALSE(scans.GaveUp());
+    ASSERT_EQ(scans.Acknowledged().size(), static_cast<std::size_t>(kScans));
+    verify(scans.Acknowledged(), true);
 }
 
 // Nothing the system decided to send is lost: the server killed with SIGKILL three times while it mails 500-odd

@@ -1,6 +1,7 @@
 #include "harness.hpp"
 
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -116,7 +117,8 @@ int RunAsPostgres(const std::string& command) {
     return std::system(full.c_str());
 }
 
-void ExecAdmin(const std::string& url, const std::string& sql) {
+// Runs one statement on the test cluster; the first column of its first row ("" when none).
+std::string ExecAdmin(const std::string& url, const std::string& sql) {
     PGconn* c = PQconnectdb(url.c_str());
     if (PQstatus(c) != CONNECTION_OK) {
         std::string msg = PQerrorMessage(c);
@@ -124,11 +126,21 @@ void ExecAdmin(const std::string& url, const std::string& sql) {
         throw std::runtime_error("cannot connect to the test cluster: " + msg);
     }
     PGresult* r = PQexec(c, sql.c_str());
-    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    std::string out = ok && PQntuples(r) > 0 && PQnfields(r) > 0 ? PQgetvalue(r, 0, 0) : "";
     std::string msg = PQresultErrorMessage(r);
     PQclear(r);
     PQfinish(c);
     if (!ok) throw std::runtime_error("test cluster: " + msg);
+    return out;
+}
+
+// A directory the postgres user may write (initdb and postgres refuse to run as root).
+fs::path PostgresDir(const std::string& prefix) {
+    auto dir = MakeTempDir(prefix);
+    fs::permissions(dir, fs::perms::all);
+    if (geteuid() == 0) std::system(("chown postgres:postgres " + dir.string()).c_str());
+    return dir;
 }
 
 }  // namespace
@@ -140,9 +152,7 @@ PostgresCluster& PostgresCluster::Instance() {
 
 PostgresCluster::PostgresCluster() {
     auto bin = PostgresBin();
-    dir_ = MakeTempDir("tadaima-pg-");
-    fs::permissions(dir_, fs::perms::all);
-    if (geteuid() == 0) std::system(("chown postgres:postgres " + dir_.string()).c_str());
+    dir_ = PostgresDir("tadaima-pg-");
     auto data = dir_ / "data";
     if (RunAsPostgres(bin.string() + "/initdb -D " + data.string() + " -U postgres --auth=trust -E UTF8 --no-locale >" +
                       (dir_ / "initdb.log").string() + " 2>&1") != 0) {
@@ -153,9 +163,7 @@ PostgresCluster::PostgresCluster() {
 
 PostgresCluster::PostgresCluster(const PostgresCluster& primary, const std::string& name) {
     auto bin = PostgresBin();
-    dir_ = MakeTempDir("tadaima-pg-standby-");
-    fs::permissions(dir_, fs::perms::all);
-    if (geteuid() == 0) std::system(("chown postgres:postgres " + dir_.string()).c_str());
+    dir_ = PostgresDir("tadaima-pg-standby-");
     auto data = dir_ / "data";
     // -R writes standby.signal and primary_conninfo; the line added after it names the standby to the primary.
     if (RunAsPostgres(bin.string() + "/pg_basebackup -D " + data.string() + " -h 127.0.0.1 -p " +
@@ -191,17 +199,7 @@ void PostgresCluster::Set(const std::string& name, const std::string& value) {
     ExecAdmin(AdminUrl(), "SELECT pg_reload_conf()");
 }
 
-std::string PostgresCluster::Value(const std::string& sql) const {
-    PGconn* c = PQconnectdb(AdminUrl().c_str());
-    PGresult* r = PQexec(c, sql.c_str());
-    const bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
-    std::string out = ok && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
-    std::string msg = PQerrorMessage(c);
-    PQclear(r);
-    PQfinish(c);
-    if (!ok) throw std::runtime_error("test cluster: " + msg);
-    return out;
-}
+std::string PostgresCluster::Value(const std::string& sql) const { return ExecAdmin(AdminUrl(), sql); }
 
 void PostgresCluster::Promote() {
     if (RunAsPostgres(PostgresBin().string() + "/pg_ctl -D " + DataDir().string() +
@@ -325,6 +323,60 @@ std::pair<long, int> UntilAcknowledged(const std::function<long()>& send, int ma
         std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the server is restarting
     }
     return {status, attempt};
+}
+
+std::pair<long, std::string> HttpRequest(const std::string& url, const std::string& body,
+                                         const std::vector<std::string>& headers) {
+    CURL* curl = curl_easy_init();
+    std::string out;
+    curl_slist* list = nullptr;
+    for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, KeepBody);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
+    if (!body.empty()) curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+    long status = 0;
+    if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(list);
+    curl_easy_cleanup(curl);
+    return {status, out};
+}
+
+RetriedScans::RetriedScans(int n, int clients, Send send) : n_(n), send_(std::move(send)) {
+    for (int c = 0; c < clients; ++c) clients_.emplace_back([this] { Run(); });
+}
+
+void RetriedScans::Join() {
+    for (auto& t : clients_)
+        if (t.joinable()) t.join();
+}
+
+std::size_t RetriedScans::WaitForAcknowledged(std::size_t count) {
+    std::unique_lock lock(mutex_);
+    cv_.wait_for(lock, std::chrono::seconds(120), [&] { return acked_.size() >= count || gave_up_; });
+    return acked_.size();
+}
+
+std::set<int> RetriedScans::Acknowledged() {
+    std::lock_guard lock(mutex_);
+    return acked_;
+}
+
+void RetriedScans::Run() {
+    for (int i; (i = next_++) < n_ && !gave_up_;) {
+        const auto [status, attempts] = UntilAcknowledged([&] { return send_(i); });
+        if (attempts > 1) retried_ = true;
+        std::lock_guard lock(mutex_);
+        if (status == 200 || status == 201) {
+            acked_.insert(i);
+        } else {
+            ADD_FAILURE() << "scan " << i << " answered " << status << " after " << attempts << " attempts";
+            gave_up_ = true;
+        }
+        cv_.notify_all();
+    }
 }
 
 int FreeLoopbackPort() {

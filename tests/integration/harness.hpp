@@ -3,11 +3,16 @@
 // this harness starts itself (initdb in a temporary directory as the postgres user, a port below 32768).
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/app.hpp"
@@ -71,6 +76,38 @@ std::size_t KeepBody(char* data, std::size_t size, std::size_t n, void* out);
 // while a server restarts: bounded, 5 ms between attempts. Returns the status that ended it (200/201; a 4xx, which
 // no resend changes; or the last after `max_attempts`) and how many attempts it took.
 std::pair<long, int> UntilAcknowledged(const std::function<long()>& send, int max_attempts = 12000);
+
+// One HTTP request with libcurl (a POST when `body` is given; at most 20 s): the status (0 when no answer came) and
+// the body.
+std::pair<long, std::string> HttpRequest(const std::string& url, const std::string& body = "",
+                                         const std::vector<std::string>& headers = {});
+
+// Scans 0…n-1 sent by `clients` threads, each scan retried until acknowledged (UntilAcknowledged), as kiosks do
+// while servers die and come back: which are acknowledged so far, and whether any needed more than one try. A scan
+// that is never acknowledged is a test failure and stops the clients.
+class RetriedScans {
+ public:
+    using Send = std::function<long(int)>;  // sends scan i, returns the status
+    RetriedScans(int n, int clients, Send send);
+    ~RetriedScans() { Join(); }
+    void Join();
+    // Waits (bounded, two minutes) until `count` scans are acknowledged or a client gave up; how many are.
+    std::size_t WaitForAcknowledged(std::size_t count);
+    std::set<int> Acknowledged();
+    bool GaveUp() const { return gave_up_; }
+    bool AnyRetried() const { return retried_; }
+
+ private:
+    void Run();
+    const int n_;
+    Send send_;
+    std::atomic<int> next_{0};
+    std::atomic<bool> gave_up_{false}, retried_{false};
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::set<int> acked_;
+    std::vector<std::thread> clients_;
+};
 
 // Whether something accepts TCP connections on 127.0.0.1:port now (a server the test started).
 bool Accepts(int port);
