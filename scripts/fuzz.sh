@@ -10,7 +10,7 @@ runs=""
 if [ "${1:-}" = "--runs" ]; then runs="$2"; fi
 seconds=${FUZZ_SECONDS:-60}
 jobs=${FUZZ_JOBS:-1}
-targets=(card_payload csv multipart urlencoded scan_json push_endpoint)
+targets=(card_payload csv multipart urlencoded scan_json push_endpoint entrance)
 mkdir -p build-fuzz/artifacts build-fuzz/logs
 export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1

@@ -8,6 +8,7 @@
 #include "audit/handlers.hpp"
 #include "children/handlers.hpp"
 #include "children/rollover_handlers.hpp"
+#include "entrance/handlers.hpp"
 #include "families/handlers.hpp"
 #include "guardians/handlers.hpp"
 #include "messages/handlers.hpp"
@@ -40,6 +41,7 @@ Router BuildRoutes(const Services& s) {
     auto call = std::make_shared<rollcall::Handlers>(s.templates);
     auto erase = std::make_shared<ops::Handlers>(s.templates);
     auto rollover = std::make_shared<children::RolloverHandlers>(s.templates);
+    auto door = std::make_shared<entrance::Handlers>(s.templates);
     Router r;
 
     // Operations
@@ -174,6 +176,11 @@ Router BuildRoutes(const Services& s) {
     r.Post("/family/children/{id}/members/{account_id}/reporting",
            [family](Ctx& c) { return family->SetReporting(c); });
 
+    // Guardians: the family pass and PIN for a nursery's entrance
+    r.Get("/family/pass", [door](Ctx& c) { return door->PassPage(c); });
+    r.Get("/family/pass/code.svg", [door](Ctx& c) { return door->PassCode(c); });
+    r.Post("/family/pass/pin", [door](Ctx& c) { return door->NewPin(c); });
+
     // Guardians: the inbox of notifications, their choices of channels, quiet hours and language
     r.Get("/family/inbox", [notice](Ctx& c) { return notice->Inbox(c); });
     r.Get("/family/inbox/{id}", [notice](Ctx& c) { return notice->InboxItem(c); });
@@ -225,6 +232,11 @@ Router BuildRoutes(const Services& s) {
         "/api/v1/kiosk/scans", [att](Ctx& c) { return att->Scan(c); }, Session::kSkip);
     r.Get(
         "/api/v1/kiosk/directory", [att](Ctx& c) { return att->Directory(c); }, Session::kSkip);
+    // A nursery's entrance kiosk: a family's pass or PIN, then their children's arrival or departure
+    r.Post(
+        "/api/v1/kiosk/family", [door](Ctx& c) { return door->Lookup(c); }, Session::kSkip);
+    r.Post(
+        "/api/v1/kiosk/family/stamp", [door](Ctx& c) { return door->Stamp(c); }, Session::kSkip);
 
     // Kiosks and QR cards, for managers
     r.Get("/sites/{id}/kiosks", [att](Ctx& c) { return att->Kiosks(c); });

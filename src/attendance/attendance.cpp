@@ -26,10 +26,7 @@ common::Instant InstantOf(const std::string& stored) {
 constexpr std::string_view kEffective =
     "e.kind <> 'void' AND NOT EXISTS (SELECT 1 FROM attendance_event c WHERE c.corrects_id = e.id)";
 
-struct LastMark {
-    common::EventId id;
-    Mark mark;
-};
+}  // namespace
 
 std::optional<LastMark> LastMarkBefore(db::ReadTx& tx, common::ChildId child, const std::string& date,
                                        const std::string& at) {
@@ -42,8 +39,6 @@ std::optional<LastMark> LastMarkBefore(db::ReadTx& tx, common::ChildId child, co
     return LastMark{r->Id<common::EventId>(0),
                     Mark{*ParseDirection(r->Text(1)), InstantOf(common::CanonicalInstant(r->Text(2)))}};
 }
-
-}  // namespace
 
 std::string_view DirectionName(Direction d) { return d == Direction::kIn ? "in" : "out"; }
 
@@ -217,6 +212,22 @@ void Notify(db::WriteTx& tx, Direction direction, common::SiteId site, common::C
 }
 }  // namespace
 
+std::optional<InsertedMark> InsertKioskMark(db::WriteTx& tx, const KioskMark& mark, const common::Clock& clock) {
+    auto recorded = clock.Now();
+    std::string at = common::FormatInstant(mark.at);
+    auto row = tx.QueryOptional(
+        "INSERT INTO attendance_event (child_id, site_id, facility_date, kind, occurred_at, source, kiosk_id, scan_id, "
+        "card_id, created_at) VALUES (?, ?, ?, ?, ?, 'kiosk', ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+        mark.child, mark.kiosk.site_id, mark.facility_date, DirectionName(mark.direction), at, mark.kiosk.id,
+        mark.scan_id, mark.card, common::FormatInstant(recorded));
+    if (!row) return std::nullopt;
+    auto id = row->Id<common::EventId>(0);
+    TouchKiosk(tx, mark.kiosk, clock);
+    Notify(tx, mark.direction, mark.kiosk.site_id, mark.child, id, at, recorded - mark.at > kDelayedAfter, clock);
+    live::Append(tx, mark.kiosk.site_id, mark.facility_date, live::kState, mark.child, "", clock);
+    return InsertedMark{id, recorded};
+}
+
 std::optional<ScanResult> RecordCheckedScan(db::WriteTx& tx, const CheckedScan& checked, const ScanRequest& scan,
                                             const common::Clock& clock, bool checked_in_tx) {
     const Kiosk& kiosk = checked.kiosk;
@@ -228,8 +239,7 @@ std::optional<ScanResult> RecordCheckedScan(db::WriteTx& tx, const CheckedScan& 
                                .Bool(0))
         return std::nullopt;
 
-    std::string at = common::FormatInstant(scan.scanned_at);
-    auto last = LastMarkBefore(tx, out.child, out.facility_date, at);
+    auto last = LastMarkBefore(tx, out.child, out.facility_date, common::FormatInstant(scan.scanned_at));
     auto decision = DecideScan(last ? std::optional(last->mark) : std::nullopt, scan.scanned_at,
                                std::chrono::seconds(kiosk.repeat_scan_seconds));
     out.direction = decision.direction;
@@ -239,22 +249,16 @@ std::optional<ScanResult> RecordCheckedScan(db::WriteTx& tx, const CheckedScan& 
         out.occurred_at = last->mark.at;
         return out;
     }
-    auto recorded = clock.Now();
     // No row: the same scan_id was recorded since it was checked (a retry racing the first try).
-    auto row = tx.QueryOptional(
-        "INSERT INTO attendance_event (child_id, site_id, facility_date, kind, occurred_at, source, kiosk_id, scan_id, "
-        "card_id, created_at) VALUES (?, ?, ?, ?, ?, 'kiosk', ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
-        out.child, kiosk.site_id, out.facility_date, DirectionName(decision.direction), at, kiosk.id, scan.scan_id,
-        checked.card, common::FormatInstant(recorded));
-    if (!row) return std::nullopt;
-    out.event_id = row->Id<common::EventId>(0);
+    auto inserted = InsertKioskMark(
+        tx, {kiosk, out.child, out.facility_date, decision.direction, scan.scanned_at, scan.scan_id, checked.card},
+        clock);
+    if (!inserted) return std::nullopt;
+    out.event_id = inserted->id;
     out.status = ScanStatus::kRecorded;
     out.occurred_at = scan.scanned_at;
-    out.recorded_at = recorded;
-    out.delayed = recorded - scan.scanned_at > kDelayedAfter;
-    TouchKiosk(tx, kiosk, clock);
-    Notify(tx, decision.direction, kiosk.site_id, out.child, out.event_id, at, out.delayed, clock);
-    live::Append(tx, kiosk.site_id, out.facility_date, live::kState, out.child, "", clock);
+    out.recorded_at = inserted->recorded_at;
+    out.delayed = *out.recorded_at - scan.scanned_at > kDelayedAfter;
     return out;
 }
 
@@ -287,8 +291,12 @@ common::EventId RecordByStaff(db::WriteTx& tx, const StaffMark& mark, const comm
 namespace {
 constexpr std::string_view kEventColumns =
     "SELECT e.id, e.child_id, e.site_id, e.facility_date, e.kind, e.occurred_at, e.source, k.name, u.display_name, "
-    "e.corrects_id, (SELECT c.id FROM attendance_event c WHERE c.corrects_id = e.id), e.reason, e.created_at "
-    "FROM attendance_event e LEFT JOIN kiosk k ON k.id = e.kiosk_id LEFT JOIN staff_user u ON u.id = e.staff_user_id ";
+    "e.corrects_id, (SELECT c.id FROM attendance_event c WHERE c.corrects_id = e.id), e.reason, e.created_at, "
+    "ga.display_name, pp.name, pp.relation "
+    "FROM attendance_event e LEFT JOIN kiosk k ON k.id = e.kiosk_id LEFT JOIN staff_user u ON u.id = e.staff_user_id "
+    // A guardian's stamp at a nursery's entrance (entrance/) names who stamped and who took the child home.
+    "LEFT JOIN entrance_stamp es ON es.event_id = e.id LEFT JOIN guardian_account ga ON ga.id = es.account_id "
+    "LEFT JOIN pickup_person pp ON pp.id = es.pickup_person_id ";
 
 Event EventFromRow(const db::Row& r) {
     Event e;
@@ -305,6 +313,9 @@ Event EventFromRow(const db::Row& r) {
     if (!r.IsNull(10)) e.corrected_by = r.Id<common::EventId>(10);
     e.reason = r.Text(11);
     e.created_at = common::CanonicalInstant(r.Text(12));
+    e.stamped_by = r.OptText(13);
+    e.pickup_name = r.OptText(14);
+    e.pickup_relation = r.OptText(15);
     return e;
 }
 }  // namespace

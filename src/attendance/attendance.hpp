@@ -97,6 +97,32 @@ std::optional<ScanResult> RecordCheckedScan(db::WriteTx& tx, const CheckedScan& 
 ScanResult RecordScan(db::WriteTx& tx, std::string_view credential, const ScanRequest& scan, std::string_view secret,
                       const common::Clock& clock);
 
+// The child's last effective mark that day at or before `at` (an instant as stored), with its row.
+struct LastMark {
+    common::EventId id;
+    Mark mark;
+};
+std::optional<LastMark> LastMarkBefore(db::ReadTx& tx, common::ChildId child, const std::string& date,
+                                       const std::string& at);
+
+// An entry or exit made at a kiosk: a card's scan, or a family's stamp at a nursery's entrance (no card; entrance/).
+struct KioskMark {
+    const Kiosk& kiosk;
+    common::ChildId child;
+    std::string facility_date;
+    Direction direction = Direction::kIn;
+    common::Instant at;
+    std::string scan_id;  // made by the kiosk; recorded once per kiosk
+    std::optional<common::CardId> card;
+};
+struct InsertedMark {
+    common::EventId id;
+    common::Instant recorded_at;
+};
+// Records the mark, tells the family and the live roster; nothing (nullopt) when the kiosk recorded this scan_id
+// before. The direction is the caller's decision (DecideScan on LastMarkBefore).
+std::optional<InsertedMark> InsertKioskMark(db::WriteTx& tx, const KioskMark& mark, const common::Clock& clock);
+
 // What a kiosk keeps so that it can name a child while it is offline: the current card of each child placed at its
 // site on `date` or later. Only the card's number is matched on the device (it cannot check a card's signature);
 // the server checks every scan when it is sent.
@@ -137,6 +163,8 @@ struct Event {
     std::string source;  // kiosk, staff
     std::optional<std::string> kiosk_name;
     std::optional<std::string> staff_name;
+    std::optional<std::string> stamped_by;                    // the guardian who stamped it at a nursery's entrance
+    std::optional<std::string> pickup_name, pickup_relation;  // who took the child: someone on its pick-up list
     std::optional<common::EventId> corrects;
     std::optional<common::EventId> corrected_by;
     std::string reason;

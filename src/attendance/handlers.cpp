@@ -117,13 +117,39 @@ http::Response Handlers::KioskPage(Ctx& ctx) const {
                             "kiosk_camera_on",
                             "kiosk_camera_off",
                             "kiosk_camera_none",
-                            "kiosk_delayed"}) {
+                            "kiosk_delayed",
+                            "kiosk_family_hello",
+                            "kiosk_family_self",
+                            "kiosk_family_in",
+                            "kiosk_family_out",
+                            "kiosk_family_done",
+                            "kiosk_family_changed",
+                            "kiosk_family_already",
+                            "kiosk_family_offline",
+                            "kiosk_family_looking",
+                            "error_pin_wrong",
+                            "error_pin_throttled",
+                            "error_pass_expired",
+                            "error_pass_used",
+                            "error_pass_unreadable",
+                            "error_entrance_no_child_here",
+                            "error_entrance_ticket",
+                            "error_entrance_pickup_required",
+                            "error_entrance_pickup_unknown",
+                            "error_entrance_no_children"}) {
         data d;
         d.set("key", key);
         d.set("text", ctx.TK(key));
         messages.push_back(d);
     }
     page.set("messages", messages);
+    // A nursery's entrance: guardians show their family pass or type their PIN (entrance/).
+    if (sites::TakesFamilyStamps(kiosk->site_kind)) {
+        page.set("family", true);
+        data keys{data::type::list};
+        for (const char* k : {"1", "2", "3", "4", "5", "6", "7", "8", "9"}) keys.push_back(data(std::string(k)));
+        page.set("keys", keys);
+    }
     auto res = http::Response::Html(kiosk_.Render(page, &ctx.svc.catalogue.Globals(ctx.lang)));
     // The camera for scanning, and WebAssembly for the QR decoder (no other script source).
     res.SetHeader("Permissions-Policy", "geolocation=(), microphone=(), camera=(self)");
@@ -237,15 +263,25 @@ http::Response Handlers::Scan(Ctx& ctx) const {
     return http::Response::Json(boost::json::serialize(body), recorded ? 201 : 200);
 }
 
+Kiosk RequireKiosk(const app::Ctx& ctx) {
+    bool bearer = false;
+    std::string credential = KioskCredential(ctx, &bearer);
+    if (credential.empty()) throw http::Unauthorized("error_kiosk_unknown");
+    // The page's cookie is sent only with JSON, which another site cannot post without our (absent) CORS consent.
+    if (!bearer && ctx.req.method != "GET" && !ctx.req.Header("content-type").starts_with("application/json")) {
+        throw http::HttpError(415, "error_scan_malformed");
+    }
+    auto kiosk = ctx.svc.db.Read([&](db::ReadTx& tx) { return FindKiosk(tx, credential); });
+    if (!kiosk) throw http::Unauthorized("error_kiosk_unknown");
+    if (kiosk->revoked_at) throw http::HttpError(403, "error_kiosk_revoked");
+    return *kiosk;
+}
+
 // The names the kiosk shows while it is offline (kiosk.js keeps them on the device and refreshes them). Each fetch
 // is an audit event: it reads every child's name at the site.
 http::Response Handlers::Directory(Ctx& ctx) const {
     const auto& svc = ctx.svc;
-    std::string credential = KioskCredential(ctx);
-    if (credential.empty()) throw http::Unauthorized("error_kiosk_unknown");
-    auto kiosk = svc.db.Read([&](db::ReadTx& tx) { return FindKiosk(tx, credential); });
-    if (!kiosk) throw http::Unauthorized("error_kiosk_unknown");
-    if (kiosk->revoked_at) throw http::HttpError(403, "error_kiosk_revoked");
+    auto kiosk = std::optional(RequireKiosk(ctx));
     const std::string today = Today(ctx);
     auto entries = svc.db.Read([&](db::ReadTx& tx) { return KioskDirectory(tx, kiosk->site_id, today); });
     svc.db.Write([&](db::WriteTx& tx) {
@@ -481,6 +517,10 @@ http::Response Handlers::RenderDay(Ctx& ctx, common::ChildId id, const std::stri
                 e.source == "kiosk"
                     ? ctx.T("source_kiosk") + (e.kiosk_name ? ctx.T("p_open") + *e.kiosk_name + ctx.T("p_close") : "")
                     : ctx.T("source_staff") + (e.staff_name ? ctx.T("p_open") + *e.staff_name + ctx.T("p_close") : ""));
+        if (e.stamped_by) row.set("stamped_by", *e.stamped_by);
+        if (e.pickup_name)
+            row.set("picked_up_by",
+                    *e.pickup_name + ctx.T("p_open") + e.pickup_relation.value_or("") + ctx.T("p_close"));
         if (!e.reason.empty()) row.set("reason", e.reason);  // mustache shows a section for any string, even ""
         if (e.corrects) row.set("corrects", e.corrects->ToString());
         if (e.corrected_by) row.set("corrected_by", e.corrected_by->ToString());

@@ -7,6 +7,11 @@ namespace attendance {
 
 inline constexpr std::string_view kKioskCookie = "tadaima_kiosk";
 
+struct Kiosk;
+// The kiosk a device API request comes from, by its credential (the Authorization header, or the cookie set at
+// pairing with a JSON body): Unauthorized when there is none, Forbidden when it was revoked.
+Kiosk RequireKiosk(const app::Ctx& ctx);
+
 class Handlers {
  public:
     explicit Handlers(const web::Templates& t)

@@ -68,7 +68,8 @@ struct SealedField {
     const char* row;
 };
 inline constexpr SealedField kMfaSecretField{"staff_mfa", "secret", "user_id"};
-inline constexpr SealedField kSealedFields[] = {kMfaSecretField};
+inline constexpr SealedField kFamilyPinField{"family_entrance", "pin_sealed", "account_id"};
+inline constexpr SealedField kSealedFields[] = {kMfaSecretField, kFamilyPinField};
 std::string PlaceOf(const SealedField& f, std::int64_t row);
 
 // The database's own data keys: the file read and every sealed value's key found in it — or made (mode 0600)

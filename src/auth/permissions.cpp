@@ -61,6 +61,7 @@ constexpr std::array kFamilyMatrix = {
     FamilyRule{FamilyAction::kPlanEdit,       true,  false},
     FamilyRule{FamilyAction::kFamilyInvite,   true,  false},
     FamilyRule{FamilyAction::kAbsenceReport,  true,  false},  // family: where the full guardian allows it
+    FamilyRule{FamilyAction::kCheckIn,        true,  true},   // whoever brings or fetches the child stamps it
 };
 // clang-format on
 
@@ -222,6 +223,8 @@ std::string_view FamilyActionName(FamilyAction action) {
             return "family.invite";
         case FamilyAction::kAbsenceReport:
             return "family.absence_report";
+        case FamilyAction::kCheckIn:
+            return "family.check_in";
     }
     return "unknown";
 }

@@ -90,6 +90,7 @@ enum class FamilyAction {
     kPlanEdit,       // plans, absences, pick-up persons
     kFamilyInvite,   // invite another family member to this child; choose who may report absences
     kAbsenceReport,  // report an absence or a change for a day (a family member, when the full guardian allows)
+    kCheckIn,        // stamp the child's arrival and departure at a nursery's entrance kiosk
 };
 std::string_view FamilyActionName(FamilyAction action);
 bool FamilyRoleAllows(FamilyRole role, FamilyAction action);

@@ -84,8 +84,9 @@ LetterLookup FindLetter(db::ReadTx& tx, std::string_view typed_code, const commo
     return out;
 }
 
-bool CodeAttemptsThrottled(db::ReadTx& tx, const std::string& address, const common::Clock& clock, int limit) {
-    auto since = FormatInstant(clock.Now() - std::chrono::hours(1));
+bool CodeAttemptsThrottled(db::ReadTx& tx, const std::string& address, const common::Clock& clock, int limit,
+                           std::chrono::minutes window) {
+    auto since = FormatInstant(clock.Now() - window);
     return tx.QueryOne("SELECT COUNT(*) FROM code_attempt WHERE address = ? AND succeeded = 0 AND created_at >= ?",
                        address, since)
                .Int(0) >= limit;
@@ -299,17 +300,20 @@ std::vector<FamilyChild> ChildrenOfAccount(db::ReadTx& tx, common::AccountId acc
     for (const auto& r : tx.Query(
              "SELECT c.id, c.family_name, c.given_name, c.family_kana, c.given_kana, l.role, "
              "(SELECT s.name FROM child_placement p JOIN site s ON s.id = p.site_id WHERE p.child_id = c.id "
+             " AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?) ORDER BY p.start_date DESC LIMIT 1), "
+             "(SELECT s.kind FROM child_placement p JOIN site s ON s.id = p.site_id WHERE p.child_id = c.id "
              " AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?) ORDER BY p.start_date DESC LIMIT 1) "
              "FROM guardian_account_child l JOIN child c ON c.id = l.child_id "
              "WHERE l.account_id = ? AND l.ended_at IS NULL AND c.deactivated_at IS NULL "
              "ORDER BY c.birth_date, c.id",
-             today, today, account)) {
+             today, today, today, today, account)) {
         FamilyChild c;
         c.id = r.Id<common::ChildId>(0);
         c.name = r.Text(1) + " " + r.Text(2);
         c.kana = r.Text(3) + " " + r.Text(4);
         c.role = auth::ParseFamilyRole(r.Text(5)).value_or(auth::FamilyRole::kFamily);
         c.site_name = r.OptText(6).value_or("");
+        c.site_kind = r.OptText(7).value_or("");
         out.push_back(std::move(c));
     }
     return out;

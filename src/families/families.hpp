@@ -48,7 +48,8 @@ struct LetterLookup {
 LetterLookup FindLetter(db::ReadTx& tx, std::string_view typed_code, const common::Clock& clock);
 
 // True when the address entered `limit` wrong codes within the last hour.
-bool CodeAttemptsThrottled(db::ReadTx& tx, const std::string& address, const common::Clock& clock, int limit);
+bool CodeAttemptsThrottled(db::ReadTx& tx, const std::string& address, const common::Clock& clock, int limit,
+                           std::chrono::minutes window = std::chrono::minutes(60));
 void RecordCodeAttempt(db::WriteTx& tx, const std::string& address, bool succeeded, const common::Clock& clock);
 
 struct LetterStatus {
@@ -126,6 +127,7 @@ struct FamilyChild {
     std::string name;
     std::string kana;
     std::string site_name;
+    std::string site_kind;  // of today's site (empty: placed nowhere today)
     auth::FamilyRole role = auth::FamilyRole::kFamily;
 };
 std::vector<FamilyChild> ChildrenOfAccount(db::ReadTx& tx, common::AccountId account, const std::string& today);

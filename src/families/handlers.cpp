@@ -311,9 +311,10 @@ http::Response Handlers::Home(Ctx& ctx) const {
     data body;
     body.set("display_name", g.display_name);
     data list{data::type::list};
-    bool can_invite = false;
+    bool can_invite = false, entrance = false;
     for (std::size_t i = 0; i < kids.size(); ++i) {
         const auto& k = kids[i];
+        entrance = entrance || sites::TakesFamilyStamps(k.site_kind);
         data d;
         d.set("id", k.id.ToString());
         d.set("name", k.name);
@@ -380,6 +381,7 @@ http::Response Handlers::Home(Ctx& ctx) const {
     body.set("children", list);
     if (kids.empty()) body.set("no_children", true);
     if (can_invite) body.set("can_invite", true);
+    if (entrance) body.set("entrance", true);  // a nursery's entrance takes the family pass
     return app::RenderPage(ctx, home_, "family_home_title", body, 200);
 }
 

@@ -57,6 +57,9 @@ constexpr Step kSteps[] = {
     {"attendance_plan", "DELETE FROM attendance_plan WHERE child_id IN :CH OR site_id = :S"},
     {"attendance_plan", "UPDATE attendance_plan SET updated_by = NULL WHERE updated_by IN :AC", false},
     {"live_event", "DELETE FROM live_event WHERE child_id IN :CH OR site_id = :S"},
+    {"entrance_stamp",
+     "DELETE FROM entrance_stamp WHERE account_id IN :AC OR event_id IN (SELECT id FROM attendance_event WHERE "
+     "child_id IN :CH OR site_id = :S)"},
     {"attendance_event", "DELETE FROM attendance_event WHERE child_id IN :CH OR site_id = :S"},
     {"card", "DELETE FROM card WHERE child_id IN :CH"},
     {"pickup_person", "UPDATE pickup_person SET created_by = NULL WHERE created_by IN :AC", false},
@@ -87,6 +90,7 @@ constexpr Step kSteps[] = {
     {"child", "DELETE FROM child WHERE id IN :CH"},
     {"guardian", "DELETE FROM guardian WHERE id IN :GU"},
     {"guardian_session", "DELETE FROM guardian_session WHERE account_id IN :AC"},
+    {"family_entrance", "DELETE FROM family_entrance WHERE account_id IN :AC"},
     {"notification_choice", "DELETE FROM notification_choice WHERE account_id IN :AC"},
     {"push_subscription", "DELETE FROM push_subscription WHERE account_id IN :AC"},
     {"login_attempt",

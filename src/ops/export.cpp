@@ -60,6 +60,10 @@ const Table kTables[] = {
     {"attendance_event", "Entries and exits (in, out; void undoes one; corrects_id points at what it corrects).",
      "site_id = ?"},
     {"pickup_person", "People a family allows to pick a child up.", "child_id IN {C}"},
+    {"entrance_stamp",
+     "Who stamped an entry or exit at a nursery's entrance (a guardian account) and who picked the child up (a pick-up "
+     "person; empty: that guardian).",
+     "event_id IN (SELECT id FROM attendance_event WHERE site_id = ?)"},
     {"attendance_plan", "Planned attendance per child and day: attending, leave time, way home, absence reason.",
      "site_id = ?"},
     {"plan_contact", "Absence and change contacts from families, with staff confirmation.", "site_id = ?"},
@@ -107,6 +111,7 @@ const std::map<std::string_view, std::string_view> kExcluded = {
     {"trusted_device", "browsers trusted for sign-in: credentials"},
     {"login_attempt", "sign-in attempts: the server's throttling, not the city's records"},
     {"code_attempt", "registration code attempts: throttling"},
+    {"family_entrance", "guardians' entrance PINs and the last family pass accepted: credentials"},
     {"email_confirmation", "address confirmations in progress: tokens"},
     {"kiosk_pairing", "kiosk pairing codes: credentials"},
     {"push_subscription", "browser push endpoints and keys: credentials of the families' devices"},

@@ -41,6 +41,9 @@ const std::vector<Step>& Steps() {
             {"attendance", "rollcall",
              "DELETE FROM rollcall WHERE started_at < :I AND NOT EXISTS (SELECT 1 FROM rollcall_site s WHERE "
              "s.rollcall_id = rollcall.id)"},
+            {"attendance", "entrance_stamp",
+             "DELETE FROM entrance_stamp WHERE event_id IN (SELECT id FROM attendance_event WHERE facility_date < "
+             ":D)"},
             // A correction made later keeps what it corrects.
             {"attendance", "attendance_event",
              "DELETE FROM attendance_event WHERE facility_date < :D AND id NOT IN (SELECT corrects_id FROM "

@@ -2,6 +2,7 @@
 // Sites of the city: 学童クラブ, 放課後子どもひろば, 保育園, schools. Their groups live in sites/groups.hpp.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -12,6 +13,9 @@
 namespace sites {
 
 inline constexpr const char* kKinds[] = {"gakudo", "hiroba", "nursery", "school"};
+// Sites whose entrance kiosk takes guardians' family passes and PINs (entrance/): nurseries, where guardians bring
+// and fetch the children (a club's children come alone, with their own cards).
+inline bool TakesFamilyStamps(std::string_view kind) { return kind == "nursery"; }
 bool IsKind(std::string_view kind);
 
 struct OpeningHours {

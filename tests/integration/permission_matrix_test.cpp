@@ -285,11 +285,18 @@ const std::set<std::string> kFamilyRoutes = {"GET /register",
                                              "POST /family/push/unsubscribe",
                                              "GET /family/inbox/{id}/files/{file}",
                                              "GET /family/children/{id}/messages",
-                                             "POST /family/children/{id}/messages"};
+                                             "POST /family/children/{id}/messages",
+                                             "GET /family/pass",
+                                             "GET /family/pass/code.svg",
+                                             "POST /family/pass/pin"};
 
 // The kiosk's own routes: its page and pairing (by a code), and the scan API (by its credential).
-const std::set<std::string> kKioskRoutes = {"GET /kiosk", "POST /kiosk/pair", "POST /api/v1/kiosk/scans",
-                                            "GET /api/v1/kiosk/directory"};
+const std::set<std::string> kKioskRoutes = {"GET /kiosk",
+                                            "POST /kiosk/pair",
+                                            "POST /api/v1/kiosk/scans",
+                                            "GET /api/v1/kiosk/directory",
+                                            "POST /api/v1/kiosk/family",
+                                            "POST /api/v1/kiosk/family/stamp"};
 
 struct Objects {
     std::int64_t site, group, child, guardian, user, account, event, kiosk, contact, person;
@@ -996,6 +1003,10 @@ const std::vector<FamilyCase>& FamilyTable() {
         // Messages: a PDF through one's own copy only; the child's conversation with its site
         {"GET", "/family/inbox/{copy}/files/{file}", {}, {{O, H}, {H, H}}},
         {"GET", "/family/children/{child}/messages", {}, {{O, H}, {O, H}}},
+        // The family pass and PIN for a nursery's entrance: one's own (the account's, whatever its role)
+        {"GET", "/family/pass", {}, {{O, O}, {O, O}}},
+        {"GET", "/family/pass/code.svg", {}, {{O, O}, {O, O}}},
+        {"POST", "/family/pass/pin", {}, {{O, O}, {O, O}}},
         {"POST", "/family/children/{child}/messages", {{"site", "{site}"}, {"body", "行列の質問"}}, {{O, H}, {O, H}}},
     };
     return cases;

@@ -223,6 +223,7 @@
     if (fromCamera && card === lastCard && now - lastAt < 3000) return;
     lastCard = card;
     lastAt = now;
+    if (family && /^TDF/i.test(card)) { family.lookup({ pass: card }); return; }
     var scan = { card: card, scan_id: newId(), scanned_at: new Date(now).toISOString() };
     show('sending', text.kiosk_sending);
     keep(scan).then(function () { return flush(scan); });
@@ -233,6 +234,7 @@
   var lastKey = 0;
   document.addEventListener('keydown', function (e) {
     if (e.ctrlKey || e.altKey || e.metaKey) return;
+    if (e.target && (e.target.tagName === 'INPUT' || e.target.tagName === 'TEXTAREA')) return;  // the PIN field
     var now = Date.now();
     if (now - lastKey > 1000) buffer = '';
     lastKey = now;
@@ -315,6 +317,180 @@
     camButton.hidden = false;
     camButton.addEventListener('click', function () { if (stream) stopCamera(); else startCamera(); });
   }
+
+  // --- a nursery's entrance: a guardian's family pass or PIN, then their children in one go ------------------------
+  // Needs the network (the server names the family and checks the pass once); the panel closes by itself after a
+  // minute, so no family's names stay on the screen.
+  var family = (function () {
+    var panel = root.querySelector('.kiosk-family');
+    var pad = root.querySelector('.kiosk-pin');
+    if (!panel || !pad) return null;
+    var pinInput = pad.querySelector('input');
+    var pinButton = root.querySelector('[data-qa="kiosk-pin"]');
+    var childBox = panel.querySelector('[data-qa="family-children"]');
+    var pickupSet = panel.querySelector('.kiosk-pickup');
+    var pickupBox = panel.querySelector('[data-qa="family-pickup"]');
+    var current = null;
+    var idle = null;
+    function close() {
+      panel.hidden = true;
+      pad.hidden = true;
+      pinInput.value = '';
+      current = null;
+      if (idle) clearTimeout(idle);
+      idle = null;
+    }
+    function keepOpen() {
+      if (idle) clearTimeout(idle);
+      idle = setTimeout(function () { close(); show('ready', text.kiosk_ready); }, 60000);
+    }
+    function post(url, body) {
+      return fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
+        credentials: 'same-origin',
+        body: JSON.stringify(body)
+      }).then(function (res) {
+        return res.json().catch(function () { return null; }).then(function (json) { return { res: res, body: json }; });
+      });
+    }
+    function refused(answer) {
+      close();
+      var e = answer.body && answer.body.error;
+      show('error', e ? (text[e.code] || e.message) : text.kiosk_family_offline);
+      beep('error');
+    }
+    function label(type, name, value, checked, words, what) {
+      var l = document.createElement('label');
+      var input = document.createElement('input');
+      input.type = type;
+      input.name = name;
+      input.value = value;
+      input.checked = checked;
+      l.appendChild(input);
+      var n = document.createElement('span');
+      n.className = 'name';
+      n.textContent = words;
+      l.appendChild(n);
+      if (what) {
+        var w = document.createElement('span');
+        w.className = 'what ' + what;
+        w.textContent = what === 'in' ? text.kiosk_family_in : text.kiosk_family_out;
+        l.appendChild(w);
+      }
+      return l;
+    }
+    // Who may take the ticked children home: the guardian, or someone on every leaving child's list.
+    function updatePickup() {
+      var leaving = [];
+      childBox.querySelectorAll('input:checked').forEach(function (i) {
+        var c = current.children.filter(function (x) { return String(x.id) === i.value; })[0];
+        if (c && c.next === 'out') leaving.push(c.id);
+      });
+      pickupSet.hidden = leaving.length === 0;
+      var chosen = (pickupBox.querySelector('input:checked') || {}).value || 'self';
+      pickupBox.textContent = '';
+      pickupBox.appendChild(label('radio', 'pickup', 'self', chosen === 'self', current.guardian + '（' + text.kiosk_family_self + '）'));
+      current.pickup.forEach(function (p) {
+        var all = leaving.every(function (id) { return p.children.indexOf(id) >= 0; });
+        if (all) pickupBox.appendChild(label('radio', 'pickup', String(p.id), chosen === String(p.id), p.name + '（' + p.relation + '）'));
+      });
+      if (!pickupBox.querySelector('input:checked')) pickupBox.querySelector('input').checked = true;
+    }
+    function open(answer) {
+      current = answer;
+      current.stamp_id = newId();
+      pad.hidden = true;
+      panel.querySelector('[data-qa="family-hello"]').textContent = text.kiosk_family_hello.replace('{name}', answer.guardian);
+      childBox.textContent = '';
+      answer.children.forEach(function (c) {
+        childBox.appendChild(label('checkbox', 'child', String(c.id), true, c.display_name, c.next));
+      });
+      updatePickup();
+      show('ready', '');
+      result.querySelector('.kiosk-direction').textContent = '';
+      panel.hidden = false;
+      keepOpen();
+      var first = panel.querySelector('button[type="submit"]');
+      if (first) first.focus();
+    }
+    function lookup(body) {
+      show('sending', text.kiosk_family_looking);
+      post(root.dataset.familyUrl, body).then(function (answer) {
+        if (answer.res.ok && answer.body) { open(answer.body); return; }
+        refused(answer);
+      }, function () { refused({}); });
+    }
+    childBox.addEventListener('change', function () { updatePickup(); keepOpen(); });
+    pickupBox.addEventListener('change', keepOpen);
+    panel.addEventListener('submit', function (e) {
+      e.preventDefault();
+      if (!current) return;
+      var chosen = [];
+      childBox.querySelectorAll('input:checked').forEach(function (i) {
+        var c = current.children.filter(function (x) { return String(x.id) === i.value; })[0];
+        if (c) chosen.push({ id: c.id, direction: c.next });
+      });
+      var body = { ticket: current.ticket, stamp_id: current.stamp_id, children: chosen };
+      if (!pickupSet.hidden) {
+        var p = (pickupBox.querySelector('input:checked') || {}).value || 'self';
+        body.pickup = p === 'self' ? 'self' : Number(p);
+      }
+      show('sending', text.kiosk_sending);
+      post(root.dataset.stampUrl, body).then(function (answer) {
+        if (!answer.res.ok || !answer.body) { refused(answer); return; }
+        close();
+        var results = answer.body.results;
+        var recorded = results.filter(function (r) { return r.status === 'recorded'; });
+        var direction = (recorded[0] || results[0]).direction;
+        var state = recorded.length ? direction : 'already';
+        show(state, recorded.length ? (direction === 'in' ? text.kiosk_in : text.kiosk_out) : text.kiosk_family_already,
+          '', '', '', recorded.length ? direction : '');
+        var list = document.createElement('ul');
+        list.className = 'kiosk-lines';
+        list.dataset.qa = 'kiosk-lines';
+        results.forEach(function (r) {
+          var li = document.createElement('li');
+          var what = r.status === 'recorded' ? (r.direction === 'in' ? text.kiosk_family_in : text.kiosk_family_out) + ' ' + r.time
+            : r.status === 'changed' ? text.kiosk_family_changed : text.kiosk_family_already;
+          li.textContent = r.child.display_name + '　' + what;
+          li.dataset.status = r.status;
+          list.appendChild(li);
+        });
+        result.querySelector('.kiosk-name').appendChild(list);
+        beep(recorded.length ? direction : 'already');
+      }, function () { refused({}); });
+    });
+    panel.querySelector('[data-qa="family-cancel"]').addEventListener('click', function () {
+      close();
+      show('ready', text.kiosk_ready);
+    });
+    // The PIN pad: large keys, or the tablet's own keyboard.
+    pinButton.addEventListener('click', function () {
+      close();
+      pad.hidden = false;
+      pinInput.focus();
+      keepOpen();
+    });
+    pad.addEventListener('click', function (e) {
+      var key = e.target.closest('button[data-key]');
+      if (!key) return;
+      if (key.dataset.key === 'back') pinInput.value = pinInput.value.slice(0, -1);
+      else if (pinInput.value.length < 6) pinInput.value += key.dataset.key;
+      keepOpen();
+    });
+    pad.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var pin = pinInput.value;
+      pinInput.value = '';
+      if (pin) lookup({ pin: pin });
+    });
+    pad.querySelector('[data-qa="kiosk-pin-cancel"]').addEventListener('click', function () {
+      close();
+      show('ready', text.kiosk_ready);
+    });
+    return { lookup: lookup };
+  })();
 
   window.addEventListener('online', function () { flush(); refreshNames(); });
   setInterval(refreshNames, 30 * 60 * 1000);
