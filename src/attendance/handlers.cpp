@@ -92,6 +92,7 @@ http::Response Handlers::KioskPage(Ctx& ctx) const {
     page.set("site_name", kiosk->site_name);
     page.set("kiosk_name", kiosk->name);
     ctx.site_kind = kiosk->site_kind;  // a nursery's entrance says 登園/降園
+    page.set("ready_text", ctx.TK("kiosk_ready"));
     // The page's messages, in its language, for the script to show.
     data messages{data::type::list};
     for (const char* key : {"kiosk_in",

@@ -226,6 +226,39 @@ void SeedHistory(db::WriteTx& tx, const common::Clock& clock, int days, bool not
     }
 }
 
+// A family at the first nursery for trying the entrance (nursery1@example.com): two children, a one-year-old and a
+// three-year-old, their parents on the roster, and a grandmother on both pick-up lists.
+void SeedNurseryFamily(db::WriteTx& tx, const common::Clock& clock, common::SiteId site,
+                       const std::vector<common::GroupId>& groups, const std::string& password_hash,
+                       const std::string& year_start, int school_year, SeedResult& r) {
+    auto account =
+        families::CreateConfirmedAccount(tx, "nursery1@example.com", "森田 由美", password_hash, "ja", clock);
+    ++r.accounts;
+    guardians::GuardianInput mother{"森田", "由美", "もりた", "ゆみ", "nursery1@example.com", "090-0000-9001", "ja"};
+    auto parent = guardians::InsertGuardian(tx, mother, clock);
+    ++r.guardians;
+    struct Kid {
+        const char *given, *kana;
+        int age;
+    };
+    for (const Kid& k : {Kid{"陽向", "ひなた", 3}, Kid{"結菜", "ゆいな", 1}}) {
+        children::ChildInput in;
+        in.family_name = "森田";
+        in.given_name = k.given;
+        in.family_kana = "もりた";
+        in.given_kana = k.kana;
+        in.birth_date = Date(school_year - k.age - 1, 6, 10);
+        in.site_id = site;
+        in.group_ids = {groups[static_cast<std::size_t>(k.age)]};
+        in.start_date = year_start;
+        auto child = children::InsertChild(tx, in, clock);
+        ++r.children;
+        families::LinkChild(tx, account, child, auth::FamilyRole::kFull, clock);
+        guardians::LinkGuardian(tx, parent, child, "mother", clock);
+        plans::AddPickupPerson(tx, child, {{}, "森田 和子", "祖母", "090-0000-9002"}, account, clock);
+    }
+}
+
 }  // namespace
 
 SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock& clock) {
@@ -374,6 +407,13 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
             static const char* kParentRel[] = {"mother", "father"};
             for (std::size_t p = 0; p < family.size(); ++p) {
                 guardians::LinkGuardian(tx, family[p], child, kParentRel[p % 2], clock);
+            }
+        }
+        // The demo's nursery family for the entrance (with the plans: the demo and the screens' tests, not counts).
+        for (const auto& site : made) {
+            if (o.plans && site.kind == "nursery") {
+                SeedNurseryFamily(tx, clock, site.id, site.groups, password_hash, year_start, school_year, r);
+                break;
             }
         }
         if (o.history_days > 0) SeedHistory(tx, clock, o.history_days, o.registered_percent > 0);

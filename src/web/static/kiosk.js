@@ -120,6 +120,7 @@
   var resetAfter = Number(root.dataset.resetSeconds || 6) * 1000;
   var resetTimer = null;
   function show(state, headline, name, kana, time, direction) {
+    result.hidden = false;
     result.dataset.state = state;
     result.querySelector('.kiosk-direction').textContent = headline;
     var mark = result.querySelector('.kiosk-mark');
@@ -332,9 +333,16 @@
     var pickupBox = panel.querySelector('[data-qa="family-pickup"]');
     var current = null;
     var idle = null;
+    var tools = root.querySelector('.kiosk-camera');
+    // While a family's panel or the PIN pad is open it takes the place of the answer and of the buttons.
+    function focusOn(what) {
+      panel.hidden = what !== panel;
+      pad.hidden = what !== pad;
+      result.hidden = !!what;
+      tools.hidden = !!what;
+    }
     function close() {
-      panel.hidden = true;
-      pad.hidden = true;
+      focusOn(null);
       pinInput.value = '';
       current = null;
       if (idle) clearTimeout(idle);
@@ -400,21 +408,20 @@
     function open(answer) {
       current = answer;
       current.stamp_id = newId();
-      pad.hidden = true;
       panel.querySelector('[data-qa="family-hello"]').textContent = text.kiosk_family_hello.replace('{name}', answer.guardian);
       childBox.textContent = '';
       answer.children.forEach(function (c) {
         childBox.appendChild(label('checkbox', 'child', String(c.id), true, c.display_name, c.next));
       });
       updatePickup();
-      show('ready', '');
-      result.querySelector('.kiosk-direction').textContent = '';
-      panel.hidden = false;
+      if (resetTimer) clearTimeout(resetTimer);
+      focusOn(panel);
       keepOpen();
       var first = panel.querySelector('button[type="submit"]');
       if (first) first.focus();
     }
     function lookup(body) {
+      focusOn(null);
       show('sending', text.kiosk_family_looking);
       post(root.dataset.familyUrl, body).then(function (answer) {
         if (answer.res.ok && answer.body) { open(answer.body); return; }
@@ -436,6 +443,7 @@
         var p = (pickupBox.querySelector('input:checked') || {}).value || 'self';
         body.pickup = p === 'self' ? 'self' : Number(p);
       }
+      focusOn(null);
       show('sending', text.kiosk_sending);
       post(root.dataset.stampUrl, body).then(function (answer) {
         if (!answer.res.ok || !answer.body) { refused(answer); return; }
@@ -468,7 +476,8 @@
     // The PIN pad: large keys, or the tablet's own keyboard.
     pinButton.addEventListener('click', function () {
       close();
-      pad.hidden = false;
+      if (resetTimer) clearTimeout(resetTimer);
+      focusOn(pad);
       pinInput.focus();
       keepOpen();
     });
