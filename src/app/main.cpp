@@ -691,7 +691,11 @@ int Export(Config& config, int argc, char** argv) {
     if (!city) site = common::SiteId(IdOption(opts, "site", usage));
     auto database = OpenWithSecret(config);
     CommandClock clock(config);
-    const auto summary = ops::Export(*database, site, opts["out"], common::FormatInstant(clock.Get().Now()));
+    // Sealed fields are exported opened: the database's own keys (none yet: nothing is sealed).
+    std::shared_ptr<auth::DataKeys> keys;
+    if (std::filesystem::exists(config.data_keys_file)) keys = std::make_shared<auth::DataKeys>(config.data_keys_file);
+    const auto summary =
+        ops::Export(*database, site, opts["out"], common::FormatInstant(clock.Get().Now()), keys.get());
     auto ev = OperatorEvent("export.taken", common::UserId(0), site);
     ev.target_kind = site ? "site" : "city";
     ev.target_id = site ? std::optional<std::int64_t>(site->value) : std::nullopt;

@@ -12,6 +12,7 @@
 #include "families/handlers.hpp"
 #include "guardians/handlers.hpp"
 #include "messages/handlers.hpp"
+#include "notebook/handlers.hpp"
 #include "notify/handlers.hpp"
 #include "ops/handlers.hpp"
 #include "plans/handlers.hpp"
@@ -42,6 +43,7 @@ Router BuildRoutes(const Services& s) {
     auto erase = std::make_shared<ops::Handlers>(s.templates);
     auto rollover = std::make_shared<children::RolloverHandlers>(s.templates);
     auto door = std::make_shared<entrance::Handlers>(s.templates);
+    auto book = std::make_shared<notebook::Handlers>(s.templates);
     Router r;
 
     // Operations
@@ -176,6 +178,10 @@ Router BuildRoutes(const Services& s) {
     r.Post("/family/children/{id}/members/{account_id}/reporting",
            [family](Ctx& c) { return family->SetReporting(c); });
 
+    // Guardians: the contact notebook's home side, and reading the nursery side
+    r.Get("/family/children/{id}/notebook", [book](Ctx& c) { return book->FamilyPage(c); });
+    r.Post("/family/children/{id}/notebook", [book](Ctx& c) { return book->SaveHome(c); });
+
     // Guardians: the family pass and PIN for a nursery's entrance
     r.Get("/family/pass", [door](Ctx& c) { return door->PassPage(c); });
     r.Get("/family/pass/code.svg", [door](Ctx& c) { return door->PassCode(c); });
@@ -254,6 +260,12 @@ Router BuildRoutes(const Services& s) {
     r.Get("/children/{id}/attendance", [att](Ctx& c) { return att->ChildDay(c); });
     r.Post("/children/{id}/attendance", [att](Ctx& c) { return att->RecordByHand(c); });
     r.Post("/attendance/{id}/correct", [att](Ctx& c) { return att->Correct(c); });
+
+    // The contact notebook (a nursery's): the class's day, a child's page, the nursery side and publishing it
+    r.Get("/sites/{id}/notebook", [book](Ctx& c) { return book->ClassDay(c); });
+    r.Get("/children/{id}/notebook", [book](Ctx& c) { return book->ChildPage(c); });
+    r.Post("/children/{id}/notebook", [book](Ctx& c) { return book->SaveNursery(c); });
+    r.Post("/children/{id}/notebook/publish", [book](Ctx& c) { return book->Publish(c); });
 
     // The site's schedule: plan deadline, lateness threshold, dismissal times, closure days
     r.Get("/sites/{id}/schedule", [plan](Ctx& c) { return plan->Schedule(c); });

@@ -69,7 +69,10 @@ struct SealedField {
 };
 inline constexpr SealedField kMfaSecretField{"staff_mfa", "secret", "user_id"};
 inline constexpr SealedField kFamilyPinField{"family_entrance", "pin_sealed", "account_id"};
-inline constexpr SealedField kSealedFields[] = {kMfaSecretField, kFamilyPinField};
+inline constexpr SealedField kNotebookHomeField{"notebook_entry", "home_sealed", "id"};
+inline constexpr SealedField kNotebookNurseryField{"notebook_entry", "nursery_sealed", "id"};
+inline constexpr SealedField kSealedFields[] = {kMfaSecretField, kFamilyPinField, kNotebookHomeField,
+                                                kNotebookNurseryField};
 std::string PlaceOf(const SealedField& f, std::int64_t row);
 
 // The database's own data keys: the file read and every sealed value's key found in it — or made (mode 0600)

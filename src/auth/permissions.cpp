@@ -46,6 +46,9 @@ constexpr std::array kMatrix = {
     Rule{Action::kRollcallMark,     true,  true,   true},
     Rule{Action::kErase,            true,  false,  false},
     Rule{Action::kRollover,         true,  false,  false},
+    Rule{Action::kNotebookView,     true,  true,   true},
+    Rule{Action::kNotebookWrite,    true,  true,   true},
+    Rule{Action::kNotebookSettings, true,  true,   false},
 };
 
 struct FamilyRule {
@@ -62,6 +65,7 @@ constexpr std::array kFamilyMatrix = {
     FamilyRule{FamilyAction::kFamilyInvite,   true,  false},
     FamilyRule{FamilyAction::kAbsenceReport,  true,  false},  // family: where the full guardian allows it
     FamilyRule{FamilyAction::kCheckIn,        true,  true},   // whoever brings or fetches the child stamps it
+    FamilyRule{FamilyAction::kNotebookWrite,  true,  false},  // the home side of the contact notebook
 };
 // clang-format on
 
@@ -116,6 +120,12 @@ std::string_view ActionName(Action action) {
             return "audit.view";
         case Action::kLetterIssue:
             return "letter.issue";
+        case Action::kNotebookView:
+            return "notebook.view";
+        case Action::kNotebookWrite:
+            return "notebook.write";
+        case Action::kNotebookSettings:
+            return "notebook.settings";
         case Action::kAttendanceView:
             return "attendance.view";
         case Action::kAttendanceEdit:
@@ -225,6 +235,8 @@ std::string_view FamilyActionName(FamilyAction action) {
             return "family.absence_report";
         case FamilyAction::kCheckIn:
             return "family.check_in";
+        case FamilyAction::kNotebookWrite:
+            return "family.notebook_write";
     }
     return "unknown";
 }

@@ -28,25 +28,28 @@ enum class Action {
     kGuardianEdit,
     kStaffView,
     kStaffEdit,
-    kGrantMunicipal,  // make someone a municipal admin
-    kAuditView,       // browse and export the audit trail
-    kLetterIssue,     // print registration letters, end a guardian account's link to a child
-    kAttendanceView,  // the live roster, a child's day record
-    kAttendanceEdit,  // check a child in or out by hand, correct a mistaken record (with a reason)
-    kCardIssue,       // print children's QR cards, reissue a lost one
-    kKioskManage,     // pair kiosks with a site, list and revoke them
-    kNoticeView,      // what was sent to families and how far it got (names the family members)
-    kNoticeSend,      // send a notification again to those it did not reach
-    kMessageSend,     // write to the site's families, see who has read, remind
-    kMessageCity,     // municipal only: write to every site's families or chosen sites'
-    kThreadReply,     // read and answer a child's conversation with the site
-    kJobsManage,      // municipal only: see jobs that failed for good (any kind) and send them again
-    kOverviewView,    // the overview of every site in scope on one screen (figures, no names)
-    kRollcallStart,   // start and close an emergency roll-call at a site
-    kRollcallCity,    // municipal only: start a roll-call at every site at once
-    kRollcallMark,    // confirm the children on a roll-call and hand them over
-    kErase,           // municipal only: erase a child, a family or a site's people, with a certificate
-    kRollover,        // municipal only: the school-year rollover (grades up, leavers' placements end)
+    kGrantMunicipal,    // make someone a municipal admin
+    kAuditView,         // browse and export the audit trail
+    kLetterIssue,       // print registration letters, end a guardian account's link to a child
+    kAttendanceView,    // the live roster, a child's day record
+    kAttendanceEdit,    // check a child in or out by hand, correct a mistaken record (with a reason)
+    kCardIssue,         // print children's QR cards, reissue a lost one
+    kKioskManage,       // pair kiosks with a site, list and revoke them
+    kNoticeView,        // what was sent to families and how far it got (names the family members)
+    kNoticeSend,        // send a notification again to those it did not reach
+    kMessageSend,       // write to the site's families, see who has read, remind
+    kMessageCity,       // municipal only: write to every site's families or chosen sites'
+    kThreadReply,       // read and answer a child's conversation with the site
+    kJobsManage,        // municipal only: see jobs that failed for good (any kind) and send them again
+    kOverviewView,      // the overview of every site in scope on one screen (figures, no names)
+    kRollcallStart,     // start and close an emergency roll-call at a site
+    kRollcallCity,      // municipal only: start a roll-call at every site at once
+    kRollcallMark,      // confirm the children on a roll-call and hand them over
+    kErase,             // municipal only: erase a child, a family or a site's people, with a certificate
+    kRollover,          // municipal only: the school-year rollover (grades up, leavers' placements end)
+    kNotebookView,      // a nursery's contact notebook: the class's pages, both sides
+    kNotebookWrite,     // write and publish the nursery side
+    kNotebookSettings,  // which notebook items a site shows and requires, per age class
 };
 std::string_view ActionName(Action action);
 
@@ -91,6 +94,7 @@ enum class FamilyAction {
     kFamilyInvite,   // invite another family member to this child; choose who may report absences
     kAbsenceReport,  // report an absence or a change for a day (a family member, when the full guardian allows)
     kCheckIn,        // stamp the child's arrival and departure at a nursery's entrance kiosk
+    kNotebookWrite,  // write the home side of the child's contact notebook
 };
 std::string_view FamilyActionName(FamilyAction action);
 bool FamilyRoleAllows(FamilyRole role, FamilyAction action);

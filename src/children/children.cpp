@@ -56,7 +56,7 @@ void AddPlacements(db::ReadTx& tx, std::vector<Child>& children, const common::S
                    const std::string& today) {
     if (children.empty()) return;
     std::string sql =
-        "SELECT p.child_id, p.site_id, s.name, p.start_date, p.end_date FROM child_placement p "
+        "SELECT p.child_id, p.site_id, s.name, p.start_date, p.end_date, s.kind FROM child_placement p "
         "JOIN site s ON s.id = p.site_id WHERE (? = 1 OR p.site_id IN (SELECT site_id FROM staff_role WHERE "
         "user_id = ?)) AND p.child_id IN (";
     std::vector<db::Value> params{scope.AllFlag(), scope.UserValue()};
@@ -75,6 +75,7 @@ void AddPlacements(db::ReadTx& tx, std::vector<Child>& children, const common::S
         has_current[c.id.value] = has_current[c.id.value] || !ended;
         c.fields.site_id = r.Id<common::SiteId>(1);
         c.site_name = r.Text(2);
+        c.site_kind = r.Text(5);
         c.fields.start_date = r.Text(3);
         c.fields.end_date = r.OptText(4);
         c.left = ended;
@@ -153,7 +154,9 @@ void ShowPlacement(db::ReadTx& tx, Child& child, const rights::Period& period, c
     child.fields.site_id = period.site;
     child.fields.start_date = period.start;
     child.fields.end_date = period.end;
-    child.site_name = tx.QueryOne("SELECT name FROM site WHERE id = ?", period.site).Text(0);
+    auto site = tx.QueryOne("SELECT name, kind FROM site WHERE id = ?", period.site);
+    child.site_name = site.Text(0);
+    child.site_kind = site.Text(1);
     child.left = period.EndedBefore(today);
 }
 

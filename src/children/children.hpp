@@ -35,6 +35,7 @@ struct Child {
     common::ChildId id;
     ChildInput fields;  // site and period of the latest placement (in lists: the latest one the viewer may see)
     std::string site_name;
+    std::string site_kind;         // gakudo, nursery, … (what the site keeps: a nursery's contact notebook)
     std::vector<GroupRef> groups;  // current group memberships
     bool active = true;
     bool left = false;  // that placement ended before today (a former site's view)

@@ -264,6 +264,9 @@ http::Response Handlers::View(Ctx& ctx) const {
     }
     body.set("groups", groups);
     if (reached.May(actor, Action::kAttendanceView, today)) body.set("can_attendance", true);
+    if (!reached.grant.history && reached.May(actor, Action::kNotebookView, today) &&
+        sites::KeepsNotebooks(child.site_kind))
+        body.set("can_notebook", true);
     if (reached.grant.history) {
         // A site the child has left: its own days with the child, nothing of the family or of where it went.
         body.set("history", true);

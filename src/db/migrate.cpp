@@ -57,10 +57,15 @@ SchemaStatus GetSchemaStatus(Database& db) {
     return s;
 }
 
+namespace {
+constexpr std::string_view kRebuildsTables = "-- migrate: rebuilds tables";
+}  // namespace
+
 int Migrate(Database& db, const std::function<void(WriteTx&, int version)>& after) {
     int ran = 0;
     for (const auto& m : EmbeddedMigrations(db.kind())) {
-        bool applied = db.Write([&](WriteTx& tx) {
+        bool applied = false;
+        auto apply = [&](WriteTx& tx) {
             if (tx.kind() == Kind::kPostgresql) {
                 // Several app nodes may start at once; one migrates, the others wait and then see it done.
                 tx.Query("SELECT pg_advisory_xact_lock(727171)");
@@ -74,7 +79,14 @@ int Migrate(Database& db, const std::function<void(WriteTx&, int version)>& afte
             tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.version, m.name,
                     common::FormatInstant(std::chrono::system_clock::now()));
             return true;
-        });
+        };
+        // A SQLite migration that rebuilds a table (to change a CHECK, which ALTER TABLE cannot) drops the old table
+        // while others still refer to it: it says so, and its foreign keys are checked once, at its end.
+        if (m.sql.find(kRebuildsTables) != std::string::npos) {
+            db.WriteCheckedAtEnd([&](WriteTx& tx) { applied = apply(tx); });
+        } else {
+            applied = db.Write(apply);
+        }
         if (applied) ++ran;
     }
     return ran;

@@ -316,6 +316,7 @@ http::Response Handlers::Home(Ctx& ctx) const {
         const auto& k = kids[i];
         entrance = entrance || sites::TakesFamilyStamps(k.site_kind);
         data d;
+        if (sites::KeepsNotebooks(k.site_kind)) d.set("notebook", true);
         d.set("id", k.id.ToString());
         d.set("name", k.name);
         d.set("kana", k.kana);

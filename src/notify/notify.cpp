@@ -10,8 +10,8 @@ namespace notify {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kKindNames{"entry",  "exit", "correction", "alert", "contact_confirmed",
-                                                     "message"};
+constexpr std::array<std::string_view, 7> kKindNames{"entry",   "exit",    "correction", "alert", "contact_confirmed",
+                                                     "message", "notebook"};
 constexpr std::array<std::string_view, 5> kTopicNames{"attendance", "correction", "alert", "contact", "message"};
 
 // A mail is tried for about seven and a half hours (fifteen waits: 10 s doubling to an hour, then hourly) before
@@ -101,6 +101,7 @@ Topic TopicOf(Kind kind) {
         case Kind::kContactConfirmed:
             return Topic::kContact;
         case Kind::kMessage:
+        case Kind::kNotebook:  // the site writing to the family, as its messages do
             return Topic::kMessage;
     }
     return Topic::kMessage;

@@ -150,6 +150,12 @@ Text Render(db::ReadTx& tx, const web::Catalogue& c, const std::string& lang, co
                 t.body = post ? post->Text(0) : "";
             }
             break;
+        case Kind::kNotebook:
+            // Only that a page is there: its content (health among it) stays behind sign-in, never in a mail.
+            t.subject = fill("nt_notebook_subject", {{"child", child}});
+            t.body = fill(Flag(p, "edited") ? "nt_notebook_edited" : "nt_notebook_body",
+                          {{"child", child}, {"date", date_of("date")}, {"site", site}});
+            break;
     }
     return t;
 }

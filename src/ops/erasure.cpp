@@ -57,6 +57,9 @@ constexpr Step kSteps[] = {
     {"attendance_plan", "DELETE FROM attendance_plan WHERE child_id IN :CH OR site_id = :S"},
     {"attendance_plan", "UPDATE attendance_plan SET updated_by = NULL WHERE updated_by IN :AC", false},
     {"live_event", "DELETE FROM live_event WHERE child_id IN :CH OR site_id = :S"},
+    {"notebook_entry", "DELETE FROM notebook_entry WHERE child_id IN :CH OR site_id = :S"},
+    {"notebook_entry", "UPDATE notebook_entry SET home_account_id = NULL WHERE home_account_id IN :AC", false},
+    {"notebook_setting", "DELETE FROM notebook_setting WHERE site_id = :S"},
     {"entrance_stamp",
      "DELETE FROM entrance_stamp WHERE account_id IN :AC OR event_id IN (SELECT id FROM attendance_event WHERE "
      "child_id IN :CH OR site_id = :S)"},

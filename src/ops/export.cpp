@@ -60,6 +60,12 @@ const Table kTables[] = {
     {"attendance_event", "Entries and exits (in, out; void undoes one; corrects_id points at what it corrects).",
      "site_id = ?"},
     {"pickup_person", "People a family allows to pick a child up.", "child_id IN {C}"},
+    {"notebook_setting", "A nursery's choice of contact-notebook items shown and required, per side and age class.",
+     "site_id = ?"},
+    {"notebook_entry",
+     "The contact notebook: a page per child and day; home_sealed and nursery_sealed hold each side as JSON "
+     "(opened in this export), with their versions, who wrote them and when, and when the nursery side was published.",
+     "site_id = ?"},
     {"entrance_stamp",
      "Who stamped an entry or exit at a nursery's entrance (a guardian account) and who picked the child up (a pick-up "
      "person; empty: that guardian).",
@@ -164,9 +170,10 @@ void Field(std::string& line, const std::optional<std::string>& v) {
     line += '"';
 }
 
-// Rows of one table into `file`, a page at a time by id; returns how many.
+// Rows of one table into `file`, a page at a time by id; returns how many. Sealed columns are opened with `keys`.
 std::int64_t WriteCsv(db::ReadTx& tx, std::string_view table, const std::vector<std::string>& columns,
-                      const std::string& where, int site_params, std::int64_t site, const fs::path& file) {
+                      const std::string& where, int site_params, std::int64_t site, const fs::path& file,
+                      const auth::DataKeys* keys) {
     std::ofstream out(file, std::ios::binary);
     std::string line;
     for (std::size_t i = 0; i < columns.size(); ++i) {
@@ -182,6 +189,13 @@ std::int64_t WriteCsv(db::ReadTx& tx, std::string_view table, const std::vector<
     std::size_t id_column = 0;
     for (std::size_t i = 0; i < columns.size(); ++i)
         if (columns[i] == "id") id_column = i;
+    // Which columns are sealed, and by the value of which column their place names the row.
+    std::vector<std::pair<std::size_t, const auth::SealedField*>> sealed;
+    for (const auto& f : auth::kSealedFields) {
+        if (table != f.table) continue;
+        for (std::size_t i = 0; i < columns.size(); ++i)
+            if (columns[i] == f.column) sealed.emplace_back(i, &f);
+    }
     for (;;) {
         std::vector<db::Value> params(static_cast<std::size_t>(site_params), db::Value(site));
         params.emplace_back(after);
@@ -190,7 +204,18 @@ std::int64_t WriteCsv(db::ReadTx& tx, std::string_view table, const std::vector<
             line.clear();
             for (std::size_t i = 0; i < r.size(); ++i) {
                 if (i) line += ',';
-                Field(line, r.OptText(i));
+                auto value = r.OptText(i);
+                for (const auto& [column, field] : sealed) {
+                    if (column != i || !value || auth::DataKeys::KeyIdOf(*value).empty()) continue;
+                    if (!keys)
+                        throw std::runtime_error(std::string("export: ") + field->table + "." + field->column +
+                                                 " is sealed: the data keys file is needed");
+                    std::size_t row_column = 0;
+                    for (std::size_t c = 0; c < columns.size(); ++c)
+                        if (columns[c] == field->row) row_column = c;
+                    value = keys->Open(*value, auth::PlaceOf(*field, r.Int(row_column)));
+                }
+                Field(line, value);
             }
             out << line << "\r\n";
         }
@@ -221,7 +246,7 @@ constexpr std::string_view kReadme =
 }  // namespace
 
 ExportSummary Export(db::Database& db, std::optional<common::SiteId> site, const std::string& out,
-                     const std::string& now) {
+                     const std::string& now, const auth::DataKeys* keys) {
     const fs::path work = common::TemporaryBeside(out, "export-files");  // the CSV files until the ZIP takes them
     ExportSummary summary;
     try {
@@ -265,7 +290,8 @@ ExportSummary Export(db::Database& db, std::optional<common::SiteId> site, const
                         cols.push_back(json::object{{"name", name}, {"type", type}});
                     }
                     const std::string file = std::string(t.name) + ".csv";
-                    const auto rows = WriteCsv(tx, t.name, names, where, params, site ? site->value : 0, work / file);
+                    const auto rows =
+                        WriteCsv(tx, t.name, names, where, params, site ? site->value : 0, work / file, keys);
                     summary.rows += rows;
                     ++summary.tables;
                     tables.push_back(json::object{{"name", t.name},

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/data_keys.hpp"
 #include "common/ids.hpp"
 #include "db/database.hpp"
 
@@ -26,7 +27,8 @@ struct ExportSummary {
 // Writes the ZIP to `out`, which must not exist; nothing is left under that name when it fails (a temporary name
 // beside it, renamed when whole). `site`: one site, else the city. `now` is written into schema.json.
 // Throws std::runtime_error with the reason (an unknown site, a path that cannot be written).
+// Sealed fields (auth/data_keys.hpp) are written opened, with `keys`; without keys a sealed value stops the export.
 ExportSummary Export(db::Database& db, std::optional<common::SiteId> site, const std::string& out,
-                     const std::string& now);
+                     const std::string& now, const auth::DataKeys* keys = nullptr);
 
 }  // namespace ops

@@ -201,6 +201,8 @@ http::Response Handlers::View(Ctx& ctx) const {
     if (auth::Can(actor, Action::kGroupEdit, id)) body.set("can_edit_groups", true);
     if (auth::Can(actor, Action::kLetterIssue, id)) body.set("can_letters", true);
     if (auth::Can(actor, Action::kAttendanceView, id)) body.set("can_roster", true);
+    if (KeepsNotebooks(site->fields.kind) && auth::Can(actor, Action::kNotebookView, id))
+        body.set("can_notebook", true);
     if (auth::Can(actor, Action::kNoticeView, id)) body.set("can_notices", true);
     if (auth::Can(actor, Action::kMessageSend, id)) body.set("can_messages", true);
     if (auth::Can(actor, Action::kThreadReply, id)) body.set("can_threads", true);

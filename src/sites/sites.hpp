@@ -16,6 +16,8 @@ inline constexpr const char* kKinds[] = {"gakudo", "hiroba", "nursery", "school"
 // Sites whose entrance kiosk takes guardians' family passes and PINs (entrance/): nurseries, where guardians bring
 // and fetch the children (a club's children come alone, with their own cards).
 inline bool TakesFamilyStamps(std::string_view kind) { return kind == "nursery"; }
+// Sites that keep a contact notebook for each child (notebook/): nurseries.
+inline bool KeepsNotebooks(std::string_view kind) { return kind == "nursery"; }
 bool IsKind(std::string_view kind);
 
 struct OpeningHours {

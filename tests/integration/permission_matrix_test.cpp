@@ -50,7 +50,7 @@ std::vector<std::pair<std::string, std::string>> GuardianForm() {
             {"child_id", "{child}"}};
 }
 std::vector<std::pair<std::string, std::string>> SiteForm() {
-    return {{"kind", "gakudo"}, {"name", "権限テスト学童"}, {"name_kana", "けんげんてすと"}};
+    return {{"kind", "nursery"}, {"name", "権限テスト保育園"}, {"name_kana", "けんげんてすと"}};
 }
 std::vector<std::pair<std::string, std::string>> StaffForm() {
     return {{"display_name", "権限 試験"},
@@ -136,6 +136,9 @@ const std::vector<Case>& Table() {
         {"GET", "/counts/year/export?format=csv", {}, {{O, O}, {O, O}, {O, O}}},
         {"GET", "/sites/{site}/roster/events", {}, {{O, O}, {O, N}, {O, N}}},
         {"GET", "/sites/{site}/kiosks", {}, {{O, O}, {O, N}, {N, N}}},
+        // The contact notebook: the site's staff read and write it (the family's side is theirs)
+        {"GET", "/sites/{site}/notebook", {}, {{O, O}, {O, N}, {O, N}}},
+        {"GET", "/children/{child}/notebook", {}, {{O, O}, {O, H}, {O, H}}},
         {"GET", "/sites/{site}/cards.pdf", {}, {{O, O}, {O, N}, {N, N}}},
         {"GET", "/children/{child}/card.pdf", {}, {{O, O}, {O, H}, {N, H}}},
         {"GET", "/children/{child}/card.png", {}, {{O, O}, {O, H}, {N, H}}},
@@ -152,6 +155,11 @@ const std::vector<Case>& Table() {
         {"POST", "/children/{child}/card/reissue", {}, {{O, O}, {O, H}, {N, H}}},
         {"POST", "/sites/{site}/kiosks", {{"name", "matrix"}}, {{O, O}, {O, N}, {N, N}}},
         {"POST", "/kiosks/{kiosk}/revoke", {}, {{O, O}, {O, H}, {N, H}}},
+        {"POST",
+         "/children/{child}/notebook",
+         {{"version", "0"}, {"lunch", "all"}, {"episode", "行列の一日"}},
+         {{O, O}, {O, H}, {O, H}}},
+        {"POST", "/children/{child}/notebook/publish", {}, {{O, O}, {O, H}, {O, H}}},
         // The site's schedule
         {"GET", "/sites/{site}/schedule", {}, {{O, O}, {O, N}, {N, N}}},
         {"POST",
@@ -286,6 +294,8 @@ const std::set<std::string> kFamilyRoutes = {"GET /register",
                                              "GET /family/inbox/{id}/files/{file}",
                                              "GET /family/children/{id}/messages",
                                              "POST /family/children/{id}/messages",
+                                             "GET /family/children/{id}/notebook",
+                                             "POST /family/children/{id}/notebook",
                                              "GET /family/pass",
                                              "GET /family/pass/code.svg",
                                              "POST /family/pass/pin"};
@@ -317,6 +327,8 @@ class PermissionMatrix : public AppTest {
     void SetUp() override {
         AppTest::SetUp();
         SeedSmallCity(2, 24);
+        // Both sites are nurseries, so that the nursery's records (the contact notebook) are in the matrix too.
+        database().Write([&](db::WriteTx& tx) { tx.Exec("UPDATE site SET kind = 'nursery' WHERE id IN (1, 2)"); });
         own_ = Find(1);
         other_ = Find(2);
         own_.erasure = other_.erasure = EraseOneChild();
@@ -753,6 +765,8 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"GET", "/counts/year/export?format=csv"}, all_ok},
         {{"GET", "/sites/{site}/roster/events"}, all_ok},
         {{"GET", "/sites/{site}/kiosks"}, site_manager},
+        {{"GET", "/sites/{site}/notebook"}, all_ok},
+        {{"GET", "/children/{child}/notebook"}, guardian_view},  // today's page is the new site's
         {{"GET", "/sites/{site}/cards.pdf"}, site_manager},
         {{"GET", "/children/{child}/card.pdf"}, shared_record},
         {{"GET", "/children/{child}/card.png"}, shared_record},
@@ -763,6 +777,8 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"POST", "/children/{child}/card/reissue"}, shared_record},
         {{"POST", "/sites/{site}/kiosks"}, site_manager},
         {{"POST", "/kiosks/{kiosk}/revoke"}, site_manager},
+        {{"POST", "/children/{child}/notebook"}, day_at_site},
+        {{"POST", "/children/{child}/notebook/publish"}, day_at_site},
         {{"GET", "/sites/{site}/schedule"}, site_manager},
         {{"POST", "/sites/{site}/schedule"}, site_manager},
         {{"POST", "/sites/{site}/schedule"}, site_manager_invalid},
@@ -1003,6 +1019,9 @@ const std::vector<FamilyCase>& FamilyTable() {
         // Messages: a PDF through one's own copy only; the child's conversation with its site
         {"GET", "/family/inbox/{copy}/files/{file}", {}, {{O, H}, {H, H}}},
         {"GET", "/family/children/{child}/messages", {}, {{O, H}, {O, H}}},
+        // The contact notebook: the family reads it; the full guardian writes the home side
+        {"GET", "/family/children/{child}/notebook", {}, {{O, H}, {O, H}}},
+        {"POST", "/family/children/{child}/notebook", {{"version", "0"}, {"mood", "good"}}, {{O, H}, {N, H}}},
         // The family pass and PIN for a nursery's entrance: one's own (the account's, whatever its role)
         {"GET", "/family/pass", {}, {{O, O}, {O, O}}},
         {"GET", "/family/pass/code.svg", {}, {{O, O}, {O, O}}},

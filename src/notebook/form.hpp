@@ -1,0 +1,21 @@
+#pragma once
+// The notebook's forms as posted: each side's fields into the rules' structs, with what could not be read (a
+// temperature that is not a number, a time that is not HH:MM) as field errors; the rules then judge the values.
+#include "app/context.hpp"
+#include "notebook/rules.hpp"
+
+namespace notebook {
+
+HomeSide ParseHomeForm(const http::Params& form, app::FormErrors& errors);
+NurserySide ParseNurseryForm(const http::Params& form, app::FormErrors& errors);
+// The rules' problems added to the form's errors (a field's first error wins).
+void AddProblems(const Problems& problems, app::FormErrors& errors);
+
+// "36.8" from tenths, "" for none; and times as "HH:MM".
+std::string TemperatureText(const std::optional<int>& tenths);
+std::string TimeText(const std::optional<int>& minutes);
+// A side as form values (to show a saved side in its form, or the other device's version beside one's own).
+kainjow::mustache::data HomeValues(const HomeSide& home);
+kainjow::mustache::data NurseryValues(const NurserySide& nursery);
+
+}  // namespace notebook

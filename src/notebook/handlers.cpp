@@ -1,0 +1,329 @@
+#include "notebook/handlers.hpp"
+
+#include "app/validate.hpp"
+#include "auth/audit.hpp"
+#include "children/handlers.hpp"
+#include "common/dates.hpp"
+#include "families/mails.hpp"
+#include "notebook/form.hpp"
+#include "notebook/notebook.hpp"
+#include "notebook/views.hpp"
+#include "plans/plans.hpp"
+#include "rights/rights.hpp"
+#include "sites/groups.hpp"
+#include "sites/sites.hpp"
+
+namespace notebook {
+
+using app::Ctx;
+using auth::Action;
+using kainjow::mustache::data;
+
+namespace {
+
+std::string Today(const Ctx& ctx) { return common::FormatDate(common::TokyoDate(ctx.svc.clock.Now())); }
+
+// ?date= (or the form's date): a real date, not after today; today by default.
+std::string DateOf(const Ctx& ctx, const std::string& given) {
+    if (given.empty()) return Today(ctx);
+    auto d = common::ParseDate(given);
+    if (!d) throw http::BadRequest("error_date");
+    const std::string date = common::FormatDate(*d);
+    if (date > Today(ctx)) throw http::HttpError(422, "error_notebook_future");
+    return date;
+}
+
+std::string AddDays(const std::string& date, int days) {
+    return common::FormatDate(std::chrono::sys_days(*common::ParseDate(date)) + std::chrono::days(days));
+}
+
+void DayLinks(data& body, const std::string& date, const std::string& today) {
+    body.set("date", date);
+    body.set("date_label", date);
+    body.set("prev_date", AddDays(date, -1));
+    if (date < today) body.set("next_date", AddDays(date, 1));
+}
+
+// The site where the child's page of that day is kept: its placement that day, at a site that keeps notebooks.
+common::SiteId PageSite(db::ReadTx& tx, common::ChildId child, const std::string& date) {
+    auto site = plans::PlacementOn(tx, child, *common::ParseDate(date));
+    if (!site) throw http::NotFound();
+    auto s = sites::GetSite(tx, *site);
+    if (!s || !sites::KeepsNotebooks(s->fields.kind)) throw http::NotFound();
+    return *site;
+}
+
+std::string BirthDate(db::ReadTx& tx, common::ChildId child) {
+    return tx.QueryOne("SELECT birth_date FROM child WHERE id = ?", child).Text(0).substr(0, 10);
+}
+
+}  // namespace
+
+// --- Staff -----------------------------------------------------------------------------------------------------
+
+http::Response Handlers::ClassDay(Ctx& ctx) const {
+    auto site_id = app::SiteIdParam(ctx);
+    ctx.RequireAtSite(Action::kNotebookView, site_id);
+    const std::string today = Today(ctx);
+    const std::string date = DateOf(ctx, ctx.req.query.GetOr("date"));
+    std::optional<common::GroupId> group;
+    if (auto g = app::ParseId(ctx.req.query.GetOr("group"))) group = common::GroupId(*g);
+    const auto& svc = ctx.svc;
+    auto [site, groups, rows] = svc.db.Write([&](db::WriteTx& tx) {
+        auto site = sites::GetSite(tx, site_id);
+        if (!site || !sites::KeepsNotebooks(site->fields.kind)) throw http::NotFound();
+        auto groups = sites::ListGroups(tx, site_id, false);
+        if (group && std::none_of(groups.begin(), groups.end(), [&](const auto& g) { return g.id == *group; }))
+            throw http::NotFound();
+        auto rows = notebook::ClassDay(tx, *svc.config.data_keys, site_id, group, date);
+        auth::WriteAudit(tx, ctx.Audit("notebook.class_view", "site", site_id.value, site_id), svc.clock);
+        return std::tuple{*site, groups, rows};
+    });
+    ctx.site_kind = site.fields.kind;
+    data body;
+    body.set("site_id", site_id.ToString());
+    body.set("site_name", site.fields.name);
+    DayLinks(body, date, today);
+    if (group) body.set("group", group->ToString());
+    data glist{data::type::list};
+    for (const auto& g : groups) {
+        data d;
+        d.set("id", g.id.ToString());
+        d.set("name", g.fields.name);
+        if (group && g.id == *group) d.set("selected", true);
+        glist.push_back(d);
+    }
+    body.set("groups", glist);
+    // What a carer must see at drop-off comes first: the children with something to notice, then the others.
+    std::stable_partition(rows.begin(), rows.end(),
+                          [](const ClassRow& r) { return r.entry.home && Noticed(*r.entry.home).Any(); });
+    data list{data::type::list};
+    int sent = 0, noticed = 0;
+    for (const auto& r : rows) {
+        auto d = ClassRowData(ctx, r);
+        d.set("date", date);
+        list.push_back(d);
+        sent += r.entry.home ? 1 : 0;
+        noticed += r.entry.home && Noticed(*r.entry.home).Any() ? 1 : 0;
+    }
+    body.set("rows", list);
+    if (rows.empty()) body.set("empty", true);
+    body.set("count_children", std::to_string(rows.size()));
+    body.set("count_sent", std::to_string(sent));
+    body.set("count_noticed", std::to_string(noticed));
+    ctx.wide = true;
+    return app::RenderPage(ctx, class_, "nb_class_title", body);
+}
+
+http::Response Handlers::RenderChild(Ctx& ctx, common::ChildId child, const std::string& date,
+                                     const app::FormErrors& errors, int status, bool conflict) const {
+    const auto& actor = ctx.RequireActor();
+    const auto& svc = ctx.svc;
+    const std::string today = Today(ctx);
+    struct Loaded {
+        common::SiteId site;
+        Entry entry;
+        Settings settings;
+        std::string name, kana, birth;
+        bool may_write = false;
+    };
+    auto l = svc.db.Write([&](db::WriteTx& tx) {
+        Loaded l;
+        l.site = PageSite(tx, child, date);
+        rights::RequireAtSite(tx, actor, Action::kNotebookView, l.site, child, today, false);
+        auto standing = rights::LoadStanding(tx, child);
+        l.may_write = rights::DecideAtSite(actor, Action::kNotebookWrite, l.site, standing, today, true) ==
+                      rights::Verdict::kAllowed;
+        l.entry = GetEntry(tx, *svc.config.data_keys, child, date);
+        l.settings = LoadSettings(tx, l.site);
+        auto r = tx.QueryOne(
+            "SELECT family_name, given_name, family_kana, given_kana, birth_date FROM child WHERE id = ?", child);
+        l.name = r.Text(0) + " " + r.Text(1);
+        l.kana = r.Text(2) + " " + r.Text(3);
+        l.birth = r.Text(4).substr(0, 10);
+        auth::WriteAudit(tx, ctx.Audit("notebook.view", "child", child.value, l.site), svc.clock);
+        return l;
+    });
+    ctx.site_kind = "nursery";
+    const int age = AgeClass(l.birth, date);
+    data body = errors.ToData(ctx);
+    body.set("child_id", child.ToString());
+    body.set("site_id", l.site.ToString());
+    body.set("name", l.name);
+    body.set("kana", l.kana);
+    body.set("age", families::Fill(ctx.T("nb_age_class"), {{"n", std::to_string(age)}}));
+    DayLinks(body, date, today);
+    if (l.entry.home) {
+        body.set("home", HomeLines(ctx, *l.entry.home));
+        body.set("has_home", true);
+        body.set("home_by", l.entry.home_by);
+        body.set("home_at", common::FormatTokyoTime(*common::ParseInstant(*l.entry.home_saved_at)));
+    }
+    // The form: what was posted (a refused save), else the side as saved.
+    const bool posted = ctx.req.method == "POST";
+    app::FormErrors ignored;
+    NurserySide shown = posted ? ParseNurseryForm(ctx.form, ignored) : l.entry.nursery.value_or(NurserySide{});
+    body.set("form",
+             NurseryForm(ctx, posted ? app::FormValues(ctx.form) : NurseryValues(shown), shown, l.settings, age));
+    body.set("version", std::to_string(l.entry.nursery_version));
+    if (conflict && l.entry.nursery) {
+        body.set("conflict", true);
+        body.set("theirs", NurseryLines(ctx, *l.entry.nursery));
+        body.set("theirs_by", l.entry.nursery_by);
+    }
+    if (l.entry.nursery) {
+        body.set("saved", NurseryLines(ctx, *l.entry.nursery));
+        body.set("has_saved", true);
+    }
+    if (l.entry.published_at) body.set("published", true);
+    if (l.entry.edited_after_publish_at && l.entry.published_at &&
+        *l.entry.edited_after_publish_at > *l.entry.published_at)
+        body.set("edited", true);
+    if (l.entry.nursery && (!l.entry.published_at || body.get("edited"))) body.set("can_publish", l.may_write);
+    if (l.may_write) body.set("may_write", true);
+    body.set("csrf", ctx.CsrfToken());
+    if (ctx.req.query.GetOr("done") == "saved") body.set("notice_saved", true);
+    if (ctx.req.query.GetOr("done") == "published") body.set("notice_published", true);
+    return app::RenderPage(ctx, page_, "nb_child_title", body, status);
+}
+
+http::Response Handlers::ChildPage(Ctx& ctx) const {
+    auto child = common::ChildId(app::IdParam(ctx));
+    return RenderChild(ctx, child, DateOf(ctx, ctx.req.query.GetOr("date")), {}, 200, false);
+}
+
+http::Response Handlers::SaveNursery(Ctx& ctx) const {
+    const auto& actor = ctx.RequireActor();
+    auto child = common::ChildId(app::IdParam(ctx));
+    const std::string date = DateOf(ctx, ctx.form.GetOr("date"));
+    const std::string today = Today(ctx);
+    app::FormErrors errors;
+    auto side = ParseNurseryForm(ctx.form, errors);
+    int based_on = app::IntField(ctx.form, "version", errors, 0, 1'000'000).value_or(0);
+    const auto& svc = ctx.svc;
+    auto outcome = svc.db.Write([&](db::WriteTx& tx) -> std::optional<SaveOutcome> {
+        auto site = PageSite(tx, child, date);
+        rights::RequireAtSite(tx, actor, Action::kNotebookWrite, site, child, today, true);
+        AddProblems(Check(side, LoadSettings(tx, site), AgeClass(BirthDate(tx, child), date)), errors);
+        if (!errors.empty()) return std::nullopt;
+        auto saved = notebook::SaveNursery(tx, *svc.config.data_keys, child, site, date, side, based_on, actor.user_id,
+                                           svc.clock);
+        if (saved.outcome == SaveOutcome::kSaved)
+            auth::WriteAudit(tx, ctx.Audit("notebook.write", "child", child.value, site), svc.clock);
+        return saved.outcome;
+    });
+    if (!outcome) return RenderChild(ctx, child, date, errors, 422, false);
+    // Another tablet saved first: nothing written; both versions shown.
+    if (*outcome == SaveOutcome::kStale) {
+        app::FormErrors none;
+        none.Add("version", "error_notebook_conflict");
+        return RenderChild(ctx, child, date, none, 409, true);
+    }
+    return http::Response::Redirect("/children/" + child.ToString() + "/notebook?date=" + date + "&done=saved");
+}
+
+http::Response Handlers::Publish(Ctx& ctx) const {
+    const auto& actor = ctx.RequireActor();
+    auto child = common::ChildId(app::IdParam(ctx));
+    const std::string date = DateOf(ctx, ctx.form.GetOr("date"));
+    const auto& svc = ctx.svc;
+    svc.db.Write([&](db::WriteTx& tx) {
+        auto site = PageSite(tx, child, date);
+        rights::RequireAtSite(tx, actor, Action::kNotebookWrite, site, child, Today(ctx), true);
+        if (!notebook::Publish(tx, child, date, svc.clock)) throw http::HttpError(422, "error_notebook_nothing");
+        auth::WriteAudit(tx, ctx.Audit("notebook.publish", "child", child.value, site), svc.clock);
+    });
+    return http::Response::Redirect("/children/" + child.ToString() + "/notebook?date=" + date + "&done=published");
+}
+
+// --- Guardians --------------------------------------------------------------------------------------------------
+
+http::Response Handlers::RenderFamily(Ctx& ctx, common::ChildId child, const std::string& date,
+                                      const app::FormErrors& errors, int status, bool conflict) const {
+    const auto& g = ctx.RequireGuardian();
+    ctx.family_page = true;
+    ctx.site_kind = "nursery";
+    const auto& svc = ctx.svc;
+    const std::string today = Today(ctx);
+    struct Loaded {
+        Entry entry;
+        Settings settings;
+        std::string name, birth;
+    };
+    auto l = svc.db.Read([&](db::ReadTx& tx) {
+        Loaded l;
+        auto site = PageSite(tx, child, date);
+        l.entry = GetEntry(tx, *svc.config.data_keys, child, date);
+        l.settings = LoadSettings(tx, site);
+        auto r = tx.QueryOne("SELECT family_name, given_name, birth_date FROM child WHERE id = ?", child);
+        l.name = r.Text(0) + " " + r.Text(1);
+        l.birth = r.Text(2).substr(0, 10);
+        return l;
+    });
+    const int age = AgeClass(l.birth, date);
+    data body = errors.ToData(ctx);
+    body.set("child_id", child.ToString());
+    body.set("name", l.name);
+    DayLinks(body, date, today);
+    // The home side: written for today; earlier days are read.
+    const bool writable = date == today && g.Can(auth::FamilyAction::kNotebookWrite, child);
+    const bool posted = ctx.req.method == "POST";
+    app::FormErrors ignored;
+    HomeSide shown = posted ? ParseHomeForm(ctx.form, ignored) : l.entry.home.value_or(HomeSide{});
+    if (writable) {
+        data values = posted ? app::FormValues(ctx.form) : HomeValues(shown);
+        body.set("form", HomeForm(ctx, values, shown, l.settings, age));
+        body.set("version", std::to_string(l.entry.home_version));
+        body.set("csrf", ctx.CsrfToken());
+    }
+    if (l.entry.home) {
+        body.set("home", HomeLines(ctx, *l.entry.home));
+        body.set("has_home", true);
+        body.set("home_by", l.entry.home_by);
+    }
+    if (conflict && l.entry.home) body.set("conflict", true);
+    // The nursery side, once published.
+    if (l.entry.published_at && l.entry.nursery) {
+        body.set("nursery", NurseryLines(ctx, *l.entry.nursery));
+        body.set("has_nursery", true);
+        if (l.entry.edited_after_publish_at) body.set("edited", true);
+    }
+    if (ctx.req.query.GetOr("done") == "sent") body.set("notice_saved", true);
+    return app::RenderPage(ctx, family_, "nb_family_title", body, status);
+}
+
+http::Response Handlers::FamilyPage(Ctx& ctx) const {
+    const auto& g = ctx.RequireGuardian();
+    auto child = common::ChildId(app::IdParam(ctx));
+    if (!g.Can(auth::FamilyAction::kChildView, child)) throw http::NotFound();
+    return RenderFamily(ctx, child, DateOf(ctx, ctx.req.query.GetOr("date")), {}, 200, false);
+}
+
+http::Response Handlers::SaveHome(Ctx& ctx) const {
+    const auto& g = ctx.RequireGuardian();
+    auto child = common::ChildId(app::IdParam(ctx));
+    if (!g.Can(auth::FamilyAction::kChildView, child)) throw http::NotFound();
+    if (!g.Can(auth::FamilyAction::kNotebookWrite, child)) throw http::Forbidden();
+    const std::string date = DateOf(ctx, ctx.form.GetOr("date"));
+    if (date != Today(ctx)) throw http::HttpError(422, "error_notebook_not_today");
+    app::FormErrors errors;
+    auto side = ParseHomeForm(ctx.form, errors);
+    int based_on = app::IntField(ctx.form, "version", errors, 0, 1'000'000).value_or(0);
+    const auto& svc = ctx.svc;
+    auto outcome = svc.db.Write([&](db::WriteTx& tx) -> std::optional<SaveOutcome> {
+        auto site = PageSite(tx, child, date);
+        AddProblems(Check(side, LoadSettings(tx, site), AgeClass(BirthDate(tx, child), date)), errors);
+        if (!errors.empty()) return std::nullopt;
+        return notebook::SaveHome(tx, *svc.config.data_keys, child, site, date, side, based_on, g.account_id, svc.clock)
+            .outcome;
+    });
+    if (!outcome) return RenderFamily(ctx, child, date, errors, 422, false);
+    if (*outcome == SaveOutcome::kStale) {
+        app::FormErrors none;
+        none.Add("version", "error_notebook_conflict");
+        return RenderFamily(ctx, child, date, none, 409, true);
+    }
+    return http::Response::Redirect("/family/children/" + child.ToString() + "/notebook?done=sent");
+}
+
+}  // namespace notebook

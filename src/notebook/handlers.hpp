@@ -1,0 +1,33 @@
+#pragma once
+// The contact notebook: the class's day and a child's page for staff, the family's side and reading for guardians.
+#include "app/context.hpp"
+
+namespace notebook {
+
+class Handlers {
+ public:
+    explicit Handlers(const web::Templates& t)
+        : class_(t.Get("notebook_class")), page_(t.Get("notebook_child")), family_(t.Get("family_notebook")) {}
+
+    // Staff
+    http::Response ClassDay(app::Ctx& ctx) const;     // GET /sites/{id}/notebook
+    http::Response ChildPage(app::Ctx& ctx) const;    // GET /children/{id}/notebook
+    http::Response SaveNursery(app::Ctx& ctx) const;  // POST /children/{id}/notebook
+    http::Response Publish(app::Ctx& ctx) const;      // POST /children/{id}/notebook/publish
+
+    // Guardians
+    http::Response FamilyPage(app::Ctx& ctx) const;  // GET /family/children/{id}/notebook
+    http::Response SaveHome(app::Ctx& ctx) const;    // POST /family/children/{id}/notebook
+
+ private:
+    http::Response RenderChild(app::Ctx& ctx, common::ChildId child, const std::string& date,
+                               const app::FormErrors& errors, int status, bool conflict) const;
+    http::Response RenderFamily(app::Ctx& ctx, common::ChildId child, const std::string& date,
+                                const app::FormErrors& errors, int status, bool conflict) const;
+
+    const web::TemplateRef& class_;
+    const web::TemplateRef& page_;
+    const web::TemplateRef& family_;
+};
+
+}  // namespace notebook

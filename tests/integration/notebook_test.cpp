@@ -1,0 +1,265 @@
+// The contact notebook through the whole application on SQLite and PostgreSQL: the family's side with its rules,
+// the class's day with what to notice, the nursery side on two tablets at once, publishing and the family's notice.
+#include "notebook/notebook.hpp"
+#include "auth/passwords.hpp"
+#include "families/families.hpp"
+#include "harness.hpp"
+#include "ops/export.hpp"
+
+namespace {
+
+using testing_support::AppTest;
+
+class Notebook : public AppTest {
+ protected:
+    void SetUp() override {
+        AppTest::SetUp();
+        SeedSmallCity(3, 18);  // site 3 is a nursery, site 1 a 学童
+        SetTokyo("2026-11-24", "07:30");
+        // A one-year-old at the nursery (the first seeded child there), with a full guardian and a grandmother.
+        baby_ = common::ChildId(One("SELECT MIN(child_id) FROM child_placement WHERE site_id = 3"));
+        database().Write([&](db::WriteTx& tx) {
+            tx.Exec("UPDATE child SET birth_date = '2025-03-10' WHERE id = ?", baby_);
+            auto mum = families::CreateConfirmedAccount(tx, "nb@example.test", "連絡 花子",
+                                                        auth::HashPassword("a notebook passphrase"), "ja", clock_);
+            families::LinkChild(tx, mum, baby_, auth::FamilyRole::kFull, clock_);
+            auto grandma = families::CreateConfirmedAccount(tx, "nbgran@example.test", "連絡 祖母",
+                                                            auth::HashPassword("a notebook passphrase"), "ja", clock_);
+            families::LinkChild(tx, grandma, baby_, auth::FamilyRole::kFamily, clock_);
+        });
+    }
+    void SetTokyo(const char* date, const char* hhmm) {
+        clock_.Set(common::TokyoInstant(*common::ParseDate(date), *common::ParseTimeOfDay(hhmm)));
+    }
+    std::string Page() { return "/children/" + baby_.ToString() + "/notebook"; }
+    std::string FamilyPage() { return "/family/children/" + baby_.ToString() + "/notebook"; }
+    static std::vector<std::pair<std::string, std::string>> Home(const std::string& temperature = "36.6") {
+        return {{"version", "0"},       {"temperature", temperature}, {"temperature_time", "07:00"},
+                {"bed_time", "20:30"},  {"wake_time", "06:30"},       {"breakfast", "half"},
+                {"bowel_count", "1"},   {"bowel_state", "normal"},    {"mood", "good"},
+                {"medicine", "咳止め"}, {"note", "ひみつの連絡メモ"}};
+    }
+    std::int64_t Pages() { return One("SELECT COUNT(*) FROM notebook_entry"); }
+    common::ChildId baby_;
+};
+
+TEST_P(Notebook, TheFamilysSideIsCheckedByTheRulesForTheChildsAgeAndNothingIsSavedWhenRefused) {
+    SignInGuardian("nb@example.test", "a notebook passphrase");
+    ASSERT_EQ(Get(FamilyPage()).status, 200);
+    // Under three, the day's items are required.
+    auto empty = Post(FamilyPage(), {{"version", "0"}, {"note", "のみ"}});
+    EXPECT_EQ(empty.status, 422);
+    EXPECT_NE(empty.body.find("必須"), std::string::npos);
+    // A temperature of 45 °C or 30 °C, a wake time before the bed time, a word that is no choice.
+    auto hot = Home("45.0");
+    EXPECT_NE(Post(FamilyPage(), hot).body.find("34.0〜42.0"), std::string::npos);
+    auto cold = Home("30");
+    EXPECT_EQ(Post(FamilyPage(), cold).status, 422);
+    auto night = Home();
+    night[3].second = "02:00";
+    night[4].second = "01:30";
+    EXPECT_NE(Post(FamilyPage(), night).body.find("起きた時刻が寝た時刻より前"), std::string::npos);
+    auto word = Home();
+    word[5].second = "lots";
+    EXPECT_EQ(Post(FamilyPage(), word).status, 422);
+    EXPECT_EQ(Pages(), 0);
+    // Right, it is saved — sealed, not as text anyone reading the database sees.
+    auto sent = Post(FamilyPage(), Home("37.8"));
+    ASSERT_EQ(sent.status, 303) << sent.body;
+    EXPECT_EQ(One("SELECT COUNT(*) FROM notebook_entry WHERE home_sealed LIKE 'enc:v1:%' AND home_version = 1"), 1);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM notebook_entry WHERE home_sealed LIKE '%ひみつ%'"), 0);
+    auto page = Get(FamilyPage());
+    EXPECT_NE(page.body.find("ひみつの連絡メモ"), std::string::npos);
+    // Only today's side is written; a later day is refused.
+    auto tomorrow = Home();
+    tomorrow.push_back({"date", "2026-11-25"});
+    EXPECT_EQ(Post(FamilyPage(), tomorrow).status, 422);
+}
+
+TEST_P(Notebook, StaffSeeTheClassWithAFeverFirstAndTheFamilysWords) {
+    SignInGuardian("nb@example.test", "a notebook passphrase");
+    Get(FamilyPage());
+    ASSERT_EQ(Post(FamilyPage(), Home("37.8")).status, 303);
+    cookies_.clear();
+    SignIn("staff3", "tadaima-demo");
+    auto list = Get("/sites/3/notebook");
+    ASSERT_EQ(list.status, 200);
+    auto first_row = list.body.find("data-qa=\"nb-row\"");
+    ASSERT_NE(first_row, std::string::npos);
+    // The feverish child is the first card, flagged.
+    EXPECT_LT(list.body.find("data-child=\"" + baby_.ToString() + "\""), first_row);
+    EXPECT_NE(list.body.find("発熱 37.8℃"), std::string::npos);
+    EXPECT_NE(list.body.find("薬あり"), std::string::npos);
+    auto page = Get(Page());
+    EXPECT_NE(page.body.find("咳止め"), std::string::npos);
+    EXPECT_EQ(AuditCount("notebook.class_view"), 1);
+    EXPECT_EQ(AuditCount("notebook.view"), 1);
+    // Not a nursery: no notebook there.
+    EXPECT_EQ(Get("/sites/1/notebook").status, 404);  // another site's: not there for staff3
+    // A 学童 keeps no notebook: not there even for the city.
+    cookies_.clear();
+    SignIn("admin", "tadaima-demo");
+    EXPECT_EQ(Get("/sites/1/notebook").status, 404);
+    EXPECT_EQ(Get("/sites/3/notebook").status, 200);
+}
+
+TEST_P(Notebook, TwoTabletsNeverOverwriteEachOtherAndTheSecondSeesBothVersions) {
+    SignIn("staff3", "tadaima-demo");
+    Get(Page());
+    auto first = Post(Page(), {{"version", "0"},
+                               {"lunch", "all"},
+                               {"nap_start", "12:30"},
+                               {"nap_end", "14:00"},
+                               {"bowel_count", "0"},
+                               {"mood", "good"},
+                               {"episode", "砂場で遊びました"}});
+    ASSERT_EQ(first.status, 303) << first.body;
+    // The other tablet still has version 0 on screen.
+    auto second = Post(Page(), {{"version", "0"},
+                                {"lunch", "half"},
+                                {"nap_start", "12:45"},
+                                {"nap_end", "14:10"},
+                                {"bowel_count", "1"},
+                                {"mood", "usual"},
+                                {"episode", "絵本を読みました"}});
+    EXPECT_EQ(second.status, 409);
+    EXPECT_NE(second.body.find("砂場で遊びました"), std::string::npos);  // theirs, shown
+    EXPECT_NE(second.body.find("絵本を読みました"), std::string::npos);  // mine, still in the form
+    auto stored = database().Read(
+        [&](db::ReadTx& tx) { return notebook::GetEntry(tx, *config_.data_keys, baby_, "2026-11-24"); });
+    ASSERT_TRUE(stored.nursery);
+    EXPECT_EQ(stored.nursery->episode, "砂場で遊びました");
+    EXPECT_EQ(stored.nursery_version, 1);
+    // A nap that ends before it starts.
+    auto backwards = Post(Page(), {{"version", "1"},
+                                   {"lunch", "all"},
+                                   {"nap_start", "14:00"},
+                                   {"nap_end", "13:00"},
+                                   {"bowel_count", "0"},
+                                   {"mood", "good"}});
+    EXPECT_EQ(backwards.status, 422);
+    EXPECT_EQ(One("SELECT nursery_version FROM notebook_entry"), 1);
+}
+
+TEST_P(Notebook, PublishingTellsTheFamilyWithoutTheContentAndAnEditAfterwardsIsMarked) {
+    SignIn("staff3", "tadaima-demo");
+    Get(Page());
+    ASSERT_EQ(Post(Page(), {{"version", "0"},
+                            {"lunch", "all"},
+                            {"nap_start", "12:30"},
+                            {"nap_end", "14:00"},
+                            {"bowel_count", "0"},
+                            {"mood", "good"},
+                            {"episode", "ひみつのエピソード"}})
+                  .status,
+              303);
+    // The family reads nothing before it is published.
+    auto family_before = [&] {
+        auto staff = cookies_;
+        SignInGuardian("nb@example.test", "a notebook passphrase");
+        auto body = Get(FamilyPage()).body;
+        cookies_ = staff;
+        return body;
+    };
+    EXPECT_EQ(family_before().find("ひみつのエピソード"), std::string::npos);
+    Get(Page());
+    ASSERT_EQ(Post(Page() + "/publish", {{"date", "2026-11-24"}}).status, 303);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM notification WHERE kind = 'notebook'"), 1);
+    // Nothing new to publish: refused.
+    Get(Page());
+    EXPECT_EQ(Post(Page() + "/publish", {{"date", "2026-11-24"}}).status, 422);
+    RunJobs();
+    auto mails = MailsTo("nb@example.test");
+    ASSERT_FALSE(mails.empty());
+    EXPECT_NE(mails.back().body.find("連絡帳が届きました"), std::string::npos);
+    EXPECT_EQ(mails.back().body.find("ひみつ"), std::string::npos);  // the content stays behind sign-in
+    // Edited after publishing: marked for the family, and publishing again tells them it changed.
+    clock_.Advance(std::chrono::minutes(5));
+    Get(Page());
+    ASSERT_EQ(Post(Page(), {{"version", "1"},
+                            {"lunch", "most"},
+                            {"nap_start", "12:30"},
+                            {"nap_end", "14:00"},
+                            {"bowel_count", "0"},
+                            {"mood", "good"},
+                            {"episode", "書き直したエピソード"}})
+                  .status,
+              303);
+    clock_.Advance(std::chrono::minutes(1));
+    Get(Page());
+    ASSERT_EQ(Post(Page() + "/publish", {{"date", "2026-11-24"}}).status, 303);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM notification WHERE kind = 'notebook'"), 2);
+    auto staff = cookies_;
+    SignInGuardian("nb@example.test", "a notebook passphrase");
+    auto read = Get(FamilyPage()).body;
+    EXPECT_NE(read.find("書き直したエピソード"), std::string::npos);
+    EXPECT_NE(read.find("公開後に書き直されました"), std::string::npos);
+    cookies_ = staff;
+}
+
+TEST_P(Notebook, WhoMayReadAndWriteIsWhatIsTrueToday) {
+    // The grandmother (family role) reads but does not write the home side; another family sees nothing.
+    SignInGuardian("nbgran@example.test", "a notebook passphrase");
+    EXPECT_EQ(Get(FamilyPage()).status, 200);
+    EXPECT_EQ(Post(FamilyPage(), Home()).status, 403);  // with the page's token: refused for the role
+    database().Write([&](db::WriteTx& tx) {
+        families::CreateConfirmedAccount(tx, "stranger@example.test", "他人",
+                                         auth::HashPassword("a notebook passphrase"), "ja", clock_);
+    });
+    SignInGuardian("stranger@example.test", "a notebook passphrase");
+    EXPECT_EQ(Get(FamilyPage()).status, 404);
+    Get("/family");
+    EXPECT_EQ(Post(FamilyPage(), Home()).status, 404);
+    EXPECT_EQ(Pages(), 0);
+    // Staff of another site: not found.
+    cookies_.clear();
+    SignIn("staff1", "tadaima-demo");
+    EXPECT_EQ(Get(Page()).status, 404);
+    // The child moves to the 学童 from today: the nursery's staff still read its past pages, write none, and
+    // today's page is no longer theirs.
+    cookies_.clear();
+    SignIn("staff3", "tadaima-demo");
+    Get(Page());
+    ASSERT_EQ(Post(Page(), {{"version", "0"},
+                            {"lunch", "all"},
+                            {"nap_start", "12:30"},
+                            {"nap_end", "14:00"},
+                            {"bowel_count", "0"},
+                            {"mood", "good"}})
+                  .status,
+              303);
+    SetTokyo("2026-11-25", "09:00");
+    MoveChild(baby_, common::SiteId(1));
+    cookies_.clear();
+    SignIn("staff3", "tadaima-demo");
+    EXPECT_EQ(Get(Page() + "?date=2026-11-24").status, 200);
+    EXPECT_EQ(Get(Page()).status, 404);
+    Get(Page() + "?date=2026-11-24");
+    EXPECT_EQ(Post(Page(), {{"date", "2026-11-24"}, {"version", "1"}, {"lunch", "half"}, {"mood", "good"}}).status,
+              403);
+    EXPECT_EQ(One("SELECT nursery_version FROM notebook_entry"), 1);
+}
+
+TEST_P(Notebook, TheCitysExportHasThePagesOpenedAndRefusesWithoutTheKeys) {
+    SignInGuardian("nb@example.test", "a notebook passphrase");
+    Get(FamilyPage());
+    ASSERT_EQ(Post(FamilyPage(), Home()).status, 303);
+    const std::string without = (dir_ / "without.zip").string(), with = (dir_ / "with.zip").string();
+    EXPECT_THROW(ops::Export(database(), common::SiteId(3), without, "2026-11-24T00:00:00Z"), std::runtime_error);
+    EXPECT_FALSE(std::filesystem::exists(without));
+    ops::Export(database(), common::SiteId(3), with, "2026-11-24T00:00:00Z", config_.data_keys.get());
+    int status = 0;
+    auto csv = testing_support::CommandOutput(
+        "python3 -c \"import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read('notebook_entry.csv').decode())\" "
+        "'" +
+            with + "'",
+        &status);
+    ASSERT_EQ(status, 0) << csv;
+    EXPECT_NE(csv.find("ひみつの連絡メモ"), std::string::npos);
+    EXPECT_EQ(csv.find("enc:v1:"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, Notebook, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
+
+}  // namespace
