@@ -102,6 +102,7 @@ http::Response Handlers::ClassDay(Ctx& ctx) const {
     for (const auto& r : rows) {
         auto d = ClassRowData(ctx, r);
         d.set("date", date);
+        d.set("version", std::to_string(r.entry.nursery_version));
         list.push_back(d);
         sent += r.entry.home ? 1 : 0;
         noticed += r.entry.home && Noticed(*r.entry.home).Any() ? 1 : 0;
@@ -111,6 +112,19 @@ http::Response Handlers::ClassDay(Ctx& ctx) const {
     body.set("count_children", std::to_string(rows.size()));
     body.set("count_sent", std::to_string(sent));
     body.set("count_noticed", std::to_string(noticed));
+    // The shared part of the nursery side, for the children ticked.
+    body.set("bulk", NurseryForm(ctx, data{}, NurserySide{}, Settings{}, kAgeClasses - 1));
+    body.set("csrf", ctx.CsrfToken());
+    if (auto done = ctx.req.query.GetOr("done"); done == "saved" || done == "published") {
+        body.set("done", families::Fill(ctx.T(done == "saved" ? "nb_bulk_saved" : "nb_bulk_published"),
+                                        {{"n", ctx.req.query.GetOr("n")}}));
+        data skipped{data::type::list};
+        for (const auto& name : ctx.req.query.GetAll("skipped")) skipped.push_back(data(name));
+        if (!ctx.req.query.GetAll("skipped").empty()) {
+            body.set("skipped", skipped);
+            body.set("has_skipped", true);
+        }
+    }
     ctx.wide = true;
     return app::RenderPage(ctx, class_, "nb_class_title", body);
 }
@@ -204,7 +218,7 @@ http::Response Handlers::SaveNursery(Ctx& ctx) const {
     auto outcome = svc.db.Write([&](db::WriteTx& tx) -> std::optional<SaveOutcome> {
         auto site = PageSite(tx, child, date);
         rights::RequireAtSite(tx, actor, Action::kNotebookWrite, site, child, today, true);
-        AddProblems(Check(side, LoadSettings(tx, site), AgeClass(BirthDate(tx, child), date)), errors);
+        AddProblems(Check(side, LoadSettings(tx, site), AgeClass(BirthDate(tx, child), date), false), errors);
         if (!errors.empty()) return std::nullopt;
         auto saved = notebook::SaveNursery(tx, *svc.config.data_keys, child, site, date, side, based_on, actor.user_id,
                                            svc.clock);
@@ -227,13 +241,87 @@ http::Response Handlers::Publish(Ctx& ctx) const {
     auto child = common::ChildId(app::IdParam(ctx));
     const std::string date = DateOf(ctx, ctx.form.GetOr("date"));
     const auto& svc = ctx.svc;
+    app::FormErrors errors;
     svc.db.Write([&](db::WriteTx& tx) {
         auto site = PageSite(tx, child, date);
         rights::RequireAtSite(tx, actor, Action::kNotebookWrite, site, child, Today(ctx), true);
+        // Complete before the family reads it: the items the site requires for the child's age.
+        auto entry = GetEntry(tx, *svc.config.data_keys, child, date);
+        if (entry.nursery)
+            AddProblems(Check(*entry.nursery, LoadSettings(tx, site), AgeClass(BirthDate(tx, child), date)), errors);
+        if (!errors.empty()) return;
         if (!notebook::Publish(tx, child, date, svc.clock)) throw http::HttpError(422, "error_notebook_nothing");
         auth::WriteAudit(tx, ctx.Audit("notebook.publish", "child", child.value, site), svc.clock);
     });
+    if (!errors.empty()) {
+        errors.Add("publish", "error_notebook_incomplete");
+        return RenderChild(ctx, child, date, errors, 422, false);
+    }
     return http::Response::Redirect("/children/" + child.ToString() + "/notebook?date=" + date + "&done=published");
+}
+
+// Several children's nursery side at once (the class ate the same lunch), and publishing them: each chosen child's
+// page gets the fields filled in laid over what it says, on the version the class page showed; a child whose page
+// changed since is left out and named, the others saved — in one transaction.
+http::Response Handlers::Bulk(Ctx& ctx) const {
+    const auto& actor = ctx.RequireActor();
+    auto site_id = app::SiteIdParam(ctx);
+    ctx.RequireAtSite(Action::kNotebookWrite, site_id);
+    const std::string date = DateOf(ctx, ctx.form.GetOr("date"));
+    const std::string today = Today(ctx);
+    const bool publish = ctx.form.GetOr("action") == "publish";
+    std::vector<std::pair<common::ChildId, int>> chosen;
+    app::FormErrors errors;
+    for (const auto& id : ctx.form.GetAll("child")) {
+        auto n = app::ParseId(id);
+        if (!n) throw http::BadRequest();
+        auto version = app::IntField(ctx.form, "version_" + id, errors, 0, 1'000'000);
+        chosen.emplace_back(common::ChildId(*n), version.value_or(0));
+    }
+    if (chosen.empty()) errors.Add("child", "error_notebook_choose");
+    auto given = ParseNurseryForm(ctx.form, errors);
+    const auto& svc = ctx.svc;
+    int done = 0;
+    std::vector<std::string> skipped;  // names: changed since, or incomplete for publishing
+    if (errors.empty()) {
+        svc.db.Write([&](db::WriteTx& tx) {
+            auto settings = LoadSettings(tx, site_id);
+            for (const auto& [child, version] : chosen) {
+                if (PageSite(tx, child, date) != site_id) throw http::NotFound();
+                rights::RequireAtSite(tx, actor, Action::kNotebookWrite, site_id, child, today, true);
+                auto entry = GetEntry(tx, *svc.config.data_keys, child, date);
+                const int age = AgeClass(BirthDate(tx, child), date);
+                const std::string name =
+                    tx.QueryOne("SELECT family_name || ' ' || given_name FROM child WHERE id = ?", child).Text(0);
+                auto side = Overlay(entry.nursery.value_or(NurserySide{}), given);
+                if (!publish || side != entry.nursery.value_or(NurserySide{})) {
+                    // A value the rules refuse stops it all: nothing of it is saved.
+                    auto problems = Check(side, settings, age, false);
+                    if (!problems.empty()) throw http::HttpError(422, problems.begin()->second);
+                    auto saved = notebook::SaveNursery(tx, *svc.config.data_keys, child, site_id, date, side, version,
+                                                       actor.user_id, svc.clock);
+                    if (saved.outcome == SaveOutcome::kStale) {
+                        skipped.push_back(name);
+                        continue;
+                    }
+                    auth::WriteAudit(tx, ctx.Audit("notebook.write", "child", child.value, site_id), svc.clock);
+                }
+                if (publish) {
+                    if (!Check(side, settings, age).empty() || !notebook::Publish(tx, child, date, svc.clock)) {
+                        skipped.push_back(name);
+                        continue;
+                    }
+                    auth::WriteAudit(tx, ctx.Audit("notebook.publish", "child", child.value, site_id), svc.clock);
+                }
+                ++done;
+            }
+        });
+    }
+    if (!errors.empty()) throw http::HttpError(422, errors.map().begin()->second);  // before anything was written
+    std::string to = "/sites/" + site_id.ToString() + "/notebook?date=" + date +
+                     "&done=" + (publish ? "published" : "saved") + "&n=" + std::to_string(done);
+    for (const auto& name : skipped) to += "&skipped=" + http::UrlEncode(name);
+    return http::Response::Redirect(to);
 }
 
 // --- Guardians --------------------------------------------------------------------------------------------------

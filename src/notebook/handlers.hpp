@@ -14,6 +14,7 @@ class Handlers {
     http::Response ChildPage(app::Ctx& ctx) const;    // GET /children/{id}/notebook
     http::Response SaveNursery(app::Ctx& ctx) const;  // POST /children/{id}/notebook
     http::Response Publish(app::Ctx& ctx) const;      // POST /children/{id}/notebook/publish
+    http::Response Bulk(app::Ctx& ctx) const;         // POST /sites/{id}/notebook: several children at once
 
     // Guardians
     http::Response FamilyPage(app::Ctx& ctx) const;  // GET /family/children/{id}/notebook

@@ -128,7 +128,7 @@ Problems Check(const HomeSide& h, const Settings& settings, int age_class) {
     return out;
 }
 
-Problems Check(const NurserySide& n, const Settings& settings, int age_class) {
+Problems Check(const NurserySide& n, const Settings& settings, int age_class, bool with_required) {
     Problems out;
     for (const auto* amount : {&n.lunch, &n.snack}) {
         if (!amount->empty() && !OneOf(kAmounts, *amount)) out[amount == &n.lunch ? "lunch" : "snack"] = "error_choice";
@@ -143,6 +143,7 @@ Problems Check(const NurserySide& n, const Settings& settings, int age_class) {
     if (!n.mood.empty() && !OneOf(kMoods, n.mood)) out["mood"] = "error_choice";
     CheckText(out, "meals_note", n.meals_note, kLongText);
     CheckText(out, "episode", n.episode, kLongText * 2);
+    if (!with_required) return out;
     CheckRequired(out, Side::kNursery, settings, age_class,
                   {{"meals", !Missing(n.lunch) || !Missing(n.snack)},
                    {"nap", !Missing(n.nap_start)},
@@ -150,6 +151,28 @@ Problems Check(const NurserySide& n, const Settings& settings, int age_class) {
                    {"temperature", !Missing(n.temperature)},
                    {"mood", !Missing(n.mood)},
                    {"episode", !Missing(n.episode)}});
+    return out;
+}
+
+NurserySide Overlay(const NurserySide& base, const NurserySide& given) {
+    NurserySide out = base;
+    auto text = [](std::string& into, const std::string& v) {
+        if (!v.empty()) into = v;
+    };
+    auto number = [](std::optional<int>& into, const std::optional<int>& v) {
+        if (v) into = v;
+    };
+    text(out.lunch, given.lunch);
+    text(out.snack, given.snack);
+    text(out.meals_note, given.meals_note);
+    number(out.nap_start, given.nap_start);
+    number(out.nap_end, given.nap_end);
+    number(out.bowel_count, given.bowel_count);
+    text(out.bowel_state, given.bowel_state);
+    number(out.temperature, given.temperature);
+    number(out.temperature_time, given.temperature_time);
+    text(out.mood, given.mood);
+    text(out.episode, given.episode);
     return out;
 }
 

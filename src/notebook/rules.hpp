@@ -79,10 +79,15 @@ struct NurserySide {
     bool operator==(const NurserySide&) const = default;
 };
 
-// Field → catalogue key of what is wrong (empty: nothing). Required items are judged by the settings for the age.
+// Field → catalogue key of what is wrong (empty: nothing). Required items are judged by the settings for the age,
+// unless `with_required` is false: the nursery side is saved bit by bit during the day (lunch at noon, the nap in
+// the afternoon) and must be complete only when it is published.
 using Problems = std::map<std::string, std::string>;
 Problems Check(const HomeSide& home, const Settings& settings, int age_class);
-Problems Check(const NurserySide& nursery, const Settings& settings, int age_class);
+Problems Check(const NurserySide& nursery, const Settings& settings, int age_class, bool with_required = true);
+// The nursery side with the fields `given` has (non-empty) laid over `base`: several children's pages filled at once
+// with what is the same for all (the class's lunch), keeping what each page already says otherwise.
+NurserySide Overlay(const NurserySide& base, const NurserySide& given);
 // Minutes asleep last night, or none when the times are missing or make no sense (wake before bed).
 std::optional<int> SleepMinutes(const HomeSide& home);
 

@@ -240,6 +240,80 @@ TEST_P(Notebook, WhoMayReadAndWriteIsWhatIsTrueToday) {
     EXPECT_EQ(One("SELECT nursery_version FROM notebook_entry"), 1);
 }
 
+TEST_P(Notebook, TheClassIsFilledInAtOnceAndAPageChangedMeanwhileIsLeftOutAndNamed) {
+    std::vector<common::ChildId> three;
+    for (int i = 0; i < 3; ++i)
+        three.emplace_back(
+            One("SELECT child_id FROM child_placement WHERE site_id = 3 ORDER BY child_id LIMIT 1 OFFSET " +
+                std::to_string(i)));
+    // baby_ (the first) is one; the other two are four.
+    ASSERT_EQ(three[0], baby_);
+    database().Write([&](db::WriteTx& tx) {
+        tx.Exec("UPDATE child SET birth_date = '2021-05-01' WHERE id IN (?, ?)", three[1], three[2]);
+    });
+    SignIn("staff3", "tadaima-demo");
+    // One page already has the nap and an episode of its own, saved on another tablet after the class page opened.
+    Get("/children/" + three[1].ToString() + "/notebook");
+    ASSERT_EQ(Post("/children/" + three[1].ToString() + "/notebook",
+                   {{"version", "0"}, {"nap_start", "12:30"}, {"nap_end", "14:00"}, {"episode", "自分の話"}})
+                  .status,
+              303);
+    Get("/sites/3/notebook");
+    std::vector<std::pair<std::string, std::string>> form{
+        {"date", "2026-11-24"}, {"action", "save"}, {"lunch", "all"}, {"snack", "most"}};
+    for (auto c : three) {
+        form.push_back({"child", c.ToString()});
+        form.push_back({"version_" + c.ToString(), c == three[1] ? "1" : "0"});
+    }
+    auto saved = Post("/sites/3/notebook", form);
+    ASSERT_EQ(saved.status, 303) << saved.body;
+    auto page = [&](common::ChildId c) {
+        return database().Read(
+            [&](db::ReadTx& tx) { return notebook::GetEntry(tx, *config_.data_keys, c, "2026-11-24"); });
+    };
+    for (auto c : three) {
+        auto e = page(c);
+        ASSERT_TRUE(e.nursery) << c.value;
+        EXPECT_EQ(e.nursery->lunch, "all");
+        EXPECT_EQ(e.nursery->snack, "most");
+    }
+    EXPECT_EQ(page(three[1]).nursery->episode, "自分の話");  // kept: only what was filled in is laid over
+    EXPECT_EQ(page(three[1]).nursery->nap_start.value_or(0), 12 * 60 + 30);
+    // The class page of before (versions 1, 2, 1) sends again: the pages changed since are left out and named.
+    Get("/sites/3/notebook");
+    form[2].second = "half";
+    auto again = Post("/sites/3/notebook", form);
+    ASSERT_EQ(again.status, 303);
+    EXPECT_NE(again.location.find("n=0"), std::string::npos) << again.location;
+    EXPECT_NE(again.location.find("skipped="), std::string::npos);
+    EXPECT_EQ(page(three[0]).nursery->lunch, "all");
+    // Publishing the three: the one-year-old lacks the items required under three (nap, bowel movements, mood) and is
+    // left out; the family of a published page is told (baby_'s would be: it has one).
+    Get("/sites/3/notebook");
+    std::vector<std::pair<std::string, std::string>> publish{{"date", "2026-11-24"}, {"action", "publish"}};
+    for (auto c : three) {
+        publish.push_back({"child", c.ToString()});
+        publish.push_back({"version_" + c.ToString(), std::to_string(page(c).nursery_version)});
+    }
+    auto published = Post("/sites/3/notebook", publish);
+    ASSERT_EQ(published.status, 303);
+    EXPECT_NE(published.location.find("n=2"), std::string::npos) << published.location;
+    EXPECT_EQ(One("SELECT COUNT(*) FROM notebook_entry WHERE published_at IS NOT NULL"), 2);
+    EXPECT_FALSE(page(three[0]).published_at);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM notification WHERE kind = 'notebook' AND child_id = " + baby_.ToString()), 0);
+    // A value the rules refuse stops the whole: nothing saved.
+    Get("/sites/3/notebook");
+    auto bad = form;
+    bad.push_back({"nap_start", "14:00"});
+    bad.push_back({"nap_end", "13:00"});
+    for (auto& [k, v] : bad)
+        if (k.starts_with("version_"))
+            v = std::to_string(page(common::ChildId(std::stoll(k.substr(8)))).nursery_version);
+    const auto versions = One("SELECT SUM(nursery_version) FROM notebook_entry");
+    EXPECT_EQ(Post("/sites/3/notebook", bad).status, 422);
+    EXPECT_EQ(One("SELECT SUM(nursery_version) FROM notebook_entry"), versions);
+}
+
 TEST_P(Notebook, TheCitysExportHasThePagesOpenedAndRefusesWithoutTheKeys) {
     SignInGuardian("nb@example.test", "a notebook passphrase");
     Get(FamilyPage());

@@ -160,6 +160,7 @@ const std::vector<Case>& Table() {
          {{"version", "0"}, {"lunch", "all"}, {"episode", "行列の一日"}},
          {{O, O}, {O, H}, {O, H}}},
         {"POST", "/children/{child}/notebook/publish", {}, {{O, O}, {O, H}, {O, H}}},
+        {"POST", "/sites/{site}/notebook", {{"child", "{child}"}, {"snack", "all"}}, {{O, O}, {O, N}, {O, N}}},
         // The site's schedule
         {"GET", "/sites/{site}/schedule", {}, {{O, O}, {O, N}, {N, N}}},
         {"POST",
@@ -779,6 +780,7 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"POST", "/kiosks/{kiosk}/revoke"}, site_manager},
         {{"POST", "/children/{child}/notebook"}, day_at_site},
         {{"POST", "/children/{child}/notebook/publish"}, day_at_site},
+        {{"POST", "/sites/{site}/notebook"}, day_at_site},
         {{"GET", "/sites/{site}/schedule"}, site_manager},
         {{"POST", "/sites/{site}/schedule"}, site_manager},
         {{"POST", "/sites/{site}/schedule"}, site_manager_invalid},
