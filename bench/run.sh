@@ -11,7 +11,8 @@
 # of history, its backup, verify and restore beside sqlite3 .backup (and on PostgreSQL beside pg_dump), erasure of
 # one site beside a VACUUM, the city overview under kiosk load, and HTTPS served by the server beside plain HTTP
 # and nginx's (BENCH_ONLY=reports; BENCH_ONLY=tls for that part alone). A large city on PostgreSQL: one server and
-# three behind HAProxy beside pgbench, and SQLite (BENCH_ONLY=scale). Loopback only; every load run is bounded.
+# three behind HAProxy beside pgbench, and SQLite (BENCH_ONLY=scale). A 300-child nursery's morning: entrance
+# check-ins and the notebook (BENCH_ONLY=nursery). Loopback only; every load run is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${BENCH_SECONDS:-10}
@@ -636,7 +637,44 @@ scale_bench() {
   unset TADAIMA_DB TADAIMA_SECRET_FILE TADAIMA_DATA_KEYS_FILE TADAIMA_LOG_LEVEL
 }
 
-if [ "${BENCH_ONLY:-}" = roster ]; then
+# A 300-child nursery's morning (issue 19) on SQLite: every family checks in at the entrance tablet with its PIN
+# (lookup and stamp), arrival and pick-up, 16 at once; then home sides of the contact notebook at 50/s while a carer's
+# tablet reloads the class's day. Beside the raw single-row commit rate measured in this run.
+nursery_results=()
+nursery_bench() {
+  local port pid base credential out
+  export TADAIMA_DB="$work/nursery.db" TADAIMA_SECRET_FILE="$work/secret-nursery" \
+    TADAIMA_DATA_KEYS_FILE="$work/keys-nursery" TADAIMA_LOG_LEVEL=warn
+  ./build/tadaima migrate >/dev/null
+  ./build/tadaima seed-demo --sites 3 --children 900 --registered 100 >/dev/null
+  python3 - "$work/nursery.db" "$work/nursery-emails" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+rows = c.execute("SELECT DISTINCT a.email FROM guardian_account a JOIN guardian_account_child l ON l.account_id = a.id "
+                 "JOIN child_placement p ON p.child_id = l.child_id WHERE p.site_id = 3 ORDER BY a.email").fetchall()
+open(sys.argv[2], "w").write("\n".join(r[0] for r in rows) + "\n")
+PY
+  credential=$(./build/tadaima kiosk create --site 3 --name bench | tail -1)
+  port=$(free_port)
+  TADAIMA_LISTEN="127.0.0.1:$port" TADAIMA_MAIL_DIR="$work/nursery-mail" ./build/tadaima serve &
+  pid=$!
+  pids+=("$pid")
+  base="http://127.0.0.1:$port"
+  wait_http "$base/healthz"
+  out=$(node bench/nursery.mjs "$base" "$credential" "$work/nursery-emails" 3)
+  nursery_results+=("$(printf '%-58s %12s' "families with children at the 300-child nursery" "$(echo "$out" | awk '/^families/ {print $2}')")")
+  nursery_results+=("$(printf '%-58s %12s %10s %10s' "entrance check-ins (PIN), arrival: /s, p50, p99 ms" $(echo "$out" | awk '/^checkin_in/ {print $2, $3, $4}'))")
+  nursery_results+=("$(printf '%-58s %12s %10s %10s' "entrance check-ins (PIN), pick-up: /s, p50, p99 ms" $(echo "$out" | awk '/^checkin_out/ {print $2, $3, $4}'))")
+  nursery_results+=("$(printf '%-58s %12s %10s %10s' "notebook home sides sent (asked 50/s): /s, p50, p99 ms" $(echo "$out" | awk '/^home_sides/ {print $2, $3, $4}'))")
+  nursery_results+=("$(printf '%-58s %12s %10s %10s' "  the class's day meanwhile: loads, p50, p99 ms" $(echo "$out" | awk '/^class_page/ {print $2, $3, $4}'))")
+  kill "$pid"
+  wait "$pid" || true
+  unset TADAIMA_DB TADAIMA_SECRET_FILE TADAIMA_DATA_KEYS_FILE TADAIMA_LOG_LEVEL
+}
+
+if [ "${BENCH_ONLY:-}" = nursery ]; then
+nursery_bench
+elif [ "${BENCH_ONLY:-}" = roster ]; then
 alerts_roster
 elif [ "${BENCH_ONLY:-}" = reports ]; then
 reports_bench
@@ -648,6 +686,7 @@ export TADAIMA_DB="$work/tls.db" TADAIMA_SECRET_FILE="$work/secret-tls" TADAIMA_
 ./build/tadaima seed-demo --sites 3 --children 30 >/dev/null
 tls_bench
 elif [ "${BENCH_ONLY:-}" != mail ]; then
+nursery_bench
 alerts_roster
 reports_bench
 measure sqlite "$work/bench.db"
@@ -669,6 +708,7 @@ printf '%-58s %12s\n' "raw PostgreSQL single-row commits/s (pgbench, 1 client)" 
 for r in "${scan_results[@]}"; do echo "$r"; done
 for r in "${plan_results[@]}"; do echo "$r"; done
 for r in "${roster_results[@]}"; do echo "$r"; done
+for r in "${nursery_results[@]}"; do echo "$r"; done
 for r in "${report_results[@]}"; do echo "$r"; done
 if [ ${#scale_results[@]} -gt 0 ]; then
   printf '\n%-58s %12s %10s %10s %10s\n' "large city (ten sites' kiosks, 64 connections)" "max/s" "at 2k: /s" "p50" "p99"

@@ -5,6 +5,7 @@
 #include "auth/tokens.hpp"
 #include "auth/totp.hpp"
 #include "common/random.hpp"
+#include "common/text.hpp"
 
 namespace attendance {
 namespace {
@@ -16,14 +17,6 @@ std::string CardMac(std::string_view secret, common::CardId card) {
     return auth::Base32Encode(std::string_view(mac).substr(0, kMacBytes));
 }
 
-std::string Trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return std::string(s);
-}
-
 }  // namespace
 
 std::string CardPayload(std::string_view secret, common::CardId card) {
@@ -32,7 +25,7 @@ std::string CardPayload(std::string_view secret, common::CardId card) {
 
 std::variant<common::CardId, CardProblem> ParseCardPayload(std::string_view secret, std::string_view text) {
     if (text.size() > 64) return CardProblem::kUnreadable;
-    std::string s = Trim(text);
+    std::string s = common::TrimmedAscii(text);
     for (char& c : s) {
         if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     }

@@ -6,6 +6,7 @@
 #include "auth/tokens.hpp"
 #include "auth/totp.hpp"
 #include "common/random.hpp"
+#include "common/text.hpp"
 
 namespace entrance {
 namespace {
@@ -50,14 +51,6 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
     }
 }
 
-std::string Trimmed(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return std::string(s);
-}
-
 }  // namespace
 
 std::string MakePass(std::string_view secret, common::AccountId account, common::Instant now) {
@@ -67,14 +60,14 @@ std::string MakePass(std::string_view secret, common::AccountId account, common:
 }
 
 bool LooksLikePass(std::string_view text) {
-    std::string s = Trimmed(text.substr(0, std::min<std::size_t>(text.size(), 96)));
+    std::string s = common::TrimmedAscii(text.substr(0, std::min<std::size_t>(text.size(), 96)));
     if (s.size() < 3) return false;
     return (s[0] == 'T' || s[0] == 't') && (s[1] == 'D' || s[1] == 'd') && (s[2] == 'F' || s[2] == 'f');
 }
 
 std::variant<Pass, PassProblem> ReadPass(std::string_view secret, std::string_view text, common::Instant now) {
     if (text.size() > 96) return PassProblem::kUnreadable;
-    std::string s = Trimmed(text);
+    std::string s = common::TrimmedAscii(text);
     for (char& c : s) {
         if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     }

@@ -87,17 +87,36 @@ void SaveSettings(db::WriteTx& tx, common::SiteId site, const Settings& settings
     }
 }
 
+namespace {
+
+// A side's columns: home_ or nursery_ and who writes it.
+struct SideColumns {
+    const auth::SealedField& field;
+    const char* update;  // the compare-and-set UPDATE, with the writer's column
+};
+constexpr SideColumns kHomeColumns{
+    auth::kNotebookHomeField,
+    "UPDATE notebook_entry SET home_sealed = ?, home_version = home_version + 1, home_account_id = ?, home_saved_at = "
+    "?, updated_at = ? WHERE id = ? AND home_version = ?"};
+constexpr SideColumns kNurseryColumns{
+    auth::kNotebookNurseryField,
+    "UPDATE notebook_entry SET nursery_sealed = ?, nursery_version = nursery_version + 1, nursery_user_id = ?, "
+    "nursery_saved_at = ?, updated_at = ? WHERE id = ? AND nursery_version = ?"};
+
+// Saves one side sealed, only on the version the page showed (compare and set); true when it did.
+bool SaveSide(db::WriteTx& tx, const auth::DataKeys& keys, const SideColumns& side, std::int64_t id,
+              const std::string& json, int based_on, std::int64_t by, const common::Clock& clock) {
+    const std::string now = common::FormatInstant(clock.Now());
+    return tx.Exec(side.update, keys.Seal(json, auth::PlaceOf(side.field, id)), by, now, now, id, based_on) == 1;
+}
+
+}  // namespace
+
 Saved SaveHome(db::WriteTx& tx, const auth::DataKeys& keys, common::ChildId child, common::SiteId site,
                const std::string& date, const HomeSide& home, int based_on, common::AccountId by,
                const common::Clock& clock) {
     const auto id = EnsureEntry(tx, child, site, date, clock);
-    const std::string now = common::FormatInstant(clock.Now());
-    // Compare and set: only on the version the family's page showed.
-    bool saved =
-        tx.Exec(
-            "UPDATE notebook_entry SET home_sealed = ?, home_version = home_version + 1, home_account_id = "
-            "?, home_saved_at = ?, updated_at = ? WHERE id = ? AND home_version = ?",
-            keys.Seal(ToJson(home), auth::PlaceOf(auth::kNotebookHomeField, id)), by, now, now, id, based_on) == 1;
+    bool saved = SaveSide(tx, keys, kHomeColumns, id, ToJson(home), based_on, by.value, clock);
     return {saved ? SaveOutcome::kSaved : SaveOutcome::kStale, GetEntry(tx, keys, child, date)};
 }
 
@@ -105,13 +124,7 @@ Saved SaveNursery(db::WriteTx& tx, const auth::DataKeys& keys, common::ChildId c
                   const std::string& date, const NurserySide& nursery, int based_on, common::UserId by,
                   const common::Clock& clock) {
     const auto id = EnsureEntry(tx, child, site, date, clock);
-    const std::string now = common::FormatInstant(clock.Now());
-    bool saved =
-        tx.Exec(
-            "UPDATE notebook_entry SET nursery_sealed = ?, nursery_version = nursery_version + 1, nursery_user_id = ?, "
-            "nursery_saved_at = ?, updated_at = ? WHERE id = ? AND nursery_version = ?",
-            keys.Seal(ToJson(nursery), auth::PlaceOf(auth::kNotebookNurseryField, id)), by, now, now, id,
-            based_on) == 1;
+    bool saved = SaveSide(tx, keys, kNurseryColumns, id, ToJson(nursery), based_on, by.value, clock);
     // A change to what the family has read: marked, for them and for publishing it again.
     if (saved)
         tx.Exec(

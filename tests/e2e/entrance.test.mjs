@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, Client } from '../support/server.mjs';
-import { launchPhone, assertAccessible, assertLaidOut, assertLooksLikeReference } from '../support/browser.mjs';
+import { launchPhone, familyPage, assertAccessible, assertLaidOut, assertLooksLikeReference } from '../support/browser.mjs';
 
 const WIDTHS = [[360, 740], [768, 1024], [1366, 768]];
 let server;
@@ -86,12 +86,7 @@ test('a guardian records both children with the family pass, and at pick-up name
   await kiosk.setViewportSize({ width: 768, height: 1024 });
 
   // The guardian's phone: the family home leads to the pass.
-  const app = await phone.context.newPage();
-  await app.goto(`${server.url}/family/login`);
-  await app.fill('#email', 'nursery1@example.com');
-  await app.fill('#password', 'tadaima-demo');
-  await app.click('[data-qa="family-login-submit"]');
-  await app.waitForURL(/\/family$/);
+  const app = await familyPage(phone, server, 'nursery1@example.com');
   await app.click('[data-qa="pass-link"]');
   await app.waitForURL(/\/family\/pass$/);
   assert.match(await app.textContent('[data-qa="pass-children"]'), /森田 陽向/);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client } from '../support/server.mjs';
-import { launchPhone, assertAccessible, assertLaidOut, assertLooksLikeReference } from '../support/browser.mjs';
+import { launchPhone, familyPage, assertAccessible, assertLaidOut, assertLooksLikeReference } from '../support/browser.mjs';
 
 const WIDTHS = [[360, 740], [768, 1024], [1366, 768]];
 let server;
@@ -35,12 +35,7 @@ async function looks(page, name) {
 
 test('the family writes the home side, staff fill in the class and publish, the family reads it', async () => {
   // The guardian, before drop-off.
-  const app = await phone.context.newPage();
-  await app.goto(`${server.url}/family/login`);
-  await app.fill('#email', 'nursery1@example.com');
-  await app.fill('#password', 'tadaima-demo');
-  await app.click('[data-qa="family-login-submit"]');
-  await app.waitForURL(/\/family$/);
+  const app = await familyPage(phone, server, 'nursery1@example.com');
   const older = await app.getAttribute('[data-qa="notebook-link"] >> nth=0', 'href');
   await app.goto(server.url + older);
   await looks(app, 'family-notebook-form');

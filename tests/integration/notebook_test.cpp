@@ -40,6 +40,12 @@ class Notebook : public AppTest {
                 {"medicine", "咳止め"}, {"note", "ひみつの連絡メモ"}};
     }
     std::int64_t Pages() { return One("SELECT COUNT(*) FROM notebook_entry"); }
+    // A whole nursery side (what a one-year-old's page needs to be published), on `version`, with `episode`.
+    static std::vector<std::pair<std::string, std::string>> Day(const std::string& version, const std::string& lunch,
+                                                                const std::string& episode = "") {
+        return {{"version", version}, {"lunch", lunch}, {"nap_start", "12:30"}, {"nap_end", "14:00"},
+                {"bowel_count", "0"}, {"mood", "good"}, {"episode", episode}};
+    }
     common::ChildId baby_;
 };
 
@@ -106,13 +112,7 @@ TEST_P(Notebook, StaffSeeTheClassWithAFeverFirstAndTheFamilysWords) {
 TEST_P(Notebook, TwoTabletsNeverOverwriteEachOtherAndTheSecondSeesBothVersions) {
     SignIn("staff3", "tadaima-demo");
     Get(Page());
-    auto first = Post(Page(), {{"version", "0"},
-                               {"lunch", "all"},
-                               {"nap_start", "12:30"},
-                               {"nap_end", "14:00"},
-                               {"bowel_count", "0"},
-                               {"mood", "good"},
-                               {"episode", "砂場で遊びました"}});
+    auto first = Post(Page(), Day("0", "all", "砂場で遊びました"));
     ASSERT_EQ(first.status, 303) << first.body;
     // The other tablet still has version 0 on screen.
     auto second = Post(Page(), {{"version", "0"},
@@ -144,15 +144,7 @@ TEST_P(Notebook, TwoTabletsNeverOverwriteEachOtherAndTheSecondSeesBothVersions) 
 TEST_P(Notebook, PublishingTellsTheFamilyWithoutTheContentAndAnEditAfterwardsIsMarked) {
     SignIn("staff3", "tadaima-demo");
     Get(Page());
-    ASSERT_EQ(Post(Page(), {{"version", "0"},
-                            {"lunch", "all"},
-                            {"nap_start", "12:30"},
-                            {"nap_end", "14:00"},
-                            {"bowel_count", "0"},
-                            {"mood", "good"},
-                            {"episode", "ひみつのエピソード"}})
-                  .status,
-              303);
+    ASSERT_EQ(Post(Page(), Day("0", "all", "ひみつのエピソード")).status, 303);
     // The family reads nothing before it is published.
     auto family_before = [&] {
         auto staff = cookies_;
@@ -176,15 +168,7 @@ TEST_P(Notebook, PublishingTellsTheFamilyWithoutTheContentAndAnEditAfterwardsIsM
     // Edited after publishing: marked for the family, and publishing again tells them it changed.
     clock_.Advance(std::chrono::minutes(5));
     Get(Page());
-    ASSERT_EQ(Post(Page(), {{"version", "1"},
-                            {"lunch", "most"},
-                            {"nap_start", "12:30"},
-                            {"nap_end", "14:00"},
-                            {"bowel_count", "0"},
-                            {"mood", "good"},
-                            {"episode", "書き直したエピソード"}})
-                  .status,
-              303);
+    ASSERT_EQ(Post(Page(), Day("1", "most", "書き直したエピソード")).status, 303);
     clock_.Advance(std::chrono::minutes(1));
     Get(Page());
     ASSERT_EQ(Post(Page() + "/publish", {{"date", "2026-11-24"}}).status, 303);
@@ -220,14 +204,7 @@ TEST_P(Notebook, WhoMayReadAndWriteIsWhatIsTrueToday) {
     cookies_.clear();
     SignIn("staff3", "tadaima-demo");
     Get(Page());
-    ASSERT_EQ(Post(Page(), {{"version", "0"},
-                            {"lunch", "all"},
-                            {"nap_start", "12:30"},
-                            {"nap_end", "14:00"},
-                            {"bowel_count", "0"},
-                            {"mood", "good"}})
-                  .status,
-              303);
+    ASSERT_EQ(Post(Page(), Day("0", "all")).status, 303);
     SetTokyo("2026-11-25", "09:00");
     MoveChild(baby_, common::SiteId(1));
     cookies_.clear();

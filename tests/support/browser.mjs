@@ -44,6 +44,18 @@ export async function signedInPage(browser, server, login) {
   return { client, page: await browser.context.newPage() };
 }
 
+// A page of `browser` where the guardian with this address signed in on the family pages (the demo password); it
+// is on the family home.
+export async function familyPage(browser, server, email, password = 'tadaima-demo') {
+  const page = await browser.context.newPage();
+  await page.goto(`${server.url}/family/login`);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.click('[data-qa="family-login-submit"]');
+  await page.waitForURL(/\/family$/);
+  return page;
+}
+
 // Runs axe-core (WCAG 2.x A and AA rules) in the page; any violation fails the test with its details. Returns the
 // page's path, for tests that count the pages they checked.
 export async function assertAccessible(page) {
