@@ -264,6 +264,8 @@ Router BuildRoutes(const Services& s) {
     // The contact notebook (a nursery's): the class's day, a child's page, the nursery side and publishing it
     r.Get("/sites/{id}/notebook", [book](Ctx& c) { return book->ClassDay(c); });
     r.Post("/sites/{id}/notebook", [book](Ctx& c) { return book->Bulk(c); });
+    r.Get("/sites/{id}/notebook/settings", [book](Ctx& c) { return book->Items(c); });
+    r.Post("/sites/{id}/notebook/settings", [book](Ctx& c) { return book->SaveItems(c); });
     r.Get("/children/{id}/notebook", [book](Ctx& c) { return book->ChildPage(c); });
     r.Post("/children/{id}/notebook", [book](Ctx& c) { return book->SaveNursery(c); });
     r.Post("/children/{id}/notebook/publish", [book](Ctx& c) { return book->Publish(c); });

@@ -83,6 +83,7 @@ http::Response Handlers::ClassDay(Ctx& ctx) const {
     data body;
     body.set("site_id", site_id.ToString());
     body.set("site_name", site.fields.name);
+    if (auth::Can(*ctx.actor, Action::kNotebookSettings, site_id)) body.set("can_settings", true);
     DayLinks(body, date, today);
     if (group) body.set("group", group->ToString());
     data glist{data::type::list};
@@ -322,6 +323,89 @@ http::Response Handlers::Bulk(Ctx& ctx) const {
                      "&done=" + (publish ? "published" : "saved") + "&n=" + std::to_string(done);
     for (const auto& name : skipped) to += "&skipped=" + http::UrlEncode(name);
     return http::Response::Redirect(to);
+}
+
+// Which items each age class's pages show and require (managers): a table of items by age class, each cell one of
+// required, shown or not shown.
+http::Response Handlers::Items(Ctx& ctx) const {
+    auto site_id = app::SiteIdParam(ctx);
+    ctx.RequireAtSite(Action::kNotebookSettings, site_id);
+    auto [site, settings] = ctx.svc.db.Read([&](db::ReadTx& tx) {
+        auto site = sites::GetSite(tx, site_id);
+        if (!site || !sites::KeepsNotebooks(site->fields.kind)) throw http::NotFound();
+        return std::pair{*site, LoadSettings(tx, site_id)};
+    });
+    data body;
+    body.set("site_id", site_id.ToString());
+    body.set("site_name", site.fields.name);
+    data ages{data::type::list};
+    for (int age = 0; age < kAgeClasses; ++age)
+        ages.push_back(data("label", families::Fill(ctx.T("nb_age_class"), {{"n", std::to_string(age)}})));
+    body.set("ages", ages);
+    data sides{data::type::list};
+    for (Side side : {Side::kHome, Side::kNursery}) {
+        data rows{data::type::list};
+        auto add = [&](std::string_view item) {
+            data row;
+            row.set("label", ctx.T("nb_" + std::string(item)));
+            data cells{data::type::list};
+            for (int age = 0; age < kAgeClasses; ++age) {
+                auto rule = settings.Rule(side, age, item);
+                const std::string name =
+                    std::string(SideName(side)) + "." + std::string(item) + "." + std::to_string(age);
+                data cell;
+                cell.set("name", name);
+                cell.set("label", ctx.T("nb_" + std::string(item)) + " " +
+                                      families::Fill(ctx.T("nb_age_class"), {{"n", std::to_string(age)}}));
+                cell.set(rule.required ? "required" : rule.shown ? "shown" : "hidden", true);
+                cells.push_back(cell);
+            }
+            row.set("cells", cells);
+            rows.push_back(row);
+        };
+        if (side == Side::kHome) {
+            for (auto item : kHomeItems) add(item);
+        } else {
+            for (auto item : kNurseryItems) add(item);
+        }
+        data d;
+        d.set("title", ctx.T(side == Side::kHome ? "nb_home_side" : "nb_nursery_side"));
+        d.set("rows", rows);
+        sides.push_back(d);
+    }
+    body.set("sides", sides);
+    body.set("csrf", ctx.CsrfToken());
+    if (ctx.req.query.GetOr("done") == "saved") body.set("saved", true);
+    return app::RenderPage(ctx, settings_, "nb_settings_title", body);
+}
+
+http::Response Handlers::SaveItems(Ctx& ctx) const {
+    auto site_id = app::SiteIdParam(ctx);
+    ctx.RequireAtSite(Action::kNotebookSettings, site_id);
+    notebook::Settings settings;
+    for (Side side : {Side::kHome, Side::kNursery}) {
+        auto read = [&](std::string_view item) {
+            for (int age = 0; age < kAgeClasses; ++age) {
+                const std::string name =
+                    std::string(SideName(side)) + "." + std::string(item) + "." + std::to_string(age);
+                const std::string v = ctx.form.GetOr(name);
+                if (v != "required" && v != "shown" && v != "hidden") throw http::HttpError(422, "error_choice");
+                settings.overrides[{side, age, std::string(item)}] = ItemRule{v != "hidden", v == "required"};
+            }
+        };
+        if (side == Side::kHome) {
+            for (auto item : kHomeItems) read(item);
+        } else {
+            for (auto item : kNurseryItems) read(item);
+        }
+    }
+    ctx.svc.db.Write([&](db::WriteTx& tx) {
+        auto site = sites::GetSite(tx, site_id);
+        if (!site || !sites::KeepsNotebooks(site->fields.kind)) throw http::NotFound();
+        notebook::SaveSettings(tx, site_id, settings, ctx.svc.clock);
+        auth::WriteAudit(tx, ctx.Audit("notebook.settings", "site", site_id.value, site_id), ctx.svc.clock);
+    });
+    return http::Response::Redirect("/sites/" + site_id.ToString() + "/notebook/settings?done=saved");
 }
 
 // --- Guardians --------------------------------------------------------------------------------------------------

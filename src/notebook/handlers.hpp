@@ -7,7 +7,10 @@ namespace notebook {
 class Handlers {
  public:
     explicit Handlers(const web::Templates& t)
-        : class_(t.Get("notebook_class")), page_(t.Get("notebook_child")), family_(t.Get("family_notebook")) {}
+        : class_(t.Get("notebook_class")),
+          page_(t.Get("notebook_child")),
+          family_(t.Get("family_notebook")),
+          settings_(t.Get("notebook_settings")) {}
 
     // Staff
     http::Response ClassDay(app::Ctx& ctx) const;     // GET /sites/{id}/notebook
@@ -15,6 +18,8 @@ class Handlers {
     http::Response SaveNursery(app::Ctx& ctx) const;  // POST /children/{id}/notebook
     http::Response Publish(app::Ctx& ctx) const;      // POST /children/{id}/notebook/publish
     http::Response Bulk(app::Ctx& ctx) const;         // POST /sites/{id}/notebook: several children at once
+    http::Response Items(app::Ctx& ctx) const;        // GET /sites/{id}/notebook/settings
+    http::Response SaveItems(app::Ctx& ctx) const;    // POST /sites/{id}/notebook/settings
 
     // Guardians
     http::Response FamilyPage(app::Ctx& ctx) const;  // GET /family/children/{id}/notebook
@@ -29,6 +34,7 @@ class Handlers {
     const web::TemplateRef& class_;
     const web::TemplateRef& page_;
     const web::TemplateRef& family_;
+    const web::TemplateRef& settings_;
 };
 
 }  // namespace notebook

@@ -1,6 +1,8 @@
 // The contact notebook through the whole application on SQLite and PostgreSQL: the family's side with its rules,
 // the class's day with what to notice, the nursery side on two tablets at once, publishing and the family's notice.
 #include "notebook/notebook.hpp"
+#include <regex>
+
 #include "auth/passwords.hpp"
 #include "families/families.hpp"
 #include "harness.hpp"
@@ -289,6 +291,41 @@ TEST_P(Notebook, TheClassIsFilledInAtOnceAndAPageChangedMeanwhileIsLeftOutAndNam
     const auto versions = One("SELECT SUM(nursery_version) FROM notebook_entry");
     EXPECT_EQ(Post("/sites/3/notebook", bad).status, 422);
     EXPECT_EQ(One("SELECT SUM(nursery_version) FROM notebook_entry"), versions);
+}
+
+TEST_P(Notebook, ANurseryChoosesWhichItemsEachAgeClassShowsAndRequires) {
+    SignIn("manager3", "tadaima-demo");
+    auto page = Get("/sites/3/notebook/settings");
+    ASSERT_EQ(page.status, 200);
+    // Every select as it stands, then: the 1歳児 class's note required, its medicine line not shown.
+    std::vector<std::pair<std::string, std::string>> form;
+    std::regex select(R"re(<select id="([a-z]+\.[a-z_]+\.\d)" name="[^"]+"><option value="required"( selected)?>)re");
+    for (auto it = std::sregex_iterator(page.body.begin(), page.body.end(), select); it != std::sregex_iterator();
+         ++it) {
+        std::string name = (*it)[1];
+        std::string value = (*it)[2].matched ? "required" : "shown";
+        if (name == "home.note.1") value = "required";
+        if (name == "home.health.1") value = "hidden";
+        form.emplace_back(name, value);
+    }
+    ASSERT_EQ(form.size(), 14u * 6u);
+    ASSERT_EQ(Post("/sites/3/notebook/settings", form).status, 303);
+    EXPECT_EQ(AuditCount("notebook.settings"), 1);
+    // A choice that is not one: refused, nothing changed.
+    auto bad = form;
+    bad[0].second = "sometimes";
+    EXPECT_EQ(Post("/sites/3/notebook/settings", bad).status, 422);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM notebook_setting WHERE site_id = 3"), 2);
+    // The one-year-old's family: the note is now asked for, and the health lines are not shown.
+    cookies_.clear();
+    SignInGuardian("nb@example.test", "a notebook passphrase");
+    auto form_page = Get(FamilyPage());
+    EXPECT_EQ(form_page.body.find("id=\"medicine\""), std::string::npos);
+    auto sent = Post(FamilyPage(), Home());
+    EXPECT_EQ(sent.status, 303);  // Home() has a note
+    auto without = Home();
+    without.pop_back();
+    EXPECT_EQ(Post(FamilyPage(), without).status, 422);
 }
 
 TEST_P(Notebook, TheCitysExportHasThePagesOpenedAndRefusesWithoutTheKeys) {

@@ -138,6 +138,7 @@ const std::vector<Case>& Table() {
         {"GET", "/sites/{site}/kiosks", {}, {{O, O}, {O, N}, {N, N}}},
         // The contact notebook: the site's staff read and write it (the family's side is theirs)
         {"GET", "/sites/{site}/notebook", {}, {{O, O}, {O, N}, {O, N}}},
+        {"GET", "/sites/{site}/notebook/settings", {}, {{O, O}, {O, N}, {N, N}}},
         {"GET", "/children/{child}/notebook", {}, {{O, O}, {O, H}, {O, H}}},
         {"GET", "/sites/{site}/cards.pdf", {}, {{O, O}, {O, N}, {N, N}}},
         {"GET", "/children/{child}/card.pdf", {}, {{O, O}, {O, H}, {N, H}}},
@@ -161,6 +162,7 @@ const std::vector<Case>& Table() {
          {{O, O}, {O, H}, {O, H}}},
         {"POST", "/children/{child}/notebook/publish", {}, {{O, O}, {O, H}, {O, H}}},
         {"POST", "/sites/{site}/notebook", {{"child", "{child}"}, {"snack", "all"}}, {{O, O}, {O, N}, {O, N}}},
+        {"POST", "/sites/{site}/notebook/settings", {}, {{V, V}, {V, N}, {N, N}}},  // no choices sent
         // The site's schedule
         {"GET", "/sites/{site}/schedule", {}, {{O, O}, {O, N}, {N, N}}},
         {"POST",
@@ -767,6 +769,7 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"GET", "/sites/{site}/roster/events"}, all_ok},
         {{"GET", "/sites/{site}/kiosks"}, site_manager},
         {{"GET", "/sites/{site}/notebook"}, all_ok},
+        {{"GET", "/sites/{site}/notebook/settings"}, site_manager},
         {{"GET", "/children/{child}/notebook"}, guardian_view},  // today's page is the new site's
         {{"GET", "/sites/{site}/cards.pdf"}, site_manager},
         {{"GET", "/children/{child}/card.pdf"}, shared_record},
@@ -781,6 +784,7 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"POST", "/children/{child}/notebook"}, day_at_site},
         {{"POST", "/children/{child}/notebook/publish"}, day_at_site},
         {{"POST", "/sites/{site}/notebook"}, day_at_site},
+        {{"POST", "/sites/{site}/notebook/settings"}, site_manager_invalid},
         {{"GET", "/sites/{site}/schedule"}, site_manager},
         {{"POST", "/sites/{site}/schedule"}, site_manager},
         {{"POST", "/sites/{site}/schedule"}, site_manager_invalid},
