@@ -3,6 +3,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <chrono>
 #include <thread>
 #include <unordered_map>
 
@@ -244,6 +245,24 @@ class PgDatabase final : public Database {
             list += (list.empty() ? "" : ", ") + t;
         }
         if (!list.empty()) {
+            // VACUUM FULL keeps a deleted row that an older snapshot may still see (another session's open
+            // transaction, an autovacuum ANALYZE in this database): wait, a bounded while, until no session here
+            // holds a snapshot from before now; if one still does, say so rather than claim the rows are gone.
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+            const std::vector<Value> horizon{
+                Value(lease->Query("SELECT pg_current_xact_id()::xid::text", {}).front().Text(0))};
+            for (;;) {
+                auto older = lease->Query(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> "
+                    "pg_backend_pid() AND backend_xmin IS NOT NULL AND age(backend_xmin) >= age(?::text::xid)",
+                    horizon);
+                if (older.front().Int(0) == 0) break;
+                if (std::chrono::steady_clock::now() > deadline)
+                    throw std::runtime_error(
+                        "a transaction opened before the erasure is still open; run `tadaima "
+                        "erase scrub` when it has ended");
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
             lease->ExecScript("VACUUM FULL " + list);  // each table rewritten from its live rows; old files removed
             steps.push_back("postgresql: VACUUM FULL of " + std::to_string(tables.size()) +
                             " tables (no dead row left in them)");

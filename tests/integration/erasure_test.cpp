@@ -184,6 +184,7 @@ TEST_P(Erasure, NoByteOfAnErasedChildOrItsGuardianStaysInTheFilesAndNothingElseC
     EXPECT_EQ(result.erased.rows["pickup_person"], 1);
     EXPECT_GE(result.erased.rows["notification_recipient"], 1);
 
+    EXPECT_EQ(result.scrub_problem, "");
     EXPECT_EQ(Found(), std::vector<std::string>{}) << "bytes of the erased family are still in the database's files";
     EXPECT_EQ(Others(family), others);
     // The family's mails and pushes waiting to be sent went with their recipients.
