@@ -59,12 +59,6 @@ std::string MakePass(std::string_view secret, common::AccountId account, common:
            PassMac(secret, account.value, expires);
 }
 
-bool LooksLikePass(std::string_view text) {
-    std::string s = common::TrimmedAscii(text.substr(0, std::min<std::size_t>(text.size(), 96)));
-    if (s.size() < 3) return false;
-    return (s[0] == 'T' || s[0] == 't') && (s[1] == 'D' || s[1] == 'd') && (s[2] == 'F' || s[2] == 'f');
-}
-
 std::variant<Pass, PassProblem> ReadPass(std::string_view secret, std::string_view text, common::Instant now) {
     if (text.size() > 96) return PassProblem::kUnreadable;
     std::string s = common::TrimmedAscii(text);

@@ -38,8 +38,6 @@ enum class PassProblem {
     kExpired,     // ours, but its minute is over
 };
 std::variant<Pass, PassProblem> ReadPass(std::string_view secret, std::string_view text, common::Instant now);
-// Whether the text looks like a family pass at all (the kiosk tells passes from children's cards by it).
-bool LooksLikePass(std::string_view text);
 
 // The digits of a PIN as typed (full-width digits, spaces and hyphens allowed), or none when it is not six digits.
 std::optional<std::string> NormalisePin(std::string_view typed);

@@ -1,8 +1,8 @@
 #pragma once
 // The contact notebook (連絡帳, G1): one page per child per day with two sides — the home side the guardian fills
 // before drop-off, the nursery side staff fill during the day. The rules, without a database: which items a site
-// shows and requires for a child's age class, what a value may be, what staff should notice, and when a save was
-// made on a version someone else has changed since.
+// shows and requires for a child's age class, what a value may be, what staff should notice. (Two devices at once:
+// each side is versioned, and a save on another version is refused — notebook.hpp.)
 #include <map>
 #include <optional>
 #include <string>
@@ -106,9 +106,5 @@ std::string ToJson(const HomeSide& home);
 std::string ToJson(const NurserySide& nursery);
 HomeSide HomeFromJson(std::string_view json);
 NurserySide NurseryFromJson(std::string_view json);
-
-// Two devices at once: a save names the version of the side it was made on; when the side has changed since, the
-// save is refused and both versions are shown (never a silent overwrite).
-inline bool Stale(int based_on, int current) { return based_on != current; }
 
 }  // namespace notebook

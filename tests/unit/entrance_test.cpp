@@ -22,7 +22,6 @@ TEST(FamilyPass, NamesTheAccountUntilItsMinuteIsOver) {
     std::string pass = entrance::MakePass(kSecret, common::AccountId(42), now);
     EXPECT_TRUE(pass.starts_with("TDF1-42-"));
     EXPECT_EQ(pass.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567-0123456789"), std::string::npos);
-    EXPECT_TRUE(entrance::LooksLikePass(pass));
     for (auto later : {std::chrono::seconds(0), std::chrono::seconds(30), std::chrono::seconds(60)}) {
         auto read = entrance::ReadPass(kSecret, pass, now + later);
         ASSERT_TRUE(std::holds_alternative<Pass>(read)) << later.count();
@@ -58,12 +57,6 @@ TEST(FamilyPass, CannotBeForgedAlteredOrMadeToLastLonger) {
     std::string lower = pass;
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     EXPECT_TRUE(std::holds_alternative<Pass>(entrance::ReadPass(kSecret, " " + lower + "\r\n", now)));
-}
-
-TEST(FamilyPass, IsToldFromAChildsCard) {
-    EXPECT_FALSE(entrance::LooksLikePass("TD1-42-K3J5QW7ZP2M4XAHB"));
-    EXPECT_TRUE(entrance::LooksLikePass("tdf1-1-2-3"));
-    EXPECT_FALSE(entrance::LooksLikePass(""));
 }
 
 TEST(FamilyPin, IsSixDigitsAsTypedInHalfOrFullWidth) {

@@ -1,5 +1,5 @@
 // The contact notebook's rules: required items by age, value ranges, sleep across midnight, what staff notice, the
-// stored form, and the conflict rule.
+// stored form and the age class. (Two devices at once is a compare-and-set in SQL: tests/integration/notebook_test.)
 #include <gtest/gtest.h>
 
 #include "notebook/rules.hpp"
@@ -124,9 +124,7 @@ TEST(NotebookRules, SidesAreStoredAndReadBackWhole) {
     EXPECT_EQ(notebook::HomeFromJson("not json"), HomeSide{});
 }
 
-TEST(NotebookRules, ASaveOnAnOlderVersionIsStaleAndTheAgeClassIsTheAgeOnTheFirstOfApril) {
-    EXPECT_FALSE(notebook::Stale(3, 3));
-    EXPECT_TRUE(notebook::Stale(2, 3));
+TEST(NotebookRules, TheAgeClassIsTheAgeOnTheFirstOfApril) {
     // The age on 1 April of the school year.
     EXPECT_EQ(notebook::AgeClass("2025-06-10", "2026-12-04"), 0);
     EXPECT_EQ(notebook::AgeClass("2025-03-10", "2026-12-04"), 1);
