@@ -27,20 +27,6 @@ std::string ByName(const std::string& name, const std::string& relation) { retur
 
 }  // namespace
 
-std::vector<EntranceChild> ChildrenAtEntrances(db::ReadTx& tx, common::AccountId account, const std::string& today) {
-    std::vector<EntranceChild> out;
-    for (const auto& r : tx.Query(
-             "SELECT c.id, c.family_name, c.given_name, s.name, s.kind FROM guardian_account_child l JOIN child c ON "
-             "c.id = l.child_id JOIN child_placement p ON p.child_id = c.id JOIN site s ON s.id = p.site_id WHERE "
-             "l.account_id = ? AND l.ended_at IS NULL AND c.deactivated_at IS NULL AND p.start_date <= ? AND "
-             "(p.end_date IS NULL OR p.end_date >= ?) ORDER BY c.birth_date, c.id, s.id",
-             account, today, today)) {
-        if (sites::TakesFamilyStamps(r.Text(4)))
-            out.push_back({r.Id<common::ChildId>(0), r.Text(1) + " " + r.Text(2), r.Text(3)});
-    }
-    return out;
-}
-
 std::string PinAttemptKey(common::KioskId kiosk) { return "entrance-pin:kiosk:" + kiosk.ToString(); }
 std::string PinSiteAttemptKey(common::SiteId site) { return "entrance-pin:site:" + site.ToString(); }
 

@@ -20,13 +20,6 @@
 
 namespace entrance {
 
-// The account's children placed today at a site whose entrance takes families (the pass page names them).
-struct EntranceChild {
-    common::ChildId id;
-    std::string name, site_name;
-};
-std::vector<EntranceChild> ChildrenAtEntrances(db::ReadTx& tx, common::AccountId account, const std::string& today);
-
 // Wrong PINs at one kiosk within ten minutes before it stops taking PINs for a while, and at one site in a day:
 // six digits are guessable only slowly (a family pass or staff still work meanwhile). Each wrong PIN is audited.
 inline constexpr int kPinFailuresPerKiosk = 5;

@@ -163,7 +163,9 @@ http::Response Handlers::PassPage(Ctx& ctx) const {
     ctx.family_page = true;
     const auto& svc = ctx.svc;
     const std::string today = common::FormatDate(common::TokyoDate(svc.clock.Now()));
-    auto children = svc.db.Read([&](db::ReadTx& tx) { return ChildrenAtEntrances(tx, g.account_id, today); });
+    // The account's children placed today at a site whose entrance takes families.
+    auto children = svc.db.Read([&](db::ReadTx& tx) { return families::ChildrenOfAccount(tx, g.account_id, today); });
+    std::erase_if(children, [](const families::FamilyChild& c) { return !sites::TakesFamilyStamps(c.site_kind); });
     data body;
     data list{data::type::list};
     for (const auto& c : children) {

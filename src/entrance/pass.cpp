@@ -5,6 +5,7 @@
 
 #include "auth/tokens.hpp"
 #include "auth/totp.hpp"
+#include "common/kana.hpp"
 #include "common/random.hpp"
 #include "common/text.hpp"
 
@@ -81,22 +82,11 @@ std::variant<Pass, PassProblem> ReadPass(std::string_view secret, std::string_vi
 std::optional<std::string> NormalisePin(std::string_view typed) {
     if (typed.size() > 64) return std::nullopt;
     std::string digits;
-    for (std::size_t i = 0; i < typed.size();) {
-        unsigned char c = static_cast<unsigned char>(typed[i]);
+    // Full-width digits as ASCII and every space gone (NFKC, as search keys are folded); hyphens may group them.
+    for (char c : common::FoldForSearch(typed)) {
         if (c >= '0' && c <= '9') {
-            digits += static_cast<char>(c);
-            ++i;
-        } else if (c == ' ' || c == '-') {
-            ++i;
-        } else if (c == 0xEF && i + 2 < typed.size() && static_cast<unsigned char>(typed[i + 1]) == 0xBC &&
-                   static_cast<unsigned char>(typed[i + 2]) >= 0x90 &&
-                   static_cast<unsigned char>(typed[i + 2]) <= 0x99) {
-            digits += static_cast<char>('0' + (static_cast<unsigned char>(typed[i + 2]) - 0x90));  // ０–９
-            i += 3;
-        } else if (c == 0xE3 && i + 2 < typed.size() && static_cast<unsigned char>(typed[i + 1]) == 0x80 &&
-                   static_cast<unsigned char>(typed[i + 2]) == 0x80) {
-            i += 3;  // an ideographic space
-        } else {
+            digits += c;
+        } else if (c != '-') {
             return std::nullopt;
         }
     }

@@ -297,16 +297,15 @@ GuardianSessionLookup FindGuardianSession(db::ReadTx& tx, std::string_view token
 
 std::vector<FamilyChild> ChildrenOfAccount(db::ReadTx& tx, common::AccountId account, const std::string& today) {
     std::vector<FamilyChild> out;
-    for (const auto& r : tx.Query(
-             "SELECT c.id, c.family_name, c.given_name, c.family_kana, c.given_kana, l.role, "
-             "(SELECT s.name FROM child_placement p JOIN site s ON s.id = p.site_id WHERE p.child_id = c.id "
-             " AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?) ORDER BY p.start_date DESC LIMIT 1), "
-             "(SELECT s.kind FROM child_placement p JOIN site s ON s.id = p.site_id WHERE p.child_id = c.id "
-             " AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?) ORDER BY p.start_date DESC LIMIT 1) "
-             "FROM guardian_account_child l JOIN child c ON c.id = l.child_id "
-             "WHERE l.account_id = ? AND l.ended_at IS NULL AND c.deactivated_at IS NULL "
-             "ORDER BY c.birth_date, c.id",
-             today, today, today, today, account)) {
+    for (const auto& r :
+         tx.Query("SELECT c.id, c.family_name, c.given_name, c.family_kana, c.given_kana, l.role, s.name, s.kind "
+                  "FROM guardian_account_child l JOIN child c ON c.id = l.child_id "
+                  // Today's site: the latest placement that covers today.
+                  "LEFT JOIN site s ON s.id = (SELECT p.site_id FROM child_placement p WHERE p.child_id = c.id AND "
+                  "p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?) ORDER BY p.start_date DESC LIMIT 1) "
+                  "WHERE l.account_id = ? AND l.ended_at IS NULL AND c.deactivated_at IS NULL "
+                  "ORDER BY c.birth_date, c.id",
+                  today, today, account)) {
         FamilyChild c;
         c.id = r.Id<common::ChildId>(0);
         c.name = r.Text(1) + " " + r.Text(2);

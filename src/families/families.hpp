@@ -47,7 +47,7 @@ struct LetterLookup {
 };
 LetterLookup FindLetter(db::ReadTx& tx, std::string_view typed_code, const common::Clock& clock);
 
-// True when the address entered `limit` wrong codes within the last hour.
+// True when the address entered `limit` wrong codes within the window (an hour unless told).
 bool CodeAttemptsThrottled(db::ReadTx& tx, const std::string& address, const common::Clock& clock, int limit,
                            std::chrono::minutes window = std::chrono::minutes(60));
 void RecordCodeAttempt(db::WriteTx& tx, const std::string& address, bool succeeded, const common::Clock& clock);

@@ -2,40 +2,15 @@
 
 #include "app/validate.hpp"
 #include "common/dates.hpp"
+#include "common/kana.hpp"
 
 namespace notebook {
 namespace {
 
 using kainjow::mustache::data;
 
-// Full-width digits and points as typed on a Japanese keyboard, to ASCII.
-std::string Ascii(std::string_view s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size();) {
-        auto c = static_cast<unsigned char>(s[i]);
-        if (c == 0xEF && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xBC) {
-            auto d = static_cast<unsigned char>(s[i + 2]);
-            if (d >= 0x90 && d <= 0x99) {
-                out += static_cast<char>('0' + d - 0x90);
-                i += 3;
-                continue;
-            }
-            if (d == 0x8E) {  // ．
-                out += '.';
-                i += 3;
-                continue;
-            }
-            if (d == 0x9A) {  // ：
-                out += ':';
-                i += 3;
-                continue;
-            }
-        }
-        if (c != ' ') out += static_cast<char>(c);
-        ++i;
-    }
-    return out;
-}
+// Full-width digits, points and colons as a Japanese keyboard types them, as ASCII (NFKC), without spaces.
+std::string Ascii(std::string_view s) { return common::FoldForSearch(s); }
 
 std::optional<int> Tenths(const http::Params& form, const std::string& name, app::FormErrors& errors) {
     std::string v = Ascii(form.GetOr(name));
