@@ -201,13 +201,12 @@ std::vector<DirectoryEntry> KioskDirectory(db::ReadTx& tx, common::SiteId site, 
 
 namespace {
 // The family hears of each entry and exit, with its time (and "late" when an offline kiosk sent it later).
+// A guardian's stamp at a nursery's entrance says so (`stamped`): its notice then names who stamped and who picked up.
 void Notify(db::WriteTx& tx, Direction direction, common::SiteId site, common::ChildId child, common::EventId event,
-            const std::string& at, bool delayed, const common::Clock& clock) {
-    notify::Notify(tx,
-                   {direction == Direction::kIn ? notify::Kind::kEntry : notify::Kind::kExit,
-                    site,
-                    child,
-                    {{"event", event.value}, {"at", at}, {"delayed", delayed}}},
+            const std::string& at, bool delayed, const common::Clock& clock, bool stamped = false) {
+    boost::json::object params{{"event", event.value}, {"at", at}, {"delayed", delayed}};
+    if (stamped) params["stamped"] = true;
+    notify::Notify(tx, {direction == Direction::kIn ? notify::Kind::kEntry : notify::Kind::kExit, site, child, params},
                    clock);
 }
 }  // namespace
@@ -223,7 +222,8 @@ std::optional<InsertedMark> InsertKioskMark(db::WriteTx& tx, const KioskMark& ma
     if (!row) return std::nullopt;
     auto id = row->Id<common::EventId>(0);
     TouchKiosk(tx, mark.kiosk, clock);
-    Notify(tx, mark.direction, mark.kiosk.site_id, mark.child, id, at, recorded - mark.at > kDelayedAfter, clock);
+    Notify(tx, mark.direction, mark.kiosk.site_id, mark.child, id, at, recorded - mark.at > kDelayedAfter, clock,
+           mark.by_family);
     live::Append(tx, mark.kiosk.site_id, mark.facility_date, live::kState, mark.child, "", clock);
     return InsertedMark{id, recorded};
 }

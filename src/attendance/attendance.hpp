@@ -114,6 +114,7 @@ struct KioskMark {
     common::Instant at;
     std::string scan_id;  // made by the kiosk; recorded once per kiosk
     std::optional<common::CardId> card;
+    bool by_family = false;  // a guardian's stamp: its notice names who stamped and who picked up (entrance_stamp)
 };
 struct InsertedMark {
     common::EventId id;

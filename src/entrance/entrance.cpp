@@ -72,11 +72,14 @@ bool AcceptPass(db::WriteTx& tx, const Pass& pass, const common::Clock& clock) {
         .has_value();
 }
 
-std::optional<FamilyHere> FamilyAtSite(db::ReadTx& tx, common::AccountId account, const attendance::Kiosk& kiosk,
-                                       common::Instant now) {
+namespace {
+
+// The children the account may stamp (auth::FamilyAction::kCheckIn, from its links today) that are placed at the
+// kiosk's site today, by name; none when the account is not usable or has no child here.
+std::optional<FamilyHere> Stampable(db::ReadTx& tx, common::AccountId account, const attendance::Kiosk& kiosk,
+                                    const std::string& today) {
     auto guardian = families::LoadGuardianActor(tx, account);
     if (!guardian) return std::nullopt;
-    const std::string today = common::FormatDate(common::TokyoDate(now));
     FamilyHere out;
     out.account = account;
     out.guardian_name = guardian->display_name;
@@ -92,19 +95,28 @@ std::optional<FamilyHere> FamilyAtSite(db::ReadTx& tx, common::AccountId account
         if (!guardian->Can(auth::FamilyAction::kCheckIn, c.id)) continue;
         c.display_name = r.Text(1) + " " + r.Text(2);
         c.kana = r.Text(3) + " " + r.Text(4);
-        c.day = attendance::ChildDay(tx, c.id, today);
-        auto last = attendance::LastMarkBefore(tx, c.id, today, common::FormatInstant(now));
-        c.next = last && last->mark.direction == attendance::Direction::kIn ? attendance::Direction::kOut
-                                                                            : attendance::Direction::kIn;
         out.children.push_back(std::move(c));
     }
     if (out.children.empty()) return std::nullopt;
+    return out;
+}
+
+}  // namespace
+
+std::optional<FamilyHere> FamilyAtSite(db::ReadTx& tx, common::AccountId account, const attendance::Kiosk& kiosk,
+                                       common::Instant now) {
+    const std::string today = common::FormatDate(common::TokyoDate(now));
+    auto out = Stampable(tx, account, kiosk, today);
+    if (!out) return std::nullopt;
     std::map<std::string, std::size_t> seen;
-    for (const auto& child : out.children) {
+    for (auto& child : out->children) {
+        child.day = attendance::ChildDay(tx, child.id, today);
+        child.next =
+            child.day.state == attendance::State::kIn ? attendance::Direction::kOut : attendance::Direction::kIn;
         for (const auto& p : plans::ListPickupPersons(tx, child.id)) {
-            auto [it, fresh] = seen.emplace(ByName(p.name, p.relation), out.pickup.size());
-            if (fresh) out.pickup.push_back({p.id, p.name, p.relation, {}});
-            out.pickup[it->second].children.push_back(child.id);
+            auto [it, fresh] = seen.emplace(ByName(p.name, p.relation), out->pickup.size());
+            if (fresh) out->pickup.push_back({p.id, p.name, p.relation, {}});
+            out->pickup[it->second].children.push_back(child.id);
         }
     }
     return out;
@@ -115,7 +127,9 @@ std::variant<std::vector<Stamped>, StampProblem> Stamp(db::WriteTx& tx, const at
     if (request.children.empty()) return StampProblem::kNoChildren;
     if (request.stamp_id.empty() || request.stamp_id.size() > 64) return StampProblem::kBadStampId;
     const auto now = clock.Now();
-    auto family = FamilyAtSite(tx, request.account, kiosk, now);
+    const std::string today = common::FormatDate(common::TokyoDate(now));
+    // Who may be stamped here (the state and the pick-up lists are read below, for the children chosen only).
+    auto family = Stampable(tx, request.account, kiosk, today);
     if (!family) return StampProblem::kNotHere;
 
     // Everything is checked before anything is written.
@@ -147,7 +161,6 @@ std::variant<std::vector<Stamped>, StampProblem> Stamp(db::WriteTx& tx, const at
         }
     }
 
-    const std::string today = common::FormatDate(common::TokyoDate(now));
     const std::string at = common::FormatInstant(now);
     std::vector<Stamped> out;
     for (const auto& [child, direction] : chosen) {
@@ -174,7 +187,7 @@ std::variant<std::vector<Stamped>, StampProblem> Stamp(db::WriteTx& tx, const at
             s.at = last->mark.at;
         } else {
             auto inserted = attendance::InsertKioskMark(
-                tx, {kiosk, child->id, today, direction, now, scan_id, std::nullopt}, clock);
+                tx, {kiosk, child->id, today, direction, now, scan_id, std::nullopt, true}, clock);
             if (!inserted) throw std::logic_error("entrance: a stamp's scan_id was recorded under this transaction");
             std::optional<common::PickupPersonId> pickup;
             if (auto it = pickup_of.find(child->id); it != pickup_of.end()) pickup = it->second;

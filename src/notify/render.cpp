@@ -69,11 +69,14 @@ Text Render(db::ReadTx& tx, const web::Catalogue& c, const std::string& lang, co
             t.body = fill("nt_" + k + "_body",
                           {{"child", child}, {"site", site}, {"when", InstantWords(c, lang, Param(p, "at"))}});
             if (Flag(p, "delayed")) t.body += "\n" + c.Get(lang, "nt_delayed");
-            // Stamped by a guardian at a nursery's entrance (entrance/): who did, and who took the child home.
-            if (auto stamp = tx.QueryOptional(
-                    "SELECT a.display_name, pp.name, pp.relation FROM entrance_stamp s JOIN guardian_account a ON a.id "
-                    "= s.account_id LEFT JOIN pickup_person pp ON pp.id = s.pickup_person_id WHERE s.event_id = ?",
-                    IdParam(p, "event"))) {
+            // Stamped by a guardian at a nursery's entrance (entrance/): who did, and who took the child home. Only
+            // those notices look it up; a card's scan costs no query more.
+            if (auto stamp = !Flag(p, "stamped") ? std::nullopt
+                                                 : tx.QueryOptional("SELECT a.display_name, pp.name, pp.relation FROM "
+                                                                    "entrance_stamp s JOIN guardian_account a ON a.id "
+                                                                    "= s.account_id LEFT JOIN pickup_person pp ON "
+                                                                    "pp.id = s.pickup_person_id WHERE s.event_id = ?",
+                                                                    IdParam(p, "event"))) {
                 t.body += "\n" + fill("nt_stamped_by", {{"name", stamp->Text(0)}});
                 if (stamp->OptText(1))
                     t.body += "\n" + fill("nt_picked_up_by", {{"name", stamp->Text(1)}, {"relation", stamp->Text(2)}});
