@@ -514,9 +514,11 @@ http::Response Handlers::RenderDay(Ctx& ctx, common::ChildId id, const std::stri
         row.set("recorded", common::FormatTokyoTime(*common::ParseInstant(e.created_at)));
         row.set("kind_label", ctx.T("event_" + e.kind));
         row.set("kind", e.kind);
+        // A kiosk's mark is a card's scan, or a guardian's stamp at a nursery's entrance (who stamped is named below).
+        const std::string kiosk = e.stamped_by ? ctx.T("source_entrance") : ctx.T("source_kiosk");
         row.set("source",
                 e.source == "kiosk"
-                    ? ctx.T("source_kiosk") + (e.kiosk_name ? ctx.T("p_open") + *e.kiosk_name + ctx.T("p_close") : "")
+                    ? kiosk + (e.kiosk_name ? ctx.T("p_open") + *e.kiosk_name + ctx.T("p_close") : "")
                     : ctx.T("source_staff") + (e.staff_name ? ctx.T("p_open") + *e.staff_name + ctx.T("p_close") : ""));
         if (e.stamped_by) row.set("stamped_by", *e.stamped_by);
         if (e.pickup_name)

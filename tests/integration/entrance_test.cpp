@@ -201,6 +201,7 @@ TEST_P(Entrance, AtPickUpTheTabletIsToldWhoTakesTheChildrenFromTheirLists) {
     ASSERT_EQ(day.status, 200);
     EXPECT_NE(day.body.find("お迎え：玄関 祖母（祖母）"), std::string::npos);
     EXPECT_NE(day.body.find("保護者：玄関 花子"), std::string::npos);
+    EXPECT_NE(day.body.find("入口のタブレット（玄関）"), std::string::npos);  // not "a card": the guardian's stamp
     RunJobs();
     bool told = false;
     for (const auto& m : MailsTo("door@example.test")) {
