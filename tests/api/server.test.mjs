@@ -292,7 +292,7 @@ test('audit verify passes on an untouched trail and names the entry someone edit
     assert.ok(checked >= 5, r.stdout);  // failed sign-in, password, second-factor set-up, sign-in, the list
     // What someone with access to the database file might do: remove the guard, turn a failure into a success.
     const sql = "DROP TRIGGER audit_event_no_update; UPDATE audit_event SET outcome = 'ok' WHERE action = 'signin' AND outcome = 'failed';";
-    const tamper = spawnSync('sqlite3', [own.env.TADAIMA_DB, sql], { encoding: 'utf8' });
+    const tamper = spawnSync('sqlite3', ['-cmd', '.timeout 10000', own.env.TADAIMA_DB, sql], { encoding: 'utf8' });
     assert.equal(tamper.status, 0, tamper.stderr);
     r = run(['audit', 'verify'], own.env);
     assert.equal(r.status, 1);
@@ -326,7 +326,7 @@ test('audit head prints one line a city keeps, and verify --head finds the newes
     // Someone with the database file deletes the newest entries: the chain left is whole, the kept head is not there.
     const id = Number(head.stdout.match(/id=(\d+)/)[1]);
     const sql = `DROP TRIGGER audit_event_no_delete; DELETE FROM audit_event WHERE id >= ${id - 2};`;
-    const tamper = spawnSync('sqlite3', [own.env.TADAIMA_DB, sql], { encoding: 'utf8' });
+    const tamper = spawnSync('sqlite3', ['-cmd', '.timeout 10000', own.env.TADAIMA_DB, sql], { encoding: 'utf8' });
     assert.equal(tamper.status, 0, tamper.stderr);
     assert.equal(run(['audit', 'verify'], own.env).status, 0);
     r = run(['audit', 'verify', '--head', kept], own.env);
