@@ -12,11 +12,13 @@ APT_PACKAGES=(
   libsqlite3-dev sqlite3 libpq-dev libsodium-dev libicu-dev
   libkainjow-mustache-dev prometheus-cpp-dev libssl-dev libqrencode-dev
   libcurl4-openssl-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk libxlsxwriter-dev libzip-dev
+  libvips-dev
   # tests
   libgtest-dev libgmock-dev postgresql postgresql-client haproxy
   # fuzzing: clang's libFuzzer and sanitizer runtimes
   clang libclang-rt-14-dev
   chromium nodejs npm curl poppler-utils zbar-tools python3-aiosmtpd openssl python3-openpyxl
+  libheif-examples libimage-exiftool-perl
   # benchmarks (postfix only for its smtp-sink and smtp-source load tools: installed unconfigured, never started)
   nginx-light wrk bc python3 postfix
 )

@@ -231,6 +231,9 @@ std::size_t App::BodyLimit(const http::Request& req) {
     if (match.route && match.route->body == Body::kUpload) {
         return std::max(limits.max_upload_bytes, limits.max_body_bytes);
     }
+    if (match.route && match.route->body == Body::kPhotos) {
+        return std::max(limits.max_photo_upload_bytes, limits.max_body_bytes);
+    }
     return limits.max_body_bytes;
 }
 

@@ -87,6 +87,8 @@ Config ConfigFromEnvironment() {
     c.job_workers = static_cast<int>(EnvInt("TADAIMA_JOB_WORKERS", c.job_workers, 0, 64));
     c.limits.max_body_bytes = static_cast<std::size_t>(EnvInt("TADAIMA_MAX_BODY_BYTES", 1 << 20, 1024, 1 << 30));
     c.limits.max_upload_bytes = static_cast<std::size_t>(EnvInt("TADAIMA_MAX_UPLOAD_BYTES", 8 << 20, 1024, 1 << 30));
+    c.limits.max_photo_upload_bytes =
+        static_cast<std::size_t>(EnvInt("TADAIMA_MAX_PHOTO_UPLOAD_BYTES", 64 << 20, 1024, 1 << 30));
     c.limits.max_connections = static_cast<int>(EnvInt("TADAIMA_MAX_CONNECTIONS", 2048, 1, 1000000));
     c.log_level = Env("TADAIMA_LOG_LEVEL", "info");
     c.test_clock_file = Env("TADAIMA_TEST_CLOCK_FILE", "");

@@ -19,8 +19,8 @@ enum class Session { kLoad, kSkip, kSecondFactor };
 
 // How large a body a route takes, decided from the request line and headers before the body is read: forms and JSON
 // up to the general limit (1 MiB); routes that take files (a message's PDFs, a roster) a multipart form up to the
-// upload limit. Both limits are in http::Limits.
-enum class Body { kForm, kUpload };
+// upload limit; routes that take photos up to the photo limit. The limits are in http::Limits.
+enum class Body { kForm, kUpload, kPhotos };
 
 struct Route {
     std::string method;

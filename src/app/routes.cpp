@@ -181,6 +181,7 @@ Router BuildRoutes(const Services& s) {
     // Guardians: the contact notebook's home side, and reading the nursery side
     r.Get("/family/children/{id}/notebook", [book](Ctx& c) { return book->FamilyPage(c); });
     r.Post("/family/children/{id}/notebook", [book](Ctx& c) { return book->SaveHome(c); });
+    r.Get("/family/photos/{id}", [book](Ctx& c) { return book->FamilyPhoto(c); });
 
     // Guardians: the family pass and PIN for a nursery's entrance
     r.Get("/family/pass", [door](Ctx& c) { return door->PassPage(c); });
@@ -263,12 +264,18 @@ Router BuildRoutes(const Services& s) {
 
     // The contact notebook (a nursery's): the class's day, a child's page, the nursery side and publishing it
     r.Get("/sites/{id}/notebook", [book](Ctx& c) { return book->ClassDay(c); });
-    r.Post("/sites/{id}/notebook", [book](Ctx& c) { return book->Bulk(c); });
+    r.Post(
+        "/sites/{id}/notebook", [book](Ctx& c) { return book->Bulk(c); }, Session::kLoad, Body::kPhotos);
     r.Get("/sites/{id}/notebook/settings", [book](Ctx& c) { return book->Items(c); });
     r.Post("/sites/{id}/notebook/settings", [book](Ctx& c) { return book->SaveItems(c); });
     r.Get("/children/{id}/notebook", [book](Ctx& c) { return book->ChildPage(c); });
     r.Post("/children/{id}/notebook", [book](Ctx& c) { return book->SaveNursery(c); });
     r.Post("/children/{id}/notebook/publish", [book](Ctx& c) { return book->Publish(c); });
+    r.Post(
+        "/children/{id}/notebook/photos", [book](Ctx& c) { return book->UploadPhotos(c); }, Session::kLoad,
+        Body::kPhotos);
+    r.Post("/children/{id}/notebook/photos/{photo}/remove", [book](Ctx& c) { return book->RemovePhoto(c); });
+    r.Get("/photos/{id}", [book](Ctx& c) { return book->StaffPhoto(c); });
 
     // The site's schedule: plan deadline, lateness threshold, dismissal times, closure days
     r.Get("/sites/{id}/schedule", [plan](Ctx& c) { return plan->Schedule(c); });

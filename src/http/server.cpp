@@ -322,7 +322,7 @@ struct Server::Impl {
             parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
             // Beast checks a declared Content-Length against the body limit while it reads the header, before the
             // route is known: the largest limit any route has here, the route's own once the header is in.
-            parser.body_limit(std::max(limits.max_upload_bytes, limits.max_body_bytes));
+            parser.body_limit(limits.Largest());
             beast::get_lowest_layer(stream).expires_after(first ? limits.read_timeout : limits.keep_alive_timeout);
             auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
             auto started = std::chrono::steady_clock::now();

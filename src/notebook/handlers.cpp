@@ -7,7 +7,9 @@
 #include "families/mails.hpp"
 #include "notebook/form.hpp"
 #include "notebook/notebook.hpp"
+#include "notebook/pages.hpp"
 #include "notebook/views.hpp"
+#include "photos/photos.hpp"
 #include "plans/plans.hpp"
 #include "rights/rights.hpp"
 #include "sites/groups.hpp"
@@ -21,18 +23,6 @@ using kainjow::mustache::data;
 
 namespace {
 
-std::string Today(const Ctx& ctx) { return common::FormatDate(common::TokyoDate(ctx.svc.clock.Now())); }
-
-// ?date= (or the form's date): a real date, not after today; today by default.
-std::string DateOf(const Ctx& ctx, const std::string& given) {
-    if (given.empty()) return Today(ctx);
-    auto d = common::ParseDate(given);
-    if (!d) throw http::BadRequest("error_date");
-    const std::string date = common::FormatDate(*d);
-    if (date > Today(ctx)) throw http::HttpError(422, "error_notebook_future");
-    return date;
-}
-
 std::string AddDays(const std::string& date, int days) {
     return common::FormatDate(std::chrono::sys_days(*common::ParseDate(date)) + std::chrono::days(days));
 }
@@ -44,13 +34,20 @@ void DayLinks(data& body, const std::string& date, const std::string& today) {
     if (date < today) body.set("next_date", AddDays(date, 1));
 }
 
-// The site where the child's page of that day is kept: its placement that day, at a site that keeps notebooks.
-common::SiteId PageSite(db::ReadTx& tx, common::ChildId child, const std::string& date) {
-    auto site = plans::PlacementOn(tx, child, *common::ParseDate(date));
-    if (!site) throw http::NotFound();
-    auto s = sites::GetSite(tx, *site);
-    if (!s || !sites::KeepsNotebooks(s->fields.kind)) throw http::NotFound();
-    return *site;
+// Photos for a page: their address (staff's or the family's), size and position for the alternative text.
+data PhotoList(const std::vector<photos::Photo>& list, const std::string& base) {
+    data out{data::type::list};
+    int n = 0;
+    for (const auto& p : list) {
+        data d;
+        d.set("id", std::to_string(p.id));
+        d.set("src", base + std::to_string(p.id));
+        d.set("width", std::to_string(p.width));
+        d.set("height", std::to_string(p.height));
+        d.set("n", std::to_string(++n));
+        out.push_back(d);
+    }
+    return out;
 }
 
 std::string BirthDate(db::ReadTx& tx, common::ChildId child) {
@@ -58,6 +55,25 @@ std::string BirthDate(db::ReadTx& tx, common::ChildId child) {
 }
 
 }  // namespace
+
+std::string Today(const Ctx& ctx) { return common::FormatDate(common::TokyoDate(ctx.svc.clock.Now())); }
+
+std::string DateOf(const Ctx& ctx, const std::string& given) {
+    if (given.empty()) return Today(ctx);
+    auto d = common::ParseDate(given);
+    if (!d) throw http::BadRequest("error_date");
+    const std::string date = common::FormatDate(*d);
+    if (date > Today(ctx)) throw http::HttpError(422, "error_notebook_future");
+    return date;
+}
+
+common::SiteId PageSite(db::ReadTx& tx, common::ChildId child, const std::string& date) {
+    auto site = plans::PlacementOn(tx, child, *common::ParseDate(date));
+    if (!site) throw http::NotFound();
+    auto s = sites::GetSite(tx, *site);
+    if (!s || !sites::KeepsNotebooks(s->fields.kind)) throw http::NotFound();
+    return *site;
+}
 
 // --- Staff -----------------------------------------------------------------------------------------------------
 
@@ -69,15 +85,16 @@ http::Response Handlers::ClassDay(Ctx& ctx) const {
     std::optional<common::GroupId> group;
     if (auto g = app::ParseId(ctx.req.query.GetOr("group"))) group = common::GroupId(*g);
     const auto& svc = ctx.svc;
-    auto [site, groups, rows] = svc.db.Write([&](db::WriteTx& tx) {
+    auto [site, groups, rows, counts] = svc.db.Write([&](db::WriteTx& tx) {
         auto site = sites::GetSite(tx, site_id);
         if (!site || !sites::KeepsNotebooks(site->fields.kind)) throw http::NotFound();
         auto groups = sites::ListGroups(tx, site_id, false);
         if (group && std::none_of(groups.begin(), groups.end(), [&](const auto& g) { return g.id == *group; }))
             throw http::NotFound();
         auto rows = notebook::ClassDay(tx, *svc.config.data_keys, site_id, group, date);
+        auto counts = photos::CountsOn(tx, site_id, date);
         auth::WriteAudit(tx, ctx.Audit("notebook.class_view", "site", site_id.value, site_id), svc.clock);
-        return std::tuple{*site, groups, rows};
+        return std::tuple{*site, groups, rows, std::map<common::ChildId, int>(counts.begin(), counts.end())};
     });
     ctx.site_kind = site.fields.kind;
     data body;
@@ -104,6 +121,8 @@ http::Response Handlers::ClassDay(Ctx& ctx) const {
         auto d = ClassRowData(ctx, r);
         d.set("date", date);
         d.set("version", std::to_string(r.entry.nursery_version));
+        if (auto it = counts.find(r.child); it != counts.end())
+            d.set("photo_count", families::Fill(ctx.T("nb_photo_count"), {{"n", std::to_string(it->second)}}));
         list.push_back(d);
         sent += r.entry.home ? 1 : 0;
         noticed += r.entry.home && Noticed(*r.entry.home).Any() ? 1 : 0;
@@ -141,6 +160,7 @@ http::Response Handlers::RenderChild(Ctx& ctx, common::ChildId child, const std:
         Settings settings;
         std::string name, kana, birth;
         bool may_write = false;
+        std::vector<photos::Photo> photos;
     };
     auto l = svc.db.Write([&](db::WriteTx& tx) {
         Loaded l;
@@ -151,6 +171,7 @@ http::Response Handlers::RenderChild(Ctx& ctx, common::ChildId child, const std:
                       rights::Verdict::kAllowed;
         l.entry = GetEntry(tx, *svc.config.data_keys, child, date);
         l.settings = LoadSettings(tx, l.site);
+        l.photos = photos::OnPage(tx, child, date);
         auto r = tx.QueryOne(
             "SELECT family_name, given_name, family_kana, given_kana, birth_date FROM child WHERE id = ?", child);
         l.name = r.Text(0) + " " + r.Text(1);
@@ -175,7 +196,7 @@ http::Response Handlers::RenderChild(Ctx& ctx, common::ChildId child, const std:
         body.set("home_at", common::FormatTokyoTime(*common::ParseInstant(*l.entry.home_saved_at)));
     }
     // The form: what was posted (a refused save), else the side as saved.
-    const bool posted = ctx.req.method == "POST";
+    const bool posted = ctx.req.method == "POST" && ctx.form.Has("version");  // the side's form, not the photos'
     app::FormErrors ignored;
     NurserySide shown = posted ? ParseNurseryForm(ctx.form, ignored) : l.entry.nursery.value_or(NurserySide{});
     body.set("form",
@@ -197,8 +218,13 @@ http::Response Handlers::RenderChild(Ctx& ctx, common::ChildId child, const std:
     if (l.entry.nursery && (!l.entry.published_at || body.get("edited"))) body.set("can_publish", l.may_write);
     if (l.may_write) body.set("may_write", true);
     body.set("csrf", ctx.CsrfToken());
+    body.set("photos", PhotoList(l.photos, "/photos/"));
+    if (!l.photos.empty()) body.set("has_photos", true);
+    body.set("max_photos", std::to_string(photos::kMaxPerUpload));
     if (ctx.req.query.GetOr("done") == "saved") body.set("notice_saved", true);
     if (ctx.req.query.GetOr("done") == "published") body.set("notice_published", true);
+    if (ctx.req.query.GetOr("done") == "photos") body.set("notice_photos", true);
+    if (ctx.req.query.GetOr("done") == "photo_removed") body.set("notice_photo_removed", true);
     return app::RenderPage(ctx, page_, "nb_child_title", body, status);
 }
 
@@ -281,21 +307,30 @@ http::Response Handlers::Bulk(Ctx& ctx) const {
     }
     if (chosen.empty()) errors.Add("child", "error_notebook_choose");
     auto given = ParseNurseryForm(ctx.form, errors);
+    // The same photo on each chosen child's page (the class's outing): decoded before the transaction.
+    auto prepared = errors.empty() ? PhotosFromForm(ctx) : std::vector<photos::Prepared>{};
     const auto& svc = ctx.svc;
     int done = 0;
     std::vector<std::string> skipped;  // names: changed since, or incomplete for publishing
     if (errors.empty()) {
         svc.db.Write([&](db::WriteTx& tx) {
             auto settings = LoadSettings(tx, site_id);
+            std::vector<common::ChildId> children;
             for (const auto& [child, version] : chosen) {
                 if (PageSite(tx, child, date) != site_id) throw http::NotFound();
                 rights::RequireAtSite(tx, actor, Action::kNotebookWrite, site_id, child, today, true);
+                children.push_back(child);
+            }
+            AttachPhotos(tx, site_id, date, children, prepared, actor.user_id, svc.clock);
+            for (const auto& [child, version] : chosen) {
                 auto entry = GetEntry(tx, *svc.config.data_keys, child, date);
                 const int age = AgeClass(BirthDate(tx, child), date);
                 const std::string name =
                     tx.QueryOne("SELECT family_name || ' ' || given_name FROM child WHERE id = ?", child).Text(0);
+                if (!prepared.empty())
+                    auth::WriteAudit(tx, ctx.Audit("notebook.photo_add", "child", child.value, site_id), svc.clock);
                 auto side = Overlay(entry.nursery.value_or(NurserySide{}), given);
-                if (!publish || side != entry.nursery.value_or(NurserySide{})) {
+                if (side != entry.nursery.value_or(NurserySide{})) {
                     // A value the rules refuse stops it all: nothing of it is saved.
                     auto problems = Check(side, settings, age, false);
                     if (!problems.empty()) throw http::HttpError(422, problems.begin()->second);
@@ -421,12 +456,14 @@ http::Response Handlers::RenderFamily(Ctx& ctx, common::ChildId child, const std
         Entry entry;
         Settings settings;
         std::string name, birth;
+        std::vector<photos::Photo> photos;
     };
     auto l = svc.db.Read([&](db::ReadTx& tx) {
         Loaded l;
         auto site = PageSite(tx, child, date);
         l.entry = GetEntry(tx, *svc.config.data_keys, child, date);
         l.settings = LoadSettings(tx, site);
+        if (l.entry.published_at) l.photos = photos::OnPage(tx, child, date);
         auto r = tx.QueryOne("SELECT family_name, given_name, birth_date FROM child WHERE id = ?", child);
         l.name = r.Text(0) + " " + r.Text(1);
         l.birth = r.Text(2).substr(0, 10);
@@ -460,6 +497,8 @@ http::Response Handlers::RenderFamily(Ctx& ctx, common::ChildId child, const std
         body.set("has_nursery", true);
         if (l.entry.edited_after_publish_at) body.set("edited", true);
     }
+    body.set("photos", PhotoList(l.photos, "/family/photos/"));
+    if (!l.photos.empty()) body.set("has_photos", true);
     if (ctx.req.query.GetOr("done") == "sent") body.set("notice_saved", true);
     return app::RenderPage(ctx, family_, "nb_family_title", body, status);
 }

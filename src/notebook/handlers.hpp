@@ -20,10 +20,15 @@ class Handlers {
     http::Response Bulk(app::Ctx& ctx) const;         // POST /sites/{id}/notebook: several children at once
     http::Response Items(app::Ctx& ctx) const;        // GET /sites/{id}/notebook/settings
     http::Response SaveItems(app::Ctx& ctx) const;    // POST /sites/{id}/notebook/settings
+    // Photos (photo_handlers.cpp)
+    http::Response UploadPhotos(app::Ctx& ctx) const;  // POST /children/{id}/notebook/photos
+    http::Response RemovePhoto(app::Ctx& ctx) const;   // POST /children/{id}/notebook/photos/{photo}/remove
+    http::Response StaffPhoto(app::Ctx& ctx) const;    // GET /photos/{id}[?size=thumb]
 
     // Guardians
-    http::Response FamilyPage(app::Ctx& ctx) const;  // GET /family/children/{id}/notebook
-    http::Response SaveHome(app::Ctx& ctx) const;    // POST /family/children/{id}/notebook
+    http::Response FamilyPage(app::Ctx& ctx) const;   // GET /family/children/{id}/notebook
+    http::Response SaveHome(app::Ctx& ctx) const;     // POST /family/children/{id}/notebook
+    http::Response FamilyPhoto(app::Ctx& ctx) const;  // GET /family/photos/{id}[?size=thumb]
 
  private:
     http::Response RenderChild(app::Ctx& ctx, common::ChildId child, const std::string& date,

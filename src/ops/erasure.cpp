@@ -57,6 +57,11 @@ constexpr Step kSteps[] = {
     {"attendance_plan", "DELETE FROM attendance_plan WHERE child_id IN :CH OR site_id = :S"},
     {"attendance_plan", "UPDATE attendance_plan SET updated_by = NULL WHERE updated_by IN :AC", false},
     {"live_event", "DELETE FROM live_event WHERE child_id IN :CH OR site_id = :S"},
+    {"photo_child",
+     "DELETE FROM photo_child WHERE child_id IN :CH OR photo_id IN (SELECT id FROM photo WHERE site_id = :S)"},
+    // A photo goes with the last page it was on (one of the class's outing stays on the other children's pages).
+    {"photo",
+     "DELETE FROM photo WHERE site_id = :S OR NOT EXISTS (SELECT 1 FROM photo_child c WHERE c.photo_id = photo.id)"},
     {"notebook_entry", "DELETE FROM notebook_entry WHERE child_id IN :CH OR site_id = :S"},
     {"notebook_entry", "UPDATE notebook_entry SET home_account_id = NULL WHERE home_account_id IN :AC", false},
     {"notebook_setting", "DELETE FROM notebook_setting WHERE site_id = :S"},

@@ -66,6 +66,12 @@ const Table kTables[] = {
      "The contact notebook: a page per child and day; home_sealed and nursery_sealed hold each side as JSON "
      "(opened in this export), with their versions, who wrote them and when, and when the nursery side was published.",
      "site_id = ?"},
+    {"photo",
+     "Photos on the contact notebook's pages: the JPEG as served (display_base64, the longer side 1280 px) and its "
+     "thumbnail (thumb_base64), both in base64 and without metadata; the site and day of the pages it is on.",
+     "site_id = ?"},
+    {"photo_child", "The children's pages a photo is on (the child's page of the photo's day).",
+     "photo_id IN (SELECT id FROM photo WHERE site_id = ?)"},
     {"entrance_stamp",
      "Who stamped an entry or exit at a nursery's entrance (a guardian account) and who picked the child up (a pick-up "
      "person; empty: that guardian).",

@@ -49,6 +49,10 @@ const std::vector<Step>& Steps() {
              "DELETE FROM attendance_event WHERE facility_date < :D AND id NOT IN (SELECT corrects_id FROM "
              "attendance_event WHERE corrects_id IS NOT NULL AND facility_date >= :D)"},
             {"plans", "attendance_plan", "DELETE FROM attendance_plan WHERE plan_date < :D"},
+            {"notebook", "photo_child",
+             "DELETE FROM photo_child WHERE photo_id IN (SELECT id FROM photo WHERE entry_date < :D)"},
+            {"notebook", "photo", "DELETE FROM photo WHERE entry_date < :D"},
+            {"notebook", "notebook_entry", "DELETE FROM notebook_entry WHERE entry_date < :D"},
             {"plans", "plan_contact", "DELETE FROM plan_contact WHERE plan_date < :D"},
             {"plans", "child_alert", "DELETE FROM child_alert WHERE alert_date < :D"},
             {"plans", "plan_reminder", "DELETE FROM plan_reminder WHERE plan_month < :M"},

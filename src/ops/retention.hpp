@@ -30,7 +30,8 @@ struct RetentionKind {
     int min_months;
 };
 inline constexpr RetentionKind kRetentionKinds[] = {
-    {"attendance", 60, 13}, {"plans", 24, 13}, {"notifications", 13, 1}, {"messages", 36, 1}, {"audit", 84, 13},
+    {"attendance", 60, 13}, {"plans", 24, 13}, {"notifications", 13, 1},
+    {"messages", 36, 1},    {"audit", 84, 13}, {"notebook", 36, 13},
 };
 inline constexpr int kRetentionMaxMonths = 1200;
 

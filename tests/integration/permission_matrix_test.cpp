@@ -19,6 +19,7 @@
 #include "jobs/jobs.hpp"
 #include "messages/messages.hpp"
 #include "ops/erasure.hpp"
+#include "photos/photos.hpp"
 #include "plans/plans.hpp"
 #include "rollcall/rollcall.hpp"
 #include "staff/staff.hpp"
@@ -161,6 +162,10 @@ const std::vector<Case>& Table() {
          {{"version", "0"}, {"lunch", "all"}, {"episode", "行列の一日"}},
          {{O, O}, {O, H}, {O, H}}},
         {"POST", "/children/{child}/notebook/publish", {}, {{O, O}, {O, H}, {O, H}}},
+        {"GET", "/photos/{photo}", {}, {{O, O}, {O, H}, {O, H}}},
+        {"GET", "/photos/{photo}?size=thumb", {}, {{O, O}, {O, H}, {O, H}}},
+        {"POST", "/children/{child}/notebook/photos", {}, {{V, V}, {V, H}, {V, H}}},  // no photo sent
+        {"POST", "/children/{child}/notebook/photos/{photo}/remove", {}, {{O, O}, {O, H}, {O, H}}},
         {"POST", "/sites/{site}/notebook", {{"child", "{child}"}, {"snack", "all"}}, {{O, O}, {O, N}, {O, N}}},
         {"POST", "/sites/{site}/notebook/settings", {}, {{V, V}, {V, N}, {N, N}}},  // no choices sent
         // The site's schedule
@@ -299,6 +304,7 @@ const std::set<std::string> kFamilyRoutes = {"GET /register",
                                              "POST /family/children/{id}/messages",
                                              "GET /family/children/{id}/notebook",
                                              "POST /family/children/{id}/notebook",
+                                             "GET /family/photos/{id}",
                                              "GET /family/pass",
                                              "GET /family/pass/code.svg",
                                              "POST /family/pass/pin"};
@@ -323,6 +329,7 @@ struct Objects {
     std::int64_t erasure;       // an erasure done (of a child of site 1 made for it): the city's, not a site's
     std::int64_t rollover;      // a school-year rollover, cancelled: the city's
     std::string kiosk_credential;
+    std::int64_t photo;  // a photo on the child's page of today (published) and on another child's of the site
 };
 
 class PermissionMatrix : public AppTest {
@@ -453,6 +460,21 @@ class PermissionMatrix : public AppTest {
             return id.value;
         });
         o.file = One("SELECT id FROM message_attachment WHERE message_id = " + std::to_string(o.message));
+        o.photo = database().Write([&](db::WriteTx& tx) {
+            const auto today = common::FormatDate(common::TokyoDate(clock_.Now()));
+            const auto other =
+                tx.QueryOne("SELECT MIN(child_id) FROM child_placement WHERE site_id = ? AND child_id <> ?", site,
+                            o.child)
+                    .Int(0);
+            photos::Prepared jpeg{"\xff\xd8 matrix \xff\xd9", "\xff\xd8 small \xff\xd9", 4, 3, "jpeg"};
+            const auto now = common::FormatInstant(clock_.Now());
+            tx.Exec(
+                "INSERT INTO notebook_entry (child_id, site_id, entry_date, published_at, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                o.child, site, today, now, now, now);
+            return photos::Add(tx, common::SiteId(site), today, {common::ChildId(o.child), common::ChildId(other)},
+                               jpeg, staff_user, clock_);
+        });
         o.copy =
             One("SELECT r.id FROM notification_recipient r JOIN notification n ON n.id = r.notification_id WHERE "
                 "n.message_id = " +
@@ -460,18 +482,18 @@ class PermissionMatrix : public AppTest {
         return o;
     }
     static std::string Fill(std::string text, const Objects& o) {
-        for (auto [key, value] : {std::pair{"{site}", o.site},        std::pair{"{group}", o.group},
-                                  std::pair{"{child}", o.child},      std::pair{"{guardian}", o.guardian},
-                                  std::pair{"{user}", o.user},        std::pair{"{account}", o.account},
-                                  std::pair{"{event}", o.event},      std::pair{"{kiosk}", o.kiosk},
-                                  std::pair{"{contact}", o.contact},  std::pair{"{person}", o.person},
-                                  std::pair{"{notice}", o.notice},    std::pair{"{recipient}", o.recipient},
-                                  std::pair{"{message}", o.message},  std::pair{"{file}", o.file},
-                                  std::pair{"{copy}", o.copy},        std::pair{"{scheduled}", o.scheduled},
-                                  std::pair{"{thread}", o.thread},    std::pair{"{job}", o.job},
-                                  std::pair{"{member}", o.member},    std::pair{"{call}", o.call},
-                                  std::pair{"{listed}", o.listed},    std::pair{"{erasure}", o.erasure},
-                                  std::pair{"{rollover}", o.rollover}}) {
+        for (auto [key, value] : {std::pair{"{site}", o.site},         std::pair{"{group}", o.group},
+                                  std::pair{"{child}", o.child},       std::pair{"{guardian}", o.guardian},
+                                  std::pair{"{user}", o.user},         std::pair{"{account}", o.account},
+                                  std::pair{"{event}", o.event},       std::pair{"{kiosk}", o.kiosk},
+                                  std::pair{"{contact}", o.contact},   std::pair{"{person}", o.person},
+                                  std::pair{"{notice}", o.notice},     std::pair{"{recipient}", o.recipient},
+                                  std::pair{"{message}", o.message},   std::pair{"{file}", o.file},
+                                  std::pair{"{copy}", o.copy},         std::pair{"{scheduled}", o.scheduled},
+                                  std::pair{"{thread}", o.thread},     std::pair{"{job}", o.job},
+                                  std::pair{"{member}", o.member},     std::pair{"{call}", o.call},
+                                  std::pair{"{listed}", o.listed},     std::pair{"{erasure}", o.erasure},
+                                  std::pair{"{rollover}", o.rollover}, std::pair{"{photo}", o.photo}}) {
             for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key)) {
                 text.replace(pos, std::string(key).size(), std::to_string(value));
             }
@@ -632,6 +654,9 @@ class PermissionMatrix : public AppTest {
                 EXPECT_TRUE(r.problems.empty());
                 o.contact = tx.QueryOne("SELECT MAX(id) FROM plan_contact").Int(0);
                 o.thread = messages::PostFromFamily(tx, site, child, account, question, clock_).value;
+                // A photo on the child's page of that day there.
+                o.photo = photos::Add(tx, site, common::FormatDate(common::TokyoDate(at)), {child},
+                                      {"\xff\xd8 moved \xff\xd9", "\xff\xd8 small \xff\xd9", 4, 3, "jpeg"}, by, clock_);
             });
         };
         moved_former_.account = moved_new_.account = database().Write([&](db::WriteTx& tx) {
@@ -783,6 +808,9 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"POST", "/kiosks/{kiosk}/revoke"}, site_manager},
         {{"POST", "/children/{child}/notebook"}, day_at_site},
         {{"POST", "/children/{child}/notebook/publish"}, day_at_site},
+        {{"GET", "/photos/{photo}"}, all_ok},
+        {{"POST", "/children/{child}/notebook/photos"}, day_invalid},
+        {{"POST", "/children/{child}/notebook/photos/{photo}/remove"}, day_at_site},
         {{"POST", "/sites/{site}/notebook"}, day_at_site},
         {{"POST", "/sites/{site}/notebook/settings"}, site_manager_invalid},
         {{"GET", "/sites/{site}/schedule"}, site_manager},
@@ -1027,6 +1055,7 @@ const std::vector<FamilyCase>& FamilyTable() {
         {"GET", "/family/children/{child}/messages", {}, {{O, H}, {O, H}}},
         // The contact notebook: the family reads it; the full guardian writes the home side
         {"GET", "/family/children/{child}/notebook", {}, {{O, H}, {O, H}}},
+        {"GET", "/family/photos/{photo}", {}, {{O, H}, {O, H}}},
         {"POST", "/family/children/{child}/notebook", {{"version", "0"}, {"mood", "good"}}, {{O, H}, {N, H}}},
         // The family pass and PIN for a nursery's entrance: one's own (the account's, whatever its role)
         {"GET", "/family/pass", {}, {{O, O}, {O, O}}},
@@ -1042,7 +1071,7 @@ TEST_P(PermissionMatrix, EveryGuardianRouteIsPublicByDesignOrInTheGuardianTable)
     for (const auto& c : FamilyTable()) {
         table.insert(
             std::string(c.method) + " " +
-            std::regex_replace(std::regex_replace(c.pattern, std::regex(R"(\{(child|recipient|copy)\})"), "{id}"),
+            std::regex_replace(std::regex_replace(c.pattern, std::regex(R"(\{(child|recipient|copy|photo)\})"), "{id}"),
                                std::regex(R"(\{member\})"), "{account_id}"));
     }
     for (const auto& r : app_->router().routes()) {
