@@ -667,6 +667,19 @@ PY
   nursery_results+=("$(printf '%-58s %12s %10s %10s' "entrance check-ins (PIN), pick-up: /s, p50, p99 ms" $(echo "$out" | awk '/^checkin_out/ {print $2, $3, $4}'))")
   nursery_results+=("$(printf '%-58s %12s %10s %10s' "notebook home sides sent (asked 50/s): /s, p50, p99 ms" $(echo "$out" | awk '/^home_sides/ {print $2, $3, $4}'))")
   nursery_results+=("$(printf '%-58s %12s %10s %10s' "  the class's day meanwhile: loads, p50, p99 ms" $(echo "$out" | awk '/^class_page/ {print $2, $3, $4}'))")
+  # A 12-megapixel HEIC as an iPhone makes it (a generated picture: gradients and texture), and the part underneath:
+  # libheif alone decoding it to a JPEG (heif-convert), timed in this run.
+  python3 bench/photo_y4m.py "$work/photo.y4m"
+  heif-enc -q 50 -o "$work/photo.heic" "$work/photo.y4m" >/dev/null
+  local t0 t1
+  t0=$(date +%s%N)
+  heif-convert "$work/photo.heic" "$work/photo-convert.jpg" >/dev/null
+  t1=$(date +%s%N)
+  out=$(node bench/photos.mjs "$base" "$pid" "$work/photo.heic" 3 10)
+  nursery_results+=("$(printf '%-58s %12s %10s %10s' "12 MP HEIC photo upload (one at a time): n, p50, max ms" $(echo "$out" | awk '/^photo_upload/ {print $2, $3, $4}'))")
+  nursery_results+=("$(printf '%-58s %12s %10s %10s' "  upload to the served JPEG received: p50, max ms" "" $(echo "$out" | awk '/^photo_served/ {print $2, $3}'))")
+  nursery_results+=("$(printf '%-58s %12s %10s %10s' "  server memory: RSS before, peak after (MiB); file MB" $(echo "$out" | awk '/^photo_memory/ {print $2, $3, $4}'))")
+  nursery_results+=("$(printf '%-58s %12s' "  libheif alone (heif-convert to JPEG): ms" "$(( (t1 - t0) / 1000000 ))")")
   kill "$pid"
   wait "$pid" || true
   unset TADAIMA_DB TADAIMA_SECRET_FILE TADAIMA_DATA_KEYS_FILE TADAIMA_LOG_LEVEL

@@ -1074,6 +1074,9 @@ int SeedDemo(Config& config, int argc, char** argv) {
     if (!db::GetSchemaStatus(*database).UpToDate()) {
         throw std::runtime_error("the schema is not up to date; run `tadaima migrate` first");
     }
+    // The notebook's pages of the history are sealed with the database's own data keys (found, or made as the
+    // server would for a database with nothing sealed yet).
+    if (options.history_days > 0) options.keys = auth::DataKeysForDatabase(config.data_keys_file, *database);
     // The browser tests seed a city as of the day their server's moved clock shows.
     CommandClock clocks(config);
     auto r = demo::SeedDemo(*database, options, clocks.Get());

@@ -7,9 +7,12 @@
 #include "auth/passwords.hpp"
 #include "children/children.hpp"
 #include "common/dates.hpp"
+#include "demo/pictures.hpp"
 #include "families/families.hpp"
 #include "guardians/guardians.hpp"
 #include "messages/messages.hpp"
+#include "notebook/notebook.hpp"
+#include "photos/photos.hpp"
 #include "plans/plans.hpp"
 #include "sites/groups.hpp"
 #include "sites/sites.hpp"
@@ -152,6 +155,83 @@ void SeedPlans(db::WriteTx& tx, const common::Clock& clock) {
 // `days` behind today at the 学童 and nursery sites: each past open day's plans and absences and the entries and exits
 // the door's kiosk recorded, and (with `notices`, for the demo's registered families) two notices each site sent; so a
 // past roster, a child's day, the family's home and inbox look lived in. Saturdays see a quarter of the children.
+// The first nursery's contact notebook over the past `days` weekdays: for each child who came, the family's side
+// in the morning (where the family has registered, most days), the nursery's side in the afternoon, published at
+// 17:00; and a drawn photo of the day on the pages of the children under three (the 0–2 classes' outing).
+void SeedNotebook(db::WriteTx& tx, const common::Clock& clock, const auth::DataKeys& keys, int days) {
+    auto site = tx.QueryOptional("SELECT id FROM site WHERE kind = 'nursery' ORDER BY id LIMIT 1");
+    if (!site) return;
+    const auto site_id = site->Id<common::SiteId>(0);
+    auto carer = tx.QueryOptional(
+        "SELECT user_id FROM staff_role WHERE site_id = ? AND role = 'staff' ORDER BY user_id LIMIT 1", site_id);
+    if (!carer) return;
+    const auto by = carer->Id<common::UserId>(0);
+    static constexpr std::array<const char*, 8> kEpisodes = {
+        "園庭で砂遊びをしました。型抜きが上手にできて、うれしそうに見せてくれました。",
+        "お散歩で公園へ。どんぐりを拾って、お友だちと見せ合っていました。",
+        "積み木を高く積んで、崩れるたびに笑っていました。",
+        "絵本の読み聞かせを、最後まで座って聞いていました。",
+        "リズム遊びで、太鼓の音に合わせて体を揺らしていました。",
+        "給食のにんじんを自分から口に運んでいました。",
+        "ままごとで、先生にお茶を入れてくれました。",
+        "雨だったので、ホールでボール遊びをしました。",
+    };
+    static constexpr std::array<const char*, 5> kAmounts = {"all", "all", "most", "half", "all"};
+    const auto today = std::chrono::sys_days(common::TokyoDate(clock.Now()));
+    for (int back = days; back >= 1; --back) {
+        const common::Date d{today - std::chrono::days(back)};
+        const int wd = plans::Weekday(d);
+        if (wd == 0 || wd == 6) continue;
+        const std::string date = common::FormatDate(d);
+        common::FixedClock morning(common::TokyoInstant(d, 7 * 60 + 20));
+        common::FixedClock afternoon(common::TokyoInstant(d, 16 * 60 + 30));
+        std::vector<common::ChildId> youngest;
+        int n = 0;
+        for (const auto& r : tx.Query(
+                 "SELECT c.id, c.birth_date, (SELECT MIN(l.account_id) FROM guardian_account_child l WHERE l.child_id "
+                 "= c.id AND l.ended_at IS NULL) FROM child c WHERE EXISTS (SELECT 1 FROM attendance_event e WHERE "
+                 "e.child_id = c.id AND e.site_id = ? AND e.facility_date = ? AND e.kind = 'in') ORDER BY "
+                 "c.birth_date DESC, c.id",
+                 site_id, date)) {
+            const auto child = r.Id<common::ChildId>(0);
+            const int age = notebook::AgeClass(r.Text(1).substr(0, 10), date);
+            ++n;
+            if (!r.IsNull(2) && (n + back) % 5 != 0) {
+                notebook::HomeSide home;
+                home.temperature = 362 + (n * 3 + back) % 9;
+                home.temperature_time = 7 * 60 + (n % 4) * 5;
+                home.bed_time = 20 * 60 + 30 + (n + back) % 4 * 10;
+                home.wake_time = 6 * 60 + 30 + (n * back) % 5 * 10;
+                home.breakfast = kAmounts[static_cast<std::size_t>((n + back) % 5)];
+                home.bowel_count = (n + back) % 3 == 0 ? 0 : 1;
+                home.bowel_state = *home.bowel_count ? "normal" : "";
+                home.mood = (n + back) % 7 == 0 ? "usual" : "good";
+                if ((n + back) % 9 == 0) home.note = "昨夜は少し寝つきが悪かったです。";
+                notebook::SaveHome(tx, keys, child, site_id, date, home, 0, r.Id<common::AccountId>(2), morning);
+            }
+            notebook::NurserySide side;
+            side.lunch = kAmounts[static_cast<std::size_t>((n * 2 + back) % 5)];
+            side.snack = "all";
+            if (age < 3) {
+                side.nap_start = 12 * 60 + 30;
+                side.nap_end = 14 * 60 + 20 + (n + back) % 4 * 10;
+                side.bowel_count = (n + back) % 2;
+                side.bowel_state = *side.bowel_count ? "normal" : "";
+            }
+            side.mood = "good";
+            side.episode = kEpisodes[static_cast<std::size_t>((n + back) % kEpisodes.size())];
+            notebook::SaveNursery(tx, keys, child, site_id, date, side, 0, by, afternoon);
+            if (age < 3 && youngest.size() < 12) youngest.push_back(child);
+        }
+        if (!youngest.empty())
+            photos::Add(tx, site_id, date, youngest, photos::Prepare(DrawnPicture(back)), by, afternoon);
+        // Published with their photos (the families' notices of them long read: none is made).
+        tx.Exec("UPDATE notebook_entry SET published_at = ? WHERE site_id = ? AND entry_date = ? AND nursery_sealed IS "
+                "NOT NULL",
+                common::FormatInstant(common::TokyoInstant(d, 17 * 60)), site_id, date);
+    }
+}
+
 void SeedHistory(db::WriteTx& tx, const common::Clock& clock, int days, bool notices) {
     const auto today = std::chrono::sys_days(common::TokyoDate(clock.Now()));
     for (const auto& site : tx.Query("SELECT id, kind FROM site WHERE kind IN ('gakudo', 'nursery') ORDER BY id")) {
@@ -417,6 +497,7 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
             }
         }
         if (o.history_days > 0) SeedHistory(tx, clock, o.history_days, o.registered_percent > 0);
+        if (o.history_days > 0 && o.keys) SeedNotebook(tx, clock, *o.keys, std::min(o.history_days, 14));
         if (o.plans) SeedPlans(tx, clock);
         return r;
     });

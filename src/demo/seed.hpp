@@ -1,6 +1,9 @@
 #pragma once
 // A deterministic dummy city for demos, tests and benchmarks: generated people only, never real ones.
+#include <memory>
+
 #include <string>
+#include "auth/data_keys.hpp"
 
 #include "common/clock.hpp"
 #include "db/database.hpp"
@@ -18,6 +21,9 @@ struct SeedOptions {
     // Days of history before today at the 学童 sites (plans, absences, a kiosk's entries and exits; with registered
     // families, two notices per site): the demo shows four weeks, reports and their tests ask for months.
     int history_days = 0;
+    // The data keys that seal the contact notebook's pages: with history, the first nursery gets two weeks of pages
+    // (both sides, published) and a photo a day.
+    std::shared_ptr<const auth::DataKeys> keys;
 };
 
 struct SeedResult {

@@ -70,11 +70,15 @@ http::Response Handlers::UploadPhotos(Ctx& ctx) const {
     svc.db.Read([&](db::ReadTx& tx) {
         rights::RequireAtSite(tx, actor, Action::kNotebookWrite, PageSite(tx, child, date), child, Today(ctx), true);
     });
-    auto prepared = PhotosFromForm(ctx);  // before the transaction: decoding is the slow part
-    if (prepared.empty()) {
+    // Before the transaction: decoding is the slow part. A file refused is said beside the field, on the page.
+    std::vector<photos::Prepared> prepared;
+    try {
+        prepared = PhotosFromForm(ctx);
+        if (prepared.empty()) throw http::HttpError(422, "error_photo_choose");
+    } catch (const http::HttpError& e) {
         app::FormErrors errors;
-        errors.Add("photos", "error_photo_choose");
-        return RenderChild(ctx, child, date, errors, 422, false);
+        errors.Add("photos", e.message_key());
+        return RenderChild(ctx, child, date, errors, e.status(), false);
     }
     svc.db.Write([&](db::WriteTx& tx) {
         auto site = PageSite(tx, child, date);
