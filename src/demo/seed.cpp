@@ -226,9 +226,10 @@ void SeedNotebook(db::WriteTx& tx, const common::Clock& clock, const auth::DataK
         if (!youngest.empty())
             photos::Add(tx, site_id, date, youngest, photos::Prepare(DrawnPicture(back)), by, afternoon);
         // Published with their photos (the families' notices of them long read: none is made).
-        tx.Exec("UPDATE notebook_entry SET published_at = ? WHERE site_id = ? AND entry_date = ? AND nursery_sealed IS "
-                "NOT NULL",
-                common::FormatInstant(common::TokyoInstant(d, 17 * 60)), site_id, date);
+        tx.Exec(
+            "UPDATE notebook_entry SET published_at = ? WHERE site_id = ? AND entry_date = ? AND nursery_sealed IS "
+            "NOT NULL",
+            common::FormatInstant(common::TokyoInstant(d, 17 * 60)), site_id, date);
     }
 }
 
