@@ -11,6 +11,7 @@
 #include "entrance/handlers.hpp"
 #include "families/handlers.hpp"
 #include "guardians/handlers.hpp"
+#include "health/handlers.hpp"
 #include "messages/handlers.hpp"
 #include "notebook/handlers.hpp"
 #include "notify/handlers.hpp"
@@ -44,6 +45,7 @@ Router BuildRoutes(const Services& s) {
     auto rollover = std::make_shared<children::RolloverHandlers>(s.templates);
     auto door = std::make_shared<entrance::Handlers>(s.templates);
     auto book = std::make_shared<notebook::Handlers>(s.templates);
+    auto health = std::make_shared<health::Handlers>(s.templates);
     Router r;
 
     // Operations
@@ -276,6 +278,13 @@ Router BuildRoutes(const Services& s) {
         Body::kPhotos);
     r.Post("/children/{id}/notebook/photos/{photo}/remove", [book](Ctx& c) { return book->RemovePhoto(c); });
     r.Get("/photos/{id}", [book](Ctx& c) { return book->StaffPhoto(c); });
+    // A nursery's health records: the child's record, temperature checks, growth, illnesses
+    r.Get("/children/{id}/health", [health](Ctx& c) { return health->Page(c); });
+    r.Post("/children/{id}/health/record", [health](Ctx& c) { return health->SaveRecord(c); });
+    for (const char* kind : {"temperature", "growth", "illness"}) {
+        r.Post(std::string("/children/{id}/health/") + kind,
+               [health, kind](Ctx& c) { return health->AddEntry(c, kind); });
+    }
 
     // The site's schedule: plan deadline, lateness threshold, dismissal times, closure days
     r.Get("/sites/{id}/schedule", [plan](Ctx& c) { return plan->Schedule(c); });

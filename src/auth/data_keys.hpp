@@ -71,8 +71,10 @@ inline constexpr SealedField kMfaSecretField{"staff_mfa", "secret", "user_id"};
 inline constexpr SealedField kFamilyPinField{"family_entrance", "pin_sealed", "account_id"};
 inline constexpr SealedField kNotebookHomeField{"notebook_entry", "home_sealed", "id"};
 inline constexpr SealedField kNotebookNurseryField{"notebook_entry", "nursery_sealed", "id"};
-inline constexpr SealedField kSealedFields[] = {kMfaSecretField, kFamilyPinField, kNotebookHomeField,
-                                                kNotebookNurseryField};
+inline constexpr SealedField kChildHealthField{"child_health", "record_sealed", "id"};
+inline constexpr SealedField kHealthEntryField{"health_entry", "sealed", "id"};
+inline constexpr SealedField kSealedFields[] = {kMfaSecretField,       kFamilyPinField,   kNotebookHomeField,
+                                                kNotebookNurseryField, kChildHealthField, kHealthEntryField};
 std::string PlaceOf(const SealedField& f, std::int64_t row);
 
 // The database's own data keys: the file read and every sealed value's key found in it — or made (mode 0600)

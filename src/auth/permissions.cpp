@@ -49,6 +49,8 @@ constexpr std::array kMatrix = {
     Rule{Action::kNotebookView,     true,  true,   true},
     Rule{Action::kNotebookWrite,    true,  true,   true},
     Rule{Action::kNotebookSettings, true,  true,   false},
+    Rule{Action::kHealthView,       true,  true,   true},
+    Rule{Action::kHealthWrite,      true,  true,   true},
 };
 
 struct FamilyRule {
@@ -126,6 +128,10 @@ std::string_view ActionName(Action action) {
             return "notebook.write";
         case Action::kNotebookSettings:
             return "notebook.settings";
+        case Action::kHealthView:
+            return "health.view";
+        case Action::kHealthWrite:
+            return "health.write";
         case Action::kAttendanceView:
             return "attendance.view";
         case Action::kAttendanceEdit:

@@ -50,6 +50,8 @@ enum class Action {
     kNotebookView,      // a nursery's contact notebook: the class's pages, both sides
     kNotebookWrite,     // write and publish the nursery side
     kNotebookSettings,  // which notebook items a site shows and requires, per age class
+    kHealthView,        // a nursery's health records: the child's record (allergies, doctor), checks, growth, illness
+    kHealthWrite,       // record them
 };
 std::string_view ActionName(Action action);
 

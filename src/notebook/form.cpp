@@ -12,6 +12,8 @@ using kainjow::mustache::data;
 // Full-width digits, points and colons as a Japanese keyboard types them, as ASCII (NFKC), without spaces.
 std::string Ascii(std::string_view s) { return common::FoldForSearch(s); }
 
+}  // namespace
+
 std::optional<int> Tenths(const http::Params& form, const std::string& name, app::FormErrors& errors) {
     std::string v = Ascii(form.GetOr(name));
     if (v.empty()) return std::nullopt;
@@ -37,6 +39,8 @@ std::optional<int> Time(const http::Params& form, const std::string& name, app::
     if (!t) errors.Add(name, "error_time");
     return t;
 }
+
+namespace {
 
 std::string Choice(const http::Params& form, const std::string& name) { return app::Trimmed(form.GetOr(name)); }
 

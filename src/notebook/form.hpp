@@ -11,6 +11,10 @@ NurserySide ParseNurseryForm(const http::Params& form, app::FormErrors& errors);
 // The rules' problems added to the form's errors (a field's first error wins).
 void AddProblems(const Problems& problems, app::FormErrors& errors);
 
+// A typed temperature ("36.8", "３６．８", "36,8") in tenths of a degree, and a time of day ("07:10") in minutes; none
+// when left empty, a field error when it cannot be read (its range is the rules').
+std::optional<int> Tenths(const http::Params& form, const std::string& name, app::FormErrors& errors);
+std::optional<int> Time(const http::Params& form, const std::string& name, app::FormErrors& errors);
 // "36.8" from tenths, "" for none; and times as "HH:MM".
 std::string TemperatureText(const std::optional<int>& tenths);
 std::string TimeText(const std::optional<int>& minutes);

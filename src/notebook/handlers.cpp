@@ -5,6 +5,7 @@
 #include "children/handlers.hpp"
 #include "common/dates.hpp"
 #include "families/mails.hpp"
+#include "health/health.hpp"
 #include "notebook/form.hpp"
 #include "notebook/notebook.hpp"
 #include "notebook/pages.hpp"
@@ -85,6 +86,8 @@ http::Response Handlers::ClassDay(Ctx& ctx) const {
     std::optional<common::GroupId> group;
     if (auto g = app::ParseId(ctx.req.query.GetOr("group"))) group = common::GroupId(*g);
     const auto& svc = ctx.svc;
+    std::vector<health::Warning> warnings;
+    std::map<common::ChildId, health::Temperature> fevers;  // the highest fever staff measured that day
     auto [site, groups, rows, counts] = svc.db.Write([&](db::WriteTx& tx) {
         auto site = sites::GetSite(tx, site_id);
         if (!site || !sites::KeepsNotebooks(site->fields.kind)) throw http::NotFound();
@@ -93,6 +96,13 @@ http::Response Handlers::ClassDay(Ctx& ctx) const {
             throw http::NotFound();
         auto rows = notebook::ClassDay(tx, *svc.config.data_keys, site_id, group, date);
         auto counts = photos::CountsOn(tx, site_id, date);
+        warnings = health::SiteWarnings(tx, *svc.config.data_keys, site_id, date);
+        for (const auto& e :
+             health::ForSite(tx, *svc.config.data_keys, site_id, health::Kind::kTemperature, date, date)) {
+            if (e.temperature.tenths < health::kFeverTenths) continue;
+            auto [it, added] = fevers.emplace(e.child, e.temperature);
+            if (!added && e.temperature.tenths > it->second.tenths) it->second = e.temperature;
+        }
         auth::WriteAudit(tx, ctx.Audit("notebook.class_view", "site", site_id.value, site_id), svc.clock);
         return std::tuple{*site, groups, rows, std::map<common::ChildId, int>(counts.begin(), counts.end())};
     });
@@ -113,19 +123,37 @@ http::Response Handlers::ClassDay(Ctx& ctx) const {
     }
     body.set("groups", glist);
     // What a carer must see at drop-off comes first: the children with something to notice, then the others.
-    std::stable_partition(rows.begin(), rows.end(),
-                          [](const ClassRow& r) { return r.entry.home && Noticed(*r.entry.home).Any(); });
+    auto noticed_row = [&](const ClassRow& r) {
+        return (r.entry.home && Noticed(*r.entry.home).Any()) || fevers.count(r.child) > 0;
+    };
+    std::stable_partition(rows.begin(), rows.end(), noticed_row);
+    // Infections in the site's classes that day: how many children of which class, never who.
+    data warning_lines{data::type::list};
+    for (const auto& w : warnings) {
+        warning_lines.push_back(
+            data(families::Fill(ctx.T("health_warning_line"), {{"group", w.group.empty() ? site.fields.name : w.group},
+                                                               {"disease", ctx.T("disease_" + w.disease)},
+                                                               {"n", std::to_string(w.children)}})));
+    }
+    body.set("warnings", warning_lines);
+    if (!warnings.empty()) body.set("has_warnings", true);
     data list{data::type::list};
     int sent = 0, noticed = 0;
     for (const auto& r : rows) {
         auto d = ClassRowData(ctx, r);
         d.set("date", date);
         d.set("version", std::to_string(r.entry.nursery_version));
+        if (auto f = fevers.find(r.child); f != fevers.end()) {
+            d.set("checked_fever", families::Fill(ctx.T("health_fever_checked"),
+                                                  {{"value", TemperatureText(f->second.tenths) + "℃"},
+                                                   {"time", common::FormatTimeOfDay(f->second.minutes)}}));
+            d.set("notice", true);
+        }
         if (auto it = counts.find(r.child); it != counts.end())
             d.set("photo_count", families::Fill(ctx.T("nb_photo_count"), {{"n", std::to_string(it->second)}}));
         list.push_back(d);
         sent += r.entry.home ? 1 : 0;
-        noticed += r.entry.home && Noticed(*r.entry.home).Any() ? 1 : 0;
+        noticed += noticed_row(r) ? 1 : 0;
     }
     body.set("rows", list);
     if (rows.empty()) body.set("empty", true);

@@ -72,6 +72,14 @@ const Table kTables[] = {
      "site_id = ?"},
     {"photo_child", "The children's pages a photo is on (the child's page of the photo's day).",
      "photo_id IN (SELECT id FROM photo WHERE site_id = ?)"},
+    {"child_health",
+     "The health part of a child's record (児童票): record_sealed holds allergies, the family doctor and notes as JSON "
+     "(opened in this export), with its version and who saved it.",
+     "child_id IN {C}"},
+    {"health_entry",
+     "Health records by day: temperature checks, growth (height, weight) and illnesses; sealed holds each as JSON "
+     "(opened in this export), recorded by staff (recorded_by) or reported by a guardian (reported_by_account).",
+     "site_id = ?"},
     {"entrance_stamp",
      "Who stamped an entry or exit at a nursery's entrance (a guardian account) and who picked the child up (a pick-up "
      "person; empty: that guardian).",

@@ -53,6 +53,7 @@ const std::vector<Step>& Steps() {
              "DELETE FROM photo_child WHERE photo_id IN (SELECT id FROM photo WHERE entry_date < :D)"},
             {"notebook", "photo", "DELETE FROM photo WHERE entry_date < :D"},
             {"notebook", "notebook_entry", "DELETE FROM notebook_entry WHERE entry_date < :D"},
+            {"notebook", "health_entry", "DELETE FROM health_entry WHERE entry_date < :D"},
             {"plans", "plan_contact", "DELETE FROM plan_contact WHERE plan_date < :D"},
             {"plans", "child_alert", "DELETE FROM child_alert WHERE alert_date < :D"},
             {"plans", "plan_reminder", "DELETE FROM plan_reminder WHERE plan_month < :M"},

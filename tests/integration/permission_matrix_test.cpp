@@ -28,6 +28,9 @@ namespace {
 
 using testing_support::AppTest;
 
+// A text longer than any field takes: the request passes the permission check and is refused for its content.
+const std::string kTooLong(2100, 'x');
+
 // allowed; refused (403/404/422, nothing changed); 404 and unchanged; allowed, but what was sent is refused (422,
 // nothing changed: the request passed the permission check and failed on its content)
 enum class Expect { kOk, kNo, kHidden, kInvalid };
@@ -163,6 +166,21 @@ const std::vector<Case>& Table() {
          {{O, O}, {O, H}, {O, H}}},
         {"POST", "/children/{child}/notebook/publish", {}, {{O, O}, {O, H}, {O, H}}},
         {"GET", "/photos/{photo}", {}, {{O, O}, {O, H}, {O, H}}},
+        // A nursery's health records: the staff of the child's site today
+        {"GET", "/children/{child}/health", {}, {{O, O}, {O, H}, {O, H}}},
+        {"POST",
+         "/children/{child}/health/temperature",
+         {{"temperature", "36.5"}, {"time", "00:00"}},
+         {{O, O}, {O, H}, {O, H}}},
+        {"POST",
+         "/children/{child}/health/growth",
+         {{"date", "2026-04-01"}, {"height", "90.5"}},
+         {{O, O}, {O, H}, {O, H}}},
+        {"POST",
+         "/children/{child}/health/illness",
+         {{"disease", "influenza"}, {"onset", "2026-04-01"}},
+         {{O, O}, {O, H}, {O, H}}},
+        {"POST", "/children/{child}/health/record", {{"version", "0"}, {"notes", kTooLong}}, {{V, V}, {V, H}, {V, H}}},
         {"GET", "/photos/{photo}?size=thumb", {}, {{O, O}, {O, H}, {O, H}}},
         {"POST", "/children/{child}/notebook/photos", {}, {{V, V}, {V, H}, {V, H}}},  // no photo sent
         {"POST", "/children/{child}/notebook/photos/{photo}/remove", {}, {{O, O}, {O, H}, {O, H}}},
@@ -809,6 +827,11 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"POST", "/children/{child}/notebook"}, day_at_site},
         {{"POST", "/children/{child}/notebook/publish"}, day_at_site},
         {{"GET", "/photos/{photo}"}, all_ok},
+        {{"GET", "/children/{child}/health"}, guardian_view},  // the site it left keeps none of it
+        {{"POST", "/children/{child}/health/temperature"}, day_at_site},
+        {{"POST", "/children/{child}/health/growth"}, day_at_site},
+        {{"POST", "/children/{child}/health/illness"}, day_at_site},
+        {{"POST", "/children/{child}/health/record"}, day_invalid},
         {{"POST", "/children/{child}/notebook/photos"}, day_invalid},
         {{"POST", "/children/{child}/notebook/photos/{photo}/remove"}, day_at_site},
         {{"POST", "/sites/{site}/notebook"}, day_at_site},

@@ -1,0 +1,24 @@
+#pragma once
+// A nursery's health records for staff: the child's health page (its record, the day's temperature checks, growth
+// with a chart, illnesses), each entry saved from its own small form.
+#include "app/context.hpp"
+
+namespace health {
+
+class Handlers {
+ public:
+    explicit Handlers(const web::Templates& t) : page_(t.Get("health_child")) {}
+
+    http::Response Page(app::Ctx& ctx) const;        // GET /children/{id}/health
+    http::Response SaveRecord(app::Ctx& ctx) const;  // POST /children/{id}/health/record
+    // POST /children/{id}/health/temperature, …/growth, …/illness
+    http::Response AddEntry(app::Ctx& ctx, const std::string& kind) const;
+
+ private:
+    http::Response Render(app::Ctx& ctx, common::ChildId child, const app::FormErrors& errors, int status,
+                          const std::string& form, bool conflict) const;
+
+    const web::TemplateRef& page_;
+};
+
+}  // namespace health

@@ -1,0 +1,127 @@
+// A nursery's health records through the whole application on SQLite and PostgreSQL: a temperature check with a
+// fever flags the child on the class's day, growth draws its chart, an infection warns the class without naming the
+// child, two tablets saving the child's record never overwrite each other, what is refused leaves nothing, and
+// everything is sealed at rest.
+#include "health/health.hpp"
+
+#include "harness.hpp"
+
+namespace {
+
+using testing_support::AppTest;
+
+class Health : public AppTest {
+ protected:
+    void SetUp() override {
+        AppTest::SetUp();
+        SeedSmallCity(3, 18);  // site 3 is a nursery
+        clock_.Set(common::TokyoInstant(*common::ParseDate("2026-12-04"), *common::ParseTimeOfDay("10:30")));
+        baby_ = common::ChildId(One("SELECT MIN(child_id) FROM child_placement WHERE site_id = 3"));
+        name_ = database().Read([&](db::ReadTx& tx) {
+            return tx.QueryOne("SELECT family_name || ' ' || given_name FROM child WHERE id = ?", baby_).Text(0);
+        });
+    }
+    std::string Page() { return "/children/" + baby_.ToString() + "/health"; }
+    Result Entry(const std::string& kind, std::vector<std::pair<std::string, std::string>> form) {
+        Get(Page());
+        return Post(Page() + "/" + kind, std::move(form));
+    }
+    std::int64_t Entries() { return One("SELECT COUNT(*) FROM health_entry"); }
+    common::ChildId baby_;
+    std::string name_;
+};
+
+TEST_P(Health, AFeverMeasuredByStaffFlagsTheChildOnTheClasssDayAndIsSealed) {
+    SignIn("staff3", "tadaima-demo");
+    auto hot = Entry("temperature", {{"temperature", "45"}, {"time", "10:00"}});
+    EXPECT_EQ(hot.status, 422);
+    EXPECT_NE(hot.body.find("34.0〜42.0"), std::string::npos);
+    EXPECT_EQ(Entry("temperature", {{"temperature", "36.8"}, {"time", "11:00"}}).status, 422);  // still to come
+    EXPECT_EQ(Entry("temperature", {{"temperature", "熱"}, {"time", "10:00"}}).status, 422);
+    EXPECT_EQ(Entries(), 0);
+    auto ok = Entry("temperature", {{"temperature", "３８．２"}, {"time", "10:15"}});  // as a Japanese keyboard types
+    ASSERT_EQ(ok.status, 303) << ok.body;
+    EXPECT_EQ(One("SELECT COUNT(*) FROM health_entry WHERE sealed LIKE 'enc:v1:%' AND kind = 'temperature'"), 1);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM health_entry WHERE sealed LIKE '%382%'"), 0);
+    auto page = Get(Page());
+    EXPECT_NE(page.body.find("data-qa=\"health-fever\">38.2℃"), std::string::npos);
+    auto cls = Get("/sites/3/notebook");
+    EXPECT_NE(cls.body.find("園で発熱 38.2℃（10:15）"), std::string::npos);
+    // The child is the first on the list, with something to notice.
+    EXPECT_LT(cls.body.find("data-child=\"" + baby_.ToString() + "\""), cls.body.find("data-qa=\"nb-row\"") + 200);
+    EXPECT_EQ(AuditCount("health.temperature"), 1);
+    EXPECT_GE(AuditCount("health.view"), 1);
+}
+
+TEST_P(Health, GrowthDrawsItsChartAndAnInfectionWarnsTheClassWithoutNamingTheChild) {
+    SignIn("staff3", "tadaima-demo");
+    EXPECT_EQ(Entry("growth", {{"date", "2026-12-04"}, {"height", "200"}, {"weight", "11.2"}}).status, 422);
+    EXPECT_EQ(Entry("growth", {{"date", "2026-12-05"}, {"height", "85"}}).status, 422);  // a day to come
+    EXPECT_EQ(Entry("growth", {{"date", "2026-12-04"}}).status, 422);                    // nothing measured
+    EXPECT_EQ(Entries(), 0);
+    ASSERT_EQ(Entry("growth", {{"date", "2026-06-01"}, {"height", "78.0"}, {"weight", "10.1"}}).status, 303);
+    ASSERT_EQ(Entry("growth", {{"date", "2026-12-04"}, {"height", "85.3"}, {"weight", "11.25"}}).status, 303);
+    auto page = Get(Page());
+    EXPECT_NE(page.body.find("<svg xmlns=\"http://www.w3.org/2000/svg\""), std::string::npos);
+    EXPECT_NE(page.body.find("85.3 cm"), std::string::npos);
+    EXPECT_NE(page.body.find("11.25 kg"), std::string::npos);
+
+    EXPECT_EQ(Entry("illness", {{"disease", "influenza"}, {"onset", "2026-12-05"}}).status, 422);
+    EXPECT_EQ(Entry("illness", {{"disease", "cold"}, {"onset", "2026-12-03"}}).status, 422);
+    ASSERT_EQ(Entry("illness", {{"disease", "influenza"}, {"onset", "2026-12-03"}, {"note", "38℃台"}}).status, 303);
+    auto cls = Get("/sites/3/notebook");
+    auto start = cls.body.find("data-qa=\"health-warnings\"");
+    ASSERT_NE(start, std::string::npos);
+    const auto warning = cls.body.substr(start, cls.body.find("</div>", start) - start);
+    EXPECT_NE(warning.find("インフルエンザ 1人"), std::string::npos) << warning;
+    EXPECT_EQ(warning.find(name_), std::string::npos) << warning;
+    // Another illness is not an infection that warns the class.
+    EXPECT_NE(Get(Page()).body.find("出席停止中"), std::string::npos);
+    // After its usual days, the class is no longer warned.
+    clock_.Set(common::TokyoInstant(*common::ParseDate("2026-12-12"), *common::ParseTimeOfDay("09:00")));
+    EXPECT_EQ(Get("/sites/3/notebook").body.find("data-qa=\"health-warnings\""), std::string::npos);
+}
+
+TEST_P(Health, TwoTabletsSavingTheRecordNeverOverwriteEachOtherAndTheAllergyIsShownFirst) {
+    SignIn("staff3", "tadaima-demo");
+    Get(Page());
+    auto first = Post(Page() + "/record", {{"version", "0"},
+                                           {"allergies", "卵（加熱もの不可）"},
+                                           {"doctor", "さくら小児科"},
+                                           {"doctor_phone", "03-0000-1234"}});
+    ASSERT_EQ(first.status, 303) << first.body;
+    // The second tablet still shows version 0.
+    auto second = Post(Page() + "/record", {{"version", "0"}, {"allergies", "なし"}, {"doctor", ""}});
+    EXPECT_EQ(second.status, 409);
+    EXPECT_NE(second.body.find("卵（加熱もの不可）"), std::string::npos);  // theirs
+    EXPECT_NE(second.body.find(">なし</textarea>"), std::string::npos);    // mine, to save again
+    EXPECT_EQ(One("SELECT version FROM child_health"), 1);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM child_health WHERE record_sealed LIKE '%卵%'"), 0);
+    auto page = Get(Page());
+    EXPECT_NE(page.body.find("data-qa=\"health-allergies\""), std::string::npos);
+    EXPECT_LT(page.body.find("data-qa=\"health-allergies\""), page.body.find("data-qa=\"health-temperature\""));
+    auto long_text = Post(Page() + "/record", {{"version", "1"}, {"allergies", std::string(1200, 'a')}});
+    EXPECT_EQ(long_text.status, 422);
+    EXPECT_EQ(One("SELECT version FROM child_health"), 1);
+    EXPECT_EQ(AuditCount("health.record"), 1);
+}
+
+TEST_P(Health, StaffOfAnotherSiteAndAGakudoSeeNothing) {
+    SignIn("staff1", "tadaima-demo");
+    EXPECT_EQ(Get(Page()).status, 404);
+    Get("/");
+    EXPECT_EQ(Post(Page() + "/temperature", {{"temperature", "36.5"}, {"time", "09:00"}}).status, 404);
+    EXPECT_EQ(Post(Page() + "/record", {{"version", "0"}, {"allergies", "x"}}).status, 404);
+    EXPECT_EQ(Entries() + One("SELECT COUNT(*) FROM child_health"), 0);
+    // A 学童's child has no health record here, even for the city.
+    cookies_.clear();
+    SignIn("admin", "tadaima-demo");
+    const auto gakudo = One("SELECT MIN(child_id) FROM child_placement WHERE site_id = 1");
+    EXPECT_EQ(Get("/children/" + std::to_string(gakudo) + "/health").status, 404);
+    EXPECT_EQ(Post(Page() + "/vaccination", {}).status, 404);  // no such kind
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, Health, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
+
+}  // namespace
