@@ -10,6 +10,7 @@
 #include "demo/pictures.hpp"
 #include "families/families.hpp"
 #include "guardians/guardians.hpp"
+#include "health/health.hpp"
 #include "messages/messages.hpp"
 #include "notebook/notebook.hpp"
 #include "photos/photos.hpp"
@@ -230,6 +231,71 @@ void SeedNotebook(db::WriteTx& tx, const common::Clock& clock, const auth::DataK
             "UPDATE notebook_entry SET published_at = ? WHERE site_id = ? AND entry_date = ? AND nursery_sealed IS "
             "NOT NULL",
             common::FormatInstant(common::TokyoInstant(d, 17 * 60)), site_id, date);
+    }
+}
+
+// The first nursery's health records: each child under three measured monthly for half a year, two children's
+// allergies on their record, a temperature check with a fever yesterday, and an infection a family reported two days
+// ago (the class is warned of it today).
+void SeedHealth(db::WriteTx& tx, const common::Clock& clock, const auth::DataKeys& keys) {
+    auto site = tx.QueryOptional("SELECT id FROM site WHERE kind = 'nursery' ORDER BY id LIMIT 1");
+    if (!site) return;
+    const auto site_id = site->Id<common::SiteId>(0);
+    auto carer = tx.QueryOptional(
+        "SELECT user_id FROM staff_role WHERE site_id = ? AND role = 'staff' ORDER BY user_id LIMIT 1", site_id);
+    if (!carer) return;
+    const auto by = carer->Id<common::UserId>(0);
+    const auto today = std::chrono::sys_days(common::TokyoDate(clock.Now()));
+    const std::string today_text = common::FormatDate(common::Date{today});
+    int n = 0;
+    for (const auto& r : tx.Query(
+             "SELECT c.id, c.birth_date, (SELECT MIN(l.account_id) FROM guardian_account_child l WHERE l.child_id = "
+             "c.id AND l.ended_at IS NULL) FROM child c JOIN child_placement p ON p.child_id = c.id AND p.site_id = ? "
+             "ORDER BY c.birth_date DESC, c.id",
+             site_id)) {
+        const auto child = r.Id<common::ChildId>(0);
+        const std::string birth = r.Text(1).substr(0, 10);
+        if (notebook::AgeClass(birth, today_text) >= 3) continue;
+        ++n;
+        const int months_old =
+            static_cast<int>((today - std::chrono::sys_days(*common::ParseDate(birth))).count() / 30);
+        for (int back = 5; back >= 0; --back) {
+            if (months_old - back < 1) continue;
+            const int age = months_old - back;
+            health::Entry e;
+            e.kind = health::Kind::kGrowth;
+            e.child = child;
+            e.site = site_id;
+            e.date = common::FormatDate(common::Date{today - std::chrono::days(back * 30 + 3)});
+            // A typical curve (cm, kg) with a little of each child.
+            e.growth.height_mm = 500 + age * (age < 12 ? 20 : 9) + (age >= 12 ? 130 : 0) + n * 7 % 30;
+            e.growth.weight_g = 3200 + age * (age < 12 ? 550 : 180) + (age >= 12 ? 700 : 0) + n * 90 % 400;
+            health::Add(tx, keys, e, by, std::nullopt, clock);
+        }
+        if (n == 1 || n == 4) {
+            health::SaveRecord(tx, keys, child,
+                               {n == 1 ? "卵（加熱したものも不可）" : "牛乳（少量なら可、医師の指示書あり）",
+                                "さくら小児科", "03-0000-1234", ""},
+                               0, by, clock);
+        }
+        if (n == 2) {
+            health::Entry fever;
+            fever.kind = health::Kind::kTemperature;
+            fever.child = child;
+            fever.site = site_id;
+            fever.date = common::FormatDate(common::Date{today - std::chrono::days(1)});
+            fever.temperature = {381, 10 * 60 + 20};
+            health::Add(tx, keys, fever, by, std::nullopt, clock);
+        }
+        if (n == 3 && !r.IsNull(2)) {
+            health::Entry flu;
+            flu.kind = health::Kind::kIllness;
+            flu.child = child;
+            flu.site = site_id;
+            flu.date = common::FormatDate(common::Date{today - std::chrono::days(2)});
+            flu.illness = {"influenza", flu.date, std::nullopt, "小児科で検査し、インフルエンザA型でした。"};
+            health::Add(tx, keys, flu, std::nullopt, r.Id<common::AccountId>(2), clock);
+        }
     }
 }
 
@@ -498,7 +564,10 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
             }
         }
         if (o.history_days > 0) SeedHistory(tx, clock, o.history_days, o.registered_percent > 0);
-        if (o.history_days > 0 && o.keys) SeedNotebook(tx, clock, *o.keys, std::min(o.history_days, 14));
+        if (o.history_days > 0 && o.keys) {
+            SeedNotebook(tx, clock, *o.keys, std::min(o.history_days, 14));
+            SeedHealth(tx, clock, *o.keys);
+        }
         if (o.plans) SeedPlans(tx, clock);
         return r;
     });

@@ -7,6 +7,7 @@
 #include "families/mails.hpp"
 #include "health/health.hpp"
 #include "notebook/form.hpp"
+#include "plans/plans.hpp"
 #include "rights/rights.hpp"
 #include "sites/sites.hpp"
 
@@ -263,6 +264,99 @@ http::Response Handlers::AddEntry(Ctx& ctx, const std::string& kind) const {
     });
     if (!saved) return Render(ctx, child, errors, 422, kind, false);
     return http::Response::Redirect("/children/" + child.ToString() + "/health?done=" + kind + "#" + kind);
+}
+
+// --- Guardians -------------------------------------------------------------------------------------------------
+
+namespace {
+
+// The child's nursery today, for a guardian who may report for it (as for an absence); NotFound otherwise.
+common::SiteId FamilySite(db::ReadTx& tx, const auth::GuardianActor& g, common::ChildId child,
+                          const std::string& today) {
+    if (!g.Can(auth::FamilyAction::kChildView, child)) throw http::NotFound();
+    if (!g.Can(auth::FamilyAction::kAbsenceReport, child)) throw http::Forbidden();
+    auto site = plans::PlacementOn(tx, child, *common::ParseDate(today));
+    auto s = site ? sites::GetSite(tx, *site) : std::nullopt;
+    if (!s || !sites::KeepsNotebooks(s->fields.kind)) throw http::NotFound();
+    return *site;
+}
+
+}  // namespace
+
+http::Response Handlers::RenderFamily(Ctx& ctx, common::ChildId child, const app::FormErrors& errors,
+                                      int status) const {
+    const auto& g = ctx.RequireGuardian();
+    ctx.family_page = true;
+    ctx.site_kind = "nursery";
+    const std::string today = Today(ctx);
+    const auto& keys = *ctx.svc.config.data_keys;
+    auto [name, reported] = ctx.svc.db.Read([&](db::ReadTx& tx) {
+        FamilySite(tx, g, child, today);
+        auto name = tx.QueryOne("SELECT family_name || ' ' || given_name FROM child WHERE id = ?", child).Text(0);
+        // What the family reported (staff's own records of the child's illnesses are theirs).
+        std::vector<Entry> mine;
+        for (auto& e : ForChild(tx, keys, child, Kind::kIllness, 10))
+            if (e.from_family) mine.push_back(std::move(e));
+        return std::pair{name, mine};
+    });
+    data body = errors.ToData(ctx);
+    body.set("child_id", child.ToString());
+    body.set("name", name);
+    body.set("today", today);
+    body.set("csrf", ctx.CsrfToken());
+    const bool posted = ctx.req.method == "POST";
+    body.set("values", posted ? app::FormValues(ctx.form) : data{});
+    if (!posted) body.set("onset_default", today);
+    data diseases{data::type::list};
+    for (auto d : kDiseases) {
+        data o;
+        o.set("value", std::string(d));
+        o.set("label", ctx.T("disease_" + std::string(d)));
+        if (posted && ctx.form.GetOr("disease") == d) o.set("selected", true);
+        diseases.push_back(o);
+    }
+    body.set("diseases", diseases);
+    data list{data::type::list};
+    for (const auto& e : reported) {
+        data d;
+        d.set("disease", ctx.T("disease_" + e.illness.disease));
+        d.set("onset", e.date);
+        d.set("until", WarnsUntil(e.illness));
+        list.push_back(d);
+    }
+    body.set("reported", list);
+    if (!reported.empty()) body.set("has_reported", true);
+    if (ctx.req.query.GetOr("done") == "sent") body.set("sent", true);
+    return app::RenderPage(ctx, family_, "illness_family_title", body, status);
+}
+
+http::Response Handlers::FamilyIllness(Ctx& ctx) const {
+    ctx.RequireGuardian();  // signed out: to the sign-in, whatever the address names
+    return RenderFamily(ctx, common::ChildId(app::IdParam(ctx)), {}, 200);
+}
+
+http::Response Handlers::FamilyReportIllness(Ctx& ctx) const {
+    const auto& g = ctx.RequireGuardian();
+    auto child = common::ChildId(app::IdParam(ctx));
+    const std::string today = Today(ctx);
+    Entry e;
+    e.kind = Kind::kIllness;
+    e.child = child;
+    e.illness.disease = ctx.form.GetOr("disease");
+    e.illness.onset = e.date = app::Trimmed(ctx.form.GetOr("onset"));
+    if (auto until = app::Trimmed(ctx.form.GetOr("until")); !until.empty()) e.illness.until = until;
+    e.illness.note = app::Trimmed(ctx.form.GetOr("note"));
+    app::FormErrors errors;
+    const auto& svc = ctx.svc;
+    const bool saved = svc.db.Write([&](db::WriteTx& tx) {
+        e.site = FamilySite(tx, g, child, today);
+        AddProblems(Check(e.illness, today), errors);
+        if (!errors.empty()) return false;
+        Add(tx, *svc.config.data_keys, e, std::nullopt, g.account_id, svc.clock);
+        return true;
+    });
+    if (!saved) return RenderFamily(ctx, child, errors, 422);
+    return http::Response::Redirect("/family/children/" + child.ToString() + "/illness?done=sent");
 }
 
 }  // namespace health

@@ -7,18 +7,25 @@ namespace health {
 
 class Handlers {
  public:
-    explicit Handlers(const web::Templates& t) : page_(t.Get("health_child")) {}
+    explicit Handlers(const web::Templates& t) : page_(t.Get("health_child")), family_(t.Get("family_illness")) {}
 
     http::Response Page(app::Ctx& ctx) const;        // GET /children/{id}/health
     http::Response SaveRecord(app::Ctx& ctx) const;  // POST /children/{id}/health/record
     // POST /children/{id}/health/temperature, …/growth, …/illness
     http::Response AddEntry(app::Ctx& ctx, const std::string& kind) const;
 
+    // Guardians: an illness reported from the phone (the family's side of the same record)
+    http::Response FamilyIllness(app::Ctx& ctx) const;        // GET /family/children/{id}/illness
+    http::Response FamilyReportIllness(app::Ctx& ctx) const;  // POST /family/children/{id}/illness
+
  private:
     http::Response Render(app::Ctx& ctx, common::ChildId child, const app::FormErrors& errors, int status,
                           const std::string& form, bool conflict) const;
 
+    http::Response RenderFamily(app::Ctx& ctx, common::ChildId child, const app::FormErrors& errors, int status) const;
+
     const web::TemplateRef& page_;
+    const web::TemplateRef& family_;
 };
 
 }  // namespace health

@@ -4,6 +4,8 @@
 // everything is sealed at rest.
 #include "health/health.hpp"
 
+#include "auth/passwords.hpp"
+#include "families/families.hpp"
 #include "harness.hpp"
 
 namespace {
@@ -119,6 +121,44 @@ TEST_P(Health, StaffOfAnotherSiteAndAGakudoSeeNothing) {
     const auto gakudo = One("SELECT MIN(child_id) FROM child_placement WHERE site_id = 1");
     EXPECT_EQ(Get("/children/" + std::to_string(gakudo) + "/health").status, 404);
     EXPECT_EQ(Post(Page() + "/vaccination", {}).status, 404);  // no such kind
+}
+
+TEST_P(Health, AFamilyReportsAnIllnessThatStaffSeeAndThatWarnsTheClass) {
+    database().Write([&](db::WriteTx& tx) {
+        auto mum = families::CreateConfirmedAccount(tx, "ill@example.test", "病気 花子",
+                                                    auth::HashPassword("an illness passphrase"), "ja", clock_);
+        families::LinkChild(tx, mum, baby_, auth::FamilyRole::kFull, clock_);
+        auto gran = families::CreateConfirmedAccount(tx, "illgran@example.test", "病気 祖母",
+                                                     auth::HashPassword("an illness passphrase"), "ja", clock_);
+        families::LinkChild(tx, gran, baby_, auth::FamilyRole::kFamily, clock_);
+    });
+    const std::string page = "/family/children/" + baby_.ToString() + "/illness";
+    SignInGuardian("ill@example.test", "an illness passphrase");
+    EXPECT_NE(Get("/family").body.find(page), std::string::npos);
+    ASSERT_EQ(Get(page).status, 200);
+    auto bad = Post(page, {{"disease", "influenza"}, {"onset", "2026-12-03"}, {"until", "2026-12-01"}});
+    EXPECT_EQ(bad.status, 422);
+    EXPECT_NE(bad.body.find("発症日以降で60日以内"), std::string::npos);
+    EXPECT_EQ(Post(page, {{"disease", "influenza"}, {"onset", "2026-12-05"}}).status, 422);  // tomorrow
+    EXPECT_EQ(Entries(), 0);
+    auto sent = Post(page, {{"disease", "gastroenteritis"}, {"onset", "2026-12-04"}, {"note", "嘔吐 2回"}});
+    ASSERT_EQ(sent.status, 303) << sent.body;
+    EXPECT_EQ(One("SELECT COUNT(*) FROM health_entry WHERE reported_by_account IS NOT NULL AND recorded_by IS NULL"),
+              1);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM health_entry WHERE sealed LIKE '%gastro%' OR sealed LIKE '%嘔吐%'"), 0);
+    EXPECT_NE(Get(page).body.find("感染性胃腸炎"), std::string::npos);
+    // A family member who may not report absences may not report this either.
+    cookies_.clear();
+    SignInGuardian("illgran@example.test", "an illness passphrase");
+    EXPECT_EQ(Get(page).status, 403);
+    EXPECT_EQ(Get("/family").body.find(page), std::string::npos);
+    // Staff see it on the child's page, from the family; the class is warned.
+    cookies_.clear();
+    SignIn("staff3", "tadaima-demo");
+    auto health = Get(Page());
+    EXPECT_NE(health.body.find("嘔吐 2回"), std::string::npos);
+    EXPECT_NE(health.body.find("保護者から"), std::string::npos);
+    EXPECT_NE(Get("/sites/3/notebook").body.find("感染性胃腸炎（ノロ・ロタなど） 1人"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, Health, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),

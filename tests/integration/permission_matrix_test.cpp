@@ -323,6 +323,8 @@ const std::set<std::string> kFamilyRoutes = {"GET /register",
                                              "GET /family/children/{id}/notebook",
                                              "POST /family/children/{id}/notebook",
                                              "GET /family/photos/{id}",
+                                             "GET /family/children/{id}/illness",
+                                             "POST /family/children/{id}/illness",
                                              "GET /family/pass",
                                              "GET /family/pass/code.svg",
                                              "POST /family/pass/pin"};
@@ -1079,6 +1081,12 @@ const std::vector<FamilyCase>& FamilyTable() {
         // The contact notebook: the family reads it; the full guardian writes the home side
         {"GET", "/family/children/{child}/notebook", {}, {{O, H}, {O, H}}},
         {"GET", "/family/photos/{photo}", {}, {{O, H}, {O, H}}},
+        // An illness reported from the phone: as an absence (the family member where the full guardian allows it)
+        {"GET", "/family/children/{child}/illness", {}, {{O, H}, {N, H}}},
+        {"POST",
+         "/family/children/{child}/illness",
+         {{"disease", "influenza"}, {"onset", "2026-01-05"}},
+         {{O, H}, {N, H}}},
         {"POST", "/family/children/{child}/notebook", {{"version", "0"}, {"mood", "good"}}, {{O, H}, {N, H}}},
         // The family pass and PIN for a nursery's entrance: one's own (the account's, whatever its role)
         {"GET", "/family/pass", {}, {{O, O}, {O, O}}},
