@@ -56,6 +56,11 @@ std::vector<Child> ListChildren(db::ReadTx& tx, const ChildFilter& f, int limit,
 std::int64_t CountChildren(db::ReadTx& tx, const ChildFilter& f);
 std::optional<Child> GetChild(db::ReadTx& tx, common::ChildId id, const common::Date& today);
 bool ChildExists(db::ReadTx& tx, common::ChildId id);
+// A page's heading for a child: "family given" in kanji and kana, and the birth date (YYYY-MM-DD).
+struct Heading {
+    std::string name, kana, birth_date;
+};
+Heading HeadingOf(db::ReadTx& tx, common::ChildId id);
 // Shows the child through one of its placements (the one an actor's access comes through): site, name and period.
 void ShowPlacement(db::ReadTx& tx, Child& child, const rights::Period& period, const std::string& today);
 

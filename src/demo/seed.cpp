@@ -156,17 +156,23 @@ void SeedPlans(db::WriteTx& tx, const common::Clock& clock) {
 // `days` behind today at the 学童 and nursery sites: each past open day's plans and absences and the entries and exits
 // the door's kiosk recorded, and (with `notices`, for the demo's registered families) two notices each site sent; so a
 // past roster, a child's day, the family's home and inbox look lived in. Saturdays see a quarter of the children.
+// The demo's first nursery and a carer there who writes its records.
+std::optional<std::pair<common::SiteId, common::UserId>> FirstNursery(db::ReadTx& tx) {
+    auto site = tx.QueryOptional("SELECT id FROM site WHERE kind = 'nursery' ORDER BY id LIMIT 1");
+    if (!site) return std::nullopt;
+    auto carer = tx.QueryOptional(
+        "SELECT user_id FROM staff_role WHERE site_id = ? AND role = 'staff' ORDER BY user_id LIMIT 1", site->Int(0));
+    if (!carer) return std::nullopt;
+    return std::pair{site->Id<common::SiteId>(0), carer->Id<common::UserId>(0)};
+}
+
 // The first nursery's contact notebook over the past `days` weekdays: for each child who came, the family's side
 // in the morning (where the family has registered, most days), the nursery's side in the afternoon, published at
 // 17:00; and a drawn photo of the day on the pages of the children under three (the 0–2 classes' outing).
 void SeedNotebook(db::WriteTx& tx, const common::Clock& clock, const auth::DataKeys& keys, int days) {
-    auto site = tx.QueryOptional("SELECT id FROM site WHERE kind = 'nursery' ORDER BY id LIMIT 1");
-    if (!site) return;
-    const auto site_id = site->Id<common::SiteId>(0);
-    auto carer = tx.QueryOptional(
-        "SELECT user_id FROM staff_role WHERE site_id = ? AND role = 'staff' ORDER BY user_id LIMIT 1", site_id);
-    if (!carer) return;
-    const auto by = carer->Id<common::UserId>(0);
+    auto nursery = FirstNursery(tx);
+    if (!nursery) return;
+    const auto [site_id, by] = *nursery;
     static constexpr std::array<const char*, 8> kEpisodes = {
         "園庭で砂遊びをしました。型抜きが上手にできて、うれしそうに見せてくれました。",
         "お散歩で公園へ。どんぐりを拾って、お友だちと見せ合っていました。",
@@ -238,13 +244,9 @@ void SeedNotebook(db::WriteTx& tx, const common::Clock& clock, const auth::DataK
 // allergies on their record, a temperature check with a fever yesterday, and an infection a family reported two days
 // ago (the class is warned of it today).
 void SeedHealth(db::WriteTx& tx, const common::Clock& clock, const auth::DataKeys& keys) {
-    auto site = tx.QueryOptional("SELECT id FROM site WHERE kind = 'nursery' ORDER BY id LIMIT 1");
-    if (!site) return;
-    const auto site_id = site->Id<common::SiteId>(0);
-    auto carer = tx.QueryOptional(
-        "SELECT user_id FROM staff_role WHERE site_id = ? AND role = 'staff' ORDER BY user_id LIMIT 1", site_id);
-    if (!carer) return;
-    const auto by = carer->Id<common::UserId>(0);
+    auto nursery = FirstNursery(tx);
+    if (!nursery) return;
+    const auto [site_id, by] = *nursery;
     const auto today = std::chrono::sys_days(common::TokyoDate(clock.Now()));
     const std::string today_text = common::FormatDate(common::Date{today});
     int n = 0;

@@ -1,6 +1,7 @@
 #include "health/handlers.hpp"
 
 #include "app/validate.hpp"
+#include "children/children.hpp"
 #include "auth/audit.hpp"
 #include "common/dates.hpp"
 #include "common/kana.hpp"
@@ -96,11 +97,10 @@ http::Response Handlers::Render(Ctx& ctx, common::ChildId child, const app::Form
         l.temperatures = ForChild(tx, keys, child, Kind::kTemperature, 30);
         l.growth = ForChild(tx, keys, child, Kind::kGrowth);
         l.illnesses = ForChild(tx, keys, child, Kind::kIllness, 30);
-        auto r = tx.QueryOne(
-            "SELECT family_name, given_name, family_kana, given_kana, birth_date FROM child WHERE id = ?", child);
-        l.name = r.Text(0) + " " + r.Text(1);
-        l.kana = r.Text(2) + " " + r.Text(3);
-        l.birth = r.Text(4).substr(0, 10);
+        auto heading = children::HeadingOf(tx, child);
+        l.name = heading.name;
+        l.kana = heading.kana;
+        l.birth = heading.birth_date;
         auth::WriteAudit(tx, ctx.Audit("health.view", "child", child.value, l.site), svc.clock);
         return l;
     });

@@ -1,6 +1,7 @@
 #include "notebook/handlers.hpp"
 
 #include "app/validate.hpp"
+#include "children/children.hpp"
 #include "auth/audit.hpp"
 #include "children/handlers.hpp"
 #include "common/dates.hpp"
@@ -200,11 +201,10 @@ http::Response Handlers::RenderChild(Ctx& ctx, common::ChildId child, const std:
         l.entry = GetEntry(tx, *svc.config.data_keys, child, date);
         l.settings = LoadSettings(tx, l.site);
         l.photos = photos::OnPage(tx, child, date);
-        auto r = tx.QueryOne(
-            "SELECT family_name, given_name, family_kana, given_kana, birth_date FROM child WHERE id = ?", child);
-        l.name = r.Text(0) + " " + r.Text(1);
-        l.kana = r.Text(2) + " " + r.Text(3);
-        l.birth = r.Text(4).substr(0, 10);
+        auto heading = children::HeadingOf(tx, child);
+        l.name = heading.name;
+        l.kana = heading.kana;
+        l.birth = heading.birth_date;
         auth::WriteAudit(tx, ctx.Audit("notebook.view", "child", child.value, l.site), svc.clock);
         return l;
     });
