@@ -834,6 +834,7 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"POST", "/children/{child}/health/growth"}, day_at_site},
         {{"POST", "/children/{child}/health/illness"}, day_at_site},
         {{"POST", "/children/{child}/health/record"}, day_invalid},
+        {{"GET", "/photos/{photo}?size=thumb"}, all_ok},
         {{"POST", "/children/{child}/notebook/photos"}, day_invalid},
         {{"POST", "/children/{child}/notebook/photos/{photo}/remove"}, day_at_site},
         {{"POST", "/sites/{site}/notebook"}, day_at_site},
