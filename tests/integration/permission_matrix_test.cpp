@@ -829,7 +829,7 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"POST", "/children/{child}/notebook"}, day_at_site},
         {{"POST", "/children/{child}/notebook/publish"}, day_at_site},
         {{"GET", "/photos/{photo}"}, all_ok},
-        {{"GET", "/children/{child}/health"}, guardian_view},  // the site it left keeps none of it
+        {{"GET", "/children/{child}/health"}, day_at_site},  // the site it left keeps none of it
         {{"POST", "/children/{child}/health/temperature"}, day_at_site},
         {{"POST", "/children/{child}/health/growth"}, day_at_site},
         {{"POST", "/children/{child}/health/illness"}, day_at_site},
