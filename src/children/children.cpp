@@ -147,8 +147,8 @@ std::optional<Child> GetChild(db::ReadTx& tx, common::ChildId id, const common::
 }
 
 Heading HeadingOf(db::ReadTx& tx, common::ChildId id) {
-    auto r = tx.QueryOne("SELECT family_name, given_name, family_kana, given_kana, birth_date FROM child WHERE id = ?",
-                         id);
+    auto r =
+        tx.QueryOne("SELECT family_name, given_name, family_kana, given_kana, birth_date FROM child WHERE id = ?", id);
     return {r.Text(0) + " " + r.Text(1), r.Text(2) + " " + r.Text(3), r.Text(4).substr(0, 10)};
 }
 

@@ -1,8 +1,8 @@
 #include "health/handlers.hpp"
 
 #include "app/validate.hpp"
-#include "children/children.hpp"
 #include "auth/audit.hpp"
+#include "children/children.hpp"
 #include "common/dates.hpp"
 #include "common/kana.hpp"
 #include "families/mails.hpp"

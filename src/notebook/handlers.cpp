@@ -1,8 +1,8 @@
 #include "notebook/handlers.hpp"
 
 #include "app/validate.hpp"
-#include "children/children.hpp"
 #include "auth/audit.hpp"
+#include "children/children.hpp"
 #include "children/handlers.hpp"
 #include "common/dates.hpp"
 #include "families/mails.hpp"

@@ -77,7 +77,7 @@ TEST_P(Health, GrowthDrawsItsChartAndAnInfectionWarnsTheClassWithoutNamingTheChi
     const auto warning = cls.body.substr(start, cls.body.find("</div>", start) - start);
     EXPECT_NE(warning.find("インフルエンザ 1人"), std::string::npos) << warning;
     EXPECT_EQ(warning.find(name_), std::string::npos) << warning;
-    // Another illness is not an infection that warns the class.
+    // On the child's own page the illness shows as current (the child stays home).
     EXPECT_NE(Get(Page()).body.find("出席停止中"), std::string::npos);
     // After its usual days, the class is no longer warned.
     clock_.Set(common::TokyoInstant(*common::ParseDate("2026-12-12"), *common::ParseTimeOfDay("09:00")));
