@@ -184,6 +184,7 @@ Router BuildRoutes(const Services& s) {
     r.Get("/family/children/{id}/notebook", [book](Ctx& c) { return book->FamilyPage(c); });
     r.Post("/family/children/{id}/notebook", [book](Ctx& c) { return book->SaveHome(c); });
     r.Get("/family/photos/{id}", [book](Ctx& c) { return book->FamilyPhoto(c); });
+    r.Get("/family/children/{id}/health", [health](Ctx& c) { return health->FamilyHealth(c); });
     r.Get("/family/children/{id}/illness", [health](Ctx& c) { return health->FamilyIllness(c); });
     r.Post("/family/children/{id}/illness", [health](Ctx& c) { return health->FamilyReportIllness(c); });
 

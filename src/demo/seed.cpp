@@ -249,6 +249,13 @@ void SeedHealth(db::WriteTx& tx, const common::Clock& clock, const auth::DataKey
     const auto [site_id, by] = *nursery;
     const auto today = std::chrono::sys_days(common::TokyoDate(clock.Now()));
     const std::string today_text = common::FormatDate(common::Date{today});
+    // The nursery tells families of a fever from 37.5 °C.
+    health::SaveFeverNotice(tx, site_id, health::kFeverNoticeChoices[0], by, clock);
+    // Yesterday's fever: the demo's nursery family's younger child, so that nursery1@example.com has the notice.
+    auto feverish = tx.QueryOptional(
+        "SELECT c.id FROM child c JOIN guardian_account_child l ON l.child_id = c.id AND l.ended_at IS NULL JOIN "
+        "guardian_account a ON a.id = l.account_id WHERE a.email = 'nursery1@example.com' ORDER BY c.birth_date DESC "
+        "LIMIT 1");
     int n = 0;
     for (const auto& r : tx.Query(
              "SELECT c.id, c.birth_date, (SELECT MIN(l.account_id) FROM guardian_account_child l WHERE l.child_id = "
@@ -280,14 +287,15 @@ void SeedHealth(db::WriteTx& tx, const common::Clock& clock, const auth::DataKey
                                 "さくら小児科", "03-0000-1234", ""},
                                0, by, clock);
         }
-        if (n == 2) {
+        if (feverish ? feverish->Int(0) == child.value : n == 2) {
             health::Entry fever;
             fever.kind = health::Kind::kTemperature;
             fever.child = child;
             fever.site = site_id;
             fever.date = common::FormatDate(common::Date{today - std::chrono::days(1)});
             fever.temperature = {381, 10 * 60 + 20};
-            health::Add(tx, keys, fever, by, std::nullopt, clock);
+            common::FixedClock then(common::TokyoInstant(common::Date{today - std::chrono::days(1)}, 10 * 60 + 21));
+            health::TellFever(tx, fever, health::Add(tx, keys, fever, by, std::nullopt, then), then);
         }
         if (n == 3 && !r.IsNull(2)) {
             health::Entry flu;

@@ -76,6 +76,57 @@ data RecordData(const Record& r) {
     return d;
 }
 
+// The dated entries as both the staff's and the family's pages list them: temperatures (fevers marked, and whether
+// the family was told), growth with its chart, illnesses (current ones marked).
+void ListEntries(const Ctx& ctx, data& body, const std::string& birth, const std::vector<Entry>& temperatures,
+                 const std::vector<Entry>& growth, const std::vector<Entry>& illnesses, const std::string& today) {
+    data temps{data::type::list};
+    for (const auto& e : temperatures) {
+        data d;
+        d.set("date", e.date);
+        d.set("day", e.date.substr(5, 2) + "/" + e.date.substr(8, 2));  // a narrow column: the year is in datetime
+        d.set("time", common::FormatTimeOfDay(e.temperature.minutes));
+        d.set("value", notebook::TemperatureText(e.temperature.tenths) + "℃");
+        if (e.temperature.tenths >= kFeverTenths) d.set("fever", true);
+        if (e.told_family_at) d.set("told", true);
+        d.set("by", e.by);
+        temps.push_back(d);
+    }
+    body.set("temperatures", temps);
+    if (!temperatures.empty()) body.set("has_temperatures", true);
+    data rows{data::type::list};
+    std::vector<Measure> measures;
+    for (auto it = growth.rbegin(); it != growth.rend(); ++it) {
+        data d;
+        d.set("date", it->date);
+        if (it->growth.height_mm) d.set("height", OneDecimal(*it->growth.height_mm, 10) + " cm");
+        if (it->growth.weight_g) d.set("weight", OneDecimal(*it->growth.weight_g, 1000) + " kg");
+        rows.push_back(d);
+    }
+    for (const auto& e : growth) measures.push_back({e.date, e.growth});
+    body.set("growth", rows);
+    if (!growth.empty()) {
+        body.set("has_growth", true);
+        body.set("chart", GrowthChart(birth, measures,
+                                      {ctx.T("health_chart_title"), ctx.T("health_height_cm"),
+                                       ctx.T("health_weight_kg"), ctx.T("health_months")}));
+    }
+    data ill{data::type::list};
+    for (const auto& e : illnesses) {
+        data d;
+        d.set("disease", ctx.T("disease_" + e.illness.disease));
+        d.set("onset", e.date);
+        d.set("until", WarnsUntil(e.illness));
+        if (WarnsOn(e.illness, today)) d.set("current", true);
+        d.set("note", e.illness.note);
+        d.set("by", e.by);
+        if (e.from_family) d.set("from_family", true);
+        ill.push_back(d);
+    }
+    body.set("illnesses", ill);
+    if (!illnesses.empty()) body.set("has_illnesses", true);
+}
+
 }  // namespace
 
 http::Response Handlers::Render(Ctx& ctx, common::ChildId child, const app::FormErrors& errors, int status,
@@ -128,50 +179,7 @@ http::Response Handlers::Render(Ctx& ctx, common::ChildId child, const app::Form
     // The other forms keep what was typed when refused.
     body.set("values", posted && form != "record" ? app::FormValues(ctx.form) : data{});
     body.set("form_" + form, true);
-    data temps{data::type::list};
-    for (const auto& e : l.temperatures) {
-        data d;
-        d.set("date", e.date);
-        d.set("day", e.date.substr(5, 2) + "/" + e.date.substr(8, 2));  // a narrow column: the year is in datetime
-        d.set("time", common::FormatTimeOfDay(e.temperature.minutes));
-        d.set("value", notebook::TemperatureText(e.temperature.tenths) + "℃");
-        if (e.temperature.tenths >= kFeverTenths) d.set("fever", true);
-        d.set("by", e.by);
-        temps.push_back(d);
-    }
-    body.set("temperatures", temps);
-    if (!l.temperatures.empty()) body.set("has_temperatures", true);
-    data growth{data::type::list};
-    std::vector<Measure> measures;
-    for (auto it = l.growth.rbegin(); it != l.growth.rend(); ++it) {
-        data d;
-        d.set("date", it->date);
-        if (it->growth.height_mm) d.set("height", OneDecimal(*it->growth.height_mm, 10) + " cm");
-        if (it->growth.weight_g) d.set("weight", OneDecimal(*it->growth.weight_g, 1000) + " kg");
-        growth.push_back(d);
-    }
-    for (const auto& e : l.growth) measures.push_back({e.date, e.growth});
-    body.set("growth", growth);
-    if (!l.growth.empty()) {
-        body.set("has_growth", true);
-        body.set("chart", GrowthChart(l.birth, measures,
-                                      {ctx.T("health_chart_title"), ctx.T("health_height_cm"),
-                                       ctx.T("health_weight_kg"), ctx.T("health_months")}));
-    }
-    data ill{data::type::list};
-    for (const auto& e : l.illnesses) {
-        data d;
-        d.set("disease", ctx.T("disease_" + e.illness.disease));
-        d.set("onset", e.date);
-        d.set("until", WarnsUntil(e.illness));
-        if (WarnsOn(e.illness, today)) d.set("current", true);
-        d.set("note", e.illness.note);
-        d.set("by", e.by);
-        if (e.from_family) d.set("from_family", true);
-        ill.push_back(d);
-    }
-    body.set("illnesses", ill);
-    if (!l.illnesses.empty()) body.set("has_illnesses", true);
+    ListEntries(ctx, body, l.birth, l.temperatures, l.growth, l.illnesses, today);
     data diseases{data::type::list};
     const std::string chosen = posted ? ctx.form.GetOr("disease") : "";
     for (auto name : kDiseases) {
@@ -255,26 +263,30 @@ http::Response Handlers::AddEntry(Ctx& ctx, const std::string& kind) const {
         throw http::NotFound();
     }
     const auto& svc = ctx.svc;
+    bool told = false;
     const bool saved = svc.db.Write([&](db::WriteTx& tx) {
         e.site = HealthSite(tx, actor, child, Action::kHealthWrite, today);
         if (!errors.empty()) return false;
-        Add(tx, *svc.config.data_keys, e, actor.user_id, std::nullopt, svc.clock);
+        const auto id = Add(tx, *svc.config.data_keys, e, actor.user_id, std::nullopt, svc.clock);
         auth::WriteAudit(tx, ctx.Audit("health." + kind, "child", child.value, e.site), svc.clock);
+        told = TellFever(tx, e, id, svc.clock);
         return true;
     });
     if (!saved) return Render(ctx, child, errors, 422, kind, false);
-    return http::Response::Redirect("/children/" + child.ToString() + "/health?done=" + kind + "#" + kind);
+    return http::Response::Redirect("/children/" + child.ToString() + "/health?done=" + (told ? "told" : kind) + "#" +
+                                    kind);
 }
 
 // --- Guardians -------------------------------------------------------------------------------------------------
 
 namespace {
 
-// The child's nursery today, for a guardian who may report for it (as for an absence); NotFound otherwise.
-common::SiteId FamilySite(db::ReadTx& tx, const auth::GuardianActor& g, common::ChildId child,
-                          const std::string& today) {
+// The child's nursery today, for a guardian linked to the child who may read its health or (`report`) report an
+// illness (the same people as for an absence); NotFound otherwise.
+common::SiteId FamilySite(db::ReadTx& tx, const auth::GuardianActor& g, common::ChildId child, const std::string& today,
+                          bool report = true) {
     if (!g.Can(auth::FamilyAction::kChildView, child)) throw http::NotFound();
-    if (!g.Can(auth::FamilyAction::kAbsenceReport, child)) throw http::Forbidden();
+    if (report && !g.Can(auth::FamilyAction::kAbsenceReport, child)) throw http::Forbidden();
     auto site = plans::PlacementOn(tx, child, *common::ParseDate(today));
     auto s = site ? sites::GetSite(tx, *site) : std::nullopt;
     if (!s || !sites::KeepsNotebooks(s->fields.kind)) throw http::NotFound();
@@ -330,6 +342,43 @@ http::Response Handlers::RenderFamily(Ctx& ctx, common::ChildId child, const app
     return app::RenderPage(ctx, family_, "illness_family_title", body, status);
 }
 
+http::Response Handlers::FamilyHealth(Ctx& ctx) const {
+    const auto& g = ctx.RequireGuardian();
+    ctx.family_page = true;
+    ctx.site_kind = "nursery";
+    auto child = common::ChildId(app::IdParam(ctx));
+    const std::string today = Today(ctx);
+    const auto& keys = *ctx.svc.config.data_keys;
+    struct Loaded {
+        Record record;
+        std::vector<Entry> temperatures, growth, illnesses;
+        children::Heading heading;
+    };
+    auto l = ctx.svc.db.Read([&](db::ReadTx& tx) {
+        FamilySite(tx, g, child, today, false);
+        Loaded l;
+        l.record = GetRecord(tx, keys, child).record;
+        // The nursery's checks of the last two weeks; the family's own measurements are in the notebook.
+        const std::string from =
+            common::FormatDate(std::chrono::sys_days(*common::ParseDate(today)) - std::chrono::days(13));
+        for (auto& e : ForChild(tx, keys, child, Kind::kTemperature, 60))
+            if (e.date >= from) l.temperatures.push_back(std::move(e));
+        l.growth = ForChild(tx, keys, child, Kind::kGrowth);
+        l.illnesses = ForChild(tx, keys, child, Kind::kIllness, 10);
+        l.heading = children::HeadingOf(tx, child);
+        return l;
+    });
+    data body;
+    body.set("child_id", child.ToString());
+    body.set("name", l.heading.name);
+    if (!l.record.allergies.empty()) body.set("allergies", l.record.allergies);
+    if (!l.record.doctor.empty()) body.set("doctor", l.record.doctor);
+    if (!l.record.doctor_phone.empty()) body.set("doctor_phone", l.record.doctor_phone);
+    ListEntries(ctx, body, l.heading.birth_date, l.temperatures, l.growth, l.illnesses, today);
+    if (g.Can(auth::FamilyAction::kAbsenceReport, child)) body.set("can_report", true);
+    return app::RenderPage(ctx, family_health_, "health_family_title", body);
+}
+
 http::Response Handlers::FamilyIllness(Ctx& ctx) const {
     ctx.RequireGuardian();  // signed out: to the sign-in, whatever the address names
     return RenderFamily(ctx, common::ChildId(app::IdParam(ctx)), {}, 200);
@@ -357,6 +406,15 @@ http::Response Handlers::FamilyReportIllness(Ctx& ctx) const {
     });
     if (!saved) return RenderFamily(ctx, child, errors, 422);
     return http::Response::Redirect("/family/children/" + child.ToString() + "/illness?done=sent");
+}
+
+void AddNoticeExtras(Ctx& ctx, std::int64_t entry, common::ChildId child, data& body) {
+    auto e = ctx.svc.db.Read([&](db::ReadTx& tx) { return FindEntry(tx, *ctx.svc.config.data_keys, entry); });
+    if (!e || e->kind != Kind::kTemperature || e->child != child) return;
+    body.set("reading", families::Fill(ctx.T("health_fever_checked"),
+                                       {{"value", notebook::TemperatureText(e->temperature.tenths) + "℃"},
+                                        {"time", common::FormatTimeOfDay(e->temperature.minutes)}}));
+    body.set("health_url", "/family/children/" + child.ToString() + "/health");
 }
 
 }  // namespace health

@@ -7,14 +7,16 @@ namespace health {
 
 class Handlers {
  public:
-    explicit Handlers(const web::Templates& t) : page_(t.Get("health_child")), family_(t.Get("family_illness")) {}
+    explicit Handlers(const web::Templates& t)
+        : page_(t.Get("health_child")), family_(t.Get("family_illness")), family_health_(t.Get("family_health")) {}
 
     http::Response Page(app::Ctx& ctx) const;        // GET /children/{id}/health
     http::Response SaveRecord(app::Ctx& ctx) const;  // POST /children/{id}/health/record
     // POST /children/{id}/health/temperature, …/growth, …/illness
     http::Response AddEntry(app::Ctx& ctx, const std::string& kind) const;
 
-    // Guardians: an illness reported from the phone (the family's side of the same record)
+    // Guardians: the child's health as the nursery keeps it (read), and an illness reported from the phone
+    http::Response FamilyHealth(app::Ctx& ctx) const;         // GET /family/children/{id}/health
     http::Response FamilyIllness(app::Ctx& ctx) const;        // GET /family/children/{id}/illness
     http::Response FamilyReportIllness(app::Ctx& ctx) const;  // POST /family/children/{id}/illness
 
@@ -26,6 +28,11 @@ class Handlers {
 
     const web::TemplateRef& page_;
     const web::TemplateRef& family_;
+    const web::TemplateRef& family_health_;
 };
+
+// For the guardian's copy of a fever notice: the temperature staff measured, and a link to the child's health page
+// ({reading, health_url}); nothing when the check is no longer kept.
+void AddNoticeExtras(app::Ctx& ctx, std::int64_t entry, common::ChildId child, kainjow::mustache::data& body);
 
 }  // namespace health

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "common/dates.hpp"
+#include "notify/notify.hpp"
 
 namespace health {
 namespace {
@@ -62,7 +63,8 @@ Kind KindOf(std::string_view name) {
 
 constexpr std::string_view kColumns =
     "SELECT h.id, h.kind, h.child_id, h.site_id, h.entry_date, h.sealed, COALESCE(u.display_name, a.display_name, "
-    "''), h.reported_by_account IS NOT NULL FROM health_entry h LEFT JOIN staff_user u ON u.id = h.recorded_by LEFT "
+    "''), h.reported_by_account IS NOT NULL, h.told_family_at FROM health_entry h LEFT JOIN staff_user u ON u.id = "
+    "h.recorded_by LEFT "
     "JOIN guardian_account a ON a.id = h.reported_by_account ";
 
 Entry FromRow(const auth::DataKeys& keys, const db::Row& r) {
@@ -75,6 +77,7 @@ Entry FromRow(const auth::DataKeys& keys, const db::Row& r) {
     FromJson(e, keys.Open(r.Text(5), auth::PlaceOf(auth::kHealthEntryField, e.id)));
     e.by = r.Text(6);
     e.from_family = r.Bool(7);
+    if (!r.IsNull(8)) e.told_family_at = r.Text(8);
     return e;
 }
 
@@ -163,6 +166,51 @@ std::vector<Entry> ForSite(db::ReadTx& tx, const auth::DataKeys& keys, common::S
                                   site, KindName(kind), from, to))
         out.push_back(FromRow(keys, r));
     return out;
+}
+
+std::optional<int> FeverNotice(db::ReadTx& tx, common::SiteId site) {
+    auto r = tx.QueryOptional("SELECT fever_notice_tenths FROM health_setting WHERE site_id = ?", site);
+    if (!r || r->IsNull(0)) return std::nullopt;
+    return static_cast<int>(r->Int(0));
+}
+
+void SaveFeverNotice(db::WriteTx& tx, common::SiteId site, std::optional<int> tenths, common::UserId by,
+                     const common::Clock& clock) {
+    const std::string now = common::FormatInstant(clock.Now());
+    tx.Exec(
+        "INSERT INTO health_setting (site_id, fever_notice_tenths, updated_by, created_at, updated_at) VALUES (?, ?, "
+        "?, "
+        "?, ?) ON CONFLICT (site_id) DO UPDATE SET fever_notice_tenths = excluded.fever_notice_tenths, updated_by = "
+        "excluded.updated_by, updated_at = excluded.updated_at",
+        site, tenths, by, now, now);
+}
+
+bool TellFever(db::WriteTx& tx, const Entry& entry, std::int64_t id, const common::Clock& clock) {
+    if (entry.kind != Kind::kTemperature) return false;
+    auto from = FeverNotice(tx, entry.site);
+    if (!from || entry.temperature.tenths < *from) return false;
+    // Once a day: the family has been told; the later checks are on the child's page for them.
+    if (tx.QueryOptional(
+            "SELECT 1 FROM health_entry WHERE child_id = ? AND kind = 'temperature' AND entry_date = ? AND "
+            "told_family_at IS NOT NULL",
+            entry.child, entry.date))
+        return false;
+    auto told = notify::Notify(tx,
+                               {notify::Kind::kHealth,
+                                entry.site,
+                                entry.child,
+                                {{"date", entry.date}, {"entry", id}},
+                                /*urgent=*/true},
+                               clock);
+    if (!told) return false;  // nobody in the family may see the child
+    tx.Exec("UPDATE health_entry SET told_family_at = ? WHERE id = ?", common::FormatInstant(clock.Now()), id);
+    return true;
+}
+
+std::optional<Entry> FindEntry(db::ReadTx& tx, const auth::DataKeys& keys, std::int64_t id) {
+    auto r = tx.QueryOptional(std::string(kColumns) + "WHERE h.id = ?", id);
+    if (!r) return std::nullopt;
+    return FromRow(keys, *r);
 }
 
 std::vector<Warning> SiteWarnings(db::ReadTx& tx, const auth::DataKeys& keys, common::SiteId site,

@@ -1,5 +1,7 @@
 #include "notebook/handlers.hpp"
 
+#include <set>
+
 #include "app/validate.hpp"
 #include "auth/audit.hpp"
 #include "children/children.hpp"
@@ -89,6 +91,7 @@ http::Response Handlers::ClassDay(Ctx& ctx) const {
     const auto& svc = ctx.svc;
     std::vector<health::Warning> warnings;
     std::map<common::ChildId, health::Temperature> fevers;  // the highest fever staff measured that day
+    std::set<common::ChildId> told;                         // whose family the system told of it
     auto [site, groups, rows, counts] = svc.db.Write([&](db::WriteTx& tx) {
         auto site = sites::GetSite(tx, site_id);
         if (!site || !sites::KeepsNotebooks(site->fields.kind)) throw http::NotFound();
@@ -101,6 +104,7 @@ http::Response Handlers::ClassDay(Ctx& ctx) const {
         for (const auto& e :
              health::ForSite(tx, *svc.config.data_keys, site_id, health::Kind::kTemperature, date, date)) {
             if (e.temperature.tenths < health::kFeverTenths) continue;
+            if (e.told_family_at) told.insert(e.child);
             auto [it, added] = fevers.emplace(e.child, e.temperature);
             if (!added && e.temperature.tenths > it->second.tenths) it->second = e.temperature;
         }
@@ -148,6 +152,7 @@ http::Response Handlers::ClassDay(Ctx& ctx) const {
             d.set("checked_fever", families::Fill(ctx.T("health_fever_checked"),
                                                   {{"value", TemperatureText(f->second.tenths) + "℃"},
                                                    {"time", common::FormatTimeOfDay(f->second.minutes)}}));
+            if (told.count(r.child)) d.set("fever_told", true);
             d.set("notice", true);
         }
         if (auto it = counts.find(r.child); it != counts.end())
@@ -393,10 +398,10 @@ http::Response Handlers::Bulk(Ctx& ctx) const {
 http::Response Handlers::Items(Ctx& ctx) const {
     auto site_id = app::SiteIdParam(ctx);
     ctx.RequireAtSite(Action::kNotebookSettings, site_id);
-    auto [site, settings] = ctx.svc.db.Read([&](db::ReadTx& tx) {
+    auto [site, settings, fever_notice] = ctx.svc.db.Read([&](db::ReadTx& tx) {
         auto site = sites::GetSite(tx, site_id);
         if (!site || !sites::KeepsNotebooks(site->fields.kind)) throw http::NotFound();
-        return std::pair{*site, LoadSettings(tx, site_id)};
+        return std::tuple{*site, LoadSettings(tx, site_id), health::FeverNotice(tx, site_id)};
     });
     data body;
     body.set("site_id", site_id.ToString());
@@ -437,6 +442,21 @@ http::Response Handlers::Items(Ctx& ctx) const {
         sides.push_back(d);
     }
     body.set("sides", sides);
+    // Telling families of a fever staff measure (health/): not at all, or from one of a few temperatures.
+    data fever{data::type::list};
+    auto choice = [&](const std::string& value, const std::string& label, bool chosen) {
+        data d;
+        d.set("value", value);
+        d.set("label", label);
+        if (chosen) d.set("checked", true);
+        fever.push_back(d);
+    };
+    choice("", ctx.T("health_fever_notice_off"), !fever_notice);
+    for (int tenths : health::kFeverNoticeChoices)
+        choice(std::to_string(tenths),
+               families::Fill(ctx.T("health_fever_notice_from"), {{"value", TemperatureText(tenths) + "℃"}}),
+               fever_notice == tenths);
+    body.set("fever_choices", fever);
     body.set("csrf", ctx.CsrfToken());
     if (ctx.req.query.GetOr("done") == "saved") body.set("saved", true);
     return app::RenderPage(ctx, settings_, "nb_settings_title", body);
@@ -462,10 +482,18 @@ http::Response Handlers::SaveItems(Ctx& ctx) const {
             for (auto item : kNurseryItems) read(item);
         }
     }
+    std::optional<int> fever_notice;
+    if (const std::string v = ctx.form.GetOr("fever_notice"); !v.empty()) {
+        for (int tenths : health::kFeverNoticeChoices)
+            if (v == std::to_string(tenths)) fever_notice = tenths;
+        if (!fever_notice) throw http::HttpError(422, "error_choice");
+    }
+    const auto& actor = ctx.RequireActor();
     ctx.svc.db.Write([&](db::WriteTx& tx) {
         auto site = sites::GetSite(tx, site_id);
         if (!site || !sites::KeepsNotebooks(site->fields.kind)) throw http::NotFound();
         notebook::SaveSettings(tx, site_id, settings, ctx.svc.clock);
+        health::SaveFeverNotice(tx, site_id, fever_notice, actor.user_id, ctx.svc.clock);
         auth::WriteAudit(tx, ctx.Audit("notebook.settings", "site", site_id.value, site_id), ctx.svc.clock);
     });
     return http::Response::Redirect("/sites/" + site_id.ToString() + "/notebook/settings?done=saved");

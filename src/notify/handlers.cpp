@@ -6,6 +6,7 @@
 #include "auth/audit.hpp"
 #include "common/dates.hpp"
 #include "families/mails.hpp"
+#include "health/handlers.hpp"
 #include "http/errors.hpp"
 #include "messages/handlers.hpp"
 #include "notify/notify.hpp"
@@ -84,8 +85,12 @@ http::Response Handlers::InboxItem(Ctx& ctx) const {
     if (!found) throw http::NotFound();
     if (!found->first.read_at) ctx.svc.db.Write([&](db::WriteTx& tx) { MarkRead(tx, id, ctx.svc.clock); });
     data body = InboxData(ctx, found->first, found->second);
-    if (found->first.notification.kind == Kind::kMessage)
-        messages::AddMessageExtras(ctx, id, found->first.notification.message, found->first.notification.site, body);
+    const auto& n = found->first.notification;
+    if (n.kind == Kind::kMessage) messages::AddMessageExtras(ctx, id, n.message, n.site, body);
+    if (n.kind == Kind::kHealth && n.child) {
+        auto entry = n.params.if_contains("entry");
+        if (entry && entry->is_int64()) health::AddNoticeExtras(ctx, entry->as_int64(), *n.child, body);
+    }
     return app::RenderPage(ctx, item_, "inbox_item_title", body);
 }
 

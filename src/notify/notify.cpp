@@ -10,8 +10,8 @@ namespace notify {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kKindNames{"entry",   "exit",    "correction", "alert", "contact_confirmed",
-                                                     "message", "notebook"};
+constexpr std::array<std::string_view, 8> kKindNames{"entry",   "exit",     "correction", "alert", "contact_confirmed",
+                                                     "message", "notebook", "health"};
 constexpr std::array<std::string_view, 5> kTopicNames{"attendance", "correction", "alert", "contact", "message"};
 
 // A mail is tried for about seven and a half hours (fifteen waits: 10 s doubling to an hour, then hourly) before
@@ -97,6 +97,7 @@ Topic TopicOf(Kind kind) {
         case Kind::kCorrection:
             return Topic::kCorrection;
         case Kind::kAlert:
+        case Kind::kHealth:  // a fever at the nursery: the family may have to come
             return Topic::kAlert;
         case Kind::kContactConfirmed:
             return Topic::kContact;

@@ -17,7 +17,7 @@
 
 namespace notify {
 
-enum class Kind { kEntry, kExit, kCorrection, kAlert, kContactConfirmed, kMessage, kNotebook };
+enum class Kind { kEntry, kExit, kCorrection, kAlert, kContactConfirmed, kMessage, kNotebook, kHealth };
 std::string_view KindName(Kind kind);
 std::optional<Kind> ParseKind(std::string_view name);
 

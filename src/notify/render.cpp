@@ -159,6 +159,13 @@ Text Render(db::ReadTx& tx, const web::Catalogue& c, const std::string& lang, co
             t.body = fill(Flag(p, "edited") ? "nt_notebook_edited" : "nt_notebook_body",
                           {{"child", child}, {"date", date_of("date")}, {"site", site}});
             break;
+        case Kind::kHealth:
+            // A fever staff measured (health/): that there is news of the child's health, and the site's phone; the
+            // value is behind sign-in, never in a mail or on a lock screen.
+            t.subject = fill("nt_health_subject", {{"child", child}});
+            t.body = fill("nt_health_body", {{"child", child}, {"date", date_of("date")}, {"site", site}});
+            t.body += "\n" + fill("nt_site_line", {{"site", site}, {"phone", phone}});
+            break;
     }
     return t;
 }

@@ -68,6 +68,7 @@ constexpr Step kSteps[] = {
     {"child_health", "DELETE FROM child_health WHERE child_id IN :CH"},
     {"notebook_entry", "UPDATE notebook_entry SET home_account_id = NULL WHERE home_account_id IN :AC", false},
     {"notebook_setting", "DELETE FROM notebook_setting WHERE site_id = :S"},
+    {"health_setting", "DELETE FROM health_setting WHERE site_id = :S"},
     {"entrance_stamp",
      "DELETE FROM entrance_stamp WHERE account_id IN :AC OR event_id IN (SELECT id FROM attendance_event WHERE "
      "child_id IN :CH OR site_id = :S)"},

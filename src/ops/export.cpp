@@ -80,6 +80,10 @@ const Table kTables[] = {
      "Health records by day: temperature checks, growth (height, weight) and illnesses; sealed holds each as JSON "
      "(opened in this export), recorded by staff (recorded_by) or reported by a guardian (reported_by_account).",
      "site_id = ?"},
+    {"health_setting",
+     "A nursery's choice of telling families of a fever staff measure: from which temperature (tenths of °C; empty: "
+     "not told).",
+     "site_id = ?"},
     {"entrance_stamp",
      "Who stamped an entry or exit at a nursery's entrance (a guardian account) and who picked the child up (a pick-up "
      "person; empty: that guardian).",
@@ -90,7 +94,8 @@ const Table kTables[] = {
     {"child_alert", "Alerts: a child not arrived, still there after closing, pick-up unconfirmed; resolutions.",
      "site_id = ?"},
     {"plan_reminder", "Reminders sent to families to enter next month's plans.", "child_id IN {C}"},
-    {"notification", "Notices to families (entry, exit, correction, alert, contact, message); params as JSON.",
+    {"notification",
+     "Notices to families (entry, exit, correction, alert, contact, message, notebook, health); params as JSON.",
      "site_id = ?"},
     {"notification_recipient", "Who received a notice, by mail and push, and when it was read.",
      "notification_id IN (SELECT id FROM notification WHERE site_id = ?)"},

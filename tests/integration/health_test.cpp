@@ -4,6 +4,8 @@
 // everything is sealed at rest.
 #include "health/health.hpp"
 
+#include <regex>
+
 #include "auth/passwords.hpp"
 #include "families/families.hpp"
 #include "harness.hpp"
@@ -133,8 +135,10 @@ TEST_P(Health, AFamilyReportsAnIllnessThatStaffSeeAndThatWarnsTheClass) {
         families::LinkChild(tx, gran, baby_, auth::FamilyRole::kFamily, clock_);
     });
     const std::string page = "/family/children/" + baby_.ToString() + "/illness";
+    const std::string health = "/family/children/" + baby_.ToString() + "/health";
     SignInGuardian("ill@example.test", "an illness passphrase");
-    EXPECT_NE(Get("/family").body.find(page), std::string::npos);
+    EXPECT_NE(Get("/family").body.find(health), std::string::npos);
+    EXPECT_NE(Get(health).body.find(page), std::string::npos);
     ASSERT_EQ(Get(page).status, 200);
     auto bad = Post(page, {{"disease", "influenza"}, {"onset", "2026-12-03"}, {"until", "2026-12-01"}});
     EXPECT_EQ(bad.status, 422);
@@ -151,14 +155,95 @@ TEST_P(Health, AFamilyReportsAnIllnessThatStaffSeeAndThatWarnsTheClass) {
     cookies_.clear();
     SignInGuardian("illgran@example.test", "an illness passphrase");
     EXPECT_EQ(Get(page).status, 403);
-    EXPECT_EQ(Get("/family").body.find(page), std::string::npos);
+    auto read = Get(health);  // they read the child's health, without the way to report
+    EXPECT_EQ(read.status, 200);
+    EXPECT_NE(read.body.find("感染性胃腸炎"), std::string::npos);
+    EXPECT_EQ(read.body.find(page), std::string::npos);
     // Staff see it on the child's page, from the family; the class is warned.
     cookies_.clear();
     SignIn("staff3", "tadaima-demo");
-    auto health = Get(Page());
-    EXPECT_NE(health.body.find("嘔吐 2回"), std::string::npos);
-    EXPECT_NE(health.body.find("保護者から"), std::string::npos);
+    auto staff_page = Get(Page());
+    EXPECT_NE(staff_page.body.find("嘔吐 2回"), std::string::npos);
+    EXPECT_NE(staff_page.body.find("保護者から"), std::string::npos);
     EXPECT_NE(Get("/sites/3/notebook").body.find("感染性胃腸炎（ノロ・ロタなど） 1人"), std::string::npos);
+}
+
+TEST_P(Health, ANurseryThatChoosesToTellsTheFamilyOfTheDaysFirstFeverWithoutTheValueInTheMail) {
+    database().Write([&](db::WriteTx& tx) {
+        auto dad = families::CreateConfirmedAccount(tx, "fever@example.test", "高木 太郎",
+                                                    auth::HashPassword("a fever passphrase"), "ja", clock_);
+        families::LinkChild(tx, dad, baby_, auth::FamilyRole::kFull, clock_);
+        families::CreateConfirmedAccount(tx, "other@example.test", "他人 次郎",
+                                         auth::HashPassword("a fever passphrase"), "ja", clock_);
+    });
+    auto health_notices = [&] { return One("SELECT COUNT(*) FROM notification WHERE kind = 'health'"); };
+    SignIn("staff3", "tadaima-demo");
+    // The site has not chosen: staff see the fever, nobody is told.
+    ASSERT_EQ(Entry("temperature", {{"temperature", "38.0"}, {"time", "09:30"}}).status, 303);
+    EXPECT_EQ(health_notices(), 0);
+
+    // The head of the nursery chooses 38.0 °C on the notebook's settings (a choice that is not one: refused).
+    cookies_.clear();
+    SignIn("manager3", "tadaima-demo");
+    auto settings = Get("/sites/3/notebook/settings");
+    ASSERT_NE(settings.body.find("data-qa=\"fever-notice\""), std::string::npos);
+    std::vector<std::pair<std::string, std::string>> form;
+    std::regex select(R"re(<select id="[^"]+" name="([^"]+)"><option value="required"( selected)?>)re");
+    for (auto it = std::sregex_iterator(settings.body.begin(), settings.body.end(), select);
+         it != std::sregex_iterator(); ++it)
+        form.emplace_back((*it)[1], (*it)[2].matched ? "required" : "shown");
+    auto odd = form;
+    odd.emplace_back("fever_notice", "390");
+    EXPECT_EQ(Post("/sites/3/notebook/settings", odd).status, 422);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM health_setting"), 0);
+    form.emplace_back("fever_notice", "380");
+    ASSERT_EQ(Post("/sites/3/notebook/settings", form).status, 303);
+    EXPECT_NE(
+        Get("/sites/3/notebook/settings").body.find("value=\"380\" aria-describedby=\"fever-notice-hint\" checked"),
+        std::string::npos);
+
+    // Under the chosen temperature: not told; the first at or over it: told, once that day.
+    cookies_.clear();
+    SignIn("staff3", "tadaima-demo");
+    ASSERT_EQ(Entry("temperature", {{"temperature", "37.8"}, {"time", "10:00"}}).status, 303);
+    EXPECT_EQ(health_notices(), 0);
+    auto told = Entry("temperature", {{"temperature", "38.2"}, {"time", "10:15"}});
+    ASSERT_EQ(told.status, 303);
+    EXPECT_NE(told.location.find("done=told"), std::string::npos);
+    EXPECT_EQ(health_notices(), 1);
+    EXPECT_EQ(One("SELECT urgent FROM notification WHERE kind = 'health'"), 1);
+    ASSERT_EQ(Entry("temperature", {{"temperature", "38.6"}, {"time", "10:25"}}).status, 303);
+    EXPECT_EQ(health_notices(), 1);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM health_entry WHERE told_family_at IS NOT NULL"), 1);
+    EXPECT_NE(Get(Page()).body.find("data-qa=\"health-told\""), std::string::npos);
+    EXPECT_NE(Get("/sites/3/notebook").body.find("data-qa=\"nb-fever-told\""), std::string::npos);
+
+    // The mail says there is news of the child's health, not what it is.
+    RunJobs();
+    auto mails = MailsTo("fever@example.test");
+    ASSERT_EQ(mails.size(), 1u);
+    EXPECT_NE(mails[0].body.find("体調についてお知らせがあります"), std::string::npos) << mails[0].body;
+    EXPECT_EQ(mails[0].body.find("38."), std::string::npos) << mails[0].body;
+    EXPECT_EQ(mails[0].body.find("発熱"), std::string::npos) << mails[0].body;
+    // Signed in, the family reads the value on the notice and the nursery's checks on the child's health page.
+    cookies_.clear();
+    SignInGuardian("fever@example.test", "a fever passphrase");
+    const auto copy =
+        One("SELECT r.id FROM notification_recipient r JOIN notification n ON n.id = r.notification_id "
+            "WHERE n.kind = 'health'");
+    auto notice = Get("/family/inbox/" + std::to_string(copy));
+    ASSERT_EQ(notice.status, 200);
+    EXPECT_NE(notice.body.find("園で発熱 38.2℃（10:15）"), std::string::npos);
+    const std::string health = "/family/children/" + baby_.ToString() + "/health";
+    EXPECT_NE(notice.body.find(health), std::string::npos);
+    auto page = Get(health);
+    EXPECT_NE(page.body.find("38.6℃"), std::string::npos);
+    EXPECT_NE(page.body.find("37.8℃"), std::string::npos);
+    // Another family: neither the page nor the notice.
+    cookies_.clear();
+    SignInGuardian("other@example.test", "a fever passphrase");
+    EXPECT_EQ(Get(health).status, 404);
+    EXPECT_EQ(Get("/family/inbox/" + std::to_string(copy)).status, 404);
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, Health, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),

@@ -323,6 +323,7 @@ const std::set<std::string> kFamilyRoutes = {"GET /register",
                                              "GET /family/children/{id}/notebook",
                                              "POST /family/children/{id}/notebook",
                                              "GET /family/photos/{id}",
+                                             "GET /family/children/{id}/health",
                                              "GET /family/children/{id}/illness",
                                              "POST /family/children/{id}/illness",
                                              "GET /family/pass",
@@ -1082,6 +1083,8 @@ const std::vector<FamilyCase>& FamilyTable() {
         // The contact notebook: the family reads it; the full guardian writes the home side
         {"GET", "/family/children/{child}/notebook", {}, {{O, H}, {O, H}}},
         {"GET", "/family/photos/{photo}", {}, {{O, H}, {O, H}}},
+        // The child's health as the nursery keeps it: every family member reads it
+        {"GET", "/family/children/{child}/health", {}, {{O, H}, {O, H}}},
         // An illness reported from the phone: as an absence (the family member where the full guardian allows it)
         {"GET", "/family/children/{child}/illness", {}, {{O, H}, {N, H}}},
         {"POST",
