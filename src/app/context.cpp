@@ -105,7 +105,8 @@ constexpr NavItem kNav[] = {
 
 http::Response RenderPage(Ctx& ctx, const web::TemplateRef& tmpl, std::string_view title_key, data body, int status) {
     body.set("csrf", ctx.CsrfToken());
-    return RenderPageHtml(ctx, title_key, tmpl.Render(body, &ctx.svc.catalogue.Globals(ctx.lang)), status);
+    return RenderPageHtml(ctx, title_key, tmpl.Render(body, &ctx.svc.catalogue.Globals(ctx.lang, ctx.site_kind)),
+                          status);
 }
 
 http::Response RenderPageHtml(Ctx& ctx, std::string_view title_key, const std::string& body_html, int status) {

@@ -48,11 +48,11 @@ std::string KioskCredential(const Ctx& ctx, bool* bearer = nullptr) {
 std::string StateLabel(const Ctx& ctx, const DayState& d) {
     switch (d.state) {
         case State::kIn:
-            return ctx.T("state_in");
+            return ctx.TK("state_in");
         case State::kLeft:
-            return ctx.T("state_left");
+            return ctx.TK("state_left");
         case State::kNotArrived:
-            return ctx.T("state_not_arrived");
+            return ctx.TK("state_not_arrived");
     }
     return "";
 }
@@ -489,6 +489,7 @@ http::Response Handlers::RenderDay(Ctx& ctx, common::ChildId id, const std::stri
     });
     if (!found) throw http::NotFound();
     const auto& [child, events, day_plan, contacts, alerts] = *found;
+    ctx.site_kind = child.site_kind;  // 登園/降園 at a nursery
     data body = errors.ToData(ctx);
     body.set("form", app::FormValues(ctx.form));
     body.set("child_id", id.ToString());
@@ -512,7 +513,7 @@ http::Response Handlers::RenderDay(Ctx& ctx, common::ChildId id, const std::stri
         row.set("id", e.id.ToString());
         row.set("time", common::FormatTokyoTime(*common::ParseInstant(e.occurred_at)));
         row.set("recorded", common::FormatTokyoTime(*common::ParseInstant(e.created_at)));
-        row.set("kind_label", ctx.T("event_" + e.kind));
+        row.set("kind_label", ctx.TK("event_" + e.kind));
         row.set("kind", e.kind);
         // A kiosk's mark is a card's scan, or a guardian's stamp at a nursery's entrance (who stamped is named below).
         const std::string kiosk = e.stamped_by ? ctx.T("source_entrance") : ctx.T("source_kiosk");

@@ -153,9 +153,6 @@ void SeedPlans(db::WriteTx& tx, const common::Clock& clock) {
     }
 }
 
-// `days` behind today at the 学童 and nursery sites: each past open day's plans and absences and the entries and exits
-// the door's kiosk recorded, and (with `notices`, for the demo's registered families) two notices each site sent; so a
-// past roster, a child's day, the family's home and inbox look lived in. Saturdays see a quarter of the children.
 // The demo's first nursery and a carer there who writes its records.
 std::optional<std::pair<common::SiteId, common::UserId>> FirstNursery(db::ReadTx& tx) {
     auto site = tx.QueryOptional("SELECT id FROM site WHERE kind = 'nursery' ORDER BY id LIMIT 1");
@@ -164,6 +161,24 @@ std::optional<std::pair<common::SiteId, common::UserId>> FirstNursery(db::ReadTx
         "SELECT user_id FROM staff_role WHERE site_id = ? AND role = 'staff' ORDER BY user_id LIMIT 1", site->Int(0));
     if (!carer) return std::nullopt;
     return std::pair{site->Id<common::SiteId>(0), carer->Id<common::UserId>(0)};
+}
+
+// How much a child ate, by turns (breakfast at home, lunch at the nursery).
+constexpr std::array<const char*, 5> kAmounts = {"all", "all", "most", "half", "all"};
+
+// A family's side of the notebook for the demo: the `n`th child, `back` days ago, a little different each day.
+notebook::HomeSide DemoHomeSide(int n, int back) {
+    notebook::HomeSide home;
+    home.temperature = 362 + (n * 3 + back) % 9;
+    home.temperature_time = 7 * 60 + (n % 4) * 5;
+    home.bed_time = 20 * 60 + 30 + (n + back) % 4 * 10;
+    home.wake_time = 6 * 60 + 30 + (n * back) % 5 * 10;
+    home.breakfast = kAmounts[static_cast<std::size_t>((n + back) % 5)];
+    home.bowel_count = (n + back) % 3 == 0 ? 0 : 1;
+    home.bowel_state = *home.bowel_count ? "normal" : "";
+    home.mood = (n + back) % 7 == 0 ? "usual" : "good";
+    if ((n + back) % 9 == 0) home.note = "昨夜は少し寝つきが悪かったです。";
+    return home;
 }
 
 // The first nursery's contact notebook over the past `days` weekdays: for each child who came, the family's side
@@ -183,7 +198,6 @@ void SeedNotebook(db::WriteTx& tx, const common::Clock& clock, const auth::DataK
         "ままごとで、先生にお茶を入れてくれました。",
         "雨だったので、ホールでボール遊びをしました。",
     };
-    static constexpr std::array<const char*, 5> kAmounts = {"all", "all", "most", "half", "all"};
     const auto today = std::chrono::sys_days(common::TokyoDate(clock.Now()));
     for (int back = days; back >= 1; --back) {
         const common::Date d{today - std::chrono::days(back)};
@@ -203,19 +217,9 @@ void SeedNotebook(db::WriteTx& tx, const common::Clock& clock, const auth::DataK
             const auto child = r.Id<common::ChildId>(0);
             const int age = notebook::AgeClass(r.Text(1).substr(0, 10), date);
             ++n;
-            if (!r.IsNull(2) && (n + back) % 5 != 0) {
-                notebook::HomeSide home;
-                home.temperature = 362 + (n * 3 + back) % 9;
-                home.temperature_time = 7 * 60 + (n % 4) * 5;
-                home.bed_time = 20 * 60 + 30 + (n + back) % 4 * 10;
-                home.wake_time = 6 * 60 + 30 + (n * back) % 5 * 10;
-                home.breakfast = kAmounts[static_cast<std::size_t>((n + back) % 5)];
-                home.bowel_count = (n + back) % 3 == 0 ? 0 : 1;
-                home.bowel_state = *home.bowel_count ? "normal" : "";
-                home.mood = (n + back) % 7 == 0 ? "usual" : "good";
-                if ((n + back) % 9 == 0) home.note = "昨夜は少し寝つきが悪かったです。";
-                notebook::SaveHome(tx, keys, child, site_id, date, home, 0, r.Id<common::AccountId>(2), morning);
-            }
+            if (!r.IsNull(2) && (n + back) % 5 != 0)
+                notebook::SaveHome(tx, keys, child, site_id, date, DemoHomeSide(n, back), 0, r.Id<common::AccountId>(2),
+                                   morning);
             notebook::NurserySide side;
             side.lunch = kAmounts[static_cast<std::size_t>((n * 2 + back) % 5)];
             side.snack = "all";
@@ -237,6 +241,25 @@ void SeedNotebook(db::WriteTx& tx, const common::Clock& clock, const auth::DataK
             "UPDATE notebook_entry SET published_at = ? WHERE site_id = ? AND entry_date = ? AND nursery_sealed IS "
             "NOT NULL",
             common::FormatInstant(common::TokyoInstant(d, 17 * 60)), site_id, date);
+    }
+    // This morning, once families are up (from 06:30): most registered families have sent their side, the last of
+    // them a few minutes ago, so the class's day shows who has and who has not.
+    const int now = *common::ParseTimeOfDay(common::FormatTokyoTime(clock.Now()));
+    const common::Date d{today};
+    const int wd = plans::Weekday(d);
+    if (now < 6 * 60 + 30 || wd == 0 || wd == 6) return;
+    const std::string date = common::FormatDate(d);
+    common::FixedClock morning(common::TokyoInstant(d, std::min(now - 5, 7 * 60 + 20)));
+    int n = 0;
+    for (const auto& r : tx.Query(
+             "SELECT c.id, (SELECT MIN(l.account_id) FROM guardian_account_child l WHERE l.child_id = c.id AND "
+             "l.ended_at IS NULL) FROM child c JOIN child_placement p ON p.child_id = c.id AND p.site_id = ? AND "
+             "p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?) ORDER BY c.birth_date DESC, c.id",
+             site_id, date, date)) {
+        ++n;
+        if (r.IsNull(1) || n % 4 == 0) continue;
+        notebook::SaveHome(tx, keys, r.Id<common::ChildId>(0), site_id, date, DemoHomeSide(n, 0), 0,
+                           r.Id<common::AccountId>(1), morning);
     }
 }
 
@@ -309,6 +332,9 @@ void SeedHealth(db::WriteTx& tx, const common::Clock& clock, const auth::DataKey
     }
 }
 
+// `days` behind today at the 学童 and nursery sites: each past open day's plans and absences and the entries and exits
+// the door's kiosk recorded, and (with `notices`, for the demo's registered families) two notices each site sent; so a
+// past roster, a child's day, the family's home and inbox look lived in. Saturdays see a quarter of the children.
 void SeedHistory(db::WriteTx& tx, const common::Clock& clock, int days, bool notices) {
     const auto today = std::chrono::sys_days(common::TokyoDate(clock.Now()));
     for (const auto& site : tx.Query("SELECT id, kind FROM site WHERE kind IN ('gakudo', 'nursery') ORDER BY id")) {

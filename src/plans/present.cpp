@@ -13,7 +13,7 @@ std::string PlanSummary(const app::Ctx& ctx, const StoredPlan& p) {
     }
     std::string s = ctx.T("plan_attending");
     if (p.plan.leave_minutes) s += " " + common::FormatTimeOfDay(*p.plan.leave_minutes);
-    s += " " + ctx.T(p.plan.way_home == WayHome::kPickup ? "way_home_pickup" : "way_home_alone");
+    s += " " + ctx.TK(p.plan.way_home == WayHome::kPickup ? "way_home_pickup" : "way_home_alone");
     if (!p.pickup_name.empty()) s += ctx.T("p_open") + p.pickup_name + ctx.T("p_close");
     return s;
 }
@@ -26,7 +26,7 @@ std::string ContactWhat(const app::Ctx& ctx, const Contact& c) {
     }
     std::string what;
     if (c.leave_minutes) what = ctx.T("contact_leave_at") + " " + common::FormatTimeOfDay(*c.leave_minutes);
-    what += (what.empty() ? "" : "・") + ctx.T(c.way_home == WayHome::kPickup ? "way_home_pickup" : "way_home_alone");
+    what += (what.empty() ? "" : "・") + ctx.TK(c.way_home == WayHome::kPickup ? "way_home_pickup" : "way_home_alone");
     if (!c.pickup_name.empty()) what += ctx.T("p_open") + c.pickup_name + ctx.T("p_close");
     return what;
 }

@@ -24,6 +24,25 @@ Catalogue::Catalogue() {
         root.set("t", std::move(d));
         data_[lang] = std::move(root);
     }
+    // Per kind of site, the same with that kind's words ("key@kind") in place of the general ones.
+    for (const auto& [lang, texts] : texts_) {
+        std::map<std::string, kainjow::mustache::data> kinds;
+        for (const auto& [key, value] : texts) {
+            const auto at = key.find('@');
+            if (at == std::string::npos) continue;
+            auto [it, added] = kinds.try_emplace(key.substr(at + 1));
+            if (added) {
+                for (const auto& [k, v] : texts)
+                    if (k.find('@') == std::string::npos) it->second.set(k, v);
+            }
+            it->second.set(key.substr(0, at), value);
+        }
+        for (auto& [kind, d] : kinds) {
+            kainjow::mustache::data root;
+            root.set("t", std::move(d));
+            data_[lang + "@" + kind] = std::move(root);
+        }
+    }
     auto base = texts_.find(kDefaultLanguage);
     if (base == texts_.end()) throw std::runtime_error("catalogue: i18n/ja.json is missing");
     for (const auto& [lang, texts] : texts_) {
@@ -63,7 +82,11 @@ const std::string& Catalogue::GetForKind(std::string_view lang, std::string_view
     return Get(lang, key);
 }
 
-const kainjow::mustache::data& Catalogue::Globals(std::string_view lang) const {
+const kainjow::mustache::data& Catalogue::Globals(std::string_view lang, std::string_view kind) const {
+    if (!kind.empty()) {
+        auto it = data_.find(std::string(HasLanguage(lang) ? lang : kDefaultLanguage) + "@" + std::string(kind));
+        if (it != data_.end()) return it->second;
+    }
     auto it = data_.find(lang);
     if (it == data_.end()) it = data_.find(kDefaultLanguage);
     return it->second;

@@ -22,7 +22,8 @@ class Catalogue {
     const std::string& GetForKind(std::string_view lang, std::string_view key, std::string_view kind) const;
     bool Has(std::string_view key) const;
     // {t: {key: text}} for one language: templates read it as {{t.key}} through a render context, never copied.
-    const kainjow::mustache::data& Globals(std::string_view lang) const;
+    // With a kind of site, in its words where it has its own ({{t.check_in}} is 登園 at a nursery).
+    const kainjow::mustache::data& Globals(std::string_view lang, std::string_view kind = {}) const;
 
  private:
     std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> texts_;
