@@ -6,6 +6,7 @@
 #include "families/mails.hpp"
 #include "live/feed.hpp"
 #include "messages/messages.hpp"
+#include "naps/naps.hpp"
 #include "notify/deliver.hpp"
 #include "ops/retention.hpp"
 #include "plans/alerts.hpp"
@@ -22,6 +23,10 @@ constexpr auto kAuditHeadEvery = std::chrono::hours(1);
 // The live feed's entries are kept two days (a reconnecting stream's catch-up); older ones go every six hours.
 constexpr std::string_view kFeedTrim = "live.trim";
 constexpr auto kFeedTrimEvery = std::chrono::hours(6);
+// A sleeping child's missed check is recorded within half a minute of becoming overdue, whether or not a class's
+// screen is open.
+constexpr std::string_view kNapSweep = "naps.sweep";
+constexpr auto kNapSweepEvery = std::chrono::seconds(30);
 }  // namespace
 
 void LogAuditHead(db::Database& db) {
@@ -54,6 +59,10 @@ void RegisterJobHandlers(jobs::Runner& runner, db::Database& db, mail::Transport
             jobs::PlanRecurring(tx, kFeedTrim, clock.Now() + kFeedTrimEvery, clock);
         });
     });
+    runner.Register(std::string(kNapSweep), [&db, &clock](const jobs::Job&) {
+        naps::RecordOverdue(db, clock);
+        db.Write([&](db::WriteTx& tx) { jobs::PlanRecurring(tx, kNapSweep, clock.Now() + kNapSweepEvery, clock); });
+    });
     runner.Register(std::string(kAuditHead), [&db, &clock](const jobs::Job&) {
         LogAuditHead(db);
         db.Write([&](db::WriteTx& tx) { jobs::PlanRecurring(tx, kAuditHead, clock.Now() + kAuditHeadEvery, clock); });
@@ -64,6 +73,7 @@ void EnsureRecurringJobs(db::Database& db, const common::Clock& clock) {
     plans::EnsureAlertSweep(db, clock);
     db.Write([&](db::WriteTx& tx) {
         jobs::PlanRecurring(tx, kStatistics, clock.Now(), clock);
+        jobs::PlanRecurring(tx, kNapSweep, clock.Now(), clock);
         jobs::PlanRecurring(tx, kAuditHead, clock.Now() + kAuditHeadEvery, clock);
         jobs::PlanRecurring(tx, kFeedTrim, clock.Now() + kFeedTrimEvery, clock);
         ops::PlanRetentionJob(tx, clock);

@@ -13,6 +13,7 @@
 #include "guardians/handlers.hpp"
 #include "health/handlers.hpp"
 #include "messages/handlers.hpp"
+#include "naps/handlers.hpp"
 #include "notebook/handlers.hpp"
 #include "notify/handlers.hpp"
 #include "ops/handlers.hpp"
@@ -46,6 +47,7 @@ Router BuildRoutes(const Services& s) {
     auto door = std::make_shared<entrance::Handlers>(s.templates);
     auto book = std::make_shared<notebook::Handlers>(s.templates);
     auto health = std::make_shared<health::Handlers>(s.templates);
+    auto naps = std::make_shared<naps::Handlers>(s.templates);
     Router r;
 
     // Operations
@@ -281,6 +283,11 @@ Router BuildRoutes(const Services& s) {
         Body::kPhotos);
     r.Post("/children/{id}/notebook/photos/{photo}/remove", [book](Ctx& c) { return book->RemovePhoto(c); });
     r.Get("/photos/{id}", [book](Ctx& c) { return book->StaffPhoto(c); });
+    // Nap checks on a class's tablet
+    r.Get("/sites/{id}/naps", [naps](Ctx& c) { return naps->Page(c); });
+    r.Post("/sites/{id}/naps/start", [naps](Ctx& c) { return naps->Start(c); });
+    r.Post("/sites/{id}/naps/check", [naps](Ctx& c) { return naps->Check(c); });
+    r.Post("/sites/{id}/naps/wake", [naps](Ctx& c) { return naps->Wake(c); });
     // A nursery's health records: the child's record, temperature checks, growth, illnesses
     r.Get("/children/{id}/health", [health](Ctx& c) { return health->Page(c); });
     r.Post("/children/{id}/health/record", [health](Ctx& c) { return health->SaveRecord(c); });

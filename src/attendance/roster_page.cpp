@@ -382,7 +382,10 @@ http::Response Handlers::Roster(Ctx& ctx) const {
     for (const char* k : {"roster_title", "roster_in_at", "roster_out_at", "roster_times", "closed_day"})
         words.set(k, ctx.TK(k));
     body.set("w", words);
-    if (is_today) ctx.scripts.push_back(ctx.svc.assets.Url("roster.js"));
+    if (is_today) {
+        ctx.scripts.push_back(ctx.svc.assets.Url("alarm.js"));
+        ctx.scripts.push_back(ctx.svc.assets.Url("roster.js"));
+    }
     ctx.wide = true;
     return app::RenderPage(ctx, roster_, "roster_title", body);
 }

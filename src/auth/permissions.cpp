@@ -51,6 +51,8 @@ constexpr std::array kMatrix = {
     Rule{Action::kNotebookSettings, true,  true,   false},
     Rule{Action::kHealthView,       true,  true,   true},
     Rule{Action::kHealthWrite,      true,  true,   true},
+    Rule{Action::kNapView,          true,  true,   true},
+    Rule{Action::kNapWrite,         true,  true,   true},
 };
 
 struct FamilyRule {
@@ -132,6 +134,10 @@ std::string_view ActionName(Action action) {
             return "health.view";
         case Action::kHealthWrite:
             return "health.write";
+        case Action::kNapView:
+            return "nap.view";
+        case Action::kNapWrite:
+            return "nap.write";
         case Action::kAttendanceView:
             return "attendance.view";
         case Action::kAttendanceEdit:

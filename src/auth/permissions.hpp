@@ -52,6 +52,8 @@ enum class Action {
     kNotebookSettings,  // which notebook items a site shows and requires, per age class
     kHealthView,        // a nursery's health records: the child's record (allergies, doctor), checks, growth, illness
     kHealthWrite,       // record them
+    kNapView,           // a nursery's nap checks: the class's naps of a day and their record
+    kNapWrite,          // lay children down, check them, record their waking
 };
 std::string_view ActionName(Action action);
 

@@ -12,6 +12,7 @@
 #include "guardians/guardians.hpp"
 #include "health/health.hpp"
 #include "messages/messages.hpp"
+#include "naps/rules.hpp"
 #include "notebook/notebook.hpp"
 #include "photos/photos.hpp"
 #include "plans/plans.hpp"
@@ -166,6 +167,38 @@ std::optional<std::pair<common::SiteId, common::UserId>> FirstNursery(db::ReadTx
 // How much a child ate, by turns (breakfast at home, lunch at the nursery).
 constexpr std::array<const char*, 5> kAmounts = {"all", "all", "most", "half", "all"};
 
+// A past nap at the nursery as the class tablet recorded it: checked at the age class's interval, on the back or the
+// side, now and then a minute late (the `k`th nap of the history, so the days differ).
+void SeedNap(db::WriteTx& tx, common::SiteId site, common::ChildId child, const common::Date& d, int age_class,
+             int from, int to, common::UserId by, int k) {
+    const int every = naps::IntervalFor(age_class, naps::Intervals{});
+    const auto start = common::TokyoInstant(d, from), end = common::TokyoInstant(d, to);
+    const std::string stamp = common::FormatInstant(end);
+    const auto id =
+        tx.QueryOne(
+              "INSERT INTO nap (child_id, site_id, nap_date, interval_minutes, started_at, started_by, "
+              "ended_at, ended_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+              child, site, common::FormatDate(d), every, common::FormatInstant(start), by, common::FormatInstant(end),
+              by, stamp, stamp)
+            .Int(0);
+    static constexpr std::array<naps::Position, 4> kTurns{naps::Position::kBack, naps::Position::kBack,
+                                                          naps::Position::kLeft, naps::Position::kRight};
+    int i = 0;
+    for (int at = from + every; at < to; at += every, ++i) {
+        const bool late = (k + i) % 37 == 0;  // a minute and a half late, now and then
+        const auto when = common::TokyoInstant(d, at) + (late ? std::chrono::seconds(90) : std::chrono::seconds(0));
+        if (late)
+            tx.Exec("INSERT INTO nap_overdue (nap_id, due_at, recorded_at) VALUES (?, ?, ?)", id,
+                    common::FormatInstant(common::TokyoInstant(d, at)), common::FormatInstant(when));
+        tx.Exec(
+            "INSERT INTO nap_check (nap_id, checked_at, position, breathing_ok, complexion_ok, late, checked_by, "
+            "created_at) VALUES (?, ?, ?, 1, 1, ?, ?, ?)",
+            id, common::FormatInstant(when), naps::PositionName(kTurns[static_cast<std::size_t>((k + i) % 4)]),
+            late ? 1 : 0, by, common::FormatInstant(when));
+        if (late) at += 1;  // the next is counted from the late check (to the minute)
+    }
+}
+
 // A family's side of the notebook for the demo: the `n`th child, `back` days ago, a little different each day.
 notebook::HomeSide DemoHomeSide(int n, int back) {
     notebook::HomeSide home;
@@ -226,6 +259,7 @@ void SeedNotebook(db::WriteTx& tx, const common::Clock& clock, const auth::DataK
             if (age < 3) {
                 side.nap_start = 12 * 60 + 30;
                 side.nap_end = 14 * 60 + 20 + (n + back) % 4 * 10;
+                SeedNap(tx, site_id, child, d, age, *side.nap_start, *side.nap_end, by, n + back);
                 side.bowel_count = (n + back) % 2;
                 side.bowel_state = *side.bowel_count ? "normal" : "";
             }
@@ -251,11 +285,11 @@ void SeedNotebook(db::WriteTx& tx, const common::Clock& clock, const auth::DataK
     const std::string date = common::FormatDate(d);
     common::FixedClock morning(common::TokyoInstant(d, std::min(now - 5, 7 * 60 + 20)));
     int n = 0;
-    for (const auto& r : tx.Query(
-             "SELECT c.id, (SELECT MIN(l.account_id) FROM guardian_account_child l WHERE l.child_id = c.id AND "
-             "l.ended_at IS NULL) FROM child c JOIN child_placement p ON p.child_id = c.id AND p.site_id = ? AND "
-             "p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?) ORDER BY c.birth_date DESC, c.id",
-             site_id, date, date)) {
+    for (const auto& r :
+         tx.Query("SELECT c.id, (SELECT MIN(l.account_id) FROM guardian_account_child l WHERE l.child_id = c.id AND "
+                  "l.ended_at IS NULL) FROM child c JOIN child_placement p ON p.child_id = c.id AND p.site_id = ? AND "
+                  "p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?) ORDER BY c.birth_date DESC, c.id",
+                  site_id, date, date)) {
         ++n;
         if (r.IsNull(1) || n % 4 == 0) continue;
         notebook::SaveHome(tx, keys, r.Id<common::ChildId>(0), site_id, date, DemoHomeSide(n, 0), 0,

@@ -9,6 +9,7 @@
 #include "common/dates.hpp"
 #include "families/mails.hpp"
 #include "health/health.hpp"
+#include "naps/naps.hpp"
 #include "notebook/form.hpp"
 #include "notebook/notebook.hpp"
 #include "notebook/pages.hpp"
@@ -29,13 +30,6 @@ namespace {
 
 std::string AddDays(const std::string& date, int days) {
     return common::FormatDate(std::chrono::sys_days(*common::ParseDate(date)) + std::chrono::days(days));
-}
-
-void DayLinks(data& body, const std::string& date, const std::string& today) {
-    body.set("date", date);
-    body.set("date_label", date);
-    body.set("prev_date", AddDays(date, -1));
-    if (date < today) body.set("next_date", AddDays(date, 1));
 }
 
 // Photos for a page: their address (staff's or the family's), size and position for the alternative text.
@@ -61,6 +55,26 @@ std::string BirthDate(db::ReadTx& tx, common::ChildId child) {
 }  // namespace
 
 std::string Today(const Ctx& ctx) { return common::FormatDate(common::TokyoDate(ctx.svc.clock.Now())); }
+
+void DayLinks(data& body, const std::string& date, const std::string& today) {
+    body.set("date", date);
+    body.set("date_label", date);
+    body.set("prev_date", AddDays(date, -1));
+    if (date < today) body.set("next_date", AddDays(date, 1));
+}
+
+void GroupChoices(data& body, const std::vector<sites::Group>& groups, const std::optional<common::GroupId>& group) {
+    if (group) body.set("group", group->ToString());
+    data list{data::type::list};
+    for (const auto& g : groups) {
+        data d;
+        d.set("id", g.id.ToString());
+        d.set("name", g.fields.name);
+        if (group && g.id == *group) d.set("selected", true);
+        list.push_back(d);
+    }
+    body.set("groups", list);
+}
 
 std::string DateOf(const Ctx& ctx, const std::string& given) {
     if (given.empty()) return Today(ctx);
@@ -117,16 +131,7 @@ http::Response Handlers::ClassDay(Ctx& ctx) const {
     body.set("site_name", site.fields.name);
     if (auth::Can(*ctx.actor, Action::kNotebookSettings, site_id)) body.set("can_settings", true);
     DayLinks(body, date, today);
-    if (group) body.set("group", group->ToString());
-    data glist{data::type::list};
-    for (const auto& g : groups) {
-        data d;
-        d.set("id", g.id.ToString());
-        d.set("name", g.fields.name);
-        if (group && g.id == *group) d.set("selected", true);
-        glist.push_back(d);
-    }
-    body.set("groups", glist);
+    GroupChoices(body, groups, group);
     // What a carer must see at drop-off comes first: the children with something to notice, then the others.
     auto noticed_row = [&](const ClassRow& r) {
         return (r.entry.home && Noticed(*r.entry.home).Any()) || fevers.count(r.child) > 0;
@@ -403,6 +408,7 @@ http::Response Handlers::Items(Ctx& ctx) const {
         if (!site || !sites::KeepsNotebooks(site->fields.kind)) throw http::NotFound();
         return std::tuple{*site, LoadSettings(tx, site_id), health::FeverNotice(tx, site_id)};
     });
+    const auto intervals = ctx.svc.db.Read([&](db::ReadTx& tx) { return naps::GetIntervals(tx, site_id); });
     data body;
     body.set("site_id", site_id.ToString());
     body.set("site_name", site.fields.name);
@@ -457,6 +463,18 @@ http::Response Handlers::Items(Ctx& ctx) const {
                families::Fill(ctx.T("health_fever_notice_from"), {{"value", TemperatureText(tenths) + "℃"}}),
                fever_notice == tenths);
     body.set("fever_choices", fever);
+    // Nap checks' intervals by age class (naps/).
+    data nap{data::type::list};
+    for (auto [name, label, value] : {std::tuple{"nap_age0", "nap_interval_age0", intervals.age0},
+                                      std::tuple{"nap_age12", "nap_interval_age12", intervals.age12},
+                                      std::tuple{"nap_age3", "nap_interval_age3", intervals.age3}}) {
+        data d;
+        d.set("name", std::string(name));
+        d.set("label", ctx.T(label));
+        d.set("value", std::to_string(value));
+        nap.push_back(d);
+    }
+    body.set("nap_intervals", nap);
     body.set("csrf", ctx.CsrfToken());
     if (ctx.req.query.GetOr("done") == "saved") body.set("saved", true);
     return app::RenderPage(ctx, settings_, "nb_settings_title", body);
@@ -488,12 +506,23 @@ http::Response Handlers::SaveItems(Ctx& ctx) const {
             if (v == std::to_string(tenths)) fever_notice = tenths;
         if (!fever_notice) throw http::HttpError(422, "error_choice");
     }
+    // The nap checks' intervals, when the form has them (a form without them keeps the site's).
+    std::optional<naps::Intervals> intervals;
+    if (ctx.form.Has("nap_age0") || ctx.form.Has("nap_age12") || ctx.form.Has("nap_age3")) {
+        app::FormErrors errors;
+        auto minutes = [&](const char* name) {
+            return app::IntField(ctx.form, name, errors, naps::kMinInterval, naps::kMaxInterval).value_or(0);
+        };
+        intervals = naps::Intervals{minutes("nap_age0"), minutes("nap_age12"), minutes("nap_age3")};
+        if (!errors.empty() || !naps::Valid(*intervals)) throw http::HttpError(422, "error_nap_intervals");
+    }
     const auto& actor = ctx.RequireActor();
     ctx.svc.db.Write([&](db::WriteTx& tx) {
         auto site = sites::GetSite(tx, site_id);
         if (!site || !sites::KeepsNotebooks(site->fields.kind)) throw http::NotFound();
         notebook::SaveSettings(tx, site_id, settings, ctx.svc.clock);
         health::SaveFeverNotice(tx, site_id, fever_notice, actor.user_id, ctx.svc.clock);
+        if (intervals) naps::SaveIntervals(tx, site_id, *intervals, actor.user_id, ctx.svc.clock);
         auth::WriteAudit(tx, ctx.Audit("notebook.settings", "site", site_id.value, site_id), ctx.svc.clock);
     });
     return http::Response::Redirect("/sites/" + site_id.ToString() + "/notebook/settings?done=saved");

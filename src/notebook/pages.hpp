@@ -6,11 +6,17 @@
 
 #include "app/context.hpp"
 #include "photos/image.hpp"
+#include "sites/groups.hpp"
 
 namespace notebook {
 
 // Today in Tokyo, YYYY-MM-DD.
 std::string Today(const app::Ctx& ctx);
+// The day's links on a page of one day: date, prev_date, and next_date when it is not today.
+void DayLinks(kainjow::mustache::data& body, const std::string& date, const std::string& today);
+// The class choice of a page of a site's classes: groups [{id, name, selected}] and the chosen one as group.
+void GroupChoices(kainjow::mustache::data& body, const std::vector<sites::Group>& groups,
+                  const std::optional<common::GroupId>& group);
 // ?date= (or the form's date): a real date, not after today; today by default.
 std::string DateOf(const app::Ctx& ctx, const std::string& given);
 // The site where the child's page of that day is kept: its placement that day, at a site that keeps notebooks;

@@ -69,6 +69,11 @@ constexpr Step kSteps[] = {
     {"notebook_entry", "UPDATE notebook_entry SET home_account_id = NULL WHERE home_account_id IN :AC", false},
     {"notebook_setting", "DELETE FROM notebook_setting WHERE site_id = :S"},
     {"health_setting", "DELETE FROM health_setting WHERE site_id = :S"},
+    {"nap_overdue",
+     "DELETE FROM nap_overdue WHERE nap_id IN (SELECT id FROM nap WHERE child_id IN :CH OR site_id = :S)"},
+    {"nap_check", "DELETE FROM nap_check WHERE nap_id IN (SELECT id FROM nap WHERE child_id IN :CH OR site_id = :S)"},
+    {"nap", "DELETE FROM nap WHERE child_id IN :CH OR site_id = :S"},
+    {"nap_setting", "DELETE FROM nap_setting WHERE site_id = :S"},
     {"entrance_stamp",
      "DELETE FROM entrance_stamp WHERE account_id IN :AC OR event_id IN (SELECT id FROM attendance_event WHERE "
      "child_id IN :CH OR site_id = :S)"},

@@ -84,6 +84,15 @@ const Table kTables[] = {
      "A nursery's choice of telling families of a fever staff measure: from which temperature (tenths of °C; empty: "
      "not told).",
      "site_id = ?"},
+    {"nap_setting", "A nursery's nap-check intervals in minutes for the 0歳児, 1–2歳児 and 3歳児+ classes.",
+     "site_id = ?"},
+    {"nap", "Naps (午睡): a child laid down and woken, with the check interval fixed when it began.", "site_id = ?"},
+    {"nap_check",
+     "Nap checks: when, the position (back, left, right, front), breathing and complexion, who checked, and whether "
+     "it came late.",
+     "nap_id IN (SELECT id FROM nap WHERE site_id = ?)"},
+    {"nap_overdue", "Checks that were due and missed (the due instant; recorded by the sweep or the late check).",
+     "nap_id IN (SELECT id FROM nap WHERE site_id = ?)"},
     {"entrance_stamp",
      "Who stamped an entry or exit at a nursery's entrance (a guardian account) and who picked the child up (a pick-up "
      "person; empty: that guardian).",

@@ -48,6 +48,12 @@ const std::vector<Step>& Steps() {
             {"attendance", "attendance_event",
              "DELETE FROM attendance_event WHERE facility_date < :D AND id NOT IN (SELECT corrects_id FROM "
              "attendance_event WHERE corrects_id IS NOT NULL AND facility_date >= :D)"},
+            // Nap checks are kept as the register is: inspectors read both.
+            {"attendance", "nap_overdue",
+             "DELETE FROM nap_overdue WHERE nap_id IN (SELECT id FROM nap WHERE nap_date < :D)"},
+            {"attendance", "nap_check",
+             "DELETE FROM nap_check WHERE nap_id IN (SELECT id FROM nap WHERE nap_date < :D)"},
+            {"attendance", "nap", "DELETE FROM nap WHERE nap_date < :D"},
             {"plans", "attendance_plan", "DELETE FROM attendance_plan WHERE plan_date < :D"},
             {"notebook", "photo_child",
              "DELETE FROM photo_child WHERE photo_id IN (SELECT id FROM photo WHERE entry_date < :D)"},

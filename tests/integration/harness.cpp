@@ -711,6 +711,15 @@ std::map<std::string, std::string> AppTest::BrowserThatSignedInBefore(const std:
     return browser;
 }
 
+std::vector<std::pair<std::string, std::string>> AppTest::NotebookSettingsForm(int site) {
+    auto page = Get("/sites/" + std::to_string(site) + "/notebook/settings");
+    std::vector<std::pair<std::string, std::string>> form;
+    static const std::regex select(R"re(<select id="[^"]+" name="([^"]+)"><option value="required"( selected)?>)re");
+    for (auto it = std::sregex_iterator(page.body.begin(), page.body.end(), select); it != std::sregex_iterator(); ++it)
+        form.emplace_back((*it)[1], (*it)[2].matched ? "required" : "shown");
+    return form;
+}
+
 void AppTest::SignInGuardian(const std::string& email, const std::string& password) {
     cookies_.clear();
     Get("/family/login");

@@ -252,6 +252,9 @@ class AppTest : public DbTest {
     std::map<std::string, std::string> BrowserThatSignedInBefore(const std::string& login);
     // Signs a guardian in on the family pages (staff cookies are dropped first).
     void SignInGuardian(const std::string& email, const std::string& password);
+    // A nursery's notebook settings form as it stands (every item's choice, read from the page, which this also
+    // opens for its CSRF token), to send with a part of it changed.
+    std::vector<std::pair<std::string, std::string>> NotebookSettingsForm(int site);
     // The first http URL in a text, made local ("/register/confirm?t=…").
     static std::string LocalLink(const std::string& text);
 

@@ -186,6 +186,12 @@ const std::vector<Case>& Table() {
         {"POST", "/children/{child}/notebook/photos/{photo}/remove", {}, {{O, O}, {O, H}, {O, H}}},
         {"POST", "/sites/{site}/notebook", {{"child", "{child}"}, {"snack", "all"}}, {{O, O}, {O, N}, {O, N}}},
         {"POST", "/sites/{site}/notebook/settings", {}, {{V, V}, {V, N}, {N, N}}},  // no choices sent
+        // Nap checks: the site's staff (a start is idempotent; a check without a position and a waking of nobody are
+        // refused, 422, after the rights — the rows run in turn on one database, so none depends on a nap's state)
+        {"GET", "/sites/{site}/naps", {}, {{O, O}, {O, N}, {O, N}}},
+        {"POST", "/sites/{site}/naps/start", {{"child", "{child}"}}, {{O, O}, {O, N}, {O, N}}},
+        {"POST", "/sites/{site}/naps/check", {{"child", "{child}"}}, {{V, V}, {V, N}, {V, N}}},
+        {"POST", "/sites/{site}/naps/wake", {}, {{V, V}, {V, N}, {V, N}}},
         // The site's schedule
         {"GET", "/sites/{site}/schedule", {}, {{O, O}, {O, N}, {N, N}}},
         {"POST",
@@ -840,6 +846,10 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"POST", "/children/{child}/notebook/photos/{photo}/remove"}, day_at_site},
         {{"POST", "/sites/{site}/notebook"}, day_at_site},
         {{"POST", "/sites/{site}/notebook/settings"}, site_manager_invalid},
+        {{"GET", "/sites/{site}/naps"}, all_ok},
+        {{"POST", "/sites/{site}/naps/start"}, day_at_site},
+        {{"POST", "/sites/{site}/naps/check"}, day_invalid},
+        {{"POST", "/sites/{site}/naps/wake"}, all_invalid},
         {{"GET", "/sites/{site}/schedule"}, site_manager},
         {{"POST", "/sites/{site}/schedule"}, site_manager},
         {{"POST", "/sites/{site}/schedule"}, site_manager_invalid},

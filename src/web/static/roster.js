@@ -54,40 +54,9 @@
     });
   }
 
-  // The alert sound: browsers play sound only after a person has pressed something on the page, so a button turns
-  // it on (remembered on this screen); then every alert that arrives, and those open when the page loads, beep.
-  var soundButton = root.querySelector('[data-sound]');
-  var audio = null;
-  function soundOn() { return window.localStorage && localStorage.getItem('tadaima.roster.sound') === 'on'; }
-  function showSound() {
-    var on = soundOn();
-    soundButton.setAttribute('aria-pressed', on ? 'true' : 'false');
-    soundButton.dataset.sound = on ? 'on' : 'off';
-    soundButton.textContent = on ? root.dataset.labelSoundOff : root.dataset.labelSoundOn;
-  }
-  function beep() {
-    if (!soundOn() || !(window.AudioContext || window.webkitAudioContext)) return;
-    audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-    [0, 0.35, 0.7].forEach(function (at) {
-      var osc = audio.createOscillator();
-      var gain = audio.createGain();
-      osc.frequency.value = 880;
-      gain.gain.value = 0.2;
-      osc.connect(gain);
-      gain.connect(audio.destination);
-      osc.start(audio.currentTime + at);
-      osc.stop(audio.currentTime + at + 0.2);
-    });
-  }
-  if (soundButton && window.localStorage) {
-    soundButton.hidden = false;
-    showSound();
-    soundButton.addEventListener('click', function () {
-      localStorage.setItem('tadaima.roster.sound', soundOn() ? 'off' : 'on');
-      showSound();
-      beep();
-    });
-  }
+  // The alert sound (alarm.js): its button, and a beep for every alert that arrives and those open on loading.
+  var beep = window.tadaimaAlarm.beep;
+  window.tadaimaAlarm.bind(root.querySelector('[data-sound]'), root);
   if (root.querySelector('tr.alerted')) beep();
 
   // An alert raised while the page is open (the server's sweep): the row turns red with the alert's words and the

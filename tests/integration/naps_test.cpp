@@ -1,0 +1,162 @@
+// Nap checks through the whole application on SQLite and PostgreSQL: a class's children laid down, checked in one tap
+// (several at once), a 0-year-old's check overdue after six minutes recorded by the sweep with no screen open and
+// sent to an open class screen's stream, face down warned, a check for a child not asleep refused with nothing kept,
+// waking, and another site's staff refused.
+#include "naps/naps.hpp"
+
+#include "harness.hpp"
+#include "jobs/jobs.hpp"
+
+namespace {
+
+using testing_support::AppTest;
+
+class Naps : public AppTest {
+ protected:
+    void SetUp() override {
+        AppTest::SetUp();
+        SeedSmallCity(3, 18);  // site 3 is a nursery
+        clock_.Set(At("12:25"));
+        // The youngest child (a 0歳児) and the oldest at the nursery.
+        baby_ =
+            common::ChildId(One("SELECT c.id FROM child c JOIN child_placement p ON p.child_id = c.id AND "
+                                "p.site_id = 3 ORDER BY c.birth_date DESC, c.id LIMIT 1"));
+        older_ =
+            common::ChildId(One("SELECT c.id FROM child c JOIN child_placement p ON p.child_id = c.id AND "
+                                "p.site_id = 3 ORDER BY c.birth_date, c.id LIMIT 1"));
+        // Born in May: a 0歳児 this school year.
+        database().Write(
+            [&](db::WriteTx& tx) { tx.Exec("UPDATE child SET birth_date = '2026-05-01' WHERE id = ?", baby_); });
+        SignIn("staff3", "tadaima-demo");
+        for (auto child : {baby_, older_}) {
+            Get("/children/" + child.ToString() + "/attendance");
+            auto in = Post("/children/" + child.ToString() + "/attendance", {{"direction", "in"}, {"time", "08:00"}});
+            ASSERT_EQ(in.status, 303) << in.body;
+        }
+    }
+    static common::Instant At(const char* time) {
+        return common::TokyoInstant(*common::ParseDate("2026-12-04"), *common::ParseTimeOfDay(time));
+    }
+    Result Tap(const std::string& action, std::vector<std::pair<std::string, std::string>> form) {
+        Get("/sites/3/naps");
+        return Post("/sites/3/naps/" + action, std::move(form));
+    }
+    std::int64_t Checks() { return One("SELECT COUNT(*) FROM nap_check"); }
+    common::ChildId baby_, older_;
+};
+
+TEST_P(Naps, AClassIsLaidDownAndCheckedInOneTapEachAndWakes) {
+    EXPECT_EQ(Tap("start", {}).status, 422);  // nobody chosen
+    auto start = Tap("start", {{"child", baby_.ToString()}, {"child", older_.ToString()}});
+    ASSERT_EQ(start.status, 303) << start.body;
+    EXPECT_EQ(One("SELECT COUNT(*) FROM nap WHERE ended_at IS NULL"), 2);
+    // The interval is the age class's: 5 minutes for the 0歳児, 15 for the oldest.
+    EXPECT_EQ(One("SELECT interval_minutes FROM nap WHERE child_id = " + baby_.ToString()), 5);
+    EXPECT_EQ(One("SELECT interval_minutes FROM nap WHERE child_id = " + older_.ToString()), 15);
+    // A second tablet's start of the same child does nothing more.
+    ASSERT_EQ(Tap("start", {{"child", baby_.ToString()}}).status, 303);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM nap"), 2);
+    auto page = Get("/sites/3/naps");
+    EXPECT_NE(page.body.find("data-due=\""), std::string::npos);
+    EXPECT_NE(page.body.find("12:30"), std::string::npos);  // the baby's first check is due at 12:30
+
+    clock_.Set(At("12:29"));
+    // Both children at once, on their backs: one tap.
+    ASSERT_EQ(Tap("check", {{"child", baby_.ToString()}, {"child", older_.ToString()}, {"position", "back"}}).status,
+              303);
+    EXPECT_EQ(Checks(), 2);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM nap_check WHERE late = 0 AND breathing_ok = 1 AND complexion_ok = 1"), 2);
+    // An unknown position, or nobody chosen: refused, nothing kept.
+    EXPECT_EQ(Tap("check", {{"child", baby_.ToString()}, {"position", "upside"}}).status, 422);
+    EXPECT_EQ(Tap("check", {{"position", "back"}}).status, 422);
+    EXPECT_EQ(Checks(), 2);
+    // Face down is recorded and warned at once.
+    clock_.Set(At("12:33"));
+    auto front = Tap("check", {{"child", baby_.ToString()}, {"position", "front"}});
+    ASSERT_EQ(front.status, 303);
+    EXPECT_NE(front.location.find("done=face_down"), std::string::npos);
+    EXPECT_NE(Get(front.location).body.find("data-qa=\"nap-face-down\""), std::string::npos);
+    // The older child wakes; a check for it now is refused with nothing recorded, even alongside a sleeping one.
+    clock_.Set(At("12:40"));
+    ASSERT_EQ(Tap("wake", {{"child", older_.ToString()}}).status, 303);
+    EXPECT_EQ(Tap("check", {{"child", baby_.ToString()}, {"child", older_.ToString()}, {"position", "back"}}).status,
+              422);
+    EXPECT_EQ(Checks(), 3);
+    EXPECT_EQ(Tap("wake", {{"child", older_.ToString()}}).status, 422);
+    auto after = Get("/sites/3/naps");
+    EXPECT_NE(after.body.find("data-qa=\"nap-woke\""), std::string::npos);
+    EXPECT_EQ(AuditCount("nap.check"), 3);
+    EXPECT_EQ(AuditCount("nap.start"), 2);
+    EXPECT_EQ(AuditCount("nap.end"), 1);
+}
+
+TEST_P(Naps, AZeroYearOldsCheckOverdueAfterSixMinutesIsRecordedByTheSweepAndReachesAnOpenScreen) {
+    ASSERT_EQ(Tap("start", {{"child", baby_.ToString()}}).status, 303);
+    auto position = One("SELECT MAX(seq) FROM live_event WHERE site_id = 3");
+    auto stream = Get("/sites/3/roster/events?after=" + std::to_string(position));
+    ASSERT_TRUE(stream.raw.events) << stream.status;
+    stream.raw.events->Take();  // the retry line
+    auto sweep = [&] {
+        database().Write([&](db::WriteTx& tx) { jobs::PlanRecurring(tx, "naps.sweep", clock_.Now(), clock_); });
+        RunJobs();
+    };
+    // Five minutes in, the check is due but not late: nothing recorded.
+    clock_.Set(At("12:30"));
+    sweep();
+    EXPECT_EQ(One("SELECT COUNT(*) FROM nap_overdue"), 0);
+    // Six minutes in, nobody has looked: the sweep records it, once, and the open screen hears of it.
+    clock_.Set(At("12:31"));
+    sweep();
+    EXPECT_EQ(One("SELECT COUNT(*) FROM nap_overdue"), 1);
+    sweep();
+    EXPECT_EQ(One("SELECT COUNT(*) FROM nap_overdue"), 1);
+    auto heard = stream.raw.events->Take().data;
+    EXPECT_NE(heard.find("event: nap"), std::string::npos) << heard;
+    EXPECT_NE(heard.find("\"child\":" + baby_.ToString() + ",\"change\":\"overdue\""), std::string::npos) << heard;
+    // The page shows it red; the check that finally comes is kept as late, and the missed due stays recorded.
+    auto page = Get("/sites/3/naps");
+    EXPECT_NE(page.body.find("nap-overdue"), std::string::npos);
+    EXPECT_NE(page.body.find("data-qa=\"nap-overdue-banner\""), std::string::npos);
+    clock_.Set(At("12:32"));
+    ASSERT_EQ(Tap("check", {{"child", baby_.ToString()}, {"position", "back"}}).status, 303);
+    EXPECT_EQ(One("SELECT late FROM nap_check"), 1);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM nap_overdue"), 1);
+    EXPECT_NE(Get("/sites/3/naps").body.find("data-qa=\"nap-missed\""), std::string::npos);
+}
+
+TEST_P(Naps, AnotherSitesStaffAndAChildOfAnotherSiteAreRefused) {
+    const auto elsewhere = One("SELECT MIN(child_id) FROM child_placement WHERE site_id = 1");
+    EXPECT_EQ(Tap("start", {{"child", std::to_string(elsewhere)}}).status, 403);  // rights: not placed here
+    EXPECT_EQ(One("SELECT COUNT(*) FROM nap"), 0);
+    cookies_.clear();
+    SignIn("staff1", "tadaima-demo");
+    EXPECT_EQ(Get("/sites/3/naps").status, 404);  // another site does not exist for them
+    Get("/");
+    EXPECT_EQ(Post("/sites/3/naps/start", {{"child", baby_.ToString()}}).status, 404);
+    // A 学童 keeps no naps.
+    EXPECT_EQ(Get("/sites/1/naps").status, 404);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM nap"), 0);
+}
+
+TEST_P(Naps, TheHeadOfTheNurseryChoosesTheIntervalsANewNapTakes) {
+    cookies_.clear();
+    SignIn("manager3", "tadaima-demo");
+    auto with = [&](const char* age0, const char* age12, const char* age3) {
+        auto form = NotebookSettingsForm(3);
+        form.insert(form.end(), {{"nap_age0", age0}, {"nap_age12", age12}, {"nap_age3", age3}});
+        return Post("/sites/3/notebook/settings", form).status;
+    };
+    // A younger class checked less often than an older one, or over 30 minutes: refused, nothing kept.
+    EXPECT_EQ(with("20", "10", "15"), 422);
+    EXPECT_EQ(with("5", "10", "45"), 422);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM nap_setting"), 0);
+    ASSERT_EQ(with("3", "8", "15"), 303);
+    ASSERT_EQ(Tap("start", {{"child", baby_.ToString()}}).status, 303);
+    EXPECT_EQ(One("SELECT interval_minutes FROM nap"), 3);
+    EXPECT_NE(Get("/sites/3/naps").body.find("12:28"), std::string::npos);  // due three minutes after 12:25
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, Naps, ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgresql),
+                         testing_support::KindName);
+
+}  // namespace
