@@ -639,7 +639,8 @@ scale_bench() {
 
 # A 300-child nursery's morning (issue 19) on SQLite: every family checks in at the entrance tablet with its PIN
 # (lookup and stamp), arrival and pick-up, 16 at once; then home sides of the contact notebook at 50/s while a carer's
-# tablet reloads the class's day. Beside the raw single-row commit rate measured in this run.
+# tablet reloads the class's day; photos; the nap hour's check taps and the nap sweep's cost for 20 nurseries. Beside
+# the raw single-row commit rate measured in this run.
 nursery_results=()
 nursery_bench() {
   local port pid base credential out
@@ -680,8 +681,34 @@ PY
   nursery_results+=("$(printf '%-58s %12s %10s %10s' "  upload to the served JPEG received: p50, max ms" "" $(echo "$out" | awk '/^photo_served/ {print $2, $3}'))")
   nursery_results+=("$(printf '%-58s %12s %10s %10s' "  server memory: RSS before, peak after (MiB); file MB" $(echo "$out" | awk '/^photo_memory/ {print $2, $3, $4}'))")
   nursery_results+=("$(printf '%-58s %12s' "  libheif alone (heif-convert to JPEG): ms" "$(( (t1 - t0) / 1000000 ))")")
+  # The nap hour (issue 20): every child laid down, a carer per class tapping checks while each class's tablet
+  # reloads its page every two seconds with the live stream open.
+  out=$(node bench/naps.mjs "$base" 3 20)
+  nursery_results+=("$(printf '%-58s %12s %10s' "nap hour: children asleep, classes" $(echo "$out" | awk '/^naps_children/ {print $2, $3}'))")
+  nursery_results+=("$(printf '%-58s %12s %10s %10s' "  nap check taps (a carer per class): /s, p50, p99 ms" $(echo "$out" | awk '/^nap_taps/ {print $2, $3, $4}'))")
+  nursery_results+=("$(printf '%-58s %12s %10s %10s' "  each class's page meanwhile: loads, p50, p99 ms" $(echo "$out" | awk '/^nap_pages/ {print $2, $3, $4}'))")
   kill "$pid"
   wait "$pid" || true
+  # The nap sweep's cost for 20 nurseries of 300 children, all asleep with a check missed: the first sweep records
+  # 6,000 missed checks, the next (nothing new: what every 30 seconds costs in a long nap hour) only reads.
+  export TADAIMA_DB="$work/naps20.db" TADAIMA_SECRET_FILE="$work/secret-naps20"
+  ./build/tadaima migrate >/dev/null
+  ./build/tadaima seed-demo --sites 60 --children 18000 --registered 0 >/dev/null
+  python3 - "$work/naps20.db" <<'PY'
+import sqlite3, sys, datetime
+c = sqlite3.connect(sys.argv[1])
+start = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=9)).strftime("%Y-%m-%d")
+rows = c.execute("SELECT p.child_id, p.site_id FROM child_placement p JOIN site s ON s.id = p.site_id AND s.kind = 'nursery'").fetchall()
+c.executemany("INSERT INTO nap (child_id, site_id, nap_date, interval_minutes, started_at, created_at, updated_at) "
+              "VALUES (?, ?, ?, 5, ?, ?, ?)", [(ch, s, today, start, start, start) for ch, s in rows])
+c.commit()
+PY
+  local first second
+  first=$(./build/tadaima naps sweep)
+  second=$(./build/tadaima naps sweep)
+  nursery_results+=("$(printf '%-58s %12s %10s %10s' "nap sweep, 20 nurseries: open naps, recorded, ms (first)" $(echo "$first" | awk '{print $8, $3, $12}'))")
+  nursery_results+=("$(printf '%-58s %12s %10s %10s' "  the next sweep (nothing new): open naps, recorded, ms" $(echo "$second" | awk '{print $8, $3, $12}'))")
   unset TADAIMA_DB TADAIMA_SECRET_FILE TADAIMA_DATA_KEYS_FILE TADAIMA_LOG_LEVEL
 }
 

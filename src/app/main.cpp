@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -31,6 +32,7 @@
 #include "jobs/jobs.hpp"
 #include "live/feed.hpp"
 #include "mail/mail.hpp"
+#include "naps/naps.hpp"
 #include "ops/backup.hpp"
 #include "ops/erasure.hpp"
 #include "ops/export.hpp"
@@ -69,6 +71,8 @@ Usage:
   tadaima kiosk create --site S [--name N]
                                 a kiosk for site S without pairing; prints its device credential (for the
                                 Authorization: Bearer header of the scan API, or the kiosk page's pairing)
+  tadaima naps sweep            records every sleeping child's missed nap checks now (what the servers' sweep does
+                                every 30 seconds, e.g. after they were down); prints how many, over how many naps
   tadaima card show --child C   prints the payload of child C's card (made if the child has none)
   tadaima card show --site S    the same for every child at site S today, "child-id payload" per line
   tadaima report register [--site S] --month YYYY-MM [--format xlsx|pdf|csv|csv-cp932] [--lang ja|en]
@@ -994,6 +998,19 @@ int KioskCreate(Config& config, int argc, char** argv) {
     return 0;
 }
 
+int NapsSweep(Config& config) {
+    auto database = OpenWithSecret(config);
+    common::SystemClock clock;
+    const auto open = database->Read(
+        [](db::ReadTx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM nap WHERE ended_at IS NULL").Int(0); });
+    const auto t0 = std::chrono::steady_clock::now();
+    const int recorded = naps::RecordOverdue(*database, clock);
+    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    std::cout << "naps sweep: " << recorded << " missed check(s) recorded over " << open << " open nap(s) in "
+              << static_cast<long>(ms) << " ms\n";
+    return 0;
+}
+
 int CardShow(Config& config, int argc, char** argv) {
     const std::string usage = "usage: tadaima card show --child C | --site S";
     auto opts = Options(argc, argv, usage);
@@ -1248,6 +1265,7 @@ int Main(int argc, char** argv) {
         if (command == "roster" && argc > 2 && std::string(argv[2]) == "import")
             return RosterImport(config, argc, argv);
         if (command == "kiosk" && argc > 2 && std::string(argv[2]) == "create") return KioskCreate(config, argc, argv);
+        if (command == "naps" && argc == 3 && std::string(argv[2]) == "sweep") return NapsSweep(config);
         if (command == "card" && argc > 2 && std::string(argv[2]) == "show") return CardShow(config, argc, argv);
         if (command == "report" && argc > 2 && std::string(argv[2]) == "register")
             return ReportRegister(config, argc, argv);

@@ -143,6 +143,15 @@ bool End(db::WriteTx& tx, common::SiteId site, common::ChildId child, common::In
     return true;
 }
 
+std::optional<Nap> LastOfDay(db::ReadTx& tx, common::ChildId child, const std::string& date) {
+    auto naps = Load(tx, tx.Query(std::string(kNapColumns) +
+                                      "WHERE n.child_id = ? AND n.nap_date = ? ORDER BY n.started_at DESC, n.id DESC "
+                                      "LIMIT 1",
+                                  child, date));
+    if (naps.empty()) return std::nullopt;
+    return naps.front();
+}
+
 std::vector<Nap> OfDay(db::ReadTx& tx, common::SiteId site, const std::string& date) {
     return Load(
         tx, tx.Query(std::string(kNapColumns) + "WHERE n.site_id = ? AND n.nap_date = ? ORDER BY n.started_at, n.id",

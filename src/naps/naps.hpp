@@ -52,6 +52,8 @@ bool End(db::WriteTx& tx, common::SiteId site, common::ChildId child, common::In
          const common::Clock& clock);
 // The child's nap now, if asleep.
 std::optional<Nap> Open(db::ReadTx& tx, common::ChildId child);
+// The child's last nap of a day (for its contact notebook), if it slept.
+std::optional<Nap> LastOfDay(db::ReadTx& tx, common::ChildId child, const std::string& date);
 // The site's naps of a day with their checks and missed dues, by start.
 std::vector<Nap> OfDay(db::ReadTx& tx, common::SiteId site, const std::string& date);
 

@@ -200,6 +200,7 @@ http::Response Handlers::RenderChild(Ctx& ctx, common::ChildId child, const std:
         std::string name, kana, birth;
         bool may_write = false;
         std::vector<photos::Photo> photos;
+        std::optional<naps::Nap> nap;
     };
     auto l = svc.db.Write([&](db::WriteTx& tx) {
         Loaded l;
@@ -211,6 +212,7 @@ http::Response Handlers::RenderChild(Ctx& ctx, common::ChildId child, const std:
         l.entry = GetEntry(tx, *svc.config.data_keys, child, date);
         l.settings = LoadSettings(tx, l.site);
         l.photos = photos::OnPage(tx, child, date);
+        l.nap = naps::LastOfDay(tx, child, date);
         auto heading = children::HeadingOf(tx, child);
         l.name = heading.name;
         l.kana = heading.kana;
@@ -237,6 +239,12 @@ http::Response Handlers::RenderChild(Ctx& ctx, common::ChildId child, const std:
     const bool posted = ctx.req.method == "POST" && ctx.form.Has("version");  // the side's form, not the photos'
     app::FormErrors ignored;
     NurserySide shown = posted ? ParseNurseryForm(ctx.form, ignored) : l.entry.nursery.value_or(NurserySide{});
+    // The nap as the nap checks recorded it, where the side has none yet (the carer saves it with the rest).
+    if (auto minutes = [](common::Instant at) { return *common::ParseTimeOfDay(common::FormatTokyoTime(at)); };
+        !posted && !shown.nap_start && l.nap && l.nap->ended && minutes(*l.nap->ended) > minutes(l.nap->started)) {
+        shown.nap_start = minutes(l.nap->started);
+        shown.nap_end = minutes(*l.nap->ended);
+    }
     body.set("form",
              NurseryForm(ctx, posted ? app::FormValues(ctx.form) : NurseryValues(shown), shown, l.settings, age));
     body.set("version", std::to_string(l.entry.nursery_version));

@@ -85,6 +85,10 @@ TEST_P(Naps, AClassIsLaidDownAndCheckedInOneTapEachAndWakes) {
     EXPECT_EQ(Tap("wake", {{"child", older_.ToString()}}).status, 422);
     auto after = Get("/sites/3/naps");
     EXPECT_NE(after.body.find("data-qa=\"nap-woke\""), std::string::npos);
+    // The nap as recorded fills the child's contact notebook, for the carer to save with the rest.
+    auto notebook = Get("/children/" + older_.ToString() + "/notebook");
+    EXPECT_NE(notebook.body.find("name=\"nap_start\" type=\"time\" value=\"12:25\""), std::string::npos);
+    EXPECT_NE(notebook.body.find("name=\"nap_end\" type=\"time\" value=\"12:40\""), std::string::npos);
     EXPECT_EQ(AuditCount("nap.check"), 3);
     EXPECT_EQ(AuditCount("nap.start"), 2);
     EXPECT_EQ(AuditCount("nap.end"), 1);
