@@ -58,7 +58,7 @@ CREATE TABLE nap_overdue (
     id INTEGER PRIMARY KEY,
     nap_id INTEGER NOT NULL REFERENCES nap (id),
     due_at TEXT NOT NULL,
-    recorded_at TEXT NOT NULL,
+    created_at TEXT NOT NULL,
     UNIQUE (nap_id, due_at)
 );
 

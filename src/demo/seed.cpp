@@ -188,7 +188,7 @@ void SeedNap(db::WriteTx& tx, common::SiteId site, common::ChildId child, const 
         const bool late = (k + i) % 37 == 0;  // a minute and a half late, now and then
         const auto when = common::TokyoInstant(d, at) + (late ? std::chrono::seconds(90) : std::chrono::seconds(0));
         if (late)
-            tx.Exec("INSERT INTO nap_overdue (nap_id, due_at, recorded_at) VALUES (?, ?, ?)", id,
+            tx.Exec("INSERT INTO nap_overdue (nap_id, due_at, created_at) VALUES (?, ?, ?)", id,
                     common::FormatInstant(common::TokyoInstant(d, at)), common::FormatInstant(when));
         tx.Exec(
             "INSERT INTO nap_check (nap_id, checked_at, position, breathing_ok, complexion_ok, late, checked_by, "

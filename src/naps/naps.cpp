@@ -27,7 +27,7 @@ int RecordMissed(db::WriteTx& tx, const Nap& nap, common::Instant until, const c
     const std::string now = common::FormatInstant(clock.Now());
     for (auto due : MissedDues(nap.started, checks, until, nap.interval)) {
         added += static_cast<int>(tx.Exec(
-            "INSERT INTO nap_overdue (nap_id, due_at, recorded_at) VALUES (?, ?, ?) ON CONFLICT (nap_id, due_at) DO "
+            "INSERT INTO nap_overdue (nap_id, due_at, created_at) VALUES (?, ?, ?) ON CONFLICT (nap_id, due_at) DO "
             "NOTHING",
             nap.id, common::FormatInstant(due), now));
     }

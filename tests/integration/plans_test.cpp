@@ -348,8 +348,10 @@ TEST_P(Alerts, EachSelfPlanningJobIsQueuedOnceAtStartAndPlansItsNextRun) {
     app::EnsureRecurringJobs(database(), clock_);  // a restart: still one of each
     EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'db.statistics' AND state = 'queued'"), 1);
     EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'alerts.sweep' AND state = 'queued'"), 1);
-    EXPECT_EQ(RunJobs(), 2);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'naps.sweep' AND state = 'queued'"), 1);
+    EXPECT_EQ(RunJobs(), 3);  // the statistics, the alerts' sweep and the naps'
     EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'db.statistics' AND state = 'done'"), 1);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'naps.sweep' AND state = 'queued'"), 1);  // in 30 s
     clock_.Advance(std::chrono::minutes(59));
     RunJobs();
     EXPECT_EQ(One("SELECT COUNT(*) FROM job WHERE kind = 'db.statistics' AND state = 'done'"), 1);
