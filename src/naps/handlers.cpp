@@ -69,10 +69,10 @@ http::Response Handlers::Render(Ctx& ctx, common::SiteId site_id, const app::For
     const auto& svc = ctx.svc;
     const std::string today = notebook::Today(ctx);
     const std::string date = notebook::DateOf(ctx, ctx.req.query.GetOr("date"));
+    // The class shown: the address's, or after a refused tap the form's.
     std::optional<common::GroupId> group;
-    if (auto g = app::ParseId(ctx.req.query.GetOr(ctx.req.method == "POST" ? "" : "group")))
+    if (auto g = app::ParseId(ctx.req.method == "POST" ? ctx.form.GetOr("group") : ctx.req.query.GetOr("group")))
         group = common::GroupId(*g);
-    if (auto g = app::ParseId(ctx.form.GetOr("group")); g && ctx.req.method == "POST") group = common::GroupId(*g);
     struct Loaded {
         sites::Site site;
         std::vector<sites::Group> groups;
