@@ -30,7 +30,9 @@ export async function launchPhone({ args = [] } = {}) {
     async close() {
       closing = true;
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      // A Chromium that crashed may leave a helper writing into its profile for a moment: retried (Node's own
+      // retries for ENOTEMPTY), so that a test's cleanup never throws and leaves the other browser and the server up.
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10 });
     },
   };
 }
