@@ -64,8 +64,7 @@ Kind KindOf(std::string_view name) {
 constexpr std::string_view kColumns =
     "SELECT h.id, h.kind, h.child_id, h.site_id, h.entry_date, h.sealed, COALESCE(u.display_name, a.display_name, "
     "''), h.reported_by_account IS NOT NULL, h.told_family_at FROM health_entry h LEFT JOIN staff_user u ON u.id = "
-    "h.recorded_by LEFT "
-    "JOIN guardian_account a ON a.id = h.reported_by_account ";
+    "h.recorded_by LEFT JOIN guardian_account a ON a.id = h.reported_by_account ";
 
 Entry FromRow(const auth::DataKeys& keys, const db::Row& r) {
     Entry e;
@@ -179,8 +178,7 @@ void SaveFeverNotice(db::WriteTx& tx, common::SiteId site, std::optional<int> te
     const std::string now = common::FormatInstant(clock.Now());
     tx.Exec(
         "INSERT INTO health_setting (site_id, fever_notice_tenths, updated_by, created_at, updated_at) VALUES (?, ?, "
-        "?, "
-        "?, ?) ON CONFLICT (site_id) DO UPDATE SET fever_notice_tenths = excluded.fever_notice_tenths, updated_by = "
+        "?, ?, ?) ON CONFLICT (site_id) DO UPDATE SET fever_notice_tenths = excluded.fever_notice_tenths, updated_by = "
         "excluded.updated_by, updated_at = excluded.updated_at",
         site, tenths, by, now, now);
 }

@@ -411,12 +411,12 @@ http::Response Handlers::Bulk(Ctx& ctx) const {
 http::Response Handlers::Items(Ctx& ctx) const {
     auto site_id = app::SiteIdParam(ctx);
     ctx.RequireAtSite(Action::kNotebookSettings, site_id);
-    auto [site, settings, fever_notice] = ctx.svc.db.Read([&](db::ReadTx& tx) {
+    auto [site, settings, fever_notice, intervals] = ctx.svc.db.Read([&](db::ReadTx& tx) {
         auto site = sites::GetSite(tx, site_id);
         if (!site || !sites::KeepsNotebooks(site->fields.kind)) throw http::NotFound();
-        return std::tuple{*site, LoadSettings(tx, site_id), health::FeverNotice(tx, site_id)};
+        return std::tuple{*site, LoadSettings(tx, site_id), health::FeverNotice(tx, site_id),
+                          naps::GetIntervals(tx, site_id)};
     });
-    const auto intervals = ctx.svc.db.Read([&](db::ReadTx& tx) { return naps::GetIntervals(tx, site_id); });
     data body;
     body.set("site_id", site_id.ToString());
     body.set("site_name", site.fields.name);
