@@ -54,14 +54,6 @@ std::string BackTo(const Ctx& ctx, common::SiteId site, std::string_view done) {
 
 std::string Clock(common::Instant at) { return common::FormatTokyoTime(at); }
 
-// The dues the nap missed, as the rules count them up to its waking or now: the same the sweep records, shown the
-// moment a due is missed rather than when the sweep has been round.
-std::size_t Missed(const Nap& nap, common::Instant now) {
-    std::vector<common::Instant> checks;
-    for (const auto& c : nap.checks) checks.push_back(c.at);
-    return MissedDues(nap.started, checks, nap.ended.value_or(now), nap.interval).size();
-}
-
 }  // namespace
 
 http::Response Handlers::Render(Ctx& ctx, common::SiteId site_id, const app::FormErrors& errors, int status) const {
@@ -153,7 +145,8 @@ http::Response Handlers::Render(Ctx& ctx, common::SiteId site_id, const app::For
             if (Warns(c.position)) d.set("face_down", true);
             if (!c.breathing_ok || !c.complexion_ok) d.set("unwell", true);
         }
-        if (auto m = Missed(*n, now); m > 0)
+        // Counted as the sweep records them, but shown the moment a due is missed.
+        if (auto m = n->Missed(now).size(); m > 0)
             d.set("missed", families::Fill(ctx.T("nap_missed_count"), {{"n", std::to_string(m)}}));
         asleep_list.push_back(d);
     }
@@ -198,7 +191,7 @@ http::Response Handlers::Render(Ctx& ctx, common::SiteId site_id, const app::For
         d.set("from", Clock(n->started));
         d.set("to", Clock(*n->ended));
         d.set("checks", std::to_string(n->checks.size()));
-        if (auto m = Missed(*n, now); m > 0)
+        if (auto m = n->Missed(now).size(); m > 0)
             d.set("missed", families::Fill(ctx.T("nap_missed_count"), {{"n", std::to_string(m)}}));
         done.push_back(d);
     }
@@ -228,10 +221,12 @@ http::Response Handlers::ForChosen(Ctx& ctx, app::FormErrors errors, std::string
 
 http::Response Handlers::Start(Ctx& ctx) const {
     const auto& svc = ctx.svc;
+    std::optional<Intervals> intervals;  // the site's, read once for all the children
     return ForChosen(
         ctx, {}, "started", [&](db::WriteTx& tx, common::SiteId site, common::ChildId child, const std::string& today) {
+            if (!intervals) intervals = GetIntervals(tx, site);
             auto birth = tx.QueryOne("SELECT birth_date FROM child WHERE id = ?", child).Text(0).substr(0, 10);
-            const int every = IntervalFor(notebook::AgeClass(birth, today), GetIntervals(tx, site));
+            const int every = IntervalFor(notebook::AgeClass(birth, today), *intervals);
             // Already asleep (another tablet was quicker): nothing more to do for that child.
             if (naps::Start(tx, site, child, today, every, ctx.actor->user_id, svc.clock))
                 auth::WriteAudit(tx, ctx.Audit("nap.start", "child", child.value, site), svc.clock);

@@ -21,11 +21,9 @@ void Tell(db::WriteTx& tx, common::SiteId site, const std::string& date, common:
 
 // Records the dues the nap missed up to `until` (each once); returns how many were new.
 int RecordMissed(db::WriteTx& tx, const Nap& nap, common::Instant until, const common::Clock& clock) {
-    std::vector<common::Instant> checks;
-    for (const auto& c : nap.checks) checks.push_back(c.at);
     int added = 0;
     const std::string now = common::FormatInstant(clock.Now());
-    for (auto due : MissedDues(nap.started, checks, until, nap.interval)) {
+    for (auto due : nap.Missed(until)) {
         added += static_cast<int>(tx.Exec(
             "INSERT INTO nap_overdue (nap_id, due_at, created_at) VALUES (?, ?, ?) ON CONFLICT (nap_id, due_at) DO "
             "NOTHING",
@@ -75,6 +73,27 @@ std::vector<Nap> Load(db::ReadTx& tx, const std::vector<db::Row>& rows) {
 
 }  // namespace
 
+std::vector<common::Instant> Nap::Missed(common::Instant until) const {
+    std::vector<common::Instant> at;
+    for (const auto& c : checks) at.push_back(c.at);
+    return MissedDues(started, at, ended.value_or(until), interval);
+}
+
+namespace {
+
+// Naps left open on an earlier day (nobody recorded the waking): a child does not sleep across midnight at a nursery,
+// so each ends at the last moment someone saw it asleep (its last check, else its start), without a waker. Of one
+// child, or (none) of every child.
+void EndForgotten(db::WriteTx& tx, std::optional<common::ChildId> child, const common::Clock& clock) {
+    const std::string today = common::FormatDate(common::TokyoDate(clock.Now()));
+    tx.Exec(
+        "UPDATE nap SET ended_at = COALESCE((SELECT MAX(c.checked_at) FROM nap_check c WHERE c.nap_id = nap.id), "
+        "started_at), updated_at = ? WHERE ended_at IS NULL AND nap_date < ? AND (? = 0 OR child_id = ?)",
+        common::FormatInstant(clock.Now()), today, child ? 1 : 0, child.value_or(common::ChildId(0)));
+}
+
+}  // namespace
+
 common::Instant Nap::NextDue() const {
     return naps::NextDue(started, checks.empty() ? std::nullopt : std::optional(checks.back().at), interval);
 }
@@ -100,6 +119,7 @@ void SaveIntervals(db::WriteTx& tx, common::SiteId site, const Intervals& i, com
 bool Start(db::WriteTx& tx, common::SiteId site, common::ChildId child, const std::string& date, int interval,
            common::UserId by, const common::Clock& clock) {
     const std::string now = common::FormatInstant(clock.Now());
+    EndForgotten(tx, child, clock);
     // The partial unique index keeps one open nap per child: a second tablet's start does nothing.
     const auto added = tx.Exec(
         "INSERT INTO nap (child_id, site_id, nap_date, interval_minutes, started_at, started_by, created_at, "
@@ -119,6 +139,7 @@ std::optional<Nap> Open(db::ReadTx& tx, common::ChildId child) {
 
 bool AddCheck(db::WriteTx& tx, common::SiteId site, common::ChildId child, const Check& check, common::UserId by,
               const common::Clock& clock) {
+    EndForgotten(tx, child, clock);
     auto nap = Open(tx, child);
     if (!nap || check.at < nap->started || check.at > clock.Now()) return false;
     const bool late = StateAt(nap->NextDue(), check.at) == State::kOverdue;
@@ -134,6 +155,7 @@ bool AddCheck(db::WriteTx& tx, common::SiteId site, common::ChildId child, const
 
 bool End(db::WriteTx& tx, common::SiteId site, common::ChildId child, common::Instant at, common::UserId by,
          const common::Clock& clock) {
+    EndForgotten(tx, child, clock);
     auto nap = Open(tx, child);
     if (!nap || at < nap->started) return false;
     RecordMissed(tx, *nap, at, clock);
@@ -160,6 +182,7 @@ std::vector<Nap> OfDay(db::ReadTx& tx, common::SiteId site, const std::string& d
 
 int RecordOverdue(db::Database& db, const common::Clock& clock) {
     return db.Write([&](db::WriteTx& tx) {
+        EndForgotten(tx, std::nullopt, clock);
         int added = 0;
         const auto now = clock.Now();
         for (const auto& nap :

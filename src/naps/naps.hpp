@@ -38,6 +38,8 @@ struct Nap {
     std::vector<Check> checks;             // in order
     std::vector<common::Instant> overdue;  // the dues recorded as missed, in order
     common::Instant NextDue() const;       // while asleep
+    // The dues it missed by its waking, or by `until` while asleep (the rules' MissedDues over its checks).
+    std::vector<common::Instant> Missed(common::Instant until) const;
 };
 
 // Lays the child down now at the site (the interval of its age class on `date`). False when it is asleep already.
@@ -57,7 +59,9 @@ std::optional<Nap> LastOfDay(db::ReadTx& tx, common::ChildId child, const std::s
 // The site's naps of a day with their checks and missed dues, by start.
 std::vector<Nap> OfDay(db::ReadTx& tx, common::SiteId site, const std::string& date);
 
-// The sweep: records every open nap's missed dues (each once) and tells the site's feed. Returns how many were new.
+// The sweep: ends the naps left open on an earlier day (at their last check), records every open nap's missed dues
+// (each once) and tells the site's feed. Returns how many were new. Starting, checking and waking a child end its
+// forgotten nap first too, so a waking nobody recorded yesterday never keeps it "asleep" today.
 int RecordOverdue(db::Database& db, const common::Clock& clock);
 
 }  // namespace naps

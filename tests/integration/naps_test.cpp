@@ -128,6 +128,39 @@ TEST_P(Naps, AZeroYearOldsCheckOverdueAfterSixMinutesIsRecordedByTheSweepAndReac
     EXPECT_NE(Get("/sites/3/naps").body.find("data-qa=\"nap-missed\""), std::string::npos);
 }
 
+TEST_P(Naps, ANapWhoseWakingNobodyRecordedEndsAtItsLastCheckAndDoesNotKeepTheChildAsleepTheNextDay) {
+    ASSERT_EQ(Tap("start", {{"child", baby_.ToString()}}).status, 303);
+    clock_.Set(At("12:29"));
+    ASSERT_EQ(Tap("check", {{"child", baby_.ToString()}, {"position", "back"}}).status, 303);
+    // The next day at 12:25: nobody pressed 起きた yesterday.
+    clock_.Set(common::TokyoInstant(*common::ParseDate("2026-12-05"), *common::ParseTimeOfDay("12:25")));
+    cookies_.clear();
+    SignIn("staff3", "tadaima-demo");  // a new day's session
+    Get("/children/" + baby_.ToString() + "/attendance");
+    ASSERT_EQ(Post("/children/" + baby_.ToString() + "/attendance", {{"direction", "in"}, {"time", "08:00"}}).status,
+              303);
+    // A check for yesterday's nap is not taken: the child is not asleep today.
+    EXPECT_EQ(Tap("check", {{"child", baby_.ToString()}, {"position", "back"}}).status, 422);
+    EXPECT_EQ(Checks(), 1);
+    // Laid down today: yesterday's nap ends when someone last saw the child asleep, with no waker; today's starts.
+    ASSERT_EQ(Tap("start", {{"child", baby_.ToString()}}).status, 303);
+    EXPECT_EQ(database().Read([&](db::ReadTx& tx) {
+        return common::CanonicalInstant(tx.QueryOne("SELECT ended_at FROM nap WHERE nap_date = '2026-12-04'").Text(0));
+    }),
+              common::FormatInstant(At("12:29")));
+    EXPECT_EQ(One("SELECT COUNT(*) FROM nap WHERE ended_by IS NULL AND ended_at IS NOT NULL"), 1);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM nap WHERE nap_date = '2026-12-05' AND ended_at IS NULL"), 1);
+    EXPECT_NE(Get("/sites/3/naps").body.find("data-qa=\"nap-row\""), std::string::npos);
+}
+
+TEST_P(Naps, TheSweepEndsAForgottenNapAndRecordsNothingForItOnTheNextDay) {
+    ASSERT_EQ(Tap("start", {{"child", baby_.ToString()}}).status, 303);
+    clock_.Set(common::TokyoInstant(*common::ParseDate("2026-12-05"), *common::ParseTimeOfDay("09:00")));
+    EXPECT_EQ(naps::RecordOverdue(database(), clock_), 0);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM nap WHERE ended_at IS NULL"), 0);
+    EXPECT_EQ(One("SELECT COUNT(*) FROM nap_overdue"), 0);
+}
+
 TEST_P(Naps, AnotherSitesStaffAndAChildOfAnotherSiteAreRefused) {
     const auto elsewhere = One("SELECT MIN(child_id) FROM child_placement WHERE site_id = 1");
     EXPECT_EQ(Tap("start", {{"child", std::to_string(elsewhere)}}).status, 403);  // rights: not placed here
