@@ -288,6 +288,7 @@ Router BuildRoutes(const Services& s) {
     r.Post("/sites/{id}/naps/start", [naps](Ctx& c) { return naps->Start(c); });
     r.Post("/sites/{id}/naps/check", [naps](Ctx& c) { return naps->Check(c); });
     r.Post("/sites/{id}/naps/wake", [naps](Ctx& c) { return naps->Wake(c); });
+    r.Get("/sites/{id}/naps/grid", [naps](Ctx& c) { return naps->Grid(c); });
     // A nursery's health records: the child's record, temperature checks, growth, illnesses
     r.Get("/children/{id}/health", [health](Ctx& c) { return health->Page(c); });
     r.Post("/children/{id}/health/record", [health](Ctx& c) { return health->SaveRecord(c); });

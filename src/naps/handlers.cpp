@@ -8,6 +8,7 @@
 #include "auth/audit.hpp"
 #include "common/dates.hpp"
 #include "families/mails.hpp"
+#include "naps/grid.hpp"
 #include "naps/naps.hpp"
 #include "notebook/pages.hpp"
 #include "notebook/rules.hpp"
@@ -261,6 +262,85 @@ http::Response Handlers::Wake(Ctx& ctx) const {
                              throw http::HttpError(422, "error_nap_not_asleep");
                          auth::WriteAudit(tx, ctx.Audit("nap.end", "child", child.value, site), svc.clock);
                      });
+}
+
+http::Response Handlers::Grid(Ctx& ctx) const {
+    auto site_id = app::SiteIdParam(ctx);
+    ctx.RequireAtSite(Action::kNapView, site_id);
+    const auto& svc = ctx.svc;
+    const std::string date = notebook::DateOf(ctx, ctx.req.query.GetOr("date"));
+    std::optional<common::GroupId> group;
+    if (auto g = ctx.req.query.GetOr("group"); !g.empty()) {
+        auto n = app::ParseId(g);
+        if (!n) throw http::BadRequest();
+        group = common::GroupId(*n);
+    }
+    struct Loaded {
+        sites::Site site;
+        std::vector<sites::Group> groups;
+        attendance::Roster roster;
+        std::vector<Nap> naps;
+        std::map<common::ChildId, std::string> birth;
+    };
+    auto l = svc.db.Write([&](db::WriteTx& tx) {
+        Loaded l{NurseryOf(tx, site_id), sites::ListGroups(tx, site_id, false), {}, {}, {}};
+        if (group) {
+            std::erase_if(l.groups, [&](const auto& g) { return g.id != *group; });
+            if (l.groups.empty()) throw http::NotFound();
+        }
+        l.roster = attendance::SiteRoster(tx, site_id, date, group);
+        l.naps = OfDay(tx, site_id, date);
+        for (const auto& r : tx.Query("SELECT DISTINCT c.id, c.birth_date FROM child c JOIN nap n ON n.child_id = "
+                                      "c.id WHERE n.site_id = ? AND n.nap_date = ?",
+                                      site_id, date))
+            l.birth[r.Id<common::ChildId>(0)] = r.Text(1).substr(0, 10);
+        auth::WriteAudit(tx, ctx.Audit("nap.print", "site", site_id.value, site_id), svc.clock);
+        return l;
+    });
+    // Each child on the sheet of its first class; the children of no class on a sheet of their own (all classes).
+    std::vector<GridClass> sheets;
+    std::map<common::GroupId, std::size_t> sheet_of;
+    for (const auto& g : l.groups) {
+        sheet_of[g.id] = sheets.size();
+        sheets.push_back({g.fields.name, {}});
+    }
+    std::optional<std::size_t> classless;
+    std::map<common::ChildId, std::vector<const Nap*>> naps_of;
+    for (const auto& n : l.naps) naps_of[n.child].push_back(&n);
+    for (const auto& r : l.roster.rows) {  // in kana order
+        auto it = naps_of.find(r.child);
+        if (it == naps_of.end()) continue;
+        std::size_t at = 0;
+        auto g = std::find_if(r.groups.begin(), r.groups.end(), [&](auto id) { return sheet_of.count(id) > 0; });
+        if (g != r.groups.end()) {
+            at = sheet_of[*g];
+        } else {
+            if (group) continue;
+            if (!classless) {
+                classless = sheets.size();
+                sheets.push_back({"", {}});
+            }
+            at = *classless;
+        }
+        const std::string age =
+            families::Fill(ctx.T("nb_age_class"), {{"n", std::to_string(notebook::AgeClass(l.birth[r.child], date))}});
+        for (const Nap* n : it->second) sheets[at].rows.push_back({n, r.display_name, age});
+    }
+    // Only the classes that slept; none did: one sheet that says so (the chosen class's).
+    if (std::none_of(sheets.begin(), sheets.end(), [](const GridClass& c) { return !c.rows.empty(); })) {
+        sheets = {GridClass{group ? sheets.front().name : "", {}}};
+    } else {
+        std::erase_if(sheets, [](const GridClass& c) { return c.rows.empty(); });
+    }
+    const std::string date_label = app::DateWithWeekday(ctx, *common::ParseDate(date));
+    std::vector<reports::PdfSection> sections;
+    for (const auto& c : sheets) {
+        auto more = GridSections(c, date, date_label, l.site.fields.name, svc.clock.Now(),
+                                 [&](std::string_view key) { return ctx.T(std::string(key)); });
+        sections.insert(sections.end(), more.begin(), more.end());
+    }
+    return app::Download(reports::PdfTables(ctx.T("nap_grid_title"), sections, ctx.T("page_of")), "application/pdf",
+                         "naps-" + site_id.ToString() + "-" + date + ".pdf", false);
 }
 
 }  // namespace naps

@@ -15,6 +15,8 @@ class Handlers {
     http::Response Start(app::Ctx& ctx) const;  // POST /sites/{id}/naps/start: child (repeated)
     http::Response Check(app::Ctx& ctx) const;  // POST /sites/{id}/naps/check: child (repeated), position, …
     http::Response Wake(app::Ctx& ctx) const;   // POST /sites/{id}/naps/wake: child (repeated)
+    // GET /sites/{id}/naps/grid[?group=&date=]: the day's record as a PDF, one sheet per class (grid.hpp).
+    http::Response Grid(app::Ctx& ctx) const;
 
  private:
     // For each child named in the form (placed at the site today, reachable by the actor), in one transaction; then

@@ -14,11 +14,16 @@ constexpr double kTitleH = 12;  // the title line and the note
 constexpr double kHeadH = 8, kRowH = 5.2;
 constexpr double kCellPt = 7, kHeadPt = 6.5;
 
-int RowsPerPage() { return static_cast<int>((kHeight - kTop - kTitleH - kHeadH - kMargin - kRowH) / kRowH); }
+double RowHeight(const PdfSection& s) { return s.row_mm > 0 ? s.row_mm : kRowH; }
+
+int RowsPerPage(const PdfSection& s) {
+    const double row = RowHeight(s);
+    return static_cast<int>((kHeight - kTop - kTitleH - kHeadH - kMargin - row) / row);
+}
 
 int PagesOf(const PdfSection& s) {
     const int rows = static_cast<int>(s.rows.size()) + (s.foot.empty() ? 0 : 1);
-    return std::max(1, (rows + RowsPerPage() - 1) / RowsPerPage());
+    return std::max(1, (rows + RowsPerPage(s) - 1) / RowsPerPage(s));
 }
 
 std::string Fill(std::string words, int n, int total) {
@@ -47,6 +52,7 @@ std::string PdfTables(const std::string& document_title, const std::vector<PdfSe
         std::vector<double> x{kMargin};
         for (const auto& c : s.columns) x.push_back(x.back() + c.width_mm * scale);
         const int pages = PagesOf(s);
+        const double row_h = RowHeight(s);
         std::size_t next = 0;
         for (int p = 0; p < pages; ++p) {
             if (!first_page) doc.NextPage();
@@ -66,16 +72,16 @@ std::string PdfTables(const std::string& document_title, const std::vector<PdfSe
             y += kHeadH;
             auto draw_row = [&](const std::vector<std::string>& cells, const std::vector<bool>* shade, bool bold) {
                 for (std::size_t c = 0; c < s.columns.size(); ++c) {
-                    if (shade && c < shade->size() && (*shade)[c]) doc.Shade(x[c], y, x[c + 1] - x[c], kRowH);
-                    doc.Box(x[c], y, x[c + 1] - x[c], kRowH, 0.3);
+                    if (shade && c < shade->size() && (*shade)[c]) doc.Shade(x[c], y, x[c + 1] - x[c], row_h);
+                    doc.Box(x[c], y, x[c + 1] - x[c], row_h, 0.3);
                     if (c >= cells.size() || cells[c].empty()) continue;
                     const auto& col = s.columns[c];
                     doc.Text(x[c] + (col.left ? 1 : 0), y + 1.0, cells[c],
                              {kCellPt, bold, col.left ? 0 : x[c + 1] - x[c], !col.left});
                 }
-                y += kRowH;
+                y += row_h;
             };
-            for (int n = 0; n < RowsPerPage() && next < s.rows.size(); ++n, ++next) {
+            for (int n = 0; n < RowsPerPage(s) && next < s.rows.size(); ++n, ++next) {
                 draw_row(s.rows[next], next < s.shaded.size() ? &s.shaded[next] : nullptr, false);
             }
             if (next >= s.rows.size() && !s.foot.empty() && p == pages - 1) draw_row(s.foot, nullptr, true);

@@ -21,6 +21,7 @@ struct PdfSection {
     std::vector<std::vector<bool>> shaded;  // per row and column, optional: a closed day
     std::vector<std::string> foot;          // a totals row, optional
     std::string note;                       // a line under the title (a legend), optional
+    double row_mm = 0;                      // a row's height (0: one line of text); cells may hold a line break
 };
 
 // The document's bytes; `page_words` fills "{n} / {total}" (the catalogue's page_of).

@@ -1,13 +1,14 @@
 // Nap checks in Chromium on a class tablet: a carer lays six children down, checks each with one tap (two at once with
 // the class's buttons), lets a 0-year-old's check go overdue (the test clock), sees its card red, the banner and the
-// alarm sound cue, records the check that comes late and wakes a child. The page at a tablet's, a phone's and a
-// desk's width, axe-clean.
+// alarm sound cue, records the check that comes late, wakes a child and prints the day's grid (read back with
+// pdftotext). The page at a tablet's, a phone's and a desk's width, axe-clean.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
 import {
   launchPhone, signedInPage, assertAccessible, assertLaidOut, assertLooksLikeReference,
 } from '../support/browser.mjs';
+import { pdfText } from '../support/mail.mjs';
 
 const WIDTHS = [[360, 740], [768, 1024], [1366, 768]];
 let server;
@@ -80,4 +81,16 @@ test('six children laid down and checked; an overdue check turns red and sounds;
   // One wakes up: the day's naps list it.
   await submit(page, `#nap-${late} [data-qa="nap-wake"] button`);
   assert.match(await page.textContent('[data-qa="nap-woke"]'), /遅れた確認 1回/);
+  // The day's record printed as the inspectors read it: the link's PDF, read back.
+  const href = await page.getAttribute('[data-qa="nap-print"]', 'href');
+  const pdf = await page.request.get(new URL(href, server.url).toString());
+  assert.equal(pdf.status(), 200);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  const text = pdfText(await pdf.body());
+  assert.match(text, /午睡チェック表/);
+  assert.match(text, /12:25/);  // the first column: the children lay down at 12:25
+  assert.match(text, /×/);      // the check that came late, crossed where it was due
+  const asleep = ids.find((id) => id !== late);
+  const name = (await page.textContent(`label[for="nap-pick-${asleep}"]`)).trim();
+  assert.ok(text.includes(name), `${name} on the sheet`);
 });

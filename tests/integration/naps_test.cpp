@@ -161,6 +161,56 @@ TEST_P(Naps, TheSweepEndsAForgottenNapAndRecordsNothingForItOnTheNextDay) {
     EXPECT_EQ(One("SELECT COUNT(*) FROM nap_overdue"), 0);
 }
 
+TEST_P(Naps, TheDaysRecordPrintsAsTheGridInspectorsReadWithTheMissedCheckCrossed) {
+    ASSERT_EQ(Tap("start", {{"child", baby_.ToString()}}).status, 303);
+    // The child's name as the page shows it, to find its row on paper.
+    auto page = Get("/sites/3/naps").body;
+    auto at = page.find("<label for=\"nap-pick-" + baby_.ToString() + "\"><strong>");
+    ASSERT_NE(at, std::string::npos);
+    at = page.find("<strong>", at) + 8;
+    const std::string name = page.substr(at, page.find("</strong>", at) - at);
+    clock_.Set(At("12:29"));
+    ASSERT_EQ(Tap("check", {{"child", baby_.ToString()}, {"position", "back"}}).status, 303);
+    // Due at 12:34; nobody looks till 12:41: late, and the due stays missed.
+    clock_.Set(At("12:41"));
+    ASSERT_EQ(Tap("check", {{"child", baby_.ToString()}, {"position", "left"}}).status, 303);
+    clock_.Set(At("12:44"));
+    ASSERT_EQ(Tap("wake", {{"child", baby_.ToString()}}).status, 303);
+
+    auto pdf = Get("/sites/3/naps/grid?date=2026-12-04");
+    ASSERT_EQ(pdf.status, 200);
+    EXPECT_EQ(pdf.raw.content_type, "application/pdf");
+    const auto text = testing_support::PdfText(pdf.body);
+    EXPECT_NE(text.find("午睡チェック表"), std::string::npos) << text;
+    EXPECT_NE(text.find("さくら保育園"), std::string::npos) << text;
+    EXPECT_NE(text.find(name), std::string::npos) << text;
+    EXPECT_NE(text.find("0歳児"), std::string::npos) << text;
+    // Columns every five minutes (the 0歳児's interval) from 12:25; the marks with the checker's initials below.
+    for (const char* column : {"12:25", "12:30", "12:40"}) EXPECT_NE(text.find(column), std::string::npos) << column;
+    EXPECT_NE(text.find("仰"), std::string::npos) << text;
+    EXPECT_NE(text.find("左"), std::string::npos) << text;
+    EXPECT_NE(text.find("さく"), std::string::npos) << text;  // さくら職員3's initials
+    EXPECT_NE(text.find("×"), std::string::npos) << text;     // the due at 12:34 that passed unchecked
+    EXPECT_EQ(AuditCount("nap.print"), 1);
+    // In English, with English marks.
+    Get("/lang/en?next=/");
+    auto en = testing_support::PdfText(Get("/sites/3/naps/grid?date=2026-12-04").body);
+    EXPECT_NE(en.find("Nap check sheet"), std::string::npos) << en;
+    Get("/lang/ja?next=/");
+    // A day without naps says so; a day to come, a class of another site, a broken class: refused.
+    auto empty = Get("/sites/3/naps/grid?date=2026-12-01");
+    ASSERT_EQ(empty.status, 200);
+    EXPECT_NE(testing_support::PdfText(empty.body).find("この日の午睡の記録はありません"), std::string::npos);
+    EXPECT_EQ(Get("/sites/3/naps/grid?date=2026-12-05").status, 422);
+    const auto other_group = One("SELECT MIN(id) FROM child_group WHERE site_id = 1");
+    EXPECT_EQ(Get("/sites/3/naps/grid?group=" + std::to_string(other_group)).status, 404);
+    EXPECT_EQ(Get("/sites/3/naps/grid?group=x").status, 400);
+    EXPECT_EQ(Get("/sites/1/naps/grid").status, 404);  // a 学童 keeps no naps
+    cookies_.clear();
+    SignIn("staff1", "tadaima-demo");
+    EXPECT_EQ(Get("/sites/3/naps/grid?date=2026-12-04").status, 404);
+}
+
 TEST_P(Naps, AnotherSitesStaffAndAChildOfAnotherSiteAreRefused) {
     const auto elsewhere = One("SELECT MIN(child_id) FROM child_placement WHERE site_id = 1");
     EXPECT_EQ(Tap("start", {{"child", std::to_string(elsewhere)}}).status, 403);  // rights: not placed here

@@ -192,6 +192,7 @@ const std::vector<Case>& Table() {
         {"POST", "/sites/{site}/naps/start", {{"child", "{child}"}}, {{O, O}, {O, N}, {O, N}}},
         {"POST", "/sites/{site}/naps/check", {{"child", "{child}"}}, {{V, V}, {V, N}, {V, N}}},
         {"POST", "/sites/{site}/naps/wake", {}, {{V, V}, {V, N}, {V, N}}},
+        {"GET", "/sites/{site}/naps/grid", {}, {{O, O}, {O, N}, {O, N}}},
         // The site's schedule
         {"GET", "/sites/{site}/schedule", {}, {{O, O}, {O, N}, {N, N}}},
         {"POST",
@@ -850,6 +851,7 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"POST", "/sites/{site}/naps/start"}, day_at_site},
         {{"POST", "/sites/{site}/naps/check"}, day_invalid},
         {{"POST", "/sites/{site}/naps/wake"}, all_invalid},
+        {{"GET", "/sites/{site}/naps/grid"}, all_ok},
         {{"GET", "/sites/{site}/schedule"}, site_manager},
         {{"POST", "/sites/{site}/schedule"}, site_manager},
         {{"POST", "/sites/{site}/schedule"}, site_manager_invalid},
