@@ -1,5 +1,7 @@
 #include "notebook/handlers.hpp"
 
+#include <algorithm>
+#include <array>
 #include <set>
 
 #include "app/validate.hpp"
@@ -27,6 +29,9 @@ using auth::Action;
 using kainjow::mustache::data;
 
 namespace {
+
+// The settings form's nap intervals, by age class (0歳児, 1・2歳児, 3歳児+); each labelled nap_interval_{age…}.
+constexpr std::array<std::string_view, 3> kNapFields{"nap_age0", "nap_age12", "nap_age3"};
 
 std::string AddDays(const std::string& date, int days) {
     return common::FormatDate(std::chrono::sys_days(*common::ParseDate(date)) + std::chrono::days(days));
@@ -406,20 +411,36 @@ http::Response Handlers::Bulk(Ctx& ctx) const {
     return http::Response::Redirect(to);
 }
 
+struct Handlers::SettingsDraft {
+    std::string site_name;
+    Settings settings;
+    std::optional<int> fever_notice;
+    std::array<std::string, 3> nap_minutes;  // 0歳児, 1・2歳児, 3歳児+: as typed when refused
+};
+
 // Which items each age class's pages show and require (managers): a table of items by age class, each cell one of
-// required, shown or not shown.
+// required, shown or not shown; whether families are told of a fever; the nap checks' intervals.
 http::Response Handlers::Items(Ctx& ctx) const {
     auto site_id = app::SiteIdParam(ctx);
     ctx.RequireAtSite(Action::kNotebookSettings, site_id);
-    auto [site, settings, fever_notice, intervals] = ctx.svc.db.Read([&](db::ReadTx& tx) {
+    auto draft = ctx.svc.db.Read([&](db::ReadTx& tx) {
         auto site = sites::GetSite(tx, site_id);
         if (!site || !sites::KeepsNotebooks(site->fields.kind)) throw http::NotFound();
-        return std::tuple{*site, LoadSettings(tx, site_id), health::FeverNotice(tx, site_id),
-                          naps::GetIntervals(tx, site_id)};
+        const auto intervals = naps::GetIntervals(tx, site_id);
+        return SettingsDraft{
+            site->fields.name,
+            LoadSettings(tx, site_id),
+            health::FeverNotice(tx, site_id),
+            {std::to_string(intervals.age0), std::to_string(intervals.age12), std::to_string(intervals.age3)}};
     });
-    data body;
+    return RenderSettings(ctx, site_id, draft, {}, 200);
+}
+
+http::Response Handlers::RenderSettings(Ctx& ctx, common::SiteId site_id, const SettingsDraft& draft,
+                                        const app::FormErrors& errors, int status) const {
+    data body = errors.ToData(ctx);
     body.set("site_id", site_id.ToString());
-    body.set("site_name", site.fields.name);
+    body.set("site_name", draft.site_name);
     data ages{data::type::list};
     for (int age = 0; age < kAgeClasses; ++age)
         ages.push_back(data("label", families::Fill(ctx.T("nb_age_class"), {{"n", std::to_string(age)}})));
@@ -432,7 +453,7 @@ http::Response Handlers::Items(Ctx& ctx) const {
             row.set("label", ctx.T("nb_" + std::string(item)));
             data cells{data::type::list};
             for (int age = 0; age < kAgeClasses; ++age) {
-                auto rule = settings.Rule(side, age, item);
+                auto rule = draft.settings.Rule(side, age, item);
                 const std::string name =
                     std::string(SideName(side)) + "." + std::string(item) + "." + std::to_string(age);
                 data cell;
@@ -465,41 +486,41 @@ http::Response Handlers::Items(Ctx& ctx) const {
         if (chosen) d.set("checked", true);
         fever.push_back(d);
     };
-    choice("", ctx.T("health_fever_notice_off"), !fever_notice);
+    choice("", ctx.T("health_fever_notice_off"), !draft.fever_notice);
     for (int tenths : health::kFeverNoticeChoices)
         choice(std::to_string(tenths),
                families::Fill(ctx.T("health_fever_notice_from"), {{"value", TemperatureText(tenths) + "℃"}}),
-               fever_notice == tenths);
+               draft.fever_notice == tenths);
     body.set("fever_choices", fever);
     // Nap checks' intervals by age class (naps/).
     data nap{data::type::list};
-    for (auto [name, label, value] : {std::tuple{"nap_age0", "nap_interval_age0", intervals.age0},
-                                      std::tuple{"nap_age12", "nap_interval_age12", intervals.age12},
-                                      std::tuple{"nap_age3", "nap_interval_age3", intervals.age3}}) {
+    for (std::size_t i = 0; i < kNapFields.size(); ++i) {
         data d;
-        d.set("name", std::string(name));
-        d.set("label", ctx.T(label));
-        d.set("value", std::to_string(value));
+        d.set("name", std::string(kNapFields[i]));
+        d.set("label", ctx.T("nap_interval_" + std::string(kNapFields[i]).substr(4)));
+        d.set("value", draft.nap_minutes[i]);
+        if (errors.Has("nap_intervals")) d.set("invalid", true);
         nap.push_back(d);
     }
     body.set("nap_intervals", nap);
     body.set("csrf", ctx.CsrfToken());
     if (ctx.req.query.GetOr("done") == "saved") body.set("saved", true);
-    return app::RenderPage(ctx, settings_, "nb_settings_title", body);
+    return app::RenderPage(ctx, settings_, "nb_settings_title", body, status);
 }
 
 http::Response Handlers::SaveItems(Ctx& ctx) const {
     auto site_id = app::SiteIdParam(ctx);
     ctx.RequireAtSite(Action::kNotebookSettings, site_id);
-    notebook::Settings settings;
+    SettingsDraft draft;
     for (Side side : {Side::kHome, Side::kNursery}) {
         auto read = [&](std::string_view item) {
             for (int age = 0; age < kAgeClasses; ++age) {
                 const std::string name =
                     std::string(SideName(side)) + "." + std::string(item) + "." + std::to_string(age);
                 const std::string v = ctx.form.GetOr(name);
+                // A select offers nothing else: anything else is not from this page.
                 if (v != "required" && v != "shown" && v != "hidden") throw http::HttpError(422, "error_choice");
-                settings.overrides[{side, age, std::string(item)}] = ItemRule{v != "hidden", v == "required"};
+                draft.settings.overrides[{side, age, std::string(item)}] = ItemRule{v != "hidden", v == "required"};
             }
         };
         if (side == Side::kHome) {
@@ -508,31 +529,45 @@ http::Response Handlers::SaveItems(Ctx& ctx) const {
             for (auto item : kNurseryItems) read(item);
         }
     }
-    std::optional<int> fever_notice;
+    app::FormErrors errors;
     if (const std::string v = ctx.form.GetOr("fever_notice"); !v.empty()) {
         for (int tenths : health::kFeverNoticeChoices)
-            if (v == std::to_string(tenths)) fever_notice = tenths;
-        if (!fever_notice) throw http::HttpError(422, "error_choice");
+            if (v == std::to_string(tenths)) draft.fever_notice = tenths;
+        if (!draft.fever_notice) errors.Add("fever_notice", "error_choice");
     }
     // The nap checks' intervals, when the form has them (a form without them keeps the site's).
     std::optional<naps::Intervals> intervals;
-    if (ctx.form.Has("nap_age0") || ctx.form.Has("nap_age12") || ctx.form.Has("nap_age3")) {
-        app::FormErrors errors;
-        auto minutes = [&](const char* name) {
-            return app::IntField(ctx.form, name, errors, naps::kMinInterval, naps::kMaxInterval).value_or(0);
-        };
-        intervals = naps::Intervals{minutes("nap_age0"), minutes("nap_age12"), minutes("nap_age3")};
-        if (!errors.empty() || !naps::Valid(*intervals)) throw http::HttpError(422, "error_nap_intervals");
+    if (std::any_of(kNapFields.begin(), kNapFields.end(), [&](auto f) { return ctx.form.Has(std::string(f)); })) {
+        app::FormErrors fields;
+        std::array<int, 3> minutes{};
+        for (std::size_t i = 0; i < kNapFields.size(); ++i) {
+            const std::string name(kNapFields[i]);
+            draft.nap_minutes[i] = ctx.form.GetOr(name);
+            minutes[i] = app::IntField(ctx.form, name, fields, naps::kMinInterval, naps::kMaxInterval).value_or(0);
+        }
+        intervals = naps::Intervals{minutes[0], minutes[1], minutes[2]};
+        if (!fields.empty() || !naps::Valid(*intervals)) errors.Add("nap_intervals", "error_nap_intervals");
     }
     const auto& actor = ctx.RequireActor();
-    ctx.svc.db.Write([&](db::WriteTx& tx) {
+    const bool saved = ctx.svc.db.Write([&](db::WriteTx& tx) {
         auto site = sites::GetSite(tx, site_id);
         if (!site || !sites::KeepsNotebooks(site->fields.kind)) throw http::NotFound();
-        notebook::SaveSettings(tx, site_id, settings, ctx.svc.clock);
-        health::SaveFeverNotice(tx, site_id, fever_notice, actor.user_id, ctx.svc.clock);
+        draft.site_name = site->fields.name;
+        if (!errors.empty()) {
+            // The intervals not sent are shown as the site has them.
+            const auto kept = naps::GetIntervals(tx, site_id);
+            const std::array<int, 3> now{kept.age0, kept.age12, kept.age3};
+            for (std::size_t i = 0; i < kNapFields.size(); ++i)
+                if (!ctx.form.Has(std::string(kNapFields[i]))) draft.nap_minutes[i] = std::to_string(now[i]);
+            return false;
+        }
+        notebook::SaveSettings(tx, site_id, draft.settings, ctx.svc.clock);
+        health::SaveFeverNotice(tx, site_id, draft.fever_notice, actor.user_id, ctx.svc.clock);
         if (intervals) naps::SaveIntervals(tx, site_id, *intervals, actor.user_id, ctx.svc.clock);
         auth::WriteAudit(tx, ctx.Audit("notebook.settings", "site", site_id.value, site_id), ctx.svc.clock);
+        return true;
     });
+    if (!saved) return RenderSettings(ctx, site_id, draft, errors, 422);
     return http::Response::Redirect("/sites/" + site_id.ToString() + "/notebook/settings?done=saved");
 }
 

@@ -31,6 +31,10 @@ class Handlers {
     http::Response FamilyPhoto(app::Ctx& ctx) const;  // GET /family/photos/{id}[?size=thumb]
 
  private:
+    // The settings page's choices: the site's, or a refused form's as the manager sent them (handlers.cpp).
+    struct SettingsDraft;
+    http::Response RenderSettings(app::Ctx& ctx, common::SiteId site, const SettingsDraft& draft,
+                                  const app::FormErrors& errors, int status) const;
     http::Response RenderChild(app::Ctx& ctx, common::ChildId child, const std::string& date,
                                const app::FormErrors& errors, int status, bool conflict) const;
     http::Response RenderFamily(app::Ctx& ctx, common::ChildId child, const std::string& date,

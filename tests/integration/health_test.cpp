@@ -187,7 +187,9 @@ TEST_P(Health, ANurseryThatChoosesToTellsTheFamilyOfTheDaysFirstFeverWithoutTheV
     auto form = NotebookSettingsForm(3);
     auto odd = form;
     odd.emplace_back("fever_notice", "390");
-    EXPECT_EQ(Post("/sites/3/notebook/settings", odd).status, 422);
+    auto refused = Post("/sites/3/notebook/settings", odd);
+    EXPECT_EQ(refused.status, 422);
+    EXPECT_NE(refused.body.find("data-qa=\"fever-notice-error\""), std::string::npos);  // beside its choices
     EXPECT_EQ(One("SELECT COUNT(*) FROM health_setting"), 0);
     form.emplace_back("fever_notice", "380");
     ASSERT_EQ(Post("/sites/3/notebook/settings", form).status, 303);

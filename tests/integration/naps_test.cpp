@@ -233,8 +233,19 @@ TEST_P(Naps, TheHeadOfTheNurseryChoosesTheIntervalsANewNapTakes) {
         form.insert(form.end(), {{"nap_age0", age0}, {"nap_age12", age12}, {"nap_age3", age3}});
         return Post("/sites/3/notebook/settings", form).status;
     };
-    // A younger class checked less often than an older one, or over 30 minutes: refused, nothing kept.
-    EXPECT_EQ(with("20", "10", "15"), 422);
+    // A younger class checked less often than an older one, or over 30 minutes: refused, nothing kept; the page says
+    // why beside the intervals and keeps what was typed.
+    auto form = NotebookSettingsForm(3);
+    form.insert(form.end(), {{"nap_age0", "20"}, {"nap_age12", "10"}, {"nap_age3", "15"}});
+    auto refused = Post("/sites/3/notebook/settings", form);
+    EXPECT_EQ(refused.status, 422);
+    EXPECT_NE(refused.body.find("data-qa=\"nap-intervals-error\">午睡チェックの間隔は1〜30分で"), std::string::npos)
+        << refused.body;
+    EXPECT_NE(refused.body.find("name=\"nap_age0\" type=\"number\" min=\"1\" max=\"30\" inputmode=\"numeric\" "
+                                "size=\"3\" value=\"20\""),
+              std::string::npos);
+    EXPECT_NE(refused.body.find("aria-invalid=\"true\""), std::string::npos);
+    EXPECT_NE(refused.body.find("<h1>連絡帳・発熱・午睡の設定"), std::string::npos);
     EXPECT_EQ(with("5", "10", "45"), 422);
     EXPECT_EQ(One("SELECT COUNT(*) FROM nap_setting"), 0);
     ASSERT_EQ(with("3", "8", "15"), 303);
