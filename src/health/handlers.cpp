@@ -1,5 +1,7 @@
 #include "health/handlers.hpp"
 
+#include <algorithm>
+
 #include "app/validate.hpp"
 #include "auth/audit.hpp"
 #include "children/children.hpp"
@@ -7,6 +9,7 @@
 #include "common/kana.hpp"
 #include "families/mails.hpp"
 #include "health/health.hpp"
+#include "naps/naps.hpp"
 #include "notebook/form.hpp"
 #include "plans/plans.hpp"
 #include "rights/rights.hpp"
@@ -78,6 +81,32 @@ data RecordData(const Record& r) {
 
 // The dated entries as both the staff's and the family's pages list them: temperatures (fevers marked, and whether
 // the family was told), growth with its chart, illnesses (current ones marked).
+// The nap checks' two weeks (naps/), for the child's health: when it slept, how often it was checked, the checks
+// that came late, and what a carer saw that was not fine (face down, breathing or complexion).
+void ListNaps(const Ctx& ctx, data& body, const std::vector<naps::Nap>& list, common::Instant now) {
+    data rows{data::type::list};
+    for (const auto& n : list) {
+        data d;
+        d.set("date", n.date);
+        d.set("day", n.date.substr(5, 2) + "/" + n.date.substr(8, 2));
+        d.set("from", common::FormatTokyoTime(n.started));
+        if (n.ended) d.set("to", common::FormatTokyoTime(*n.ended));
+        d.set("checks", std::to_string(n.checks.size()));
+        if (auto m = n.Missed(now).size(); m > 0)
+            d.set("missed", families::Fill(ctx.T("nap_missed_count"), {{"n", std::to_string(m)}}));
+        const auto front = std::count_if(n.checks.begin(), n.checks.end(),
+                                         [](const naps::Check& c) { return naps::Warns(c.position); });
+        if (front > 0)
+            d.set("face_down", families::Fill(ctx.T("health_nap_face_down"), {{"n", std::to_string(front)}}));
+        const auto unwell = std::count_if(n.checks.begin(), n.checks.end(),
+                                          [](const naps::Check& c) { return !c.breathing_ok || !c.complexion_ok; });
+        if (unwell > 0) d.set("unwell", families::Fill(ctx.T("health_nap_unwell"), {{"n", std::to_string(unwell)}}));
+        rows.push_back(d);
+    }
+    body.set("naps", rows);
+    if (!list.empty()) body.set("has_naps", true);
+}
+
 void ListEntries(const Ctx& ctx, data& body, const std::string& birth, const std::vector<Entry>& temperatures,
                  const std::vector<Entry>& growth, const std::vector<Entry>& illnesses, const std::string& today) {
     data temps{data::type::list};
@@ -140,6 +169,7 @@ http::Response Handlers::Render(Ctx& ctx, common::ChildId child, const app::Form
         SavedRecord record;
         std::vector<Entry> temperatures, growth, illnesses;
         std::string name, kana, birth;
+        std::vector<naps::Nap> naps;
     };
     auto l = svc.db.Write([&](db::WriteTx& tx) {
         Loaded l;
@@ -148,6 +178,9 @@ http::Response Handlers::Render(Ctx& ctx, common::ChildId child, const app::Form
         l.temperatures = ForChild(tx, keys, child, Kind::kTemperature, 30);
         l.growth = ForChild(tx, keys, child, Kind::kGrowth);
         l.illnesses = ForChild(tx, keys, child, Kind::kIllness, 30);
+        l.naps = naps::OfChild(
+            tx, child, l.site,
+            common::FormatDate(common::Date(std::chrono::sys_days(*common::ParseDate(today)) - std::chrono::days(13))));
         auto heading = children::HeadingOf(tx, child);
         l.name = heading.name;
         l.kana = heading.kana;
@@ -180,6 +213,7 @@ http::Response Handlers::Render(Ctx& ctx, common::ChildId child, const app::Form
     body.set("values", posted && form != "record" ? app::FormValues(ctx.form) : data{});
     body.set("form_" + form, true);
     ListEntries(ctx, body, l.birth, l.temperatures, l.growth, l.illnesses, today);
+    ListNaps(ctx, body, l.naps, svc.clock.Now());
     data diseases{data::type::list};
     const std::string chosen = posted ? ctx.form.GetOr("disease") : "";
     for (auto name : kDiseases) {

@@ -180,6 +180,14 @@ std::vector<Nap> OfDay(db::ReadTx& tx, common::SiteId site, const std::string& d
                      site, date));
 }
 
+std::vector<Nap> OfChild(db::ReadTx& tx, common::ChildId child, common::SiteId site, const std::string& from) {
+    return Load(tx,
+                tx.Query(std::string(kNapColumns) +
+                             "WHERE n.child_id = ? AND n.site_id = ? AND n.nap_date >= ? ORDER BY n.started_at DESC, "
+                             "n.id DESC",
+                         child, site, from));
+}
+
 int RecordOverdue(db::Database& db, const common::Clock& clock) {
     return db.Write([&](db::WriteTx& tx) {
         EndForgotten(tx, std::nullopt, clock);

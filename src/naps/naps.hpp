@@ -59,6 +59,9 @@ std::optional<Nap> LastOfDay(db::ReadTx& tx, common::ChildId child, const std::s
 // The site's naps of a day with their checks and missed dues, by start.
 std::vector<Nap> OfDay(db::ReadTx& tx, common::SiteId site, const std::string& date);
 
+// The child's naps at the site from `from` (a date) on, the latest first: its health record's two weeks.
+std::vector<Nap> OfChild(db::ReadTx& tx, common::ChildId child, common::SiteId site, const std::string& from);
+
 // The sweep: ends the naps left open on an earlier day (at their last check), records every open nap's missed dues
 // (each once) and tells the site's feed. Returns how many were new. Starting, checking and waking a child end its
 // forgotten nap first too, so a waking nobody recorded yesterday never keeps it "asleep" today.

@@ -89,6 +89,11 @@ TEST_P(Naps, AClassIsLaidDownAndCheckedInOneTapEachAndWakes) {
     auto notebook = Get("/children/" + older_.ToString() + "/notebook");
     EXPECT_NE(notebook.body.find("name=\"nap_start\" type=\"time\" value=\"12:25\""), std::string::npos);
     EXPECT_NE(notebook.body.find("name=\"nap_end\" type=\"time\" value=\"12:40\""), std::string::npos);
+    // And its health record, with the face-down check of the baby counted.
+    auto health = Get("/children/" + older_.ToString() + "/health");
+    EXPECT_NE(health.body.find("data-qa=\"health-nap-list\""), std::string::npos);
+    EXPECT_NE(health.body.find("12:25〜12:40"), std::string::npos);
+    EXPECT_NE(Get("/children/" + baby_.ToString() + "/health").body.find("うつぶせ 1回"), std::string::npos);
     EXPECT_EQ(AuditCount("nap.check"), 3);
     EXPECT_EQ(AuditCount("nap.start"), 2);
     EXPECT_EQ(AuditCount("nap.end"), 1);
