@@ -876,7 +876,7 @@ int UserCreate(Config& config, int argc, char** argv) {
         if (!opts.count(required)) throw std::runtime_error(std::string("user create: --") + required + " is required");
     }
     auto role = auth::ParseRole(opts["role"]);
-    if (!role) throw std::runtime_error("user create: --role must be municipal_admin, site_manager or staff");
+    if (!role) throw std::runtime_error("user create: --role must be municipal_admin, site_manager, lead or staff");
     std::optional<common::SiteId> site;
     if (*role != auth::Role::kMunicipalAdmin) {
         if (!opts.count("site")) throw std::runtime_error("user create: --site is required for " + opts["role"]);

@@ -13,6 +13,7 @@
 #include "guardians/handlers.hpp"
 #include "health/handlers.hpp"
 #include "messages/handlers.hpp"
+#include "journals/handlers.hpp"
 #include "naps/handlers.hpp"
 #include "notebook/handlers.hpp"
 #include "notify/handlers.hpp"
@@ -48,6 +49,7 @@ Router BuildRoutes(const Services& s) {
     auto book = std::make_shared<notebook::Handlers>(s.templates);
     auto health = std::make_shared<health::Handlers>(s.templates);
     auto naps = std::make_shared<naps::Handlers>(s.templates);
+    auto journals = std::make_shared<journals::Handlers>(s.templates);
     Router r;
 
     // Operations
@@ -289,6 +291,12 @@ Router BuildRoutes(const Services& s) {
     r.Post("/sites/{id}/naps/check", [naps](Ctx& c) { return naps->Check(c); });
     r.Post("/sites/{id}/naps/wake", [naps](Ctx& c) { return naps->Wake(c); });
     r.Get("/sites/{id}/naps/grid", [naps](Ctx& c) { return naps->Grid(c); });
+    r.Get("/sites/{id}/journals", [journals](Ctx& c) { return journals->Day(c); });
+    r.Post("/sites/{id}/journals/settings", [journals](Ctx& c) { return journals->Settings(c); });
+    r.Get("/sites/{id}/journal", [journals](Ctx& c) { return journals->Page(c); });
+    r.Post("/sites/{id}/journal", [journals](Ctx& c) { return journals->Save(c); });
+    r.Post("/journals/{id}/stamp", [journals](Ctx& c) { return journals->Stamp(c); });
+    r.Get("/journals/{id}/pdf", [journals](Ctx& c) { return journals->Pdf(c); });
     // A nursery's health records: the child's record, temperature checks, growth, illnesses
     r.Get("/children/{id}/health", [health](Ctx& c) { return health->Page(c); });
     r.Post("/children/{id}/health/record", [health](Ctx& c) { return health->SaveRecord(c); });

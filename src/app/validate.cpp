@@ -29,6 +29,33 @@ std::string TextField(const http::Params& form, const std::string& name, FormErr
     return v;
 }
 
+std::string TextAreaField(const http::Params& form, const std::string& name, FormErrors& errors, bool required,
+                          std::size_t max_chars) {
+    std::string v;
+    const std::string sent = Trimmed(form.GetOr(name));
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+        if (sent[i] == '\r') {
+            v += '\n';
+            if (i + 1 < sent.size() && sent[i + 1] == '\n') ++i;
+        } else {
+            v += sent[i];
+        }
+    }
+    if (required && v.empty()) {
+        errors.Add(name, "error_required");
+    } else if (CharCount(v) > max_chars) {
+        errors.Add(name, "error_too_long");
+    } else {
+        for (unsigned char c : v) {
+            if (c < 0x20 && c != '\t' && c != '\n') {
+                errors.Add(name, "error_control_characters");
+                break;
+            }
+        }
+    }
+    return v;
+}
+
 std::string KanaField(const http::Params& form, const std::string& name, FormErrors& errors, bool required) {
     std::string v = TextField(form, name, errors, required);
     if (!v.empty() && !errors.Has(name) && !common::IsKana(v)) errors.Add(name, "error_kana_only");

@@ -11,6 +11,10 @@ namespace app {
 // Trimmed text of a form field; records "required" / "too long" errors as asked.
 std::string TextField(const http::Params& form, const std::string& name, FormErrors& errors, bool required,
                       std::size_t max_chars = 100);
+// A text area's text: like TextField, but line breaks are kept (a browser's CRLF made LF) and counted as one
+// character each.
+std::string TextAreaField(const http::Params& form, const std::string& name, FormErrors& errors, bool required,
+                          std::size_t max_chars);
 // Like TextField, and the value must be kana (hiragana, katakana or half-width katakana) when given.
 std::string KanaField(const http::Params& form, const std::string& name, FormErrors& errors, bool required);
 std::optional<std::string> DateField(const http::Params& form, const std::string& name, FormErrors& errors,

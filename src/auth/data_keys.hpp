@@ -73,8 +73,12 @@ inline constexpr SealedField kNotebookHomeField{"notebook_entry", "home_sealed",
 inline constexpr SealedField kNotebookNurseryField{"notebook_entry", "nursery_sealed", "id"};
 inline constexpr SealedField kChildHealthField{"child_health", "record_sealed", "id"};
 inline constexpr SealedField kHealthEntryField{"health_entry", "sealed", "id"};
-inline constexpr SealedField kSealedFields[] = {kMfaSecretField,       kFamilyPinField,   kNotebookHomeField,
-                                                kNotebookNurseryField, kChildHealthField, kHealthEntryField};
+inline constexpr SealedField kJournalField{"journal", "sealed", "id"};
+inline constexpr SealedField kJournalEpisodeField{"journal_episode", "sealed", "id"};
+inline constexpr SealedField kJournalStampField{"journal_stamp", "comment_sealed", "id"};
+inline constexpr SealedField kSealedFields[] = {kMfaSecretField,       kFamilyPinField,      kNotebookHomeField,
+                                                kNotebookNurseryField, kChildHealthField,    kHealthEntryField,
+                                                kJournalField,         kJournalEpisodeField, kJournalStampField};
 std::string PlaceOf(const SealedField& f, std::int64_t row);
 
 // The database's own data keys: the file read and every sealed value's key found in it — or made (mode 0600)

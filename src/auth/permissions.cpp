@@ -9,50 +9,58 @@ struct Rule {
     Action action;
     bool municipal_admin;
     bool site_manager;
+    bool lead;
     bool staff;
 };
 
 // Actions × roles. Staff see the people of their own sites; managers also change them and their staff accounts.
+// A head teacher (主任) does what staff do and checks the records they write (journals, plans) before the head
+// (園長, the site manager) approves them.
 // clang-format off
 constexpr std::array kMatrix = {
-    //    action                    admin  manager staff
-    Rule{Action::kSiteView,         true,  true,   true},
-    Rule{Action::kSiteCreate,       true,  false,  false},
-    Rule{Action::kSiteEdit,         true,  true,   false},
-    Rule{Action::kGroupView,        true,  true,   true},
-    Rule{Action::kGroupEdit,        true,  true,   false},
-    Rule{Action::kChildView,        true,  true,   true},
-    Rule{Action::kChildEdit,        true,  true,   false},
-    Rule{Action::kGuardianView,     true,  true,   true},
-    Rule{Action::kGuardianEdit,     true,  true,   false},
-    Rule{Action::kStaffView,        true,  true,   false},
-    Rule{Action::kStaffEdit,        true,  true,   false},
-    Rule{Action::kGrantMunicipal,   true,  false,  false},
-    Rule{Action::kAuditView,        true,  false,  false},
-    Rule{Action::kLetterIssue,      true,  true,   false},
-    Rule{Action::kAttendanceView,   true,  true,   true},
-    Rule{Action::kAttendanceEdit,   true,  true,   true},
-    Rule{Action::kCardIssue,        true,  true,   false},
-    Rule{Action::kKioskManage,      true,  true,   false},
-    Rule{Action::kNoticeView,       true,  true,   true},
-    Rule{Action::kNoticeSend,       true,  true,   true},
-    Rule{Action::kMessageSend,      true,  true,   true},
-    Rule{Action::kMessageCity,      true,  false,  false},
-    Rule{Action::kThreadReply,      true,  true,   true},
-    Rule{Action::kJobsManage,       true,  false,  false},
-    Rule{Action::kOverviewView,     true,  true,   false},
-    Rule{Action::kRollcallStart,    true,  true,   false},
-    Rule{Action::kRollcallCity,     true,  false,  false},
-    Rule{Action::kRollcallMark,     true,  true,   true},
-    Rule{Action::kErase,            true,  false,  false},
-    Rule{Action::kRollover,         true,  false,  false},
-    Rule{Action::kNotebookView,     true,  true,   true},
-    Rule{Action::kNotebookWrite,    true,  true,   true},
-    Rule{Action::kNotebookSettings, true,  true,   false},
-    Rule{Action::kHealthView,       true,  true,   true},
-    Rule{Action::kHealthWrite,      true,  true,   true},
-    Rule{Action::kNapView,          true,  true,   true},
-    Rule{Action::kNapWrite,         true,  true,   true},
+    //   action                      admin  manager lead  staff
+    Rule{Action::kSiteView,          true,  true,  true,  true},
+    Rule{Action::kSiteCreate,        true,  false, false, false},
+    Rule{Action::kSiteEdit,          true,  true,  false, false},
+    Rule{Action::kGroupView,         true,  true,  true,  true},
+    Rule{Action::kGroupEdit,         true,  true,  false, false},
+    Rule{Action::kChildView,         true,  true,  true,  true},
+    Rule{Action::kChildEdit,         true,  true,  false, false},
+    Rule{Action::kGuardianView,      true,  true,  true,  true},
+    Rule{Action::kGuardianEdit,      true,  true,  false, false},
+    Rule{Action::kStaffView,         true,  true,  false, false},
+    Rule{Action::kStaffEdit,         true,  true,  false, false},
+    Rule{Action::kGrantMunicipal,    true,  false, false, false},
+    Rule{Action::kAuditView,         true,  false, false, false},
+    Rule{Action::kLetterIssue,       true,  true,  false, false},
+    Rule{Action::kAttendanceView,    true,  true,  true,  true},
+    Rule{Action::kAttendanceEdit,    true,  true,  true,  true},
+    Rule{Action::kCardIssue,         true,  true,  false, false},
+    Rule{Action::kKioskManage,       true,  true,  false, false},
+    Rule{Action::kNoticeView,        true,  true,  true,  true},
+    Rule{Action::kNoticeSend,        true,  true,  true,  true},
+    Rule{Action::kMessageSend,       true,  true,  true,  true},
+    Rule{Action::kMessageCity,       true,  false, false, false},
+    Rule{Action::kThreadReply,       true,  true,  true,  true},
+    Rule{Action::kJobsManage,        true,  false, false, false},
+    Rule{Action::kOverviewView,      true,  true,  false, false},
+    Rule{Action::kRollcallStart,     true,  true,  false, false},
+    Rule{Action::kRollcallCity,      true,  false, false, false},
+    Rule{Action::kRollcallMark,      true,  true,  true,  true},
+    Rule{Action::kErase,             true,  false, false, false},
+    Rule{Action::kRollover,          true,  false, false, false},
+    Rule{Action::kNotebookView,      true,  true,  true,  true},
+    Rule{Action::kNotebookWrite,     true,  true,  true,  true},
+    Rule{Action::kNotebookSettings,  true,  true,  false, false},
+    Rule{Action::kHealthView,        true,  true,  true,  true},
+    Rule{Action::kHealthWrite,       true,  true,  true,  true},
+    Rule{Action::kNapView,           true,  true,  true,  true},
+    Rule{Action::kNapWrite,          true,  true,  true,  true},
+    Rule{Action::kJournalView,       true,  true,  true,  true},
+    Rule{Action::kJournalWrite,      true,  true,  true,  true},
+    Rule{Action::kJournalCheck,      true,  true,  true,  false},
+    Rule{Action::kJournalApprove,    true,  true,  false, false},
+    Rule{Action::kJournalSettings,   true,  true,  false, false},
 };
 
 struct FamilyRule {
@@ -81,6 +89,8 @@ std::string_view RoleName(Role role) {
             return "municipal_admin";
         case Role::kSiteManager:
             return "site_manager";
+        case Role::kLead:
+            return "lead";
         case Role::kStaff:
             return "staff";
     }
@@ -88,7 +98,7 @@ std::string_view RoleName(Role role) {
 }
 
 std::optional<Role> ParseRole(std::string_view name) {
-    for (Role r : {Role::kMunicipalAdmin, Role::kSiteManager, Role::kStaff}) {
+    for (Role r : {Role::kMunicipalAdmin, Role::kSiteManager, Role::kLead, Role::kStaff}) {
         if (RoleName(r) == name) return r;
     }
     return std::nullopt;
@@ -138,6 +148,16 @@ std::string_view ActionName(Action action) {
             return "nap.view";
         case Action::kNapWrite:
             return "nap.write";
+        case Action::kJournalView:
+            return "journal.view";
+        case Action::kJournalWrite:
+            return "journal.write";
+        case Action::kJournalCheck:
+            return "journal.check";
+        case Action::kJournalApprove:
+            return "journal.approve";
+        case Action::kJournalSettings:
+            return "journal.settings";
         case Action::kAttendanceView:
             return "attendance.view";
         case Action::kAttendanceEdit:
@@ -182,6 +202,8 @@ bool RoleAllows(Role role, Action action) {
                 return r.municipal_admin;
             case Role::kSiteManager:
                 return r.site_manager;
+            case Role::kLead:
+                return r.lead;
             case Role::kStaff:
                 return r.staff;
         }
@@ -202,12 +224,27 @@ std::vector<common::SiteId> Actor::Sites() const {
     return out;
 }
 
+int RoleRank(Role role) {
+    switch (role) {
+        case Role::kMunicipalAdmin:
+            return 3;
+        case Role::kSiteManager:
+            return 2;
+        case Role::kLead:
+            return 1;
+        case Role::kStaff:
+            return 0;
+    }
+    return 0;
+}
+
 Role Actor::PrimaryRole() const {
     if (municipal) return Role::kMunicipalAdmin;
+    Role best = Role::kStaff;
     for (const auto& [_, role] : site_roles) {
-        if (role == Role::kSiteManager) return Role::kSiteManager;
+        if (RoleRank(role) > RoleRank(best)) best = role;
     }
-    return Role::kStaff;
+    return best;
 }
 
 bool Can(const Actor& actor, Action action, std::optional<common::SiteId> site) {

@@ -12,9 +12,13 @@
 
 namespace auth {
 
-enum class Role { kMunicipalAdmin, kSiteManager, kStaff };
+// A site's head (園長, site manager), its head teacher (主任: staff who also check the records others write) and
+// its staff; municipal admins act for the city.
+enum class Role { kMunicipalAdmin, kSiteManager, kLead, kStaff };
 std::string_view RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);
+// Which of two roles outranks the other (admin > manager > lead > staff).
+int RoleRank(Role role);
 
 enum class Action {
     kSiteView,
@@ -54,6 +58,11 @@ enum class Action {
     kHealthWrite,       // record them
     kNapView,           // a nursery's nap checks: the class's naps of a day and their record
     kNapWrite,          // lay children down, check them, record their waking
+    kJournalView,       // a nursery's care journals (保育日誌): the class's and the site's of a day
+    kJournalWrite,      // write one, submit it for approval
+    kJournalCheck,      // the first approval (主任): check a submitted journal, or return it with a comment
+    kJournalApprove,    // the last approval (園長): approve, return, or reopen an approved journal
+    kJournalSettings,   // whether a writer may approve their own journal
 };
 std::string_view ActionName(Action action);
 
@@ -67,7 +76,7 @@ struct Actor {
     std::string display_name;
     std::string language;
     bool municipal = false;                     // municipal admin: every site
-    std::map<common::SiteId, Role> site_roles;  // site manager or staff, per site
+    std::map<common::SiteId, Role> site_roles;  // site manager, lead or staff, per site
     common::SessionId session_id;
     std::string csrf_token;
 

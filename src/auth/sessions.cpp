@@ -132,9 +132,9 @@ std::optional<Actor> LoadActor(db::ReadTx& tx, common::UserId user) {
             a.municipal = true;
         } else {
             auto site = r.Id<common::SiteId>(1);
-            auto& slot = a.site_roles[site];
-            // Manager outranks staff when someone holds both at one site.
-            if (slot != Role::kSiteManager) slot = *role;
+            // The higher role counts when someone holds two at one site.
+            auto [slot, added] = a.site_roles.try_emplace(site, *role);
+            if (!added && RoleRank(*role) > RoleRank(slot->second)) slot->second = *role;
         }
     }
     if (!a.municipal && a.site_roles.empty()) return std::nullopt;  // an account with no role can do nothing

@@ -540,6 +540,12 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
             auto carer = staff::InsertStaff(tx, "staff" + n, place + "職員" + n, password_hash, "ja", clock);
             staff::ReplaceRoles(tx, carer, {info.id}, {{info.id, auth::Role::kStaff}}, std::nullopt, clock);
             r.staff += 2;
+            if (kind == "nursery") {
+                // A nursery's head teacher (主任), who checks the journals before the head approves them.
+                auto lead = staff::InsertStaff(tx, "lead" + n, place + "主任" + n, password_hash, "ja", clock);
+                staff::ReplaceRoles(tx, lead, {info.id}, {{info.id, auth::Role::kLead}}, std::nullopt, clock);
+                ++r.staff;
+            }
             made.push_back(std::move(info));
             ++r.sites;
         }

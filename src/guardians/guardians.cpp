@@ -151,7 +151,7 @@ std::vector<Link> ChildrenOfGuardian(db::ReadTx& tx, common::GuardianId guardian
                   "c.family_kana || ' ' || c.given_kana, c.deactivated_at FROM guardian_child gc "
                   "JOIN child c ON c.id = gc.child_id WHERE gc.guardian_id = ? ORDER BY c.birth_date, c.id",
                   guardian)) {
-        out.push_back({guardian, r.Id<common::ChildId>(0), r.Text(1), r.Text(2), r.Text(3), r.IsNull(4)});
+        out.push_back({guardian, r.Id<common::ChildId>(0), r.Text(1), r.Text(2), r.Text(3), r.IsNull(4), ""});
     }
     return out;
 }

@@ -60,11 +60,11 @@ HomeSide ParseHomeForm(const http::Params& form, app::FormErrors& errors) {
     h.bowel_count = app::IntField(form, "bowel_count", errors, 0, 20);
     h.bowel_state = Choice(form, "bowel_state");
     h.mood = Choice(form, "mood");
-    h.health = app::TextField(form, "health", errors, false, 500);
+    h.health = app::TextAreaField(form, "health", errors, false, 500);
     h.medicine = app::TextField(form, "medicine", errors, false, 100);
     h.pickup_person = app::TextField(form, "pickup_person", errors, false, 50);
     h.pickup_time = Time(form, "pickup_time", errors);
-    h.note = app::TextField(form, "note", errors, false, 1000);
+    h.note = app::TextAreaField(form, "note", errors, false, 1000);
     return h;
 }
 
@@ -80,7 +80,7 @@ NurserySide ParseNurseryForm(const http::Params& form, app::FormErrors& errors) 
     n.temperature = Tenths(form, "temperature", errors);
     n.temperature_time = Time(form, "temperature_time", errors);
     n.mood = Choice(form, "mood");
-    n.episode = app::TextField(form, "episode", errors, false, 1000);
+    n.episode = app::TextAreaField(form, "episode", errors, false, 1000);
     return n;
 }
 

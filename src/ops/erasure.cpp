@@ -74,6 +74,12 @@ constexpr Step kSteps[] = {
     {"nap_check", "DELETE FROM nap_check WHERE nap_id IN (SELECT id FROM nap WHERE child_id IN :CH OR site_id = :S)"},
     {"nap", "DELETE FROM nap WHERE child_id IN :CH OR site_id = :S"},
     {"nap_setting", "DELETE FROM nap_setting WHERE site_id = :S"},
+    // A child's episodes leave the class's journals; a site's journals go with it.
+    {"journal_episode",
+     "DELETE FROM journal_episode WHERE child_id IN :CH OR journal_id IN (SELECT id FROM journal WHERE site_id = :S)"},
+    {"journal_stamp", "DELETE FROM journal_stamp WHERE journal_id IN (SELECT id FROM journal WHERE site_id = :S)"},
+    {"journal", "DELETE FROM journal WHERE site_id = :S"},
+    {"journal_setting", "DELETE FROM journal_setting WHERE site_id = :S"},
     {"entrance_stamp",
      "DELETE FROM entrance_stamp WHERE account_id IN :AC OR event_id IN (SELECT id FROM attendance_event WHERE "
      "child_id IN :CH OR site_id = :S)"},

@@ -93,6 +93,19 @@ const Table kTables[] = {
      "nap_id IN (SELECT id FROM nap WHERE site_id = ?)"},
     {"nap_overdue", "Checks that were due and missed (the due instant; recorded by the sweep or the late check).",
      "nap_id IN (SELECT id FROM nap WHERE site_id = ?)"},
+    {"journal_setting", "A nursery's rule: whether a journal's writer may check or approve it themselves.",
+     "site_id = ?"},
+    {"journal",
+     "Care journals (保育日誌): a class's day (group_id) or the site's (empty), its approval state and version; sealed "
+     "holds the weather, activities, health and reflection as JSON (opened in this export).",
+     "site_id = ?"},
+    {"journal_episode", "A child's episode of the day in its class's journal; sealed holds the text (opened).",
+     "journal_id IN (SELECT id FROM journal WHERE site_id = ?)"},
+    {"journal_stamp",
+     "Each approval step of a journal: submit, check (主任), approve (園長), return (with a comment, sealed) or "
+     "reopen; "
+     "who and when.",
+     "journal_id IN (SELECT id FROM journal WHERE site_id = ?)"},
     {"entrance_stamp",
      "Who stamped an entry or exit at a nursery's entrance (a guardian account) and who picked the child up (a pick-up "
      "person; empty: that guardian).",

@@ -54,6 +54,12 @@ const std::vector<Step>& Steps() {
             {"attendance", "nap_check",
              "DELETE FROM nap_check WHERE nap_id IN (SELECT id FROM nap WHERE nap_date < :D)"},
             {"attendance", "nap", "DELETE FROM nap WHERE nap_date < :D"},
+            // Care journals too: the inspected records of the day.
+            {"attendance", "journal_episode",
+             "DELETE FROM journal_episode WHERE journal_id IN (SELECT id FROM journal WHERE journal_date < :D)"},
+            {"attendance", "journal_stamp",
+             "DELETE FROM journal_stamp WHERE journal_id IN (SELECT id FROM journal WHERE journal_date < :D)"},
+            {"attendance", "journal", "DELETE FROM journal WHERE journal_date < :D"},
             {"plans", "attendance_plan", "DELETE FROM attendance_plan WHERE plan_date < :D"},
             {"notebook", "photo_child",
              "DELETE FROM photo_child WHERE photo_id IN (SELECT id FROM photo WHERE entry_date < :D)"},

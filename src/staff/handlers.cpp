@@ -128,7 +128,7 @@ http::Response RenderForm(Ctx& ctx, const web::TemplateRef& tmpl, const auth::Ac
         d.set("site_id", s.id.ToString());
         d.set("site_name", s.name);
         data opts{data::type::list};
-        for (const char* r : {"", "site_manager", "staff"}) {
+        for (const char* r : {"", "site_manager", "lead", "staff"}) {
             data o;
             o.set("value", r);
             o.set("label", ctx.T(*r ? std::string("role_") + r : std::string("role_none")));

@@ -111,6 +111,21 @@ TEST_P(Notebook, StaffSeeTheClassWithAFeverFirstAndTheFamilysWords) {
     EXPECT_EQ(Get("/sites/3/notebook").status, 200);
 }
 
+TEST_P(Notebook, AnEpisodeOfSeveralLinesIsKeptWithItsLineBreaks) {
+    SignIn("staff3", "tadaima-demo");
+    Get(Page());
+    // A browser sends a text area's line breaks as CRLF: kept as lines, not refused as control characters.
+    auto saved = Post(Page(), Day("0", "all", "砂場で遊びました。\r\nお友だちと山を作りました。"));
+    ASSERT_EQ(saved.status, 303) << saved.body;
+    auto stored = database().Read(
+        [&](db::ReadTx& tx) { return notebook::GetEntry(tx, *config_.data_keys, baby_, "2026-11-24"); });
+    ASSERT_TRUE(stored.nursery);
+    EXPECT_EQ(stored.nursery->episode, "砂場で遊びました。\nお友だちと山を作りました。");
+    // Other control characters still are.
+    Get(Page());
+    EXPECT_EQ(Post(Page(), Day("1", "all", "ベル\x07")).status, 422);
+}
+
 TEST_P(Notebook, TwoTabletsNeverOverwriteEachOtherAndTheSecondSeesBothVersions) {
     SignIn("staff3", "tadaima-demo");
     Get(Page());

@@ -17,6 +17,7 @@
 #include "families/families.hpp"
 #include "harness.hpp"
 #include "jobs/jobs.hpp"
+#include "journals/journals.hpp"
 #include "messages/messages.hpp"
 #include "ops/erasure.hpp"
 #include "photos/photos.hpp"
@@ -193,6 +194,14 @@ const std::vector<Case>& Table() {
         {"POST", "/sites/{site}/naps/check", {{"child", "{child}"}}, {{V, V}, {V, N}, {V, N}}},
         {"POST", "/sites/{site}/naps/wake", {}, {{V, V}, {V, N}, {V, N}}},
         {"GET", "/sites/{site}/naps/grid", {}, {{O, O}, {O, N}, {O, N}}},
+        // Care journals: the site's staff; the approval rule, its managers (a step that is not one: 422 after the
+        // rights; a text too long: likewise)
+        {"GET", "/sites/{site}/journals", {}, {{O, O}, {O, N}, {O, N}}},
+        {"GET", "/sites/{site}/journal", {}, {{O, O}, {O, N}, {O, N}}},
+        {"GET", "/journals/{journal}/pdf", {}, {{O, O}, {O, H}, {O, H}}},
+        {"POST", "/sites/{site}/journal", {{"version", "1"}, {"weather", kTooLong}}, {{V, V}, {V, N}, {V, N}}},
+        {"POST", "/journals/{journal}/stamp", {{"step", "stamp"}}, {{V, V}, {V, H}, {V, H}}},
+        {"POST", "/sites/{site}/journals/settings", {}, {{O, O}, {O, N}, {N, N}}},
         // The site's schedule
         {"GET", "/sites/{site}/schedule", {}, {{O, O}, {O, N}, {N, N}}},
         {"POST",
@@ -357,7 +366,8 @@ struct Objects {
     std::int64_t erasure;       // an erasure done (of a child of site 1 made for it): the city's, not a site's
     std::int64_t rollover;      // a school-year rollover, cancelled: the city's
     std::string kiosk_credential;
-    std::int64_t photo;  // a photo on the child's page of today (published) and on another child's of the site
+    std::int64_t photo;        // a photo on the child's page of today (published) and on another child's of the site
+    std::int64_t journal = 0;  // the site's care journal of the day
 };
 
 class PermissionMatrix : public AppTest {
@@ -503,11 +513,30 @@ class PermissionMatrix : public AppTest {
             return photos::Add(tx, common::SiteId(site), today, {common::ChildId(o.child), common::ChildId(other)},
                                jpeg, staff_user, clock_);
         });
+        o.journal = JournalAt(common::SiteId(site), clock_.Now());
         o.copy =
             One("SELECT r.id FROM notification_recipient r JOIN notification n ON n.id = r.notification_id WHERE "
                 "n.message_id = " +
                 std::to_string(o.message) + " AND r.account_id = " + std::to_string(o.account));
         return o;
+    }
+    // The site's care journal of the day `at` falls on: found, or written now.
+    std::int64_t JournalAt(common::SiteId site, common::Instant at) {
+        const auto date = common::FormatDate(common::TokyoDate(at));
+        return database().Write([&](db::WriteTx& tx) {
+            if (auto r = tx.QueryOptional(
+                    "SELECT id FROM journal WHERE site_id = ? AND journal_date = ? AND group_id IS NULL", site, date))
+                return r->Int(0);
+            journals::Journal j;
+            j.site = site;
+            j.date = date;
+            j.content.activities = "行列の一日";
+            std::int64_t id = 0;
+            const auto by =
+                common::UserId(tx.QueryOne("SELECT MIN(user_id) FROM staff_role WHERE site_id = ?", site).Int(0));
+            EXPECT_TRUE(journals::Save(tx, *config_.data_keys, j, 0, by, clock_, id));
+            return id;
+        });
     }
     static std::string Fill(std::string text, const Objects& o) {
         for (auto [key, value] : {std::pair{"{site}", o.site},         std::pair{"{group}", o.group},
@@ -521,7 +550,8 @@ class PermissionMatrix : public AppTest {
                                   std::pair{"{thread}", o.thread},     std::pair{"{job}", o.job},
                                   std::pair{"{member}", o.member},     std::pair{"{call}", o.call},
                                   std::pair{"{listed}", o.listed},     std::pair{"{erasure}", o.erasure},
-                                  std::pair{"{rollover}", o.rollover}, std::pair{"{photo}", o.photo}}) {
+                                  std::pair{"{rollover}", o.rollover}, std::pair{"{photo}", o.photo},
+                                  std::pair{"{journal}", o.journal}}) {
             for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key)) {
                 text.replace(pos, std::string(key).size(), std::to_string(value));
             }
@@ -686,6 +716,7 @@ class PermissionMatrix : public AppTest {
                 o.photo = photos::Add(tx, site, common::FormatDate(common::TokyoDate(at)), {child},
                                       {"\xff\xd8 moved \xff\xd9", "\xff\xd8 small \xff\xd9", 4, 3, "jpeg"}, by, clock_);
             });
+            o.journal = JournalAt(site, at);
         };
         moved_former_.account = moved_new_.account = database().Write([&](db::WriteTx& tx) {
             auto account =
@@ -852,6 +883,12 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"POST", "/sites/{site}/naps/check"}, day_invalid},
         {{"POST", "/sites/{site}/naps/wake"}, all_invalid},
         {{"GET", "/sites/{site}/naps/grid"}, all_ok},
+        {{"GET", "/sites/{site}/journals"}, all_ok},
+        {{"GET", "/sites/{site}/journal"}, all_ok},
+        {{"GET", "/journals/{journal}/pdf"}, all_ok},
+        {{"POST", "/sites/{site}/journal"}, all_invalid},
+        {{"POST", "/journals/{journal}/stamp"}, all_invalid},
+        {{"POST", "/sites/{site}/journals/settings"}, site_manager},
         {{"GET", "/sites/{site}/schedule"}, site_manager},
         {{"POST", "/sites/{site}/schedule"}, site_manager},
         {{"POST", "/sites/{site}/schedule"}, site_manager_invalid},
@@ -975,6 +1012,16 @@ TEST_P(PermissionMatrix, EveryRouteIsInTheTable) {
 TEST_P(PermissionMatrix, MunicipalAdmin) { RunAs(0, "admin"); }
 TEST_P(PermissionMatrix, SiteManager) { RunAs(1, "manager1"); }
 TEST_P(PermissionMatrix, Staff) { RunAs(2, "staff1"); }
+// A head teacher (主任) may do what staff may, and only that, on every route; checking journals is theirs besides
+// (journals_test.cpp takes them through it).
+TEST_P(PermissionMatrix, HeadTeacherAsStaff) {
+    database().Write([&](db::WriteTx& tx) {
+        auto id = staff::InsertStaff(tx, "lead.one", "行列 主任", auth::HashPassword("tadaima-demo"), "ja", clock_);
+        staff::ReplaceRoles(tx, id, {common::SiteId(1)}, {{common::SiteId(1), auth::Role::kLead}}, std::nullopt,
+                            clock_);
+    });
+    RunAs(2, "lead.one");
+}
 
 TEST_P(PermissionMatrix, NobodySignedInGetsAnythingButTheSignInPage) { ExpectOnlyTheSignInPage(); }
 

@@ -1,0 +1,533 @@
+#include "journals/handlers.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "app/validate.hpp"
+#include "attendance/attendance.hpp"
+#include "auth/audit.hpp"
+#include "common/dates.hpp"
+#include "families/mails.hpp"
+#include "health/health.hpp"
+#include "journals/journals.hpp"
+#include "journals/print.hpp"
+#include "notebook/form.hpp"
+#include "notebook/pages.hpp"
+#include "sites/groups.hpp"
+#include "sites/sites.hpp"
+
+namespace journals {
+
+using app::Ctx;
+using auth::Action;
+using kainjow::mustache::data;
+
+namespace {
+
+// Journals are kept where a nursery keeps its day's records.
+sites::Site NurseryOf(db::ReadTx& tx, common::SiteId site_id) {
+    auto site = sites::GetSite(tx, site_id);
+    if (!site || !sites::KeepsNotebooks(site->fields.kind)) throw http::NotFound();
+    return *site;
+}
+
+// ?group= or the form's: a class of the site; empty: the site's journal.
+std::optional<common::GroupId> GroupOf(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    auto n = app::ParseId(text);
+    if (!n) throw http::BadRequest();
+    return common::GroupId(*n);
+}
+
+void RequireGroupOf(const std::vector<sites::Group>& groups, std::optional<common::GroupId> group) {
+    if (group && std::none_of(groups.begin(), groups.end(), [&](const auto& g) { return g.id == *group; }))
+        throw http::NotFound();
+}
+
+std::string NameOf(const Ctx& ctx, const std::vector<sites::Group>& groups, std::optional<common::GroupId> group) {
+    if (!group) return ctx.T("journal_site");
+    for (const auto& g : groups)
+        if (g.id == *group) return g.fields.name;
+    return "";
+}
+
+std::string PageUrl(common::SiteId site, const std::string& date, std::optional<common::GroupId> group) {
+    return "/sites/" + site.ToString() + "/journal?date=" + date + (group ? "&group=" + group->ToString() : "");
+}
+
+Who WhoAt(const auth::Actor& actor, common::SiteId site, const Journal* j, bool self_approval) {
+    return {auth::Can(actor, Action::kJournalWrite, site), auth::Can(actor, Action::kJournalCheck, site),
+            auth::Can(actor, Action::kJournalApprove, site), j && j->submitted_by && *j->submitted_by == actor.user_id,
+            self_approval};
+}
+
+std::string StateLabel(const Ctx& ctx, State s) { return ctx.T("journal_state_" + std::string(StateName(s))); }
+
+std::string When(common::Instant at) {
+    const auto d = common::FormatDate(common::TokyoDate(at));
+    return d.substr(5, 2) + "/" + d.substr(8, 2) + " " + common::FormatTokyoTime(at);
+}
+
+// What the day's records say, for the journal: the class's children that day with their attendance, and fevers.
+struct Facts {
+    attendance::Roster roster;
+    std::map<common::ChildId, std::string> fevers;  // "38.2℃（10:15）"
+};
+
+Facts LoadFacts(db::ReadTx& tx, const auth::DataKeys& keys, common::SiteId site, const std::string& date,
+                std::optional<common::GroupId> group) {
+    Facts f;
+    f.roster = attendance::SiteRoster(tx, site, date, group);
+    for (const auto& e : health::ForSite(tx, keys, site, health::Kind::kTemperature, date, date)) {
+        if (e.temperature.tenths < health::kFeverTenths) continue;
+        auto& text = f.fevers[e.child];
+        if (!text.empty()) text += "、";
+        text += notebook::TemperatureText(e.temperature.tenths) + "℃（" +
+                common::FormatTimeOfDay(e.temperature.minutes) + "）";
+    }
+    return f;
+}
+
+void SetFacts(const Ctx& ctx, data& body, const Facts& f, bool site_journal) {
+    int present = 0;
+    data absent{data::type::list}, fevers{data::type::list};
+    for (const auto& r : f.roster.rows) {
+        if (r.day.state != attendance::State::kNotArrived) {
+            ++present;
+        } else {
+            absent.push_back(data("name", r.display_name));
+        }
+        if (auto it = f.fevers.find(r.child); it != f.fevers.end()) {
+            data d;
+            d.set("name", r.display_name);
+            d.set("reading", it->second);
+            fevers.push_back(d);
+        }
+    }
+    const int enrolled = static_cast<int>(f.roster.rows.size());
+    body.set("facts_line",
+             families::Fill(ctx.T("journal_facts_line"), {{"enrolled", std::to_string(enrolled)},
+                                                          {"present", std::to_string(present)},
+                                                          {"absent", std::to_string(enrolled - present)}}));
+    if (!site_journal && enrolled - present > 0) {
+        body.set("absent", absent);
+        body.set("has_absent", true);
+    }
+    body.set("fevers", fevers);
+    if (!f.fevers.empty()) body.set("has_fevers", true);
+}
+
+data ContentData(const Content& c) {
+    data d;
+    d.set("weather", c.weather);
+    d.set("activities", c.activities);
+    d.set("health", c.health);
+    d.set("reflection", c.reflection);
+    return d;
+}
+
+}  // namespace
+
+http::Response Handlers::Day(Ctx& ctx) const {
+    auto site_id = app::SiteIdParam(ctx);
+    const auto& actor = ctx.RequireAtSite(Action::kJournalView, site_id);
+    const auto& svc = ctx.svc;
+    const std::string today = notebook::Today(ctx);
+    const std::string date = notebook::DateOf(ctx, ctx.req.query.GetOr("date"));
+    const bool approver =
+        auth::Can(actor, Action::kJournalCheck, site_id) || auth::Can(actor, Action::kJournalApprove, site_id);
+    struct Loaded {
+        sites::Site site;
+        std::vector<sites::Group> groups;
+        std::vector<Summary> day, waiting;
+        bool self_approval = false;
+    };
+    auto l = svc.db.Read([&](db::ReadTx& tx) {
+        Loaded l{NurseryOf(tx, site_id), sites::ListGroups(tx, site_id, false), OfDay(tx, site_id, date), {}, false};
+        if (approver) l.waiting = Waiting(tx, site_id);
+        l.self_approval = SelfApproval(tx, site_id);
+        return l;
+    });
+    ctx.site_kind = l.site.fields.kind;
+    data body;
+    body.set("site_id", site_id.ToString());
+    body.set("site_name", l.site.fields.name);
+    notebook::DayLinks(body, date, today);
+    body.set("date_label", app::DateWithWeekday(ctx, *common::ParseDate(date)));
+    std::map<std::optional<common::GroupId>, const Summary*> written;
+    for (const auto& s : l.day) written[s.group] = &s;
+    data rows{data::type::list};
+    auto row = [&](std::optional<common::GroupId> g) {
+        data d;
+        d.set("name", NameOf(ctx, l.groups, g));
+        d.set("url", PageUrl(site_id, date, g));
+        auto it = written.find(g);
+        const State s = it == written.end() ? State::kDraft : it->second->state;
+        d.set("state", std::string(StateName(s)));
+        d.set("state_label", it == written.end() ? ctx.T("journal_not_written") : StateLabel(ctx, s));
+        rows.push_back(d);
+    };
+    for (const auto& g : l.groups) row(g.id);
+    row(std::nullopt);
+    body.set("journals", rows);
+    if (approver) {
+        data waiting{data::type::list};
+        for (const auto& s : l.waiting) {
+            data d;
+            d.set("date", s.date);
+            d.set("name", NameOf(ctx, l.groups, s.group));
+            d.set("url", PageUrl(site_id, s.date, s.group));
+            d.set("state_label", StateLabel(ctx, s.state));
+            waiting.push_back(d);
+        }
+        body.set("waiting", waiting);
+        body.set("approver", true);
+        if (!l.waiting.empty()) body.set("has_waiting", true);
+    }
+    if (auth::Can(actor, Action::kJournalSettings, site_id)) {
+        body.set("can_settings", true);
+        if (l.self_approval) body.set("self_approval", true);
+    }
+    body.set("csrf", ctx.CsrfToken());
+    if (auto d = ctx.req.query.GetOr("done"); !d.empty()) body.set("done_" + d, true);
+    return app::RenderPage(ctx, day_, "journal_day_title", body);
+}
+
+http::Response Handlers::Page(Ctx& ctx) const {
+    auto site_id = app::SiteIdParam(ctx);
+    ctx.RequireAtSite(Action::kJournalView, site_id);
+    const std::string date = notebook::DateOf(ctx, ctx.req.query.GetOr("date"));
+    return Render(ctx, site_id, date, GroupOf(ctx.req.query.GetOr("group")), {}, 200, nullptr);
+}
+
+http::Response Handlers::Render(Ctx& ctx, common::SiteId site_id, const std::string& date,
+                                std::optional<common::GroupId> group, const app::FormErrors& errors, int status,
+                                const Journal* draft) const {
+    const auto& actor = ctx.RequireAtSite(Action::kJournalView, site_id);
+    const auto& svc = ctx.svc;
+    const auto& keys = *svc.config.data_keys;
+    struct Loaded {
+        sites::Site site;
+        std::vector<sites::Group> groups;
+        std::optional<Journal> journal;
+        Facts facts;
+        bool self_approval = false;
+    };
+    auto l = svc.db.Write([&](db::WriteTx& tx) {
+        Loaded l{NurseryOf(tx, site_id), sites::ListGroups(tx, site_id, false), {}, {}, false};
+        RequireGroupOf(l.groups, group);
+        l.journal = Find(tx, keys, site_id, group, date);
+        l.facts = LoadFacts(tx, keys, site_id, date, group);
+        l.self_approval = SelfApproval(tx, site_id);
+        auth::WriteAudit(tx, ctx.Audit("journal.view", "journal", l.journal ? l.journal->id : 0, site_id), svc.clock);
+        return l;
+    });
+    ctx.site_kind = l.site.fields.kind;
+    const Journal* j = l.journal ? &*l.journal : nullptr;
+    const State state = j ? j->state : State::kDraft;
+    const Who who = WhoAt(actor, site_id, j, l.self_approval);
+    data body = errors.ToData(ctx);
+    body.set("site_id", site_id.ToString());
+    body.set("site_name", l.site.fields.name);
+    body.set("date", date);
+    body.set("date_label", app::DateWithWeekday(ctx, *common::ParseDate(date)));
+    body.set("name", NameOf(ctx, l.groups, group));
+    if (group) body.set("group", group->ToString());
+    body.set("back", "/sites/" + site_id.ToString() + "/journals?date=" + date);
+    body.set("state", std::string(StateName(state)));
+    body.set("state_label", j ? StateLabel(ctx, state) : ctx.T("journal_not_written"));
+    body.set("csrf", ctx.CsrfToken());
+    body.set("version", std::to_string(j ? j->version : 0));
+    SetFacts(ctx, body, l.facts, !group);
+    // The stamps, as on paper: who submitted, checked and approved, and what was returned with which comment.
+    data stamps{data::type::list};
+    if (j) {
+        for (const auto& s : j->stamps) {
+            data d;
+            d.set("step", std::string(StepName(s.step)));
+            d.set("label", ctx.T("journal_step_" + std::string(StepName(s.step))));
+            d.set("by", s.by);
+            d.set("at", When(s.at));
+            if (!s.comment.empty()) d.set("comment", s.comment);
+            stamps.push_back(d);
+        }
+        body.set("journal_id", std::to_string(j->id));
+        if (!j->written_by.empty()) body.set("written_by", j->written_by);
+    }
+    body.set("stamps", stamps);
+    if (j && !j->stamps.empty()) body.set("has_stamps", true);
+    // The last return's comment, at the top while it is being mended.
+    if (j && state == State::kReturned) {
+        for (auto it = j->stamps.rbegin(); it != j->stamps.rend(); ++it)
+            if (it->step == Step::kReturn) {
+                body.set("returned_comment", it->comment);
+                body.set("returned_by", it->by);
+                break;
+            }
+    }
+    // The text: the refused form's (with the other tablet's beside it on a conflict), else as saved.
+    const Content shown = draft ? draft->content : j ? j->content : Content{};
+    body.set("content", ContentData(shown));
+    if (draft && j && status == 409) {
+        body.set("conflict", true);
+        body.set("theirs", ContentData(j->content));
+    }
+    std::map<common::ChildId, std::string> episodes;
+    if (j)
+        for (const auto& e : j->episodes) episodes[e.child] = e.text;
+    if (draft)
+        for (const auto& e : draft->episodes) episodes[e.child] = e.text;
+    const bool editable = Editable(state) && who.can_write;
+    if (editable) body.set("editable", true);
+    data children{data::type::list};
+    bool any_episode = false;
+    if (group) {
+        for (const auto& r : l.facts.roster.rows) {
+            data d;
+            d.set("child", r.child.ToString());
+            d.set("name", r.display_name);
+            d.set("attendance", ctx.T(r.day.state == attendance::State::kNotArrived ? "journal_absent_mark"
+                                                                                    : "journal_present_mark"));
+            auto it = episodes.find(r.child);
+            if (it != episodes.end() && !it->second.empty()) {
+                d.set("episode", it->second);
+                any_episode = true;
+            }
+            if (errors.Has("episode_" + r.child.ToString())) d.set("error", ctx.T("error_too_long"));
+            if (editable || (it != episodes.end() && !it->second.empty())) children.push_back(d);
+        }
+        body.set("class_journal", true);
+    }
+    body.set("children", children);
+    if (any_episode) body.set("has_episodes", true);
+    // The steps this actor may take now.
+    auto can = [&](Step step) { return Apply(state, step, who).ok(); };
+    if (j && (can(Step::kCheck) || can(Step::kApprove) || can(Step::kReturn))) {
+        body.set("can_stamp", true);
+        if (can(Step::kCheck)) body.set("can_check", true);
+        if (can(Step::kApprove)) body.set("can_approve", true);
+        if (can(Step::kReturn)) body.set("can_return", true);
+    }
+    // The writer's own, where the site forbids stamping it: said, rather than a button that would be refused.
+    if (j && (state == State::kSubmitted || state == State::kChecked) && who.submitted_it && !who.self_approval &&
+        (who.can_check || who.can_approve))
+        body.set("own_waits", true);
+    if (j && can(Step::kReopen)) body.set("can_reopen", true);
+    if (editable) body.set("can_submit", true);
+    if (j) body.set("pdf_url", "/journals/" + std::to_string(j->id) + "/pdf");
+    if (auto d = ctx.req.query.GetOr("done"); !d.empty()) body.set("done_" + d, true);
+    return app::RenderPage(ctx, page_, "journal_title", body, status);
+}
+
+http::Response Handlers::Save(Ctx& ctx) const {
+    auto site_id = app::SiteIdParam(ctx);
+    const auto& actor = ctx.RequireAtSite(Action::kJournalWrite, site_id);
+    const auto& svc = ctx.svc;
+    const auto& keys = *svc.config.data_keys;
+    const std::string date = notebook::DateOf(ctx, ctx.form.GetOr("date"));
+    const auto group = GroupOf(ctx.form.GetOr("group"));
+    const std::string step_name = ctx.form.GetOr("step", "save");
+    if (step_name != "save" && step_name != "submit") throw http::HttpError(422, "error_choice");
+    const bool submit = step_name == "submit";
+    app::FormErrors errors;
+    Journal draft;
+    draft.site = site_id;
+    draft.group = group;
+    draft.date = date;
+    draft.content.weather = app::TextField(ctx.form, "weather", errors, false, kMaxWeather);
+    draft.content.activities = app::TextAreaField(ctx.form, "activities", errors, submit, kMaxText);
+    draft.content.health = app::TextAreaField(ctx.form, "health", errors, false, kMaxText);
+    draft.content.reflection = app::TextAreaField(ctx.form, "reflection", errors, false, kMaxText);
+    auto version = app::IntField(ctx.form, "version", errors, 0, 1000000);
+    // Each child's episode: `episode_{child}`.
+    std::vector<std::pair<std::string, common::ChildId>> named;
+    for (const auto& [key, _] : ctx.form.items()) {
+        if (!key.starts_with("episode_")) continue;
+        auto n = app::ParseId(key.substr(8));
+        if (!n) throw http::BadRequest();
+        named.emplace_back(key, common::ChildId(*n));
+    }
+    for (const auto& [key, child] : named)
+        draft.episodes.push_back({child, app::TextAreaField(ctx.form, key, errors, false, kMaxText)});
+    enum class Result { kSaved, kRefused, kConflict };
+    const auto result = svc.db.Write([&](db::WriteTx& tx) {
+        NurseryOf(tx, site_id);
+        RequireGroupOf(sites::ListGroups(tx, site_id, false), group);
+        // An episode only for a child of the class that day (rights: placed at this site, in this class).
+        if (!draft.episodes.empty()) {
+            if (!group) throw http::HttpError(422, "error_journal_child");
+            std::set<common::ChildId> in_class;
+            for (const auto& r : attendance::SiteRoster(tx, site_id, date, group).rows) in_class.insert(r.child);
+            for (const auto& e : draft.episodes)
+                if (!in_class.count(e.child)) throw http::HttpError(422, "error_journal_child");
+        }
+        if (!errors.empty()) return Result::kRefused;
+        auto existing = Find(tx, keys, site_id, group, date);
+        const State from = existing ? existing->state : State::kDraft;
+        const Who who = WhoAt(actor, site_id, existing ? &*existing : nullptr, SelfApproval(tx, site_id));
+        auto save = Apply(from, Step::kSave, who);
+        if (save.refusal == Refusal::kState) throw http::HttpError(409, "error_journal_locked");
+        if (!save.ok()) throw http::Forbidden();
+        if (existing) draft.id = existing->id;
+        std::int64_t id = 0;
+        if (!journals::Save(tx, keys, draft, *version, actor.user_id, svc.clock, id)) return Result::kConflict;
+        auth::WriteAudit(tx, ctx.Audit("journal.save", "journal", id, site_id), svc.clock);
+        if (submit) {
+            auto next = Apply(from, Step::kSubmit, who);
+            if (!next.ok() || !Advance(tx, keys, id, from, Step::kSubmit, next.next, "", actor.user_id, svc.clock))
+                throw http::HttpError(409, "error_journal_state");
+            auth::WriteAudit(tx, ctx.Audit("journal.submit", "journal", id, site_id), svc.clock);
+        }
+        return Result::kSaved;
+    });
+    if (result == Result::kRefused) return Render(ctx, site_id, date, group, errors, 422, &draft);
+    if (result == Result::kConflict) {
+        errors.Add("version", "error_journal_conflict");
+        return Render(ctx, site_id, date, group, errors, 409, &draft);
+    }
+    return http::Response::Redirect(PageUrl(site_id, date, group) + "&done=" + (submit ? "submitted" : "saved"));
+}
+
+http::Response Handlers::Stamp(Ctx& ctx) const {
+    const auto& actor = ctx.RequireActor();
+    const auto& svc = ctx.svc;
+    const auto& keys = *svc.config.data_keys;
+    const auto id = app::IdParam(ctx);
+    struct Done {
+        common::SiteId site;
+        std::string date;
+        std::optional<common::GroupId> group;
+    };
+    std::optional<Step> step;
+    std::string comment;
+    app::FormErrors errors;
+    auto done = svc.db.Write([&](db::WriteTx& tx) {
+        auto j = Get(tx, keys, id);
+        // Another site's journal is not there for the actor.
+        if (!j || !auth::Can(actor, Action::kSiteView, j->site) || !auth::Can(actor, Action::kJournalView, j->site))
+            throw http::NotFound();
+        NurseryOf(tx, j->site);
+        // The rights first, then what was sent.
+        if (!auth::Can(actor, Action::kJournalWrite, j->site) && !auth::Can(actor, Action::kJournalCheck, j->site))
+            throw http::Forbidden();
+        step = ParseStep(ctx.form.GetOr("step"));
+        if (!step || *step == Step::kSave || *step == Step::kSubmit) throw http::HttpError(422, "error_choice");
+        // A return says what to mend; a reopening, why an approved record changes.
+        comment =
+            app::TextAreaField(ctx.form, "comment", errors, *step == Step::kReturn || *step == Step::kReopen, 1000);
+        const Who who = WhoAt(actor, j->site, &*j, SelfApproval(tx, j->site));
+        auto out = Apply(j->state, *step, who);
+        switch (out.refusal) {
+            case Refusal::kNone:
+                break;
+            case Refusal::kForbidden:
+                throw http::Forbidden();
+            case Refusal::kOwn:
+                throw http::HttpError(403, "error_journal_own");
+            case Refusal::kState:
+                throw http::HttpError(409, "error_journal_state");
+        }
+        if (!errors.empty()) throw http::HttpError(422, "error_journal_comment");
+        if (!Advance(tx, keys, j->id, j->state, *step, out.next, comment, actor.user_id, svc.clock))
+            throw http::HttpError(409, "error_journal_state");
+        auth::WriteAudit(tx, ctx.Audit("journal." + std::string(StepName(*step)), "journal", j->id, j->site),
+                         svc.clock);
+        return Done{j->site, j->date, j->group};
+    });
+    return http::Response::Redirect(PageUrl(done.site, done.date, done.group) +
+                                    "&done=" + std::string(StepName(*step)));
+}
+
+http::Response Handlers::Settings(Ctx& ctx) const {
+    auto site_id = app::SiteIdParam(ctx);
+    const auto& actor = ctx.RequireAtSite(Action::kJournalSettings, site_id);
+    const std::string v = ctx.form.GetOr("self_approval");
+    if (!v.empty() && v != "1") throw http::HttpError(422, "error_choice");
+    ctx.svc.db.Write([&](db::WriteTx& tx) {
+        NurseryOf(tx, site_id);
+        SaveSelfApproval(tx, site_id, v == "1", actor.user_id, ctx.svc.clock);
+        auth::WriteAudit(tx, ctx.Audit("journal.settings", "site", site_id.value, site_id), ctx.svc.clock);
+    });
+    return http::Response::Redirect("/sites/" + site_id.ToString() + "/journals?done=settings");
+}
+
+http::Response Handlers::Pdf(Ctx& ctx) const {
+    const auto& actor = ctx.RequireActor();
+    const auto& svc = ctx.svc;
+    const auto& keys = *svc.config.data_keys;
+    const auto id = app::IdParam(ctx);
+    struct Loaded {
+        Journal journal;
+        sites::Site site;
+        std::vector<sites::Group> groups;
+        Facts facts;
+    };
+    auto l = svc.db.Write([&](db::WriteTx& tx) {
+        auto j = Get(tx, keys, id);
+        if (!j || !auth::Can(actor, Action::kSiteView, j->site) || !auth::Can(actor, Action::kJournalView, j->site))
+            throw http::NotFound();
+        Loaded l{*j, NurseryOf(tx, j->site), sites::ListGroups(tx, j->site, true), {}};
+        l.facts = LoadFacts(tx, keys, j->site, j->date, j->group);
+        auth::WriteAudit(tx, ctx.Audit("journal.print", "journal", j->id, j->site), svc.clock);
+        return l;
+    });
+    ctx.site_kind = l.site.fields.kind;
+    const auto& j = l.journal;
+    Printed p;
+    p.title = ctx.T("journal_title");
+    p.place = l.site.fields.name + "　" + NameOf(ctx, l.groups, j.group);
+    p.date = app::DateWithWeekday(ctx, *common::ParseDate(j.date));
+    p.state = StateLabel(ctx, j.state);
+    p.weather_label = ctx.T("journal_weather");
+    p.content = j.content;
+    p.labels = {ctx.T("journal_activities"), ctx.T("journal_children"), ctx.T("journal_health"),
+                ctx.T("journal_reflection"), ctx.T("journal_attendance")};
+    int present = 0;
+    std::vector<std::string> absent;
+    std::map<common::ChildId, std::string> names;
+    for (const auto& r : l.facts.roster.rows) {
+        names[r.child] = r.display_name;
+        if (r.day.state != attendance::State::kNotArrived)
+            ++present;
+        else
+            absent.push_back(r.display_name);
+    }
+    const int enrolled = static_cast<int>(l.facts.roster.rows.size());
+    p.attendance = families::Fill(ctx.T("journal_facts_line"), {{"enrolled", std::to_string(enrolled)},
+                                                                {"present", std::to_string(present)},
+                                                                {"absent", std::to_string(enrolled - present)}});
+    if (j.group && !absent.empty()) {
+        std::string list;
+        for (const auto& n : absent) list += (list.empty() ? "" : "、") + n;
+        p.attendance += "\n" + ctx.T("journal_absent") + ctx.T("p_colon") + list;
+    }
+    for (const auto& [child, reading] : l.facts.fevers)
+        if (names.count(child))
+            p.attendance += "\n" + ctx.T("journal_fever") + ctx.T("p_colon") + names[child] + " " + reading;
+    for (const auto& e : j.episodes) p.episodes.emplace_back(names.count(e.child) ? names[e.child] : "", e.text);
+    // The stamp boxes: the writer's (the last submit), the head teacher's check and the head's approval since.
+    p.boxes = {{ctx.T("journal_box_writer"), "", ""},
+               {ctx.T("journal_box_lead"), "", ""},
+               {ctx.T("journal_box_head"), "", ""}};
+    for (const auto& s : j.stamps) {
+        auto put = [&](std::size_t i) {
+            p.boxes[i].name = s.by;
+            p.boxes[i].at = When(s.at);
+        };
+        if (s.step == Step::kSubmit) {
+            put(0);
+            p.boxes[1].name = p.boxes[1].at = p.boxes[2].name = p.boxes[2].at = "";
+        } else if (s.step == Step::kCheck) {
+            put(1);
+        } else if (s.step == Step::kApprove) {
+            put(2);
+        } else if (s.step == Step::kReopen) {
+            p.boxes[2].name = p.boxes[2].at = "";
+        }
+    }
+    return app::Download(PrintJournal(p, ctx.T("page_of")), "application/pdf",
+                         "journal-" + std::to_string(j.id) + "-" + j.date + ".pdf", false);
+}
+
+}  // namespace journals

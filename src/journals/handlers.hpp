@@ -1,0 +1,32 @@
+#pragma once
+// Care journals on screen: the site's journals of a day (each class's and the site's, with their state, and what
+// waits for the actor's check or approval), one journal to write or read — the day's attendance and fevers filled
+// in from their records — its approval steps, and the journal printed with its stamps.
+#include "app/context.hpp"
+
+namespace journals {
+
+struct Journal;
+
+class Handlers {
+ public:
+    explicit Handlers(const web::Templates& t) : day_(t.Get("journals")), page_(t.Get("journal")) {}
+
+    http::Response Day(app::Ctx& ctx) const;       // GET /sites/{id}/journals[?date=]
+    http::Response Page(app::Ctx& ctx) const;      // GET /sites/{id}/journal?date=[&group=]
+    http::Response Save(app::Ctx& ctx) const;      // POST /sites/{id}/journal: date, group, version, texts, step
+    http::Response Stamp(app::Ctx& ctx) const;     // POST /journals/{id}/stamp: step, comment
+    http::Response Pdf(app::Ctx& ctx) const;       // GET /journals/{id}/pdf
+    http::Response Settings(app::Ctx& ctx) const;  // POST /sites/{id}/journals/settings: self_approval
+
+ private:
+    // The journal page: as saved, or with the refused form (errors, status) and, on a conflict, the other version.
+    http::Response Render(app::Ctx& ctx, common::SiteId site, const std::string& date,
+                          std::optional<common::GroupId> group, const app::FormErrors& errors, int status,
+                          const Journal* draft) const;
+
+    const web::TemplateRef& day_;
+    const web::TemplateRef& page_;
+};
+
+}  // namespace journals
