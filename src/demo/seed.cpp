@@ -11,6 +11,7 @@
 #include "families/families.hpp"
 #include "guardians/guardians.hpp"
 #include "health/health.hpp"
+#include "journals/journals.hpp"
 #include "messages/messages.hpp"
 #include "naps/rules.hpp"
 #include "notebook/notebook.hpp"
@@ -294,6 +295,89 @@ void SeedNotebook(db::WriteTx& tx, const common::Clock& clock, const auth::DataK
         if (r.IsNull(1) || n % 4 == 0) continue;
         notebook::SaveHome(tx, keys, r.Id<common::ChildId>(0), site_id, date, DemoHomeSide(n, 0), 0,
                            r.Id<common::AccountId>(1), morning);
+    }
+}
+
+// The first nursery's care journals over the past `days` weekdays, as a nursery keeps them: each class's written by
+// its carer at 17:30 with two children's episodes, checked by the head teacher (主任) the next morning and approved by
+// the head (園長) at noon; the site's journal likewise. Yesterday's wait for the head teacher; one class's of two days
+// ago came back with a comment and waits to be mended.
+void SeedJournals(db::WriteTx& tx, const common::Clock& clock, const auth::DataKeys& keys, int days) {
+    auto nursery = FirstNursery(tx);
+    if (!nursery) return;
+    const auto [site_id, carer] = *nursery;
+    auto role = [&](const char* name) {
+        auto r = tx.QueryOptional("SELECT MIN(user_id) FROM staff_role WHERE site_id = ? AND role = ?", site_id, name);
+        return r && !r->IsNull(0) ? std::optional(r->Id<common::UserId>(0)) : std::nullopt;
+    };
+    const auto lead = role("lead"), head = role("site_manager");
+    if (!lead || !head) return;
+    static constexpr std::array<const char*, 5> kActivities = {
+        "ねらい：秋の自然に触れて遊ぶ。\n公園へ散歩。落ち葉やどんぐりを集め、園に戻って並べて見せ合った。",
+        "ねらい：体を十分に動かして遊ぶ。\nホールでサーキット遊び。マットの山を登り、トンネルをくぐった。",
+        "ねらい：友だちと一緒に表現を楽しむ。\nリズム遊びと手遊び歌。太鼓の音に合わせて歩いたり止まったりした。",
+        "ねらい：季節の食材に親しむ。\nさつまいもを洗って触り、給食で味わった。",
+        "ねらい：身の回りのことを自分でしようとする。\n着替えや手洗いを保育者と一緒に丁寧に行った。",
+    };
+    static constexpr std::array<const char*, 4> kSiteActivities = {
+        "園内研修（午睡チェックの手順の確認）。", "避難訓練（地震・午前10時）。全クラス3分で園庭へ避難した。",
+        "誕生会。11月生まれの子どもを全園で祝った。", "嘱託医による内科健診（0・1歳児）。"};
+    const auto today = std::chrono::sys_days(common::TokyoDate(clock.Now()));
+    std::vector<std::optional<common::GroupId>> books;
+    for (const auto& r :
+         tx.Query("SELECT id FROM child_group WHERE site_id = ? AND deactivated_at IS NULL ORDER BY id", site_id))
+        books.push_back(r.Id<common::GroupId>(0));
+    books.push_back(std::nullopt);  // the site's
+    int k = 0;
+    for (int back = days; back >= 1; --back) {
+        const common::Date d{today - std::chrono::days(back)};
+        const int wd = plans::Weekday(d);
+        if (wd == 0 || wd == 6) continue;
+        const std::string date = common::FormatDate(d);
+        const common::Date next{today - std::chrono::days(back - 1)};
+        common::FixedClock evening(common::TokyoInstant(d, 17 * 60 + 30));
+        common::FixedClock morning(common::TokyoInstant(next, 9 * 60 + 10));
+        common::FixedClock noon(common::TokyoInstant(next, 12 * 60 + 15));
+        for (const auto& group : books) {
+            ++k;
+            journals::Journal j;
+            j.site = site_id;
+            j.group = group;
+            j.date = date;
+            j.content.weather = (k % 4 == 0) ? "くもり" : (k % 7 == 0) ? "雨" : "晴れ";
+            j.content.activities = group ? kActivities[static_cast<std::size_t>(k % kActivities.size())]
+                                         : kSiteActivities[static_cast<std::size_t>(k % kSiteActivities.size())];
+            j.content.health = group ? "けが・体調の変化なし。" : "感染症の報告なし。";
+            j.content.reflection = group ? "一人ひとりのペースに合わせて関われた。明日も続けたい。" : "";
+            if (group) {
+                // Two of the class's children who came that day.
+                int n = 0;
+                for (const auto& r : tx.Query(
+                         "SELECT m.child_id FROM child_group_membership m WHERE m.group_id = ? AND EXISTS (SELECT 1 "
+                         "FROM attendance_event e WHERE e.child_id = m.child_id AND e.facility_date = ? AND e.kind = "
+                         "'in') ORDER BY m.child_id LIMIT 2",
+                         *group, date)) {
+                    j.episodes.push_back(
+                        {r.Id<common::ChildId>(0), n++ == 0 ? "友だちに「どうぞ」と玩具を渡していた。"
+                                                            : "初めて自分から「せんせい」と呼んでくれた。"});
+                }
+            }
+            std::int64_t id = 0;
+            if (!journals::Save(tx, keys, j, 0, carer, evening, id)) continue;
+            journals::Advance(tx, keys, id, journals::State::kDraft, journals::Step::kSubmit,
+                              journals::State::kSubmitted, "", carer, evening);
+            if (back == 1) continue;  // yesterday's wait for the head teacher
+            if (back == 2 && group && k % 3 == 0) {
+                journals::Advance(tx, keys, id, journals::State::kSubmitted, journals::Step::kReturn,
+                                  journals::State::kReturned, "子どもの様子をもう少し具体的に書いてください。", *head,
+                                  noon);
+                continue;
+            }
+            journals::Advance(tx, keys, id, journals::State::kSubmitted, journals::Step::kCheck,
+                              journals::State::kChecked, "", *lead, morning);
+            journals::Advance(tx, keys, id, journals::State::kChecked, journals::Step::kApprove,
+                              journals::State::kApproved, "", *head, noon);
+        }
     }
 }
 
@@ -642,6 +726,7 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
         if (o.history_days > 0) SeedHistory(tx, clock, o.history_days, o.registered_percent > 0);
         if (o.history_days > 0 && o.keys) {
             SeedNotebook(tx, clock, *o.keys, std::min(o.history_days, 14));
+            SeedJournals(tx, clock, *o.keys, std::min(o.history_days, 14));
             SeedHealth(tx, clock, *o.keys);
         }
         if (o.plans) SeedPlans(tx, clock);

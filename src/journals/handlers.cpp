@@ -91,12 +91,13 @@ Facts LoadFacts(db::ReadTx& tx, const auth::DataKeys& keys, common::SiteId site,
 
 void SetFacts(const Ctx& ctx, data& body, const Facts& f, bool site_journal) {
     int present = 0;
-    data absent{data::type::list}, fevers{data::type::list};
+    std::vector<std::string> absent;
+    data fevers{data::type::list};
     for (const auto& r : f.roster.rows) {
         if (r.day.state != attendance::State::kNotArrived) {
             ++present;
         } else {
-            absent.push_back(data("name", r.display_name));
+            absent.push_back(r.display_name);
         }
         if (auto it = f.fevers.find(r.child); it != f.fevers.end()) {
             data d;
@@ -110,12 +111,18 @@ void SetFacts(const Ctx& ctx, data& body, const Facts& f, bool site_journal) {
              families::Fill(ctx.T("journal_facts_line"), {{"enrolled", std::to_string(enrolled)},
                                                           {"present", std::to_string(present)},
                                                           {"absent", std::to_string(enrolled - present)}}));
-    if (!site_journal && enrolled - present > 0) {
-        body.set("absent", absent);
+    if (!site_journal && !absent.empty()) {
+        data names{data::type::list};
+        for (std::size_t i = 0; i < absent.size(); ++i) {
+            data d("name", absent[i]);
+            if (i + 1 == absent.size()) d.set("last", true);
+            names.push_back(d);
+        }
+        body.set("absent", names);
         body.set("has_absent", true);
     }
+    if (!fevers.is_empty_list()) body.set("has_fevers", true);
     body.set("fevers", fevers);
-    if (!f.fevers.empty()) body.set("has_fevers", true);
 }
 
 data ContentData(const Content& c) {
@@ -140,12 +147,14 @@ http::Response Handlers::Day(Ctx& ctx) const {
     struct Loaded {
         sites::Site site;
         std::vector<sites::Group> groups;
-        std::vector<Summary> day, waiting;
+        std::vector<Summary> day, waiting, returned;
         bool self_approval = false;
     };
     auto l = svc.db.Read([&](db::ReadTx& tx) {
-        Loaded l{NurseryOf(tx, site_id), sites::ListGroups(tx, site_id, false), OfDay(tx, site_id, date), {}, false};
+        Loaded l{
+            NurseryOf(tx, site_id), sites::ListGroups(tx, site_id, false), OfDay(tx, site_id, date), {}, {}, false};
         if (approver) l.waiting = Waiting(tx, site_id);
+        l.returned = Returned(tx, site_id);
         l.self_approval = SelfApproval(tx, site_id);
         return l;
     });
@@ -185,6 +194,17 @@ http::Response Handlers::Day(Ctx& ctx) const {
         body.set("approver", true);
         if (!l.waiting.empty()) body.set("has_waiting", true);
     }
+    // Returned journals, for whoever writes them to mend.
+    data returned{data::type::list};
+    for (const auto& s : l.returned) {
+        data d;
+        d.set("date", s.date);
+        d.set("name", NameOf(ctx, l.groups, s.group));
+        d.set("url", PageUrl(site_id, s.date, s.group));
+        returned.push_back(d);
+    }
+    body.set("returned", returned);
+    if (!l.returned.empty()) body.set("has_returned", true);
     if (auth::Can(actor, Action::kJournalSettings, site_id)) {
         body.set("can_settings", true);
         if (l.self_approval) body.set("self_approval", true);

@@ -156,6 +156,13 @@ std::vector<Summary> Waiting(db::ReadTx& tx, common::SiteId site) {
                  site));
 }
 
+std::vector<Summary> Returned(db::ReadTx& tx, common::SiteId site) {
+    return Summaries(tx.Query(
+        "SELECT id, group_id, journal_date, state FROM journal WHERE site_id = ? AND state = 'returned' ORDER BY "
+        "journal_date, id",
+        site));
+}
+
 bool SelfApproval(db::ReadTx& tx, common::SiteId site) {
     auto r = tx.QueryOptional("SELECT self_approval FROM journal_setting WHERE site_id = ?", site);
     return r && r->Bool(0);

@@ -79,6 +79,8 @@ struct Summary {
 std::vector<Summary> OfDay(db::ReadTx& tx, common::SiteId site, const std::string& date);
 // The site's journals waiting for a check or an approval, oldest first.
 std::vector<Summary> Waiting(db::ReadTx& tx, common::SiteId site);
+// The site's journals returned to be mended, oldest first.
+std::vector<Summary> Returned(db::ReadTx& tx, common::SiteId site);
 
 // Whether the site lets a writer check or approve their own journal (default: no).
 bool SelfApproval(db::ReadTx& tx, common::SiteId site);
