@@ -293,6 +293,7 @@ Router BuildRoutes(const Services& s) {
     r.Get("/sites/{id}/naps/grid", [naps](Ctx& c) { return naps->Grid(c); });
     r.Get("/sites/{id}/journals", [journals](Ctx& c) { return journals->Day(c); });
     r.Post("/sites/{id}/journals/settings", [journals](Ctx& c) { return journals->Settings(c); });
+    r.Get("/sites/{id}/journals/export", [journals](Ctx& c) { return journals->Export(c); });
     r.Get("/sites/{id}/journal", [journals](Ctx& c) { return journals->Page(c); });
     r.Post("/sites/{id}/journal", [journals](Ctx& c) { return journals->Save(c); });
     r.Post("/journals/{id}/stamp", [journals](Ctx& c) { return journals->Stamp(c); });

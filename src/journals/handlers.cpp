@@ -1,6 +1,7 @@
 #include "journals/handlers.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 
@@ -12,6 +13,7 @@
 #include "health/health.hpp"
 #include "journals/journals.hpp"
 #include "journals/print.hpp"
+#include "journals/workbook.hpp"
 #include "notebook/form.hpp"
 #include "notebook/pages.hpp"
 #include "sites/groups.hpp"
@@ -24,6 +26,8 @@ using auth::Action;
 using kainjow::mustache::data;
 
 namespace {
+
+constexpr const char* kXlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 // Journals are kept where a nursery keeps its day's records.
 sites::Site NurseryOf(db::ReadTx& tx, common::SiteId site_id) {
@@ -125,6 +129,38 @@ void SetFacts(const Ctx& ctx, data& body, const Facts& f, bool site_journal) {
     body.set("fevers", fevers);
 }
 
+// The same as lines of text, for paper and the workbook: the counts, the absentees, the fevers.
+std::string AttendanceText(const Ctx& ctx, const Facts& f, bool class_journal) {
+    int present = 0;
+    std::string absent, fevers;
+    for (const auto& r : f.roster.rows) {
+        if (r.day.state != attendance::State::kNotArrived)
+            ++present;
+        else
+            absent += (absent.empty() ? "" : ctx.T("p_comma")) + r.display_name;
+        if (auto it = f.fevers.find(r.child); it != f.fevers.end())
+            fevers += (fevers.empty() ? "" : ctx.T("p_comma")) + r.display_name + " " + it->second;
+    }
+    const int enrolled = static_cast<int>(f.roster.rows.size());
+    std::string out = families::Fill(ctx.T("journal_facts_line"), {{"enrolled", std::to_string(enrolled)},
+                                                                   {"present", std::to_string(present)},
+                                                                   {"absent", std::to_string(enrolled - present)}});
+    if (class_journal && !absent.empty()) out += "\n" + ctx.T("journal_absent") + ctx.T("p_colon") + absent;
+    if (!fevers.empty()) out += "\n" + ctx.T("journal_fever") + ctx.T("p_colon") + fevers;
+    return out;
+}
+
+// "さくら職員3 12/03 17:30" of the last stamp of a step since the last submission (empty: not yet).
+std::string StampOf(const Journal& j, Step step) {
+    std::string out;
+    for (const auto& s : j.stamps) {
+        if (s.step == Step::kSubmit && step != Step::kSubmit) out.clear();
+        if (s.step == Step::kReopen && step == Step::kApprove) out.clear();
+        if (s.step == step) out = s.by + " " + When(s.at);
+    }
+    return out;
+}
+
 data ContentData(const Content& c) {
     data d;
     d.set("weather", c.weather);
@@ -164,6 +200,7 @@ http::Response Handlers::Day(Ctx& ctx) const {
     body.set("site_name", l.site.fields.name);
     notebook::DayLinks(body, date, today);
     body.set("date_label", app::DateWithWeekday(ctx, *common::ParseDate(date)));
+    body.set("month", date.substr(0, 7));
     std::map<std::optional<common::GroupId>, const Summary*> written;
     for (const auto& s : l.day) written[s.group] = &s;
     data rows{data::type::list};
@@ -459,6 +496,56 @@ http::Response Handlers::Stamp(Ctx& ctx) const {
                                     "&done=" + std::string(StepName(*step)));
 }
 
+http::Response Handlers::Export(Ctx& ctx) const {
+    auto site_id = app::SiteIdParam(ctx);
+    ctx.RequireAtSite(Action::kJournalView, site_id);
+    const auto& svc = ctx.svc;
+    const auto& keys = *svc.config.data_keys;
+    std::string month = ctx.req.query.GetOr("month", notebook::Today(ctx).substr(0, 7));
+    const auto first = common::ParseDate(month + "-01");
+    if (month.size() != 7 || !first) throw http::BadRequest("error_month");
+    const common::Date last{first->year() / first->month() / std::chrono::last};
+    struct Row {
+        Journal journal;
+        Facts facts;
+    };
+    struct Loaded {
+        sites::Site site;
+        std::vector<sites::Group> groups;
+        std::vector<Row> rows;
+    };
+    auto l = svc.db.Write([&](db::WriteTx& tx) {
+        Loaded l{NurseryOf(tx, site_id), sites::ListGroups(tx, site_id, true), {}};
+        for (auto& j : Between(tx, keys, site_id, month + "-01", common::FormatDate(last))) {
+            auto facts = LoadFacts(tx, keys, site_id, j.date, j.group);
+            l.rows.push_back({std::move(j), std::move(facts)});
+        }
+        auth::WriteAudit(tx, ctx.Audit("journal.export", "site", site_id.value, site_id), svc.clock);
+        return l;
+    });
+    ctx.site_kind = l.site.fields.kind;
+    std::vector<WorkbookRow> rows;
+    for (const auto& [j, facts] : l.rows) {
+        std::map<common::ChildId, std::string> names;
+        for (const auto& r : facts.roster.rows) names[r.child] = r.display_name;
+        std::string episodes;
+        for (const auto& e : j.episodes)
+            episodes += (episodes.empty() ? "" : "\n") + (names.count(e.child) ? names[e.child] : "") +
+                        ctx.T("p_colon") + e.text;
+        rows.push_back({j.date, NameOf(ctx, l.groups, j.group), StateLabel(ctx, j.state), j.content.weather,
+                        AttendanceText(ctx, facts, j.group.has_value()), j.content.activities, episodes,
+                        j.content.health, j.content.reflection, StampOf(j, Step::kSubmit), StampOf(j, Step::kCheck),
+                        StampOf(j, Step::kApprove)});
+    }
+    const std::vector<std::string> heads{
+        ctx.T("health_date"),        ctx.T("nb_class"),           ctx.T("journal_state"),    ctx.T("journal_weather"),
+        ctx.T("journal_attendance"), ctx.T("journal_activities"), ctx.T("journal_children"), ctx.T("journal_health"),
+        ctx.T("journal_reflection"), ctx.T("journal_box_writer"), ctx.T("journal_box_lead"), ctx.T("journal_box_head")};
+    const std::string title = ctx.T("journal_title") + " " + l.site.fields.name + " " + month;
+    return app::Download(JournalWorkbook(heads, rows, title, month), kXlsxType,
+                         "journals-" + site_id.ToString() + "-" + month + ".xlsx");
+}
+
 http::Response Handlers::Settings(Ctx& ctx) const {
     auto site_id = app::SiteIdParam(ctx);
     const auto& actor = ctx.RequireAtSite(Action::kJournalSettings, site_id);
@@ -503,48 +590,21 @@ http::Response Handlers::Pdf(Ctx& ctx) const {
     p.content = j.content;
     p.labels = {ctx.T("journal_activities"), ctx.T("journal_children"), ctx.T("journal_health"),
                 ctx.T("journal_reflection"), ctx.T("journal_attendance")};
-    int present = 0;
-    std::vector<std::string> absent;
+    p.attendance = AttendanceText(ctx, l.facts, j.group.has_value());
     std::map<common::ChildId, std::string> names;
-    for (const auto& r : l.facts.roster.rows) {
-        names[r.child] = r.display_name;
-        if (r.day.state != attendance::State::kNotArrived)
-            ++present;
-        else
-            absent.push_back(r.display_name);
-    }
-    const int enrolled = static_cast<int>(l.facts.roster.rows.size());
-    p.attendance = families::Fill(ctx.T("journal_facts_line"), {{"enrolled", std::to_string(enrolled)},
-                                                                {"present", std::to_string(present)},
-                                                                {"absent", std::to_string(enrolled - present)}});
-    if (j.group && !absent.empty()) {
-        std::string list;
-        for (const auto& n : absent) list += (list.empty() ? "" : "、") + n;
-        p.attendance += "\n" + ctx.T("journal_absent") + ctx.T("p_colon") + list;
-    }
-    for (const auto& [child, reading] : l.facts.fevers)
-        if (names.count(child))
-            p.attendance += "\n" + ctx.T("journal_fever") + ctx.T("p_colon") + names[child] + " " + reading;
+    for (const auto& r : l.facts.roster.rows) names[r.child] = r.display_name;
     for (const auto& e : j.episodes) p.episodes.emplace_back(names.count(e.child) ? names[e.child] : "", e.text);
-    // The stamp boxes: the writer's (the last submit), the head teacher's check and the head's approval since.
+    // The stamp boxes: the writer's (the last submission), the head teacher's check and the head's approval since.
     p.boxes = {{ctx.T("journal_box_writer"), "", ""},
                {ctx.T("journal_box_lead"), "", ""},
                {ctx.T("journal_box_head"), "", ""}};
-    for (const auto& s : j.stamps) {
-        auto put = [&](std::size_t i) {
-            p.boxes[i].name = s.by;
-            p.boxes[i].at = When(s.at);
-        };
-        if (s.step == Step::kSubmit) {
-            put(0);
-            p.boxes[1].name = p.boxes[1].at = p.boxes[2].name = p.boxes[2].at = "";
-        } else if (s.step == Step::kCheck) {
-            put(1);
-        } else if (s.step == Step::kApprove) {
-            put(2);
-        } else if (s.step == Step::kReopen) {
-            p.boxes[2].name = p.boxes[2].at = "";
-        }
+    const std::array<Step, 3> steps{Step::kSubmit, Step::kCheck, Step::kApprove};
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        const std::string stamp = StampOf(j, steps[i]);
+        if (stamp.empty()) continue;
+        const auto at = stamp.rfind(' ', stamp.rfind(' ') - 1);  // "name MM/DD HH:MM"
+        p.boxes[i].name = stamp.substr(0, at);
+        p.boxes[i].at = stamp.substr(at + 1);
     }
     return app::Download(PrintJournal(p, ctx.T("page_of")), "application/pdf",
                          "journal-" + std::to_string(j.id) + "-" + j.date + ".pdf", false);

@@ -18,6 +18,7 @@ class Handlers {
     http::Response Stamp(app::Ctx& ctx) const;     // POST /journals/{id}/stamp: step, comment
     http::Response Pdf(app::Ctx& ctx) const;       // GET /journals/{id}/pdf
     http::Response Settings(app::Ctx& ctx) const;  // POST /sites/{id}/journals/settings: self_approval
+    http::Response Export(app::Ctx& ctx) const;    // GET /sites/{id}/journals/export[?month=YYYY-MM]: XLSX
 
  private:
     // The journal page: as saved, or with the refused form (errors, status) and, on a conflict, the other version.

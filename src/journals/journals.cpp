@@ -156,6 +156,17 @@ std::vector<Summary> Waiting(db::ReadTx& tx, common::SiteId site) {
                  site));
 }
 
+std::vector<Journal> Between(db::ReadTx& tx, const auth::DataKeys& keys, common::SiteId site, const std::string& from,
+                             const std::string& to) {
+    std::vector<Journal> out;
+    for (const auto& r : tx.Query(std::string(kColumns) +
+                                      "WHERE j.site_id = ? AND j.journal_date >= ? AND j.journal_date <= ? ORDER BY "
+                                      "j.journal_date, j.group_id IS NULL, j.group_id",
+                                  site, from, to))
+        out.push_back(*Load(tx, keys, r));
+    return out;
+}
+
 std::vector<Summary> Returned(db::ReadTx& tx, common::SiteId site) {
     return Summaries(tx.Query(
         "SELECT id, group_id, journal_date, state FROM journal WHERE site_id = ? AND state = 'returned' ORDER BY "

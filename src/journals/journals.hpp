@@ -82,6 +82,10 @@ std::vector<Summary> Waiting(db::ReadTx& tx, common::SiteId site);
 // The site's journals returned to be mended, oldest first.
 std::vector<Summary> Returned(db::ReadTx& tx, common::SiteId site);
 
+// The site's journals dated from `from` to `to`, by date and class, with their text, episodes and stamps.
+std::vector<Journal> Between(db::ReadTx& tx, const auth::DataKeys& keys, common::SiteId site, const std::string& from,
+                             const std::string& to);
+
 // Whether the site lets a writer check or approve their own journal (default: no).
 bool SelfApproval(db::ReadTx& tx, common::SiteId site);
 void SaveSelfApproval(db::WriteTx& tx, common::SiteId site, bool allowed, common::UserId by,

@@ -5,6 +5,8 @@
 // with its stamps, sealed at rest, and refused to another site's staff.
 #include "journals/journals.hpp"
 
+#include <boost/json.hpp>
+
 #include "harness.hpp"
 
 namespace {
@@ -158,6 +160,23 @@ TEST_P(Journals, AClassJournalIsWrittenSubmittedCheckedReturnedMendedAndApproved
         EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
     EXPECT_NE(text.find(name_), std::string::npos);
 
+    // A month of journals as a workbook, one row each with the stamps.
+    auto xlsx = Get("/sites/3/journals/export?month=2026-12");
+    ASSERT_EQ(xlsx.status, 200);
+    EXPECT_EQ(xlsx.raw.content_type, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    // Every cell's text, as openpyxl reads it.
+    std::string book;
+    const auto workbook = boost::json::parse(testing_support::WorkbookJson(xlsx.body));
+    for (const auto& sheet : workbook.at("sheets").as_array())
+        for (const auto& row : sheet.at("rows").as_array())
+            for (const auto& cell : row.as_array())
+                if (cell.is_string()) book += std::string(cell.as_string()) + "|";
+    for (const char* want :
+         {"園庭で砂遊び", "初めて滑り台を一人で滑った", "さくら主任3 12/04 16:00", "承認済み", "在籍"})
+        EXPECT_NE(book.find(want), std::string::npos) << want << "\n" << book;
+    EXPECT_EQ(Get("/sites/3/journals/export?month=2026-13").status, 400);
+    EXPECT_EQ(AuditCount("journal.export"), 1);
+
     ASSERT_EQ(Stamp("reopen", "出席の数を直すため").status, 303);
     EXPECT_EQ(State(), "draft");
     EXPECT_EQ(AuditCount("journal.reopen"), 1);
@@ -214,6 +233,7 @@ TEST_P(Journals, AnotherSitesStaffAndA学童FindNoJournals) {
     EXPECT_EQ(Get("/sites/3/journals").status, 404);
     EXPECT_EQ(Get(Page()).status, 404);
     EXPECT_EQ(Get("/journals/" + id + "/pdf").status, 404);
+    EXPECT_EQ(Get("/sites/3/journals/export").status, 404);
     Get("/");
     EXPECT_EQ(Post("/journals/" + id + "/stamp", {{"step", "approve"}}).status, 404);
     EXPECT_EQ(Get("/sites/1/journals").status, 404);  // a 学童 keeps none here
