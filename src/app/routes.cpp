@@ -15,6 +15,7 @@
 #include "messages/handlers.hpp"
 #include "journals/handlers.hpp"
 #include "naps/handlers.hpp"
+#include "records/handlers.hpp"
 #include "notebook/handlers.hpp"
 #include "notify/handlers.hpp"
 #include "ops/handlers.hpp"
@@ -50,6 +51,7 @@ Router BuildRoutes(const Services& s) {
     auto health = std::make_shared<health::Handlers>(s.templates);
     auto naps = std::make_shared<naps::Handlers>(s.templates);
     auto journals = std::make_shared<journals::Handlers>(s.templates);
+    auto records = std::make_shared<records::Handlers>(s.templates);
     Router r;
 
     // Operations
@@ -298,6 +300,7 @@ Router BuildRoutes(const Services& s) {
     r.Post("/sites/{id}/journal", [journals](Ctx& c) { return journals->Save(c); });
     r.Post("/journals/{id}/stamp", [journals](Ctx& c) { return journals->Stamp(c); });
     r.Get("/journals/{id}/pdf", [journals](Ctx& c) { return journals->Pdf(c); });
+    r.Get("/children/{id}/records", [records](Ctx& c) { return records->Page(c); });
     // A nursery's health records: the child's record, temperature checks, growth, illnesses
     r.Get("/children/{id}/health", [health](Ctx& c) { return health->Page(c); });
     r.Post("/children/{id}/health/record", [health](Ctx& c) { return health->SaveRecord(c); });

@@ -11,21 +11,31 @@ std::size_t CharCount(std::string_view s) {
     return n;
 }
 
-std::string TextField(const http::Params& form, const std::string& name, FormErrors& errors, bool required,
-                      std::size_t max_chars) {
-    std::string v = Trimmed(form.GetOr(name));
+namespace {
+
+// Records "required", "too long" or "control characters" for the value (line breaks allowed or not).
+void CheckText(const std::string& v, const std::string& name, FormErrors& errors, bool required, std::size_t max_chars,
+               bool lines) {
     if (required && v.empty()) {
         errors.Add(name, "error_required");
     } else if (CharCount(v) > max_chars) {
         errors.Add(name, "error_too_long");
     } else {
         for (unsigned char c : v) {
-            if (c < 0x20 && c != '\t') {
+            if (c < 0x20 && c != '\t' && !(lines && c == '\n')) {
                 errors.Add(name, "error_control_characters");
                 break;
             }
         }
     }
+}
+
+}  // namespace
+
+std::string TextField(const http::Params& form, const std::string& name, FormErrors& errors, bool required,
+                      std::size_t max_chars) {
+    std::string v = Trimmed(form.GetOr(name));
+    CheckText(v, name, errors, required, max_chars, false);
     return v;
 }
 
@@ -41,18 +51,7 @@ std::string TextAreaField(const http::Params& form, const std::string& name, For
             v += sent[i];
         }
     }
-    if (required && v.empty()) {
-        errors.Add(name, "error_required");
-    } else if (CharCount(v) > max_chars) {
-        errors.Add(name, "error_too_long");
-    } else {
-        for (unsigned char c : v) {
-            if (c < 0x20 && c != '\t' && c != '\n') {
-                errors.Add(name, "error_control_characters");
-                break;
-            }
-        }
-    }
+    CheckText(v, name, errors, required, max_chars, true);
     return v;
 }
 

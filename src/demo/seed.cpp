@@ -319,6 +319,13 @@ void SeedJournals(db::WriteTx& tx, const common::Clock& clock, const auth::DataK
         "ねらい：季節の食材に親しむ。\nさつまいもを洗って触り、給食で味わった。",
         "ねらい：身の回りのことを自分でしようとする。\n着替えや手洗いを保育者と一緒に丁寧に行った。",
     };
+    static constexpr std::array<const char*, 6> kJournalEpisodes = {
+        "友だちに「どうぞ」と玩具を渡していた。",
+        "初めて自分から「せんせい」と呼んでくれた。",
+        "散歩の途中、落ち葉を拾って「きれい」と見せてくれた。",
+        "給食のにんじんを自分から口に運んでいた。",
+        "着替えのボタンを最後まで自分で留めた。",
+        "泣いている友だちの頭をそっとなでていた。"};
     static constexpr std::array<const char*, 4> kSiteActivities = {
         "園内研修（午睡チェックの手順の確認）。", "避難訓練（地震・午前10時）。全クラス3分で園庭へ避難した。",
         "誕生会。11月生まれの子どもを全園で祝った。", "嘱託医による内科健診（0・1歳児）。"};
@@ -355,11 +362,10 @@ void SeedJournals(db::WriteTx& tx, const common::Clock& clock, const auth::DataK
                 for (const auto& r : tx.Query(
                          "SELECT m.child_id FROM child_group_membership m WHERE m.group_id = ? AND EXISTS (SELECT 1 "
                          "FROM attendance_event e WHERE e.child_id = m.child_id AND e.facility_date = ? AND e.kind = "
-                         "'in') ORDER BY m.child_id LIMIT 2",
-                         *group, date)) {
+                         "'in') ORDER BY m.child_id LIMIT 2 OFFSET ?",
+                         *group, date, k % 4)) {
                     j.episodes.push_back(
-                        {r.Id<common::ChildId>(0), n++ == 0 ? "友だちに「どうぞ」と玩具を渡していた。"
-                                                            : "初めて自分から「せんせい」と呼んでくれた。"});
+                        {r.Id<common::ChildId>(0), kJournalEpisodes[static_cast<std::size_t>((k + n++) % 6)]});
                 }
             }
             std::int64_t id = 0;

@@ -15,6 +15,7 @@
 #include "journals/print.hpp"
 #include "journals/workbook.hpp"
 #include "notebook/form.hpp"
+#include "notebook/notebook.hpp"
 #include "notebook/pages.hpp"
 #include "sites/groups.hpp"
 #include "sites/sites.hpp"
@@ -217,31 +218,25 @@ http::Response Handlers::Day(Ctx& ctx) const {
     for (const auto& g : l.groups) row(g.id);
     row(std::nullopt);
     body.set("journals", rows);
-    if (approver) {
-        data waiting{data::type::list};
-        for (const auto& s : l.waiting) {
+    // Journals of other days: waiting for the actor's stamp (head teachers and heads), returned to be mended (all).
+    auto listed = [&](const char* key, const std::vector<Summary>& list) {
+        data out{data::type::list};
+        for (const auto& s : list) {
             data d;
             d.set("date", s.date);
             d.set("name", NameOf(ctx, l.groups, s.group));
             d.set("url", PageUrl(site_id, s.date, s.group));
             d.set("state_label", StateLabel(ctx, s.state));
-            waiting.push_back(d);
+            out.push_back(d);
         }
-        body.set("waiting", waiting);
+        body.set(key, out);
+        if (!list.empty()) body.set(std::string("has_") + key, true);
+    };
+    if (approver) {
+        listed("waiting", l.waiting);
         body.set("approver", true);
-        if (!l.waiting.empty()) body.set("has_waiting", true);
     }
-    // Returned journals, for whoever writes them to mend.
-    data returned{data::type::list};
-    for (const auto& s : l.returned) {
-        data d;
-        d.set("date", s.date);
-        d.set("name", NameOf(ctx, l.groups, s.group));
-        d.set("url", PageUrl(site_id, s.date, s.group));
-        returned.push_back(d);
-    }
-    body.set("returned", returned);
-    if (!l.returned.empty()) body.set("has_returned", true);
+    listed("returned", l.returned);
     if (auth::Can(actor, Action::kJournalSettings, site_id)) {
         body.set("can_settings", true);
         if (l.self_approval) body.set("self_approval", true);
@@ -405,8 +400,13 @@ http::Response Handlers::Save(Ctx& ctx) const {
         if (!n) throw http::BadRequest();
         named.emplace_back(key, common::ChildId(*n));
     }
-    for (const auto& [key, child] : named)
+    // Written once, sent to the child's contact notebook too where the carer ticks it (to_notebook_{child}).
+    std::vector<Episode> to_notebook;
+    for (const auto& [key, child] : named) {
         draft.episodes.push_back({child, app::TextAreaField(ctx.form, key, errors, false, kMaxText)});
+        if (ctx.form.GetOr("to_notebook_" + child.ToString()) == "1" && !draft.episodes.back().text.empty())
+            to_notebook.push_back(draft.episodes.back());
+    }
     enum class Result { kSaved, kRefused, kConflict };
     const auto result = svc.db.Write([&](db::WriteTx& tx) {
         NurseryOf(tx, site_id);
@@ -430,6 +430,18 @@ http::Response Handlers::Save(Ctx& ctx) const {
         std::int64_t id = 0;
         if (!journals::Save(tx, keys, draft, *version, actor.user_id, svc.clock, id)) return Result::kConflict;
         auth::WriteAudit(tx, ctx.Audit("journal.save", "journal", id, site_id), svc.clock);
+        for (const auto& e : to_notebook) {
+            // Added to the nursery side's episode of that day (once: not again when saved twice), as a carer would.
+            auto page = notebook::GetEntry(tx, keys, e.child, date);
+            notebook::NurserySide side = page.nursery.value_or(notebook::NurserySide{});
+            if (side.episode.find(e.text) != std::string::npos) continue;
+            side.episode = side.episode.empty() ? e.text : side.episode + "\n" + e.text;
+            if (app::CharCount(side.episode) > notebook::kMaxEpisode)
+                throw http::HttpError(422, "error_journal_notebook_long");
+            notebook::SaveNursery(tx, keys, e.child, site_id, date, side, page.nursery_version, actor.user_id,
+                                  svc.clock);
+            auth::WriteAudit(tx, ctx.Audit("notebook.from_journal", "child", e.child.value, site_id), svc.clock);
+        }
         if (submit) {
             auto next = Apply(from, Step::kSubmit, who);
             if (!next.ok() || !Advance(tx, keys, id, from, Step::kSubmit, next.next, "", actor.user_id, svc.clock))

@@ -167,6 +167,24 @@ std::vector<Journal> Between(db::ReadTx& tx, const auth::DataKeys& keys, common:
     return out;
 }
 
+std::vector<ChildEpisode> EpisodesOf(db::ReadTx& tx, const auth::DataKeys& keys, common::ChildId child,
+                                     common::SiteId site, const std::string& from) {
+    std::vector<ChildEpisode> out;
+    for (const auto& r :
+         tx.Query("SELECT e.id, e.sealed, j.id, j.group_id, j.journal_date FROM journal_episode e JOIN journal j ON "
+                  "j.id = e.journal_id WHERE e.child_id = ? AND j.site_id = ? AND j.journal_date >= ? ORDER BY "
+                  "j.journal_date DESC, j.id",
+                  child, site, from)) {
+        ChildEpisode e;
+        e.text = keys.Open(r.Text(1), auth::PlaceOf(auth::kJournalEpisodeField, r.Int(0)));
+        e.journal_id = r.Int(2);
+        if (!r.IsNull(3)) e.group = r.Id<common::GroupId>(3);
+        e.date = r.Text(4).substr(0, 10);
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
 std::vector<Summary> Returned(db::ReadTx& tx, common::SiteId site) {
     return Summaries(tx.Query(
         "SELECT id, group_id, journal_date, state FROM journal WHERE site_id = ? AND state = 'returned' ORDER BY "

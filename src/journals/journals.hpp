@@ -86,6 +86,15 @@ std::vector<Summary> Returned(db::ReadTx& tx, common::SiteId site);
 std::vector<Journal> Between(db::ReadTx& tx, const auth::DataKeys& keys, common::SiteId site, const std::string& from,
                              const std::string& to);
 
+// A child's episodes in its class's journals at the site from `from` on, the latest first (its linked records).
+struct ChildEpisode {
+    std::int64_t journal_id = 0;
+    std::optional<common::GroupId> group;
+    std::string date, text;
+};
+std::vector<ChildEpisode> EpisodesOf(db::ReadTx& tx, const auth::DataKeys& keys, common::ChildId child,
+                                     common::SiteId site, const std::string& from);
+
 // Whether the site lets a writer check or approve their own journal (default: no).
 bool SelfApproval(db::ReadTx& tx, common::SiteId site);
 void SaveSelfApproval(db::WriteTx& tx, common::SiteId site, bool allowed, common::UserId by,

@@ -80,7 +80,7 @@ NurserySide ParseNurseryForm(const http::Params& form, app::FormErrors& errors) 
     n.temperature = Tenths(form, "temperature", errors);
     n.temperature_time = Time(form, "temperature_time", errors);
     n.mood = Choice(form, "mood");
-    n.episode = app::TextAreaField(form, "episode", errors, false, 1000);
+    n.episode = app::TextAreaField(form, "episode", errors, false, kMaxEpisode);
     return n;
 }
 

@@ -23,6 +23,8 @@ bool IsItem(Side side, std::string_view item);
 
 // Age classes at a nursery: 0歳児 … 5歳児, by the child's age on 1 April of the school year.
 inline constexpr int kAgeClasses = 6;
+// The nursery side's episode, at most (characters).
+inline constexpr std::size_t kMaxEpisode = 1000;
 int AgeClass(const std::string& birth_date, const std::string& date);
 
 // Whether an item appears and must be filled, for one side and age class at a site.

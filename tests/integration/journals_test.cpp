@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "harness.hpp"
+#include "notebook/notebook.hpp"
 
 namespace {
 
@@ -85,8 +86,9 @@ TEST_P(Journals, AClassJournalIsWrittenSubmittedCheckedReturnedMendedAndApproved
     EXPECT_NE(page.body.find("name=\"episode_" + child_.ToString() + "\""), std::string::npos);
 
     // Written over several lines, with the child's episode.
-    auto saved = Write("0", "園庭で砂遊び。\r\n午後は絵本。", "save",
-                       {{"episode_" + child_.ToString(), "初めて滑り台を一人で滑った"}});
+    auto saved = Write(
+        "0", "園庭で砂遊び。\r\n午後は絵本。", "save",
+        {{"episode_" + child_.ToString(), "初めて滑り台を一人で滑った"}, {"to_notebook_" + child_.ToString(), "1"}});
     ASSERT_EQ(saved.status, 303) << saved.body;
     EXPECT_EQ(State(), "draft");
     // Sealed at rest: the text is not in the database in the clear.
@@ -96,6 +98,22 @@ TEST_P(Journals, AClassJournalIsWrittenSubmittedCheckedReturnedMendedAndApproved
     ASSERT_TRUE(stored);
     EXPECT_EQ(stored->content.activities, "園庭で砂遊び。\n午後は絵本。");
     ASSERT_EQ(stored->episodes.size(), 1u);
+    // Written once, sent to the child's contact notebook too (once, however often the journal is saved).
+    auto notebook_episode = [&] {
+        return database().Read([&](db::ReadTx& tx) {
+            auto page = notebook::GetEntry(tx, *config_.data_keys, child_, "2026-12-04");
+            return page.nursery ? page.nursery->episode : std::string();
+        });
+    };
+    EXPECT_EQ(notebook_episode(), "初めて滑り台を一人で滑った");
+    EXPECT_EQ(AuditCount("notebook.from_journal"), 1);
+    // The child's linked records: the day's arrival, fever, notebook page and the journal's episode side by side.
+    auto records = Get("/children/" + child_.ToString() + "/records");
+    ASSERT_EQ(records.status, 200);
+    for (const char* want : {"08:30〜", "38.2℃（10:15）", "初めて滑り台を一人で滑った", "園の記入あり（未公開）",
+                             "/sites/3/journal?date=2026-12-04&amp;group="})
+        EXPECT_NE(records.body.find(want), std::string::npos) << want;
+    EXPECT_EQ(AuditCount("records.view"), 1);
 
     // Another tablet still on version 0: refused, theirs shown beside mine, nothing overwritten.
     auto second = Write("0", "散歩に行った");
@@ -234,6 +252,7 @@ TEST_P(Journals, AnotherSitesStaffAndA学童FindNoJournals) {
     EXPECT_EQ(Get(Page()).status, 404);
     EXPECT_EQ(Get("/journals/" + id + "/pdf").status, 404);
     EXPECT_EQ(Get("/sites/3/journals/export").status, 404);
+    EXPECT_EQ(Get("/children/" + child_.ToString() + "/records").status, 404);
     Get("/");
     EXPECT_EQ(Post("/journals/" + id + "/stamp", {{"step", "approve"}}).status, 404);
     EXPECT_EQ(Get("/sites/1/journals").status, 404);  // a 学童 keeps none here

@@ -169,6 +169,7 @@ const std::vector<Case>& Table() {
         {"GET", "/photos/{photo}", {}, {{O, O}, {O, H}, {O, H}}},
         // A nursery's health records: the staff of the child's site today
         {"GET", "/children/{child}/health", {}, {{O, O}, {O, H}, {O, H}}},
+        {"GET", "/children/{child}/records", {}, {{O, O}, {O, H}, {O, H}}},
         {"POST",
          "/children/{child}/health/temperature",
          {{"temperature", "36.5"}, {"time", "00:00"}},
@@ -870,6 +871,7 @@ const std::vector<OverTime>& OverTimeTable() {
         {{"POST", "/children/{child}/notebook/publish"}, day_at_site},
         {{"GET", "/photos/{photo}"}, all_ok},
         {{"GET", "/children/{child}/health"}, day_at_site},  // the site it left keeps none of it
+        {{"GET", "/children/{child}/records"}, day_at_site},
         {{"POST", "/children/{child}/health/temperature"}, day_at_site},
         {{"POST", "/children/{child}/health/growth"}, day_at_site},
         {{"POST", "/children/{child}/health/illness"}, day_at_site},
