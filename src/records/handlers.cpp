@@ -61,8 +61,13 @@ http::Response Handlers::Page(Ctx& ctx) const {
         if (grant.history || !site || !sites::KeepsNotebooks(site->fields.kind)) throw http::NotFound();
         l.site = grant.site;
         l.heading = children::HeadingOf(tx, child);
-        for (std::string d = from; d <= to; d = AddDays(d, 1))
-            l.days[d] = {attendance::ChildDay(tx, child, d), notebook::GetEntry(tx, keys, child, d)};
+        // This nursery's records only: a day the child spent elsewhere is that site's.
+        for (std::string d = from; d <= to; d = AddDays(d, 1)) {
+            auto page = notebook::GetEntry(tx, keys, child, d);
+            if (page.id != 0 && page.site != l.site) page = notebook::Entry{};
+            auto day = attendance::SiteChildrenDays(tx, l.site, d, {child});
+            l.days[d] = {day.count(child) ? day.at(child) : attendance::DayState{}, std::move(page)};
+        }
         for (auto& e : health::ForChild(tx, keys, child, health::Kind::kTemperature, 200))
             if (e.date >= from && e.date <= to && e.site == l.site) l.temperatures.push_back(std::move(e));
         for (auto& n : naps::OfChild(tx, child, l.site, from))
