@@ -11,6 +11,7 @@
 #include "health/health.hpp"
 #include "naps/naps.hpp"
 #include "notebook/form.hpp"
+#include "notebook/pages.hpp"
 #include "plans/plans.hpp"
 #include "rights/rights.hpp"
 #include "sites/sites.hpp"
@@ -178,9 +179,7 @@ http::Response Handlers::Render(Ctx& ctx, common::ChildId child, const app::Form
         l.temperatures = ForChild(tx, keys, child, Kind::kTemperature, 30);
         l.growth = ForChild(tx, keys, child, Kind::kGrowth);
         l.illnesses = ForChild(tx, keys, child, Kind::kIllness, 30);
-        l.naps = naps::OfChild(
-            tx, child, l.site,
-            common::FormatDate(common::Date(std::chrono::sys_days(*common::ParseDate(today)) - std::chrono::days(13))));
+        l.naps = naps::OfChild(tx, child, l.site, notebook::AddDays(today, -13));
         auto heading = children::HeadingOf(tx, child);
         l.name = heading.name;
         l.kana = heading.kana;

@@ -37,6 +37,16 @@ sites::Site NurseryOf(db::ReadTx& tx, common::SiteId site_id) {
     return *site;
 }
 
+// A journal by id that the actor may read (at a nursery of theirs); another site's is not there for them.
+std::optional<Journal> Reachable(db::ReadTx& tx, const auth::DataKeys& keys, const auth::Actor& actor,
+                                 std::int64_t id) {
+    auto j = Get(tx, keys, id);
+    if (!j || !auth::Can(actor, Action::kSiteView, j->site) || !auth::Can(actor, Action::kJournalView, j->site))
+        throw http::NotFound();
+    NurseryOf(tx, j->site);
+    return j;
+}
+
 // ?group= or the form's: a class of the site; empty: the site's journal.
 std::optional<common::GroupId> GroupOf(const std::string& text) {
     if (text.empty()) return std::nullopt;
@@ -472,11 +482,7 @@ http::Response Handlers::Stamp(Ctx& ctx) const {
     std::string comment;
     app::FormErrors errors;
     auto done = svc.db.Write([&](db::WriteTx& tx) {
-        auto j = Get(tx, keys, id);
-        // Another site's journal is not there for the actor.
-        if (!j || !auth::Can(actor, Action::kSiteView, j->site) || !auth::Can(actor, Action::kJournalView, j->site))
-            throw http::NotFound();
-        NurseryOf(tx, j->site);
+        auto j = Reachable(tx, keys, actor, id);
         // The rights first, then what was sent.
         if (!auth::Can(actor, Action::kJournalWrite, j->site) && !auth::Can(actor, Action::kJournalCheck, j->site))
             throw http::Forbidden();
@@ -583,10 +589,8 @@ http::Response Handlers::Pdf(Ctx& ctx) const {
         Facts facts;
     };
     auto l = svc.db.Write([&](db::WriteTx& tx) {
-        auto j = Get(tx, keys, id);
-        if (!j || !auth::Can(actor, Action::kSiteView, j->site) || !auth::Can(actor, Action::kJournalView, j->site))
-            throw http::NotFound();
-        Loaded l{*j, NurseryOf(tx, j->site), sites::ListGroups(tx, j->site, true), {}};
+        auto j = Reachable(tx, keys, actor, id);
+        Loaded l{*j, *sites::GetSite(tx, j->site), sites::ListGroups(tx, j->site, true), {}};  // a nursery: Reachable
         l.facts = LoadFacts(tx, keys, j->site, j->date, j->group);
         auth::WriteAudit(tx, ctx.Audit("journal.print", "journal", j->id, j->site), svc.clock);
         return l;

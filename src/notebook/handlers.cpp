@@ -33,10 +33,6 @@ namespace {
 // The settings form's nap intervals, by age class (0歳児, 1・2歳児, 3歳児+); each labelled nap_interval_{age…}.
 constexpr std::array<std::string_view, 3> kNapFields{"nap_age0", "nap_age12", "nap_age3"};
 
-std::string AddDays(const std::string& date, int days) {
-    return common::FormatDate(std::chrono::sys_days(*common::ParseDate(date)) + std::chrono::days(days));
-}
-
 // Photos for a page: their address (staff's or the family's), size and position for the alternative text.
 data PhotoList(const std::vector<photos::Photo>& list, const std::string& base) {
     data out{data::type::list};
@@ -60,6 +56,10 @@ std::string BirthDate(db::ReadTx& tx, common::ChildId child) {
 }  // namespace
 
 std::string Today(const Ctx& ctx) { return common::FormatDate(common::TokyoDate(ctx.svc.clock.Now())); }
+
+std::string AddDays(const std::string& date, int days) {
+    return common::FormatDate(std::chrono::sys_days(*common::ParseDate(date)) + std::chrono::days(days));
+}
 
 void DayLinks(data& body, const std::string& date, const std::string& today) {
     body.set("date", date);

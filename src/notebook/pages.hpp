@@ -12,6 +12,8 @@ namespace notebook {
 
 // Today in Tokyo, YYYY-MM-DD.
 std::string Today(const app::Ctx& ctx);
+// A date ("2026-12-04") `days` later (earlier when negative).
+std::string AddDays(const std::string& date, int days);
 // The day's links on a page of one day: date, prev_date, and next_date when it is not today.
 void DayLinks(kainjow::mustache::data& body, const std::string& date, const std::string& today);
 // The class choice of a page of a site's classes: groups [{id, name, selected}] and the chosen one as group.

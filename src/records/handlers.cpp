@@ -26,10 +26,7 @@ using kainjow::mustache::data;
 namespace {
 
 constexpr int kDays = 14;
-
-std::string AddDays(const std::string& date, int days) {
-    return common::FormatDate(common::Date{std::chrono::sys_days(*common::ParseDate(date)) + std::chrono::days(days)});
-}
+using notebook::AddDays;
 
 }  // namespace
 
