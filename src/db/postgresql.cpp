@@ -248,24 +248,55 @@ class PgDatabase final : public Database {
             // VACUUM FULL keeps a deleted row that an older snapshot may still see (another session's open
             // transaction, an autovacuum ANALYZE in this database): wait, a bounded while, until no session here
             // holds a snapshot from before now; if one still does, say so rather than claim the rows are gone.
-            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-            const std::vector<Value> horizon{
-                Value(lease->Query("SELECT pg_current_xact_id()::xid::text", {}).front().Text(0))};
-            for (;;) {
-                auto older = lease->Query(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> "
-                    "pg_backend_pid() AND backend_xmin IS NOT NULL AND age(backend_xmin) >= age(?::text::xid)",
-                    horizon);
-                if (older.front().Int(0) == 0) break;
-                if (std::chrono::steady_clock::now() > deadline)
-                    throw std::runtime_error(
-                        "a transaction opened before the erasure is still open; run `tadaima "
-                        "erase scrub` when it has ended");
-                std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            }
+            const auto wait_for_older_snapshots = [&lease] {
+                const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+                const std::vector<Value> horizon{
+                    Value(lease->Query("SELECT pg_current_xact_id()::xid::text", {}).front().Text(0))};
+                for (;;) {
+                    auto older = lease->Query(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> "
+                        "pg_backend_pid() AND backend_xmin IS NOT NULL AND age(backend_xmin) >= age(?::text::xid)",
+                        horizon);
+                    if (older.front().Int(0) == 0) return;
+                    if (std::chrono::steady_clock::now() > deadline)
+                        throw std::runtime_error(
+                            "a transaction opened before the erasure is still open; run `tadaima "
+                            "erase scrub` when it has ended");
+                    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                }
+            };
+            wait_for_older_snapshots();
             lease->ExecScript("VACUUM FULL " + list);  // each table rewritten from its live rows; old files removed
             steps.push_back("postgresql: VACUUM FULL of " + std::to_string(tables.size()) +
                             " tables (no dead row left in them)");
+            // The planner's statistics keep sample values of every column (pg_statistic): taken again from the
+            // live rows, and the catalog rewritten without the old ones (the database's owner may; else say so).
+            lease->ExecScript("ANALYZE " + list);
+            // ANALYZE of a table left empty writes nothing, keeping the last samples: its columns' statistics go
+            // with an ALTER to the type they have (no rewrite; keys and identities, which name no one, are left).
+            for (const auto& t : tables) {
+                const std::vector<Value> table{Value(t)};
+                if (!lease->Query("SELECT 1 FROM " + t + " LIMIT 1", {}).empty()) continue;
+                for (const auto& alter : lease->Query(
+                         "SELECT format('ALTER TABLE %I ALTER COLUMN %I TYPE %s', s.tablename, s.attname, "
+                         "format_type(a.atttypid, a.atttypmod)) FROM pg_stats s JOIN pg_attribute a ON a.attrelid = "
+                         "to_regclass(quote_ident(s.tablename)) AND a.attname = s.attname WHERE s.schemaname = "
+                         "current_schema() AND s.tablename = ? AND a.attidentity = '' AND a.attgenerated = '' AND "
+                         "NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.contype IN ('p', 'f') AND c.conrelid = "
+                         "a.attrelid AND a.attnum = ANY (c.conkey))",
+                         table))
+                    lease->ExecScript(alter.Text(0));
+            }
+            wait_for_older_snapshots();
+            try {
+                lease->ExecScript("VACUUM FULL pg_catalog.pg_statistic");
+            } catch (const std::exception& e) {
+                throw std::runtime_error(
+                    "the planner's statistics may still hold erased values: VACUUM FULL pg_statistic needs the "
+                    "database's owner (" +
+                    std::string(e.what()) + ")");
+            }
+            steps.push_back("postgresql: statistics of those tables taken again and pg_statistic rewritten");
         }
         try {
             lease->ExecScript("CHECKPOINT");
