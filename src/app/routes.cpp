@@ -8,6 +8,7 @@
 #include "audit/handlers.hpp"
 #include "children/handlers.hpp"
 #include "children/rollover_handlers.hpp"
+#include "curriculum/handlers.hpp"
 #include "entrance/handlers.hpp"
 #include "families/handlers.hpp"
 #include "guardians/handlers.hpp"
@@ -51,6 +52,7 @@ Router BuildRoutes(const Services& s) {
     auto health = std::make_shared<health::Handlers>(s.templates);
     auto naps = std::make_shared<naps::Handlers>(s.templates);
     auto journals = std::make_shared<journals::Handlers>(s.templates);
+    auto curriculum = std::make_shared<curriculum::Handlers>(s.templates);
     auto records = std::make_shared<records::Handlers>(s.templates);
     Router r;
 
@@ -300,6 +302,11 @@ Router BuildRoutes(const Services& s) {
     r.Post("/sites/{id}/journal", [journals](Ctx& c) { return journals->Save(c); });
     r.Post("/journals/{id}/stamp", [journals](Ctx& c) { return journals->Stamp(c); });
     r.Get("/journals/{id}/pdf", [journals](Ctx& c) { return journals->Pdf(c); });
+    r.Get("/sites/{id}/curriculum", [curriculum](Ctx& c) { return curriculum->Month(c); });
+    r.Get("/sites/{id}/curriculum/plan", [curriculum](Ctx& c) { return curriculum->Page(c); });
+    r.Post("/sites/{id}/curriculum/plan", [curriculum](Ctx& c) { return curriculum->Save(c); });
+    r.Post("/curriculum/{id}/stamp", [curriculum](Ctx& c) { return curriculum->Stamp(c); });
+    r.Get("/curriculum/{id}/pdf", [curriculum](Ctx& c) { return curriculum->Pdf(c); });
     r.Get("/children/{id}/records", [records](Ctx& c) { return records->Page(c); });
     // A nursery's health records: the child's record, temperature checks, growth, illnesses
     r.Get("/children/{id}/health", [health](Ctx& c) { return health->Page(c); });

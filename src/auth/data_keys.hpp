@@ -76,9 +76,13 @@ inline constexpr SealedField kHealthEntryField{"health_entry", "sealed", "id"};
 inline constexpr SealedField kJournalField{"journal", "sealed", "id"};
 inline constexpr SealedField kJournalEpisodeField{"journal_episode", "sealed", "id"};
 inline constexpr SealedField kJournalStampField{"journal_stamp", "comment_sealed", "id"};
-inline constexpr SealedField kSealedFields[] = {kMfaSecretField,       kFamilyPinField,      kNotebookHomeField,
-                                                kNotebookNurseryField, kChildHealthField,    kHealthEntryField,
-                                                kJournalField,         kJournalEpisodeField, kJournalStampField};
+inline constexpr SealedField kCurriculumField{"curriculum_plan", "sealed", "id"};
+inline constexpr SealedField kCurriculumStampField{"curriculum_stamp", "comment_sealed", "id"};
+inline constexpr SealedField kCurriculumTemplateField{"curriculum_template", "sealed", "id"};
+inline constexpr SealedField kSealedFields[] = {kMfaSecretField,       kFamilyPinField,       kNotebookHomeField,
+                                                kNotebookNurseryField, kChildHealthField,     kHealthEntryField,
+                                                kJournalField,         kJournalEpisodeField,  kJournalStampField,
+                                                kCurriculumField,      kCurriculumStampField, kCurriculumTemplateField};
 std::string PlaceOf(const SealedField& f, std::int64_t row);
 
 // The database's own data keys: the file read and every sealed value's key found in it — or made (mode 0600)

@@ -18,49 +18,54 @@ struct Rule {
 // (園長, the site manager) approves them.
 // clang-format off
 constexpr std::array kMatrix = {
-    //   action                      admin  manager lead  staff
-    Rule{Action::kSiteView,          true,  true,  true,  true},
-    Rule{Action::kSiteCreate,        true,  false, false, false},
-    Rule{Action::kSiteEdit,          true,  true,  false, false},
-    Rule{Action::kGroupView,         true,  true,  true,  true},
-    Rule{Action::kGroupEdit,         true,  true,  false, false},
-    Rule{Action::kChildView,         true,  true,  true,  true},
-    Rule{Action::kChildEdit,         true,  true,  false, false},
-    Rule{Action::kGuardianView,      true,  true,  true,  true},
-    Rule{Action::kGuardianEdit,      true,  true,  false, false},
-    Rule{Action::kStaffView,         true,  true,  false, false},
-    Rule{Action::kStaffEdit,         true,  true,  false, false},
-    Rule{Action::kGrantMunicipal,    true,  false, false, false},
-    Rule{Action::kAuditView,         true,  false, false, false},
-    Rule{Action::kLetterIssue,       true,  true,  false, false},
-    Rule{Action::kAttendanceView,    true,  true,  true,  true},
-    Rule{Action::kAttendanceEdit,    true,  true,  true,  true},
-    Rule{Action::kCardIssue,         true,  true,  false, false},
-    Rule{Action::kKioskManage,       true,  true,  false, false},
-    Rule{Action::kNoticeView,        true,  true,  true,  true},
-    Rule{Action::kNoticeSend,        true,  true,  true,  true},
-    Rule{Action::kMessageSend,       true,  true,  true,  true},
-    Rule{Action::kMessageCity,       true,  false, false, false},
-    Rule{Action::kThreadReply,       true,  true,  true,  true},
-    Rule{Action::kJobsManage,        true,  false, false, false},
-    Rule{Action::kOverviewView,      true,  true,  false, false},
-    Rule{Action::kRollcallStart,     true,  true,  false, false},
-    Rule{Action::kRollcallCity,      true,  false, false, false},
-    Rule{Action::kRollcallMark,      true,  true,  true,  true},
-    Rule{Action::kErase,             true,  false, false, false},
-    Rule{Action::kRollover,          true,  false, false, false},
-    Rule{Action::kNotebookView,      true,  true,  true,  true},
-    Rule{Action::kNotebookWrite,     true,  true,  true,  true},
-    Rule{Action::kNotebookSettings,  true,  true,  false, false},
-    Rule{Action::kHealthView,        true,  true,  true,  true},
-    Rule{Action::kHealthWrite,       true,  true,  true,  true},
-    Rule{Action::kNapView,           true,  true,  true,  true},
-    Rule{Action::kNapWrite,          true,  true,  true,  true},
-    Rule{Action::kJournalView,       true,  true,  true,  true},
-    Rule{Action::kJournalWrite,      true,  true,  true,  true},
-    Rule{Action::kJournalCheck,      true,  true,  true,  false},
-    Rule{Action::kJournalApprove,    true,  true,  false, false},
-    Rule{Action::kJournalSettings,   true,  true,  false, false},
+    //   action                        admin  manager lead  staff
+    Rule{Action::kSiteView,            true,  true,  true,  true},
+    Rule{Action::kSiteCreate,          true,  false, false, false},
+    Rule{Action::kSiteEdit,            true,  true,  false, false},
+    Rule{Action::kGroupView,           true,  true,  true,  true},
+    Rule{Action::kGroupEdit,           true,  true,  false, false},
+    Rule{Action::kChildView,           true,  true,  true,  true},
+    Rule{Action::kChildEdit,           true,  true,  false, false},
+    Rule{Action::kGuardianView,        true,  true,  true,  true},
+    Rule{Action::kGuardianEdit,        true,  true,  false, false},
+    Rule{Action::kStaffView,           true,  true,  false, false},
+    Rule{Action::kStaffEdit,           true,  true,  false, false},
+    Rule{Action::kGrantMunicipal,      true,  false, false, false},
+    Rule{Action::kAuditView,           true,  false, false, false},
+    Rule{Action::kLetterIssue,         true,  true,  false, false},
+    Rule{Action::kAttendanceView,      true,  true,  true,  true},
+    Rule{Action::kAttendanceEdit,      true,  true,  true,  true},
+    Rule{Action::kCardIssue,           true,  true,  false, false},
+    Rule{Action::kKioskManage,         true,  true,  false, false},
+    Rule{Action::kNoticeView,          true,  true,  true,  true},
+    Rule{Action::kNoticeSend,          true,  true,  true,  true},
+    Rule{Action::kMessageSend,         true,  true,  true,  true},
+    Rule{Action::kMessageCity,         true,  false, false, false},
+    Rule{Action::kThreadReply,         true,  true,  true,  true},
+    Rule{Action::kJobsManage,          true,  false, false, false},
+    Rule{Action::kOverviewView,        true,  true,  false, false},
+    Rule{Action::kRollcallStart,       true,  true,  false, false},
+    Rule{Action::kRollcallCity,        true,  false, false, false},
+    Rule{Action::kRollcallMark,        true,  true,  true,  true},
+    Rule{Action::kErase,               true,  false, false, false},
+    Rule{Action::kRollover,            true,  false, false, false},
+    Rule{Action::kNotebookView,        true,  true,  true,  true},
+    Rule{Action::kNotebookWrite,       true,  true,  true,  true},
+    Rule{Action::kNotebookSettings,    true,  true,  false, false},
+    Rule{Action::kHealthView,          true,  true,  true,  true},
+    Rule{Action::kHealthWrite,         true,  true,  true,  true},
+    Rule{Action::kNapView,             true,  true,  true,  true},
+    Rule{Action::kNapWrite,            true,  true,  true,  true},
+    Rule{Action::kJournalView,         true,  true,  true,  true},
+    Rule{Action::kJournalWrite,        true,  true,  true,  true},
+    Rule{Action::kJournalCheck,        true,  true,  true,  false},
+    Rule{Action::kJournalApprove,      true,  true,  false, false},
+    Rule{Action::kJournalSettings,     true,  true,  false, false},
+    Rule{Action::kCurriculumView,      true,  true,  true,  true},
+    Rule{Action::kCurriculumWrite,     true,  true,  true,  true},
+    Rule{Action::kCurriculumCheck,     true,  true,  true,  false},
+    Rule{Action::kCurriculumApprove,   true,  true,  false, false},
+    Rule{Action::kCurriculumTemplate,  true,  true,  true,  false},
 };
 
 struct FamilyRule {
@@ -158,6 +163,16 @@ std::string_view ActionName(Action action) {
             return "journal.approve";
         case Action::kJournalSettings:
             return "journal.settings";
+        case Action::kCurriculumView:
+            return "curriculum.view";
+        case Action::kCurriculumWrite:
+            return "curriculum.write";
+        case Action::kCurriculumCheck:
+            return "curriculum.check";
+        case Action::kCurriculumApprove:
+            return "curriculum.approve";
+        case Action::kCurriculumTemplate:
+            return "curriculum.template";
         case Action::kAttendanceView:
             return "attendance.view";
         case Action::kAttendanceEdit:

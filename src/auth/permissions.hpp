@@ -63,6 +63,11 @@ enum class Action {
     kJournalCheck,      // the first approval (主任): check a submitted journal, or return it with a comment
     kJournalApprove,    // the last approval (園長): approve, return, or reopen an approved journal
     kJournalSettings,   // whether a writer may approve their own journal
+    kCurriculumView,          // a nursery's curriculum plans (指導計画): annual, monthly, weekly per class, individual
+    kCurriculumWrite,         // write one, submit it for approval
+    kCurriculumCheck,         // the first approval (主任), as for journals
+    kCurriculumApprove,       // the last approval (園長), and reopening an approved plan
+    kCurriculumTemplate,      // the site's template of a kind of plan
 };
 std::string_view ActionName(Action action);
 

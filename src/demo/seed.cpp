@@ -7,6 +7,7 @@
 #include "auth/passwords.hpp"
 #include "children/children.hpp"
 #include "common/dates.hpp"
+#include "curriculum/curriculum.hpp"
 #include "demo/pictures.hpp"
 #include "families/families.hpp"
 #include "guardians/guardians.hpp"
@@ -387,6 +388,117 @@ void SeedJournals(db::WriteTx& tx, const common::Clock& clock, const auth::DataK
     }
 }
 
+// The first nursery's curriculum plans: each class's annual plan approved in April, last month's plan approved and
+// this month's waiting for the head teacher at the first class, the weeks of this month (the current one a draft),
+// the individual plans of the children under three, and the nursery's template for a week.
+void SeedCurriculum(db::WriteTx& tx, const common::Clock& clock, const auth::DataKeys& keys) {
+    auto nursery = FirstNursery(tx);
+    if (!nursery) return;
+    const auto [site_id, carer] = *nursery;
+    auto role = [&](const char* name) {
+        auto r = tx.QueryOptional("SELECT MIN(user_id) FROM staff_role WHERE site_id = ? AND role = ?", site_id, name);
+        return r && !r->IsNull(0) ? std::optional(r->Id<common::UserId>(0)) : std::nullopt;
+    };
+    const auto lead = role("lead"), head = role("site_manager");
+    if (!lead || !head) return;
+    using curriculum::Kind;
+    const common::Date today = common::TokyoDate(clock.Now());
+    const std::string today_text = common::FormatDate(today);
+    const curriculum::Sections kYear{
+        {"goal", "一人ひとりが安心して過ごし、自分の思いを表しながら友だちと関わって遊ぶ。"},
+        {"t1_children", "新しい環境に戸惑い、泣いたり保育者のそばを離れなかったりする姿がある。"},
+        {"t1_aims", "保育者に親しみ、安心して過ごす。"},
+        {"t1_content", "好きな遊びを見つけて楽しむ。生活の流れを知る。"},
+        {"t1_environment", "一人ひとりの気持ちを受け止め、落ち着ける場所を用意する。"},
+        {"t1_family", "送迎時や連絡帳で園での様子を丁寧に伝える。"},
+        {"t1_health", "健康状態を把握し、午睡中の呼吸と姿勢を確認する。"},
+        {"t2_aims", "夏の遊びを楽しみ、体を十分に動かす。"},
+        {"t2_content", "水や砂、泥に触れて遊ぶ。"},
+        {"t2_health", "熱中症に気をつけ、こまめに水分をとる。"},
+        {"t3_aims", "秋の自然に触れ、友だちと一緒に遊ぶことを楽しむ。"},
+        {"t3_content", "散歩で落ち葉や木の実を集める。運動遊びを楽しむ。"},
+        {"t3_environment", "集めた自然物で遊べるコーナーを作る。"},
+        {"t3_health", "感染症の流行に気をつけ、手洗いを丁寧に行う。"},
+        {"t4_aims", "進級への期待をもち、身の回りのことを自分でしようとする。"},
+        {"t4_content", "着替えや片付けを自分でする。"}};
+    auto month_text = [](const std::string& aims) {
+        return curriculum::Sections{{"children", "散歩を喜び、見つけたものを保育者に伝えようとする姿が増えてきた。"},
+                                    {"aims", aims},
+                                    {"content", "落ち葉やどんぐりを集めて遊ぶ。\n体を動かす遊びを楽しむ。"},
+                                    {"environment", "子どもが見つけたものを飾れる場所を用意する。"},
+                                    {"family", "散歩の様子を写真で伝える。薄着の習慣を家庭と共有する。"},
+                                    {"health", "気温に合わせて衣服を調節する。嘔吐時の処理手順を確認する。"}};
+    };
+    auto stamp_through = [&](std::int64_t id, journals::State to, common::Date on) {
+        common::FixedClock evening(common::TokyoInstant(on, 17 * 60 + 30));
+        common::FixedClock next(
+            common::TokyoInstant(common::Date{std::chrono::sys_days{on} + std::chrono::days{1}}, 10 * 60));
+        using journals::State;
+        using journals::Step;
+        if (to == State::kDraft) return;
+        curriculum::Advance(tx, keys, id, State::kDraft, Step::kSubmit, State::kSubmitted, "", carer, evening);
+        if (to == State::kSubmitted) return;
+        curriculum::Advance(tx, keys, id, State::kSubmitted, Step::kCheck, State::kChecked, "", *lead, next);
+        curriculum::Advance(tx, keys, id, State::kChecked, Step::kApprove, State::kApproved, "", *head, next);
+    };
+    auto make = [&](Kind kind, common::GroupId group, std::optional<common::ChildId> child, const common::Date& period,
+                    const curriculum::Sections& sections, journals::State to) {
+        curriculum::Plan p;
+        p.site = site_id;
+        p.group = group;
+        p.child = child;
+        p.kind = kind;
+        p.period = common::FormatDate(period);
+        p.sections = sections;
+        const common::Date written = std::min(period, today);
+        common::FixedClock at(common::TokyoInstant(written, 16 * 60));
+        std::int64_t id = 0;
+        if (!curriculum::Save(tx, keys, p, 0, carer, at, id)) return;
+        stamp_through(id, to, written);
+    };
+    const auto year = curriculum::PeriodStart(Kind::kAnnual, today);
+    const auto month = curriculum::PeriodStart(Kind::kMonthly, today);
+    const common::Date last_month{month - std::chrono::months{1}};
+    const auto this_week = curriculum::PeriodStart(Kind::kWeekly, today);
+    int k = 0;
+    for (const auto& g :
+         tx.Query("SELECT id FROM child_group WHERE site_id = ? AND deactivated_at IS NULL ORDER BY id", site_id)) {
+        const auto group = g.Id<common::GroupId>(0);
+        const bool first = k++ == 0;
+        using journals::State;
+        make(Kind::kAnnual, group, std::nullopt, year, kYear, State::kApproved);
+        make(Kind::kMonthly, group, std::nullopt, last_month, month_text("秋の自然に触れて遊ぶ。"), State::kApproved);
+        make(Kind::kMonthly, group, std::nullopt, month, month_text(kYear.at("t3_aims")),
+             first ? State::kSubmitted : State::kApproved);
+        for (auto w = curriculum::PeriodStart(Kind::kWeekly, month); w <= this_week;
+             w = common::Date{std::chrono::sys_days{w} + std::chrono::days{7}}) {
+            curriculum::Sections week{{"aims", kYear.at("t3_aims")},
+                                      {"content",
+                                       "月：散歩（公園）\n火：リズム遊び\n水：製作（落ち葉の貼り絵）\n木："
+                                       "ホールで運動遊び\n金：誕生会"},
+                                      {"evaluation", w < this_week ? "落ち葉に興味をもって集めていた。" : ""}};
+            make(Kind::kWeekly, group, std::nullopt, w, week, w < this_week ? State::kApproved : State::kDraft);
+        }
+        int n = 0;
+        for (const auto& c :
+             tx.Query("SELECT c.id, c.birth_date FROM child c JOIN child_group_membership m ON m.child_id = c.id WHERE "
+                      "m.group_id = ? ORDER BY c.id",
+                      group)) {
+            if (notebook::AgeClass(c.Text(1).substr(0, 10), today_text) >= 3) continue;
+            curriculum::Sections mine{{"children", "保育者の手遊びをじっと見て、まねようとする。"},
+                                      {"aims", "保育者との安心できる関係の中で、自分の思いを表す。"},
+                                      {"content", "手遊びや触れ合い遊びを楽しむ。"},
+                                      {"family", "家庭での睡眠と食事の様子を連絡帳で伝え合う。"}};
+            make(Kind::kIndividual, group, c.Id<common::ChildId>(0), month, mine,
+                 n++ % 3 == 0 ? State::kDraft : State::kApproved);
+        }
+    }
+    curriculum::SaveTemplate(tx, keys, site_id, Kind::kWeekly,
+                             {{"content", "月：\n火：\n水：\n木：\n金："},
+                              {"health", "手洗い・うがいを丁寧に。午睡中は呼吸と姿勢を確認する。"}},
+                             *head, clock);
+}
+
 // The first nursery's health records: each child under three measured monthly for half a year, two children's
 // allergies on their record, a temperature check with a fever yesterday, and an infection a family reported two days
 // ago (the class is warned of it today).
@@ -734,6 +846,7 @@ SeedResult SeedDemo(db::Database& db, const SeedOptions& o, const common::Clock&
             SeedNotebook(tx, clock, *o.keys, std::min(o.history_days, 14));
             SeedJournals(tx, clock, *o.keys, std::min(o.history_days, 14));
             SeedHealth(tx, clock, *o.keys);
+            SeedCurriculum(tx, clock, *o.keys);
         }
         if (o.plans) SeedPlans(tx, clock);
         return r;

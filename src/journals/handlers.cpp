@@ -25,17 +25,11 @@ namespace journals {
 using app::Ctx;
 using auth::Action;
 using kainjow::mustache::data;
+using notebook::NurseryOf;
 
 namespace {
 
 constexpr const char* kXlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-// Journals are kept where a nursery keeps its day's records.
-sites::Site NurseryOf(db::ReadTx& tx, common::SiteId site_id) {
-    auto site = sites::GetSite(tx, site_id);
-    if (!site || !sites::KeepsNotebooks(site->fields.kind)) throw http::NotFound();
-    return *site;
-}
 
 // A journal by id that the actor may read (at a nursery of theirs); another site's is not there for them.
 std::optional<Journal> Reachable(db::ReadTx& tx, const auth::DataKeys& keys, const auth::Actor& actor,
@@ -75,13 +69,6 @@ Who WhoAt(const auth::Actor& actor, common::SiteId site, const Journal* j, bool 
     return {auth::Can(actor, Action::kJournalWrite, site), auth::Can(actor, Action::kJournalCheck, site),
             auth::Can(actor, Action::kJournalApprove, site), j && j->submitted_by && *j->submitted_by == actor.user_id,
             self_approval};
-}
-
-std::string StateLabel(const Ctx& ctx, State s) { return ctx.T("journal_state_" + std::string(StateName(s))); }
-
-std::string When(common::Instant at) {
-    const auto d = common::FormatDate(common::TokyoDate(at));
-    return d.substr(5, 2) + "/" + d.substr(8, 2) + " " + common::FormatTokyoTime(at);
 }
 
 // What the day's records say, for the journal: the class's children that day with their attendance, and fevers.
@@ -161,16 +148,81 @@ std::string AttendanceText(const Ctx& ctx, const Facts& f, bool class_journal) {
     return out;
 }
 
+}  // namespace
+
+std::string StateLabel(const Ctx& ctx, State s) { return ctx.T("journal_state_" + std::string(StateName(s))); }
+
+std::string When(common::Instant at) {
+    const auto d = common::FormatDate(common::TokyoDate(at));
+    return d.substr(5, 2) + "/" + d.substr(8, 2) + " " + common::FormatTokyoTime(at);
+}
+
 // "さくら職員3 12/03 17:30" of the last stamp of a step since the last submission (empty: not yet).
-std::string StampOf(const Journal& j, Step step) {
+std::string StampOf(const std::vector<Stamp>& stamps, Step step) {
     std::string out;
-    for (const auto& s : j.stamps) {
+    for (const auto& s : stamps) {
         if (s.step == Step::kSubmit && step != Step::kSubmit) out.clear();
         if (s.step == Step::kReopen && step == Step::kApprove) out.clear();
         if (s.step == step) out = s.by + " " + When(s.at);
     }
     return out;
 }
+
+void StampsData(const Ctx& ctx, data& body, const std::vector<Stamp>& stamps, State state) {
+    data list{data::type::list};
+    for (const auto& s : stamps) {
+        data d;
+        d.set("step", std::string(StepName(s.step)));
+        d.set("label", ctx.T("journal_step_" + std::string(StepName(s.step))));
+        d.set("by", s.by);
+        d.set("at", When(s.at));
+        if (!s.comment.empty()) d.set("comment", s.comment);
+        list.push_back(d);
+    }
+    body.set("stamps", list);
+    if (!stamps.empty()) body.set("has_stamps", true);
+    // The last return's comment, at the top while it is being mended.
+    if (state == State::kReturned) {
+        for (auto it = stamps.rbegin(); it != stamps.rend(); ++it)
+            if (it->step == Step::kReturn) {
+                body.set("returned_comment", it->comment);
+                body.set("returned_by", it->by);
+                break;
+            }
+    }
+}
+
+void StepsData(data& body, State state, const Who& who) {
+    auto can = [&](Step step) { return Apply(state, step, who).ok(); };
+    if (can(Step::kCheck) || can(Step::kApprove) || can(Step::kReturn)) {
+        body.set("can_stamp", true);
+        if (can(Step::kCheck)) body.set("can_check", true);
+        if (can(Step::kApprove)) body.set("can_approve", true);
+        if (can(Step::kReturn)) body.set("can_return", true);
+    }
+    // The writer's own, where the site forbids stamping it: said, rather than a button that would be refused.
+    if ((state == State::kSubmitted || state == State::kChecked) && who.submitted_it && !who.self_approval &&
+        (who.can_check || who.can_approve))
+        body.set("own_waits", true);
+    if (can(Step::kReopen)) body.set("can_reopen", true);
+}
+
+std::vector<StampBox> Boxes(const Ctx& ctx, const std::vector<Stamp>& stamps) {
+    std::vector<StampBox> boxes{{ctx.T("journal_box_writer"), "", ""},
+                                {ctx.T("journal_box_lead"), "", ""},
+                                {ctx.T("journal_box_head"), "", ""}};
+    const std::array<Step, 3> steps{Step::kSubmit, Step::kCheck, Step::kApprove};
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        const std::string stamp = StampOf(stamps, steps[i]);
+        if (stamp.empty()) continue;
+        const auto at = stamp.rfind(' ', stamp.rfind(' ') - 1);  // "name MM/DD HH:MM"
+        boxes[i].name = stamp.substr(0, at);
+        boxes[i].at = stamp.substr(at + 1);
+    }
+    return boxes;
+}
+
+namespace {
 
 data ContentData(const Content& c) {
     data d;
@@ -303,30 +355,10 @@ http::Response Handlers::Render(Ctx& ctx, common::SiteId site_id, const std::str
     body.set("version", std::to_string(j ? j->version : 0));
     SetFacts(ctx, body, l.facts, !group);
     // The stamps, as on paper: who submitted, checked and approved, and what was returned with which comment.
-    data stamps{data::type::list};
+    StampsData(ctx, body, j ? j->stamps : std::vector<journals::Stamp>{}, state);
     if (j) {
-        for (const auto& s : j->stamps) {
-            data d;
-            d.set("step", std::string(StepName(s.step)));
-            d.set("label", ctx.T("journal_step_" + std::string(StepName(s.step))));
-            d.set("by", s.by);
-            d.set("at", When(s.at));
-            if (!s.comment.empty()) d.set("comment", s.comment);
-            stamps.push_back(d);
-        }
         body.set("journal_id", std::to_string(j->id));
         if (!j->written_by.empty()) body.set("written_by", j->written_by);
-    }
-    body.set("stamps", stamps);
-    if (j && !j->stamps.empty()) body.set("has_stamps", true);
-    // The last return's comment, at the top while it is being mended.
-    if (j && state == State::kReturned) {
-        for (auto it = j->stamps.rbegin(); it != j->stamps.rend(); ++it)
-            if (it->step == Step::kReturn) {
-                body.set("returned_comment", it->comment);
-                body.set("returned_by", it->by);
-                break;
-            }
     }
     // The text: the refused form's (with the other tablet's beside it on a conflict), else as saved.
     const Content shown = draft ? draft->content : j ? j->content : Content{};
@@ -349,6 +381,8 @@ http::Response Handlers::Render(Ctx& ctx, common::SiteId site_id, const std::str
             data d;
             d.set("child", r.child.ToString());
             d.set("name", r.display_name);
+            // The child's records of the day this journal came from (attendance, temperatures, naps, notebook).
+            d.set("records_url", "/children/" + r.child.ToString() + "/records?to=" + date);
             d.set("attendance", ctx.T(r.day.state == attendance::State::kNotArrived ? "journal_absent_mark"
                                                                                     : "journal_present_mark"));
             auto it = episodes.find(r.child);
@@ -364,18 +398,7 @@ http::Response Handlers::Render(Ctx& ctx, common::SiteId site_id, const std::str
     body.set("children", children);
     if (any_episode) body.set("has_episodes", true);
     // The steps this actor may take now.
-    auto can = [&](Step step) { return Apply(state, step, who).ok(); };
-    if (j && (can(Step::kCheck) || can(Step::kApprove) || can(Step::kReturn))) {
-        body.set("can_stamp", true);
-        if (can(Step::kCheck)) body.set("can_check", true);
-        if (can(Step::kApprove)) body.set("can_approve", true);
-        if (can(Step::kReturn)) body.set("can_return", true);
-    }
-    // The writer's own, where the site forbids stamping it: said, rather than a button that would be refused.
-    if (j && (state == State::kSubmitted || state == State::kChecked) && who.submitted_it && !who.self_approval &&
-        (who.can_check || who.can_approve))
-        body.set("own_waits", true);
-    if (j && can(Step::kReopen)) body.set("can_reopen", true);
+    if (j) StepsData(body, state, who);
     if (editable) body.set("can_submit", true);
     if (j) body.set("pdf_url", "/journals/" + std::to_string(j->id) + "/pdf");
     if (auto d = ctx.req.query.GetOr("done"); !d.empty()) body.set("done_" + d, true);
@@ -552,8 +575,8 @@ http::Response Handlers::Export(Ctx& ctx) const {
                         ctx.T("p_colon") + e.text;
         rows.push_back({j.date, NameOf(ctx, l.groups, j.group), StateLabel(ctx, j.state), j.content.weather,
                         AttendanceText(ctx, facts, j.group.has_value()), j.content.activities, episodes,
-                        j.content.health, j.content.reflection, StampOf(j, Step::kSubmit), StampOf(j, Step::kCheck),
-                        StampOf(j, Step::kApprove)});
+                        j.content.health, j.content.reflection, StampOf(j.stamps, Step::kSubmit),
+                        StampOf(j.stamps, Step::kCheck), StampOf(j.stamps, Step::kApprove)});
     }
     const std::vector<std::string> heads{
         ctx.T("health_date"),        ctx.T("nb_class"),           ctx.T("journal_state"),    ctx.T("journal_weather"),
@@ -611,17 +634,7 @@ http::Response Handlers::Pdf(Ctx& ctx) const {
     for (const auto& r : l.facts.roster.rows) names[r.child] = r.display_name;
     for (const auto& e : j.episodes) p.episodes.emplace_back(names.count(e.child) ? names[e.child] : "", e.text);
     // The stamp boxes: the writer's (the last submission), the head teacher's check and the head's approval since.
-    p.boxes = {{ctx.T("journal_box_writer"), "", ""},
-               {ctx.T("journal_box_lead"), "", ""},
-               {ctx.T("journal_box_head"), "", ""}};
-    const std::array<Step, 3> steps{Step::kSubmit, Step::kCheck, Step::kApprove};
-    for (std::size_t i = 0; i < steps.size(); ++i) {
-        const std::string stamp = StampOf(j, steps[i]);
-        if (stamp.empty()) continue;
-        const auto at = stamp.rfind(' ', stamp.rfind(' ') - 1);  // "name MM/DD HH:MM"
-        p.boxes[i].name = stamp.substr(0, at);
-        p.boxes[i].at = stamp.substr(at + 1);
-    }
+    p.boxes = Boxes(ctx, j.stamps);
     return app::Download(PrintJournal(p, ctx.T("page_of")), "application/pdf",
                          "journal-" + std::to_string(j.id) + "-" + j.date + ".pdf", false);
 }

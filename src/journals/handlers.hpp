@@ -3,10 +3,23 @@
 // waits for the actor's check or approval), one journal to write or read — the day's attendance and fevers filled
 // in from their records — its approval steps, and the journal printed with its stamps.
 #include "app/context.hpp"
+#include "journals/journals.hpp"
+#include "journals/print.hpp"
 
 namespace journals {
 
-struct Journal;
+// What a journal's page and a curriculum plan's page share: the approval as shown and as printed.
+std::string StateLabel(const app::Ctx& ctx, State s);
+std::string When(common::Instant at);  // "12/03 17:30"
+// "さくら職員3 12/03 17:30" of the last stamp of a step since the last submission (empty: not yet).
+std::string StampOf(const std::vector<Stamp>& stamps, Step step);
+// stamps [{step, label, by, at, comment}], has_stamps, and the last return's comment while it is mended.
+void StampsData(const app::Ctx& ctx, kainjow::mustache::data& body, const std::vector<Stamp>& stamps, State state);
+// The stamp steps this actor may take now (can_stamp, can_check, can_approve, can_return, can_reopen), and
+// own_waits where the site forbids stamping one's own.
+void StepsData(kainjow::mustache::data& body, State state, const Who& who);
+// The paper's boxes 担任 / 主任 / 園長 with who stamped since the last submission, and when.
+std::vector<StampBox> Boxes(const app::Ctx& ctx, const std::vector<Stamp>& stamps);
 
 class Handlers {
  public:

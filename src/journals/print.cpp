@@ -23,7 +23,7 @@ std::vector<std::string> Lines(const std::string& text) {
 
 }  // namespace
 
-std::string PrintJournal(const Printed& p, const std::string& page_words) {
+std::string PrintStamped(const StampedPaper& p, const std::string& page_words) {
     print::PdfDocument doc(p.title);
     int page = 1;
     auto footer = [&] {
@@ -31,14 +31,13 @@ std::string PrintJournal(const Printed& p, const std::string& page_words) {
         if (auto at = words.find("{n}"); at != std::string::npos) words.replace(at, 3, std::to_string(page));
         if (auto at = words.find(" / {total}"); at != std::string::npos) words.erase(at, 10);
         if (auto at = words.find("/{total}"); at != std::string::npos) words.erase(at, 8);
-        doc.Text(kMargin, kBottom + 5, p.place + "　" + p.date + "　" + words, {7, false, kWidth, true});
+        doc.Text(kMargin, kBottom + 5, p.place + "　" + p.subtitle + "　" + words, {7, false, kWidth, true});
     };
     double y = kMargin;
     // The head: title, place and date on the left; the stamp boxes on the right.
     doc.Text(kMargin, y, p.title, {16, true});
     doc.Text(kMargin, y + 9, p.place, {10});
-    doc.Text(kMargin, y + 15,
-             p.date + (p.content.weather.empty() ? "" : "　" + p.weather_label + "：" + p.content.weather), {10});
+    doc.Text(kMargin, y + 15, p.subtitle + p.aside, {10});
     doc.Text(kMargin, y + 21, p.state, {8});
     constexpr double kBoxW = 24, kBoxH = 24;
     const double bx = kMargin + kWidth - kBoxW * static_cast<double>(p.boxes.size());
@@ -82,14 +81,26 @@ std::string PrintJournal(const Printed& p, const std::string& page_words) {
         }
         y += 3;
     };
-    const auto& l = p.labels;
-    section(l.at(4), {{"", p.attendance}});
-    section(l.at(0), {{"", p.content.activities}});
-    if (!p.episodes.empty()) section(l.at(1), p.episodes);
-    section(l.at(2), {{"", p.content.health}});
-    section(l.at(3), {{"", p.content.reflection}});
+    for (const auto& sec : p.sections) section(sec.head, sec.items);
     footer();
     return doc.Finish();
+}
+
+std::string PrintJournal(const Printed& p, const std::string& page_words) {
+    StampedPaper paper{p.title,
+                       p.place,
+                       p.date,
+                       p.state,
+                       p.content.weather.empty() ? "" : "　" + p.weather_label + "：" + p.content.weather,
+                       p.boxes,
+                       {}};
+    const auto& l = p.labels;
+    paper.sections.push_back({l.at(4), {{"", p.attendance}}});
+    paper.sections.push_back({l.at(0), {{"", p.content.activities}}});
+    if (!p.episodes.empty()) paper.sections.push_back({l.at(1), p.episodes});
+    paper.sections.push_back({l.at(2), {{"", p.content.health}}});
+    paper.sections.push_back({l.at(3), {{"", p.content.reflection}}});
+    return PrintStamped(paper, page_words);
 }
 
 }  // namespace journals

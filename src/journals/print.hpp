@@ -28,4 +28,18 @@ struct Printed {
 
 std::string PrintJournal(const Printed& p, const std::string& page_words);
 
+// Any record with stamp boxes on paper (a journal, a curriculum plan): the head with the boxes, then its sections,
+// each a shaded head and its items (an item's name in bold above its text; no name: the text alone).
+struct PrintSection {
+    std::string head;
+    std::vector<std::pair<std::string, std::string>> items;
+};
+struct StampedPaper {
+    std::string title, place, subtitle, state;
+    std::string aside;  // after the subtitle in the head, not in the footer (the journal's weather)
+    std::vector<StampBox> boxes;
+    std::vector<PrintSection> sections;
+};
+std::string PrintStamped(const StampedPaper& p, const std::string& page_words);
+
 }  // namespace journals

@@ -61,6 +61,12 @@ std::string AddDays(const std::string& date, int days) {
     return common::FormatDate(std::chrono::sys_days(*common::ParseDate(date)) + std::chrono::days(days));
 }
 
+sites::Site NurseryOf(db::ReadTx& tx, common::SiteId site_id) {
+    auto site = sites::GetSite(tx, site_id);
+    if (!site || !sites::KeepsNotebooks(site->fields.kind)) throw http::NotFound();
+    return *site;
+}
+
 void DayLinks(data& body, const std::string& date, const std::string& today) {
     body.set("date", date);
     body.set("date_label", date);

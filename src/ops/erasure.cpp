@@ -80,6 +80,12 @@ constexpr Step kSteps[] = {
     {"journal_stamp", "DELETE FROM journal_stamp WHERE journal_id IN (SELECT id FROM journal WHERE site_id = :S)"},
     {"journal", "DELETE FROM journal WHERE site_id = :S"},
     {"journal_setting", "DELETE FROM journal_setting WHERE site_id = :S"},
+    // A child's individual plans go with it; a site's plans and templates with the site.
+    {"curriculum_stamp",
+     "DELETE FROM curriculum_stamp WHERE plan_id IN (SELECT id FROM curriculum_plan WHERE child_id IN :CH OR site_id "
+     "= :S)"},
+    {"curriculum_plan", "DELETE FROM curriculum_plan WHERE child_id IN :CH OR site_id = :S"},
+    {"curriculum_template", "DELETE FROM curriculum_template WHERE site_id = :S"},
     {"entrance_stamp",
      "DELETE FROM entrance_stamp WHERE account_id IN :AC OR event_id IN (SELECT id FROM attendance_event WHERE "
      "child_id IN :CH OR site_id = :S)"},

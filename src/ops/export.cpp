@@ -106,6 +106,14 @@ const Table kTables[] = {
      "reopen; "
      "who and when.",
      "journal_id IN (SELECT id FROM journal WHERE site_id = ?)"},
+    {"curriculum_plan",
+     "Curriculum plans (指導計画): a class's annual, monthly or weekly plan, or a child's individual plan, from the "
+     "first day it covers; its approval state and version; sealed holds the sections as JSON (opened).",
+     "site_id = ?"},
+    {"curriculum_stamp", "Each approval step of a plan, as journal_stamp (the comment sealed, opened).",
+     "plan_id IN (SELECT id FROM curriculum_plan WHERE site_id = ?)"},
+    {"curriculum_template", "A nursery's template of a kind of plan: the sections a new plan starts from (opened).",
+     "site_id = ?"},
     {"entrance_stamp",
      "Who stamped an entry or exit at a nursery's entrance (a guardian account) and who picked the child up (a pick-up "
      "person; empty: that guardian).",

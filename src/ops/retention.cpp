@@ -60,6 +60,10 @@ const std::vector<Step>& Steps() {
             {"attendance", "journal_stamp",
              "DELETE FROM journal_stamp WHERE journal_id IN (SELECT id FROM journal WHERE journal_date < :D)"},
             {"attendance", "journal", "DELETE FROM journal WHERE journal_date < :D"},
+            // And the curriculum plans they were written to.
+            {"attendance", "curriculum_stamp",
+             "DELETE FROM curriculum_stamp WHERE plan_id IN (SELECT id FROM curriculum_plan WHERE period < :D)"},
+            {"attendance", "curriculum_plan", "DELETE FROM curriculum_plan WHERE period < :D"},
             {"plans", "attendance_plan", "DELETE FROM attendance_plan WHERE plan_date < :D"},
             {"notebook", "photo_child",
              "DELETE FROM photo_child WHERE photo_id IN (SELECT id FROM photo WHERE entry_date < :D)"},

@@ -7,8 +7,10 @@
 #include "auth/audit.hpp"
 #include "children/children.hpp"
 #include "common/dates.hpp"
+#include "curriculum/curriculum.hpp"
 #include "families/mails.hpp"
 #include "health/health.hpp"
+#include "journals/handlers.hpp"
 #include "journals/journals.hpp"
 #include "naps/naps.hpp"
 #include "notebook/form.hpp"
@@ -49,6 +51,7 @@ http::Response Handlers::Page(Ctx& ctx) const {
         std::vector<health::Entry> temperatures;
         std::vector<naps::Nap> naps;
         std::vector<journals::ChildEpisode> episodes;
+        std::vector<curriculum::Plan> plans;
     };
     auto l = svc.db.Write([&](db::WriteTx& tx) {
         Loaded l;
@@ -71,6 +74,9 @@ http::Response Handlers::Page(Ctx& ctx) const {
             if (n.date <= to) l.naps.push_back(std::move(n));
         for (auto& e : journals::EpisodesOf(tx, keys, child, l.site, from))
             if (e.date <= to) l.episodes.push_back(std::move(e));
+        // The child's individual plans of the months these days fall in.
+        for (auto& p : curriculum::OfChild(tx, keys, child, l.site, from.substr(0, 7) + "-01"))
+            if (p.period <= to) l.plans.push_back(std::move(p));
         auth::WriteAudit(tx, ctx.Audit("records.view", "child", child.value, l.site), svc.clock);
         return l;
     });
@@ -136,6 +142,19 @@ http::Response Handlers::Page(Ctx& ctx) const {
     }
     body.set("days", days);
     if (days.is_empty_list()) body.set("none", true);
+    data plans{data::type::list};
+    for (const auto& p : l.plans) {
+        data d;
+        d.set("month", p.period.substr(0, 7));
+        auto aims = p.sections.find("aims");
+        d.set("aims", aims == p.sections.end() ? "" : aims->second);
+        d.set("state_label", journals::StateLabel(ctx, p.state));
+        d.set("url", "/sites/" + l.site.ToString() + "/curriculum/plan?kind=individual&group=" + p.group.ToString() +
+                         "&period=" + p.period + "&child=" + child.ToString());
+        plans.push_back(d);
+    }
+    if (!l.plans.empty()) body.set("has_plans", true);
+    body.set("plans", plans);
     return app::RenderPage(ctx, page_, "records_title", body);
 }
 
