@@ -145,7 +145,9 @@ http::Response Handlers::Page(Ctx& ctx) const {
     data plans{data::type::list};
     for (const auto& p : l.plans) {
         data d;
-        d.set("month", p.period.substr(0, 7));
+        d.set("month",
+              families::Fill(ctx.T("curriculum_period_month"),
+                             {{"y", p.period.substr(0, 4)}, {"m", std::to_string(std::stoi(p.period.substr(5, 2)))}}));
         auto aims = p.sections.find("aims");
         d.set("aims", aims == p.sections.end() ? "" : aims->second);
         d.set("state_label", journals::StateLabel(ctx, p.state));
