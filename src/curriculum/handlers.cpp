@@ -183,12 +183,10 @@ http::Response Handlers::Month(Ctx& ctx) const {
     const auto& actor = ctx.RequireAtSite(Action::kCurriculumView, site_id);
     const auto& svc = ctx.svc;
     const std::string today = notebook::Today(ctx);
-    std::string month = ctx.req.query.GetOr("month", today.substr(0, 7));
-    const auto first = common::ParseDate(month + "-01");
-    if (month.size() != 7 || !first) throw http::BadRequest("error_month");
-    const std::string start = month + "-01";
-    const std::string end = common::FormatDate(PeriodEnd(Kind::kMonthly, *first));
-    const std::string year_start = common::FormatDate(PeriodStart(Kind::kAnnual, *first));
+    const auto first = notebook::MonthOf(ctx);
+    const std::string start = common::FormatDate(first);
+    const std::string end = common::FormatDate(PeriodEnd(Kind::kMonthly, first));
+    const std::string year_start = common::FormatDate(PeriodStart(Kind::kAnnual, first));
     const std::string day = ClassDay(today, Kind::kMonthly, start);
     const bool approver =
         auth::Can(actor, Action::kCurriculumCheck, site_id) || auth::Can(actor, Action::kCurriculumApprove, site_id);
@@ -232,7 +230,7 @@ http::Response Handlers::Month(Ctx& ctx) const {
         plans.push_back(entry({Kind::kMonthly, g.id, start, std::nullopt}, KindLabel(ctx, Kind::kMonthly)));
         c.set("plans", plans);
         data weeks{data::type::list};
-        for (auto w = PeriodStart(Kind::kWeekly, *first); common::FormatDate(w) <= end;
+        for (auto w = PeriodStart(Kind::kWeekly, first); common::FormatDate(w) <= end;
              w = std::chrono::year_month_day{std::chrono::sys_days{w} + std::chrono::days{7}}) {
             const auto period = common::FormatDate(w);
             weeks.push_back(
@@ -251,9 +249,9 @@ http::Response Handlers::Month(Ctx& ctx) const {
     body.set("site_name", l.site.fields.name);
     body.set("month_label", PeriodLabel(ctx, Kind::kMonthly, start));
     body.set("prev_month",
-             common::FormatDate(std::chrono::year_month_day{*first - std::chrono::months{1}}).substr(0, 7));
+             common::FormatDate(std::chrono::year_month_day{first - std::chrono::months{1}}).substr(0, 7));
     body.set("next_month",
-             common::FormatDate(std::chrono::year_month_day{*first + std::chrono::months{1}}).substr(0, 7));
+             common::FormatDate(std::chrono::year_month_day{first + std::chrono::months{1}}).substr(0, 7));
     body.set("classes", classes);
     auto listed = [&](const char* key, const std::vector<Summary>& list) {
         data out{data::type::list};
@@ -491,32 +489,16 @@ http::Response Handlers::Stamp(Ctx& ctx) const {
     const auto& keys = *svc.config.data_keys;
     const auto id = app::IdParam(ctx);
     std::optional<journals::Step> step;
-    app::FormErrors errors;
     auto done = svc.db.Write([&](db::WriteTx& tx) {
         auto p = Reachable(tx, keys, actor, id);
         // The rights first, then what was sent.
         if (!auth::Can(actor, Action::kCurriculumWrite, p.site) && !auth::Can(actor, Action::kCurriculumCheck, p.site))
             throw http::Forbidden();
-        step = journals::ParseStep(ctx.form.GetOr("step"));
-        if (!step || *step == journals::Step::kSave || *step == journals::Step::kSubmit)
-            throw http::HttpError(422, "error_choice");
-        // A return says what to mend; a reopening, why an approved plan changes.
-        const auto comment = app::TextAreaField(
-            ctx.form, "comment", errors, *step == journals::Step::kReturn || *step == journals::Step::kReopen, 1000);
-        const Who who = WhoAt(actor, p.site, &p, journals::SelfApproval(tx, p.site));
-        auto out = journals::Apply(p.state, *step, who);
-        switch (out.refusal) {
-            case Refusal::kNone:
-                break;
-            case Refusal::kForbidden:
-                throw http::Forbidden();
-            case Refusal::kOwn:
-                throw http::HttpError(403, "error_journal_own");
-            case Refusal::kState:
-                throw http::HttpError(409, "error_journal_state");
-        }
-        if (!errors.empty()) throw http::HttpError(422, "error_journal_comment");
-        if (!curriculum::Advance(tx, keys, p.id, p.state, *step, out.next, comment, actor.user_id, svc.clock))
+        const auto asked = journals::ReadStampForm(ctx.form);
+        step = asked.step;
+        auto out = journals::Apply(p.state, *step, WhoAt(actor, p.site, &p, journals::SelfApproval(tx, p.site)));
+        journals::RequireStamp(out, asked);
+        if (!curriculum::Advance(tx, keys, p.id, p.state, *step, out.next, asked.comment, actor.user_id, svc.clock))
             throw http::HttpError(409, "error_journal_state");
         auth::WriteAudit(
             tx, ctx.Audit("curriculum." + std::string(journals::StepName(*step)), "curriculum_plan", p.id, p.site),

@@ -157,6 +157,12 @@ void SeedPlans(db::WriteTx& tx, const common::Clock& clock) {
 }
 
 // The demo's first nursery and a carer there who writes its records.
+// The first account with the role at the site (the approvals' head teacher and head), if any.
+std::optional<common::UserId> RoleAt(db::ReadTx& tx, common::SiteId site, const char* role) {
+    auto r = tx.QueryOptional("SELECT MIN(user_id) FROM staff_role WHERE site_id = ? AND role = ?", site, role);
+    return r && !r->IsNull(0) ? std::optional(r->Id<common::UserId>(0)) : std::nullopt;
+}
+
 std::optional<std::pair<common::SiteId, common::UserId>> FirstNursery(db::ReadTx& tx) {
     auto site = tx.QueryOptional("SELECT id FROM site WHERE kind = 'nursery' ORDER BY id LIMIT 1");
     if (!site) return std::nullopt;
@@ -307,11 +313,7 @@ void SeedJournals(db::WriteTx& tx, const common::Clock& clock, const auth::DataK
     auto nursery = FirstNursery(tx);
     if (!nursery) return;
     const auto [site_id, carer] = *nursery;
-    auto role = [&](const char* name) {
-        auto r = tx.QueryOptional("SELECT MIN(user_id) FROM staff_role WHERE site_id = ? AND role = ?", site_id, name);
-        return r && !r->IsNull(0) ? std::optional(r->Id<common::UserId>(0)) : std::nullopt;
-    };
-    const auto lead = role("lead"), head = role("site_manager");
+    const auto lead = RoleAt(tx, site_id, "lead"), head = RoleAt(tx, site_id, "site_manager");
     if (!lead || !head) return;
     static constexpr std::array<const char*, 5> kActivities = {
         "ねらい：秋の自然に触れて遊ぶ。\n公園へ散歩。落ち葉やどんぐりを集め、園に戻って並べて見せ合った。",
@@ -395,11 +397,7 @@ void SeedCurriculum(db::WriteTx& tx, const common::Clock& clock, const auth::Dat
     auto nursery = FirstNursery(tx);
     if (!nursery) return;
     const auto [site_id, carer] = *nursery;
-    auto role = [&](const char* name) {
-        auto r = tx.QueryOptional("SELECT MIN(user_id) FROM staff_role WHERE site_id = ? AND role = ?", site_id, name);
-        return r && !r->IsNull(0) ? std::optional(r->Id<common::UserId>(0)) : std::nullopt;
-    };
-    const auto lead = role("lead"), head = role("site_manager");
+    const auto lead = RoleAt(tx, site_id, "lead"), head = RoleAt(tx, site_id, "site_manager");
     if (!lead || !head) return;
     using curriculum::Kind;
     const common::Date today = common::TokyoDate(clock.Now());

@@ -222,6 +222,32 @@ std::vector<StampBox> Boxes(const Ctx& ctx, const std::vector<Stamp>& stamps) {
     return boxes;
 }
 
+StampForm ReadStampForm(const http::Params& form) {
+    StampForm f;
+    auto step = ParseStep(form.GetOr("step"));
+    if (!step || *step == Step::kSave || *step == Step::kSubmit) throw http::HttpError(422, "error_choice");
+    f.step = *step;
+    // A return says what to mend; a reopening, why an approved record changes.
+    app::FormErrors errors;
+    f.comment = app::TextAreaField(form, "comment", errors, f.step == Step::kReturn || f.step == Step::kReopen, 1000);
+    f.comment_refused = !errors.empty();
+    return f;
+}
+
+void RequireStamp(const Outcome& out, const StampForm& form) {
+    switch (out.refusal) {
+        case Refusal::kNone:
+            break;
+        case Refusal::kForbidden:
+            throw http::Forbidden();
+        case Refusal::kOwn:
+            throw http::HttpError(403, "error_journal_own");
+        case Refusal::kState:
+            throw http::HttpError(409, "error_journal_state");
+    }
+    if (form.comment_refused) throw http::HttpError(422, "error_journal_comment");
+}
+
 namespace {
 
 data ContentData(const Content& c) {
@@ -503,30 +529,16 @@ http::Response Handlers::Stamp(Ctx& ctx) const {
     };
     std::optional<Step> step;
     std::string comment;
-    app::FormErrors errors;
     auto done = svc.db.Write([&](db::WriteTx& tx) {
         auto j = Reachable(tx, keys, actor, id);
         // The rights first, then what was sent.
         if (!auth::Can(actor, Action::kJournalWrite, j->site) && !auth::Can(actor, Action::kJournalCheck, j->site))
             throw http::Forbidden();
-        step = ParseStep(ctx.form.GetOr("step"));
-        if (!step || *step == Step::kSave || *step == Step::kSubmit) throw http::HttpError(422, "error_choice");
-        // A return says what to mend; a reopening, why an approved record changes.
-        comment =
-            app::TextAreaField(ctx.form, "comment", errors, *step == Step::kReturn || *step == Step::kReopen, 1000);
-        const Who who = WhoAt(actor, j->site, &*j, SelfApproval(tx, j->site));
-        auto out = Apply(j->state, *step, who);
-        switch (out.refusal) {
-            case Refusal::kNone:
-                break;
-            case Refusal::kForbidden:
-                throw http::Forbidden();
-            case Refusal::kOwn:
-                throw http::HttpError(403, "error_journal_own");
-            case Refusal::kState:
-                throw http::HttpError(409, "error_journal_state");
-        }
-        if (!errors.empty()) throw http::HttpError(422, "error_journal_comment");
+        const auto asked = ReadStampForm(ctx.form);
+        step = asked.step;
+        comment = asked.comment;
+        auto out = Apply(j->state, *step, WhoAt(actor, j->site, &*j, SelfApproval(tx, j->site)));
+        RequireStamp(out, asked);
         if (!Advance(tx, keys, j->id, j->state, *step, out.next, comment, actor.user_id, svc.clock))
             throw http::HttpError(409, "error_journal_state");
         auth::WriteAudit(tx, ctx.Audit("journal." + std::string(StepName(*step)), "journal", j->id, j->site),
@@ -542,10 +554,9 @@ http::Response Handlers::Export(Ctx& ctx) const {
     ctx.RequireAtSite(Action::kJournalView, site_id);
     const auto& svc = ctx.svc;
     const auto& keys = *svc.config.data_keys;
-    std::string month = ctx.req.query.GetOr("month", notebook::Today(ctx).substr(0, 7));
-    const auto first = common::ParseDate(month + "-01");
-    if (month.size() != 7 || !first) throw http::BadRequest("error_month");
-    const common::Date last{first->year() / first->month() / std::chrono::last};
+    const auto first = notebook::MonthOf(ctx);
+    const std::string month = common::FormatDate(first).substr(0, 7);
+    const common::Date last{first.year() / first.month() / std::chrono::last};
     struct Row {
         Journal journal;
         Facts facts;

@@ -18,6 +18,17 @@ void StampsData(const app::Ctx& ctx, kainjow::mustache::data& body, const std::v
 // The stamp steps this actor may take now (can_stamp, can_check, can_approve, can_return, can_reopen), and
 // own_waits where the site forbids stamping one's own.
 void StepsData(kainjow::mustache::data& body, State state, const Who& who);
+// A stamp form: the step asked for (422 for none, or one that is not a stamp) and its comment, required to return
+// or reopen (what to mend; why an approved record changes).
+struct StampForm {
+    Step step = Step::kCheck;
+    std::string comment;
+    bool comment_refused = false;
+};
+StampForm ReadStampForm(const http::Params& form);
+// The step's outcome as the answer: 403 (the role, or one's own where the site forbids it), 409 (not from this
+// state), then 422 for a comment missing or too long — the rights before what was sent.
+void RequireStamp(const Outcome& out, const StampForm& form);
 // The paper's boxes 担任 / 主任 / 園長 with who stamped since the last submission, and when.
 std::vector<StampBox> Boxes(const app::Ctx& ctx, const std::vector<Stamp>& stamps);
 

@@ -61,6 +61,13 @@ std::string AddDays(const std::string& date, int days) {
     return common::FormatDate(std::chrono::sys_days(*common::ParseDate(date)) + std::chrono::days(days));
 }
 
+common::Date MonthOf(const Ctx& ctx) {
+    const std::string month = ctx.req.query.GetOr("month", Today(ctx).substr(0, 7));
+    const auto first = common::ParseDate(month + "-01");
+    if (month.size() != 7 || !first) throw http::BadRequest("error_month");
+    return *first;
+}
+
 sites::Site NurseryOf(db::ReadTx& tx, common::SiteId site_id) {
     auto site = sites::GetSite(tx, site_id);
     if (!site || !sites::KeepsNotebooks(site->fields.kind)) throw http::NotFound();

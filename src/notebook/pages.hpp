@@ -22,6 +22,8 @@ void GroupChoices(kainjow::mustache::data& body, const std::vector<sites::Group>
                   const std::optional<common::GroupId>& group);
 // ?date= (or the form's date): a real date, not after today; today by default.
 std::string DateOf(const app::Ctx& ctx, const std::string& given);
+// ?month=YYYY-MM (this month in Tokyo if absent): its first day; 400 error_month for anything else.
+common::Date MonthOf(const app::Ctx& ctx);
 // The site as a nursery (a site that keeps notebooks, journals, naps and plans); NotFound for any other.
 sites::Site NurseryOf(db::ReadTx& tx, common::SiteId site);
 // The site where the child's page of that day is kept: its placement that day, at a site that keeps notebooks;

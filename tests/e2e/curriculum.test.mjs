@@ -6,12 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
-import {
-  launchPhone, signedInPage, assertAccessible, assertLaidOut, assertLooksLikeReference,
-} from '../support/browser.mjs';
+import { launchPhone, signedInPage, assertRightAtEveryWidth, submitWith } from '../support/browser.mjs';
 import { pdfText } from '../support/mail.mjs';
 
-const WIDTHS = [[360, 740], [768, 1024], [1366, 768]];
 let server;
 let tablet;
 
@@ -26,20 +23,6 @@ after(async () => {
   await server?.stop();
 });
 
-async function submit(page, selector) {
-  await Promise.all([page.waitForEvent('load'), page.click(selector)]);
-}
-
-async function looksRight(page, name) {
-  for (const [width, height] of WIDTHS) {
-    await page.setViewportSize({ width, height });
-    await assertLaidOut(page);
-    await assertAccessible(page);
-    await assertLooksLikeReference(page, `${name}-${width}`);
-  }
-  await page.setViewportSize({ width: 768, height: 1024 });
-}
-
 test('a month plan starts from the year\'s aims, is submitted, checked by the head teacher, approved and printed', async () => {
   const carer = await signedInPage(tablet, server, 'staff3');
   const page = carer.page;
@@ -47,14 +30,14 @@ test('a month plan starts from the year\'s aims, is submitted, checked by the he
   await page.goto(`${server.url}/sites/3/notebook`);
   await page.click('[data-qa="curriculum-link"]');
   assert.match(await page.textContent('[data-qa="curriculum-month"]'), /2026年12月/);
-  await looksRight(page, 'curriculum-month');
+  await assertRightAtEveryWidth(page, 'curriculum-month');
   const month = page.url();
 
   // The year's plan of the first class: its goal and the aims of Ⅲ期 (September to December).
   await page.click('[data-qa="curriculum-class"] >> text=年間指導計画');
   await page.fill('#c-goal', '一人ひとりが安心して過ごし、友だちと関わって遊ぶ。');
   await page.fill('#c-t3_aims', '秋の自然に触れ、友だちと一緒に遊ぶことを楽しむ。');
-  await submit(page, '[data-qa="curriculum-save"]');
+  await submitWith(page, '[data-qa="curriculum-save"]');
   assert.match(await page.textContent('[data-qa="curriculum-done"]'), /保存しました/);
 
   // December's plan: its aims are the year's for Ⅲ期, and it says so.
@@ -65,8 +48,8 @@ test('a month plan starts from the year\'s aims, is submitted, checked by the he
   await page.fill('#c-children', '散歩を喜び、見つけたものを保育者に伝えようとする。');
   await page.fill('#c-content', '落ち葉やどんぐりを集めて遊ぶ。\n体を動かす遊びを楽しむ。');
   await page.fill('#c-family', '散歩の様子を写真で伝える。');
-  await looksRight(page, 'curriculum-edit');
-  await submit(page, '[data-qa="curriculum-submit"]');
+  await assertRightAtEveryWidth(page, 'curriculum-edit');
+  await submitWith(page, '[data-qa="curriculum-submit"]');
   assert.match(await page.textContent('[data-qa="curriculum-state"]'), /提出済み/);
   const url = page.url();
 
@@ -74,18 +57,18 @@ test('a month plan starts from the year\'s aims, is submitted, checked by the he
   await lead.page.setViewportSize({ width: 768, height: 1024 });
   await lead.page.goto(`${server.url}/sites/3/curriculum`);
   await lead.page.click('[data-qa="curriculum-waiting"] a');
-  await submit(lead.page, '[data-qa="curriculum-check"]');
+  await submitWith(lead.page, '[data-qa="curriculum-check"]');
   assert.match(await lead.page.textContent('[data-qa="curriculum-state"]'), /主任確認済み/);
   assert.equal(await lead.page.locator('[data-qa="curriculum-approve"]').count(), 0);
 
   const head = await signedInPage(tablet, server, 'manager3');
   await head.page.setViewportSize({ width: 768, height: 1024 });
   await head.page.goto(url);
-  await submit(head.page, '[data-qa="curriculum-approve"]');
+  await submitWith(head.page, '[data-qa="curriculum-approve"]');
   assert.match(await head.page.textContent('[data-qa="curriculum-state"]'), /承認済み/);
   const stamps = await head.page.textContent('[data-qa="curriculum-stamps"]');
   for (const who of ['さくら職員3', 'さくら主任3', 'さくら施設長3']) assert.ok(stamps.includes(who), who);
-  await looksRight(head.page, 'curriculum-approved');
+  await assertRightAtEveryWidth(head.page, 'curriculum-approved');
 
   const href = await head.page.getAttribute('[data-qa="curriculum-pdf"]', 'href');
   const pdf = await head.page.request.get(new URL(href, server.url).toString());

@@ -5,12 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
-import {
-  launchPhone, signedInPage, assertAccessible, assertLaidOut, assertLooksLikeReference,
-} from '../support/browser.mjs';
+import { launchPhone, signedInPage, assertRightAtEveryWidth, submitWith } from '../support/browser.mjs';
 import { pdfText } from '../support/mail.mjs';
 
-const WIDTHS = [[360, 740], [768, 1024], [1366, 768]];
 let server;
 let tablet;
 
@@ -24,20 +21,6 @@ after(async () => {
   await tablet?.close();
   await server?.stop();
 });
-
-async function submit(page, selector) {
-  await Promise.all([page.waitForEvent('load'), page.click(selector)]);
-}
-
-async function looksRight(page, name) {
-  for (const [width, height] of WIDTHS) {
-    await page.setViewportSize({ width, height });
-    await assertLaidOut(page);
-    await assertAccessible(page);
-    await assertLooksLikeReference(page, `${name}-${width}`);
-  }
-  await page.setViewportSize({ width: 768, height: 1024 });
-}
 
 test('a class journal is written, submitted, checked by the head teacher, approved by the head and printed', async () => {
   const carer = await signedInPage(tablet, server, 'staff3');
@@ -62,26 +45,26 @@ test('a class journal is written, submitted, checked by the head teacher, approv
   await page.fill('#j-activities', 'ねらい：秋の自然に触れる。\n公園で落ち葉を集めた。');
   await page.fill(`#j-episode-${ids[0]}`, '落ち葉を両手いっぱいに集めて見せてくれた。');
   await page.fill('#j-reflection', '一人ひとりの発見を受け止められた。');
-  await looksRight(page, 'journal-edit');
-  await submit(page, '[data-qa="journal-submit"]');
+  await assertRightAtEveryWidth(page, 'journal-edit');
+  await submitWith(page, '[data-qa="journal-submit"]');
   assert.match(await page.textContent('[data-qa="journal-state"]'), /提出済み/);
 
   const lead = await signedInPage(tablet, server, 'lead3');
   await lead.page.setViewportSize({ width: 768, height: 1024 });
   await lead.page.goto(`${server.url}/sites/3/journals`);
   await lead.page.click('[data-qa="journal-waiting"] a');
-  await submit(lead.page, '[data-qa="journal-check"]');
+  await submitWith(lead.page, '[data-qa="journal-check"]');
   assert.match(await lead.page.textContent('[data-qa="journal-state"]'), /主任確認済み/);
   assert.equal(await lead.page.locator('[data-qa="journal-approve"]').count(), 0);
 
   const head = await signedInPage(tablet, server, 'manager3');
   await head.page.setViewportSize({ width: 768, height: 1024 });
   await head.page.goto(url);
-  await submit(head.page, '[data-qa="journal-approve"]');
+  await submitWith(head.page, '[data-qa="journal-approve"]');
   assert.match(await head.page.textContent('[data-qa="journal-state"]'), /承認済み/);
   const stamps = await head.page.textContent('[data-qa="journal-stamps"]');
   for (const who of ['さくら職員3', 'さくら主任3', 'さくら施設長3']) assert.ok(stamps.includes(who), who);
-  await looksRight(head.page, 'journal-approved');
+  await assertRightAtEveryWidth(head.page, 'journal-approved');
 
   const href = await head.page.getAttribute('[data-qa="journal-pdf"]', 'href');
   const pdf = await head.page.request.get(new URL(href, server.url).toString());

@@ -130,3 +130,21 @@ export async function assertLooksLikeReference(page, name, { tolerance = 0.005 }
   if (ratio > tolerance) writeFileSync(`test-results/${name}-diff.png`, PNG.sync.write(diff));
   assert.ok(ratio <= tolerance, `${name}: ${(ratio * 100).toFixed(2)}% of the pixels differ from the reference (test-results/${name}-diff.png)`);
 }
+
+// A page at a phone's, a tablet's and a desk's width: laid out, axe-clean and like its reference screenshots
+// (`${name}-360`, `-768`, `-1366`); left at the tablet's width.
+export const WIDTHS = [[360, 740], [768, 1024], [1366, 768]];
+export async function assertRightAtEveryWidth(page, name) {
+  for (const [width, height] of WIDTHS) {
+    await page.setViewportSize({ width, height });
+    await assertLaidOut(page);
+    await assertAccessible(page);
+    await assertLooksLikeReference(page, `${name}-${width}`);
+  }
+  await page.setViewportSize({ width: 768, height: 1024 });
+}
+
+// Clicks what submits a form and waits for the page it leads to.
+export async function submitWith(page, selector) {
+  await Promise.all([page.waitForEvent('load'), page.click(selector)]);
+}
