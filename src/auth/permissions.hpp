@@ -32,42 +32,42 @@ enum class Action {
     kGuardianEdit,
     kStaffView,
     kStaffEdit,
-    kGrantMunicipal,    // make someone a municipal admin
-    kAuditView,         // browse and export the audit trail
-    kLetterIssue,       // print registration letters, end a guardian account's link to a child
-    kAttendanceView,    // the live roster, a child's day record
-    kAttendanceEdit,    // check a child in or out by hand, correct a mistaken record (with a reason)
-    kCardIssue,         // print children's QR cards, reissue a lost one
-    kKioskManage,       // pair kiosks with a site, list and revoke them
-    kNoticeView,        // what was sent to families and how far it got (names the family members)
-    kNoticeSend,        // send a notification again to those it did not reach
-    kMessageSend,       // write to the site's families, see who has read, remind
-    kMessageCity,       // municipal only: write to every site's families or chosen sites'
-    kThreadReply,       // read and answer a child's conversation with the site
-    kJobsManage,        // municipal only: see jobs that failed for good (any kind) and send them again
-    kOverviewView,      // the overview of every site in scope on one screen (figures, no names)
-    kRollcallStart,     // start and close an emergency roll-call at a site
-    kRollcallCity,      // municipal only: start a roll-call at every site at once
-    kRollcallMark,      // confirm the children on a roll-call and hand them over
-    kErase,             // municipal only: erase a child, a family or a site's people, with a certificate
-    kRollover,          // municipal only: the school-year rollover (grades up, leavers' placements end)
-    kNotebookView,      // a nursery's contact notebook: the class's pages, both sides
-    kNotebookWrite,     // write and publish the nursery side
-    kNotebookSettings,  // which notebook items a site shows and requires, per age class
-    kHealthView,        // a nursery's health records: the child's record (allergies, doctor), checks, growth, illness
-    kHealthWrite,       // record them
-    kNapView,           // a nursery's nap checks: the class's naps of a day and their record
-    kNapWrite,          // lay children down, check them, record their waking
-    kJournalView,       // a nursery's care journals (保育日誌): the class's and the site's of a day
-    kJournalWrite,      // write one, submit it for approval
-    kJournalCheck,      // the first approval (主任): check a submitted journal, or return it with a comment
-    kJournalApprove,    // the last approval (園長): approve, return, or reopen an approved journal
-    kJournalSettings,   // whether a writer may approve their own journal
-    kCurriculumView,          // a nursery's curriculum plans (指導計画): annual, monthly, weekly per class, individual
-    kCurriculumWrite,         // write one, submit it for approval
-    kCurriculumCheck,         // the first approval (主任), as for journals
-    kCurriculumApprove,       // the last approval (園長), and reopening an approved plan
-    kCurriculumTemplate,      // the site's template of a kind of plan
+    kGrantMunicipal,      // make someone a municipal admin
+    kAuditView,           // browse and export the audit trail
+    kLetterIssue,         // print registration letters, end a guardian account's link to a child
+    kAttendanceView,      // the live roster, a child's day record
+    kAttendanceEdit,      // check a child in or out by hand, correct a mistaken record (with a reason)
+    kCardIssue,           // print children's QR cards, reissue a lost one
+    kKioskManage,         // pair kiosks with a site, list and revoke them
+    kNoticeView,          // what was sent to families and how far it got (names the family members)
+    kNoticeSend,          // send a notification again to those it did not reach
+    kMessageSend,         // write to the site's families, see who has read, remind
+    kMessageCity,         // municipal only: write to every site's families or chosen sites'
+    kThreadReply,         // read and answer a child's conversation with the site
+    kJobsManage,          // municipal only: see jobs that failed for good (any kind) and send them again
+    kOverviewView,        // the overview of every site in scope on one screen (figures, no names)
+    kRollcallStart,       // start and close an emergency roll-call at a site
+    kRollcallCity,        // municipal only: start a roll-call at every site at once
+    kRollcallMark,        // confirm the children on a roll-call and hand them over
+    kErase,               // municipal only: erase a child, a family or a site's people, with a certificate
+    kRollover,            // municipal only: the school-year rollover (grades up, leavers' placements end)
+    kNotebookView,        // a nursery's contact notebook: the class's pages, both sides
+    kNotebookWrite,       // write and publish the nursery side
+    kNotebookSettings,    // which notebook items a site shows and requires, per age class
+    kHealthView,          // a nursery's health records: the child's record (allergies, doctor), checks, growth, illness
+    kHealthWrite,         // record them
+    kNapView,             // a nursery's nap checks: the class's naps of a day and their record
+    kNapWrite,            // lay children down, check them, record their waking
+    kJournalView,         // a nursery's care journals (保育日誌): the class's and the site's of a day
+    kJournalWrite,        // write one, submit it for approval
+    kJournalCheck,        // the first approval (主任): check a submitted journal, or return it with a comment
+    kJournalApprove,      // the last approval (園長): approve, return, or reopen an approved journal
+    kJournalSettings,     // whether a writer may approve their own journal
+    kCurriculumView,      // a nursery's curriculum plans (指導計画): annual, monthly, weekly per class, individual
+    kCurriculumWrite,     // write one, submit it for approval
+    kCurriculumCheck,     // the first approval (主任), as for journals
+    kCurriculumApprove,   // the last approval (園長), and reopening an approved plan
+    kCurriculumTemplate,  // the site's template of a kind of plan
 };
 std::string_view ActionName(Action action);
 

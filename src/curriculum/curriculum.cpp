@@ -43,19 +43,7 @@ Plan Load(db::ReadTx& tx, const auth::DataKeys& keys, const db::Row& r) {
     p.version = static_cast<int>(r.Int(8));
     if (!r.IsNull(9)) p.submitted_by = r.Id<common::UserId>(9);
     p.written_by = r.Text(10);
-    for (const auto& s :
-         tx.Query("SELECT s.id, s.step, s.stamped_by, COALESCE(u.display_name, ''), s.stamped_at, s.comment_sealed "
-                  "FROM curriculum_stamp s LEFT JOIN staff_user u ON u.id = s.stamped_by WHERE s.plan_id = ? ORDER BY "
-                  "s.stamped_at, s.id",
-                  p.id)) {
-        Stamp st;
-        st.step = journals::ParseStep(s.Text(1)).value_or(Step::kSubmit);
-        if (!s.IsNull(2)) st.by_id = s.Id<common::UserId>(2);
-        st.by = s.Text(3);
-        st.at = *common::ParseInstant(s.Text(4));
-        st.comment = keys.Open(s.Text(5), auth::PlaceOf(auth::kCurriculumStampField, s.Int(0)));
-        p.stamps.push_back(std::move(st));
-    }
+    p.stamps = journals::LoadStamps(tx, keys, auth::kCurriculumStampField, "plan_id", p.id);
     return p;
 }
 
@@ -205,13 +193,7 @@ bool Advance(db::WriteTx& tx, const auth::DataKeys& keys, std::int64_t id, State
                 "version = version + 1, updated_at = ? WHERE id = ? AND state = ?",
                 journals::StateName(next), step == Step::kSubmit ? 1 : 0, by, now, id, journals::StateName(from)) != 1)
         return false;
-    const auto stamp = tx.QueryOne(
-                             "INSERT INTO curriculum_stamp (plan_id, step, comment_sealed, stamped_by, stamped_at, "
-                             "created_at) VALUES (?, ?, '', ?, ?, ?) RETURNING id",
-                             id, journals::StepName(step), by, now, now)
-                           .Int(0);
-    tx.Exec("UPDATE curriculum_stamp SET comment_sealed = ? WHERE id = ?",
-            keys.Seal(comment, auth::PlaceOf(auth::kCurriculumStampField, stamp)), stamp);
+    journals::AddStamp(tx, keys, auth::kCurriculumStampField, "plan_id", id, step, comment, by, now);
     return true;
 }
 

@@ -1,6 +1,7 @@
 #include "curriculum/handlers.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "app/validate.hpp"
@@ -96,9 +97,16 @@ struct Child {
     int age_class = 0;
 };
 std::vector<Child> ClassChildren(db::ReadTx& tx, common::SiteId site, common::GroupId group, const std::string& day) {
+    // The birth dates of the class's members in one read (not a read per child).
+    std::map<common::ChildId, std::string> born;
+    for (const auto& r :
+         tx.Query("SELECT c.id, c.birth_date FROM child c JOIN child_group_membership m ON m.child_id = c.id WHERE "
+                  "m.group_id = ?",
+                  group))
+        born[r.Id<common::ChildId>(0)] = r.Text(1).substr(0, 10);
     std::vector<Child> out;
     for (const auto& r : attendance::SiteRoster(tx, site, day, group).rows)
-        out.push_back({r.child, r.display_name, notebook::AgeClass(children::HeadingOf(tx, r.child).birth_date, day)});
+        out.push_back({r.child, r.display_name, notebook::AgeClass(born[r.child], day)});
     return out;
 }
 

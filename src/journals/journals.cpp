@@ -43,19 +43,7 @@ std::optional<Journal> Load(db::ReadTx& tx, const auth::DataKeys& keys, std::opt
          tx.Query("SELECT id, child_id, sealed FROM journal_episode WHERE journal_id = ? ORDER BY child_id", j.id))
         j.episodes.push_back(
             {e.Id<common::ChildId>(1), keys.Open(e.Text(2), auth::PlaceOf(auth::kJournalEpisodeField, e.Int(0)))});
-    for (const auto& s :
-         tx.Query("SELECT s.id, s.step, s.stamped_by, COALESCE(u.display_name, ''), s.stamped_at, s.comment_sealed "
-                  "FROM journal_stamp s LEFT JOIN staff_user u ON u.id = s.stamped_by WHERE s.journal_id = ? ORDER BY "
-                  "s.stamped_at, s.id",
-                  j.id)) {
-        Stamp st;
-        st.step = ParseStep(s.Text(1)).value_or(Step::kSubmit);
-        if (!s.IsNull(2)) st.by_id = s.Id<common::UserId>(2);
-        st.by = s.Text(3);
-        st.at = *common::ParseInstant(s.Text(4));
-        st.comment = keys.Open(s.Text(5), auth::PlaceOf(auth::kJournalStampField, s.Int(0)));
-        j.stamps.push_back(std::move(st));
-    }
+    j.stamps = LoadStamps(tx, keys, auth::kJournalStampField, "journal_id", j.id);
     return j;
 }
 
@@ -73,6 +61,37 @@ std::vector<Summary> Summaries(const std::vector<db::Row>& rows) {
 }
 
 }  // namespace
+
+std::vector<Stamp> LoadStamps(db::ReadTx& tx, const auth::DataKeys& keys, const auth::SealedField& field,
+                              std::string_view owner, std::int64_t id) {
+    std::vector<Stamp> out;
+    for (const auto& s :
+         tx.Query("SELECT s.id, s.step, s.stamped_by, COALESCE(u.display_name, ''), s.stamped_at, s.comment_sealed "
+                  "FROM " +
+                      std::string(field.table) + " s LEFT JOIN staff_user u ON u.id = s.stamped_by WHERE s." +
+                      std::string(owner) + " = ? ORDER BY s.stamped_at, s.id",
+                  id)) {
+        Stamp st;
+        st.step = ParseStep(s.Text(1)).value_or(Step::kSubmit);
+        if (!s.IsNull(2)) st.by_id = s.Id<common::UserId>(2);
+        st.by = s.Text(3);
+        st.at = *common::ParseInstant(s.Text(4));
+        st.comment = keys.Open(s.Text(5), auth::PlaceOf(field, s.Int(0)));
+        out.push_back(std::move(st));
+    }
+    return out;
+}
+
+void AddStamp(db::WriteTx& tx, const auth::DataKeys& keys, const auth::SealedField& field, std::string_view owner,
+              std::int64_t id, Step step, const std::string& comment, common::UserId by, const std::string& now) {
+    const auto stamp = tx.QueryOne("INSERT INTO " + std::string(field.table) + " (" + std::string(owner) +
+                                       ", step, comment_sealed, stamped_by, stamped_at, created_at) VALUES (?, ?, '', "
+                                       "?, ?, ?) RETURNING id",
+                                   id, StepName(step), by, now, now)
+                           .Int(0);
+    tx.Exec("UPDATE " + std::string(field.table) + " SET comment_sealed = ? WHERE id = ?",
+            keys.Seal(comment, auth::PlaceOf(field, stamp)), stamp);
+}
 
 std::optional<Journal> Find(db::ReadTx& tx, const auth::DataKeys& keys, common::SiteId site,
                             std::optional<common::GroupId> group, const std::string& date) {
@@ -133,13 +152,7 @@ bool Advance(db::WriteTx& tx, const auth::DataKeys& keys, std::int64_t id, State
                 "version = version + 1, updated_at = ? WHERE id = ? AND state = ?",
                 StateName(next), step == Step::kSubmit ? 1 : 0, by, now, id, StateName(from)) != 1)
         return false;
-    const auto stamp = tx.QueryOne(
-                             "INSERT INTO journal_stamp (journal_id, step, comment_sealed, stamped_by, stamped_at, "
-                             "created_at) VALUES (?, ?, '', ?, ?, ?) RETURNING id",
-                             id, StepName(step), by, now, now)
-                           .Int(0);
-    tx.Exec("UPDATE journal_stamp SET comment_sealed = ? WHERE id = ?",
-            keys.Seal(comment, auth::PlaceOf(auth::kJournalStampField, stamp)), stamp);
+    AddStamp(tx, keys, auth::kJournalStampField, "journal_id", id, step, comment, by, now);
     return true;
 }
 

@@ -39,6 +39,14 @@ struct Stamp {
     std::string comment;
 };
 
+// A record's approval stamps, for journals and curriculum plans alike: `field` names the stamp table and its sealed
+// comment (kJournalStampField, kCurriculumStampField), `owner` its column naming the record (journal_id, plan_id) —
+// both the caller's constants, never input.
+std::vector<Stamp> LoadStamps(db::ReadTx& tx, const auth::DataKeys& keys, const auth::SealedField& field,
+                              std::string_view owner, std::int64_t id);
+void AddStamp(db::WriteTx& tx, const auth::DataKeys& keys, const auth::SealedField& field, std::string_view owner,
+              std::int64_t id, Step step, const std::string& comment, common::UserId by, const std::string& now);
+
 struct Journal {
     std::int64_t id = 0;  // 0: nobody has written it yet
     common::SiteId site;

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
 import { launchPhone, signedInPage, assertRightAtEveryWidth, submitWith } from '../support/browser.mjs';
-import { pdfText } from '../support/mail.mjs';
+import { checkApproveAndPrint } from '../support/approval.mjs';
 
 let server;
 let tablet;
@@ -53,27 +53,10 @@ test('a month plan starts from the year\'s aims, is submitted, checked by the he
   assert.match(await page.textContent('[data-qa="curriculum-state"]'), /提出済み/);
   const url = page.url();
 
-  const lead = await signedInPage(tablet, server, 'lead3');
-  await lead.page.setViewportSize({ width: 768, height: 1024 });
-  await lead.page.goto(`${server.url}/sites/3/curriculum`);
-  await lead.page.click('[data-qa="curriculum-waiting"] a');
-  await submitWith(lead.page, '[data-qa="curriculum-check"]');
-  assert.match(await lead.page.textContent('[data-qa="curriculum-state"]'), /主任確認済み/);
-  assert.equal(await lead.page.locator('[data-qa="curriculum-approve"]').count(), 0);
-
-  const head = await signedInPage(tablet, server, 'manager3');
-  await head.page.setViewportSize({ width: 768, height: 1024 });
-  await head.page.goto(url);
-  await submitWith(head.page, '[data-qa="curriculum-approve"]');
-  assert.match(await head.page.textContent('[data-qa="curriculum-state"]'), /承認済み/);
-  const stamps = await head.page.textContent('[data-qa="curriculum-stamps"]');
-  for (const who of ['さくら職員3', 'さくら主任3', 'さくら施設長3']) assert.ok(stamps.includes(who), who);
-  await assertRightAtEveryWidth(head.page, 'curriculum-approved');
-
-  const href = await head.page.getAttribute('[data-qa="curriculum-pdf"]', 'href');
-  const pdf = await head.page.request.get(new URL(href, server.url).toString());
-  assert.equal(pdf.status(), 200);
-  const text = pdfText(await pdf.body());
+  const { page: approved, printed: text } = await checkApproveAndPrint(tablet, server, {
+    list: '/sites/3/curriculum', url, qa: 'curriculum',
+  });
+  await assertRightAtEveryWidth(approved, 'curriculum-approved');
   for (const want of ['月間指導計画', '2026年12月', 'ねらい', '落ち葉やどんぐりを集めて遊ぶ', '担任', '主任', '園長',
     'さくら主任3', 'さくら施設長3'])
     assert.ok(text.includes(want), `${want} printed`);

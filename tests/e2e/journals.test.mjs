@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
 import { launchPhone, signedInPage, assertRightAtEveryWidth, submitWith } from '../support/browser.mjs';
-import { pdfText } from '../support/mail.mjs';
+import { checkApproveAndPrint } from '../support/approval.mjs';
 
 let server;
 let tablet;
@@ -49,27 +49,10 @@ test('a class journal is written, submitted, checked by the head teacher, approv
   await submitWith(page, '[data-qa="journal-submit"]');
   assert.match(await page.textContent('[data-qa="journal-state"]'), /提出済み/);
 
-  const lead = await signedInPage(tablet, server, 'lead3');
-  await lead.page.setViewportSize({ width: 768, height: 1024 });
-  await lead.page.goto(`${server.url}/sites/3/journals`);
-  await lead.page.click('[data-qa="journal-waiting"] a');
-  await submitWith(lead.page, '[data-qa="journal-check"]');
-  assert.match(await lead.page.textContent('[data-qa="journal-state"]'), /主任確認済み/);
-  assert.equal(await lead.page.locator('[data-qa="journal-approve"]').count(), 0);
-
-  const head = await signedInPage(tablet, server, 'manager3');
-  await head.page.setViewportSize({ width: 768, height: 1024 });
-  await head.page.goto(url);
-  await submitWith(head.page, '[data-qa="journal-approve"]');
-  assert.match(await head.page.textContent('[data-qa="journal-state"]'), /承認済み/);
-  const stamps = await head.page.textContent('[data-qa="journal-stamps"]');
-  for (const who of ['さくら職員3', 'さくら主任3', 'さくら施設長3']) assert.ok(stamps.includes(who), who);
-  await assertRightAtEveryWidth(head.page, 'journal-approved');
-
-  const href = await head.page.getAttribute('[data-qa="journal-pdf"]', 'href');
-  const pdf = await head.page.request.get(new URL(href, server.url).toString());
-  assert.equal(pdf.status(), 200);
-  const text = pdfText(await pdf.body());
+  const { page: approved, printed: text } = await checkApproveAndPrint(tablet, server, {
+    list: '/sites/3/journals', url, qa: 'journal',
+  });
+  await assertRightAtEveryWidth(approved, 'journal-approved');
   for (const want of ['保育日誌', '担任', '主任', '園長', 'さくら主任3', 'さくら施設長3', '公園で落ち葉を集めた', '出席 2人'])
     assert.ok(text.includes(want), `${want} printed`);
 });
